@@ -1,0 +1,57 @@
+import { ValidationError } from '../errors.js';
+import { identifier, joinFragments, qualifiedName, renderQuery, stringLiteral, SqlFragment } from '../sql/sql.js';
+import type { Partition } from './plan.js';
+
+/** Athena's limit on one query string, in UTF-8 bytes. */
+export const ATHENA_MAX_QUERY_BYTES = 262_144;
+
+function clause(keys: readonly string[], partition: Partition): string {
+  const values = joinFragments(
+    keys.map((key) => joinFragments([identifier(key, 'partition key'), stringLiteral(partition.values[key] ?? '', key)], ' = ')),
+    ', ',
+  );
+  const location = stringLiteral(partition.location, 'location');
+  return renderQuery('partitions/partition-clause', { values, location });
+}
+
+/**
+ * The `ALTER TABLE ... ADD IF NOT EXISTS PARTITION ...` statements that register these partitions:
+ * as few as possible, each under Athena's query-size limit.
+ */
+export interface AddPartitionsStatement {
+  readonly sql: string;
+  readonly partitions: readonly Partition[];
+}
+
+export function addPartitionStatements(
+  database: string,
+  table: string,
+  keys: readonly string[],
+  partitions: readonly Partition[],
+  maxBytes = ATHENA_MAX_QUERY_BYTES,
+): AddPartitionsStatement[] {
+  if (partitions.length === 0) return [];
+  const name = qualifiedName(database, table);
+  const render = (batch: readonly string[]) => renderQuery('partitions/add-partitions', { table: name, partitions: SqlFragment.of(batch.join('\n')) });
+  const overhead = Buffer.byteLength(render(['']), 'utf8');
+  const statements: AddPartitionsStatement[] = [];
+  let clauses: string[] = [];
+  let members: Partition[] = [];
+  let size = overhead;
+  for (const partition of partitions) {
+    const text = String(clause(keys, partition));
+    const bytes = Buffer.byteLength(text, 'utf8') + 1;
+    if (overhead + bytes > maxBytes) throw new ValidationError('location', `one partition clause is longer than the ${maxBytes}-byte query limit`);
+    if (clauses.length > 0 && size + bytes > maxBytes) {
+      statements.push({ sql: render(clauses), partitions: members });
+      clauses = [];
+      members = [];
+      size = overhead;
+    }
+    clauses.push(text);
+    members.push(partition);
+    size += bytes;
+  }
+  statements.push({ sql: render(clauses), partitions: members });
+  return statements;
+}

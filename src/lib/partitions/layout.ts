@@ -1,0 +1,76 @@
+import { ValidationError } from '../errors.js';
+import { quoteForMessage, type UtcDay } from '../dates.js';
+
+/** One flow-log source: the logs of one account in one region, under its own folder. */
+export interface Source {
+  readonly account: string;
+  readonly region: string;
+  /** The folder holding the `YYYY/MM/DD/` day folders, ending with `/`. */
+  readonly root: string;
+}
+
+/**
+ * How a table is partitioned. One source: `dt` only (the table users make by hand). Several
+ * sources sharing a table (an organization bucket): the account and region are keys too, named so
+ * that they never collide with a flow-log column (`account`, `region` are columns).
+ */
+export interface PartitionLayout {
+  readonly keys: readonly string[];
+  readonly sources: readonly Source[];
+}
+
+export const DT_KEY = 'dt';
+export const ACCOUNT_KEY = 'aws_account';
+export const REGION_KEY = 'aws_region';
+export const SINGLE_SOURCE_KEYS: readonly string[] = Object.freeze([DT_KEY]);
+export const MULTI_SOURCE_KEYS: readonly string[] = Object.freeze([ACCOUNT_KEY, REGION_KEY, DT_KEY]);
+
+const ACCOUNT = /^\d{12}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+// S3 key characters AWS calls safe, plus `=` for Hive-style folders.
+const PREFIX = /^([A-Za-z0-9!_.*'()=-]+\/)*$/;
+
+export function validateAccount(value: unknown, field = 'account'): string {
+  if (typeof value !== 'string' || !ACCOUNT.test(value)) {
+    throw new ValidationError(field, `${typeof value === 'string' ? quoteForMessage(value) : 'value'} is not a 12-digit AWS account id`);
+  }
+  return value;
+}
+
+export function validateRegion(value: unknown, field = 'region'): string {
+  if (typeof value !== 'string' || !REGION.test(value)) {
+    throw new ValidationError(field, `${typeof value === 'string' ? quoteForMessage(value) : 'value'} is not an AWS region name such as ap-northeast-1`);
+  }
+  return value;
+}
+
+/** A key prefix before `AWSLogs/`: empty, or folders each ending with `/`. */
+export function validatePrefix(value: unknown, field = 'prefix'): string {
+  if (typeof value !== 'string' || !PREFIX.test(value)) {
+    throw new ValidationError(field, `${typeof value === 'string' ? quoteForMessage(value) : 'value'} is not a key prefix (folders of letters, digits and !_.*'()=- each ending with /)`);
+  }
+  return value;
+}
+
+/** S3 bucket naming rules: 3-63 lowercase letters, digits, dots and hyphens. */
+export function validateBucket(value: unknown, field = 'bucket'): string {
+  const ok = typeof value === 'string' && /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(value) && !value.includes('..') && !/^\d+\.\d+\.\d+\.\d+$/.test(value);
+  if (!ok) throw new ValidationError(field, `${typeof value === 'string' ? quoteForMessage(value) : 'value'} is not a valid S3 bucket name`);
+  return value as string;
+}
+
+/** The folder AWS delivers one source's logs to: `<base><prefix>AWSLogs/<account>/vpcflowlogs/<region>/`. */
+export function sourceRoot(base: string, prefix: string, account: string, region: string): string {
+  const root = base.endsWith('/') ? base : `${base}/`;
+  return `${root}${prefix}AWSLogs/${account}/vpcflowlogs/${region}/`;
+}
+
+export function layoutFor(sources: readonly Source[]): PartitionLayout {
+  if (sources.length === 0) throw new ValidationError('sources', 'at least one source (account and region) is needed');
+  return Object.freeze({ keys: sources.length === 1 ? SINGLE_SOURCE_KEYS : MULTI_SOURCE_KEYS, sources: Object.freeze([...sources]) });
+}
+
+/** A day's folder under a source: that day's logs and nothing else. */
+export function dayLocation(source: Source, day: UtcDay): string {
+  return `${source.root}${day.replaceAll('-', '/')}/`;
+}

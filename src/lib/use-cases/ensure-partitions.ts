@@ -1,0 +1,67 @@
+import { createHash } from 'node:crypto';
+import type { DayRange } from '../dates.js';
+import { addPartitionStatements, ATHENA_MAX_QUERY_BYTES } from '../partitions/ddl.js';
+import type { PartitionLayout } from '../partitions/layout.js';
+import { planPartitions, type Partition } from '../partitions/plan.js';
+import type { PartitionCatalog, QueryEngine } from '../ports.js';
+
+export interface EnsurePartitionsDeps {
+  readonly catalog: PartitionCatalog;
+  readonly engine: QueryEngine;
+  readonly database: string;
+  readonly table: string;
+  readonly layout: PartitionLayout;
+  readonly maxStatementBytes?: number;
+}
+
+export interface EnsurePartitionsRequest {
+  readonly range: DayRange;
+  readonly dryRun?: boolean;
+  /** Identifies this request across retries (the Lambda request id), so a retry starts no new DDL. */
+  readonly requestId?: string;
+  readonly deadlineMs?: number;
+}
+
+export interface StatementRun {
+  readonly sql: string;
+  readonly partitions: number;
+  readonly queryId: string | undefined;
+}
+
+export interface EnsurePartitionsResult {
+  readonly range: DayRange;
+  readonly dryRun: boolean;
+  readonly added: readonly Partition[];
+  readonly existing: readonly Partition[];
+  readonly statements: readonly StatementRun[];
+}
+
+/**
+ * Makes every partition of the range exist: lists what the catalog has, plans the missing ones
+ * and adds them in as few statements as the query-size limit allows.
+ */
+export async function ensurePartitions(deps: EnsurePartitionsDeps, request: EnsurePartitionsRequest): Promise<EnsurePartitionsResult> {
+  const existing = await deps.catalog.listPartitions(request.range);
+  const plan = planPartitions(deps.layout, request.range, existing);
+  const statements = addPartitionStatements(deps.database, deps.table, deps.layout.keys, plan.missing, deps.maxStatementBytes ?? ATHENA_MAX_QUERY_BYTES);
+  const dryRun = request.dryRun ?? false;
+  const runs: StatementRun[] = [];
+  for (const { sql, partitions } of statements) {
+    if (dryRun) {
+      runs.push({ sql, partitions: partitions.length, queryId: undefined });
+      continue;
+    }
+    const result = await deps.engine.execute(sql, {
+      label: 'add-partitions',
+      requestToken: request.requestId === undefined ? undefined : requestToken(request.requestId, sql),
+      deadlineMs: request.deadlineMs,
+    });
+    runs.push({ sql, partitions: partitions.length, queryId: result.queryId });
+  }
+  return { range: request.range, dryRun, added: plan.missing, existing: plan.present, statements: runs };
+}
+
+/** Athena ClientRequestToken (32-128 chars): the same request and statement give the same token. */
+export function requestToken(requestId: string, sql: string): string {
+  return createHash('sha256').update(requestId).update('\0').update(sql).digest('hex');
+}

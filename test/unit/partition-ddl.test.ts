@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { addDays, daysOf, parseRange, type UtcDay } from '../../src/lib/dates.js';
+import { addPartitionStatements, ATHENA_MAX_QUERY_BYTES } from '../../src/lib/partitions/ddl.js';
+import { layoutFor, sourceRoot } from '../../src/lib/partitions/layout.js';
+import { partitionsFor, planPartitions } from '../../src/lib/partitions/plan.js';
+
+const source = (account: string, region: string) => ({ account, region, root: sourceRoot('s3://logs-bucket', '', account, region) });
+
+describe('add-partition statements', () => {
+  it('when one source is backfilled for 365 days, it uses at most 2 statements with each day once, at its own folder', () => {
+    const layout = layoutFor([source('123456789012', 'ap-northeast-1')]);
+    const days = daysOf(parseRange('2025-01-01', '2025-12-31'));
+    const statements = addPartitionStatements('flowlogs', 'vpc_flow_logs', layout.keys, partitionsFor(layout, days));
+
+    expect(statements.length).toBeLessThanOrEqual(2);
+    const sql = statements.map((s) => s.sql).join('\n');
+    for (const day of days) {
+      const dt = day.replaceAll('-', '/');
+      const clause = `PARTITION (dt = '${dt}') LOCATION 's3://logs-bucket/AWSLogs/123456789012/vpcflowlogs/ap-northeast-1/${dt}/'`;
+      expect(sql.split(clause).length - 1).toBe(1);
+    }
+    for (const s of statements) expect(Buffer.byteLength(s.sql)).toBeLessThanOrEqual(ATHENA_MAX_QUERY_BYTES);
+    expect(statements[0]?.sql).toMatch(/^ALTER TABLE flowlogs\.vpc_flow_logs ADD IF NOT EXISTS\nPARTITION/);
+  });
+
+  it('when the batch is larger than the byte limit, it splits into statements under the limit without losing a partition', () => {
+    const layout = layoutFor([source('123456789012', 'ap-northeast-1'), source('210987654321', 'us-east-1')]);
+    const days = daysOf({ from: '2024-01-01' as UtcDay, to: addDays('2024-01-01' as UtcDay, 99) });
+    const partitions = partitionsFor(layout, days);
+    const statements = addPartitionStatements('flowlogs', 'vpc_flow_logs', layout.keys, partitions, 4_000);
+
+    expect(statements.length).toBeGreaterThan(1);
+    expect(statements.flatMap((s) => s.partitions)).toEqual(partitions);
+    for (const s of statements) expect(Buffer.byteLength(s.sql)).toBeLessThanOrEqual(4_000);
+    expect(statements[0]?.sql).toContain("PARTITION (aws_account = '123456789012', aws_region = 'ap-northeast-1', dt = '2024/01/01')");
+  });
+
+  it('when some partitions exist, it plans only the missing ones', () => {
+    const layout = layoutFor([source('123456789012', 'ap-northeast-1')]);
+    const range = parseRange('2026-11-01', '2026-11-05');
+    const existing = partitionsFor(layout, ['2026-11-02' as UtcDay, '2026-11-04' as UtcDay]);
+    const plan = planPartitions(layout, range, existing);
+
+    expect(plan.missing.map((p) => p.values.dt)).toEqual(['2026/11/01', '2026/11/03', '2026/11/05']);
+    expect(plan.present.map((p) => p.values.dt)).toEqual(['2026/11/02', '2026/11/04']);
+  });
+});
