@@ -5,6 +5,7 @@
  */
 import type { DayRange } from './dates.js';
 import type { Partition } from './partitions/plan.js';
+import type { Report } from './report/model.js';
 
 export type Cell = string | number | null;
 export type Row = Readonly<Record<string, Cell>>;
@@ -61,4 +62,18 @@ export interface PartitionCatalog {
   describeTable(): Promise<TableDescription>;
   /** Partitions whose `dt` falls in the range, every page of them. */
   listPartitions(range: DayRange): Promise<Partition[]>;
+}
+
+/** Where a finished report goes: SNS (e-mail, chat), a Slack webhook, the console. */
+export interface Notifier {
+  readonly channel: string;
+  notify(report: Report): Promise<NotifyResult>;
+}
+
+export interface NotifyResult {
+  readonly channel: string;
+  /** The id the channel gave the message (SNS MessageId), when it gives one. */
+  readonly messageId?: string;
+  /** Findings rows cut to fit the channel's size limit. */
+  readonly truncated: boolean;
 }
