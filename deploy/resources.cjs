@@ -1,0 +1,85 @@
+// Variable resolver for serverless.yml: `${file(./deploy/resources.cjs):stack.<part>}`.
+// osls loads it with require(), so it is CommonJS. It bundles deploy/stack-resources.ts (and the
+// src/lib modules it imports) with esbuild into .serverless-deploy/ and calls it, so the Glue
+// table and the rest are built from the same TypeScript the Lambdas run. Nothing here touches AWS.
+const { mkdirSync, readdirSync, readFileSync, rmSync } = require('node:fs');
+const path = require('node:path');
+const { pathToFileURL } = require('node:url');
+
+const root = path.join(__dirname, '..');
+const PARAMS = ['bucket', 'prefix', 'sources', 'database', 'table', 'tableMode', 'format', 'vpcIds', 'alertEmails', 'slackWebhookParameter',
+  'bytesScannedCutoffMb', 'resultsRetentionDays'];
+
+async function loadModel() {
+  const { build } = require('esbuild');
+  const { sqlEsbuildPlugin } = await import(pathToFileURL(path.join(root, 'scripts', 'sql-module.mjs')).href);
+  const outdir = path.join(root, '.serverless-deploy');
+  mkdirSync(outdir, { recursive: true });
+  const outfile = path.join(outdir, `stack-resources-${process.pid}-${Date.now()}.mjs`);
+  await build({
+    entryPoints: [path.join(__dirname, 'stack-resources.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    plugins: [sqlEsbuildPlugin()],
+    logLevel: 'warning',
+  });
+  try {
+    return await import(pathToFileURL(outfile).href);
+  } finally {
+    rmSync(outfile, { force: true });
+  }
+}
+
+function queryFiles(dir, base = dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) return queryFiles(file, base);
+    if (!entry.name.endsWith('.sql')) return [];
+    return [{ name: path.relative(base, file).split(path.sep).join('/').replace(/\.sql$/, ''), text: readFileSync(file, 'utf8') }];
+  });
+}
+
+async function buildStack(resolveVariable) {
+  const m = await loadModel();
+  const raw = {};
+  for (const key of PARAMS) {
+    const value = await resolveVariable(`param:${key}`);
+    raw[key] = value === null || value === undefined ? '' : String(value).trim();
+  }
+  const settings = m.readStackParams(raw);
+  const files = queryFiles(path.join(root, 'src', 'queries'));
+  const logRead = m.logReadResources(settings);
+  return {
+    logBucket: m.logBucketName(settings),
+    sources: m.sourcesSetting(settings),
+    logObjects: logRead.objects,
+    logBucketArn: logRead.bucket,
+    logListPrefixes: m.logListPrefixes(settings),
+    slackParameterArn: m.slackParameterArn(settings),
+    bytesScannedCutoff: settings.bytesScannedCutoffBytes,
+    resultsRetentionDays: settings.resultsRetentionDays,
+    resources: {
+      ...m.logBucketResources(settings),
+      ...m.glueResources(settings),
+      ...m.namedQueryResources(settings, files),
+      ...m.emailSubscriptions(settings, { Report: 'ReportTopic', Operations: 'OperationsTopic' }),
+      ...m.flowLogResources(settings),
+    },
+  };
+}
+
+let built;
+module.exports = {
+  /**
+   * Built once per serverless run, however many variables read it. A failed attempt is not kept:
+   * osls asks again once the params it depends on are resolved.
+   */
+  stack: async ({ resolveVariable }) => {
+    built ??= await buildStack(resolveVariable);
+    return built;
+  },
+};

@@ -1,0 +1,354 @@
+/**
+ * The parts of the CloudFormation stack that depend on the flow-log model: the Glue table, the
+ * saved queries, the log bucket, the flow logs themselves. Built from the same modules the Lambda
+ * code uses (format.ts, layout.ts, config.ts), so the table the stack creates is the table the
+ * jobs expect. serverless.yml reaches these through deploy/resources.cjs.
+ */
+import { ConfigError, ValidationError } from '../src/lib/errors.js';
+import { parseSources } from '../src/lib/config.js';
+import { DEFAULT_FORMAT, formatString, parseFormatString, type FlowLogField } from '../src/lib/flowlog/format.js';
+import { layoutFor, sourceRoot, validateBucket, validatePrefix, type Source } from '../src/lib/partitions/layout.js';
+import { isIdentifier, placeholdersOf } from '../src/lib/sql/sql.js';
+
+type Cfn = Record<string, unknown>;
+export type Resources = Record<string, Cfn>;
+
+/** The stage params this module needs, as serverless.yml gives them (strings, empty = default). */
+export interface StackParams {
+  readonly bucket: string;
+  readonly prefix: string;
+  readonly sources: string;
+  readonly database: string;
+  readonly table: string;
+  readonly tableMode: string;
+  readonly format: string;
+  readonly vpcIds: string;
+  readonly alertEmails: string;
+  readonly slackWebhookParameter: string;
+  readonly bytesScannedCutoffMb: string;
+  readonly resultsRetentionDays: string;
+}
+
+export interface StackSettings {
+  /** Undefined: the stack creates the log bucket. */
+  readonly bucket: string | undefined;
+  readonly prefix: string;
+  /** Empty: the stack's own account and region (resolved by CloudFormation). */
+  readonly sources: readonly { readonly account: string; readonly region: string }[];
+  readonly database: string;
+  readonly table: string;
+  readonly tableMode: 'create' | 'adopt';
+  readonly format: readonly FlowLogField[];
+  readonly vpcIds: readonly string[];
+  readonly alertEmails: readonly string[];
+  readonly slackWebhookParameter: string;
+  /** Athena's per-query cutoff, in bytes (params give megabytes). */
+  readonly bytesScannedCutoffBytes: number;
+  readonly resultsRetentionDays: number;
+}
+
+/** A saved query file under src/queries/reports/. */
+export interface QueryFile {
+  /** Path under src/queries without `.sql`, e.g. `reports/rejected-by-source`. */
+  readonly name: string;
+  readonly text: string;
+}
+
+export const LOG_BUCKET_ID = 'FlowLogBucket';
+export const WORKGROUP_ID = 'AthenaWorkGroup';
+const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
+// Loose on purpose: SNS confirms each address; this only catches lists that were mistyped.
+const EMAIL = /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/;
+const SSM_NAME = /^\/?[A-Za-z0-9_.\-/]{1,2047}$/;
+
+/** Athena refuses a per-query cutoff under 10 MB. */
+export const MIN_BYTES_SCANNED_CUTOFF_MB = 10;
+const BYTES_PER_MB = 1024 * 1024;
+
+const list = (value: string): string[] => value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+
+/** Checks every param at once and names each bad one, before any template is written. */
+export function readStackParams(params: StackParams): StackSettings {
+  const problems: string[] = [];
+  const check = <T>(key: string, fallback: T, read: () => T): T => {
+    try {
+      return read();
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      problems.push(`param ${key}: ${error.message.replace(/^[^:]+: /, '')}`);
+      return fallback;
+    }
+  };
+  const name = (key: 'database' | 'table'): string => {
+    const value = params[key];
+    if (!isIdentifier(value)) problems.push(`param ${key}: ${JSON.stringify(value)} is not an Athena name (lowercase letters, digits and _, starting with a letter)`);
+    return value;
+  };
+  const tableMode = params.tableMode === 'create' || params.tableMode === 'adopt' ? params.tableMode : undefined;
+  if (tableMode === undefined) problems.push(`param tableMode: must be create or adopt, got ${JSON.stringify(params.tableMode)}`);
+  const vpcIds = list(params.vpcIds);
+  for (const id of vpcIds.filter((v) => !VPC_ID.test(v))) problems.push(`param vpcIds: ${JSON.stringify(id)} is not a VPC id (vpc-...)`);
+  const alertEmails = list(params.alertEmails);
+  for (const email of alertEmails.filter((e) => !EMAIL.test(e))) problems.push(`param alertEmails: ${JSON.stringify(email)} is not an e-mail address`);
+  const slack = params.slackWebhookParameter.trim();
+  if (slack !== '' && !SSM_NAME.test(slack)) problems.push(`param slackWebhookParameter: ${JSON.stringify(slack)} is not an SSM parameter name`);
+  const whole = (key: 'bytesScannedCutoffMb' | 'resultsRetentionDays', min: number, max: number): number => {
+    const raw = params[key];
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw) || value < min || value > max) {
+      problems.push(`param ${key}: must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+      return min;
+    }
+    return value;
+  };
+  const settings: StackSettings = {
+    bucket: params.bucket === '' ? undefined : check('bucket', undefined, () => validateBucket(params.bucket, 'bucket')),
+    prefix: check('prefix', '', () => validatePrefix(params.prefix, 'prefix')),
+    sources: check('sources', [], () => parseSources(params.sources, 'sources')),
+    database: name('database'),
+    table: name('table'),
+    tableMode: tableMode ?? 'create',
+    format: check('format', DEFAULT_FORMAT, () => parseFormatString(params.format, 'format')),
+    vpcIds,
+    alertEmails,
+    slackWebhookParameter: slack,
+    bytesScannedCutoffBytes: whole('bytesScannedCutoffMb', MIN_BYTES_SCANNED_CUTOFF_MB, 1024 * 1024 * 1024) * BYTES_PER_MB,
+    resultsRetentionDays: whole('resultsRetentionDays', 1, 3650),
+  };
+  if (vpcIds.length > 0 && settings.sources.length > 1) {
+    problems.push('param vpcIds: the stack can create flow logs only for its own account and region; leave sources empty or list just that one');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return settings;
+}
+
+/** The log bucket's name: the given one, or a reference to the bucket the stack creates. */
+export function logBucketName(settings: StackSettings): string | Cfn {
+  return settings.bucket ?? { Ref: LOG_BUCKET_ID };
+}
+
+/** `s3://bucket/prefix` style strings need the name inside Fn::Sub when the stack makes it. */
+function withBucket(template: string, settings: StackSettings): Cfn {
+  return { 'Fn::Sub': [template, { LogBucket: logBucketName(settings) }] };
+}
+
+const OWN_SOURCE: Source = { account: '${AWS::AccountId}', region: '${AWS::Region}', root: '' };
+
+function sourcesOrOwn(settings: StackSettings): readonly { account: string; region: string }[] {
+  return settings.sources.length > 0 ? settings.sources : [OWN_SOURCE];
+}
+
+/** FLOWLOG_SOURCES for the Lambdas: the given list, or this stack's account and region. */
+export function sourcesSetting(settings: StackSettings): Cfn {
+  return { 'Fn::Sub': sourcesOrOwn(settings).map((s) => `${s.account}:${s.region}`).join(',') };
+}
+
+/** The table's location: one source's folder, or `AWSLogs/` when several share the table. */
+function tableLocation(settings: StackSettings): Cfn {
+  const sources = sourcesOrOwn(settings);
+  if (sources.length === 1) {
+    const [only] = sources as [{ account: string; region: string }];
+    return withBucket(sourceRoot('s3://${LogBucket}', settings.prefix, only.account, only.region), settings);
+  }
+  return withBucket(`s3://\${LogBucket}/${settings.prefix}AWSLogs/`, settings);
+}
+
+/** The partition keys the partition manager uses for this many sources (layout.ts decides). */
+export function partitionKeys(settings: StackSettings): readonly string[] {
+  return layoutFor(sourcesOrOwn(settings).map((s) => ({ ...s, root: '' }))).keys;
+}
+
+/** Glue database and table, unless an existing table is adopted. */
+export function glueResources(settings: StackSettings): Resources {
+  if (settings.tableMode === 'adopt') return {};
+  return {
+    GlueDatabase: {
+      Type: 'AWS::Glue::Database',
+      Properties: {
+        CatalogId: { Ref: 'AWS::AccountId' },
+        DatabaseInput: { Name: settings.database, Description: 'Amazon VPC Flow Logs (flowlog-pilot)' },
+      },
+    },
+    GlueTable: {
+      Type: 'AWS::Glue::Table',
+      DependsOn: ['GlueDatabase'],
+      Properties: {
+        CatalogId: { Ref: 'AWS::AccountId' },
+        DatabaseName: settings.database,
+        TableInput: {
+          Name: settings.table,
+          Description: `VPC Flow Logs, format ${formatString(settings.format)}`,
+          TableType: 'EXTERNAL_TABLE',
+          Parameters: { EXTERNAL: 'TRUE', 'skip.header.line.count': '1', classification: 'csv', compressionType: 'gzip' },
+          PartitionKeys: partitionKeys(settings).map((key) => ({ Name: key, Type: 'string' })),
+          StorageDescriptor: {
+            Columns: settings.format.map((f) => ({ Name: f.column, Type: f.type })),
+            Location: tableLocation(settings),
+            InputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
+            OutputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
+            Compressed: false,
+            SerdeInfo: {
+              SerializationLibrary: 'org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe',
+              Parameters: { 'field.delim': ' ', 'serialization.format': ' ' },
+            },
+          },
+        },
+      },
+    },
+  };
+}
+
+/** The bucket for the flow logs when none is given: private, encrypted, TLS only, open to log delivery. */
+export function logBucketResources(settings: StackSettings): Resources {
+  if (settings.bucket !== undefined) return {};
+  const bucketArn = { 'Fn::GetAtt': [LOG_BUCKET_ID, 'Arn'] };
+  return {
+    [LOG_BUCKET_ID]: {
+      Type: 'AWS::S3::Bucket',
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: {
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      },
+    },
+    FlowLogBucketPolicy: {
+      Type: 'AWS::S3::BucketPolicy',
+      Properties: {
+        Bucket: { Ref: LOG_BUCKET_ID },
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'DenyInsecureTransport',
+              Effect: 'Deny',
+              Principal: '*',
+              Action: 's3:*',
+              Resource: [bucketArn, { 'Fn::Join': ['', [bucketArn, '/*']] }],
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            },
+            {
+              Sid: 'FlowLogDeliveryAclCheck',
+              Effect: 'Allow',
+              Principal: { Service: 'delivery.logs.amazonaws.com' },
+              Action: 's3:GetBucketAcl',
+              Resource: bucketArn,
+              Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+            },
+            {
+              Sid: 'FlowLogDeliveryWrite',
+              Effect: 'Allow',
+              Principal: { Service: 'delivery.logs.amazonaws.com' },
+              Action: 's3:PutObject',
+              Resource: { 'Fn::Sub': `\${${LOG_BUCKET_ID}.Arn}/${settings.prefix}AWSLogs/\${AWS::AccountId}/*` },
+              Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' }, 's3:x-amz-acl': 'bucket-owner-full-control' } },
+            },
+          ],
+        },
+      },
+    },
+  };
+}
+
+/**
+ * One flow log per VPC, delivered to the log bucket in the layout the jobs read: plain text, daily
+ * folders (no Hive prefixes, no hourly folders), 1-minute aggregation so findings come sooner.
+ */
+export function flowLogResources(settings: StackSettings): Resources {
+  const destination = settings.prefix === ''
+    ? withBucket('arn:${AWS::Partition}:s3:::${LogBucket}', settings)
+    : withBucket(`arn:\${AWS::Partition}:s3:::\${LogBucket}/${settings.prefix.replace(/\/$/, '')}`, settings);
+  const custom = formatString(settings.format) !== formatString(DEFAULT_FORMAT);
+  return Object.fromEntries(settings.vpcIds.map((vpcId) => [
+    `FlowLog${vpcId.replace(/[^A-Za-z0-9]/g, '')}`,
+    {
+      Type: 'AWS::EC2::FlowLog',
+      ...(settings.bucket === undefined ? { DependsOn: ['FlowLogBucketPolicy'] } : {}),
+      Properties: {
+        ResourceId: vpcId,
+        ResourceType: 'VPC',
+        TrafficType: 'ALL',
+        LogDestinationType: 's3',
+        LogDestination: destination,
+        MaxAggregationInterval: 60,
+        ...(custom ? { LogFormat: formatString(settings.format) } : {}),
+        DestinationOptions: { FileFormat: 'plain-text', HiveCompatiblePartitions: false, PerHourPartition: false },
+      },
+    },
+  ]));
+}
+
+/** Files that are saved queries (src/queries/reports/*), not fragments other templates include. */
+export function isSavedQuery(name: string): boolean {
+  return /^reports\/[^/]+$/.test(name);
+}
+
+function logicalIdPart(name: string): string {
+  return name.split(/[^A-Za-z0-9]+/).filter((w) => w !== '').map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
+}
+
+function description(text: string): string {
+  const first = /^\s*--\s*(.+)$/m.exec(text)?.[1]?.trim() ?? '';
+  return first.slice(0, 1024);
+}
+
+/**
+ * One Athena saved query per report file. `{{table}}` becomes the stack's table; the placeholders
+ * the report job fills at run time (dates, thresholds) are listed in a comment to fill by hand.
+ */
+export function namedQueryResources(settings: StackSettings, files: readonly QueryFile[]): Resources {
+  const table = `${settings.database}.${settings.table}`;
+  return Object.fromEntries(files.filter((f) => isSavedQuery(f.name)).map((file) => {
+    const base = file.name.slice('reports/'.length);
+    const rendered = file.text.replace(/\{\{\s*table\s*\}\}/g, table).replace(/\{\{\s*database\s*\}\}/g, settings.database);
+    const open = placeholdersOf(rendered);
+    const note = open.length > 0 ? `-- Before running, replace ${open.map((p) => `{{${p}}}`).join(', ')} (the report job fills them in).\n` : '';
+    return [
+      `NamedQuery${logicalIdPart(base)}`,
+      {
+        Type: 'AWS::Athena::NamedQuery',
+        ...(settings.tableMode === 'create' ? { DependsOn: ['GlueTable'] } : {}),
+        Properties: {
+          Name: `flowlog-pilot ${base}`,
+          Description: description(file.text) || `flowlog-pilot saved query ${base}`,
+          Database: settings.database,
+          WorkGroup: { Ref: WORKGROUP_ID },
+          QueryString: note + rendered,
+        },
+      },
+    ];
+  }));
+}
+
+/** One e-mail subscription per address on each topic (each address confirms by e-mail). */
+export function emailSubscriptions(settings: StackSettings, topics: Readonly<Record<string, string>>): Resources {
+  const entries: [string, Cfn][] = [];
+  for (const [prefix, topicId] of Object.entries(topics)) {
+    settings.alertEmails.forEach((email, i) => {
+      entries.push([`${prefix}EmailSubscription${i + 1}`, { Type: 'AWS::SNS::Subscription', Properties: { TopicArn: { Ref: topicId }, Protocol: 'email', Endpoint: email } }]);
+    });
+  }
+  return Object.fromEntries(entries);
+}
+
+/** S3 ARNs the jobs may read: the objects under each source's folder and the bucket itself. */
+export function logReadResources(settings: StackSettings): { objects: Cfn[]; bucket: Cfn } {
+  const objects = sourcesOrOwn(settings).map((s) =>
+    withBucket(`arn:\${AWS::Partition}:s3:::\${LogBucket}/${settings.prefix}AWSLogs/${s.account}/vpcflowlogs/${s.region}/*`, settings));
+  return { objects, bucket: withBucket('arn:${AWS::Partition}:s3:::${LogBucket}', settings) };
+}
+
+/** The `s3:prefix` values a ListBucket on the log bucket may ask for. */
+export function logListPrefixes(settings: StackSettings): Cfn[] {
+  return sourcesOrOwn(settings).map((s) => ({ 'Fn::Sub': `${settings.prefix}AWSLogs/${s.account}/vpcflowlogs/${s.region}/*` }));
+}
+
+/**
+ * The one SSM parameter the Slack forwarder reads. Without one configured the ARN names no
+ * parameter (`parameter/` alone), so the role can read nothing, and the forwarder is not subscribed.
+ */
+export function slackParameterArn(settings: StackSettings): Cfn {
+  const name = settings.slackWebhookParameter.replace(/^\//, '');
+  return { 'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/${name}` };
+}
