@@ -1,0 +1,350 @@
+/**
+ * Packages the real project with `serverless package` (osls + serverless-esbuild), once, offline
+ * and without AWS credentials, then reads the CloudFormation template and the zips it wrote.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { inflateRawSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_FORMAT } from '../../src/lib/flowlog/format.js';
+import { SINGLE_SOURCE_KEYS } from '../../src/lib/partitions/layout.js';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const HANDLERS = ['partitions', 'report', 'slack-forwarder'].map((name) => join(ROOT, 'src/handlers', `${name}.ts`));
+const FUNCTIONS = { partitions: 'Partitions', report: 'Report', slackForwarder: 'SlackForwarder' } as const;
+const QUERY_FUNCTIONS = ['partitions', 'report'] as const;
+const MAX_ZIP_BYTES = 1024 * 1024;
+const PARAMS = {
+  alertEmails: 'secops@example.com,oncall@example.com',
+  slackWebhookParameter: '/flowlog-pilot/ci/slack-webhook',
+  vpcIds: 'vpc-0123456789abcdef0',
+  reportTimezone: 'Asia/Tokyo',
+  bytesScannedCutoffMb: '2048',
+  resultsRetentionDays: '7',
+};
+// AWS offers no resource-level permission for these; any other action must name its resources.
+const ACTIONS_WITHOUT_RESOURCE_LEVEL = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'cloudwatch:PutMetricData']);
+const AGREED_SETTINGS = new Set([
+  'FLOWLOG_ENGINE', 'FLOWLOG_DATABASE', 'FLOWLOG_TABLE', 'FLOWLOG_TABLE_MODE', 'FLOWLOG_FORMAT', 'FLOWLOG_BUCKET', 'FLOWLOG_PREFIX',
+  'FLOWLOG_SOURCES', 'FLOWLOG_LOOKBACK_DAYS', 'FLOWLOG_MAX_RANGE_DAYS', 'FLOWLOG_WORKGROUP', 'FLOWLOG_OUTPUT_LOCATION',
+  'FLOWLOG_DATA_DIR', 'FLOWLOG_STATE_DIR', 'FLOWLOG_REPORT_TIMEZONE', 'FLOWLOG_NOTIFY', 'FLOWLOG_TOPIC_ARN', 'FLOWLOG_PRICE_PER_TB_USD',
+  'FLOWLOG_PORT_SCAN_MIN_PORTS', 'FLOWLOG_BRUTE_FORCE_MIN_FLOWS', 'FLOWLOG_REJECT_SPIKE_RATIO', 'FLOWLOG_REJECT_SPIKE_MIN_RECORDS',
+  'FLOWLOG_EGRESS_SPIKE_RATIO', 'FLOWLOG_EGRESS_SPIKE_MIN_BYTES', 'FLOWLOG_ADMIN_PORTS', 'FLOWLOG_EPHEMERAL_PORTS',
+  'FLOWLOG_SLACK_WEBHOOK_PARAMETER',
+]);
+
+type Json = Record<string, any>;
+interface Statement {
+  readonly role: string;
+  readonly Effect: string;
+  readonly Action: string | string[];
+  readonly Resource: unknown;
+  readonly Condition?: Json;
+}
+
+/** Reads a zip archive (stored or deflated entries) with nothing but node:zlib. */
+function readZip(buffer: Buffer): Map<string, Buffer> {
+  const end = buffer.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (end < 0) throw new Error('not a zip archive');
+  const count = buffer.readUInt16LE(end + 10);
+  let offset = buffer.readUInt32LE(end + 16);
+  const entries = new Map<string, Buffer>();
+  for (let i = 0; i < count; i++) {
+    const method = buffer.readUInt16LE(offset + 10);
+    const compressedSize = buffer.readUInt32LE(offset + 20);
+    const nameLength = buffer.readUInt16LE(offset + 28);
+    const skip = nameLength + buffer.readUInt16LE(offset + 30) + buffer.readUInt16LE(offset + 32);
+    const local = buffer.readUInt32LE(offset + 42);
+    const name = buffer.toString('utf8', offset + 46, offset + 46 + nameLength);
+    const dataStart = local + 30 + buffer.readUInt16LE(local + 26) + buffer.readUInt16LE(local + 28);
+    const data = buffer.subarray(dataStart, dataStart + compressedSize);
+    entries.set(name, method === 0 ? Buffer.from(data) : inflateRawSync(data));
+    offset += 46 + skip;
+  }
+  return entries;
+}
+
+function sqlFiles(dir: string, base = dir): { name: string; text: string }[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sqlFiles(path, base);
+    return entry.name.endsWith('.sql') ? [{ name: path.slice(base.length + 1).replace(/\.sql$/, ''), text: readFileSync(path, 'utf8') }] : [];
+  });
+}
+
+const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+const text = (value: unknown): string => JSON.stringify(value);
+
+const handlersPresent = HANDLERS.some((file) => existsSync(file));
+if (!handlersPresent) console.warn(`deploy-package: skipped, no handler under src/handlers yet (${HANDLERS.join(', ')})`);
+
+describe.skipIf(!handlersPresent)('serverless package', () => {
+  let outDir = '';
+  let template: Json = {};
+  let resources: Record<string, Json> = {};
+  let zips = new Map<string, Map<string, Buffer>>();
+  const serverlessYml = readFileSync(join(ROOT, 'serverless.yml'), 'utf8');
+
+  const ofType = (type: string): [string, Json][] => Object.entries(resources).filter(([, r]) => r.Type === type);
+  const statements = (): Statement[] =>
+    ofType('AWS::IAM::Role').flatMap(([role, r]) =>
+      (r.Properties.Policies ?? []).flatMap((p: Json) => p.PolicyDocument.Statement.map((s: Json) => ({ role, ...s }))));
+  const roleOf = (fn: keyof typeof FUNCTIONS): string => resources[`${FUNCTIONS[fn]}LambdaFunction`]!.Properties.Role['Fn::GetAtt'][0];
+  const functionOfRole = (role: string): string | undefined => (Object.keys(FUNCTIONS) as (keyof typeof FUNCTIONS)[]).find((fn) => roleOf(fn) === role);
+
+  beforeAll(async () => {
+    // Prepare: fake credentials, no proxy-able network, nothing that phones home.
+    outDir = mkdtempSync(join(tmpdir(), 'flowlog-package-'));
+    const serverless = createRequire(import.meta.url).resolve('osls/bin/serverless.js');
+    const args = [serverless, 'package', '--stage', 'ci', '--region', 'ap-northeast-1', '--package', outDir];
+    for (const [key, value] of Object.entries(PARAMS)) args.push(`--param=${key}=${value}`);
+    const env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_REGION: 'ap-northeast-1',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      SLS_TELEMETRY_DISABLED: '1',
+      SLS_NOTIFICATIONS_MODE: 'off',
+      // Any request that tries to leave the machine fails at once instead of hanging.
+      HTTP_PROXY: 'http://127.0.0.1:9',
+      HTTPS_PROXY: 'http://127.0.0.1:9',
+      NO_PROXY: '',
+    };
+    const started = Date.now();
+
+    // Act
+    await promisify(execFile)(process.execPath, args, { cwd: ROOT, env, timeout: 170_000, maxBuffer: 16 * 1024 * 1024 });
+
+    template = JSON.parse(readFileSync(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8'));
+    resources = template.Resources;
+    zips = new Map(readdirSync(outDir).filter((f) => f.endsWith('.zip')).map((f) => [f.replace(/\.zip$/, ''), readZip(readFileSync(join(outDir, f)))]));
+    const sizes = [...zips.keys()].map((name) => `${name}.zip ${(statSync(join(outDir, `${name}.zip`)).size / 1024).toFixed(1)} KiB`);
+    console.log(`serverless package took ${((Date.now() - started) / 1000).toFixed(1)} s: ${sizes.join(', ')}`);
+  }, 180_000);
+
+  afterAll(() => {
+    if (outDir !== '') rmSync(outDir, { recursive: true, force: true });
+  });
+
+  describe('functions', () => {
+    it.each(Object.keys(FUNCTIONS) as (keyof typeof FUNCTIONS)[])('when %s is packaged, it runs on nodejs22.x arm64 with its own role and failure destination', (fn) => {
+      // Assess
+      const props = resources[`${FUNCTIONS[fn]}LambdaFunction`]!.Properties;
+      expect(props.Runtime).toBe('nodejs22.x');
+      expect(props.Architectures).toEqual(['arm64']);
+      expect(roleOf(fn)).toBe(`${FUNCTIONS[fn]}IamRoleLambdaExecution`);
+      const invokeConfig = resources[`${FUNCTIONS[fn]}LambdaEvConf`]!;
+      expect(invokeConfig.Type).toBe('AWS::Lambda::EventInvokeConfig');
+      expect(invokeConfig.Properties.DestinationConfig.OnFailure.Destination).toEqual({ 'Fn::GetAtt': ['FailureQueue', 'Arn'] });
+      for (const key of Object.keys(props.Environment.Variables).filter((k) => k.startsWith('FLOWLOG_'))) expect(AGREED_SETTINGS).toContain(key);
+    });
+
+    it('when the Athena jobs are packaged, each gets the core settings and only report gets the report settings', () => {
+      const env = (fn: keyof typeof FUNCTIONS) => resources[`${FUNCTIONS[fn]}LambdaFunction`]!.Properties.Environment.Variables;
+      const core = ['FLOWLOG_ENGINE', 'FLOWLOG_DATABASE', 'FLOWLOG_TABLE', 'FLOWLOG_TABLE_MODE', 'FLOWLOG_FORMAT', 'FLOWLOG_BUCKET', 'FLOWLOG_PREFIX', 'FLOWLOG_SOURCES', 'FLOWLOG_LOOKBACK_DAYS', 'FLOWLOG_WORKGROUP', 'FLOWLOG_OUTPUT_LOCATION'];
+      expect(Object.keys(env('partitions')).filter((k) => k.startsWith('FLOWLOG_')).sort()).toEqual([...core].sort());
+      expect(Object.keys(env('report'))).toEqual(expect.arrayContaining([...core, 'FLOWLOG_REPORT_TIMEZONE', 'FLOWLOG_NOTIFY', 'FLOWLOG_TOPIC_ARN', 'FLOWLOG_PORT_SCAN_MIN_PORTS']));
+      expect(env('report').FLOWLOG_TOPIC_ARN).toEqual({ Ref: 'ReportTopic' });
+      expect(env('report').FLOWLOG_REPORT_TIMEZONE).toBe(PARAMS.reportTimezone);
+      expect(env('report').FLOWLOG_WORKGROUP).toEqual({ Ref: 'AthenaWorkGroup' });
+      expect(Object.keys(env('slackForwarder')).filter((k) => k.startsWith('FLOWLOG_'))).toEqual(['FLOWLOG_SLACK_WEBHOOK_PARAMETER']);
+      expect(env('slackForwarder').FLOWLOG_SLACK_WEBHOOK_PARAMETER).toBe(PARAMS.slackWebhookParameter);
+    });
+  });
+
+  describe('schedules and subscriptions', () => {
+    it('when partitions is scheduled, an EventBridge rule runs it before midnight UTC with its input', () => {
+      const [[id, rule]] = ofType('AWS::Events::Rule') as [[string, Json]];
+      expect(rule.Properties.ScheduleExpression).toBe('cron(45 23 * * ? *)');
+      const [target] = rule.Properties.Targets;
+      expect(target.Arn).toEqual({ 'Fn::GetAtt': ['PartitionsLambdaFunction', 'Arn'] });
+      expect(JSON.parse(target.Input)).toEqual({ mode: 'scheduled' });
+      const permission = ofType('AWS::Lambda::Permission').find(([, p]) => text(p.Properties.SourceArn) === text({ 'Fn::GetAtt': [id, 'Arn'] }));
+      expect(permission?.[1].Properties.Principal).toBe('events.amazonaws.com');
+    });
+
+    it('when report is scheduled, EventBridge Scheduler runs it in the report time zone with a role that may invoke only report', () => {
+      const [[, schedule]] = ofType('AWS::Scheduler::Schedule') as [[string, Json]];
+      expect(schedule.Properties.ScheduleExpression).toBe('cron(30 9 * * ? *)');
+      expect(schedule.Properties.ScheduleExpressionTimezone).toBe(PARAMS.reportTimezone);
+      expect(JSON.parse(schedule.Properties.Target.Input)).toEqual({ mode: 'scheduled' });
+      expect(schedule.Properties.Target.Arn).toEqual({ 'Fn::GetAtt': ['ReportLambdaFunction', 'Arn'] });
+      expect(schedule.Properties.Target.RoleArn).toEqual({ 'Fn::GetAtt': ['ReportSchedulerRole', 'Arn'] });
+      const role = resources.ReportSchedulerRole!.Properties;
+      expect(role.AssumeRolePolicyDocument.Statement[0].Principal).toEqual({ Service: 'scheduler.amazonaws.com' });
+      expect(role.Policies.flatMap((p: Json) => p.PolicyDocument.Statement)).toEqual([
+        { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': ['ReportLambdaFunction', 'Arn'] } },
+      ]);
+    });
+
+    it('when a Slack webhook parameter is set, the forwarder is subscribed to the report topic under a condition on it', () => {
+      const [[, subscription]] = ofType('AWS::SNS::Subscription').filter(([, s]) => s.Properties.Protocol === 'lambda') as [[string, Json]];
+      expect(subscription.Properties.TopicArn).toEqual({ Ref: 'ReportTopic' });
+      expect(subscription.Properties.Endpoint).toEqual({ 'Fn::GetAtt': ['SlackForwarderLambdaFunction', 'Arn'] });
+      expect(subscription.Condition).toBe('SlackWebhookConfigured');
+      expect(template.Conditions.SlackWebhookConfigured).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [PARAMS.slackWebhookParameter, ''] }] });
+      const permission = ofType('AWS::Lambda::Permission').find(([, p]) => p.Properties.Principal === 'sns.amazonaws.com');
+      expect(permission?.[1].Condition).toBe('SlackWebhookConfigured');
+    });
+
+    it('when alert e-mails are given, each address is subscribed to the encrypted report and operations topics', () => {
+      for (const topic of ['ReportTopic', 'OperationsTopic']) {
+        expect(resources[topic]!.Properties.KmsMasterKeyId).toEqual({ Ref: 'TopicKey' });
+        const emails = ofType('AWS::SNS::Subscription')
+          .filter(([, s]) => s.Properties.Protocol === 'email' && s.Properties.TopicArn.Ref === topic)
+          .map(([, s]) => s.Properties.Endpoint);
+        expect(emails).toEqual(PARAMS.alertEmails.split(','));
+      }
+    });
+  });
+
+  describe('data resources', () => {
+    it('when the table is created, its columns come from the format model, text SerDe, header skipped, dt partitions', () => {
+      const input = resources.GlueTable!.Properties.TableInput;
+      const sd = input.StorageDescriptor;
+      expect(sd.Columns).toEqual(DEFAULT_FORMAT.map((f) => ({ Name: f.column, Type: f.type })));
+      expect(sd.SerdeInfo.SerializationLibrary).toBe('org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe');
+      expect(sd.SerdeInfo.Parameters['field.delim']).toBe(' ');
+      expect(sd.InputFormat).toBe('org.apache.hadoop.mapred.TextInputFormat');
+      expect(input.Parameters['skip.header.line.count']).toBe('1');
+      expect(input.PartitionKeys.map((k: Json) => k.Name)).toEqual(SINGLE_SOURCE_KEYS);
+      expect(text(sd.Location)).toContain('AWSLogs/${AWS::AccountId}/vpcflowlogs/${AWS::Region}/');
+      expect(input.Name).toBe('vpc_flow_logs');
+      expect(resources.GlueDatabase!.Properties.DatabaseInput.Name).toBe('flowlogs');
+    });
+
+    it('when the workgroup is packaged, it enforces its settings, encrypts results, caps bytes scanned and publishes metrics', () => {
+      const config = resources.AthenaWorkGroup!.Properties.WorkGroupConfiguration;
+      expect(config.EnforceWorkGroupConfiguration).toBe(true);
+      expect(config.PublishCloudWatchMetricsEnabled).toBe(true);
+      expect(config.BytesScannedCutoffPerQuery).toBe(Number(PARAMS.bytesScannedCutoffMb) * 1024 * 1024);
+      expect(config.ResultConfiguration.EncryptionConfiguration.EncryptionOption).toBe('SSE_S3');
+      expect(config.ResultConfiguration.OutputLocation).toEqual({ 'Fn::Sub': 's3://${ResultsBucket}/athena/' });
+    });
+
+    it('when the results bucket is packaged, it is encrypted, private, TLS-only and expires results', () => {
+      const props = resources.ResultsBucket!.Properties;
+      expect(props.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
+      expect(Object.values(props.PublicAccessBlockConfiguration)).toEqual([true, true, true, true]);
+      expect(props.LifecycleConfiguration.Rules[0].ExpirationInDays).toBe(Number(PARAMS.resultsRetentionDays));
+      const [deny] = resources.ResultsBucketPolicy!.Properties.PolicyDocument.Statement;
+      expect(deny).toMatchObject({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
+    });
+
+    it('when saved queries exist under src/queries/reports, each becomes one named query on the workgroup', () => {
+      const files = existsSync(join(ROOT, 'src/queries/reports')) ? sqlFiles(join(ROOT, 'src/queries/reports')) : [];
+      const named = ofType('AWS::Athena::NamedQuery').map(([, q]) => q.Properties);
+      expect(named).toHaveLength(files.length);
+      for (const file of files) {
+        const query = named.find((q) => q.Name === `flowlog-pilot ${file.name}`);
+        expect(query?.WorkGroup).toEqual({ Ref: 'AthenaWorkGroup' });
+        expect(query?.QueryString).not.toMatch(/\{\{\s*table\s*\}\}/);
+      }
+    });
+
+    it('when vpcIds are given, the stack creates their flow logs to the bucket with 1-minute aggregation', () => {
+      const logs = ofType('AWS::EC2::FlowLog').map(([, f]) => f.Properties);
+      expect(logs.map((f) => f.ResourceId)).toEqual(PARAMS.vpcIds.split(','));
+      for (const log of logs) {
+        expect(log).toMatchObject({ ResourceType: 'VPC', TrafficType: 'ALL', LogDestinationType: 's3', MaxAggregationInterval: 60 });
+        expect(log.DestinationOptions).toEqual({ FileFormat: 'plain-text', HiveCompatiblePartitions: false, PerHourPartition: false });
+      }
+    });
+
+    it('when packaged, alarms on each function and on the failure queue notify the operations topic', () => {
+      const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+      for (const fn of Object.values(FUNCTIONS)) {
+        const alarm = alarms.find((a) => a.MetricName === 'Errors' && text(a.Dimensions) === text([{ Name: 'FunctionName', Value: { Ref: `${fn}LambdaFunction` } }]));
+        expect(alarm?.AlarmActions).toEqual([{ Ref: 'OperationsTopic' }]);
+      }
+      const queue = alarms.find((a) => a.Namespace === 'AWS/SQS');
+      expect(queue?.Dimensions[0].Value).toEqual({ 'Fn::GetAtt': ['FailureQueue', 'QueueName'] });
+      expect(queue?.AlarmActions).toEqual([{ Ref: 'OperationsTopic' }]);
+    });
+  });
+
+  describe('least privilege', () => {
+    it('when any role is read, no statement allows a wildcard action', () => {
+      const wild = statements().filter((s) => s.Effect === 'Allow' && asList(s.Action).some((a) => a === '*' || a.endsWith(':*')));
+      expect(wild).toEqual([]);
+    });
+
+    it('when a statement has a * resource, its actions have no resource-level permission and serverless.yml comments it', () => {
+      const starred = statements().filter((s) => asList(s.Resource).includes('*'));
+      for (const statement of starred) {
+        for (const action of asList(statement.Action)) {
+          expect(ACTIONS_WITHOUT_RESOURCE_LEVEL).toContain(action);
+          const lines = serverlessYml.split('\n');
+          const at = lines.findIndex((line) => line.includes(action));
+          expect(at, `${action} in serverless.yml`).toBeGreaterThanOrEqual(0);
+          expect(lines.slice(Math.max(0, at - 3), at + 1).some((line) => line.trimStart().startsWith('#') || line.includes(' # '))).toBe(true);
+        }
+      }
+    });
+
+    it('when each action family is read, it names only its own resources', () => {
+      const rules: [RegExp, (resource: string, s: Statement) => boolean][] = [
+        [/^athena:/, (r) => r === text({ 'Fn::Sub': 'arn:${AWS::Partition}:athena:${AWS::Region}:${AWS::AccountId}:workgroup/${AthenaWorkGroup}' })],
+        [/^glue:/, (r) => /:glue:\$\{AWS::Region\}:\$\{AWS::AccountId\}:(catalog|database\/flowlogs|table\/flowlogs\/vpc_flow_logs)"/.test(r)],
+        [/^s3:GetObject$/, (r) => r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/athena/*' }) || r.includes('/AWSLogs/${AWS::AccountId}/vpcflowlogs/${AWS::Region}/*')],
+        [/^s3:(PutObject|AbortMultipartUpload|ListMultipartUploadParts)$/, (r) => r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/athena/*' })],
+        [/^s3:(GetBucketLocation|ListBucketMultipartUploads)$/, (r) => r === text({ 'Fn::GetAtt': ['ResultsBucket', 'Arn'] }) || r.includes('"arn:${AWS::Partition}:s3:::${LogBucket}"')],
+        [/^s3:ListBucket$/, (r, s) => r === text({ 'Fn::GetAtt': ['ResultsBucket', 'Arn'] }) || s.Condition?.StringLike?.['s3:prefix'] !== undefined],
+        [/^sns:/, (r, s) => r === text({ Ref: 'ReportTopic' }) && s.role === roleOf('report')],
+        [/^ssm:/, (r, s) => r.endsWith(`:parameter${PARAMS.slackWebhookParameter}"}`) && s.role === roleOf('slackForwarder')],
+        [/^kms:/, (r, s) => r === text({ 'Fn::GetAtt': ['TopicKey', 'Arn'] }) && s.role === roleOf('report')],
+        [/^sqs:/, (r) => r === text({ 'Fn::GetAtt': ['FailureQueue', 'Arn'] })],
+        [/^logs:/, (r, s) => r.includes(`:log-group:/aws/lambda/flowlog-pilot-ci-${functionOfRole(s.role)}:`)],
+      ];
+      const checked = new Set<string>();
+      for (const statement of statements().filter((s) => s.role !== 'ReportSchedulerRole')) {
+        for (const action of asList(statement.Action)) {
+          const rule = rules.find(([pattern]) => pattern.test(action));
+          expect(rule, `a rule for ${action}`).toBeDefined();
+          for (const resource of asList(statement.Resource)) expect(rule![1](text(resource), statement), `${statement.role} ${action} on ${text(resource)}`).toBe(true);
+          checked.add(action.split(':')[0]!);
+        }
+      }
+      expect([...checked].sort()).toEqual(['athena', 'glue', 'kms', 'logs', 's3', 'sns', 'sqs', 'ssm']);
+    });
+
+    it('when the log bucket is listed, only the sources\' folders may be listed', () => {
+      const lists = statements().filter((s) => asList(s.Action).includes('s3:ListBucket') && !text(s.Resource).includes('ResultsBucket'));
+      expect(lists.length).toBeGreaterThan(0);
+      for (const list of lists) expect(text(list.Condition?.StringLike?.['s3:prefix'])).toContain('AWSLogs/${AWS::AccountId}/vpcflowlogs/${AWS::Region}/*');
+    });
+
+    it('when roles are read, no function role trusts anything but Lambda and the shared role is gone', () => {
+      expect(resources.IamRoleLambdaExecution).toBeUndefined();
+      for (const fn of Object.keys(FUNCTIONS) as (keyof typeof FUNCTIONS)[]) {
+        expect(resources[roleOf(fn)]!.Properties.AssumeRolePolicyDocument.Statement.map((s: Json) => s.Principal)).toEqual([{ Service: ['lambda.amazonaws.com'] }]);
+      }
+    });
+  });
+
+  describe('zips', () => {
+    it('when each zip is read, it is under 1 MB and holds no DuckDB', () => {
+      expect([...zips.keys()].sort()).toEqual(Object.keys(FUNCTIONS).sort());
+      for (const [name, entries] of zips) {
+        expect(statSync(join(outDir, `${name}.zip`)).size).toBeLessThan(MAX_ZIP_BYTES);
+        expect([...entries.keys()].filter((entry) => /duckdb|\.node$|node_modules\//i.test(entry))).toEqual([]);
+        expect([...entries.keys()].some((entry) => entry.endsWith('.mjs.map'))).toBe(true);
+      }
+    });
+
+    it.each(QUERY_FUNCTIONS)('when the %s bundle is read, it carries the text of every SQL file', (fn) => {
+      const bundle = [...zips.get(fn)!.entries()].filter(([entry]) => entry.endsWith('.mjs')).map(([, data]) => data.toString('utf8')).join('\n');
+      for (const file of sqlFiles(join(ROOT, 'src/queries'))) {
+        const lines = file.text.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+        const missing = lines.filter((line) => !bundle.includes(line) && !bundle.includes(JSON.stringify(line).slice(1, -1)));
+        expect(missing, `${file.name} in ${fn}`).toEqual([]);
+      }
+    });
+  });
+});
