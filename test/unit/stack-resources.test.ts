@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import {
+  flowLogResources, glueResources, logBucketName, logBucketResources, namedQueryResources, partitionKeys,
+  readStackParams, slackParameterArn, sourcesSetting, type StackParams,
+} from '../../deploy/stack-resources.js';
+import { ConfigError } from '../../src/lib/errors.js';
+import { MULTI_SOURCE_KEYS, SINGLE_SOURCE_KEYS } from '../../src/lib/partitions/layout.js';
+import { parseFormatString } from '../../src/lib/flowlog/format.js';
+
+const DEFAULTS: StackParams = {
+  bucket: '', prefix: '', sources: '', database: 'flowlogs', table: 'vpc_flow_logs', tableMode: 'create', format: '',
+  vpcIds: '', alertEmails: '', slackWebhookParameter: '', bytesScannedCutoffMb: '10240', resultsRetentionDays: '30',
+};
+
+describe('stack resources', () => {
+  it('when no bucket is given, the stack creates one and everything refers to it', () => {
+    // Act
+    const settings = readStackParams(DEFAULTS);
+    // Assess
+    expect(logBucketName(settings)).toEqual({ Ref: 'FlowLogBucket' });
+    expect(Object.keys(logBucketResources(settings))).toEqual(['FlowLogBucket', 'FlowLogBucketPolicy']);
+    expect(sourcesSetting(settings)).toEqual({ 'Fn::Sub': '${AWS::AccountId}:${AWS::Region}' });
+    expect(partitionKeys(settings)).toEqual(SINGLE_SOURCE_KEYS);
+  });
+
+  it('when an existing bucket and several sources are given, the table is keyed by account, region and dt under AWSLogs/', () => {
+    // Prepare
+    const params = { ...DEFAULTS, bucket: 'org-flow-logs', prefix: 'vpc/', sources: '111111111111:ap-northeast-1,222222222222:us-east-1' };
+    // Act
+    const settings = readStackParams(params);
+    const table = glueResources(settings).GlueTable as { Properties: { TableInput: { PartitionKeys: { Name: string }[]; StorageDescriptor: { Location: unknown } } } };
+    // Assess
+    expect(logBucketResources(settings)).toEqual({});
+    expect(table.Properties.TableInput.PartitionKeys.map((k) => k.Name)).toEqual(MULTI_SOURCE_KEYS);
+    expect(table.Properties.TableInput.StorageDescriptor.Location).toEqual({ 'Fn::Sub': ['s3://${LogBucket}/vpc/AWSLogs/', { LogBucket: 'org-flow-logs' }] });
+  });
+
+  it('when the table is adopted, the stack creates no Glue resources and saved queries do not wait for a table', () => {
+    const settings = readStackParams({ ...DEFAULTS, tableMode: 'adopt' });
+    const queries = namedQueryResources(settings, [{ name: 'reports/top-talkers', text: '-- Top talkers\nSELECT * FROM {{table}} WHERE dt >= {{from}}' }]);
+    expect(glueResources(settings)).toEqual({});
+    expect(queries.NamedQueryTopTalkers).toMatchObject({
+      Properties: { Description: 'Top talkers', Database: 'flowlogs', QueryString: expect.stringContaining('FROM flowlogs.vpc_flow_logs WHERE dt >= {{from}}') },
+    });
+    expect(queries.NamedQueryTopTalkers).not.toHaveProperty('DependsOn');
+  });
+
+  it('when query files include templates outside reports/, only the reports become saved queries', () => {
+    const settings = readStackParams(DEFAULTS);
+    const queries = namedQueryResources(settings, [
+      { name: 'partitions/add-partitions', text: 'ALTER TABLE {{table}}' },
+      { name: 'reports/rejects', text: 'SELECT 1' },
+    ]);
+    expect(Object.keys(queries)).toEqual(['NamedQueryRejects']);
+  });
+
+  it('when a custom format and a VPC are given, the flow log uses that format string and the table its columns', () => {
+    const format = '${version} ${vpc-id} ${srcaddr} ${dstaddr} ${action} ${log-status} ${reject-reason}';
+    const settings = readStackParams({ ...DEFAULTS, format, vpcIds: 'vpc-0a1b2c3d4e5f60718' });
+    const [flowLog] = Object.values(flowLogResources(settings)) as { Properties: { LogFormat?: string } }[];
+    const table = glueResources(settings).GlueTable as { Properties: { TableInput: { StorageDescriptor: { Columns: unknown[] } } } };
+    expect(flowLog?.Properties.LogFormat).toBe(format);
+    expect(table.Properties.TableInput.StorageDescriptor.Columns).toEqual(parseFormatString(format).map((f) => ({ Name: f.column, Type: f.type })));
+  });
+
+  it('when the Slack parameter is a path or a bare name, the ARN names exactly that parameter', () => {
+    expect(slackParameterArn(readStackParams({ ...DEFAULTS, slackWebhookParameter: '/team/slack' }))).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/team/slack' });
+    expect(slackParameterArn(readStackParams({ ...DEFAULTS, slackWebhookParameter: 'slack' }))).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/slack' });
+  });
+
+  it('when several params are wrong, one error names every one of them', () => {
+    const bad = { ...DEFAULTS, bucket: 'Bad_Bucket', prefix: 'no-slash', sources: '123:tokyo', table: 'Flow-Logs', tableMode: 'own', vpcIds: 'vpc-xyz', alertEmails: 'ops', bytesScannedCutoffMb: '5' };
+    let error: unknown;
+    try {
+      readStackParams(bad);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.map((p) => p.split(':')[0]);
+    expect(problems).toEqual(expect.arrayContaining(['param bucket', 'param prefix', 'param sources', 'param table', 'param tableMode', 'param vpcIds', 'param alertEmails', 'param bytesScannedCutoffMb']));
+  });
+
+  it('when VPC flow logs are asked for with sources in several accounts, it refuses', () => {
+    expect(() => readStackParams({ ...DEFAULTS, vpcIds: 'vpc-0a1b2c3d', sources: '111111111111:ap-northeast-1,222222222222:ap-northeast-1' })).toThrow(/own account and region/);
+  });
+});
