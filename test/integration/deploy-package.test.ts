@@ -173,7 +173,7 @@ describe.skipIf(!handlersPresent)('serverless package', () => {
       const [[, schedule]] = ofType('AWS::Scheduler::Schedule') as [[string, Json]];
       expect(schedule.Properties.ScheduleExpression).toBe('cron(30 9 * * ? *)');
       expect(schedule.Properties.ScheduleExpressionTimezone).toBe(PARAMS.reportTimezone);
-      expect(JSON.parse(schedule.Properties.Target.Input)).toEqual({ mode: 'scheduled' });
+      expect(JSON.parse(schedule.Properties.Target.Input)).toEqual({ mode: 'scheduled', time: '<aws.scheduler.scheduled-time>' });
       expect(schedule.Properties.Target.Arn).toEqual({ 'Fn::GetAtt': ['ReportLambdaFunction', 'Arn'] });
       expect(schedule.Properties.Target.RoleArn).toEqual({ 'Fn::GetAtt': ['ReportSchedulerRole', 'Arn'] });
       const role = resources.ReportSchedulerRole!.Properties;
