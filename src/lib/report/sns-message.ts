@@ -60,8 +60,12 @@ const STEPS: readonly Shrink[] = [
 /** Builds the publish input; cuts rows only when the whole message would not fit. */
 export function buildSnsMessage(report: Report, options: SnsMessageOptions = {}): SnsMessage {
   const maxBytes = options.maxBytes ?? SNS_MAX_PUBLISH_BYTES;
-  const full = assemble(canonicalReport(report), false);
-  if (full.sizeBytes <= maxBytes) return full;
+  const canonical = canonicalReport(report);
+  // The JSON report alone appears twice in the message: when it alone is over, skip rendering the rest.
+  if (Buffer.byteLength(JSON.stringify(canonical), 'utf8') * 2 <= maxBytes) {
+    const full = assemble(canonical, false);
+    if (full.sizeBytes <= maxBytes) return full;
+  }
   for (const step of STEPS) {
     const candidate = assemble(shrinkReport(report, step), true);
     if (candidate.sizeBytes <= maxBytes) return candidate;
