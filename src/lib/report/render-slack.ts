@@ -85,6 +85,11 @@ const SEVERITY_MARK: Readonly<Record<Finding['severity'], string>> = { high: ':r
 
 /** The whole message, within Slack's limits whatever the report's size. */
 export function renderSlackBlocks(report: Report, options: SlackOptions = {}): SlackMessage {
+  return renderSlack(report, options).message;
+}
+
+/** The message and how many findings and digests did not fit (the notifier reports it). */
+export function renderSlack(report: Report, options: SlackOptions = {}): { message: SlackMessage; leftOut: number } {
   const maxRows = options.maxRows ?? 5;
   const maxBlocks = options.maxBlocks ?? SLACK_MAX_BLOCKS;
   const maxChars = options.maxBlocksChars ?? SLACK_BLOCKS_MAX_CHARS;
@@ -123,7 +128,7 @@ export function renderSlackBlocks(report: Report, options: SlackOptions = {}): S
   }
   const hidden = items.slice(shown);
   if (hidden.length > 0) body.push(notice(hidden.filter((i) => i.kind === 'finding').length, hidden.filter((i) => i.kind === 'digest').length));
-  return { text: escapeSlack(renderSubject(report)), blocks: [...head, ...body, ...tail] };
+  return { message: { text: escapeSlack(renderSubject(report)), blocks: [...head, ...body, ...tail] }, leftOut: hidden.length };
 }
 
 function findingBlocks(finding: Finding, maxRows: number): SlackBlock[] {
