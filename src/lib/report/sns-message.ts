@@ -60,17 +60,20 @@ const STEPS: readonly Shrink[] = [
 /** Builds the publish input; cuts rows only when the whole message would not fit. */
 export function buildSnsMessage(report: Report, options: SnsMessageOptions = {}): SnsMessage {
   const maxBytes = options.maxBytes ?? SNS_MAX_PUBLISH_BYTES;
-  const canonical = canonicalReport(report);
-  // The JSON report alone appears twice in the message: when it alone is over, skip rendering the rest.
-  if (Buffer.byteLength(JSON.stringify(canonical), 'utf8') * 2 <= maxBytes) {
-    const full = assemble(canonical, false);
-    if (full.sizeBytes <= maxBytes) return full;
-  }
+  const full = fitting(canonicalReport(report), false, maxBytes);
+  if (full !== undefined) return full;
   for (const step of STEPS) {
-    const candidate = assemble(shrinkReport(report, step), true);
-    if (candidate.sizeBytes <= maxBytes) return candidate;
+    const candidate = fitting(shrinkReport(report, step), true, maxBytes);
+    if (candidate !== undefined) return candidate;
   }
   throw new RangeError(`the report does not fit in ${maxBytes} bytes even with every row cut`);
+}
+
+/** The message when it fits. The JSON report is in it twice: when that alone is too big, nothing else is rendered. */
+function fitting(report: Report, truncated: boolean, maxBytes: number): SnsMessage | undefined {
+  if (Buffer.byteLength(JSON.stringify(report), 'utf8') * 2 > maxBytes) return undefined;
+  const message = assemble(report, truncated);
+  return message.sizeBytes <= maxBytes ? message : undefined;
 }
 
 function assemble(report: Report, truncated: boolean): SnsMessage {
