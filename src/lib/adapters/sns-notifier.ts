@@ -26,6 +26,11 @@ export function classifySnsError(error: unknown): RetryDecision {
   return { retry: THROTTLING.has(error.name) || fault === 'server' || status >= 500 || status === 429 };
 }
 
+/**
+ * The SDK client retries on its own too (3 attempts by default); this policy adds a wider,
+ * jittered window for throttling bursts. Build the client with `maxAttempts: 1` to leave all
+ * retrying here.
+ */
 export class SnsNotifier implements Notifier {
   readonly channel = 'sns';
   readonly #sns: SNSClient;

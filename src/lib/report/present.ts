@@ -12,12 +12,14 @@ export function findingsBySeverity(report: Report): Finding[] {
   return [...report.findings].sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity));
 }
 
+/** Severity counts for headlines and subjects, zero included so the line always reads the same. */
 export function countBySeverity(report: Report): Record<Severity, number> {
   const counts: Record<Severity, number> = { high: 0, medium: 0, low: 0 };
   for (const finding of report.findings) counts[finding.severity] += 1;
   return counts;
 }
 
+/** Thousands separators: 18,233 reads at a glance where 18233 does not. */
 export function formatCount(value: number): string {
   return Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : String(value);
 }
@@ -41,6 +43,7 @@ export function formatUsd(value: number): string {
   return `$${value.toFixed(4)}`;
 }
 
+/** Milliseconds for fast queries, seconds for the rest. */
 export function formatDuration(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
@@ -64,6 +67,7 @@ export function cut(value: string, maxChars: number): string {
   return `${points.slice(0, Math.max(0, maxChars - 1)).join('')}…`;
 }
 
+/** A table cell: NULL visible, numbers without float noise, strings safe and short. */
 export function cellText(cell: Cell | undefined, maxChars = 60): string {
   if (cell === null || cell === undefined) return 'NULL';
   return safeLine(typeof cell === 'number' ? formatCell(cell) : cell, maxChars);
@@ -102,6 +106,7 @@ export function smallTable(rows: readonly Row[], rowsLeftOut: number, maxRows: n
   return { lines, more };
 }
 
+/** "1 finding", "3 findings": counts read as sentences in every channel. */
 export function plural(count: number, one: string, many = `${one}s`): string {
   return `${formatCount(count)} ${count === 1 ? one : many}`;
 }

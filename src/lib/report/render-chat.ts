@@ -62,6 +62,7 @@ function fitLines(lines: readonly string[], maxChars: number, moreLine: (left: n
   return kept.join('\n');
 }
 
+/** Everything a chat channel shows: headline, findings high first, and where the full rows are. */
 export function renderChatNotification(report: Report): ChatNotification {
   const severities = countBySeverity(report);
   const failed = failedQueries(report);

@@ -5,6 +5,7 @@
  */
 import type { Digest, Finding, QueryRun, Report } from './model.js';
 
+/** Pretty (people read it in SQS consoles and CloudWatch) and byte-stable (tests and diffs compare it). */
 export function renderJson(report: Report): string {
   return `${JSON.stringify(canonicalReport(report), null, 2)}\n`;
 }
