@@ -56,6 +56,9 @@ export class DeadlineError extends FlowlogError {}
 /** Local state that cannot be used: locked by another run, not writable. */
 export class StateError extends FlowlogError {}
 
+/** A message a channel (SNS, a Slack webhook) did not accept; never carries a secret URL. */
+export class DeliveryError extends FlowlogError {}
+
 /** Narrows any caught value to an Error, so nothing raw reaches a caller. */
 export function asError(value: unknown): Error {
   if (value instanceof Error) return value;

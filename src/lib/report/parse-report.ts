@@ -1,0 +1,150 @@
+/**
+ * Reads a Report back from JSON (the SNS message the Slack forwarder receives). Anything else
+ * published to the topic, or a damaged message, is refused with the path of the first bad field,
+ * before anything is sent on.
+ */
+import { ValidationError } from '../errors.js';
+import type { Cell, Row } from '../ports.js';
+import type { Digest, Finding, QueryRun, Report, Severity } from './model.js';
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function object(value: unknown, path: string): Json {
+  if (!isObject(value)) throw new ValidationError(path, 'must be an object');
+  return value;
+}
+
+function str(o: Json, key: string, path: string, pattern?: RegExp): string {
+  const value = o[key];
+  if (typeof value !== 'string') throw new ValidationError(`${path}.${key}`, 'must be a string');
+  if (pattern !== undefined && !pattern.test(value)) throw new ValidationError(`${path}.${key}`, `has an unexpected form: ${JSON.stringify(value.slice(0, 60))}`);
+  return value;
+}
+
+function optionalStr(o: Json, key: string, path: string): string | undefined {
+  return o[key] === undefined || o[key] === null ? undefined : str(o, key, path);
+}
+
+function num(o: Json, key: string, path: string): number {
+  const value = o[key];
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new ValidationError(`${path}.${key}`, 'must be a number, 0 or more');
+  return value;
+}
+
+function list<T>(o: Json, key: string, path: string, item: (value: unknown, path: string) => T): T[] {
+  const value = o[key];
+  if (!Array.isArray(value)) throw new ValidationError(`${path}.${key}`, 'must be an array');
+  return value.map((v, i) => item(v, `${path}.${key}[${i}]`));
+}
+
+function oneOf<T extends string>(o: Json, key: string, path: string, choices: readonly T[]): T {
+  const value = str(o, key, path);
+  if (!(choices as readonly string[]).includes(value)) throw new ValidationError(`${path}.${key}`, `must be one of ${choices.join(', ')}`);
+  return value as T;
+}
+
+function row(value: unknown, path: string): Row {
+  const o = object(value, path);
+  for (const [key, cell] of Object.entries(o)) {
+    if (!(cell === null || typeof cell === 'string' || (typeof cell === 'number' && Number.isFinite(cell)))) {
+      throw new ValidationError(`${path}.${key}`, 'must be a string, a number or null');
+    }
+  }
+  return o as Readonly<Record<string, Cell>>;
+}
+
+const withOptional = <K extends string>(key: K, value: string | undefined) => (value === undefined ? {} : ({ [key]: value } as Record<K, string>));
+
+function finding(value: unknown, path: string): Finding {
+  const o = object(value, path);
+  return {
+    rule: str(o, 'rule', path),
+    severity: oneOf<Severity>(o, 'severity', path, ['high', 'medium', 'low']),
+    title: str(o, 'title', path),
+    ...withOptional('technique', optionalStr(o, 'technique', path)),
+    count: num(o, 'count', path),
+    rows: list(o, 'rows', path, row),
+    rowsLeftOut: num(o, 'rowsLeftOut', path),
+    ...withOptional('resultsLocation', optionalStr(o, 'resultsLocation', path)),
+  };
+}
+
+function digest(value: unknown, path: string): Digest {
+  const o = object(value, path);
+  return {
+    rule: str(o, 'rule', path),
+    title: str(o, 'title', path),
+    rows: list(o, 'rows', path, row),
+    rowsLeftOut: num(o, 'rowsLeftOut', path),
+    ...withOptional('resultsLocation', optionalStr(o, 'resultsLocation', path)),
+  };
+}
+
+function query(value: unknown, path: string): QueryRun {
+  const o = object(value, path);
+  return {
+    name: str(o, 'name', path),
+    status: oneOf(o, 'status', path, ['succeeded', 'failed'] as const),
+    rows: num(o, 'rows', path),
+    bytesScanned: num(o, 'bytesScanned', path),
+    costUsd: num(o, 'costUsd', path),
+    durationMs: num(o, 'durationMs', path),
+    ...withOptional('queryId', optionalStr(o, 'queryId', path)),
+    ...withOptional('outputLocation', optionalStr(o, 'outputLocation', path)),
+    ...withOptional('error', optionalStr(o, 'error', path)),
+  };
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const INSTANT = /^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})$/;
+const NAME = /^[a-z][a-z0-9_]{0,127}$/;
+const TIMEZONE = /^[A-Za-z0-9_+\-/]{1,64}$/;
+
+/** Parses JSON text into a Report, or throws ValidationError naming the first bad field. */
+export function parseReport(text: string, field = 'report'): Report {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new ValidationError(field, `is not JSON (starts with ${JSON.stringify(text.slice(0, 40))})`);
+  }
+  return validateReport(value, field);
+}
+
+export function validateReport(value: unknown, path = 'report'): Report {
+  const o = object(value, path);
+  if (o.tool !== 'flowlog-pilot') throw new ValidationError(`${path}.tool`, 'must be "flowlog-pilot" (this is not a flowlog-pilot report)');
+  const w = object(o.window, `${path}.window`);
+  const t = object(o.totals, `${path}.totals`);
+  return {
+    tool: 'flowlog-pilot',
+    engine: oneOf(o, 'engine', path, ['athena', 'local'] as const),
+    database: str(o, 'database', path, NAME),
+    table: str(o, 'table', path, NAME),
+    generatedAt: str(o, 'generatedAt', path, INSTANT),
+    window: {
+      date: str(w, 'date', `${path}.window`, DATE),
+      start: str(w, 'start', `${path}.window`, INSTANT),
+      end: str(w, 'end', `${path}.window`, INSTANT),
+      timezone: str(w, 'timezone', `${path}.window`, TIMEZONE),
+      partitions: list(w, 'partitions', `${path}.window`, (v, p) => {
+        if (typeof v !== 'string' || !/^\d{4}\/\d{2}\/\d{2}$/.test(v)) throw new ValidationError(p, 'must be a dt value YYYY/MM/DD');
+        return v;
+      }),
+    },
+    totals: { records: num(t, 'records', `${path}.totals`), accepted: num(t, 'accepted', `${path}.totals`), rejected: num(t, 'rejected', `${path}.totals`), bytes: num(t, 'bytes', `${path}.totals`) },
+    findings: list(o, 'findings', path, finding),
+    digests: list(o, 'digests', path, digest),
+    queries: list(o, 'queries', path, query),
+    bytesScanned: num(o, 'bytesScanned', path),
+    costUsd: num(o, 'costUsd', path),
+    warnings: list(o, 'warnings', path, (v, p) => {
+      if (typeof v !== 'string') throw new ValidationError(p, 'must be a string');
+      return v;
+    }),
+  };
+}

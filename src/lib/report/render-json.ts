@@ -1,0 +1,73 @@
+/**
+ * The report as JSON for machines (SNS `sqs`/`lambda`, `flowlog-pilot report --format json`).
+ * Keys come out in the model's order whatever order the object was built in, so two runs with
+ * the same facts give the same bytes; row keys keep the engine's column order.
+ */
+import type { Digest, Finding, QueryRun, Report } from './model.js';
+
+/** Pretty (people read it in SQS consoles and CloudWatch) and byte-stable (tests and diffs compare it). */
+export function renderJson(report: Report): string {
+  return `${JSON.stringify(canonicalReport(report), null, 2)}\n`;
+}
+
+/** The report with its keys in the model's order and nothing that is not in the model. */
+export function canonicalReport(report: Report): Report {
+  return {
+    tool: report.tool,
+    engine: report.engine,
+    database: report.database,
+    table: report.table,
+    generatedAt: report.generatedAt,
+    window: {
+      date: report.window.date,
+      start: report.window.start,
+      end: report.window.end,
+      timezone: report.window.timezone,
+      partitions: [...report.window.partitions],
+    },
+    totals: { records: report.totals.records, accepted: report.totals.accepted, rejected: report.totals.rejected, bytes: report.totals.bytes },
+    findings: report.findings.map(canonicalFinding),
+    digests: report.digests.map(canonicalDigest),
+    queries: report.queries.map(canonicalQuery),
+    bytesScanned: report.bytesScanned,
+    costUsd: report.costUsd,
+    warnings: [...report.warnings],
+  };
+}
+
+function canonicalFinding(f: Finding): Finding {
+  return {
+    rule: f.rule,
+    severity: f.severity,
+    title: f.title,
+    ...(f.technique === undefined ? {} : { technique: f.technique }),
+    count: f.count,
+    rows: f.rows,
+    rowsLeftOut: f.rowsLeftOut,
+    ...(f.resultsLocation === undefined ? {} : { resultsLocation: f.resultsLocation }),
+  };
+}
+
+function canonicalDigest(d: Digest): Digest {
+  return {
+    rule: d.rule,
+    title: d.title,
+    rows: d.rows,
+    rowsLeftOut: d.rowsLeftOut,
+    ...(d.resultsLocation === undefined ? {} : { resultsLocation: d.resultsLocation }),
+  };
+}
+
+function canonicalQuery(q: QueryRun): QueryRun {
+  return {
+    name: q.name,
+    status: q.status,
+    rows: q.rows,
+    bytesScanned: q.bytesScanned,
+    costUsd: q.costUsd,
+    durationMs: q.durationMs,
+    ...(q.queryId === undefined ? {} : { queryId: q.queryId }),
+    ...(q.outputLocation === undefined ? {} : { outputLocation: q.outputLocation }),
+    ...(q.error === undefined ? {} : { error: q.error }),
+  };
+}
