@@ -67,7 +67,7 @@ describe('Glue catalog', () => {
   });
 
   it('when the table has account and region keys too, it maps every value to its key', async () => {
-    glue.on(GetTableCommand).resolves({ Table: { PartitionKeys: [{ Name: 'aws_account' }, { Name: 'aws_region' }, { Name: 'dt' }], StorageDescriptor: {} } });
+    glue.on(GetTableCommand).resolves({ Table: { Name: 'vpc_flow_logs', PartitionKeys: [{ Name: 'aws_account' }, { Name: 'aws_region' }, { Name: 'dt' }], StorageDescriptor: {} } });
     glue.on(GetPartitionsCommand).resolves({ Partitions: [{ Values: ['123456789012', 'us-east-1', '2026/11/01'], StorageDescriptor: { Location: 's3://b/x/' } }] });
 
     const partitions = await catalog().listPartitions(parseRange('2026-11-01', '2026-11-01'));
