@@ -1,0 +1,106 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy, { type MiddlewareObj } from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { AthenaEngine } from '../lib/adapters/athena-engine.js';
+import { GlueCatalog } from '../lib/adapters/glue-catalog.js';
+import { describeError } from '../lib/answers.js';
+import { createAwsClients } from '../lib/aws/clients.js';
+import { loadCoreConfig, type FlowlogConfig } from '../lib/config.js';
+import { FlowlogError, ValidationError, asError } from '../lib/errors.js';
+import { partitionsAnswer, type PartitionsAnswer } from '../lib/partitions/answer.js';
+import { parsePartitionsEvent } from '../lib/partitions/event.js';
+import type { PartitionLayout } from '../lib/partitions/layout.js';
+import { adoptedLayout, configuredLayout } from '../lib/partitions/table-layout.js';
+import type { PartitionCatalog, QueryEngine } from '../lib/ports.js';
+import { ensurePartitions } from '../lib/use-cases/ensure-partitions.js';
+
+interface PartitionsDeps {
+  readonly engine: QueryEngine;
+  readonly catalog: PartitionCatalog;
+  readonly layout: PartitionLayout;
+  close(): Promise<void>;
+}
+
+// Cold start: a bad setting fails here, with every bad key named, before any event is handled.
+const config = loadCoreConfig(process.env);
+const logger = new Logger({ serviceName: 'flowlog-partitions' });
+const metrics = new Metrics({ namespace: 'FlowlogPilot', serviceName: 'flowlog-partitions' });
+const openDeps = config.engine === 'local' ? openLocalDeps : athenaDeps(config);
+
+function athenaDeps(settings: FlowlogConfig): () => Promise<PartitionsDeps> {
+  const clients = createAwsClients();
+  const engine = new AthenaEngine({
+    client: clients.athena,
+    workgroup: settings.athena.workgroup,
+    database: settings.database,
+    ...(settings.athena.outputLocation === undefined ? {} : { outputLocation: settings.athena.outputLocation }),
+  });
+  const catalog = new GlueCatalog({ client: clients.glue, database: settings.database, table: settings.table });
+  const created = settings.tableMode === 'create' ? configuredLayout(settings) : undefined;
+  return async () => ({
+    engine,
+    catalog,
+    layout: created ?? adoptedLayout(await catalog.describeTable(), settings),
+    close: async () => {},
+  });
+}
+
+async function openLocalDeps(): Promise<PartitionsDeps> {
+  const { openLocal } = await import('../lib/local/open-local.js');
+  return openLocal(config);
+}
+
+async function ensure(event: unknown, context: Context): Promise<PartitionsAnswer> {
+  const request = parsePartitionsEvent(event, config.partitions);
+  const deps = await openDeps();
+  try {
+    const result = await ensurePartitions(
+      { engine: deps.engine, catalog: deps.catalog, database: config.database, table: config.table, layout: deps.layout },
+      { range: request.range, dryRun: request.dryRun, requestId: context.awsRequestId, deadlineMs: Date.now() + context.getRemainingTimeInMillis() },
+    );
+    const answer = partitionsAnswer(result, deps.layout.keys);
+    if (!answer.dryRun) metrics.addMetric('PartitionsAdded', MetricUnit.Count, answer.added.length);
+    metrics.addMetric('PartitionsExisting', MetricUnit.Count, answer.existing.length);
+    logger.info('partitions ensured', { trigger: request.trigger, range: answer.range, dryRun: answer.dryRun, added: answer.added.length, existing: answer.existing.length, queryIds: answer.queryIds });
+    return answer;
+  } finally {
+    await deps.close();
+  }
+}
+
+/**
+ * The one place a failure becomes the invoker's answer: an Error whose name is the typed error's
+ * (Lambda reports it as errorType) and whose message names the problem (errorMessage), never a
+ * raw object. A refused event is the invoker's mistake and not counted as a partition failure.
+ */
+export function invokeError(error: unknown): Error {
+  const answer = new Error(describeError(error));
+  answer.name = error instanceof FlowlogError ? error.name : 'UnexpectedError';
+  return answer;
+}
+
+const errorAnswer: MiddlewareObj<unknown, PartitionsAnswer> = {
+  onError: (request) => {
+    const error = request.error;
+    if (error instanceof ValidationError) {
+      logger.warn('partitions event refused', { field: error.field, reason: error.message });
+    } else {
+      logger.error('partitions run failed', asError(error));
+      metrics.addMetric('PartitionFailures', MetricUnit.Count, 1);
+    }
+    request.error = invokeError(error);
+  },
+};
+
+/**
+ * Scheduled: keeps the look-back days, today and tomorrow registered. Manual: registers a day or a
+ * range (optionally as a dry run). Returns what was added and which Athena queries did it.
+ */
+export const handler = middy<unknown, PartitionsAnswer>()
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics))
+  .use(errorAnswer)
+  .handler(ensure);

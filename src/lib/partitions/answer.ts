@@ -1,0 +1,33 @@
+import type { DayRange } from '../dates.js';
+import type { EnsurePartitionsResult } from '../use-cases/ensure-partitions.js';
+import { partitionId } from './plan.js';
+
+/** What an invoker of the partitions job reads back: plain JSON, partitions as `key=value/...`. */
+export interface PartitionsAnswer {
+  readonly range: DayRange;
+  readonly dryRun: boolean;
+  readonly added: readonly string[];
+  readonly existing: readonly string[];
+  readonly statements: readonly { readonly sql?: string; readonly partitions: number; readonly queryId?: string }[];
+  readonly queryIds: readonly string[];
+}
+
+/**
+ * Shapes the result for a person reading an invoke's output: partitions in Hive's `key=value`
+ * spelling, the SQL only when nothing ran (a dry run is for reading it), the query ids to look up.
+ */
+export function partitionsAnswer(result: EnsurePartitionsResult, keys: readonly string[]): PartitionsAnswer {
+  const queryIds = result.statements.flatMap((s) => (s.queryId === undefined ? [] : [s.queryId]));
+  return {
+    range: result.range,
+    dryRun: result.dryRun,
+    added: result.added.map((p) => partitionId(keys, p)),
+    existing: result.existing.map((p) => partitionId(keys, p)),
+    statements: result.statements.map((s) => ({
+      ...(result.dryRun ? { sql: s.sql } : {}),
+      partitions: s.partitions,
+      ...(s.queryId === undefined ? {} : { queryId: s.queryId }),
+    })),
+    queryIds,
+  };
+}
