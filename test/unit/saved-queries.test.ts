@@ -90,3 +90,24 @@ describe('rendering a saved query', () => {
     expect(() => loadSavedQueries().render('port-scan', context({ ephemeral_ports: 'freebsd' }))).toThrow(/expected one of linux, iana, windows-xp, rfc6056/);
   });
 });
+
+describe('partitions read by the built-in queries', () => {
+  it('when rendered for a Tokyo day, each query reads the two window partitions, and only baseline rules read the 8 before', async () => {
+    const { reportWindow } = await import('../../src/lib/report/window.js');
+    const window = reportWindow('2026-11-20', 'Asia/Tokyo');
+    const saved = loadSavedQueries();
+    const context = {
+      flows: flowsRelation('flowlogs', 'vpc_flow_logs', window),
+      baselineFlows: flowsRelation('flowlogs', 'vpc_flow_logs', window.baseline),
+      windowStartEpoch: window.startEpoch,
+      windowEndEpoch: window.endEpoch,
+    };
+
+    for (const query of saved.list()) {
+      const filters = [...saved.render(query.name, context).matchAll(/WHERE dt IN \(([^)]*)\)/g)].map((m) => m[1]);
+      const expected = ["'2026/11/19', '2026/11/20'", ...(query.usesBaseline ? [window.baseline.partitions.map((p) => `'${p}'`).join(', ')] : [])];
+      expect(filters, query.name).toEqual(expected);
+    }
+    expect(saved.list().filter((q) => q.usesBaseline).map((q) => q.name)).toEqual(['egress-spike', 'reject-spike']);
+  });
+});
