@@ -1,8 +1,9 @@
 import { describeError } from '../lib/answers.js';
 import type { CliIo, Command } from './command.js';
 import { wantsHelp } from './command.js';
+import { reportCommand } from './commands/report.js';
 
-const COMMANDS: readonly Command[] = [];
+const COMMANDS: readonly Command[] = [reportCommand()];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length), 8);

@@ -108,3 +108,12 @@ export function stripComments(text: string): string {
     .filter((line) => !line.trimStart().startsWith('--'))
     .join('\n');
 }
+
+/**
+ * Renders a template from src/queries into a fragment that another template can embed (a
+ * relation inside a report query). Safe for the same reason renderQuery is: every value spliced
+ * in is itself a validated fragment.
+ */
+export function renderFragment(text: string, params: Readonly<Record<string, SqlFragment>>, name = 'template'): SqlFragment {
+  return SqlFragment.of(stripComments(renderTemplate(text, params, name)).trim());
+}

@@ -1,0 +1,115 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
+import { ValidationError } from '../../lib/errors.js';
+import type { Notifier, Row } from '../../lib/ports.js';
+import { toCsv } from '../../lib/render/result-formats.js';
+import type { Report } from '../../lib/report/model.js';
+import { loadReportJobConfig } from '../../lib/report/report-config.js';
+import { parseDay } from '../../lib/dates.js';
+import { validateTimeZone } from '../../lib/report/window.js';
+import { deliverReport } from '../../lib/use-cases/deliver-report.js';
+import { runReport } from '../../lib/use-cases/run-report.js';
+import { BUILD_ADAPTERS, openReportRuntime, type ReportAdapters } from '../../lib/wiring/report-deps.js';
+import { parseFlags, type CliIo, type Command } from '../command.js';
+import { renderReportJson, renderReportText } from '../report-output.js';
+
+const USAGE = `Usage: flowlog-pilot report --data DIR --date YYYY-MM-DD [options]
+
+Runs every saved report query (src/queries/reports) for one day on the local engine and prints
+the report.
+
+Options:
+  --data DIR             local copy of the flow-log bucket (FLOWLOG_DATA_DIR)
+  --date YYYY-MM-DD      the report's day, in the report time zone
+  --tz ZONE              IANA time zone of the day (FLOWLOG_REPORT_TIMEZONE, default UTC)
+  --format text|json     what to print (default text)
+  --out DIR              also write report.txt, report.json and one CSV per query there
+  --slack-webhook URL    post the report to a Slack incoming webhook
+  --state DIR            local engine state (FLOWLOG_STATE_DIR)
+`;
+
+const OPTIONS = {
+  data: { type: 'string' },
+  date: { type: 'string' },
+  tz: { type: 'string' },
+  format: { type: 'string' },
+  out: { type: 'string' },
+  'slack-webhook': { type: 'string' },
+  state: { type: 'string' },
+} as const;
+
+/** `flowlog-pilot report`: the report job of the Lambda, run on DuckDB over local files. */
+export function reportCommand(adapters: ReportAdapters = BUILD_ADAPTERS): Command {
+  return {
+    name: 'report',
+    summary: 'run the saved report queries for one day and print the report',
+    usage: USAGE,
+    async run(args: readonly string[], io: CliIo): Promise<number> {
+      const { values } = parseFlags(args, OPTIONS);
+      if (values.data === undefined) throw new ValidationError('--data', 'is required (the local copy of the flow-log bucket)');
+      const date = parseDay(values.date, '--date');
+      const format = values.format ?? 'text';
+      if (format !== 'text' && format !== 'json') throw new ValidationError('--format', `must be text or json, got ${JSON.stringify(format)}`);
+      const timezone = values.tz === undefined ? undefined : validateTimeZone(values.tz, '--tz');
+      const notifiers: Notifier[] = [];
+      const webhook = values['slack-webhook'];
+      if (webhook !== undefined) {
+        if (!/^https:\/\/[^\s]+$|^http:\/\/127\.0\.0\.1(:\d+)?\/[^\s]*$/.test(webhook)) throw new ValidationError('--slack-webhook', 'must be an https:// URL');
+        if (adapters.slackNotifier === undefined) throw new ValidationError('--slack-webhook', 'Slack delivery is not part of this build');
+        notifiers.push(adapters.slackNotifier(webhook));
+      }
+      const settings = {
+        ...Object.fromEntries(Object.entries(io.env).filter(([key]) => key.startsWith('FLOWLOG_') && key !== 'FLOWLOG_ENGINE')),
+        FLOWLOG_ENGINE: 'local',
+        FLOWLOG_DATA_DIR: resolve(io.cwd, values.data),
+        ...(values.state === undefined ? {} : { FLOWLOG_STATE_DIR: resolve(io.cwd, values.state) }),
+        ...(timezone === undefined ? {} : { FLOWLOG_REPORT_TIMEZONE: timezone }),
+      };
+      const job = loadReportJobConfig(settings);
+      const runtime = await openReportRuntime(job, adapters, notifiers);
+      let report: Report;
+      try {
+        report = await runReport(
+          { engine: runtime.engine, catalog: runtime.catalog, layout: runtime.layout, database: job.core.database, table: job.core.table, config: job.report, now: () => new Date() },
+          { date },
+        );
+      } finally {
+        await runtime.close();
+      }
+      if (values.out !== undefined) await writeReportFiles(resolve(io.cwd, values.out), report);
+      io.out(format === 'json' ? renderReportJson(report) : renderReportText(report));
+      for (const sent of await deliverReport(runtime.notifiers, report, true)) {
+        if (sent.status === 'failed') io.err(`flowlog-pilot report: ${sent.channel}: ${sent.error ?? 'failed'}\n`);
+      }
+      return report.queries.some((q) => q.status === 'failed') ? 1 : 0;
+    },
+  };
+}
+
+function resolve(cwd: string, path: string): string {
+  return isAbsolute(path) ? path : join(cwd, path);
+}
+
+/** report.txt, report.json and `<rule>.csv` for every query that returned rows to the report. */
+export async function writeReportFiles(dir: string, report: Report): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  const files: [string, string][] = [
+    ['report.txt', renderReportText(report)],
+    ['report.json', renderReportJson(report)],
+    ['totals.csv', csvOf([report.totals as unknown as Row])],
+    ...report.findings.map((f): [string, string] => [`${f.rule}.csv`, csvOf(f.rows)]),
+    ...report.digests.map((d): [string, string] => [`${d.rule}.csv`, csvOf(d.rows)]),
+  ];
+  for (const q of report.queries) {
+    // A detection that matched nothing still gets its (empty) file, so every query that ran has one.
+    if (q.status === 'succeeded' && !files.some(([name]) => name === `${q.name}.csv`)) files.push([`${q.name}.csv`, '']);
+  }
+  for (const [name, text] of files) await writeFile(join(dir, name), text);
+  return files.map(([name]) => name);
+}
+
+function csvOf(rows: readonly Row[]): string {
+  const first = rows[0];
+  if (first === undefined) return '';
+  return toCsv(Object.keys(first).map((name) => ({ name, type: typeof first[name] === 'number' ? 'bigint' : 'varchar' })), rows);
+}

@@ -1,0 +1,119 @@
+import type { QueryEngine, QueryResult } from '../ports.js';
+import type { Digest, Finding, QueryRun, Report, ReportWindow, Severity, Totals } from './model.js';
+import type { SavedQuery } from './saved-queries.js';
+
+/** Rows of a finding or digest kept in the report; the rest stay in the engine's result file. */
+export const DEFAULT_MAX_ROWS_PER_QUERY = 50;
+/** Athena bills at least 10 MB per query, rounded up to whole megabytes. */
+export const ATHENA_MIN_BILLED_BYTES = 10 * 1024 * 1024;
+const MEGABYTE = 1024 * 1024;
+const BYTES_PER_TB = 1e12;
+
+export type QueryOutcome =
+  | { readonly query: SavedQuery; readonly status: 'succeeded'; readonly result: QueryResult }
+  | { readonly query: SavedQuery; readonly status: 'failed'; readonly error: string; readonly durationMs: number };
+
+export interface ReportInput {
+  readonly engine: QueryEngine['kind'];
+  readonly database: string;
+  readonly table: string;
+  readonly generatedAt: Date;
+  readonly window: ReportWindow;
+  readonly outcomes: readonly QueryOutcome[];
+  readonly pricePerTbUsd: number;
+  readonly maxRowsPerQuery?: number;
+  /** Things found before the queries ran (partitions added, for instance). */
+  readonly warnings?: readonly string[];
+}
+
+const SEVERITY_ORDER: Readonly<Record<Severity, number>> = { high: 0, medium: 1, low: 2 };
+
+/** What a query costs: Athena's price per TB with its 10 MB minimum; nothing locally. */
+export function queryCostUsd(engine: QueryEngine['kind'], bytesScanned: number, pricePerTbUsd: number): number {
+  if (engine !== 'athena') return 0;
+  const billed = Math.max(ATHENA_MIN_BILLED_BYTES, Math.ceil(bytesScanned / MEGABYTE) * MEGABYTE);
+  return (billed / BYTES_PER_TB) * pricePerTbUsd;
+}
+
+/**
+ * Turns query outcomes into the one Report every rendering reads. Pure: findings only for
+ * detections that matched, worst first; a failed query is listed, never dropped.
+ */
+export function buildReport(input: ReportInput): Report {
+  const maxRows = input.maxRowsPerQuery ?? DEFAULT_MAX_ROWS_PER_QUERY;
+  const queries = input.outcomes.map((outcome) => queryRun(input, outcome));
+  const findings: Finding[] = [];
+  const digests: Digest[] = [];
+  let totals: Totals = { records: 0, accepted: 0, rejected: 0, bytes: 0 };
+  const warnings = new Set(input.warnings ?? []);
+  for (const outcome of input.outcomes) {
+    if (outcome.status === 'failed') {
+      warnings.add(`query ${outcome.query.name} failed: ${outcome.error}`);
+      continue;
+    }
+    const { query, result } = outcome;
+    for (const warning of result.warnings) warnings.add(warning);
+    const kept = result.rows.slice(0, maxRows);
+    const rowsLeftOut = result.rowsLeftOut + (result.rows.length - kept.length);
+    const location = result.outputLocation === undefined ? {} : { resultsLocation: result.outputLocation };
+    if (query.kind === 'totals') {
+      totals = totalsOf(result);
+    } else if (query.kind === 'digest') {
+      digests.push({ rule: query.name, title: query.title, rows: kept, rowsLeftOut, ...location });
+    } else if (kept.length + rowsLeftOut > 0) {
+      findings.push({
+        rule: query.name,
+        severity: query.severity ?? 'low',
+        title: query.title,
+        ...(query.technique === undefined ? {} : { technique: query.technique }),
+        count: kept.length + rowsLeftOut,
+        rows: kept,
+        rowsLeftOut,
+        ...location,
+      });
+    }
+  }
+  if (input.outcomes.some((o) => o.query.kind === 'totals' && o.status === 'failed')) warnings.add('the totals query failed: totals show 0');
+  findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.rule.localeCompare(b.rule));
+  return {
+    tool: 'flowlog-pilot',
+    engine: input.engine,
+    database: input.database,
+    table: input.table,
+    generatedAt: input.generatedAt.toISOString(),
+    window: { date: input.window.date, start: input.window.start, end: input.window.end, timezone: input.window.timezone, partitions: [...input.window.partitions] },
+    totals,
+    findings,
+    digests,
+    queries,
+    bytesScanned: queries.reduce((sum, q) => sum + q.bytesScanned, 0),
+    costUsd: queries.reduce((sum, q) => sum + q.costUsd, 0),
+    warnings: [...warnings],
+  };
+}
+
+function queryRun(input: ReportInput, outcome: QueryOutcome): QueryRun {
+  if (outcome.status === 'failed') {
+    return { name: outcome.query.name, status: 'failed', rows: 0, bytesScanned: 0, costUsd: 0, durationMs: outcome.durationMs, error: outcome.error };
+  }
+  const { result } = outcome;
+  return {
+    name: outcome.query.name,
+    status: 'succeeded',
+    rows: result.rows.length + result.rowsLeftOut,
+    bytesScanned: result.bytesScanned,
+    costUsd: queryCostUsd(input.engine, result.bytesScanned, input.pricePerTbUsd),
+    durationMs: result.durationMs,
+    queryId: result.queryId,
+    ...(result.outputLocation === undefined ? {} : { outputLocation: result.outputLocation }),
+  };
+}
+
+function totalsOf(result: QueryResult): Totals {
+  const row = result.rows[0] ?? {};
+  const num = (key: string) => {
+    const value = row[key];
+    return typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : 0;
+  };
+  return { records: num('records'), accepted: num('accepted'), rejected: num('rejected'), bytes: num('bytes') };
+}

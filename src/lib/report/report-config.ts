@@ -1,0 +1,98 @@
+import { freeze, readCoreConfig, SettingsReader, type FlowlogConfig, type Settings } from '../config.js';
+import { EPHEMERAL_PRESET_NAMES, validateParam, type EphemeralPreset } from './saved-queries.js';
+import { validateTimeZone } from './window.js';
+
+export type NotifyWhen = 'always' | 'findings';
+
+export interface ReportThresholds {
+  readonly portScanMinPorts: number;
+  readonly bruteForceMinFlows: number;
+  readonly rejectSpikeRatio: number;
+  readonly rejectSpikeMinRecords: number;
+  readonly egressSpikeRatio: number;
+  readonly egressSpikeMinBytes: number;
+  readonly adminPorts: readonly number[];
+  readonly ephemeralPorts: EphemeralPreset;
+}
+
+/** The report job's settings, parsed once next to the core configuration. */
+export interface ReportConfig {
+  readonly timezone: string;
+  readonly notify: NotifyWhen;
+  readonly topicArn: string | undefined;
+  readonly pricePerTbUsd: number;
+  readonly thresholds: ReportThresholds;
+}
+
+export const DEFAULT_ADMIN_PORTS: readonly number[] = Object.freeze([22, 3389, 5985, 5986, 3306, 5432, 1433, 1521, 27017, 6379, 9042]);
+/** Athena's list price per TB scanned in most regions. */
+export const DEFAULT_PRICE_PER_TB_USD = 5;
+const ONE_GB = 1_000_000_000;
+
+/**
+ * Reads the FLOWLOG_REPORT_* and threshold keys with the shared reader, so a bad report setting
+ * is named in the same one message as a bad core setting.
+ */
+export function readReportConfig(reader: SettingsReader): ReportConfig {
+  const topicArn = reader.string('FLOWLOG_TOPIC_ARN');
+  if (topicArn !== undefined && !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/.test(topicArn)) {
+    reader.problems.push(`FLOWLOG_TOPIC_ARN must be an SNS topic ARN, got ${JSON.stringify(topicArn)}`);
+  }
+  return {
+    timezone: reader.check('FLOWLOG_REPORT_TIMEZONE', 'UTC', () => validateTimeZone(reader.string('FLOWLOG_REPORT_TIMEZONE', 'UTC'), 'FLOWLOG_REPORT_TIMEZONE')),
+    notify: reader.oneOf('FLOWLOG_NOTIFY', ['always', 'findings'] as const, 'always'),
+    topicArn,
+    pricePerTbUsd: reader.number('FLOWLOG_PRICE_PER_TB_USD', DEFAULT_PRICE_PER_TB_USD, 0, 1_000_000),
+    thresholds: {
+      portScanMinPorts: reader.integer('FLOWLOG_PORT_SCAN_MIN_PORTS', 100, 1, 65535),
+      bruteForceMinFlows: reader.integer('FLOWLOG_BRUTE_FORCE_MIN_FLOWS', 100, 1, Number.MAX_SAFE_INTEGER),
+      rejectSpikeRatio: reader.number('FLOWLOG_REJECT_SPIKE_RATIO', 2, 1, 1_000_000),
+      rejectSpikeMinRecords: reader.integer('FLOWLOG_REJECT_SPIKE_MIN_RECORDS', 1000, 0, Number.MAX_SAFE_INTEGER),
+      egressSpikeRatio: reader.number('FLOWLOG_EGRESS_SPIKE_RATIO', 5, 1, 1_000_000),
+      egressSpikeMinBytes: reader.integer('FLOWLOG_EGRESS_SPIKE_MIN_BYTES', ONE_GB, 0, Number.MAX_SAFE_INTEGER),
+      adminPorts: reader.check('FLOWLOG_ADMIN_PORTS', DEFAULT_ADMIN_PORTS, () =>
+        validateParam('ports', reader.string('FLOWLOG_ADMIN_PORTS', DEFAULT_ADMIN_PORTS.join(',')), 'FLOWLOG_ADMIN_PORTS') as readonly number[],
+      ),
+      ephemeralPorts: reader.oneOf('FLOWLOG_EPHEMERAL_PORTS', EPHEMERAL_PRESET_NAMES, 'linux'),
+    },
+  };
+}
+
+/** Parses and freezes the report settings alone (the core ones are read by loadCoreConfig). */
+export function loadReportConfig(settings: Settings): ReportConfig {
+  const reader = new SettingsReader(settings);
+  const config = readReportConfig(reader);
+  reader.finish('FLOWLOG_REPORT_');
+  return freeze(config);
+}
+
+export interface ReportJobConfig {
+  readonly core: FlowlogConfig;
+  readonly report: ReportConfig;
+}
+
+/** Everything the report job reads, checked in one pass: one error names every bad or unknown key. */
+export function loadReportJobConfig(settings: Settings): ReportJobConfig {
+  const reader = new SettingsReader(settings);
+  const core = readCoreConfig(reader);
+  const report = readReportConfig(reader);
+  reader.finish();
+  return freeze({ core, report });
+}
+
+/**
+ * The saved queries' parameter values from the configuration, by parameter name: every query
+ * that declares a name (the built-in ones, or one a user adds) gets the configured value.
+ */
+export function queryValues(thresholds: ReportThresholds): Readonly<Record<string, unknown>> {
+  return Object.freeze({
+    min_ports: thresholds.portScanMinPorts,
+    min_flows: thresholds.bruteForceMinFlows,
+    reject_ratio: thresholds.rejectSpikeRatio,
+    min_rejected: thresholds.rejectSpikeMinRecords,
+    egress_ratio: thresholds.egressSpikeRatio,
+    min_bytes: thresholds.egressSpikeMinBytes,
+    admin_ports: thresholds.adminPorts,
+    ephemeral_ports: thresholds.ephemeralPorts,
+  });
+}

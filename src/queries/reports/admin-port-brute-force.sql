@@ -1,0 +1,26 @@
+-- title: Brute force on admin ports from one public source
+-- kind: detection
+-- severity: medium
+-- technique: T1110
+-- description: One non-private source with many rejected flows to admin ports.
+-- param: min_flows = 100
+-- param: admin_ports = 22, 3389, 5985, 5986, 3306, 5432, 1433, 1521, 27017, 6379, 9042
+WITH flows AS (
+{{flows}}
+)
+SELECT
+  sourceaddress,
+  CAST(sum(flows) AS BIGINT) AS rejected,
+  CAST(count(DISTINCT destinationaddress) AS BIGINT) AS destinations,
+  CAST(count(DISTINCT destinationport) AS BIGINT) AS ports,
+  CAST(min(first_start) AS BIGINT) AS first_start,
+  CAST(max(last_end) AS BIGINT) AS last_end
+FROM flows
+WHERE action = 'REJECT'
+  AND destinationport IN ({{admin_ports}})
+  AND sourceaddress IS NOT NULL
+  -- private and special-use ranges: 10/8, 172.16/12, 192.168/16, 100.64/10, 127/8, 169.254/16, fc00::/7, fe80::/10, ::1
+  AND NOT regexp_like(sourceaddress, '^(10\.|127\.|169\.254\.|192\.168\.|172\.(1[6-9]|2[0-9]|3[01])\.|100\.(6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])\.|[fF][cCdD][0-9a-fA-F]{2}:|[fF][eE][89aAbB][0-9a-fA-F]:|::1$)')
+GROUP BY sourceaddress
+HAVING sum(flows) >= {{min_flows}}
+ORDER BY rejected DESC, sourceaddress

@@ -1,0 +1,26 @@
+-- title: Admin ports reached from the internet
+-- kind: detection
+-- severity: high
+-- technique: T1133
+-- description: ACCEPTed flows to SSH, RDP, WinRM and database ports from non-private addresses.
+-- param: admin_ports = 22, 3389, 5985, 5986, 3306, 5432, 1433, 1521, 27017, 6379, 9042
+WITH flows AS (
+{{flows}}
+)
+SELECT
+  sourceaddress,
+  destinationaddress,
+  destinationport,
+  interfaceid,
+  CAST(sum(flows) AS BIGINT) AS records,
+  CAST(sum(bytes) AS BIGINT) AS bytes,
+  CAST(min(first_start) AS BIGINT) AS first_start,
+  CAST(max(last_end) AS BIGINT) AS last_end
+FROM flows
+WHERE action = 'ACCEPT'
+  AND destinationport IN ({{admin_ports}})
+  AND sourceaddress IS NOT NULL
+  -- private and special-use ranges: 10/8, 172.16/12, 192.168/16, 100.64/10, 127/8, 169.254/16, fc00::/7, fe80::/10, ::1
+  AND NOT regexp_like(sourceaddress, '^(10\.|127\.|169\.254\.|192\.168\.|172\.(1[6-9]|2[0-9]|3[01])\.|100\.(6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])\.|[fF][cCdD][0-9a-fA-F]{2}:|[fF][eE][89aAbB][0-9a-fA-F]:|::1$)')
+GROUP BY sourceaddress, destinationaddress, destinationport, interfaceid
+ORDER BY records DESC, sourceaddress, destinationaddress, destinationport

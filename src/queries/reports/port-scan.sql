@@ -1,0 +1,26 @@
+-- title: Port scan: one source reaching many destination ports
+-- kind: detection
+-- severity: high
+-- technique: T1046
+-- description: TCP/UDP destination ports outside the client (ephemeral) range, accepted or not.
+-- param: min_ports = 100
+-- param: ephemeral_ports = linux
+WITH flows AS (
+{{flows}}
+)
+SELECT
+  sourceaddress,
+  CAST(count(DISTINCT destinationport) AS BIGINT) AS ports,
+  CAST(count(DISTINCT destinationaddress) AS BIGINT) AS destinations,
+  CAST(sum(flows) AS BIGINT) AS records,
+  CAST(sum(CASE WHEN action = 'REJECT' THEN flows ELSE 0 END) AS BIGINT) AS rejected,
+  CAST(min(first_start) AS BIGINT) AS first_start,
+  CAST(max(last_end) AS BIGINT) AS last_end
+FROM flows
+WHERE sourceaddress IS NOT NULL
+  AND protocol IN (6, 17)
+  AND destinationport IS NOT NULL
+  AND destinationport NOT BETWEEN {{ephemeral_ports}}
+GROUP BY sourceaddress
+HAVING count(DISTINCT destinationport) >= {{min_ports}}
+ORDER BY ports DESC, sourceaddress

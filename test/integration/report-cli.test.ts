@@ -1,0 +1,92 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { reportCommand } from '../../src/cli/commands/report.js';
+import type { CliIo } from '../../src/cli/command.js';
+import { main } from '../../src/cli/main.js';
+import { daysOf } from '../../src/lib/dates.js';
+import { layoutFor, sourceRoot } from '../../src/lib/partitions/layout.js';
+import { partitionsFor } from '../../src/lib/partitions/plan.js';
+import type { PartitionCatalog } from '../../src/lib/ports.js';
+import type { Report } from '../../src/lib/report/model.js';
+import type { ReportAdapters } from '../../src/lib/wiring/report-deps.js';
+import { ACCOUNT, FlowBucket, flowLine, REGION, type TestEngine } from './support/flow-files.js';
+
+const layout = layoutFor([{ account: ACCOUNT, region: REGION, root: sourceRoot('/data', '', ACCOUNT, REGION) }]);
+const catalog: PartitionCatalog = {
+  describeTable: async () => ({ database: 'flowlogs', table: 'vpc_flow_logs', partitionKeys: ['dt'], columns: [], location: undefined }),
+  listPartitions: async (range) => partitionsFor(layout, daysOf(range)),
+};
+const day = Date.parse('2026-11-20T00:00:00Z') / 1000;
+const lines = [
+  ...Array.from({ length: 20 }, (_, i) => flowLine({ src: '198.51.100.4', dst: '10.0.1.10', dstPort: 443, start: day + i * 600 })),
+  flowLine({ src: '198.51.100.7', dst: '10.0.1.10', dstPort: 22, start: day + 5000 }),
+];
+let open: TestEngine | undefined;
+const temp: string[] = [];
+afterEach(() => {
+  open?.close();
+  open = undefined;
+  for (const dir of temp.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function buffers(): CliIo & { stdout: () => string; stderr: () => string } {
+  let out = '';
+  let err = '';
+  return { out: (t) => void (out += t), err: (t) => void (err += t), env: {}, cwd: process.cwd(), stdout: () => out, stderr: () => err };
+}
+
+async function adapters(): Promise<ReportAdapters & { dataDirs: string[] }> {
+  open = await new FlowBucket().write(lines).open();
+  const engine = open.engine;
+  const dataDirs: string[] = [];
+  return {
+    dataDirs,
+    openAthena: async () => Promise.reject(new Error('not used')),
+    openLocal: async (config) => (dataDirs.push(config.local.dataDir), { engine, catalog, layout, close: async () => {} }),
+  };
+}
+
+describe('flowlog-pilot report', () => {
+  it('when run with --format json and --out, it prints the JSON report and writes the text, the JSON and one CSV per query', async () => {
+    const io = buffers();
+    const out = mkdtempSync(join(tmpdir(), 'flowlog-out-'));
+    temp.push(out);
+    const local = await adapters();
+
+    const code = await reportCommand(local).run(['--data', '/srv/flowlogs', '--date', '2026-11-20', '--format', 'json', '--out', out], io);
+
+    expect(code).toBe(0);
+    const printed = JSON.parse(io.stdout()) as Report;
+    expect(printed.totals.records).toBe(21);
+    expect(printed.findings.map((f) => f.rule)).toEqual(['admin-port-exposure']);
+    expect(local.dataDirs).toEqual(['/srv/flowlogs']);
+    expect(readdirSync(out).sort()).toEqual([...printed.queries.map((q) => `${q.name}.csv`), 'report.json', 'report.txt'].sort());
+    expect(readFileSync(join(out, 'admin-port-exposure.csv'), 'utf8')).toContain('"198.51.100.7","10.0.1.10","22"');
+    expect(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'))).toEqual(printed);
+  });
+
+  it('when --tz is Asia/Tokyo, the window is the Tokyo day', async () => {
+    const io = buffers();
+
+    await reportCommand(await adapters()).run(['--data', 'data', '--date', '2026-11-20', '--tz', 'Asia/Tokyo', '--format', 'json'], io);
+
+    expect((JSON.parse(io.stdout()) as Report).window).toMatchObject({ timezone: 'Asia/Tokyo', partitions: ['2026/11/19', '2026/11/20'] });
+  });
+
+  it('when a flag is wrong, it names it and opens nothing', async () => {
+    for (const [args, message] of [
+      [['--data', 'd', '--date', '2026-11-20', '--tz', 'Japan/Osaka'], /--tz: "Japan\/Osaka" is not a known time zone/],
+      [['--data', 'd', '--date', '20-11-2026'], /--date: expected a date as YYYY-MM-DD/],
+      [['--date', '2026-11-20'], /--data: is required/],
+      [['--data', 'd', '--date', '2026-11-20', '--format', 'xml'], /--format: must be text or json/],
+      [['--data', 'd', '--date', '2026-11-20', '--color'], /unknown option '--color'/],
+    ] as const) {
+      const io = buffers();
+      const code = await main(['report', ...args], io);
+      expect(code).toBe(1);
+      expect(io.stderr()).toMatch(message);
+    }
+  });
+});

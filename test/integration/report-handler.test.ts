@@ -1,0 +1,112 @@
+import type { Context } from 'aws-lambda';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { daysOf } from '../../src/lib/dates.js';
+import { layoutFor, sourceRoot } from '../../src/lib/partitions/layout.js';
+import { partitionsFor } from '../../src/lib/partitions/plan.js';
+import type { Notifier, PartitionCatalog } from '../../src/lib/ports.js';
+import type { Report } from '../../src/lib/report/model.js';
+import { loadReportConfig } from '../../src/lib/report/report-config.js';
+import { runReport } from '../../src/lib/use-cases/run-report.js';
+import type { ReportAdapters } from '../../src/lib/wiring/report-deps.js';
+import { ACCOUNT, FlowBucket, flowLine, REGION, type TestEngine } from './support/flow-files.js';
+
+type HandlerModule = typeof import('../../src/handlers/report.js');
+let module: HandlerModule;
+beforeAll(async () => {
+  vi.stubEnv('FLOWLOG_ENGINE', 'local');
+  module = await import('../../src/handlers/report.js');
+  vi.unstubAllEnvs();
+});
+
+const layout = layoutFor([{ account: ACCOUNT, region: REGION, root: sourceRoot('/data', '', ACCOUNT, REGION) }]);
+const catalog: PartitionCatalog = {
+  describeTable: async () => ({ database: 'flowlogs', table: 'vpc_flow_logs', partitionKeys: ['dt'], columns: [], location: undefined }),
+  listPartitions: async (range) => partitionsFor(layout, daysOf(range)),
+};
+const context = { awsRequestId: 'req-1', getRemainingTimeInMillis: () => 60_000, functionName: 'report' } as unknown as Context;
+const tokyoDay = Date.parse('2026-11-19T15:00:00Z') / 1000;
+const lines = [
+  ...Array.from({ length: 48 }, (_, i) => flowLine({ src: '198.51.100.4', dst: '10.0.1.10', dstPort: 443, start: tokyoDay - 6 * 3600 + i * 1800 })),
+  ...Array.from({ length: 120 }, (_, i) => flowLine({ src: '203.0.113.5', dst: '10.0.1.10', dstPort: 2000 + i, action: 'REJECT', start: tokyoDay + 3600 + i })),
+];
+let opened: TestEngine[] = [];
+afterEach(() => {
+  for (const o of opened) o.close();
+  opened = [];
+});
+
+async function localEngine() {
+  const open = await new FlowBucket().write(lines).open();
+  opened.push(open);
+  return open;
+}
+
+/** A report without what differs between two runs of the same queries (timings, engine query ids). */
+const comparable = (report: Report) => ({ ...report, queries: report.queries.map((q) => ({ ...q, durationMs: 0, queryId: undefined })) });
+
+function recordingNotifier(sent: Report[]): Notifier {
+  return { channel: 'test', notify: async (report) => (sent.push(report), { channel: 'test', messageId: 'm-1', truncated: false }) };
+}
+
+describe('report handler', () => {
+  it('when invoked with a date on the local engine, it answers with the same report the use case builds, and notifies', async () => {
+    const sent: Report[] = [];
+    const adapters: ReportAdapters = {
+      openAthena: async () => Promise.reject(new Error('not used')),
+      openLocal: async () => ({ engine: (await localEngine()).engine, catalog, layout, close: async () => {} }),
+      snsNotifier: () => recordingNotifier(sent),
+    };
+    const settings = { FLOWLOG_ENGINE: 'local', FLOWLOG_REPORT_TIMEZONE: 'Asia/Tokyo', FLOWLOG_TOPIC_ARN: 'arn:aws:sns:ap-northeast-1:123456789012:flowlog-reports' };
+    const now = () => new Date('2026-11-21T00:30:00Z');
+    const handler = module.createReportHandler({ settings, adapters, now });
+
+    const summary = await handler({ date: '2026-11-20' }, context);
+    const direct = await runReport(
+      { engine: (await localEngine()).engine, catalog, layout, database: 'flowlogs', table: 'vpc_flow_logs', config: loadReportConfig({ FLOWLOG_REPORT_TIMEZONE: 'Asia/Tokyo' }), now },
+      { date: '2026-11-20' },
+    );
+
+    expect(summary.window).toEqual(direct.window);
+    expect(summary.totals).toEqual(direct.totals);
+    expect(summary.totals.records).toBe(36 + 120);
+    expect(summary.findings).toEqual([{ rule: 'port-scan', severity: 'high', count: 1 }]);
+    expect(sent).toHaveLength(1);
+    expect(sent[0] && comparable(sent[0])).toEqual(comparable(direct));
+    expect(summary.notifications).toEqual([{ channel: 'test', status: 'sent', messageId: 'm-1' }]);
+  });
+
+  it('when scheduled at 09:30 in Tokyo with notify=findings on a quiet day, it reports yesterday in Tokyo and sends nothing', async () => {
+    const sent: Report[] = [];
+    const quiet = await new FlowBucket().write(lines.slice(0, 48)).open();
+    opened.push(quiet);
+    const adapters: ReportAdapters = { openAthena: async () => Promise.reject(new Error('not used')), openLocal: async () => ({ engine: quiet.engine, catalog, layout, close: async () => {} }), snsNotifier: () => recordingNotifier(sent) };
+    const settings = { FLOWLOG_ENGINE: 'local', FLOWLOG_REPORT_TIMEZONE: 'Asia/Tokyo', FLOWLOG_NOTIFY: 'findings', FLOWLOG_TOPIC_ARN: 'arn:aws:sns:ap-northeast-1:123456789012:flowlog-reports' };
+    const handler = module.createReportHandler({ settings, adapters, now: () => new Date('2026-11-21T00:30:00Z') });
+
+    const summary = await handler({ source: 'aws.scheduler', 'detail-type': 'Scheduled Event' }, context);
+
+    expect(summary.date).toBe('2026-11-20');
+    expect(summary.findings).toEqual([]);
+    expect(sent).toEqual([]);
+    expect(summary.notifications).toEqual([{ channel: 'test', status: 'skipped' }]);
+  });
+
+  it('when a manual event has an unknown key, it refuses naming the key and runs nothing', async () => {
+    let openedEngines = 0;
+    const adapters: ReportAdapters = { openAthena: async () => Promise.reject(new Error('not used')), openLocal: async () => (openedEngines++, Promise.reject(new Error('not used'))) };
+    const handler = module.createReportHandler({ settings: { FLOWLOG_ENGINE: 'local' }, adapters });
+
+    const failure = handler({ date: '2026-11-20', dry_run: true }, context);
+
+    await expect(failure).rejects.toThrow('event: unknown key "dry_run" (known: date, timezone)');
+    await expect(failure).rejects.toMatchObject({ name: 'ValidationError' });
+    await expect(handler({ date: '2026-11-31' }, context)).rejects.toThrow('date: 2026-11-31 is not a real calendar day');
+    expect(openedEngines).toBe(0);
+  });
+
+  it('when a report setting is bad, creating the handler fails naming the key', () => {
+    expect(() => module.createReportHandler({ settings: { FLOWLOG_ENGINE: 'local', FLOWLOG_REPORT_TIMEZONE: 'Tokyo' }, adapters: { openAthena: vi.fn(), openLocal: vi.fn() } })).toThrow(
+      /FLOWLOG_REPORT_TIMEZONE: "Tokyo" is not a known time zone/,
+    );
+  });
+});

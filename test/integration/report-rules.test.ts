@@ -1,0 +1,228 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { flowsRelation } from '../../src/lib/report/relations.js';
+import { loadSavedQueries } from '../../src/lib/report/saved-queries.js';
+import { reportWindow } from '../../src/lib/report/window.js';
+import type { Row } from '../../src/lib/ports.js';
+import { FlowBucket, flowLine, statusLine, type Flow, type TestEngine } from './support/flow-files.js';
+
+const DATE = '2026-11-20';
+const DAY_START = Date.parse(`${DATE}T00:00:00Z`) / 1000;
+const HOUR = 3600;
+const DAY = 86400;
+const catalog = loadSavedQueries();
+let open: TestEngine | undefined;
+
+afterEach(() => {
+  open?.close();
+  open = undefined;
+});
+
+/** Runs one saved query for the report day over the given records, on real DuckDB. */
+async function runRule(rule: string, lines: readonly string[], values: Record<string, unknown> = {}, timezone = 'UTC'): Promise<readonly Row[]> {
+  open = await new FlowBucket().write(lines).open();
+  const window = reportWindow(DATE, timezone);
+  const sql = catalog.render(rule, {
+    flows: flowsRelation('flowlogs', 'vpc_flow_logs', window),
+    baselineFlows: flowsRelation('flowlogs', 'vpc_flow_logs', window.baseline),
+    windowStartEpoch: window.startEpoch,
+    windowEndEpoch: window.endEpoch,
+    values,
+  });
+  return (await open.engine.execute(sql)).rows;
+}
+
+const flows = (count: number, make: (i: number) => Flow) => Array.from({ length: count }, (_, i) => flowLine(make(i)));
+/** Background traffic every report day has: web clients, their answers, some refused probes. */
+const background = (dayStart: number) => [
+  ...flows(30, (i) => ({ src: `198.51.100.${i + 1}`, dst: '10.0.1.10', dstPort: 443, start: dayStart + i * 600 })),
+  ...flows(30, (i) => ({ src: '10.0.1.10', dst: `198.51.100.${i + 1}`, srcPort: 443, dstPort: 33000 + i * 900, start: dayStart + i * 600 })),
+  ...flows(5, (i) => ({ src: `192.0.2.${i + 1}`, dst: '10.0.1.10', dstPort: 23, action: 'REJECT', start: dayStart + i * 7000 })),
+];
+
+describe('port-scan', () => {
+  it('when one source reaches 150 distinct ports, it reports that source with its port count', async () => {
+    const scan = flows(150, (i) => ({ src: '203.0.113.5', dst: '10.0.1.10', dstPort: i + 1, action: 'REJECT', start: DAY_START + 3 * HOUR + i }));
+    const rows = await runRule('port-scan', [...background(DAY_START), ...scan]);
+
+    expect(rows.map((r) => r.sourceaddress)).toEqual(['203.0.113.5']);
+    expect(rows[0]?.ports).toBe(150);
+    expect(rows[0]?.rejected).toBe(150);
+  });
+
+  it('when sources reach 99 ports or a server answers hundreds of client ports, it reports nothing', async () => {
+    const under = flows(99, (i) => ({ src: '203.0.113.5', dst: '10.0.1.10', dstPort: i + 1, action: 'REJECT', start: DAY_START + HOUR + i }));
+    const answers = flows(500, (i) => ({ src: '10.0.1.10', dst: '198.51.100.77', srcPort: 443, dstPort: 32768 + i * 50, start: DAY_START + 2 * HOUR + i }));
+    const rows = await runRule('port-scan', [...background(DAY_START), ...under, ...answers]);
+
+    expect(rows).toEqual([]);
+  });
+
+  it('when the threshold is lowered to 50, the 99-port source is reported', async () => {
+    const under = flows(99, (i) => ({ src: '203.0.113.5', dst: '10.0.1.10', dstPort: i + 1, action: 'REJECT', start: DAY_START + HOUR + i }));
+    const rows = await runRule('port-scan', under, { min_ports: 50 });
+
+    expect(rows.map((r) => r.ports)).toEqual([99]);
+  });
+});
+
+describe('admin-port-exposure', () => {
+  const privateSources = ['10.1.2.3', '172.16.0.1', '172.31.255.254', '192.168.0.9', '100.64.0.1', '100.127.255.1', '127.0.0.1', '169.254.169.254', 'fd12:3456:789a::1', 'fc00::5', 'fe80::1', 'FE80::abcd'];
+
+  it('when public addresses reach SSH, RDP and database ports and are accepted, it reports each of them', async () => {
+    const exposed = [
+      { src: '198.51.100.7', dstPort: 22 },
+      { src: '172.32.0.1', dstPort: 3389 },
+      { src: '100.128.0.1', dstPort: 5432 },
+      { src: '2001:db8::7', dstPort: 27017 },
+    ].map((e, i) => flowLine({ ...e, dst: '10.0.1.10', start: DAY_START + i * HOUR }));
+    const rows = await runRule('admin-port-exposure', [...background(DAY_START), ...exposed]);
+
+    expect(rows.map((r) => `${r.sourceaddress}:${r.destinationport}`).sort()).toEqual(['100.128.0.1:5432', '172.32.0.1:3389', '198.51.100.7:22', '2001:db8::7:27017']);
+  });
+
+  it('when admin ports are reached only from private ranges, or refused, or public traffic goes to 443, it reports nothing', async () => {
+    const inside = privateSources.map((src, i) => flowLine({ src, dst: '10.0.1.10', dstPort: 22, start: DAY_START + i * 60 }));
+    const refused = flowLine({ src: '198.51.100.7', dst: '10.0.1.10', dstPort: 3389, action: 'REJECT', start: DAY_START + 500 });
+    const rows = await runRule('admin-port-exposure', [...background(DAY_START), ...inside, refused]);
+
+    expect(rows).toEqual([]);
+  });
+
+  it('when the admin port list is configured to 8443 only, SSH from the internet is no longer reported', async () => {
+    const ssh = flowLine({ src: '198.51.100.7', dst: '10.0.1.10', dstPort: 22, start: DAY_START });
+    const console8443 = flowLine({ src: '198.51.100.8', dst: '10.0.1.10', dstPort: 8443, start: DAY_START });
+    const rows = await runRule('admin-port-exposure', [ssh, console8443], { admin_ports: [8443] });
+
+    expect(rows.map((r) => r.sourceaddress)).toEqual(['198.51.100.8']);
+  });
+});
+
+describe('admin-port-brute-force', () => {
+  it('when one public source has 150 rejected flows to SSH, it reports it', async () => {
+    const attempts = flows(150, (i) => ({ src: '198.51.100.9', dst: '10.0.1.10', dstPort: 22, srcPort: 40000 + i, action: 'REJECT', start: DAY_START + i * 60 }));
+    const rows = await runRule('admin-port-brute-force', [...background(DAY_START), ...attempts]);
+
+    expect(rows.map((r) => [r.sourceaddress, r.rejected])).toEqual([['198.51.100.9', 150]]);
+  });
+
+  it('when a public source has 99 rejected flows, or a private one 200, it reports nothing', async () => {
+    const few = flows(99, (i) => ({ src: '198.51.100.9', dst: '10.0.1.10', dstPort: 22, srcPort: 40000 + i, action: 'REJECT', start: DAY_START + i * 60 }));
+    const inside = flows(200, (i) => ({ src: '172.20.1.1', dst: '10.0.1.10', dstPort: 3306, srcPort: 40000 + i, action: 'REJECT', start: DAY_START + i * 60 }));
+    const rows = await runRule('admin-port-brute-force', [...background(DAY_START), ...few, ...inside]);
+
+    expect(rows).toEqual([]);
+  });
+});
+
+/** `count` rejected records spread over the day starting at `dayStart`. */
+const rejects = (count: number, dayStart: number) =>
+  flows(count, (i) => ({ src: `203.0.113.${(i % 200) + 1}`, dst: '10.0.1.10', dstPort: 23, action: 'REJECT', start: dayStart + Math.floor((i * DAY) / count) }));
+const baselineDays = (make: (dayStart: number, day: number) => string[]) => Array.from({ length: 7 }, (_, d) => make(DAY_START - (d + 1) * DAY, d)).flat();
+
+describe('reject-spike', () => {
+  it('when the day has 3,000 rejected records against about 1,000 a day before, it reports the ratio', async () => {
+    const rows = await runRule('reject-spike', [...baselineDays((start) => rejects(1000, start)), ...rejects(3000, DAY_START)]);
+
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ rejected: 3000, baseline_days: 7, baseline_mean: 1000, ratio: 3 });
+  });
+
+  it('when the day is at its usual level, or a large ratio stays under the minimum volume, it reports nothing', async () => {
+    const usual = await runRule('reject-spike', [...baselineDays((start) => rejects(1000, start)), ...rejects(1100, DAY_START)]);
+    open?.close();
+    open = undefined;
+    const small = await runRule('reject-spike', [...baselineDays((start) => rejects(10, start)), ...rejects(500, DAY_START)]);
+
+    expect(usual).toEqual([]);
+    expect(small).toEqual([]);
+  });
+
+  it('when only 3 previous days have data, it takes the mean of those 3', async () => {
+    const rows = await runRule('reject-spike', [...baselineDays((start, d) => (d < 3 ? rejects(1000, start) : [])), ...rejects(2500, DAY_START)]);
+
+    expect(rows[0]).toMatchObject({ baseline_days: 3, baseline_mean: 1000, ratio: 2.5 });
+  });
+});
+
+const GB = 1_000_000_000;
+/** `total` bytes sent by `src` to a public address over the day, in 10 flows. */
+const egress = (src: string, total: number, dayStart: number) =>
+  flows(10, (i) => ({ src, dst: '93.184.216.34', dstPort: 443, bytes: total / 10, start: dayStart + i * HOUR }));
+
+describe('egress-spike', () => {
+  it('when a private host sends 2 GB to the internet against 100 MB a day before, it reports the host', async () => {
+    const history = baselineDays((start) => [...egress('10.0.1.20', 100_000_000, start), ...background(start)]);
+    const rows = await runRule('egress-spike', [...history, ...background(DAY_START), ...egress('10.0.1.20', 2 * GB, DAY_START)]);
+
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ sourceaddress: '10.0.1.20', bytes: 2 * GB, baseline_days: 7, ratio: 20 });
+  });
+
+  it('when the host stays under 1 GB, or sends 3 GB against its usual 1 GB, or sends internally, it reports nothing', async () => {
+    const history = baselineDays((start) => [...egress('10.0.1.20', 100_000_000, start), ...egress('10.0.1.21', GB, start)]);
+    const internal = flows(10, (i) => ({ src: '10.0.1.22', dst: '10.0.9.9', dstPort: 5432, bytes: GB, start: DAY_START + i * HOUR }));
+    const today = [...egress('10.0.1.20', 400_000_000, DAY_START), ...egress('10.0.1.21', 3 * GB, DAY_START), ...internal];
+    const rows = await runRule('egress-spike', [...history, ...today]);
+
+    expect(rows).toEqual([]);
+  });
+});
+
+describe('digests', () => {
+  const incident = () => [
+    ...background(DAY_START),
+    ...flows(150, (i) => ({ src: '203.0.113.5', dst: '10.0.1.10', dstPort: i + 1, action: 'REJECT', start: DAY_START + 3 * HOUR + i })),
+    ...flows(40, (i) => ({ src: '198.51.100.9', dst: '10.0.1.10', dstPort: 22, srcPort: 40000 + i, action: 'REJECT', start: DAY_START + i * 60, eni: 'eni-0fffffffffffffff0' })),
+  ];
+  const quiet = () => flows(20, (i) => ({ src: `198.51.100.${i + 1}`, dst: '10.0.1.10', dstPort: 443, start: DAY_START + i * 600 }));
+
+  it('when sources are refused, top-rejected-sources ranks the scanner first and counts its ports', async () => {
+    const rows = await runRule('top-rejected-sources', incident());
+
+    expect(rows.slice(0, 2).map((r) => [r.sourceaddress, r.rejected, r.ports])).toEqual([['203.0.113.5', 150, 150], ['198.51.100.9', 40, 1]]);
+  });
+
+  it('when refused ports include client ports, top-rejected-ports ranks SSH first and leaves the ephemeral range out', async () => {
+    const replies = flows(60, (i) => ({ src: '198.51.100.1', dst: '10.0.1.10', srcPort: 443, dstPort: 40000, action: 'REJECT', start: DAY_START + i }));
+    const rows = await runRule('top-rejected-ports', [...incident(), ...replies]);
+
+    expect(rows[0]).toMatchObject({ destinationport: 22, rejected: 41 });
+    expect(rows.some((r) => r.destinationport === 40000)).toBe(false);
+  });
+
+  it('when the ephemeral preset is rfc6056, only well-known ports remain in top-rejected-ports', async () => {
+    const rows = await runRule('top-rejected-ports', incident(), { ephemeral_ports: 'rfc6056', limit: 500 });
+
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r) => typeof r.destinationport === 'number' && r.destinationport < 1024)).toBe(true);
+  });
+
+  it('when two interfaces refuse traffic, rejected-by-interface ranks them by rejected records', async () => {
+    const rows = await runRule('rejected-by-interface', incident());
+
+    expect(rows.map((r) => [r.interfaceid, r.rejected])).toEqual([['eni-0a1b2c3d4e5f60718', 155], ['eni-0fffffffffffffff0', 40]]);
+  });
+
+  it('when a pair moves the most bytes, top-talkers ranks it first', async () => {
+    const big = flowLine({ src: '10.0.1.20', dst: '93.184.216.34', dstPort: 443, bytes: 5_000_000, start: DAY_START + 100 });
+    const rows = await runRule('top-talkers', [...quiet(), big]);
+
+    expect(rows[0]).toMatchObject({ sourceaddress: '10.0.1.20', destinationaddress: '93.184.216.34', bytes: 5_000_000 });
+    expect(rows).toHaveLength(10);
+  });
+
+  it('when nothing is refused on a quiet day, the reject digests are empty', async () => {
+    for (const rule of ['top-rejected-sources', 'top-rejected-ports', 'rejected-by-interface']) {
+      const rows = await runRule(rule, quiet());
+      open?.close();
+      open = undefined;
+      expect(rows, rule).toEqual([]);
+    }
+  });
+
+  it('when the window has only NODATA records, top-talkers is empty', async () => {
+    const rows = await runRule('top-talkers', [statusLine('NODATA', DAY_START), statusLine('NODATA', DAY_START + HOUR)]);
+
+    expect(rows).toEqual([]);
+  });
+});
