@@ -4,54 +4,20 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { AthenaEngine } from '../lib/adapters/athena-engine.js';
-import { GlueCatalog } from '../lib/adapters/glue-catalog.js';
 import { describeError } from '../lib/answers.js';
 import { createAwsClients } from '../lib/aws/clients.js';
-import { loadCoreConfig, type FlowlogConfig } from '../lib/config.js';
+import { loadCoreConfig } from '../lib/config.js';
 import { FlowlogError, ValidationError, asError } from '../lib/errors.js';
 import { partitionsAnswer, type PartitionsAnswer } from '../lib/partitions/answer.js';
 import { parsePartitionsEvent } from '../lib/partitions/event.js';
-import type { PartitionLayout } from '../lib/partitions/layout.js';
-import { adoptedLayout, configuredLayout } from '../lib/partitions/table-layout.js';
-import type { PartitionCatalog, QueryEngine } from '../lib/ports.js';
 import { ensurePartitions } from '../lib/use-cases/ensure-partitions.js';
-
-interface PartitionsDeps {
-  readonly engine: QueryEngine;
-  readonly catalog: PartitionCatalog;
-  readonly layout: PartitionLayout;
-  close(): Promise<void>;
-}
+import { engineOpener } from '../lib/wiring/engines.js';
 
 // Cold start: a bad setting fails here, with every bad key named, before any event is handled.
 const config = loadCoreConfig(process.env);
 const logger = new Logger({ serviceName: 'flowlog-partitions' });
 const metrics = new Metrics({ namespace: 'FlowlogPilot', serviceName: 'flowlog-partitions' });
-const openDeps = config.engine === 'local' ? openLocalDeps : athenaDeps(config);
-
-function athenaDeps(settings: FlowlogConfig): () => Promise<PartitionsDeps> {
-  const clients = createAwsClients();
-  const engine = new AthenaEngine({
-    client: clients.athena,
-    workgroup: settings.athena.workgroup,
-    database: settings.database,
-    ...(settings.athena.outputLocation === undefined ? {} : { outputLocation: settings.athena.outputLocation }),
-  });
-  const catalog = new GlueCatalog({ client: clients.glue, database: settings.database, table: settings.table });
-  const created = settings.tableMode === 'create' ? configuredLayout(settings) : undefined;
-  return async () => ({
-    engine,
-    catalog,
-    layout: created ?? adoptedLayout(await catalog.describeTable(), settings),
-    close: async () => {},
-  });
-}
-
-async function openLocalDeps(): Promise<PartitionsDeps> {
-  const { openLocal } = await import('../lib/local/open-local.js');
-  return openLocal(config);
-}
+const openDeps = engineOpener(config, createAwsClients);
 
 async function ensure(event: unknown, context: Context): Promise<PartitionsAnswer> {
   const request = parsePartitionsEvent(event, config.partitions);

@@ -159,12 +159,12 @@ describe.skipIf(!handlersPresent)('serverless package', () => {
   });
 
   describe('schedules and subscriptions', () => {
-    it('when partitions is scheduled, an EventBridge rule runs it before midnight UTC with its input', () => {
+    it('when partitions is scheduled, an EventBridge rule runs it before midnight UTC with its own scheduled event', () => {
       const [[id, rule]] = ofType('AWS::Events::Rule') as [[string, Json]];
       expect(rule.Properties.ScheduleExpression).toBe('cron(45 23 * * ? *)');
       const [target] = rule.Properties.Targets;
       expect(target.Arn).toEqual({ 'Fn::GetAtt': ['PartitionsLambdaFunction', 'Arn'] });
-      expect(JSON.parse(target.Input)).toEqual({ mode: 'scheduled' });
+      expect(target.Input).toBeUndefined();
       const permission = ofType('AWS::Lambda::Permission').find(([, p]) => text(p.Properties.SourceArn) === text({ 'Fn::GetAtt': [id, 'Arn'] }));
       expect(permission?.[1].Properties.Principal).toBe('events.amazonaws.com');
     });

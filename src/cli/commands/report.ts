@@ -11,7 +11,8 @@ import { deliverReport } from '../../lib/use-cases/deliver-report.js';
 import { runReport } from '../../lib/use-cases/run-report.js';
 import { BUILD_ADAPTERS, openReportRuntime, type ReportAdapters } from '../../lib/wiring/report-deps.js';
 import { parseFlags, type CliIo, type Command } from '../command.js';
-import { renderReportJson, renderReportText } from '../report-output.js';
+import { renderJson } from '../../lib/report/render-json.js';
+import { renderText } from '../../lib/report/render-text.js';
 
 const USAGE = `Usage: flowlog-pilot report --data DIR --date YYYY-MM-DD [options]
 
@@ -77,7 +78,7 @@ export function reportCommand(adapters: ReportAdapters = BUILD_ADAPTERS): Comman
         await runtime.close();
       }
       if (values.out !== undefined) await writeReportFiles(resolve(io.cwd, values.out), report);
-      io.out(format === 'json' ? renderReportJson(report) : renderReportText(report));
+      io.out(format === 'json' ? renderJson(report) : renderText(report));
       for (const sent of await deliverReport(runtime.notifiers, report, true)) {
         if (sent.status === 'failed') io.err(`flowlog-pilot report: ${sent.channel}: ${sent.error ?? 'failed'}\n`);
       }
@@ -94,8 +95,8 @@ function resolve(cwd: string, path: string): string {
 export async function writeReportFiles(dir: string, report: Report): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const files: [string, string][] = [
-    ['report.txt', renderReportText(report)],
-    ['report.json', renderReportJson(report)],
+    ['report.txt', renderText(report)],
+    ['report.json', renderJson(report)],
     ['totals.csv', csvOf([report.totals as unknown as Row])],
     ...report.findings.map((f): [string, string] => [`${f.rule}.csv`, csvOf(f.rows)]),
     ...report.digests.map((d): [string, string] => [`${d.rule}.csv`, csvOf(d.rows)]),

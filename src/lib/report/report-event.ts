@@ -4,7 +4,9 @@ import type { Report } from './model.js';
 import type { NotifyWhen } from './report-config.js';
 import { previousLocalDay, validateTimeZone } from './window.js';
 
-export type ReportTrigger = { readonly trigger: 'schedule' } | { readonly trigger: 'manual'; readonly date: string; readonly timezone?: string };
+export type ReportTrigger =
+  | { readonly trigger: 'schedule'; readonly time?: Date }
+  | { readonly trigger: 'manual'; readonly date: string; readonly timezone?: string };
 
 const MANUAL_KEYS = ['date', 'timezone'];
 
@@ -19,7 +21,14 @@ export function parseReportEvent(event: unknown): ReportTrigger {
   const record = event as Record<string, unknown>;
   const keys = Object.keys(record);
   if (keys.length === 0) return { trigger: 'schedule' };
-  if (record['detail-type'] === 'Scheduled Event' && (record.source === 'aws.events' || record.source === 'aws.scheduler')) return { trigger: 'schedule' };
+  if (record['detail-type'] === 'Scheduled Event' && (record.source === 'aws.events' || record.source === 'aws.scheduler')) {
+    return scheduledAt(record.time);
+  }
+  if (record.mode === 'scheduled') {
+    const extra = keys.filter((k) => k !== 'mode' && k !== 'time');
+    if (extra.length > 0) throw new ValidationError('event', `unknown key${extra.length === 1 ? '' : 's'} ${extra.map(quoteForMessage).join(', ')} (known: mode, time)`);
+    return scheduledAt(record.time);
+  }
   const unknown = keys.filter((k) => !MANUAL_KEYS.includes(k));
   if (unknown.length > 0) throw new ValidationError('event', `unknown key${unknown.length === 1 ? '' : 's'} ${unknown.map(quoteForMessage).join(', ')} (known: ${MANUAL_KEYS.join(', ')})`);
   const date = parseDay(record.date, 'date');
@@ -27,10 +36,18 @@ export function parseReportEvent(event: unknown): ReportTrigger {
   return { trigger: 'manual', date, timezone: validateTimeZone(record.timezone, 'timezone') };
 }
 
+/** Scheduler's planned time (`<aws.scheduler.scheduled-time>`) keeps a retried run on the same day. */
+function scheduledAt(time: unknown): ReportTrigger {
+  if (time === undefined) return { trigger: 'schedule' };
+  const parsed = typeof time === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(time) ? new Date(time) : undefined;
+  if (parsed === undefined || Number.isNaN(parsed.getTime())) throw new ValidationError('time', `expected an ISO 8601 time, got ${typeof time === 'string' ? quoteForMessage(time) : typeof time}`);
+  return { trigger: 'schedule', time: parsed };
+}
+
 /** The report's day: as asked, or for a schedule the calendar day before `now` in the report's zone. */
 export function reportDateFor(trigger: ReportTrigger, now: Date, timezone: string): { date: string; timezone: string } {
   if (trigger.trigger === 'manual') return { date: trigger.date, timezone: trigger.timezone ?? timezone };
-  return { date: previousLocalDay(now, timezone), timezone };
+  return { date: previousLocalDay(trigger.time ?? now, timezone), timezone };
 }
 
 /** `findings` keeps quiet days quiet, but a failed query is news too. */

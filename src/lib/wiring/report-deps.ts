@@ -1,16 +1,13 @@
+import { SlackNotifier, SlackWebhook } from '../adapters/slack-webhook.js';
+import { SnsNotifier } from '../adapters/sns-notifier.js';
+import { createAwsClients, type AwsClients } from '../aws/clients.js';
 import type { FlowlogConfig } from '../config.js';
 import { FlowlogError } from '../errors.js';
-import type { PartitionLayout } from '../partitions/layout.js';
-import type { Notifier, PartitionCatalog, QueryEngine } from '../ports.js';
+import type { Notifier } from '../ports.js';
 import type { ReportJobConfig } from '../report/report-config.js';
+import { athenaOpener, openLocalEngine, type EngineHandle } from './engines.js';
 
-/** An engine with its catalog and layout, and how to let go of them (the agreed LocalHandle shape). */
-export interface EngineHandle {
-  readonly engine: QueryEngine;
-  readonly catalog: PartitionCatalog;
-  readonly layout: PartitionLayout;
-  close(): Promise<void>;
-}
+export type { EngineHandle } from './engines.js';
 
 /**
  * The adapters the report job is assembled from. The handler and the CLI receive them, so tests
@@ -42,16 +39,22 @@ export async function openReportRuntime(job: ReportJobConfig, adapters: ReportAd
   return { ...handle, notifiers };
 }
 
-const missing = (what: string) => async (): Promise<never> => {
-  throw new FlowlogError(`${what} is not part of this build`);
-};
-
 /**
- * The adapters of this build. The Athena/Glue engine, the DuckDB engine and the SNS and Slack
- * notifiers are merged from their own modules (src/lib/adapters, src/lib/local/open-local.ts);
- * until then each says that it is missing instead of failing in an unclear way.
+ * The adapters of this build: Athena, Glue and SNS with clients made once per cold start, the
+ * local DuckDB engine, and Slack webhooks.
  */
-export const BUILD_ADAPTERS: ReportAdapters = {
-  openAthena: missing('the Athena engine and Glue catalog'),
-  openLocal: missing('the local DuckDB engine (openLocal)'),
-};
+export function buildAdapters(clients: () => AwsClients = lazyClients()): ReportAdapters {
+  return {
+    openAthena: (config) => athenaOpener(config, clients())(),
+    openLocal: openLocalEngine,
+    snsNotifier: (topicArn) => new SnsNotifier(clients().sns, topicArn),
+    slackNotifier: (url) => new SlackNotifier(new SlackWebhook(url)),
+  };
+}
+
+function lazyClients(): () => AwsClients {
+  let clients: AwsClients | undefined;
+  return () => (clients ??= createAwsClients());
+}
+
+export const BUILD_ADAPTERS: ReportAdapters = buildAdapters();
