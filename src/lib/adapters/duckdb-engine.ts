@@ -31,12 +31,20 @@ export interface DuckDbEngineDeps {
 export class DuckDbEngine implements QueryEngine {
   readonly kind = 'local' as const;
   readonly #deps: DuckDbEngineDeps;
+  // One connection and one view: statements run one after another, like a single Athena session.
+  #queue: Promise<unknown> = Promise.resolve();
 
   constructor(deps: DuckDbEngineDeps) {
     this.#deps = deps;
   }
 
-  async execute(sql: string, options: QueryOptions = {}): Promise<QueryResult> {
+  execute(sql: string, options: QueryOptions = {}): Promise<QueryResult> {
+    const run = this.#queue.then(() => this.#execute(sql, options));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #execute(sql: string, options: QueryOptions): Promise<QueryResult> {
     const startedMs = Date.now();
     const queryId = randomUUID();
     if (isPartitionStatement(sql)) {
