@@ -146,7 +146,8 @@ export class LocalTable {
 
 /** Registered partitions as the catalog reports them: locations back under the data folder. */
 export function absolutePartition(dataDir: string, stored: StoredPartition): { values: Readonly<Record<string, string>>; location: string } {
-  return { values: stored.values, location: `${join(dataDir, stored.location)}/` };
+  const location = join(dataDir, stored.location);
+  return { values: stored.values, location: location.endsWith('/') ? location : `${location}/` };
 }
 
 function firstLine(message: string): string {

@@ -68,7 +68,7 @@ function tokenize(sql: string): Token[] {
       if (end === -1) throw syntax(`a ${ch}quoted${ch} name is not closed`, i);
       tokens.push({ kind: 'word', text: sql.slice(i + 1, end), at: i });
       i = end + 1;
-    } else if (/[A-Za-z_]/.test(ch)) {
+    } else if (/[A-Za-z0-9_]/.test(ch)) {
       const match = /^[A-Za-z0-9_]+/.exec(sql.slice(i)) as RegExpExecArray;
       tokens.push({ kind: 'word', text: match[0], at: i });
       i += match[0].length;
@@ -156,11 +156,16 @@ function partitionValues(cursor: Cursor): Record<string, string> {
   cursor.symbol('(');
   const values: Record<string, string> = {};
   for (;;) {
+    const at = cursor.peek()?.at ?? 0;
     const key = cursor.name('a partition key');
-    if (Object.hasOwn(values, key)) throw syntax(`partition key ${quoteForMessage(key)} is given twice`, 0);
+    if (Object.hasOwn(values, key)) throw syntax(`partition key ${quoteForMessage(key)} is given twice`, at);
     cursor.symbol('=');
     values[key] = cursor.string(`the value of ${key}`);
     if (cursor.isSymbol(')')) break;
+    if (!cursor.isSymbol(',')) {
+      const token = cursor.next("',' or ')'");
+      throw syntax(`expected ',' or ')' after the value of ${key}, got ${quoteForMessage(token.text)}`, token.at);
+    }
     cursor.symbol(',');
   }
   cursor.symbol(')');
