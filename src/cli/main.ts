@@ -1,8 +1,10 @@
 import { describeError } from '../lib/answers.js';
 import type { CliIo, Command } from './command.js';
 import { wantsHelp } from './command.js';
+import { partitionsCommand } from './commands/partitions.js';
+import { queryCommand } from './commands/query.js';
 
-const COMMANDS: readonly Command[] = [];
+const COMMANDS: readonly Command[] = [partitionsCommand, queryCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length), 8);

@@ -62,7 +62,7 @@ export class DuckDbEngine implements QueryEngine {
         if (error instanceof DeadlineError || error instanceof QueryError) throw error;
         const message = asError(error).message;
         const found = round < MAX_FILE_RETRIES && !STATEMENT_ERROR.test(message) ? await this.#deps.table.probe() : 0;
-        if (found === 0) throw new QueryError(message, { queryId, state: 'FAILED' }, { cause: error });
+        if (found === 0) throw duckDbError(error, queryId);
         await this.#deps.table.refresh();
       }
     }
@@ -73,7 +73,7 @@ export class DuckDbEngine implements QueryEngine {
     try {
       count = (await this.#deps.connection.extractStatements(sql)).count;
     } catch (error) {
-      throw new QueryError(asError(error).message, { queryId, state: 'FAILED' }, { cause: error });
+      throw duckDbError(error, queryId);
     }
     if (count !== 1) throw new QueryError(`expected one SQL statement, got ${count} (Athena runs one statement per query)`, { queryId, state: 'FAILED' });
   }
@@ -122,6 +122,13 @@ export class DuckDbEngine implements QueryEngine {
     const kept = options.maxRows === undefined ? rows : rows.slice(0, options.maxRows);
     return { queryId, columns, rows: kept, rowsLeftOut: total - kept.length, bytesScanned, durationMs: Date.now() - startedMs, warnings };
   }
+}
+
+/** DuckDB's message as one line (the first; the rest, hints and options, stays in `detail`). */
+function duckDbError(error: unknown, queryId: string): QueryError {
+  const detail = asError(error).message;
+  const first = (detail.split('\n')[0] ?? detail).replace(/^Failed to extract statements: /, '');
+  return new QueryError(first, { queryId, state: 'FAILED', detail }, { cause: error });
 }
 
 /** Converts only the rows kept; the others are counted chunk by chunk, never turned into JavaScript. */
