@@ -110,3 +110,16 @@ describe('Trino functions on the local engine', () => {
     expect(await one("SELECT contains([1, 2, 3], 2) AS l, contains('vpc-flow', 'flow') AS s")).toEqual({ l: 'true', s: 'true' });
   });
 });
+
+describe('result values on the local engine', () => {
+  it('when DuckDB returns wide integers, dates and time-zone timestamps, they come back as Athena shows them', async () => {
+    // Act
+    const result = await handle.engine.execute(
+      "SELECT sum(x) AS total, DATE '2026-11-01' AS day, CAST('2026-11-01 09:00:00+09' AS TIMESTAMPTZ) AS tz, true AS yes FROM range(1, 4) AS t (x)",
+    );
+
+    // Assess
+    expect(result.rows).toEqual([{ total: 6, day: '2026-11-01', tz: '2026-11-01 00:00:00.000 UTC', yes: 'true' }]);
+    expect(result.columns.map((c) => c.type)).toEqual(['bigint', 'date', 'timestamp with time zone', 'boolean']);
+  });
+});

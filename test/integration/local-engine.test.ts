@@ -3,6 +3,8 @@ import { loadCoreConfig } from '../../src/lib/config.js';
 import { parseFormatString } from '../../src/lib/flowlog/format.js';
 import { NotFoundError, QueryError, StateError, ValidationError } from '../../src/lib/errors.js';
 import { openLocal, type LocalHandle } from '../../src/lib/local/open-local.js';
+import { parseRange } from '../../src/lib/dates.js';
+import { ensurePartitions } from '../../src/lib/use-cases/ensure-partitions.js';
 import { dayFolder, flow, garbleFile, manyFlows, nodata, skipdata, tempDirs, truncateFile, writeFlowLogFile, type TempDirs } from '../support/flow-log-files.js';
 
 const config = (dirs: TempDirs, extra: Record<string, string> = {}) =>
@@ -290,5 +292,51 @@ describe('local engine: opening the state', () => {
     expect(two).toBeInstanceOf(QueryError);
     expect(String(two)).toMatch(/one SQL statement/);
     await handle.close();
+  });
+});
+
+describe('local engine: several sources in one data folder', () => {
+  let dirs: TempDirs;
+
+  beforeEach(async () => {
+    dirs = await tempDirs();
+    await writeFlowLogFile({ dataDir: dirs.dataDir, day: '2026-11-01', records: manyFlows(4) });
+    await writeFlowLogFile({ dataDir: dirs.dataDir, day: '2026-11-01', records: manyFlows(6), account: '210987654321', region: 'us-east-1' });
+  });
+  afterEach(async () => {
+    await dirs.remove();
+  });
+
+  it('when two accounts deliver to the data folder, the account and region become partition keys after the data columns', async () => {
+    // Prepare
+    const handle = await openLocal(config(dirs));
+    const range = parseRange('2026-11-01', '2026-11-01');
+
+    // Act
+    const result = await ensurePartitions({ catalog: handle.catalog, engine: handle.engine, database: 'flowlogs', table: 'vpc_flow_logs', layout: handle.layout }, { range });
+    const counts = await handle.engine.execute('SELECT aws_account, aws_region, dt, count(*) AS n FROM vpc_flow_logs GROUP BY ALL ORDER BY aws_account');
+    const star = await handle.engine.execute('SELECT * FROM vpc_flow_logs LIMIT 1');
+    await handle.close();
+
+    // Assess
+    expect(handle.layout.keys).toEqual(['aws_account', 'aws_region', 'dt']);
+    expect(result.added).toHaveLength(2);
+    expect(counts.rows).toEqual([
+      { aws_account: '012345678901', aws_region: 'ap-northeast-1', dt: '2026/11/01', n: 4 },
+      { aws_account: '210987654321', aws_region: 'us-east-1', dt: '2026/11/01', n: 6 },
+    ]);
+    expect(star.columns.slice(-4).map((c) => c.name)).toEqual(['logstatus', 'aws_account', 'aws_region', 'dt']);
+  });
+
+  it('when FLOWLOG_SOURCES names one of them, only that source is used (keys: dt)', async () => {
+    // Act
+    const handle = await openLocal(config(dirs, { FLOWLOG_SOURCES: '210987654321:us-east-1' }));
+    await ensurePartitions({ catalog: handle.catalog, engine: handle.engine, database: 'flowlogs', table: 'vpc_flow_logs', layout: handle.layout }, { range: parseRange('2026-11-01', '2026-11-01') });
+    const counted = await handle.engine.execute('SELECT count(*) AS n FROM vpc_flow_logs');
+    await handle.close();
+
+    // Assess
+    expect(handle.layout.keys).toEqual(['dt']);
+    expect(counted.rows).toEqual([{ n: 6 }]);
   });
 });

@@ -94,12 +94,12 @@ export class StateStore {
   }
 
   async #transaction(work: () => Promise<void>): Promise<void> {
-    await this.#connection.run('BEGIN TRANSACTION');
+    await this.#connection.run(sql('begin'));
     try {
       await work();
-      await this.#connection.run('COMMIT');
+      await this.#connection.run(sql('commit'));
     } catch (error) {
-      await this.#connection.run('ROLLBACK');
+      await this.#connection.run(sql('rollback'));
       throw error;
     }
   }
