@@ -12,8 +12,9 @@ import { bytesRead, type ProfileNode } from '../local/table-view.js';
 /** Rounds of "find the unreadable file, leave it out, run again" before giving up. */
 const MAX_FILE_RETRIES = 5;
 
-// Errors that come from the statement itself, never from a data file.
-const STATEMENT_ERROR = /^(Parser|Binder|Catalog|Syntax|Not implemented|Interrupt|Dependency|Permission) Error/;
+// Errors that can come from a data file (gzip damage, a row that does not parse, a vanished file);
+// anything else is the statement's own fault and is not worth reading every file for.
+const FILE_ERROR = /CSV Error|GZIP|gzip|zlib|file/i;
 
 export interface DuckDbEngineDeps {
   /** The connection queries run on; it writes a plan profile of each query to `profilePath`. */
@@ -60,8 +61,7 @@ export class DuckDbEngine implements QueryEngine {
         return await this.#select(sql, queryId, startedMs, options);
       } catch (error) {
         if (error instanceof DeadlineError || error instanceof QueryError) throw error;
-        const message = asError(error).message;
-        const found = round < MAX_FILE_RETRIES && !STATEMENT_ERROR.test(message) ? await this.#deps.table.probe() : 0;
+        const found = round < MAX_FILE_RETRIES && FILE_ERROR.test(asError(error).message) ? await this.#deps.table.probe() : 0;
         if (found === 0) throw duckDbError(error, queryId);
         await this.#deps.table.refresh();
       }
