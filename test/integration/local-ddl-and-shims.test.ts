@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCoreConfig } from '../../src/lib/config.js';
 import { parseRange } from '../../src/lib/dates.js';
-import { QueryError } from '../../src/lib/errors.js';
+import { DeadlineError, QueryError } from '../../src/lib/errors.js';
 import { openLocal, type LocalHandle } from '../../src/lib/local/open-local.js';
 import { dayFolder, manyFlows, tempDirs, writeFlowLogFile, type TempDirs } from '../support/flow-log-files.js';
 
@@ -121,5 +121,25 @@ describe('result values on the local engine', () => {
     // Assess
     expect(result.rows).toEqual([{ total: 6, day: '2026-11-01', tz: '2026-11-01 00:00:00.000 UTC', yes: 'true' }]);
     expect(result.columns.map((c) => c.type)).toEqual(['bigint', 'date', 'timestamp with time zone', 'boolean']);
+  });
+});
+
+describe('deadlines on the local engine', () => {
+  it('when the deadline has already passed, the query does not start and fails with DeadlineError', async () => {
+    // Act
+    const failure = await handle.engine.execute('SELECT count(*) FROM vpc_flow_logs', { deadlineMs: Date.now() - 1 }).catch((error: unknown) => error);
+
+    // Assess
+    expect(failure).toBeInstanceOf(DeadlineError);
+  });
+
+  it('when a query outlasts its deadline, it is interrupted and fails with DeadlineError', async () => {
+    // Act
+    const failure = await handle.engine
+      .execute('SELECT count(*) FROM range(10000000000) AS a (x) WHERE x % 7 = 3', { deadlineMs: Date.now() + 200 })
+      .catch((error: unknown) => error);
+
+    // Assess
+    expect(failure).toBeInstanceOf(DeadlineError);
   });
 });
