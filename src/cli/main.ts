@@ -1,9 +1,11 @@
 import { describeError } from '../lib/answers.js';
 import type { CliIo, Command } from './command.js';
 import { wantsHelp } from './command.js';
+import { partitionsCommand } from './commands/partitions.js';
+import { queryCommand } from './commands/query.js';
 import { reportCommand } from './commands/report.js';
 
-const COMMANDS: readonly Command[] = [reportCommand()];
+const COMMANDS: readonly Command[] = [partitionsCommand, queryCommand, reportCommand()];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length), 8);

@@ -1,7 +1,17 @@
+import { access, constants, mkdir, readdir, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { FlowlogConfig } from '../config.js';
-import { FlowlogError } from '../errors.js';
-import type { PartitionLayout } from '../partitions/layout.js';
+import { NotFoundError, StateError, asError } from '../errors.js';
+import { formatString } from '../flowlog/format.js';
+import { layoutFor, sourceRoot, type PartitionLayout, type Source } from '../partitions/layout.js';
 import type { PartitionCatalog, QueryEngine } from '../ports.js';
+import { identifier, queryNames, renderQuery, stringLiteral } from '../sql/sql.js';
+import { DuckDbEngine } from '../adapters/duckdb-engine.js';
+import { LocalCatalog } from '../adapters/local-catalog.js';
+import { LocalPartitions } from './local-partitions.js';
+import { LocalTable } from './local-table.js';
+import { STATE_CATALOG, StateStore } from './state-store.js';
 
 export interface LocalHandle {
   readonly engine: QueryEngine;
@@ -10,7 +20,140 @@ export interface LocalHandle {
   close(): Promise<void>;
 }
 
-/** Stands in for the DuckDB engine factory until it is merged; it only says that it is missing. */
+const STATE_FILE = 'state.duckdb';
+const PROFILE_FILE = 'last-query-profile.json';
+const PLACEHOLDER_DIR = 'empty-partitions';
+const SHIM_PREFIX = 'local/shims/';
+const HELPER_PREFIX = 'flowlog_';
+const ACCOUNT_FOLDER = /^\d{12}$/;
+const REGION_FOLDER = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+
+// DuckDB's file lock is per process: a second open in the same process would not be refused.
+const openStates = new Set<string>();
+
+/**
+ * Opens the local engine and catalog over a copy of the bucket: the partitions and file facts
+ * live in a DuckDB file in the state folder, the table is a view over the registered partitions.
+ */
 export async function openLocal(config: FlowlogConfig): Promise<LocalHandle> {
-  throw new FlowlogError('the local engine is not part of this build', { dataDir: config.local.dataDir });
+  const dataDir = resolve(config.local.dataDir);
+  await checkDataDir(dataDir);
+  const sources = config.logs.sources.length > 0
+    ? config.logs.sources.map((s) => ({ ...s, root: sourceRoot(dataDir, config.logs.prefix, s.account, s.region) }))
+    : await discoverSources(dataDir, config.logs.prefix);
+  const layout = layoutFor(sources);
+  const stateDir = await prepareStateDir(resolve(config.local.stateDir));
+  if (openStates.has(stateDir)) throw inUse(stateDir);
+  openStates.add(stateDir);
+  let instance: DuckDBInstance | undefined;
+  try {
+    instance = await DuckDBInstance.create(':memory:');
+    const stateConnection = await instance.connect();
+    const queryConnection = await instance.connect();
+    await attachState(stateConnection, stateDir);
+    const { database, table, format } = config;
+    const store = new StateStore(stateConnection, database, table);
+    await store.createSchema();
+    await checkTableDefinition(store, layout.keys, formatString(format), stateDir);
+    await queryConnection.run(renderQuery('local/session', { database: identifier(database), search_path: stringLiteral(`${database},main`) }));
+    await installShims(queryConnection);
+    const profilePath = join(stateDir, PROFILE_FILE);
+    await queryConnection.run(renderQuery('local/profile', { path: stringLiteral(profilePath) }));
+    const localTable = new LocalTable(queryConnection, store, { database, table, format, keys: layout.keys, dataDir, placeholderDir: join(stateDir, PLACEHOLDER_DIR) });
+    await localTable.load();
+    const partitions = new LocalPartitions(store, { database, table, keys: layout.keys, dataDir });
+    const engine = new DuckDbEngine({ connection: queryConnection, table: localTable, partitions, profilePath });
+    const location = sources.length === 1 ? (sources[0] as Source).root : `${dataDir}/`;
+    const catalog = new LocalCatalog(store, { database, table, keys: layout.keys, format, dataDir, location });
+    const opened = instance;
+    let closed = false;
+    return {
+      engine,
+      catalog,
+      layout,
+      async close() {
+        if (closed) return;
+        closed = true;
+        queryConnection.closeSync();
+        stateConnection.closeSync();
+        opened.closeSync();
+        openStates.delete(stateDir);
+      },
+    };
+  } catch (error) {
+    instance?.closeSync();
+    openStates.delete(stateDir);
+    throw error;
+  }
+}
+
+async function checkDataDir(dataDir: string): Promise<void> {
+  const info = await stat(dataDir).catch(() => undefined);
+  if (info === undefined || !info.isDirectory()) {
+    throw new NotFoundError(`the data folder ${dataDir} does not exist (it should mirror the bucket: AWSLogs/<account>/vpcflowlogs/<region>/...)`, { dataDir });
+  }
+}
+
+/** Every `AWSLogs/<account>/vpcflowlogs/<region>/` folder of the data folder, in name order. */
+async function discoverSources(dataDir: string, prefix: string): Promise<Source[]> {
+  const logs = join(dataDir, prefix, 'AWSLogs');
+  const folders = async (path: string) => (await readdir(path, { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const sources: Source[] = [];
+  for (const account of (await folders(logs)).filter((name) => ACCOUNT_FOLDER.test(name))) {
+    for (const region of (await folders(join(logs, account, 'vpcflowlogs'))).filter((name) => REGION_FOLDER.test(name))) {
+      sources.push({ account, region, root: sourceRoot(dataDir, prefix, account, region) });
+    }
+  }
+  if (sources.length === 0) {
+    throw new NotFoundError(`no flow logs in the data folder ${dataDir}: expected folders ${prefix}AWSLogs/<account>/vpcflowlogs/<region>/`, { dataDir });
+  }
+  return sources;
+}
+
+async function prepareStateDir(stateDir: string): Promise<string> {
+  try {
+    await mkdir(stateDir, { recursive: true });
+    await access(stateDir, constants.W_OK);
+  } catch (error) {
+    throw new StateError(`the state folder ${stateDir} cannot be written: ${asError(error).message}`, { stateDir }, { cause: error });
+  }
+  return stateDir;
+}
+
+function inUse(stateDir: string): StateError {
+  return new StateError(`the state folder ${stateDir} is in use by another flowlog-pilot run; wait for it to finish or use another --state folder`, { stateDir });
+}
+
+async function attachState(connection: DuckDBConnection, stateDir: string): Promise<void> {
+  try {
+    await connection.run(renderQuery('local/attach-state', { path: stringLiteral(join(stateDir, STATE_FILE)), state: identifier(STATE_CATALOG) }));
+  } catch (error) {
+    const message = asError(error).message;
+    if (/lock/i.test(message)) throw inUse(stateDir);
+    throw new StateError(`the state folder ${stateDir} cannot be used: ${message.split('\n')[0] ?? message}`, { stateDir }, { cause: error });
+  }
+}
+
+async function checkTableDefinition(store: StateStore, keys: readonly string[], format: string, stateDir: string): Promise<void> {
+  const stored = await store.tableDefinition();
+  if (stored !== undefined && stored.partitionKeys.join(',') !== keys.join(',') && (await store.partitions()).length > 0) {
+    throw new StateError(
+      `the state in ${stateDir} has partitions keyed by (${stored.partitionKeys.join(', ')}) but the data now needs (${keys.join(', ')}); ` +
+        'use another --state folder, or remove this one to register the partitions again',
+      { stateDir },
+    );
+  }
+  await store.saveTableDefinition({ partitionKeys: keys, format });
+}
+
+/** Trino functions DuckDB lacks, each created only when DuckDB has no function of that name. */
+async function installShims(connection: DuckDBConnection): Promise<void> {
+  const existing = new Set((await connection.runAndReadAll(renderQuery('local/list-functions', {}))).getRowsJS().map((row) => String(row[0])));
+  const names = queryNames()
+    .filter((name) => name.startsWith(SHIM_PREFIX))
+    .map((name) => name.slice(SHIM_PREFIX.length))
+    .sort((a, b) => Number(!a.startsWith(HELPER_PREFIX)) - Number(!b.startsWith(HELPER_PREFIX)) || a.localeCompare(b));
+  for (const name of names.filter((n) => !existing.has(n))) {
+    await connection.run(renderQuery(`${SHIM_PREFIX}${name}`, {}));
+  }
 }

@@ -1,0 +1,102 @@
+import { parseRange, type DayRange, type UtcDay } from '../../lib/dates.js';
+import { ValidationError } from '../../lib/errors.js';
+import { openLocal, type LocalHandle } from '../../lib/local/open-local.js';
+import { ACCOUNT_KEY, DT_KEY, REGION_KEY, type PartitionLayout } from '../../lib/partitions/layout.js';
+import { partitionId, type Partition } from '../../lib/partitions/plan.js';
+import { ensurePartitions } from '../../lib/use-cases/ensure-partitions.js';
+import type { FlowlogConfig } from '../../lib/config.js';
+import { parseFlags, type CliIo, type Command } from '../command.js';
+import { LOCAL_FLAGS, LOCAL_FLAGS_USAGE, loadLocalConfig } from '../settings.js';
+
+const OPTIONS = {
+  ...LOCAL_FLAGS,
+  date: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+} as const;
+
+// Every partition a listing without --from/--to can hold: dt values are days from 1970 on.
+const ALL_DAYS: DayRange = { from: '1970-01-01' as UtcDay, to: '9999-12-31' as UtcDay };
+
+type Flags = ReturnType<typeof parseFlags<typeof OPTIONS>>['values'];
+
+function rangeOf(values: Flags, config: FlowlogConfig, required: boolean): DayRange | undefined {
+  if (values.date !== undefined) {
+    if (values.from !== undefined || values.to !== undefined) throw new ValidationError('--date', 'give either --date or --from and --to, not both');
+    return parseRange(values.date, values.date, 1, { from: '--date', to: '--date' });
+  }
+  if (values.from === undefined && values.to === undefined) {
+    if (required) throw new ValidationError('--date', 'give --date YYYY-MM-DD, or --from and --to');
+    return undefined;
+  }
+  if (values.from === undefined || values.to === undefined) throw new ValidationError(values.from === undefined ? '--from' : '--to', 'give both --from and --to');
+  return parseRange(values.from, values.to, config.partitions.maxRangeDays, { from: '--from', to: '--to' });
+}
+
+/** `account region` of the source a partition belongs to. */
+function sourceOf(layout: PartitionLayout, partition: Partition): string {
+  const account = partition.values[ACCOUNT_KEY];
+  const region = partition.values[REGION_KEY];
+  if (account !== undefined && region !== undefined) return `${account} ${region}`;
+  const source = layout.sources.find((s) => partition.location.startsWith(s.root)) ?? layout.sources[0];
+  return source === undefined ? '' : `${source.account} ${source.region}`;
+}
+
+function line(layout: PartitionLayout, partition: Partition, state: string): string {
+  return `${(partition.values[DT_KEY] ?? '').padEnd(10)}  ${sourceOf(layout, partition).padEnd(30)}  ${state}\n`;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+async function add(local: LocalHandle, config: FlowlogConfig, range: DayRange, dryRun: boolean, io: CliIo): Promise<void> {
+  const result = await ensurePartitions(
+    { catalog: local.catalog, engine: local.engine, database: config.database, table: config.table, layout: local.layout },
+    { range, dryRun },
+  );
+  const added = new Set(result.added.map((p) => partitionId(local.layout.keys, p)));
+  const all = [...result.added, ...result.existing].sort((a, b) => (a.values[DT_KEY] ?? '').localeCompare(b.values[DT_KEY] ?? '') || sourceOf(local.layout, a).localeCompare(sourceOf(local.layout, b)));
+  for (const p of all) io.out(line(local.layout, p, added.has(partitionId(local.layout.keys, p)) ? (dryRun ? 'would add' : 'added') : 'already registered'));
+  const verb = dryRun ? 'Would add' : 'Added';
+  io.out(
+    `${verb} ${plural(result.added.length, 'partition')}, ${result.existing.length} already registered ` +
+      `(${range.from}..${range.to}, ${plural(local.layout.sources.length, 'source')}, table ${config.database}.${config.table}).\n`,
+  );
+}
+
+async function list(local: LocalHandle, range: DayRange | undefined, io: CliIo): Promise<void> {
+  const partitions = await local.catalog.listPartitions(range ?? ALL_DAYS);
+  for (const p of partitions) io.out(`${partitionId(local.layout.keys, p)}  ${p.location}\n`);
+  io.out(`${plural(partitions.length, 'partition')} registered${range === undefined ? '' : ` from ${range.from} to ${range.to}`}.\n`);
+}
+
+export const partitionsCommand: Command = {
+  name: 'partitions',
+  summary: 'add the dt partitions of a day or range to the local table, or list them',
+  usage: [
+    'Usage: flowlog-pilot partitions add (--date YYYY-MM-DD | --from YYYY-MM-DD --to YYYY-MM-DD) [--dry-run] [options]',
+    '       flowlog-pilot partitions list [--from YYYY-MM-DD --to YYYY-MM-DD] [options]',
+    '',
+    'add registers one partition per day and source (days are UTC, as the log folders are);',
+    'partitions already there are left alone, so running it twice is harmless.',
+    '',
+    '  --dry-run              show what would be added, change nothing',
+    LOCAL_FLAGS_USAGE,
+  ].join('\n'),
+  async run(args: readonly string[], io: CliIo): Promise<number> {
+    const [action, ...rest] = args;
+    if (action !== 'add' && action !== 'list') throw new ValidationError('action', `expected add or list, got ${action === undefined ? 'nothing' : JSON.stringify(action)}`);
+    const { values } = parseFlags(rest, OPTIONS);
+    const config = loadLocalConfig(values, io);
+    if (action === 'list' && values['dry-run'] === true) throw new ValidationError('--dry-run', 'only partitions add has --dry-run');
+    const range = rangeOf(values, config, action === 'add');
+    const local = await openLocal(config);
+    try {
+      if (action === 'add') await add(local, config, range as DayRange, values['dry-run'] === true, io);
+      else await list(local, range, io);
+      return 0;
+    } finally {
+      await local.close();
+    }
+  },
+};

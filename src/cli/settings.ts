@@ -1,0 +1,47 @@
+import { resolve } from 'node:path';
+import { loadCoreConfig, type FlowlogConfig, type Settings } from '../lib/config.js';
+import type { CliIo } from './command.js';
+
+/** The flags every local command shares; each maps onto one setting key. */
+export const LOCAL_FLAGS = {
+  data: { type: 'string' },
+  state: { type: 'string' },
+  database: { type: 'string' },
+  table: { type: 'string' },
+  'format-string': { type: 'string' },
+} as const;
+
+export const LOCAL_FLAGS_USAGE = [
+  '  --data DIR             local copy of the bucket, holding AWSLogs/... (default ./data)',
+  '  --state DIR            state folder: registered partitions, file facts (default ./.flowlog-pilot)',
+  '  --database NAME        database name (default flowlogs)',
+  '  --table NAME           table name (default vpc_flow_logs)',
+  '  --format-string "..."  the flow log format, as given to AWS (default: the version 2 fields)',
+].join('\n');
+
+export interface LocalFlagValues {
+  readonly data?: string | undefined;
+  readonly state?: string | undefined;
+  readonly database?: string | undefined;
+  readonly table?: string | undefined;
+  readonly 'format-string'?: string | undefined;
+}
+
+/**
+ * The settings the flags stand for, so the CLI is validated by the same code as the Lambdas'
+ * environment. Folders are resolved against the command's working folder.
+ */
+export function localSettings(values: LocalFlagValues, cwd: string): Settings {
+  return {
+    FLOWLOG_ENGINE: 'local',
+    FLOWLOG_DATA_DIR: resolve(cwd, values.data ?? './data'),
+    FLOWLOG_STATE_DIR: resolve(cwd, values.state ?? './.flowlog-pilot'),
+    FLOWLOG_DATABASE: values.database,
+    FLOWLOG_TABLE: values.table,
+    FLOWLOG_FORMAT: values['format-string'],
+  };
+}
+
+export function loadLocalConfig(values: LocalFlagValues, io: CliIo): FlowlogConfig {
+  return loadCoreConfig(localSettings(values, io.cwd));
+}

@@ -1,0 +1,2 @@
+-- A partition key: the partition's value on every row.
+{{value}} AS {{column}}

@@ -1,0 +1,2 @@
+-- A column the file does not have: NULL of the table's type.
+CAST(NULL AS {{type}}) AS {{column}}

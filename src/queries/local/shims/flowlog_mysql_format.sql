@@ -1,0 +1,2 @@
+-- Helper: a MySQL/Trino date_format pattern as a DuckDB strftime pattern (%i minutes, %s seconds, %M month name...).
+CREATE MACRO flowlog_mysql_format(fmt) AS array_to_string(list_transform(regexp_extract_all(fmt, '%.|%$|[^%]+'), tok -> CASE tok WHEN '%i' THEN '%M' WHEN '%s' THEN '%S' WHEN '%M' THEN '%B' WHEN '%W' THEN '%A' WHEN '%u' THEN '%W' WHEN '%h' THEN '%I' WHEN '%c' THEN '%-m' WHEN '%e' THEN '%-d' WHEN '%k' THEN '%-H' WHEN '%l' THEN '%-I' WHEN '%r' THEN '%I:%M:%S %p' WHEN '%T' THEN '%H:%M:%S' WHEN '%v' THEN '%V' WHEN '%x' THEN '%G' ELSE tok END), '')

@@ -1,0 +1,2 @@
+-- Keeps the change.
+COMMIT
