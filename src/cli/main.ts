@@ -1,8 +1,9 @@
 import { describeError } from '../lib/answers.js';
 import type { CliIo, Command } from './command.js';
 import { wantsHelp } from './command.js';
+import { sampleCommand } from './commands/sample.js';
 
-const COMMANDS: readonly Command[] = [];
+const COMMANDS: readonly Command[] = [sampleCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length), 8);
