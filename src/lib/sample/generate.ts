@@ -1,11 +1,12 @@
+import type { SourceId } from '../config.js';
 import { dtOf, startOfDayMs, type UtcDay } from '../dates.js';
 import { headerLine } from '../flowlog/format.js';
 import { planIncidents, type IncidentPlan, type IncidentSummary, type SkippedIncident } from './incidents.js';
 import type { ResolvedSampleOptions } from './options.js';
 import { rngFor, type Rng } from './prng.js';
-import { lineWriter } from './record-line.js';
+import { lineWriter, type LineWriter } from './record-line.js';
 import { emptyRecord, fillNormal, fillStatusOnly, isEgressToInternet, type FlowRecord } from './traffic.js';
-import { buildWorld, type SourceWorld } from './world.js';
+import { buildWorld, type Host, type SourceWorld } from './world.js';
 
 /** One day folder of one source, counted exactly as written. */
 export interface SampleFolder {
@@ -137,10 +138,42 @@ export function logFileName(world: Pick<SourceWorld, 'account' | 'region' | 'flo
   return `${world.account}_vpcflowlogs_${world.region}_${world.flowLogId}_${stamp}_${hash}.log.gz`;
 }
 
+/** Everything that lasts across the days of one source: its world, and what the quiet days looked like. */
+interface SourceRun {
+  readonly seed: string;
+  readonly world: SourceWorld;
+  readonly header: string;
+  readonly write: LineWriter;
+  /** The one record object every line is filled into. */
+  readonly rec: FlowRecord;
+  readonly rejectsPerDay: number[];
+  readonly egressBytesByHost: number[];
+}
+
+/** One hour file of one day: what goes in it and where its counts go. */
+interface HourJob {
+  readonly day: UtcDay;
+  readonly hour: number;
+  readonly hourStartSec: number;
+  readonly normal: number;
+  readonly nodata: number;
+  readonly skipdata: number;
+  /** Late records of the day before, written first (hour 0 only). */
+  readonly carriedIn: readonly string[];
+  /** Where this hour's late records go (hour 23 of every day but the last). */
+  readonly handOn: Carry | undefined;
+  readonly plans: readonly IncidentPlan[];
+  readonly folder: SampleFolder;
+  readonly name: string;
+  /** Counts the day's REJECT records by start time, for the next days' baseline. */
+  readonly dayRejects: { count: number };
+}
+
 /**
  * Produces the sample, file by file, with no I/O: the caller writes each file's chunks before
- * asking for the next file (a day's late records are handed on to the next day's first file).
- * The manifest is complete once every file has been consumed.
+ * asking for the next file (a day's late records are handed on to the next day's first file, and
+ * the last day's incidents are sized from the days before). The manifest is complete once every
+ * file has been consumed.
  */
 export class SampleGenerator {
   readonly #options: ResolvedSampleOptions;
@@ -154,108 +187,55 @@ export class SampleGenerator {
   }
 
   *files(): Generator<SampleFile> {
+    for (const [sourceIndex, source] of this.#options.sources.entries()) yield* this.#sourceFiles(source, sourceIndex);
+  }
+
+  *#sourceFiles(source: SourceId, sourceIndex: number): Generator<SampleFile> {
     const o = this.#options;
-    for (const [sourceIndex, source] of o.sources.entries()) {
-      const world = buildWorld(o.seed, source, sourceIndex, o.recordsPerDay);
-      const root = sourceFolder(world.account, world.region);
-      this.#sources.push({ account: world.account, region: world.region, flowLogId: world.flowLogId, vpcId: world.vpcId, interfaces: world.hosts.length, root });
-      const write = lineWriter(o.format, world);
-      const header = headerLine(o.format);
-      const rec = emptyRecord(world.hosts[0] as SourceWorld['hosts'][number]);
-      const rejectsPerDay: number[] = [];
-      const egressBytesByHost = world.hosts.map(() => 0);
-      let carried: Carry = { lines: [], rejected: 0 };
-      for (const [dayIndex, day] of o.days.entries()) {
-        const last = dayIndex === o.days.length - 1;
-        const folder: SampleFolder = {
-          account: world.account, region: world.region, day, path: `${root}${dtOf(day)}/`, files: [],
-          records: 0, nodata: 0, skipdata: 0, rejected: carried.rejected, carriedIn: carried.lines.length, carriedOut: 0,
+    const world = buildWorld(o.seed, source, sourceIndex, o.recordsPerDay);
+    const root = sourceFolder(world.account, world.region);
+    this.#sources.push({ account: world.account, region: world.region, flowLogId: world.flowLogId, vpcId: world.vpcId, interfaces: world.hosts.length, root });
+    const run: SourceRun = {
+      seed: o.seed, world, header: headerLine(o.format), write: lineWriter(o.format, world), rec: emptyRecord(world.hosts[0] as Host),
+      rejectsPerDay: [], egressBytesByHost: world.hosts.map(() => 0),
+    };
+    const hourCounts = splitByWeights(o.recordsPerDay, HOUR_WEIGHTS);
+    const special = statusOnlyCounts(o.recordsPerDay);
+    const nodataByHour = splitByWeights(special.nodata, hourCounts);
+    const skipdataByHour = splitByWeights(special.skipdata, hourCounts);
+    let carried: Carry = { lines: [], rejected: 0 };
+    for (const [dayIndex, day] of o.days.entries()) {
+      const last = dayIndex === o.days.length - 1;
+      const folder: SampleFolder = {
+        account: world.account, region: world.region, day, path: `${root}${dtOf(day)}/`, files: [],
+        records: 0, nodata: 0, skipdata: 0, rejected: carried.rejected, carriedIn: carried.lines.length, carriedOut: 0,
+      };
+      this.#folders.push(folder);
+      const plans = last && o.incidents ? this.#planIncidents(run, day) : [];
+      const dayStartSec = startOfDayMs(day) / 1000;
+      const dayRejects = { count: 0 };
+      const carriedIn = carried.lines;
+      carried = { lines: [], rejected: 0 };
+      for (let hour = 0; hour < 24; hour++) {
+        const name = logFileName(world, day, hour, rngFor(o.seed, 'file', world.account, world.region, day, hour).hex(8));
+        const job: HourJob = {
+          day, hour, hourStartSec: dayStartSec + hour * 3600,
+          normal: hourCounts[hour] as number, nodata: nodataByHour[hour] as number, skipdata: skipdataByHour[hour] as number,
+          carriedIn: hour === 0 ? carriedIn : [], handOn: !last && hour === 23 ? carried : undefined,
+          plans, folder, name, dayRejects,
         };
-        this.#folders.push(folder);
-        let plans: IncidentPlan[] = [];
-        if (last && o.incidents) {
-          const planned = planIncidents(world, day, { rejectsPerDay, egressBytesByHost }, rngFor(o.seed, 'incidents', world.account, world.region, day));
-          plans = planned.plans;
-          this.#incidents.push(...plans.map((p) => p.summary));
-          this.#skipped.push(...planned.skipped);
-        }
-        const hourCounts = splitByWeights(o.recordsPerDay, HOUR_WEIGHTS);
-        const special = statusOnlyCounts(o.recordsPerDay);
-        const nodataByHour = splitByWeights(special.nodata, hourCounts);
-        const skipdataByHour = splitByWeights(special.skipdata, hourCounts);
-        const dayStartSec = startOfDayMs(day) / 1000;
-        const dayTally = { rejects: 0 };
-        for (let hour = 0; hour < 24; hour++) {
-          const carriedIn = hour === 0 ? carried.lines : [];
-          if (hour === 0) carried = { lines: [], rejected: 0 };
-          const hourStartSec = dayStartSec + hour * 3600;
-          const name = logFileName(world, day, hour, rngFor(o.seed, 'file', world.account, world.region, day, hour).hex(8));
-          const handOn = !last && hour === 23 ? carried : undefined;
-          const counts = { normal: hourCounts[hour] as number, nodata: nodataByHour[hour] as number, skipdata: skipdataByHour[hour] as number };
-          const seed = o.seed;
-          yield {
-            path: `${folder.path}${name}`,
-            folder,
-            *chunks() {
-              const out = new ChunkBuffer();
-              let written = 0;
-              const emit = (line: string): Buffer | undefined => {
-                if (written === 0) out.add(header);
-                written++;
-                return out.add(line);
-              };
-              for (const line of carriedIn) {
-                const full = emit(line);
-                if (full) yield full;
-              }
-              const rng = rngFor(seed, 'hour', world.account, world.region, day, hour);
-              let nodataLeft = counts.nodata;
-              let skipLeft = counts.skipdata;
-              for (let i = 0; i < counts.normal; i++) {
-                const remaining = counts.normal - i;
-                const pickSpecial = nodataLeft + skipLeft > 0 && rng.next() * remaining < nodataLeft + skipLeft;
-                if (pickSpecial) {
-                  const nodata = rng.next() * (nodataLeft + skipLeft) < nodataLeft;
-                  if (nodata) nodataLeft--;
-                  else skipLeft--;
-                  fillStatusOnly(rec, rng, world, hourStartSec, nodata ? 'NODATA' : 'SKIPDATA');
-                  if (nodata) folder.nodata++;
-                  else folder.skipdata++;
-                } else {
-                  fillNormal(rec, rng, world, hourStartSec);
-                  if (rec.action === 'REJECT') dayTally.rejects++;
-                  if (isEgressToInternet(rec)) egressBytesByHost[rec.host.index] = (egressBytesByHost[rec.host.index] as number) + rec.bytes;
-                }
-                if (handOn !== undefined && rec.start - hourStartSec >= LATE_DELIVERY_OFFSET_SEC) {
-                  handOn.lines.push(write(rec));
-                  if (rec.status === 'OK' && rec.action === 'REJECT') handOn.rejected++;
-                  folder.carriedOut++;
-                  continue;
-                }
-                if (rec.status === 'OK' && rec.action === 'REJECT') folder.rejected++;
-                const full = emit(write(rec));
-                if (full) yield full;
-              }
-              for (const [planIndex, plan] of plans.entries()) {
-                const count = plan.perHour[hour] ?? 0;
-                const incidentRng = rngFor(seed, 'incident', planIndex, world.account, world.region, day, hour);
-                for (let i = 0; i < count; i++) {
-                  plan.fill(rec, incidentRng, hourStartSec, i);
-                  if (rec.action === 'REJECT') folder.rejected++;
-                  const full = emit(write(rec));
-                  if (full) yield full;
-                }
-              }
-              folder.records += written;
-              const rest = out.take();
-              if (rest) yield rest;
-              if (written > 0) folder.files.push(name);
-              if (hour === 23) rejectsPerDay.push(dayTally.rejects);
-            },
-          };
-        }
+        yield { path: `${folder.path}${name}`, folder, chunks: () => hourChunks(run, job) };
       }
     }
+  }
+
+  #planIncidents(run: SourceRun, day: UtcDay): IncidentPlan[] {
+    const { world } = run;
+    const baseline = { rejectsPerDay: run.rejectsPerDay, egressBytesByHost: run.egressBytesByHost };
+    const planned = planIncidents(world, day, baseline, rngFor(run.seed, 'incidents', world.account, world.region, day));
+    this.#incidents.push(...planned.plans.map((p) => p.summary));
+    this.#skipped.push(...planned.skipped);
+    return planned.plans;
   }
 
   manifest(): SampleManifest {
@@ -274,4 +254,68 @@ export class SampleGenerator {
       skippedIncidents: this.#skipped,
     };
   }
+}
+
+/**
+ * The text of one hour file: the late records of the day before, the hour's records (NODATA and
+ * SKIPDATA ones at random places among them), then the incident records of that hour. Counts go
+ * to the folder as the lines are made; the header comes only if there is at least one record.
+ */
+function* hourChunks(run: SourceRun, job: HourJob): Generator<Uint8Array> {
+  const { world, rec, write, header } = run;
+  const { folder, hourStartSec, handOn } = job;
+  const out = new ChunkBuffer();
+  let written = 0;
+  const emit = (line: string): Buffer | undefined => {
+    if (written === 0) out.add(header);
+    written++;
+    return out.add(line);
+  };
+  for (const line of job.carriedIn) {
+    const full = emit(line);
+    if (full) yield full;
+  }
+  const rng = rngFor(run.seed, 'hour', world.account, world.region, job.day, job.hour);
+  let nodataLeft = job.nodata;
+  let skipLeft = job.skipdata;
+  for (let i = 0; i < job.normal; i++) {
+    const specialLeft = nodataLeft + skipLeft;
+    if (specialLeft > 0 && rng.next() * (job.normal - i) < specialLeft) {
+      const nodata = rng.next() * specialLeft < nodataLeft;
+      fillStatusOnly(rec, rng, world, hourStartSec, nodata ? 'NODATA' : 'SKIPDATA');
+      if (nodata) nodataLeft--;
+      else skipLeft--;
+    } else {
+      fillNormal(rec, rng, world, hourStartSec);
+      if (rec.action === 'REJECT') job.dayRejects.count++;
+      if (isEgressToInternet(rec)) run.egressBytesByHost[rec.host.index] = (run.egressBytesByHost[rec.host.index] as number) + rec.bytes;
+    }
+    const rejected = rec.status === 'OK' && rec.action === 'REJECT';
+    if (handOn !== undefined && rec.start - hourStartSec >= LATE_DELIVERY_OFFSET_SEC) {
+      handOn.lines.push(write(rec));
+      if (rejected) handOn.rejected++;
+      folder.carriedOut++;
+      continue;
+    }
+    if (rejected) folder.rejected++;
+    if (rec.status === 'NODATA') folder.nodata++;
+    if (rec.status === 'SKIPDATA') folder.skipdata++;
+    const full = emit(write(rec));
+    if (full) yield full;
+  }
+  for (const [planIndex, plan] of job.plans.entries()) {
+    const count = plan.perHour[job.hour] ?? 0;
+    const incidentRng = rngFor(run.seed, 'incident', planIndex, world.account, world.region, job.day, job.hour);
+    for (let i = 0; i < count; i++) {
+      plan.fill(rec, incidentRng, hourStartSec, i);
+      if (rec.action === 'REJECT') folder.rejected++;
+      const full = emit(write(rec));
+      if (full) yield full;
+    }
+  }
+  folder.records += written;
+  const rest = out.take();
+  if (rest) yield rest;
+  if (written > 0) folder.files.push(job.name);
+  if (job.hour === 23) run.rejectsPerDay.push(job.dayRejects.count);
 }

@@ -80,6 +80,138 @@ function flow(rec: FlowRecord, host: Host, src: string, srcport: number, dst: st
   rec.status = 'OK';
 }
 
+type Fill = (rec: FlowRecord, rng: Rng, world: SourceWorld) => void;
+
+const webRequest: Fill = (rec, rng, world) => {
+  const host = rng.pick(world.webHosts);
+  const client = publicAddress(world.poolKey, POOL_WEB_CLIENTS, rng.below(world.pools.webClients));
+  flow(rec, host, client, clientPort(rng), host.ip, rng.chance(0.85) ? 443 : 80, TCP, true);
+  accept(rec, FLAGS_CLIENT);
+  sized(rec, rng, 3, 24, 60, 700);
+};
+
+const webResponse: Fill = (rec, rng, world) => {
+  const host = rng.pick(world.webHosts);
+  const client = publicAddress(world.poolKey, POOL_WEB_CLIENTS, rng.below(world.pools.webClients));
+  flow(rec, host, host.ip, rng.chance(0.85) ? 443 : 80, client, clientPort(rng), TCP, true);
+  accept(rec, FLAGS_SERVER);
+  sized(rec, rng, 4, 60, 200, 1400);
+};
+
+const httpsOut: Fill = (rec, rng, world) => {
+  const host = rng.pick(world.hosts);
+  const server = publicAddress(world.poolKey, POOL_SERVERS, rng.below(world.pools.servers));
+  flow(rec, host, host.ip, linuxPort(rng), server, rng.chance(0.9) ? 443 : 80, TCP, true);
+  accept(rec, FLAGS_CLIENT);
+  sized(rec, rng, 3, 30, 60, 900);
+};
+
+const httpsIn: Fill = (rec, rng, world) => {
+  const host = rng.pick(world.hosts);
+  const server = publicAddress(world.poolKey, POOL_SERVERS, rng.below(world.pools.servers));
+  flow(rec, host, server, rng.chance(0.9) ? 443 : 80, host.ip, linuxPort(rng), TCP, true);
+  accept(rec, FLAGS_SERVER);
+  sized(rec, rng, 4, 120, 400, 1400);
+};
+
+const dns: Fill = (rec, rng, world) => {
+  const host = rng.pick(world.hosts);
+  if (rng.chance(0.5)) flow(rec, host, host.ip, linuxPort(rng), world.resolverIp, 53, UDP, false);
+  else flow(rec, host, world.resolverIp, 53, host.ip, linuxPort(rng), UDP, false);
+  accept(rec, 0);
+  sized(rec, rng, 1, 4, 60, 300);
+};
+
+const mysql: Fill = (rec, rng, world) => {
+  const app = rng.pick(world.appHosts);
+  const db = rng.pick(world.dbHosts);
+  const port = linuxPort(rng);
+  // Both ends are in the VPC: the record is logged on either interface.
+  const host = rng.chance(0.5) ? app : db;
+  if (rng.chance(0.5)) {
+    flow(rec, host, app.ip, port, db.ip, 3306, TCP, false);
+    accept(rec, FLAGS_CLIENT);
+    sized(rec, rng, 4, 40, 80, 600);
+  } else {
+    flow(rec, host, db.ip, 3306, app.ip, port, TCP, false);
+    accept(rec, FLAGS_SERVER);
+    sized(rec, rng, 4, 80, 200, 1400);
+  }
+};
+
+const officeSsh: Fill = (rec, rng, world) => {
+  const host = rng.pick(world.hosts);
+  const office = `${OFFICE_NETWORK}.${rng.between(10, 60)}`;
+  if (rng.chance(0.5)) flow(rec, host, office, clientPort(rng), host.ip, 22, TCP, false);
+  else flow(rec, host, host.ip, 22, office, clientPort(rng), TCP, false);
+  accept(rec, rec.dstport === 22 ? FLAGS_CLIENT : FLAGS_SERVER);
+  sized(rec, rng, 10, 200, 60, 400);
+};
+
+const internetNoise: Fill = (rec, rng, world) => {
+  const host = rng.pick(world.hosts);
+  const scanner = publicAddress(world.poolKey, POOL_NOISE, rng.below(world.pools.noise));
+  if (rng.chance(0.85)) flow(rec, host, scanner, clientPort(rng), host.ip, rng.pick(NOISE_TCP_PORTS), TCP, true);
+  else flow(rec, host, scanner, clientPort(rng), host.ip, rng.pick(NOISE_UDP_PORTS), UDP, true);
+  reject(rec, rec.protocol === TCP ? FLAGS_SYN : 0);
+  sized(rec, rng, 1, 3, 40, 80);
+};
+
+const ntp: Fill = (rec, rng, world) => {
+  const host = rng.pick(world.hosts);
+  const server = publicAddress(world.poolKey, POOL_SERVERS, rng.below(world.pools.servers));
+  flow(rec, host, host.ip, 123, server, 123, UDP, true);
+  accept(rec, 0);
+  sized(rec, rng, 1, 2, 76, 76);
+};
+
+const icmp: Fill = (rec, rng, world) => {
+  const host = rng.pick(world.hosts);
+  if (rng.chance(0.5)) {
+    const scanner = publicAddress(world.poolKey, POOL_NOISE, rng.below(world.pools.noise));
+    flow(rec, host, scanner, 0, host.ip, 0, ICMP, true);
+    reject(rec, 0);
+  } else {
+    const peer = rng.pick(world.hosts);
+    flow(rec, host, peer.ip, 0, host.ip, 0, ICMP, false);
+    accept(rec, 0);
+  }
+  sized(rec, rng, 1, 4, 84, 84);
+};
+
+const internalRejected: Fill = (rec, rng, world) => {
+  const app = rng.pick(world.appHosts);
+  const target = rng.pick(world.hosts);
+  flow(rec, target, app.ip, linuxPort(rng), target.ip, rng.chance(0.5) ? 5432 : 8080, TCP, false);
+  reject(rec, FLAGS_SYN);
+  sized(rec, rng, 1, 3, 60, 60);
+};
+
+const appToApp: Fill = (rec, rng, world) => {
+  const from = rng.pick(world.appHosts);
+  const to = rng.pick(world.appHosts);
+  flow(rec, rng.chance(0.5) ? from : to, from.ip, linuxPort(rng), to.ip, 8080, TCP, false);
+  accept(rec, FLAGS_CLIENT);
+  sized(rec, rng, 4, 60, 100, 1200);
+};
+
+/** The mix of a quiet day, by share of records; about 9% are rejected. */
+const TRAFFIC: readonly (readonly [share: number, fill: Fill])[] = [
+  [0.17, webRequest],
+  [0.17, webResponse],
+  [0.14, httpsOut],
+  [0.14, httpsIn],
+  [0.1, dns],
+  [0.12, mysql],
+  [0.02, officeSsh],
+  [0.075, internetNoise],
+  [0.01, ntp],
+  [0.01, icmp],
+  [0.01, internalRejected],
+  [0.035, appToApp],
+];
+const CUMULATIVE = TRAFFIC.map((_, i) => TRAFFIC.slice(0, i + 1).reduce((sum, [share]) => sum + share, 0));
+
 /**
  * Fills `rec` with one record of a quiet day: web traffic, outbound HTTPS, DNS, database, SSH
  * from the office, and the constant trickle of rejected internet noise. None of it reaches a
@@ -88,99 +220,10 @@ function flow(rec: FlowRecord, host: Host, src: string, srcport: number, dst: st
  */
 export function fillNormal(rec: FlowRecord, rng: Rng, world: SourceWorld, hourStartSec: number): void {
   placeInHour(rec, rng, hourStartSec);
-  const roll = rng.next();
-  const key = world.poolKey;
-  if (roll < 0.17) {
-    const host = rng.pick(world.webHosts);
-    const client = publicAddress(key, POOL_WEB_CLIENTS, rng.below(world.pools.webClients));
-    flow(rec, host, client, clientPort(rng), host.ip, rng.chance(0.85) ? 443 : 80, TCP, true);
-    accept(rec, FLAGS_CLIENT);
-    sized(rec, rng, 3, 24, 60, 700);
-  } else if (roll < 0.34) {
-    const host = rng.pick(world.webHosts);
-    const client = publicAddress(key, POOL_WEB_CLIENTS, rng.below(world.pools.webClients));
-    flow(rec, host, host.ip, rng.chance(0.85) ? 443 : 80, client, clientPort(rng), TCP, true);
-    accept(rec, FLAGS_SERVER);
-    sized(rec, rng, 4, 60, 200, 1400);
-  } else if (roll < 0.48) {
-    const host = rng.pick(world.hosts);
-    const server = publicAddress(key, POOL_SERVERS, rng.below(world.pools.servers));
-    flow(rec, host, host.ip, linuxPort(rng), server, rng.chance(0.9) ? 443 : 80, TCP, true);
-    accept(rec, FLAGS_CLIENT);
-    sized(rec, rng, 3, 30, 60, 900);
-  } else if (roll < 0.62) {
-    const host = rng.pick(world.hosts);
-    const server = publicAddress(key, POOL_SERVERS, rng.below(world.pools.servers));
-    flow(rec, host, server, rng.chance(0.9) ? 443 : 80, host.ip, linuxPort(rng), TCP, true);
-    accept(rec, FLAGS_SERVER);
-    sized(rec, rng, 4, 120, 400, 1400);
-  } else if (roll < 0.72) {
-    const host = rng.pick(world.hosts);
-    if (rng.chance(0.5)) flow(rec, host, host.ip, linuxPort(rng), world.resolverIp, 53, UDP, false);
-    else flow(rec, host, world.resolverIp, 53, host.ip, linuxPort(rng), UDP, false);
-    accept(rec, 0);
-    sized(rec, rng, 1, 4, 60, 300);
-  } else if (roll < 0.84) {
-    const app = rng.pick(world.appHosts);
-    const db = rng.pick(world.dbHosts);
-    const port = linuxPort(rng);
-    if (rng.chance(0.5)) {
-      const host = rng.chance(0.5) ? app : db;
-      flow(rec, host, app.ip, port, db.ip, 3306, TCP, false);
-      accept(rec, FLAGS_CLIENT);
-      sized(rec, rng, 4, 40, 80, 600);
-    } else {
-      const host = rng.chance(0.5) ? app : db;
-      flow(rec, host, db.ip, 3306, app.ip, port, TCP, false);
-      accept(rec, FLAGS_SERVER);
-      sized(rec, rng, 4, 80, 200, 1400);
-    }
-  } else if (roll < 0.86) {
-    const host = rng.pick(world.hosts);
-    const office = `${OFFICE_NETWORK}.${rng.between(10, 60)}`;
-    if (rng.chance(0.5)) flow(rec, host, office, clientPort(rng), host.ip, 22, TCP, false);
-    else flow(rec, host, host.ip, 22, office, clientPort(rng), TCP, false);
-    accept(rec, rec.dstport === 22 ? FLAGS_CLIENT : FLAGS_SERVER);
-    sized(rec, rng, 10, 200, 60, 400);
-  } else if (roll < 0.935) {
-    const host = rng.pick(world.hosts);
-    const scanner = publicAddress(key, POOL_NOISE, rng.below(world.pools.noise));
-    if (rng.chance(0.85)) flow(rec, host, scanner, clientPort(rng), host.ip, rng.pick(NOISE_TCP_PORTS), TCP, true);
-    else flow(rec, host, scanner, clientPort(rng), host.ip, rng.pick(NOISE_UDP_PORTS), UDP, true);
-    reject(rec, rec.protocol === TCP ? FLAGS_SYN : 0);
-    sized(rec, rng, 1, 3, 40, 80);
-  } else if (roll < 0.945) {
-    const host = rng.pick(world.hosts);
-    const server = publicAddress(key, POOL_SERVERS, rng.below(world.pools.servers));
-    flow(rec, host, host.ip, 123, server, 123, UDP, true);
-    accept(rec, 0);
-    sized(rec, rng, 1, 2, 76, 76);
-  } else if (roll < 0.955) {
-    const host = rng.pick(world.hosts);
-    if (rng.chance(0.5)) {
-      const scanner = publicAddress(key, POOL_NOISE, rng.below(world.pools.noise));
-      flow(rec, host, scanner, 0, host.ip, 0, ICMP, true);
-      reject(rec, 0);
-    } else {
-      const peer = rng.pick(world.hosts);
-      flow(rec, host, peer.ip, 0, host.ip, 0, ICMP, false);
-      accept(rec, 0);
-    }
-    sized(rec, rng, 1, 4, 84, 84);
-  } else if (roll < 0.965) {
-    const app = rng.pick(world.appHosts);
-    const target = rng.pick(world.hosts);
-    flow(rec, target, app.ip, linuxPort(rng), target.ip, rng.chance(0.5) ? 5432 : 8080, TCP, false);
-    reject(rec, FLAGS_SYN);
-    sized(rec, rng, 1, 3, 60, 60);
-  } else {
-    const from = rng.pick(world.appHosts);
-    const to = rng.pick(world.appHosts);
-    const host = rng.chance(0.5) ? from : to;
-    flow(rec, host, from.ip, linuxPort(rng), to.ip, 8080, TCP, false);
-    accept(rec, FLAGS_CLIENT);
-    sized(rec, rng, 4, 60, 100, 1200);
-  }
+  const roll = rng.next() * (CUMULATIVE[CUMULATIVE.length - 1] as number);
+  let kind = 0;
+  while (kind < TRAFFIC.length - 1 && roll >= (CUMULATIVE[kind] as number)) kind++;
+  (TRAFFIC[kind] as (typeof TRAFFIC)[number])[1](rec, rng, world);
 }
 
 function accept(rec: FlowRecord, tcpFlags: number): void {
