@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -254,5 +254,29 @@ describe('sample formats and sources', () => {
       expect(mine.reduce((n, f) => n + f.rows.length, 0)).toBe(folder.records);
     }
     expect(new Set(manifest.incidents.map((i) => i.account))).toEqual(new Set(['111111111111', '222222222222']));
+  });
+});
+
+describe('sample output folder', () => {
+  it('when a sample is written again with other days, the earlier sample files are replaced and the counts stay exact', async () => {
+    const out = join(root, 'rerun');
+    await writeSample({ out, ...BASE, days: 2, recordsPerDay: 200 });
+    const manifest = await writeSample({ out, ...BASE, endDate: '2026-12-01', days: 1, recordsPerDay: 200 });
+    const files = readLogFiles(out);
+
+    expect(new Set(files.map((f) => dtOfPath(f.path)))).toEqual(new Set(['2026/12/01']));
+    expect(files.reduce((n, f) => n + f.rows.length, 0)).toBe(manifest.records);
+    expect(existsSync(join(out, 'AWSLogs/123456789012/vpcflowlogs/ap-northeast-1/2026/11'))).toBe(false);
+  });
+
+  it('when the folder already holds logs that are not a sample, it refuses and writes nothing', async () => {
+    const out = join(root, 'real-logs');
+    const day = join(out, 'AWSLogs/123456789012/vpcflowlogs/ap-northeast-1/2026/11/20');
+    mkdirSync(day, { recursive: true });
+    writeFileSync(join(day, 'real.log.gz'), 'x');
+
+    await expect(writeSample({ out, ...BASE })).rejects.toThrow(/choose an empty folder/);
+    expect(readdirSync(day)).toEqual(['real.log.gz']);
+    expect(existsSync(join(out, MANIFEST_FILE))).toBe(false);
   });
 });
