@@ -85,6 +85,9 @@ function wholeNumber(raw: string, flag: string, max: number): number {
 }
 
 const count = (n: number): string => n.toLocaleString('en-US');
+const plural = (n: number, noun: string): string => `${count(n)} ${noun}${n === 1 ? '' : 's'}`;
+/** Enough for a week or two of one source; longer runs are in the manifest. */
+const MAX_FOLDERS_SHOWN = 16;
 
 /** What was written, what to look for, and what to run next. */
 export function summarize(manifest: SampleManifest, out: string, durationMs: number): string {
@@ -92,10 +95,11 @@ export function summarize(manifest: SampleManifest, out: string, durationMs: num
   const last = manifest.days[manifest.days.length - 1] as string;
   const range = first === last ? first : `${first}..${last}`;
   const lines = [
-    `Wrote ${count(manifest.files)} files, ${count(manifest.records)} records (${manifest.days.length} day${manifest.days.length > 1 ? 's' : ''} ${range}, ${manifest.sources.length} source${manifest.sources.length > 1 ? 's' : ''}) to ${out} in ${(durationMs / 1000).toFixed(1)} s`,
+    `Wrote ${plural(manifest.files, 'file')}, ${plural(manifest.records, 'record')} (${plural(manifest.days.length, 'day')} ${range}, ${plural(manifest.sources.length, 'source')}) to ${out} in ${(durationMs / 1000).toFixed(1)} s`,
     '',
-    ...manifest.folders.map((f) =>
-      `  ${f.path}  ${count(f.files.length)} files  ${count(f.records)} records  (${count(f.rejected)} REJECT, ${count(f.nodata)} NODATA, ${count(f.skipdata)} SKIPDATA)`),
+    ...manifest.folders.slice(0, MAX_FOLDERS_SHOWN).map((f) =>
+      `  ${f.path}  ${plural(f.files.length, 'file')}  ${plural(f.records, 'record')}  (${count(f.rejected)} REJECT, ${count(f.nodata)} NODATA, ${count(f.skipdata)} SKIPDATA)`),
+    ...(manifest.folders.length > MAX_FOLDERS_SHOWN ? [`  ... and ${count(manifest.folders.length - MAX_FOLDERS_SHOWN)} more folders (see the manifest)`] : []),
     '',
   ];
   if (!manifest.incidentsEnabled) {
