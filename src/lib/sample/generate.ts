@@ -128,6 +128,7 @@ export function statusOnlyCounts(recordsPerDay: number): { nodata: number; skipd
   };
 }
 
+/** Where AWS delivers one source's logs, relative to the bucket: the table LOCATION of that source. */
 export function sourceFolder(account: string, region: string): string {
   return `AWSLogs/${account}/vpcflowlogs/${region}/`;
 }

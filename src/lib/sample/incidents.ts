@@ -48,8 +48,6 @@ export interface Baseline {
   readonly egressBytesByHost: readonly number[];
 }
 
-/** Admin ports of the report rules: normal traffic never accepts them from the internet. */
-export const ADMIN_PORTS: readonly number[] = Object.freeze([22, 3389, 5985, 5986, 3306, 5432, 1433, 1521, 27017, 6379, 9042]);
 /** Ports the reject spike knocks on: none is an admin port, so it cannot look like brute force. */
 const SPIKE_PORTS = [23, 25, 445, 139, 135, 8080, 8443, 5060, 3128, 1080, 9200, 2375, 8888, 81, 7547, 5555, 111, 11211, 10000, 4444];
 

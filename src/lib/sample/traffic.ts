@@ -39,6 +39,7 @@ export const AGGREGATION_SECONDS = 600;
 const NOISE_TCP_PORTS = [22, 23, 3389, 445, 139, 135, 25, 21, 1433, 3306, 5900, 8080, 8443, 6379, 9200, 2375, 5432, 27017, 7547, 8888, 81, 10000, 5985, 11211];
 const NOISE_UDP_PORTS = [161, 123, 1900, 5060, 53, 137];
 
+/** The one record object a generator refills for every line (no allocation per record). */
 export function emptyRecord(host: Host): FlowRecord {
   return {
     host, srcaddr: '-', dstaddr: '-', srcport: 0, dstport: 0, protocol: TCP, packets: 0, bytes: 0,

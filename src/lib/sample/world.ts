@@ -56,6 +56,10 @@ export const POOL_SERVERS = 2;
 export const POOL_NOISE = 3;
 export const POOL_SPIKE = 4;
 
+/**
+ * Builds a source's interfaces and outside pools from the seed alone, so every day of a sample
+ * sees the same hosts (a host's usual egress is what the egress rule compares against).
+ */
 export function buildWorld(seed: string, source: SourceId, sourceIndex: number, recordsPerDay: number): SourceWorld {
   const rng = rngFor(seed, 'world', source.account, source.region);
   const network = VPC_NETWORKS[sourceIndex] ?? `10.${sourceIndex - 1}`;
