@@ -21,13 +21,13 @@ module.exports = () => ({
   // themselves stay out of the maps to keep each zip small.
   sourcemap: true,
   sourcesContent: false,
-  format: 'esm',
+  // CommonJS `.cjs` bundles: what Lambda and `serverless invoke local` (which loads only .js/.cjs
+  // handlers) both run without a package.json beside them.
+  format: 'cjs',
   platform: 'node',
   target: 'node22',
-  outputFileExtension: '.mjs',
+  outputFileExtension: '.cjs',
   mainFields: ['module', 'main'],
-  // Some CommonJS dependencies call require() on Node built-ins; give the ES module bundle one.
-  banner: { js: "import { createRequire as __flowlogCreateRequire } from 'node:module'; const require = __flowlogCreateRequire(import.meta.url);" },
   // DuckDB is the local engine only, imported dynamically when FLOWLOG_ENGINE=local: it is left
   // out of the bundles and, being in `exclude` rather than `external`, never installed into a zip.
   exclude: ['@duckdb/node-api', '@duckdb/*'],

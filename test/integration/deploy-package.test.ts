@@ -334,12 +334,12 @@ describe.skipIf(!handlersPresent)('serverless package', () => {
       for (const [name, entries] of zips) {
         expect(statSync(join(outDir, `${name}.zip`)).size).toBeLessThan(MAX_ZIP_BYTES);
         expect([...entries.keys()].filter((entry) => /duckdb|\.node$|node_modules\//i.test(entry))).toEqual([]);
-        expect([...entries.keys()].some((entry) => entry.endsWith('.mjs.map'))).toBe(true);
+        expect([...entries.keys()].some((entry) => entry.endsWith('.cjs.map'))).toBe(true);
       }
     });
 
     it.each(QUERY_FUNCTIONS)('when the %s bundle is read, it carries the text of every SQL file', (fn) => {
-      const bundle = [...zips.get(fn)!.entries()].filter(([entry]) => entry.endsWith('.mjs')).map(([, data]) => data.toString('utf8')).join('\n');
+      const bundle = [...zips.get(fn)!.entries()].filter(([entry]) => entry.endsWith('.cjs')).map(([, data]) => data.toString('utf8')).join('\n');
       for (const file of sqlFiles(join(ROOT, 'src/queries'))) {
         const lines = file.text.split('\n').map((line) => line.trim()).filter((line) => line !== '');
         const missing = lines.filter((line) => !bundle.includes(line) && !bundle.includes(JSON.stringify(line).slice(1, -1)));
