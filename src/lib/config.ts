@@ -1,7 +1,7 @@
 import { ConfigError, ValidationError, asError } from './errors.js';
 import { DEFAULT_MAX_RANGE_DAYS } from './dates.js';
 import { DEFAULT_FORMAT, parseFormatString, type FlowLogField } from './flowlog/format.js';
-import { validateAccount, validateBucket, validatePrefix, validateRegion } from './partitions/layout.js';
+import { bucketNameProblem, validateAccount, validateBucket, validatePrefix, validateRegion } from './partitions/layout.js';
 import { isIdentifier } from './sql/sql.js';
 
 export interface SourceId {
@@ -186,8 +186,10 @@ export function readCoreConfig(reader: SettingsReader): FlowlogConfig {
     if (config.logs.sources.length === 0 && sourcesRaw === '') reader.problems.push('FLOWLOG_SOURCES is required with the athena engine (ACCOUNT:REGION,...)');
   }
   const output = config.athena.outputLocation;
-  if (output !== undefined && !/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(output)) {
-    reader.problems.push(`FLOWLOG_OUTPUT_LOCATION must be an s3:// location, got ${JSON.stringify(output)}`);
+  if (output !== undefined) {
+    const bucket = /^s3:\/\/([^/]*)(\/.*)?$/.exec(output)?.[1];
+    const problem = bucket === undefined ? 'not an s3:// location' : bucketNameProblem(bucket);
+    if (problem !== undefined) reader.problems.push(`FLOWLOG_OUTPUT_LOCATION must be an s3://bucket/ location (${problem}), got ${JSON.stringify(output)}`);
   }
   return config;
 }

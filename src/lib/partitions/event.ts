@@ -49,7 +49,8 @@ function scheduled(event: Readonly<Record<string, unknown>>, settings: Partition
 function manual(event: Readonly<Record<string, unknown>>, settings: PartitionsEventSettings): PartitionsRequest {
   const unknown = Object.keys(event).filter((key) => !MANUAL_KEYS.has(key));
   if (unknown.length > 0) {
-    throw new ValidationError(unknown[0] as string, `unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')}; expected ${MANUAL_SHAPES}`);
+    // An empty key cannot name the field; the message quotes it all the same.
+    throw new ValidationError(unknown[0] || 'event', `unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')}; expected ${MANUAL_SHAPES}`);
   }
   const dryRun = event.dryRun ?? false;
   if (typeof dryRun !== 'boolean') throw new ValidationError('dryRun', `expected true or false, got ${JSON.stringify(dryRun)}`);
