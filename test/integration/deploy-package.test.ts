@@ -232,7 +232,7 @@ describe.skipIf(!handlersPresent)('serverless package', () => {
     });
 
     it('when the report and partitions roles are packaged, each may add and move rollup partitions and write only under rollup/', () => {
-      for (const fn of ['report', 'partitions']) {
+      for (const fn of ['report', 'partitions'] as const) {
         const own = statements().filter((s) => s.role === roleOf(fn));
         const rollupGlue = own.find((s) => asList(s.Action).includes('glue:BatchCreatePartition') && text(s.Resource).includes('vpc_flow_logs_rollup'));
         expect(rollupGlue, `${fn} rollup Glue statement`).toBeDefined();
