@@ -4,8 +4,9 @@ import { wantsHelp } from './command.js';
 import { partitionsCommand } from './commands/partitions.js';
 import { queryCommand } from './commands/query.js';
 import { reportCommand } from './commands/report.js';
+import { sampleCommand } from './commands/sample.js';
 
-const COMMANDS: readonly Command[] = [partitionsCommand, queryCommand, reportCommand()];
+const COMMANDS: readonly Command[] = [sampleCommand, partitionsCommand, queryCommand, reportCommand()];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length), 8);

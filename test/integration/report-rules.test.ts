@@ -57,6 +57,20 @@ describe('port-scan', () => {
     expect(rows).toEqual([]);
   });
 
+  it('when a private server answers Windows clients on 61001-65535 (outside the Linux preset), it reports nothing', async () => {
+    const answers = flows(300, (i) => ({ src: '10.0.1.10', dst: `198.51.100.${(i % 200) + 1}`, srcPort: 443, dstPort: 61001 + i * 10, start: DAY_START + 2 * HOUR + i }));
+    const rows = await runRule('port-scan', [...background(DAY_START), ...answers]);
+
+    expect(rows).toEqual([]);
+  });
+
+  it('when a private host is refused on 120 ports, it is reported as scanning', async () => {
+    const lateral = flows(120, (i) => ({ src: '10.0.2.99', dst: '10.0.1.10', dstPort: 1000 + i, action: 'REJECT', start: DAY_START + 4 * HOUR + i }));
+    const rows = await runRule('port-scan', [...background(DAY_START), ...lateral]);
+
+    expect(rows.map((r) => [r.sourceaddress, r.ports])).toEqual([['10.0.2.99', 120]]);
+  });
+
   it('when the threshold is lowered to 50, the 99-port source is reported', async () => {
     const under = flows(99, (i) => ({ src: '203.0.113.5', dst: '10.0.1.10', dstPort: i + 1, action: 'REJECT', start: DAY_START + HOUR + i }));
     const rows = await runRule('port-scan', under, { min_ports: 50 });

@@ -1,0 +1,125 @@
+import { resolve } from 'node:path';
+import { parseSources } from '../../lib/config.js';
+import { parseDay } from '../../lib/dates.js';
+import { ValidationError } from '../../lib/errors.js';
+import { parseFormatString } from '../../lib/flowlog/format.js';
+import type { SampleManifest } from '../../lib/sample/generate.js';
+import { MAX_DAYS, MAX_RECORDS_PER_DAY, type SampleOptions } from '../../lib/sample/options.js';
+import { MANIFEST_FILE, writeSample } from '../../lib/sample/write-sample.js';
+import { parseFlags, type CliIo, type Command } from '../command.js';
+
+const FLAGS = {
+  out: { type: 'string' },
+  date: { type: 'string' },
+  days: { type: 'string' },
+  records: { type: 'string' },
+  seed: { type: 'string' },
+  quiet: { type: 'boolean' },
+  'format-string': { type: 'string' },
+  sources: { type: 'string' },
+} as const;
+
+/** Option names of the library, as the user typed them. */
+const FLAG_OF: Readonly<Record<string, string>> = {
+  out: '--out', endDate: '--date', days: '--days', recordsPerDay: '--records', seed: '--seed', format: '--format-string', sources: '--sources',
+};
+
+const USAGE = `Usage: flowlog-pilot sample --out DIR [options]
+
+Writes realistic VPC flow logs as AWS delivers them to S3
+(DIR/AWSLogs/<account>/vpcflowlogs/<region>/YYYY/MM/DD/*.log.gz, one file per hour), with
+incidents on the last day that the report rules find: a port scan, SSH/RDP accepted from the
+internet, SSH brute force, and with 2 or more days a REJECT spike and an egress spike.
+The same options always give the same files.
+
+Options:
+  --out DIR               where to write (required)
+  --date YYYY-MM-DD       last day to generate, UTC (default: yesterday)
+  --days N                days ending at --date (default: 1; spikes need 2 or more)
+  --records N             normal records per day and source (default: 20000)
+  --seed TEXT             changes the data, keeps it reproducible (default: flowlog-pilot)
+  --quiet                 no incidents: every day is a normal day
+  --format-string FMT     custom format, e.g. '\${version} \${vpc-id} \${srcaddr} ...' (default: version 2)
+  --sources LIST          ACCOUNT:REGION,... one folder tree each (default: 123456789012:ap-northeast-1)
+`;
+
+export const sampleCommand: Command = {
+  name: 'sample',
+  summary: 'write sample flow logs (S3 layout, gzip) with incidents to find',
+  usage: USAGE,
+  async run(args: readonly string[], io: CliIo): Promise<number> {
+    const options = sampleOptionsFromFlags(args, io.cwd);
+    const startedMs = Date.now();
+    const manifest = await writeSample(options).catch((error: unknown) => {
+      throw error instanceof ValidationError && FLAG_OF[error.field] !== undefined
+        ? new ValidationError(FLAG_OF[error.field] as string, error.message.replace(/^[^:]+: /, ''))
+        : error;
+    });
+    io.out(summarize(manifest, resolve(options.out), Date.now() - startedMs));
+    return 0;
+  },
+};
+
+/** Reads the flags into library options, naming the flag of any bad value before anything is written. */
+export function sampleOptionsFromFlags(args: readonly string[], cwd: string): SampleOptions {
+  const { values } = parseFlags(args, FLAGS);
+  if (values.out === undefined || values.out.trim() === '') throw new ValidationError('--out', 'an output folder is required (--out DIR)');
+  return {
+    out: resolve(cwd, values.out),
+    ...(values.date === undefined ? {} : { endDate: parseDay(values.date, '--date') }),
+    ...(values.days === undefined ? {} : { days: wholeNumber(values.days, '--days', MAX_DAYS) }),
+    ...(values.records === undefined ? {} : { recordsPerDay: wholeNumber(values.records, '--records', MAX_RECORDS_PER_DAY) }),
+    ...(values.seed === undefined ? {} : { seed: values.seed }),
+    ...(values['format-string'] === undefined ? {} : { format: parseFormatString(values['format-string'], '--format-string') }),
+    ...(values.sources === undefined ? {} : { sources: parseSources(values.sources, '--sources') }),
+    incidents: values.quiet !== true,
+  };
+}
+
+function wholeNumber(raw: string, flag: string, max: number): number {
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || value < 1 || value > max) {
+    throw new ValidationError(flag, `expected a whole number from 1 to ${max}, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
+const count = (n: number): string => n.toLocaleString('en-US');
+const plural = (n: number, noun: string): string => `${count(n)} ${noun}${n === 1 ? '' : 's'}`;
+/** Enough for a week or two of one source; longer runs are in the manifest. */
+const MAX_FOLDERS_SHOWN = 16;
+
+/** What was written, what to look for, and what to run next. */
+export function summarize(manifest: SampleManifest, out: string, durationMs: number): string {
+  const first = manifest.days[0] as string;
+  const last = manifest.days[manifest.days.length - 1] as string;
+  const range = first === last ? first : `${first}..${last}`;
+  const lines = [
+    `Wrote ${plural(manifest.files, 'file')}, ${plural(manifest.records, 'record')} (${plural(manifest.days.length, 'day')} ${range}, ${plural(manifest.sources.length, 'source')}) to ${out} in ${(durationMs / 1000).toFixed(1)} s`,
+    '',
+    ...manifest.folders.slice(0, MAX_FOLDERS_SHOWN).map((f) =>
+      `  ${f.path}  ${plural(f.files.length, 'file')}  ${plural(f.records, 'record')}  (${count(f.rejected)} REJECT, ${count(f.nodata)} NODATA, ${count(f.skipdata)} SKIPDATA)`),
+    ...(manifest.folders.length > MAX_FOLDERS_SHOWN ? [`  ... and ${count(manifest.folders.length - MAX_FOLDERS_SHOWN)} more folders (see the manifest)`] : []),
+    '',
+  ];
+  if (!manifest.incidentsEnabled) {
+    lines.push('No incidents (--quiet): every day is a normal day.');
+  } else {
+    lines.push(`Incidents on ${last} (rule: what happened):`);
+    for (const incident of manifest.incidents) lines.push(`  ${incident.rule}: ${incident.description}`);
+    const skipped = [...new Set(manifest.skippedIncidents.map((s) => `${s.rule} ${s.reason}`))];
+    for (const reason of skipped) lines.push(`  not injected: ${reason}`);
+  }
+  const data = /^[\w./:@%+=-]+$/.test(out) ? out : `'${out.replaceAll("'", "'\\''")}'`;
+  lines.push(
+    '',
+    `Manifest (exact counts, incidents): ${resolve(out, MANIFEST_FILE)}`,
+    '',
+    'Next:',
+    `  flowlog-pilot partitions add --data ${data} --from ${first} --to ${last}`,
+    `  flowlog-pilot query --data ${data} "SELECT action, count(*) AS records FROM vpc_flow_logs GROUP BY action"`,
+    `  flowlog-pilot report --data ${data} --date ${last}`,
+    '',
+  );
+  return lines.join('\n');
+}
