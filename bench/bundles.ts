@@ -25,7 +25,7 @@ export interface BundlesResult {
 }
 
 const LOAD_RUNS = 7;
-const PARAMS = { alertEmails: 'ops@example.com', slackWebhookParameter: '/flowlog-pilot/bench/slack-webhook', vpcIds: '', reportTimezone: 'Asia/Tokyo' };
+const PARAMS = { alertEmails: 'ops@example.com', slackWebhookParameter: '/flowlog-pilot/bench/slack-webhook', reportTimezone: 'Asia/Tokyo' };
 /** Stand-ins for the values CloudFormation fills in at deploy time (the template holds references there). */
 const DEPLOY_VALUES: Readonly<Record<string, string>> = {
   FLOWLOG_BUCKET: 'flowlog-bench-bucket',
@@ -49,8 +49,7 @@ export async function measureBundles(root: string, log: (line: string) => void):
     log(`serverless package: ${packageSeconds.toFixed(1)} s`);
     const template = JSON.parse(readFileSync(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8')) as { Resources: Record<string, { Type: string; Properties: Record<string, any> }> };
     const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
-    const emptyStartMs = median(Array.from({ length: LOAD_RUNS }, () => timeNode('', {})));
-    const bundles: BundleFigures[] = [];
+    const measured: { figures: Omit<BundleFigures, 'loadMs' | 'loadSamplesMs'>; url?: string; env?: NodeJS.ProcessEnv }[] = [];
     for (const zipName of readdirSync(outDir).filter((f) => f.endsWith('.zip')).sort()) {
       const name = zipName.replace(/\.zip$/, '');
       const zipPath = join(outDir, zipName);
@@ -64,21 +63,35 @@ export async function measureBundles(root: string, log: (line: string) => void):
       const handler = String(fn?.Properties.Handler ?? '');
       const entry = ['.mjs', '.js', '.cjs'].map((ext) => handler.replace(/\.[^.]+$/, ext)).find((file) => entries.has(file));
       const bundleBytes = [...entries].filter(([file]) => !file.endsWith('.map')).reduce((sum, [, data]) => sum + data.length, 0);
-      const zipBytes = statSync(zipPath).size;
+      const figures = { name, zipBytes: statSync(zipPath).size, bundleBytes };
       if (entry === undefined) {
-        bundles.push({ name, zipBytes, bundleBytes, loadMs: undefined, loadSamplesMs: [], error: `no bundle for handler ${handler}` });
+        measured.push({ figures: { ...figures, error: `no bundle for handler ${handler}` } });
         continue;
       }
       const env = lambdaEnvironment(fn?.Properties.Environment?.Variables ?? {});
       const url = pathToFileURL(join(unpacked, entry)).href;
-      const check = spawnSync(process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(url)})`], { env, encoding: 'utf8' });
+      const check = spawnSync(process.execPath, ['--input-type=module', '-e', importCode(url)], { env, encoding: 'utf8' });
       if (check.status !== 0) {
-        bundles.push({ name, zipBytes, bundleBytes, loadMs: undefined, loadSamplesMs: [], error: (check.stderr.split('\n').find((l) => /Error/.test(l)) ?? check.stderr).slice(0, 300) });
+        measured.push({ figures: { ...figures, error: (check.stderr.split('\n').find((l) => /Error/.test(l)) ?? check.stderr).slice(0, 300) } });
         continue;
       }
-      const samples = Array.from({ length: LOAD_RUNS }, () => timeNode(`await import(${JSON.stringify(url)})`, env));
-      bundles.push({ name, zipBytes, bundleBytes, loadMs: Math.max(0, median(samples) - emptyStartMs), loadSamplesMs: samples });
+      measured.push({ figures, url, env });
     }
+    // Rounds interleave the empty start with every bundle, so a busy moment on the machine
+    // lands on all of them alike instead of on one bundle's samples.
+    const emptySamples: number[] = [];
+    const samples = measured.map((): number[] => []);
+    for (let round = 0; round < LOAD_RUNS; round++) {
+      emptySamples.push(timeNode('', {}));
+      measured.forEach((m, i) => {
+        if (m.url !== undefined) samples[i]?.push(timeNode(importCode(m.url), m.env ?? {}));
+      });
+    }
+    const emptyStartMs = median(emptySamples);
+    const bundles: BundleFigures[] = measured.map((m, i) => {
+      const own = samples[i] ?? [];
+      return { ...m.figures, loadMs: own.length === 0 ? undefined : Math.max(0, median(own) - emptyStartMs), loadSamplesMs: own.map(Math.round) };
+    });
     return { packageSeconds, emptyStartMs, bundles };
   } finally {
     rmSync(outDir, { recursive: true, force: true });
@@ -104,7 +117,12 @@ async function packageFunctions(root: string, outDir: string): Promise<void> {
     NO_PROXY: '',
   };
   if (!existsSync(join(root, 'serverless.yml'))) throw new Error(`no serverless.yml in ${root}`);
-  await promisify(execFile)(process.execPath, args, { cwd: root, env, timeout: 300_000, maxBuffer: 16 * 1024 * 1024 });
+  try {
+    await promisify(execFile)(process.execPath, args, { cwd: root, env, timeout: 300_000, maxBuffer: 16 * 1024 * 1024 });
+  } catch (error) {
+    const output = error as { stdout?: string; stderr?: string };
+    throw new Error(`serverless package failed:\n${`${output.stdout ?? ''}${output.stderr ?? ''}`.slice(-4000)}`, { cause: error });
+  }
 }
 
 /** The function's environment as Lambda would give it: references replaced by stand-in values. */
@@ -115,6 +133,10 @@ function lambdaEnvironment(variables: Record<string, unknown>): NodeJS.ProcessEn
     else if (DEPLOY_VALUES[key] !== undefined) env[key] = DEPLOY_VALUES[key];
   }
   return env;
+}
+
+function importCode(url: string): string {
+  return `await import(${JSON.stringify(url)})`;
 }
 
 function timeNode(code: string, env: NodeJS.ProcessEnv): number {
