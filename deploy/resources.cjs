@@ -65,6 +65,7 @@ async function buildStack(resolveVariable) {
     resources: {
       ...m.logBucketResources(settings),
       ...m.glueResources(settings),
+      ...m.rollupTableResources(settings),
       ...m.namedQueryResources(settings, files),
       ...m.emailSubscriptions(settings, { Report: 'ReportTopic', Operations: 'OperationsTopic' }),
       ...m.flowLogResources(settings),

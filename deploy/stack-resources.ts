@@ -198,6 +198,48 @@ export function glueResources(settings: StackSettings): Resources {
   };
 }
 
+/** Columns of the stored daily rollup (src/queries/rollup/build-rollup.sql writes them in this order). */
+export const ROLLUP_COLUMNS: readonly { readonly Name: string; readonly Type: string }[] = Object.freeze(
+  [
+    ['hour', 'bigint'], ['interfaceid', 'string'], ['sourceaddress', 'string'], ['destinationaddress', 'string'], ['destinationport', 'int'],
+    ['protocol', 'int'], ['action', 'string'], ['logstatus', 'string'], ['flows', 'bigint'], ['packets', 'bigint'], ['bytes', 'bigint'],
+    ['first_start', 'bigint'], ['last_end', 'bigint'],
+  ].map(([Name, Type]) => ({ Name: Name as string, Type: Type as string })),
+);
+
+/**
+ * The stored daily rollup: Parquet under the results bucket's `rollup/` prefix, partitioned like
+ * the raw table. The report job fills it with INSERT INTO (which adds its partitions to Glue), so
+ * a day's raw logs are scanned once. Made in both table modes: an adopted raw table gets one too.
+ */
+export function rollupTableResources(settings: StackSettings): Resources {
+  return {
+    GlueRollupTable: {
+      Type: 'AWS::Glue::Table',
+      ...(settings.tableMode === 'create' ? { DependsOn: ['GlueDatabase'] } : {}),
+      Properties: {
+        CatalogId: { Ref: 'AWS::AccountId' },
+        DatabaseName: settings.database,
+        TableInput: {
+          Name: `${settings.table}_rollup`,
+          Description: 'Daily rollup of the flow logs: one row per hour, interface, source, destination, port, protocol, action and status (flowlog-pilot)',
+          TableType: 'EXTERNAL_TABLE',
+          Parameters: { EXTERNAL: 'TRUE', classification: 'parquet', 'parquet.compression': 'SNAPPY' },
+          PartitionKeys: partitionKeys(settings).map((key) => ({ Name: key, Type: 'string' })),
+          StorageDescriptor: {
+            Columns: ROLLUP_COLUMNS.map((c) => ({ ...c })),
+            Location: { 'Fn::Sub': 's3://${ResultsBucket}/rollup/' },
+            InputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
+            OutputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
+            Compressed: false,
+            SerdeInfo: { SerializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe', Parameters: { 'serialization.format': '1' } },
+          },
+        },
+      },
+    },
+  };
+}
+
 /** The bucket for the flow logs when none is given: private, encrypted, TLS only, open to log delivery. */
 export function logBucketResources(settings: StackSettings): Resources {
   if (settings.bucket !== undefined) return {};

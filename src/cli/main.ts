@@ -1,12 +1,13 @@
 import { describeError } from '../lib/answers.js';
 import type { CliIo, Command } from './command.js';
 import { wantsHelp } from './command.js';
+import { demoCommand } from './commands/demo.js';
 import { partitionsCommand } from './commands/partitions.js';
 import { queryCommand } from './commands/query.js';
 import { reportCommand } from './commands/report.js';
 import { sampleCommand } from './commands/sample.js';
 
-const COMMANDS: readonly Command[] = [sampleCommand, partitionsCommand, queryCommand, reportCommand()];
+const COMMANDS: readonly Command[] = [sampleCommand, partitionsCommand, queryCommand, reportCommand(), demoCommand(() => COMMANDS)];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length), 8);

@@ -8,8 +8,11 @@ import { describeError } from '../lib/answers.js';
 import { createAwsClients } from '../lib/aws/clients.js';
 import { loadCoreConfig } from '../lib/config.js';
 import { FlowlogError, ValidationError, asError } from '../lib/errors.js';
-import { partitionsAnswer, type PartitionsAnswer } from '../lib/partitions/answer.js';
-import { parsePartitionsEvent } from '../lib/partitions/event.js';
+import { partitionsAnswer, withRollupAnswer, type PartitionsAnswer } from '../lib/partitions/answer.js';
+import { parsePartitionsEvent, type PartitionsRequest } from '../lib/partitions/event.js';
+import { daysOf } from '../lib/dates.js';
+import { ensureRollups, type EnsureRollupsResult } from '../lib/use-cases/ensure-rollups.js';
+import type { EngineHandle } from '../lib/wiring/engines.js';
 import { ensurePartitions } from '../lib/use-cases/ensure-partitions.js';
 import { engineOpener } from '../lib/wiring/engines.js';
 
@@ -27,7 +30,7 @@ async function ensure(event: unknown, context: Context): Promise<PartitionsAnswe
       { engine: deps.engine, catalog: deps.catalog, database: config.database, table: config.table, layout: deps.layout },
       { range: request.range, dryRun: request.dryRun, requestId: context.awsRequestId, deadlineMs: Date.now() + context.getRemainingTimeInMillis() },
     );
-    const answer = partitionsAnswer(result, deps.layout.keys);
+    const answer = request.rollup ? withRollupAnswer(partitionsAnswer(result, deps.layout.keys), await backfillRollups(deps, request, context)) : partitionsAnswer(result, deps.layout.keys);
     if (!answer.dryRun) metrics.addMetric('PartitionsAdded', MetricUnit.Count, answer.added.length);
     metrics.addMetric('PartitionsExisting', MetricUnit.Count, answer.existing.length);
     logger.info('partitions ensured', { trigger: request.trigger, range: answer.range, dryRun: answer.dryRun, added: answer.added.length, existing: answer.existing.length, queryIds: answer.queryIds });
@@ -35,6 +38,24 @@ async function ensure(event: unknown, context: Context): Promise<PartitionsAnswe
   } finally {
     await deps.close();
   }
+}
+
+/** The manual backfill's `"rollup": true`: builds the rollup of the range's complete days (all of them again with `"rebuild": true`). */
+async function backfillRollups(deps: EngineHandle, request: PartitionsRequest, context: Context): Promise<EnsureRollupsResult> {
+  if (deps.rollupCatalog === undefined) throw new FlowlogError('this engine has no rollup catalog, so "rollup": true cannot run');
+  return ensureRollups(
+    {
+      engine: deps.engine,
+      rollupCatalog: deps.rollupCatalog,
+      layout: deps.layout,
+      database: config.database,
+      table: config.table,
+      rollupTable: config.rollup.table,
+      settleMinutes: config.rollup.settleMinutes,
+      now: () => new Date(),
+    },
+    { days: daysOf(request.range), rebuild: request.rebuild, dryRun: request.dryRun, requestId: context.awsRequestId, deadlineMs: Date.now() + context.getRemainingTimeInMillis() },
+  );
 }
 
 /**

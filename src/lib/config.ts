@@ -1,7 +1,7 @@
 import { ConfigError, ValidationError, asError } from './errors.js';
 import { DEFAULT_MAX_RANGE_DAYS } from './dates.js';
 import { DEFAULT_FORMAT, parseFormatString, type FlowLogField } from './flowlog/format.js';
-import { validateAccount, validateBucket, validatePrefix, validateRegion } from './partitions/layout.js';
+import { bucketNameProblem, validateAccount, validateBucket, validatePrefix, validateRegion } from './partitions/layout.js';
 import { isIdentifier } from './sql/sql.js';
 
 export interface SourceId {
@@ -36,7 +36,17 @@ export interface FlowlogConfig {
     readonly dataDir: string;
     readonly stateDir: string;
   };
+  /** The stored daily rollup the reports read instead of the raw logs (src/lib/rollup). */
+  readonly rollup: {
+    /** `<table>_rollup` unless FLOWLOG_ROLLUP_TABLE names another. */
+    readonly table: string;
+    /** How long after a UTC day ends its folder is taken as complete (late deliveries). */
+    readonly settleMinutes: number;
+  };
 }
+
+/** Flow logs arrive usually within ~10 minutes of their window; 30 minutes leaves room for stragglers. */
+export const DEFAULT_ROLLUP_SETTLE_MINUTES = 30;
 
 export type Settings = Readonly<Record<string, string | undefined>>;
 
@@ -157,10 +167,11 @@ export function readCoreConfig(reader: SettingsReader): FlowlogConfig {
   const bucket = bucketRaw === undefined ? undefined : reader.check('FLOWLOG_BUCKET', undefined, () => validateBucket(bucketRaw));
   const sourcesRaw = reader.string('FLOWLOG_SOURCES', '');
   const tableMode = reader.oneOf('FLOWLOG_TABLE_MODE', ['create', 'adopt'] as const, 'create');
+  const table = nameSetting(reader, 'FLOWLOG_TABLE', 'vpc_flow_logs');
   const config: FlowlogConfig = {
     engine,
     database: nameSetting(reader, 'FLOWLOG_DATABASE', 'flowlogs'),
-    table: nameSetting(reader, 'FLOWLOG_TABLE', 'vpc_flow_logs'),
+    table,
     tableMode,
     format: reader.check('FLOWLOG_FORMAT', DEFAULT_FORMAT, () => parseFormatString(reader.string('FLOWLOG_FORMAT', ''), 'FLOWLOG_FORMAT')),
     logs: {
@@ -180,14 +191,21 @@ export function readCoreConfig(reader: SettingsReader): FlowlogConfig {
       dataDir: reader.string('FLOWLOG_DATA_DIR', './data'),
       stateDir: reader.string('FLOWLOG_STATE_DIR', './.flowlog-pilot'),
     },
+    rollup: {
+      table: nameSetting(reader, 'FLOWLOG_ROLLUP_TABLE', `${table}_rollup`),
+      settleMinutes: reader.integer('FLOWLOG_ROLLUP_SETTLE_MINUTES', DEFAULT_ROLLUP_SETTLE_MINUTES, 0, 7 * 24 * 60),
+    },
   };
+  if (config.rollup.table === table) reader.problems.push(`FLOWLOG_ROLLUP_TABLE must differ from FLOWLOG_TABLE (${table})`);
   if (engine === 'athena' && tableMode === 'create') {
     if (bucket === undefined && bucketRaw === undefined) reader.problems.push('FLOWLOG_BUCKET is required with the athena engine');
     if (config.logs.sources.length === 0 && sourcesRaw === '') reader.problems.push('FLOWLOG_SOURCES is required with the athena engine (ACCOUNT:REGION,...)');
   }
   const output = config.athena.outputLocation;
-  if (output !== undefined && !/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(output)) {
-    reader.problems.push(`FLOWLOG_OUTPUT_LOCATION must be an s3:// location, got ${JSON.stringify(output)}`);
+  if (output !== undefined) {
+    const bucket = /^s3:\/\/([^/]*)(\/.*)?$/.exec(output)?.[1];
+    const problem = bucket === undefined ? 'not an s3:// location' : bucketNameProblem(bucket);
+    if (problem !== undefined) reader.problems.push(`FLOWLOG_OUTPUT_LOCATION must be an s3://bucket/ location (${problem}), got ${JSON.stringify(output)}`);
   }
   return config;
 }

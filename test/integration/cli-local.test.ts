@@ -1,24 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import type { CliIo } from '../../src/cli/command.js';
+import { bufferedIo } from '../support/cli-io.js';
 import { ACCOUNT, flow, manyFlows, tempDirs, writeFlowLogFile, type TempDirs } from '../support/flow-log-files.js';
-
-function bufferedIo(cwd: string): CliIo & { stdout(): string; stderr(): string } {
-  let out = '';
-  let err = '';
-  return {
-    out: (text) => {
-      out += text;
-    },
-    err: (text) => {
-      err += text;
-    },
-    env: {},
-    cwd,
-    stdout: () => out,
-    stderr: () => err,
-  };
-}
 
 describe('flowlog-pilot partitions and query (local)', () => {
   let dirs: TempDirs;

@@ -30,7 +30,7 @@ const PARAMS = {
 const ACTIONS_WITHOUT_RESOURCE_LEVEL = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'cloudwatch:PutMetricData']);
 const AGREED_SETTINGS = new Set([
   'FLOWLOG_ENGINE', 'FLOWLOG_DATABASE', 'FLOWLOG_TABLE', 'FLOWLOG_TABLE_MODE', 'FLOWLOG_FORMAT', 'FLOWLOG_BUCKET', 'FLOWLOG_PREFIX',
-  'FLOWLOG_SOURCES', 'FLOWLOG_LOOKBACK_DAYS', 'FLOWLOG_MAX_RANGE_DAYS', 'FLOWLOG_WORKGROUP', 'FLOWLOG_OUTPUT_LOCATION',
+  'FLOWLOG_SOURCES', 'FLOWLOG_LOOKBACK_DAYS', 'FLOWLOG_MAX_RANGE_DAYS', 'FLOWLOG_WORKGROUP', 'FLOWLOG_OUTPUT_LOCATION', 'FLOWLOG_ROLLUP_TABLE', 'FLOWLOG_ROLLUP_SETTLE_MINUTES',
   'FLOWLOG_DATA_DIR', 'FLOWLOG_STATE_DIR', 'FLOWLOG_REPORT_TIMEZONE', 'FLOWLOG_NOTIFY', 'FLOWLOG_TOPIC_ARN', 'FLOWLOG_PRICE_PER_TB_USD',
   'FLOWLOG_PORT_SCAN_MIN_PORTS', 'FLOWLOG_BRUTE_FORCE_MIN_FLOWS', 'FLOWLOG_REJECT_SPIKE_RATIO', 'FLOWLOG_REJECT_SPIKE_MIN_RECORDS',
   'FLOWLOG_EGRESS_SPIKE_RATIO', 'FLOWLOG_EGRESS_SPIKE_MIN_BYTES', 'FLOWLOG_ADMIN_PORTS', 'FLOWLOG_EPHEMERAL_PORTS',
@@ -147,7 +147,7 @@ describe.skipIf(!handlersPresent)('serverless package', () => {
 
     it('when the Athena jobs are packaged, each gets the core settings and only report gets the report settings', () => {
       const env = (fn: keyof typeof FUNCTIONS) => resources[`${FUNCTIONS[fn]}LambdaFunction`]!.Properties.Environment.Variables;
-      const core = ['FLOWLOG_ENGINE', 'FLOWLOG_DATABASE', 'FLOWLOG_TABLE', 'FLOWLOG_TABLE_MODE', 'FLOWLOG_FORMAT', 'FLOWLOG_BUCKET', 'FLOWLOG_PREFIX', 'FLOWLOG_SOURCES', 'FLOWLOG_LOOKBACK_DAYS', 'FLOWLOG_WORKGROUP', 'FLOWLOG_OUTPUT_LOCATION'];
+      const core = ['FLOWLOG_ENGINE', 'FLOWLOG_DATABASE', 'FLOWLOG_TABLE', 'FLOWLOG_TABLE_MODE', 'FLOWLOG_FORMAT', 'FLOWLOG_BUCKET', 'FLOWLOG_PREFIX', 'FLOWLOG_SOURCES', 'FLOWLOG_LOOKBACK_DAYS', 'FLOWLOG_WORKGROUP', 'FLOWLOG_OUTPUT_LOCATION', 'FLOWLOG_ROLLUP_TABLE'];
       expect(Object.keys(env('partitions')).filter((k) => k.startsWith('FLOWLOG_')).sort()).toEqual([...core].sort());
       expect(Object.keys(env('report'))).toEqual(expect.arrayContaining([...core, 'FLOWLOG_REPORT_TIMEZONE', 'FLOWLOG_NOTIFY', 'FLOWLOG_TOPIC_ARN', 'FLOWLOG_PORT_SCAN_MIN_PORTS']));
       expect(env('report').FLOWLOG_TOPIC_ARN).toEqual({ Ref: 'ReportTopic' });
@@ -217,6 +217,32 @@ describe.skipIf(!handlersPresent)('serverless package', () => {
       expect(text(sd.Location)).toContain('AWSLogs/${AWS::AccountId}/vpcflowlogs/${AWS::Region}/');
       expect(input.Name).toBe('vpc_flow_logs');
       expect(resources.GlueDatabase!.Properties.DatabaseInput.Name).toBe('flowlogs');
+    });
+
+    it('when the stack is packaged, the daily rollup is a Parquet Glue table under the results bucket\'s rollup/ prefix, partitioned like the raw table, kept by the lifecycle rule', () => {
+      const input = resources.GlueRollupTable!.Properties.TableInput;
+      expect(input.Name).toBe('vpc_flow_logs_rollup');
+      expect(input.StorageDescriptor.SerdeInfo.SerializationLibrary).toBe('org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe');
+      expect(input.StorageDescriptor.InputFormat).toBe('org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat');
+      expect(input.StorageDescriptor.Location).toEqual({ 'Fn::Sub': 's3://${ResultsBucket}/rollup/' });
+      expect(input.PartitionKeys).toEqual(resources.GlueTable!.Properties.TableInput.PartitionKeys);
+      expect(input.StorageDescriptor.Columns.map((c: Json) => c.Name)).toEqual(['hour', 'interfaceid', 'sourceaddress', 'destinationaddress', 'destinationport', 'protocol', 'action', 'logstatus', 'flows', 'packets', 'bytes', 'first_start', 'last_end']);
+      const rules = resources.ResultsBucket!.Properties.LifecycleConfiguration.Rules;
+      expect(rules.every((r: Json) => r.Prefix === 'athena/')).toBe(true);
+    });
+
+    it('when the report and partitions roles are packaged, each may add and move rollup partitions and write only under rollup/', () => {
+      for (const fn of ['report', 'partitions'] as const) {
+        const own = statements().filter((s) => s.role === roleOf(fn));
+        const rollupGlue = own.find((s) => asList(s.Action).includes('glue:BatchCreatePartition') && text(s.Resource).includes('vpc_flow_logs_rollup'));
+        expect(rollupGlue, `${fn} rollup Glue statement`).toBeDefined();
+        expect(asList(rollupGlue!.Action)).toEqual(expect.arrayContaining(['glue:GetTable', 'glue:GetPartitions', 'glue:UpdatePartition']));
+        const writes = own.filter((s) => asList(s.Action).includes('s3:PutObject')).flatMap((s) => asList(s.Resource).map(text));
+        expect(writes).toContain(text({ 'Fn::Sub': '${ResultsBucket.Arn}/rollup/*' }));
+        expect(own.some((s) => asList(s.Action).includes('s3:DeleteObject'))).toBe(false);
+      }
+      const environment = resources.ReportLambdaFunction!.Properties.Environment.Variables;
+      expect(environment.FLOWLOG_ROLLUP_TABLE).toBe('vpc_flow_logs_rollup');
     });
 
     it('when the workgroup is packaged, it enforces its settings, encrypts results, caps bytes scanned and publishes metrics', () => {
@@ -291,9 +317,10 @@ describe.skipIf(!handlersPresent)('serverless package', () => {
     it('when each action family is read, it names only its own resources', () => {
       const rules: [RegExp, (resource: string, s: Statement) => boolean][] = [
         [/^athena:/, (r) => r === text({ 'Fn::Sub': 'arn:${AWS::Partition}:athena:${AWS::Region}:${AWS::AccountId}:workgroup/${AthenaWorkGroup}' })],
-        [/^glue:/, (r) => /:glue:\$\{AWS::Region\}:\$\{AWS::AccountId\}:(catalog|database\/flowlogs|table\/flowlogs\/vpc_flow_logs)"/.test(r)],
-        [/^s3:GetObject$/, (r) => r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/athena/*' }) || r.includes('/AWSLogs/${AWS::AccountId}/vpcflowlogs/${AWS::Region}/*')],
-        [/^s3:(PutObject|AbortMultipartUpload|ListMultipartUploadParts)$/, (r) => r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/athena/*' })],
+        [/^glue:UpdatePartition$/, (r) => /:glue:\$\{AWS::Region\}:\$\{AWS::AccountId\}:(catalog|database\/flowlogs|table\/flowlogs\/vpc_flow_logs_rollup)"/.test(r)],
+        [/^glue:/, (r) => /:glue:\$\{AWS::Region\}:\$\{AWS::AccountId\}:(catalog|database\/flowlogs|table\/flowlogs\/vpc_flow_logs(_rollup)?)"/.test(r)],
+        [/^s3:GetObject$/, (r) => r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/athena/*' }) || r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/rollup/*' }) || r.includes('/AWSLogs/${AWS::AccountId}/vpcflowlogs/${AWS::Region}/*')],
+        [/^s3:(PutObject|AbortMultipartUpload|ListMultipartUploadParts)$/, (r) => r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/athena/*' }) || r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/rollup/*' })],
         [/^s3:(GetBucketLocation|ListBucketMultipartUploads)$/, (r) => r === text({ 'Fn::GetAtt': ['ResultsBucket', 'Arn'] }) || r.includes('"arn:${AWS::Partition}:s3:::${LogBucket}"')],
         [/^s3:ListBucket$/, (r, s) => r === text({ 'Fn::GetAtt': ['ResultsBucket', 'Arn'] }) || s.Condition?.StringLike?.['s3:prefix'] !== undefined],
         [/^sns:/, (r, s) => r === text({ Ref: 'ReportTopic' }) && s.role === roleOf('report')],
@@ -334,12 +361,12 @@ describe.skipIf(!handlersPresent)('serverless package', () => {
       for (const [name, entries] of zips) {
         expect(statSync(join(outDir, `${name}.zip`)).size).toBeLessThan(MAX_ZIP_BYTES);
         expect([...entries.keys()].filter((entry) => /duckdb|\.node$|node_modules\//i.test(entry))).toEqual([]);
-        expect([...entries.keys()].some((entry) => entry.endsWith('.mjs.map'))).toBe(true);
+        expect([...entries.keys()].some((entry) => entry.endsWith('.cjs.map'))).toBe(true);
       }
     });
 
     it.each(QUERY_FUNCTIONS)('when the %s bundle is read, it carries the text of every SQL file', (fn) => {
-      const bundle = [...zips.get(fn)!.entries()].filter(([entry]) => entry.endsWith('.mjs')).map(([, data]) => data.toString('utf8')).join('\n');
+      const bundle = [...zips.get(fn)!.entries()].filter(([entry]) => entry.endsWith('.cjs')).map(([, data]) => data.toString('utf8')).join('\n');
       for (const file of sqlFiles(join(ROOT, 'src/queries'))) {
         const lines = file.text.split('\n').map((line) => line.trim()).filter((line) => line !== '');
         const missing = lines.filter((line) => !bundle.includes(line) && !bundle.includes(JSON.stringify(line).slice(1, -1)));

@@ -12,7 +12,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AthenaEngine, DEFAULT_DEADLINE_MARGIN_MS, RESULT_PAGE_SIZE } from '../../src/lib/adapters/athena-engine.js';
-import { systemTiming } from '../../src/lib/aws/retry.js';
+import { systemTiming } from '../../src/lib/retry.js';
 import { DeadlineError, QueryError } from '../../src/lib/errors.js';
 
 const athena = mockClient(AthenaClient);

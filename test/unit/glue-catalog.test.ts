@@ -3,7 +3,7 @@ import { EntityNotFoundException, GetPartitionsCommand, GetTableCommand, GlueCli
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GlueCatalog } from '../../src/lib/adapters/glue-catalog.js';
-import { systemTiming } from '../../src/lib/aws/retry.js';
+import { systemTiming } from '../../src/lib/retry.js';
 import { parseRange, type DayRange } from '../../src/lib/dates.js';
 import { NotFoundError } from '../../src/lib/errors.js';
 

@@ -47,7 +47,7 @@ describe('parsing Athena partition statements', () => {
     ["ALTER TABLE t ADD PARTITION (dt = 'a') LOCATION '/x/'; DROP TABLE t", /one statement at a time/],
     ["ALTER TABLE t ADD PARTITION (dt = 'a) LOCATION '/x/'", /unexpected character "\/"/],
     ["ALTER TABLE t ADD PARTITION (dt = 'a') LOCATION '/x/", /a string is not closed/],
-    ['ALTER TABLE t RENAME TO u', /only ALTER TABLE \.\.\. ADD PARTITION and DROP PARTITION/],
+    ['ALTER TABLE t RENAME TO u', /only ALTER TABLE \.\.\. ADD PARTITION, DROP PARTITION and PARTITION \(\.\.\.\) SET LOCATION/],
     ['ALTER TABLE t ADD', /PARTITION/],
   ])('when the statement is %j, it fails with a QueryError naming the problem', (sql, problem) => {
     // Act
@@ -82,5 +82,15 @@ describe('mapping a LOCATION onto the data folder', () => {
   it('when it escapes the data folder, it is a ValidationError', () => {
     expect(() => localLocation('s3://b/../../etc/', '/data')).toThrow(ValidationError);
     expect(() => localLocation('/etc/', '/data')).toThrow(/outside the data folder/);
+  });
+});
+
+describe('parsing a partition location change', () => {
+  it('when a partition is pointed at a new folder, the statement carries its values and location', () => {
+    expect(parsePartitionStatement("ALTER TABLE flowlogs.r PARTITION (dt = '2026/11/20') SET LOCATION 's3://b/rollup/x/'")).toEqual({
+      kind: 'set-location',
+      table: { database: 'flowlogs', table: 'r' },
+      partition: { values: { dt: '2026/11/20' }, location: 's3://b/rollup/x/' },
+    });
   });
 });

@@ -28,7 +28,7 @@ function refusal(event: unknown): ValidationError {
 
 describe('partitions event', () => {
   it('when a scheduled event fires, it asks for the look-back days, today and tomorrow in UTC', () => {
-    expect(parsePartitionsEvent(scheduledEvent('2026-11-05T00:10:00Z'), settings)).toEqual({ trigger: 'schedule', range: { from: '2026-11-02', to: '2026-11-06' }, dryRun: false });
+    expect(parsePartitionsEvent(scheduledEvent('2026-11-05T00:10:00Z'), settings)).toEqual({ trigger: 'schedule', range: { from: '2026-11-02', to: '2026-11-06' }, dryRun: false, rollup: false, rebuild: false });
   });
 
   it('when the schedule fires just before midnight UTC (morning in Tokyo), today is still the UTC day', () => {
@@ -46,17 +46,29 @@ describe('partitions event', () => {
   });
 
   it('when a manual range is given, it asks for exactly that range', () => {
-    expect(parsePartitionsEvent({ from: '2026-11-01', to: '2026-11-03' }, settings)).toEqual({ trigger: 'manual', range: { from: '2026-11-01', to: '2026-11-03' }, dryRun: false });
+    expect(parsePartitionsEvent({ from: '2026-11-01', to: '2026-11-03' }, settings)).toEqual({ trigger: 'manual', range: { from: '2026-11-01', to: '2026-11-03' }, dryRun: false, rollup: false, rebuild: false });
   });
 
   it('when one date and dryRun are given, it asks for that day as a dry run', () => {
-    expect(parsePartitionsEvent({ date: '2026-02-28', dryRun: true }, settings)).toEqual({ trigger: 'manual', range: { from: '2026-02-28', to: '2026-02-28' }, dryRun: true });
+    expect(parsePartitionsEvent({ date: '2026-02-28', dryRun: true }, settings)).toEqual({ trigger: 'manual', range: { from: '2026-02-28', to: '2026-02-28' }, dryRun: true, rollup: false, rebuild: false });
   });
 
-  it('when a key is unknown (rollup is reserved, not implemented), it is refused naming that key', () => {
-    const error = refusal({ from: '2026-11-01', to: '2026-11-03', rollup: true });
-    expect(error.field).toBe('rollup');
-    expect(error.message).toContain('unknown key "rollup"');
+  it('when a key is unknown, it is refused naming that key', () => {
+    const error = refusal({ from: '2026-11-01', to: '2026-11-03', rollups: true });
+    expect(error.field).toBe('rollups');
+    expect(error.message).toContain('unknown key "rollups"');
+  });
+
+  it('when rollup and rebuild are asked for a range, the request carries both; rebuild alone is refused', () => {
+    expect(parsePartitionsEvent({ from: '2026-11-01', to: '2026-11-03', rollup: true, rebuild: true }, settings)).toEqual({
+      trigger: 'manual',
+      range: { from: '2026-11-01', to: '2026-11-03' },
+      dryRun: false,
+      rollup: true,
+      rebuild: true,
+    });
+    expect(refusal({ date: '2026-11-01', rebuild: true }).field).toBe('rebuild');
+    expect(refusal({ date: '2026-11-01', rollup: 'yes' }).field).toBe('rollup');
   });
 
   it('when dryRun is not a boolean, it names dryRun', () => {

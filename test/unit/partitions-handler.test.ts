@@ -177,11 +177,11 @@ describe('partitions handler', () => {
   it('when the event has an unknown key, it refuses naming the key and calls no AWS API', async () => {
     const handler = await coldStart();
 
-    const error = await handler({ from: '2026-11-01', to: '2026-11-03', rollup: true }, context()).catch((e: unknown) => e);
+    const error = await handler({ from: '2026-11-01', to: '2026-11-03', rollups: true }, context()).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).name).toBe('ValidationError');
-    expect((error as Error).message).toMatch(/^rollup: unknown key "rollup"/);
+    expect((error as Error).message).toMatch(/^rollups: unknown key "rollups"/);
     expect(error).not.toHaveProperty('context');
     expect(error).not.toHaveProperty('field');
     expect(athena.calls()).toHaveLength(0);
@@ -256,5 +256,56 @@ describe('partitions handler', () => {
     await expect(coldStart({ FLOWLOG_LOOKBACK_DAYS: 'three', FLOWLOG_ENGINE: 'duck', FLOWLOG_TABEL: 'x' })).rejects.toThrow(
       /FLOWLOG_ENGINE must be one of athena, local.*FLOWLOG_LOOKBACK_DAYS must be a whole number.*FLOWLOG_TABEL is not a known setting/,
     );
+  });
+});
+
+describe('partitions handler: backfill of the daily rollup', () => {
+  it('when a past range is backfilled with "rollup": true, it builds the rollup of every day in one INSERT after the partitions, and a second run builds nothing', async () => {
+    // Prepare
+    const handler = await coldStart();
+    const days = ['2026/11/01', '2026/11/02', '2026/11/03'];
+    glue.on(GetTableCommand, { Name: 'vpc_flow_logs_rollup' }).resolves(glueTable(['dt'], 's3://results-bucket/rollup/'));
+
+    // Act
+    const first = await handler({ from: '2026-11-01', to: '2026-11-03', rollup: true }, context('req-1'));
+
+    // Assess
+    const sql = startedSql();
+    expect(sql).toHaveLength(2);
+    expect(sql[0]).toMatch(/^ALTER TABLE flowlogs\.vpc_flow_logs ADD IF NOT EXISTS/);
+    expect(sql[1]).toMatch(/^INSERT INTO flowlogs\.vpc_flow_logs_rollup\n/);
+    expect(sql[1]).toContain(`WHERE dt IN (${days.map((d) => `'${d}'`).join(', ')})`);
+    expect(first.rollup).toEqual({ built: ['2026-11-01', '2026-11-02', '2026-11-03'], notComplete: [], queryIds: ['q-2'] });
+    expect(glue).toHaveReceivedCommandWith(GetPartitionsCommand, { TableName: 'vpc_flow_logs_rollup', Expression: "dt >= '2026/11/01' AND dt <= '2026/11/03'" });
+
+    // Prepare: Glue now has the raw and the rollup partitions
+    glue.on(GetPartitionsCommand).resolves({ Partitions: days.map((dt): GluePartition => ({ Values: [dt], StorageDescriptor: { Location: `${TOKYO}${dt}/` } })) });
+    athena.resetHistory();
+
+    // Act
+    const second = await handler({ from: '2026-11-01', to: '2026-11-03', rollup: true }, context('req-2'));
+
+    // Assess
+    expect(second.rollup).toEqual({ built: [], notComplete: [], queryIds: [] });
+    expect(athena).not.toHaveReceivedCommand(StartQueryExecutionCommand);
+  });
+
+  it('when "rebuild": true is given, each existing rollup partition is pointed at a fresh folder under the rollup location before the one INSERT', async () => {
+    // Prepare
+    const handler = await coldStart();
+    const days = ['2026/11/01', '2026/11/02'];
+    glue.on(GetTableCommand, { Name: 'vpc_flow_logs_rollup' }).resolves(glueTable(['dt'], 's3://results-bucket/rollup/'));
+    glue.on(GetPartitionsCommand).resolves({ Partitions: days.map((dt): GluePartition => ({ Values: [dt], StorageDescriptor: { Location: `${TOKYO}${dt}/` } })) });
+
+    // Act
+    const answer = await handler({ from: '2026-11-01', to: '2026-11-02', rollup: true, rebuild: true }, context('req-3'));
+
+    // Assess
+    const sql = startedSql();
+    expect(sql).toHaveLength(3);
+    expect(sql[0]).toMatch(/^ALTER TABLE flowlogs\.vpc_flow_logs_rollup PARTITION \(dt = '2026\/11\/01'\) SET LOCATION 's3:\/\/results-bucket\/rollup\/dt=2026%2F11%2F01\/build=\d{8}T\d{9}Z\/'$/);
+    expect(sql[1]).toContain("PARTITION (dt = '2026/11/02') SET LOCATION 's3://results-bucket/rollup/dt=2026%2F11%2F02/build=");
+    expect(sql[2]).toMatch(/^INSERT INTO flowlogs\.vpc_flow_logs_rollup\n/);
+    expect(answer.rollup?.built).toEqual(['2026-11-01', '2026-11-02']);
   });
 });

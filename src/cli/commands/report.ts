@@ -9,6 +9,7 @@ import { parseDay } from '../../lib/dates.js';
 import { validateTimeZone } from '../../lib/report/window.js';
 import { deliverReport } from '../../lib/use-cases/deliver-report.js';
 import { runReport } from '../../lib/use-cases/run-report.js';
+import { reportRollup } from '../../lib/wiring/engines.js';
 import { BUILD_ADAPTERS, openReportRuntime, type ReportAdapters } from '../../lib/wiring/report-deps.js';
 import { parseFlags, type CliIo, type Command } from '../command.js';
 import { renderJson } from '../../lib/report/render-json.js';
@@ -71,7 +72,7 @@ export function reportCommand(adapters: ReportAdapters = BUILD_ADAPTERS): Comman
       let report: Report;
       try {
         report = await runReport(
-          { engine: runtime.engine, catalog: runtime.catalog, layout: runtime.layout, database: job.core.database, table: job.core.table, config: job.report, now: () => new Date() },
+          { engine: runtime.engine, catalog: runtime.catalog, layout: runtime.layout, database: job.core.database, table: job.core.table, config: job.report, rollup: reportRollup(runtime, job.core), now: () => new Date() },
           { date },
         );
       } finally {

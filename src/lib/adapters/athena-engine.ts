@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-athena';
 import { classifyQueryExecution } from '../athena/query-state.js';
 import { columnsOf, isHeaderRow, rowOf } from '../athena/result-rows.js';
-import { DEFAULT_THROTTLE_POLICY, isThrottling, pollDelayMs, systemTiming, withThrottleRetry, type RetryPolicy, type Timing } from '../aws/retry.js';
+import { DEFAULT_THROTTLE_POLICY, isThrottling, pollDelayMs, systemTiming, withThrottleRetry, type RetryPolicy, type Timing } from '../retry.js';
 import { DeadlineError, FlowlogError, QueryError, ValidationError, asError } from '../errors.js';
 import type { Column, QueryEngine, QueryOptions, QueryResult, Row } from '../ports.js';
 

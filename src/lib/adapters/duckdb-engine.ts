@@ -4,6 +4,7 @@ import type { DuckDBConnection, DuckDBMaterializedResult } from '@duckdb/node-ap
 import { DeadlineError, QueryError, asError } from '../errors.js';
 import type { Column, QueryEngine, QueryOptions, QueryResult, Row } from '../ports.js';
 import type { LocalPartitions } from '../local/local-partitions.js';
+import type { LocalRollup } from '../local/local-rollup.js';
 import type { LocalTable } from '../local/local-table.js';
 import { isPartitionStatement, parsePartitionStatement } from '../local/partition-statements.js';
 import { athenaTypeName, cellOf } from '../local/result-values.js';
@@ -21,6 +22,8 @@ export interface DuckDbEngineDeps {
   readonly connection: DuckDBConnection;
   readonly table: LocalTable;
   readonly partitions: LocalPartitions;
+  /** The stored daily rollup: partition statements naming it act on its rows. */
+  readonly rollup?: LocalRollup;
   readonly profilePath: string;
 }
 
@@ -49,7 +52,9 @@ export class DuckDbEngine implements QueryEngine {
     const startedMs = Date.now();
     const queryId = randomUUID();
     if (isPartitionStatement(sql)) {
-      const answer = await this.#deps.partitions.run(parsePartitionStatement(sql));
+      const statement = parsePartitionStatement(sql);
+      const rollup = this.#deps.rollup;
+      const answer = rollup !== undefined && rollup.handles(statement.table) ? await rollup.run(statement) : await this.#deps.partitions.run(statement);
       const rows = answer.rows ?? [];
       const columns: Column[] = answer.rows === undefined ? [] : [{ name: 'partition', type: 'varchar' }];
       return this.#result(queryId, startedMs, columns, rows.map((partition) => ({ partition })), rows.length, 0, [], options);

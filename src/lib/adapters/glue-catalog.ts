@@ -1,6 +1,6 @@
 import { GetPartitionsCommand, GetTableCommand, type GlueClient, type Partition as GluePartition } from '@aws-sdk/client-glue';
 import { dtOf, parseRange, type DayRange } from '../dates.js';
-import { DEFAULT_THROTTLE_POLICY, systemTiming, withThrottleRetry, type RetryPolicy, type Timing } from '../aws/retry.js';
+import { DEFAULT_THROTTLE_POLICY, systemTiming, withThrottleRetry, type RetryPolicy, type Timing } from '../retry.js';
 import { FlowlogError, NotFoundError, ValidationError, asError } from '../errors.js';
 import { DT_KEY } from '../partitions/layout.js';
 import type { Partition } from '../partitions/plan.js';

@@ -56,7 +56,18 @@ export class LocalPartitions {
       case 'drop':
         await this.#drop(statement.partitions, statement.ifExists);
         return { rows: undefined };
+      case 'set-location':
+        await this.#setLocation(statement.partition.values, statement.partition.location);
+        return { rows: undefined };
     }
+  }
+
+  async #setLocation(given: Readonly<Record<string, string>>, locationText: string): Promise<void> {
+    const values = this.#values({ values: given, location: undefined });
+    const id = partitionId(this.#options.keys, { values, location: '' });
+    if (!(await this.#store.partitions()).some((p) => p.id === id)) throw new QueryError(`partition ${id} does not exist`, { state: 'FAILED' });
+    if (CONTROL.test(locationText)) throw new ValidationError('location', `${quoteForMessage(locationText)} contains a control character`);
+    await this.#store.changePartitions([{ id, values, location: localLocation(locationText, this.#options.dataDir) }], [id]);
   }
 
   async #add(specs: readonly PartitionSpec[], ifNotExists: boolean): Promise<void> {

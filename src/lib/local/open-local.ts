@@ -9,6 +9,8 @@ import type { PartitionCatalog, QueryEngine } from '../ports.js';
 import { identifier, queryNames, renderQuery, stringLiteral } from '../sql/sql.js';
 import { DuckDbEngine } from '../adapters/duckdb-engine.js';
 import { LocalCatalog } from '../adapters/local-catalog.js';
+import { LocalRollupCatalog } from '../adapters/local-rollup-catalog.js';
+import { LocalRollup } from './local-rollup.js';
 import { LocalPartitions } from './local-partitions.js';
 import { LocalTable } from './local-table.js';
 import { STATE_CATALOG, StateStore } from './state-store.js';
@@ -16,6 +18,8 @@ import { STATE_CATALOG, StateStore } from './state-store.js';
 export interface LocalHandle {
   readonly engine: QueryEngine;
   readonly catalog: PartitionCatalog;
+  /** The stored daily rollup's partitions (a table of the state database). */
+  readonly rollupCatalog: PartitionCatalog;
   readonly layout: PartitionLayout;
   close(): Promise<void>;
 }
@@ -55,14 +59,17 @@ export async function openLocal(config: FlowlogConfig): Promise<LocalHandle> {
     const store = new StateStore(stateConnection, database, table);
     await store.createSchema();
     await checkTableDefinition(store, layout.keys, formatString(format), stateDir);
-    await queryConnection.run(renderQuery('local/session', { database: identifier(database), search_path: stringLiteral(`${database},main`) }));
+    const rollup = new LocalRollup(stateConnection, { stateCatalog: STATE_CATALOG, database, rollupTable: config.rollup.table, keys: layout.keys });
+    await rollup.create();
+    // The rollup lives in the state database: `<database>.<rollup>` finds it through the search path.
+    await queryConnection.run(renderQuery('local/session', { database: identifier(database), search_path: stringLiteral(`${database},${STATE_CATALOG}.${database},main`) }));
     await installShims(queryConnection);
     const profilePath = join(stateDir, PROFILE_FILE);
     await queryConnection.run(renderQuery('local/profile', { path: stringLiteral(profilePath) }));
     const localTable = new LocalTable(queryConnection, store, { database, table, format, keys: layout.keys, dataDir, placeholderDir: join(stateDir, PLACEHOLDER_DIR) });
     await localTable.load();
     const partitions = new LocalPartitions(store, { database, table, keys: layout.keys, dataDir });
-    const engine = new DuckDbEngine({ connection: queryConnection, table: localTable, partitions, profilePath });
+    const engine = new DuckDbEngine({ connection: queryConnection, table: localTable, partitions, rollup, profilePath });
     const location = sources.length === 1 ? (sources[0] as Source).root : `${dataDir}/`;
     const catalog = new LocalCatalog(store, { database, table, keys: layout.keys, format, dataDir, location });
     const opened = instance;
@@ -70,6 +77,7 @@ export async function openLocal(config: FlowlogConfig): Promise<LocalHandle> {
     return {
       engine,
       catalog,
+      rollupCatalog: new LocalRollupCatalog(rollup, join(stateDir, STATE_FILE)),
       layout,
       async close() {
         if (closed) return;

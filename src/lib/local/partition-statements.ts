@@ -3,7 +3,8 @@ import { quoteForMessage } from '../dates.js';
 
 /**
  * Athena's partition statements, understood by the local engine: DuckDB has no partitions, so
- * `ALTER TABLE ... ADD/DROP PARTITION` and `SHOW PARTITIONS` are parsed here and applied to the
+ * `ALTER TABLE ... ADD/DROP PARTITION`, `ALTER TABLE ... PARTITION (...) SET LOCATION` and
+ * `SHOW PARTITIONS` are parsed here and applied to the
  * local catalog. Everything else goes to DuckDB unchanged.
  */
 export interface TableRef {
@@ -20,6 +21,7 @@ export interface PartitionSpec {
 export type PartitionStatement =
   | { readonly kind: 'add'; readonly table: TableRef; readonly ifNotExists: boolean; readonly partitions: readonly PartitionSpec[] }
   | { readonly kind: 'drop'; readonly table: TableRef; readonly ifExists: boolean; readonly partitions: readonly PartitionSpec[] }
+  | { readonly kind: 'set-location'; readonly table: TableRef; readonly partition: PartitionSpec & { readonly location: string } }
   | { readonly kind: 'show'; readonly table: TableRef };
 
 type Token = { readonly kind: 'word' | 'string' | 'symbol'; readonly text: string; readonly at: number };
@@ -214,9 +216,17 @@ export function parsePartitionStatement(sql: string): PartitionStatement {
     end(cursor);
     return { kind: 'drop', table, ifExists, partitions };
   }
+  if (cursor.isKeyword('partition')) {
+    const values = partitionValues(cursor);
+    cursor.keyword('set');
+    cursor.keyword('location');
+    const location = cursor.string('the LOCATION');
+    end(cursor);
+    return { kind: 'set-location', table, partition: { values, location } };
+  }
   const token = cursor.atEnd() ? undefined : cursor.next('ADD or DROP');
   throw new QueryError(
-    `only ALTER TABLE ... ADD PARTITION and DROP PARTITION run on the local engine, got ${token === undefined ? 'nothing' : quoteForMessage(token.text)} after the table name`,
+    `only ALTER TABLE ... ADD PARTITION, DROP PARTITION and PARTITION (...) SET LOCATION run on the local engine, got ${token === undefined ? 'nothing' : quoteForMessage(token.text)} after the table name`,
     { state: 'FAILED' },
   );
 }

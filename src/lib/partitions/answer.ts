@@ -1,5 +1,6 @@
 import type { DayRange } from '../dates.js';
 import type { EnsurePartitionsResult } from '../use-cases/ensure-partitions.js';
+import type { EnsureRollupsResult } from '../use-cases/ensure-rollups.js';
 import { partitionId } from './plan.js';
 
 /** What an invoker of the partitions job reads back: plain JSON, partitions as `key=value/...`. */
@@ -10,6 +11,14 @@ export interface PartitionsAnswer {
   readonly existing: readonly string[];
   readonly statements: readonly { readonly sql?: string; readonly partitions: number; readonly queryId?: string }[];
   readonly queryIds: readonly string[];
+  /** With `"rollup": true`: the UTC days whose rollup was built, and those left for later (not complete yet). */
+  readonly rollup?: { readonly built: readonly string[]; readonly notComplete: readonly string[]; readonly queryIds: readonly string[] };
+}
+
+/** Adds the rollup part of a backfill to the answer. */
+export function withRollupAnswer(answer: PartitionsAnswer, result: EnsureRollupsResult): PartitionsAnswer {
+  const queryIds = result.statements.flatMap((s) => (s.queryId === undefined ? [] : [s.queryId]));
+  return { ...answer, rollup: { built: [...result.builtDays], notComplete: [...result.rawDays], queryIds }, queryIds: [...answer.queryIds, ...queryIds] };
 }
 
 /**

@@ -29,6 +29,8 @@ const ACCOUNT = /^\d{12}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 // S3 key characters AWS calls safe, plus `=` for Hive-style folders.
 const PREFIX = /^([A-Za-z0-9!_.*'()=-]+\/)*$/;
+// An S3 key is at most 1,024 bytes; the rest of a day folder's key takes about 80 of them.
+const MAX_PREFIX_CHARS = 900;
 
 export function validateAccount(value: unknown, field = 'account'): string {
   if (typeof value !== 'string' || !ACCOUNT.test(value)) {
@@ -46,16 +48,35 @@ export function validateRegion(value: unknown, field = 'region'): string {
 
 /** A key prefix before `AWSLogs/`: empty, or folders each ending with `/`. */
 export function validatePrefix(value: unknown, field = 'prefix'): string {
-  if (typeof value !== 'string' || !PREFIX.test(value)) {
-    throw new ValidationError(field, `${typeof value === 'string' ? quoteForMessage(value) : 'value'} is not a key prefix (folders of letters, digits and !_.*'()=- each ending with /)`);
+  if (typeof value !== 'string' || !PREFIX.test(value) || value.length > MAX_PREFIX_CHARS) {
+    throw new ValidationError(field, `${typeof value === 'string' ? quoteForMessage(value) : 'value'} is not a key prefix (folders of letters, digits and !_.*'()=- each ending with /, at most ${MAX_PREFIX_CHARS} characters)`);
   }
   return value;
 }
 
-/** S3 bucket naming rules: 3-63 lowercase letters, digits, dots and hyphens. */
+// Reserved by S3 (bucket naming rules, general purpose buckets): names S3 will never create.
+const RESERVED_BUCKET_PREFIXES = ['xn--', 'sthree-', 'amzn-s3-demo-'];
+const RESERVED_BUCKET_SUFFIXES = ['-s3alias', '--ol-s3', '.mrap', '--x-s3'];
+
+/**
+ * S3's general purpose bucket naming rules: 3-63 lowercase letters, digits, dots and hyphens,
+ * starting and ending with a letter or digit, no `..`, not an IP address, none of the reserved
+ * prefixes and suffixes. A name S3 cannot have is refused at start instead of as an empty report.
+ */
+export function bucketNameProblem(value: string): string | undefined {
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(value)) return '3 to 63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit';
+  if (value.includes('..')) return 'no two dots in a row';
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(value)) return 'not formatted as an IP address';
+  const prefix = RESERVED_BUCKET_PREFIXES.find((p) => value.startsWith(p));
+  if (prefix !== undefined) return `the prefix ${prefix} is reserved by S3`;
+  const suffix = RESERVED_BUCKET_SUFFIXES.find((s) => value.endsWith(s));
+  if (suffix !== undefined) return `the suffix ${suffix} is reserved by S3`;
+  return undefined;
+}
+
 export function validateBucket(value: unknown, field = 'bucket'): string {
-  const ok = typeof value === 'string' && /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(value) && !value.includes('..') && !/^\d+\.\d+\.\d+\.\d+$/.test(value);
-  if (!ok) throw new ValidationError(field, `${typeof value === 'string' ? quoteForMessage(value) : 'value'} is not a valid S3 bucket name`);
+  const problem = typeof value === 'string' ? bucketNameProblem(value) : 'expected a string';
+  if (problem !== undefined) throw new ValidationError(field, `${typeof value === 'string' ? quoteForMessage(value) : 'value'} is not a valid S3 bucket name (${problem})`);
   return value as string;
 }
 

@@ -24,6 +24,8 @@ export interface ReportInput {
   readonly maxRowsPerQuery?: number;
   /** Things found before the queries ran (partitions added, for instance). */
   readonly warnings?: readonly string[];
+  /** Statements the job ran before the report queries (rollup builds), listed and billed like them. */
+  readonly preparation?: readonly QueryRun[];
 }
 
 const SEVERITY_ORDER: Readonly<Record<Severity, number>> = { high: 0, medium: 1, low: 2 };
@@ -41,7 +43,7 @@ export function queryCostUsd(engine: QueryEngine['kind'], bytesScanned: number, 
  */
 export function buildReport(input: ReportInput): Report {
   const maxRows = input.maxRowsPerQuery ?? DEFAULT_MAX_ROWS_PER_QUERY;
-  const queries = input.outcomes.map((outcome) => queryRun(input, outcome));
+  const queries = [...(input.preparation ?? []), ...input.outcomes.map((outcome) => queryRun(input, outcome))];
   const findings: Finding[] = [];
   const digests: Digest[] = [];
   let totals: Totals = { records: 0, accepted: 0, rejected: 0, bytes: 0 };
@@ -81,7 +83,7 @@ export function buildReport(input: ReportInput): Report {
     database: input.database,
     table: input.table,
     generatedAt: input.generatedAt.toISOString(),
-    window: { date: input.window.date, start: input.window.start, end: input.window.end, timezone: input.window.timezone, partitions: [...input.window.partitions] },
+    window: windowOf(input.window),
     totals,
     findings,
     digests,
@@ -89,6 +91,18 @@ export function buildReport(input: ReportInput): Report {
     bytesScanned: queries.reduce((sum, q) => sum + q.bytesScanned, 0),
     costUsd: queries.reduce((sum, q) => sum + q.costUsd, 0),
     warnings: [...warnings],
+  };
+}
+
+function windowOf(window: ReportWindow): ReportWindow {
+  return {
+    date: window.date,
+    start: window.start,
+    end: window.end,
+    timezone: window.timezone,
+    partitions: [...window.partitions],
+    ...(window.rollupDays === undefined ? {} : { rollupDays: [...window.rollupDays] }),
+    ...(window.rawDays === undefined ? {} : { rawDays: [...window.rawDays] }),
   };
 }
 

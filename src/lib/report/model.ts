@@ -15,6 +15,10 @@ export interface ReportWindow {
   readonly timezone: string;
   /** The `dt` partition values read (YYYY/MM/DD). */
   readonly partitions: readonly string[];
+  /** UTC days (YYYY-MM-DD) of the window and its baseline served from the stored daily rollup. */
+  readonly rollupDays?: readonly string[];
+  /** UTC days read from the raw logs: not complete yet when the report ran. */
+  readonly rawDays?: readonly string[];
 }
 
 export interface Totals {

@@ -115,6 +115,16 @@ export function parseReport(text: string, field = 'report'): Report {
   return validateReport(value, field);
 }
 
+function optionalDays(w: Readonly<Record<string, unknown>>, key: 'rollupDays' | 'rawDays', path: string): { [k: string]: readonly string[] } {
+  if (w[key] === undefined) return {};
+  return {
+    [key]: list(w, key, path, (v, p) => {
+      if (typeof v !== 'string' || !DATE.test(v)) throw new ValidationError(p, 'must be a UTC day YYYY-MM-DD');
+      return v;
+    }),
+  };
+}
+
 export function validateReport(value: unknown, path = 'report'): Report {
   const o = object(value, path);
   if (o.tool !== 'flowlog-pilot') throw new ValidationError(`${path}.tool`, 'must be "flowlog-pilot" (this is not a flowlog-pilot report)');
@@ -135,6 +145,8 @@ export function validateReport(value: unknown, path = 'report'): Report {
         if (typeof v !== 'string' || !/^\d{4}\/\d{2}\/\d{2}$/.test(v)) throw new ValidationError(p, 'must be a dt value YYYY/MM/DD');
         return v;
       }),
+      ...optionalDays(w, 'rollupDays', `${path}.window`),
+      ...optionalDays(w, 'rawDays', `${path}.window`),
     },
     totals: { records: num(t, 'records', `${path}.totals`), accepted: num(t, 'accepted', `${path}.totals`), rejected: num(t, 'rejected', `${path}.totals`), bytes: num(t, 'bytes', `${path}.totals`) },
     findings: list(o, 'findings', path, finding),

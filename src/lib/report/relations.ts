@@ -9,22 +9,59 @@ export interface RelationSpan {
   readonly endEpoch: number;
 }
 
-/** Where the aggregated-flows relation comes from: the raw table today, a stored daily rollup later. */
-export type RelationSource = 'raw';
+/** Where a span's `dt` partitions are read from: the stored daily rollup, or the raw table. */
+export interface RelationSplit {
+  readonly rollup: readonly string[];
+  readonly raw: readonly string[];
+}
 
-const TEMPLATES: Readonly<Record<RelationSource, string>> = { raw: 'relations/flows-from-raw' };
+export interface RelationTables {
+  readonly database: string;
+  readonly table: string;
+  readonly rollupTable: string;
+}
+
+const RAW = 'relations/flows-from-raw';
+const ROLLUP = 'relations/flows-from-rollup';
+const MIXED = 'relations/flows-from-rollup-and-raw';
+
+const dtList = (partitions: readonly string[]) => listOf(partitions.map((dt) => stringLiteral(dt, 'dt')));
 
 /**
- * The aggregated-flows relation over a span, as a fragment the report queries embed. Digests and
- * detections are written against this one relation, so moving them to a rollup table changes
- * this template and nothing else.
+ * The aggregated-flows relation over a span, computed from the raw table, as a fragment the
+ * report queries embed. Digests and detections are written against this one relation, so where
+ * it is read from changes here and nowhere else.
  */
-export function flowsRelation(database: string, table: string, span: RelationSpan, source: RelationSource = 'raw'): SqlFragment {
+export function flowsRelation(database: string, table: string, span: RelationSpan): SqlFragment {
   if (span.partitions.length === 0) throw new ValidationError('partitions', 'a relation needs at least one dt partition');
-  return renderFragment(queryText(TEMPLATES[source]), {
+  return renderFragment(queryText(RAW), {
     table: qualifiedName(database, table),
-    partitions: listOf(span.partitions.map((dt) => stringLiteral(dt, 'dt'))),
+    partitions: dtList(span.partitions),
     start: integerLiteral(span.startEpoch, 'start'),
     end: integerLiteral(span.endEpoch, 'end'),
-  }, TEMPLATES[source]);
+  }, RAW);
+}
+
+/**
+ * The same relation with its complete days served from the stored rollup: only the rollup when
+ * every day of the span has one, the raw table alone when none has, a union otherwise. The
+ * result is the same rows either way; only the bytes read differ.
+ */
+export function servedFlowsRelation(tables: RelationTables, span: RelationSpan, split: RelationSplit): SqlFragment {
+  const given = [...split.rollup, ...split.raw].sort();
+  if (given.join() !== [...span.partitions].sort().join()) {
+    throw new ValidationError('partitions', `the split (${given.join(', ')}) does not cover the span's partitions (${span.partitions.join(', ')})`);
+  }
+  if (split.rollup.length === 0) return flowsRelation(tables.database, tables.table, span);
+  const common = {
+    rollup: qualifiedName(tables.database, tables.rollupTable),
+    start: integerLiteral(span.startEpoch, 'start'),
+    end: integerLiteral(span.endEpoch, 'end'),
+  };
+  if (split.raw.length === 0) return renderFragment(queryText(ROLLUP), { ...common, partitions: dtList(split.rollup) }, ROLLUP);
+  return renderFragment(
+    queryText(MIXED),
+    { ...common, rollup_partitions: dtList(split.rollup), raw: flowsRelation(tables.database, tables.table, { ...span, partitions: split.raw }) },
+    MIXED,
+  );
 }

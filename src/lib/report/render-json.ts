@@ -24,6 +24,8 @@ export function canonicalReport(report: Report): Report {
       end: report.window.end,
       timezone: report.window.timezone,
       partitions: [...report.window.partitions],
+      ...(report.window.rollupDays === undefined ? {} : { rollupDays: [...report.window.rollupDays] }),
+      ...(report.window.rawDays === undefined ? {} : { rawDays: [...report.window.rawDays] }),
     },
     totals: { records: report.totals.records, accepted: report.totals.accepted, rejected: report.totals.rejected, bytes: report.totals.bytes },
     findings: report.findings.map(canonicalFinding),

@@ -37,6 +37,9 @@ export function renderText(report: Report, options: TextOptions = {}): string {
 
   out.push(`flowlog-pilot daily report for ${safeLine(w.date)} (${safeLine(w.timezone)})`);
   out.push(`Window: ${safeLine(w.start)} to ${safeLine(w.end)}; partitions ${w.partitions.length === 0 ? 'none' : w.partitions.map((p) => safeLine(p)).join(', ')}`);
+  if (w.rollupDays !== undefined && w.rawDays !== undefined) {
+    out.push(`Read: ${plural(w.rollupDays.length, 'UTC day')} from the daily rollup, ${plural(w.rawDays.length, 'UTC day')} from the raw logs`);
+  }
   out.push(`Table: ${safeLine(report.database)}.${safeLine(report.table)} on ${report.engine}; generated ${safeLine(report.generatedAt)}`);
   out.push(
     `Findings: ${formatCount(report.findings.length)} (${severities.high} high, ${severities.medium} medium, ${severities.low} low); ` +

@@ -5,12 +5,16 @@ import type { PartitionLayout } from '../partitions/layout.js';
 import type { PartitionCatalog, QueryEngine } from '../ports.js';
 import { buildReport, DEFAULT_MAX_ROWS_PER_QUERY, type QueryOutcome } from '../report/build-report.js';
 import type { Report } from '../report/model.js';
-import { flowsRelation } from '../report/relations.js';
+import type { QueryRun } from '../report/model.js';
+import { flowsRelation, servedFlowsRelation } from '../report/relations.js';
+import { queryCostUsd } from '../report/build-report.js';
+import { splitSpan } from '../rollup/plan.js';
 import { queryValues, type ReportConfig } from '../report/report-config.js';
 import { loadSavedQueries, type SavedQuery, type SavedQueryCatalog } from '../report/saved-queries.js';
 import { reportWindow } from '../report/window.js';
 import { mapBounded } from '../concurrency.js';
 import { ensurePartitions, requestToken } from './ensure-partitions.js';
+import { ensureRollups, type EnsureRollupsResult, type RollupStatementRun } from './ensure-rollups.js';
 
 /** Queries in flight at once: a fifth of Athena's default 20 active DML queries, leaving room for other work. */
 export const DEFAULT_REPORT_CONCURRENCY = 4;
@@ -27,6 +31,15 @@ export interface RunReportDeps {
   readonly queries?: SavedQueryCatalog;
   readonly concurrency?: number;
   readonly maxRowsPerQuery?: number;
+  /** The stored daily rollup; without it every query reads the raw table. */
+  readonly rollup?: ReportRollup;
+}
+
+export interface ReportRollup {
+  readonly table: string;
+  /** The rollup table's partitions (Glue, or the local state). */
+  readonly catalog: PartitionCatalog;
+  readonly settleMinutes: number;
 }
 
 export interface RunReportRequest {
@@ -43,6 +56,9 @@ export interface RunReportRequest {
  * Runs every saved report query for one day and builds the Report. The partitions of the day and
  * of its baseline days are made to exist first (a missed partition run would otherwise give a
  * quiet report); one failing query is listed in the report and does not stop the others.
+ * With a rollup, the complete UTC days are built into it first if missing (each day's raw logs
+ * are read once, ever) and every query reads them from there; only days not complete yet are
+ * read from the raw table.
  */
 export async function runReport(deps: RunReportDeps, request: RunReportRequest): Promise<Report> {
   const window = reportWindow(request.date, request.timezone ?? deps.config.timezone);
@@ -52,9 +68,26 @@ export async function runReport(deps: RunReportDeps, request: RunReportRequest):
     { catalog: deps.catalog, engine: deps.engine, database: deps.database, table: deps.table, layout: deps.layout },
     { range: { from: days[0] as UtcDay, to: days[days.length - 1] as UtcDay }, requestId: request.requestId, deadlineMs: request.deadlineMs },
   );
+  const rollups = deps.rollup === undefined ? undefined : await ensureRollups(
+    {
+      engine: deps.engine,
+      rollupCatalog: deps.rollup.catalog,
+      layout: deps.layout,
+      database: deps.database,
+      table: deps.table,
+      rollupTable: deps.rollup.table,
+      settleMinutes: deps.rollup.settleMinutes,
+      now: deps.now,
+    },
+    { days, requestId: request.requestId, deadlineMs: request.deadlineMs },
+  );
+  const relation = (span: typeof window | typeof window.baseline) => {
+    if (deps.rollup === undefined || rollups === undefined) return flowsRelation(deps.database, deps.table, span);
+    return servedFlowsRelation({ database: deps.database, table: deps.table, rollupTable: deps.rollup.table }, span, splitSpan(span, rollups.rollupDays));
+  };
   const context = {
-    flows: flowsRelation(deps.database, deps.table, window),
-    baselineFlows: flowsRelation(deps.database, deps.table, window.baseline),
+    flows: relation(window),
+    baselineFlows: relation(window.baseline),
     windowStartEpoch: window.startEpoch,
     windowEndEpoch: window.endEpoch,
     values: queryValues(deps.config.thresholds),
@@ -82,10 +115,35 @@ export async function runReport(deps: RunReportDeps, request: RunReportRequest):
     database: deps.database,
     table: deps.table,
     generatedAt: deps.now(),
-    window,
+    window: rollups === undefined ? window : { ...window, ...servedDays(window, rollups) },
     outcomes,
+    preparation: (rollups?.statements ?? []).map((run) => preparationRun(deps.engine.kind, run, deps.config.pricePerTbUsd)),
     pricePerTbUsd: deps.config.pricePerTbUsd,
     maxRowsPerQuery: maxRows,
     warnings: added > 0 ? [`${added} missing partition${added === 1 ? ' was' : 's were'} added before the report ran`] : [],
   });
+}
+
+/** Which UTC days the report read from the rollup and which from the raw logs, hour alignment included. */
+function servedDays(window: ReturnType<typeof reportWindow>, rollups: EnsureRollupsResult): { rollupDays: string[]; rawDays: string[] } {
+  const fromRollup = new Set<string>();
+  const fromRaw = new Set<string>();
+  for (const span of [window.baseline, window]) {
+    const split = splitSpan(span, rollups.rollupDays);
+    for (const dt of split.rollup) fromRollup.add(dt.replaceAll('/', '-'));
+    for (const dt of split.raw) fromRaw.add(dt.replaceAll('/', '-'));
+  }
+  return { rollupDays: [...fromRollup].sort(), rawDays: [...fromRaw].sort() };
+}
+
+function preparationRun(engine: QueryEngine['kind'], run: RollupStatementRun, pricePerTbUsd: number): QueryRun {
+  return {
+    name: run.kind === 'build' ? `rollup-build ${run.days.join(',')}` : `rollup-relocate ${run.days.join(',')}`,
+    status: 'succeeded',
+    rows: 0,
+    bytesScanned: run.bytesScanned,
+    costUsd: run.kind === 'build' ? queryCostUsd(engine, run.bytesScanned, pricePerTbUsd) : 0,
+    durationMs: run.durationMs,
+    ...(run.queryId === undefined ? {} : { queryId: run.queryId }),
+  };
 }

@@ -1,0 +1,101 @@
+import { readFile, rm } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
+import { addDays, dayOf, type UtcDay } from '../../lib/dates.js';
+import { FlowlogError, ValidationError } from '../../lib/errors.js';
+import type { Report } from '../../lib/report/model.js';
+import { MANIFEST_FILE } from '../../lib/sample/write-sample.js';
+import type { SampleManifest } from '../../lib/sample/generate.js';
+import { parseFlags, type CliIo, type Command } from '../command.js';
+
+const USAGE = `Usage: flowlog-pilot demo [--dir DIR] [--records N]
+
+The whole local cycle on sample data, in a few seconds: writes 8 days of sample flow logs with
+incidents on the last day, shows that nothing is visible before the partitions exist, adds them,
+runs the queries users run in the Athena console, then the daily report, and checks that the
+report found every injected incident. Everything goes to DIR (default ./demo), which is replaced.
+
+Options:
+  --dir DIR       where the sample bucket, the state and the report files go (default ./demo)
+  --records N     records per day (default 20000)
+`;
+
+const OPTIONS = { dir: { type: 'string' }, records: { type: 'string' } } as const;
+const DAYS = 8;
+
+/**
+ * `npm start`: every step a user takes by hand, through the same commands they would type, so the
+ * demo shows the real tool and cannot drift from it.
+ */
+export function demoCommand(commands: () => readonly Command[]): Command {
+  return {
+    name: 'demo',
+    summary: 'run the whole local cycle on sample data (what npm start does)',
+    usage: USAGE,
+    async run(args: readonly string[], io: CliIo): Promise<number> {
+      const { values } = parseFlags(args, OPTIONS);
+      const dir = absolute(io.cwd, values.dir ?? 'demo');
+      const records = values.records ?? '20000';
+      if (!/^[1-9]\d{0,6}$/.test(records)) throw new ValidationError('--records', `expected a whole number from 1 to 9999999, got ${JSON.stringify(records)}`);
+      const last = addDays(dayOf(new Date()), -1);
+      const first = addDays(last, -(DAYS - 1));
+      const data = join(dir, 'bucket');
+      const state = ['--data', data, '--state', join(dir, 'state')];
+      const run = step(commands(), io);
+      await rm(dir, { recursive: true, force: true });
+
+      await run(`1. Sample flow logs for ${first}..${last}, incidents on ${last}`, 'sample', ['--out', data, '--date', last, '--days', String(DAYS), '--records', records]);
+      await run('2. Before any partition exists, Athena answers "Zero records returned"', 'query', [...state, 'SELECT count(*) AS records FROM vpc_flow_logs']);
+      await run('3. Register the day partitions (ALTER TABLE ... ADD IF NOT EXISTS PARTITION)', 'partitions', ['add', ...state, '--from', first, '--to', last]);
+      await run('4. The same count now sees every record', 'query', [...state, 'SELECT count(*) AS records FROM vpc_flow_logs']);
+      await run('5. A query from the console walkthrough: rejected traffic', 'query', [...state, "SELECT sourceaddress, destinationaddress, destinationport, protocol, action, dt FROM vpc_flow_logs WHERE action = 'REJECT' LIMIT 5"]);
+      const out = join(dir, 'report');
+      await run(`6. The daily report for ${last} (UTC), as e-mail and Slack would receive it`, 'report', [...state, '--date', last, '--out', out]);
+
+      const found = await compareWithIncidents(join(data, MANIFEST_FILE), join(out, 'report.json'), last);
+      io.out(`\n== 7. Did the report find what was injected? ==\n${found.lines.join('\n')}\n`);
+      io.out(
+        [
+          '',
+          `Files: the sample bucket is ${data}; report.txt, report.json and one CSV per query are in ${out}.`,
+          'Next: run the same report for Tokyo working days:',
+          `  npx flowlog-pilot report --data ${data} --state ${join(dir, 'state')} --date ${last} --tz Asia/Tokyo`,
+          'or deploy it to AWS (README, "Deploy to AWS").',
+          '',
+        ].join('\n'),
+      );
+      return found.missed === 0 ? 0 : 1;
+    },
+  };
+}
+
+function step(commands: readonly Command[], io: CliIo) {
+  return async (title: string, name: string, args: readonly string[]): Promise<void> => {
+    const command = commands.find((c) => c.name === name);
+    if (command === undefined) throw new FlowlogError(`the ${name} command is missing from this build`);
+    io.out(`\n== ${title} ==\n$ flowlog-pilot ${name} ${args.map(shellWord).join(' ')}\n`);
+    const code = await command.run(args, io);
+    if (code !== 0) throw new FlowlogError(`step "${title}" failed (flowlog-pilot ${name} exited ${code})`);
+  };
+}
+
+/** Pairs each injected incident with a finding of its rule, so the demo checks itself. */
+async function compareWithIncidents(manifestPath: string, reportPath: string, day: UtcDay): Promise<{ lines: string[]; missed: number }> {
+  const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as SampleManifest;
+  const report = JSON.parse(await readFile(reportPath, 'utf8')) as Report;
+  const incidents = manifest.incidents.filter((i) => i.day === day);
+  const lines = incidents.map((incident) => {
+    const finding = report.findings.find((f) => f.rule === incident.rule && (incident.sourceAddress === undefined || f.rows.some((row) => Object.values(row).includes(incident.sourceAddress ?? ''))));
+    return `  ${finding === undefined ? 'MISSED' : 'found '}  ${incident.rule.padEnd(24)} ${incident.description}`;
+  });
+  const missed = lines.filter((l) => l.includes('MISSED')).length;
+  const extra = report.findings.filter((f) => !incidents.some((i) => i.rule === f.rule)).map((f) => `  extra   ${f.rule.padEnd(24)} ${f.title}`);
+  return { lines: [...lines, ...extra, `  ${incidents.length - missed} of ${incidents.length} injected incidents found, ${extra.length} other findings.`], missed };
+}
+
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
+}
+
+function absolute(cwd: string, path: string): string {
+  return isAbsolute(path) ? path : join(cwd, path);
+}

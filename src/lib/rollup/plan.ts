@@ -1,0 +1,82 @@
+import { addDays, dtOf, startOfDayMs, type UtcDay } from '../dates.js';
+import type { PartitionLayout } from '../partitions/layout.js';
+import { partitionId, partitionsFor, type Partition } from '../partitions/plan.js';
+
+/**
+ * Pure decisions of the daily rollup: which UTC days are complete, which rollup partitions to
+ * build, how many days one build statement may cover, and how a report span splits into days
+ * read from the rollup and days read from the raw table.
+ */
+
+/** Athena's INSERT INTO writes at most 100 partitions per statement. */
+export const ATHENA_MAX_INSERT_PARTITIONS = 100;
+const MINUTE_MS = 60_000;
+const HOUR_SECONDS = 3600;
+
+/**
+ * A UTC day's folder is complete once the day has ended and the settle margin has passed: flow
+ * logs are delivered within minutes, best effort, so a rollup written earlier could miss records.
+ */
+export function isDayComplete(day: UtcDay, now: Date, settleMinutes: number): boolean {
+  return now.getTime() >= startOfDayMs(addDays(day, 1)) + settleMinutes * MINUTE_MS;
+}
+
+export function completeDays(days: readonly UtcDay[], now: Date, settleMinutes: number): UtcDay[] {
+  return days.filter((day) => isDayComplete(day, now, settleMinutes));
+}
+
+/** The rollup partitions the days need: one per source and day, keyed like the raw table. */
+export function wantedRollupPartitions(layout: PartitionLayout, days: readonly UtcDay[]): Partition[] {
+  return partitionsFor(layout, days).map((p) => ({ values: p.values, location: '' }));
+}
+
+/** Wanted minus existing, by partition values (locations do not matter). */
+export function missingPartitions(keys: readonly string[], wanted: readonly Partition[], existing: readonly Partition[]): Partition[] {
+  const have = new Set(existing.map((p) => partitionId(keys, p)));
+  return wanted.filter((p) => !have.has(partitionId(keys, p)));
+}
+
+/** Wanted partitions that already exist (what an explicit rebuild has to replace). */
+export function presentPartitions(keys: readonly string[], wanted: readonly Partition[], existing: readonly Partition[]): Partition[] {
+  const have = new Set(existing.map((p) => partitionId(keys, p)));
+  return wanted.filter((p) => have.has(partitionId(keys, p)));
+}
+
+/** Days whose rollup is there for every source: only those can be read from the rollup. */
+export function daysWithRollup(layout: PartitionLayout, days: readonly UtcDay[], existing: readonly Partition[]): UtcDay[] {
+  return days.filter((day) => missingPartitions(layout.keys, wantedRollupPartitions(layout, [day]), existing).length === 0);
+}
+
+/**
+ * Days grouped into build statements: as many days per INSERT as Athena's partition limit allows
+ * (one partition per source and day), in order.
+ */
+export function buildBatches(days: readonly UtcDay[], sources: number, maxPartitions = ATHENA_MAX_INSERT_PARTITIONS): UtcDay[][] {
+  const perBatch = Math.max(1, Math.floor(maxPartitions / Math.max(1, sources)));
+  const sorted = [...days].sort();
+  const batches: UtcDay[][] = [];
+  for (let i = 0; i < sorted.length; i += perBatch) batches.push(sorted.slice(i, i + perBatch));
+  return batches;
+}
+
+export interface SpanSplit {
+  /** `dt` values read from the rollup. */
+  readonly rollup: readonly string[];
+  /** `dt` values read from the raw table, aggregated on the fly. */
+  readonly raw: readonly string[];
+}
+
+/**
+ * Which of a span's `dt` partitions come from the rollup. The rollup keeps an hour per row, so
+ * it can serve a span only when the span starts and ends on whole hours (every zone but the
+ * half- and quarter-hour ones, such as Asia/Kolkata); otherwise the span is read raw.
+ */
+export function splitSpan(span: { readonly partitions: readonly string[]; readonly startEpoch: number; readonly endEpoch: number }, rollupDays: readonly UtcDay[]): SpanSplit {
+  if (!isHourAligned(span.startEpoch) || !isHourAligned(span.endEpoch)) return { rollup: [], raw: [...span.partitions] };
+  const stored = new Set(rollupDays.map(dtOf));
+  return { rollup: span.partitions.filter((dt) => stored.has(dt)), raw: span.partitions.filter((dt) => !stored.has(dt)) };
+}
+
+export function isHourAligned(epochSeconds: number): boolean {
+  return epochSeconds % HOUR_SECONDS === 0;
+}

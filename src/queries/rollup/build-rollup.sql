@@ -1,0 +1,52 @@
+-- Writes the daily rollup of whole UTC days: the aggregated-flows relation of
+-- src/queries/relations/flows-from-raw.sql, one row per hour, interface, source, destination,
+-- destination port, protocol, action and log status, per dt partition (and source). Reads each
+-- day's raw logs once; the reports then read these rows instead.
+-- The second branch writes one marker row per partition: its hour is NULL, so no
+-- report relation ever reads it (they keep hour >= start), and a day without any record still
+-- gets its rollup partition, which tells later runs that the day is built.
+INSERT INTO {{rollup}}
+SELECT
+  starttime - starttime % 3600 AS hour,
+  interfaceid,
+  sourceaddress,
+  destinationaddress,
+  destinationport,
+  protocol,
+  action,
+  logstatus,
+  CAST(count(*) AS BIGINT) AS flows,
+  CAST(coalesce(sum(numpackets), 0) AS BIGINT) AS packets,
+  CAST(coalesce(sum(numbytes), 0) AS BIGINT) AS bytes,
+  CAST(min(starttime) AS BIGINT) AS first_start,
+  CAST(max(endtime) AS BIGINT) AS last_end,
+  {{keys}}
+FROM {{table}}
+WHERE dt IN ({{partitions}})
+GROUP BY
+  starttime - starttime % 3600,
+  interfaceid,
+  sourceaddress,
+  destinationaddress,
+  destinationport,
+  protocol,
+  action,
+  logstatus,
+  {{keys}}
+UNION ALL
+SELECT
+  CAST(NULL AS BIGINT),
+  CAST(NULL AS VARCHAR),
+  CAST(NULL AS VARCHAR),
+  CAST(NULL AS VARCHAR),
+  CAST(NULL AS INTEGER),
+  CAST(NULL AS INTEGER),
+  CAST(NULL AS VARCHAR),
+  CAST(NULL AS VARCHAR),
+  CAST(0 AS BIGINT),
+  CAST(0 AS BIGINT),
+  CAST(0 AS BIGINT),
+  CAST(NULL AS BIGINT),
+  CAST(NULL AS BIGINT),
+  {{keys}}
+FROM (VALUES {{markers}}) AS markers ({{keys}})

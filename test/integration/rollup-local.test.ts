@@ -1,0 +1,151 @@
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadCoreConfig, type FlowlogConfig } from '../../src/lib/config.js';
+import type { UtcDay } from '../../src/lib/dates.js';
+import { openLocal, type LocalHandle } from '../../src/lib/local/open-local.js';
+import type { Report } from '../../src/lib/report/model.js';
+import { loadReportConfig } from '../../src/lib/report/report-config.js';
+import { ensureRollups } from '../../src/lib/use-cases/ensure-rollups.js';
+import { runReport } from '../../src/lib/use-cases/run-report.js';
+import { FlowBucket, flowLine, statusLine } from './support/flow-files.js';
+
+const HOUR = 3600;
+const first = Date.parse('2026-11-10T00:00:00Z') / 1000;
+/** Thirteen UTC days of records (11-10 .. 11-22), a few late ones, NODATA and SKIPDATA among them. */
+function lines(): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < 13 * 48; i += 1) {
+    const at = first + i * 1800 + (i % 7) * 60;
+    if (i % 17 === 0) out.push(statusLine('NODATA', at));
+    else if (i % 29 === 0) out.push(statusLine('SKIPDATA', at));
+    else out.push(flowLine({ src: i % 5 === 0 ? '203.0.113.9' : '10.0.1.5', dst: i % 4 === 0 ? '198.51.100.20' : '10.0.2.9', dstPort: [443, 22, 3389, 8080][i % 4] as number, bytes: 1000 + i * 37, start: at, action: i % 3 === 0 ? 'REJECT' : 'ACCEPT' }));
+  }
+  const day20 = Date.parse('2026-11-20T00:00:00Z') / 1000;
+  // A port scan and an egress burst on 11-20.
+  for (let p = 0; p < 120; p += 1) out.push(flowLine({ src: '203.0.113.50', dst: '10.0.1.10', dstPort: 1000 + p, action: 'REJECT', start: day20 + 5 * HOUR + p }));
+  for (let k = 0; k < 5; k += 1) out.push(flowLine({ src: '10.0.3.3', dst: '198.51.100.99', dstPort: 443, bytes: 400_000_000, start: day20 + 9 * HOUR + k }));
+  return out;
+}
+
+/** Records of the last minutes of 11-20 delivered into the 11-21 folder (late delivery). */
+function lateLines(): string[] {
+  const late = Date.parse('2026-11-20T23:58:00Z') / 1000;
+  return [flowLine({ src: '10.0.1.7', dst: '10.0.2.9', dstPort: 443, bytes: 777, start: late }), flowLine({ src: '10.0.1.7', dst: '10.0.2.9', dstPort: 443, bytes: 778, start: late + 30 })];
+}
+
+function gzFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.gz')).map((f) => join(dir, f)).filter((f) => statSync(f).isFile());
+}
+
+const comparable = (report: Report) => ({ totals: report.totals, findings: report.findings, digests: report.digests });
+
+describe('the daily rollup on the local engine', () => {
+  let bucket: FlowBucket;
+  let stateDir: string;
+  let handle: LocalHandle | undefined;
+
+  const setUp = () => {
+    bucket = new FlowBucket().write(lines()).writeDay('2026/11/21', lateLines());
+    stateDir = mkdtempSync(join(tmpdir(), 'flowlog-rollup-state-'));
+  };
+  const config = (): FlowlogConfig => loadCoreConfig({ FLOWLOG_ENGINE: 'local', FLOWLOG_DATA_DIR: bucket.dir, FLOWLOG_STATE_DIR: stateDir, FLOWLOG_ROLLUP_SETTLE_MINUTES: '30' });
+  const report = async (date: string, timezone: string, now: Date, withRollup: boolean): Promise<Report> => {
+    const core = config();
+    handle = await openLocal(core);
+    try {
+      return await runReport(
+        {
+          engine: handle.engine,
+          catalog: handle.catalog,
+          layout: handle.layout,
+          database: core.database,
+          table: core.table,
+          config: loadReportConfig({ FLOWLOG_EGRESS_SPIKE_MIN_BYTES: '1000000', FLOWLOG_REJECT_SPIKE_MIN_RECORDS: '10', FLOWLOG_PORT_SCAN_MIN_PORTS: '100' }),
+          now: () => now,
+          ...(withRollup ? { rollup: { table: core.rollup.table, catalog: handle.rollupCatalog, settleMinutes: core.rollup.settleMinutes } } : {}),
+        },
+        { date, timezone },
+      );
+    } finally {
+      await handle.close();
+      handle = undefined;
+    }
+  };
+
+  afterEach(async () => {
+    await handle?.close();
+    handle = undefined;
+    rmSync(bucket.dir, { recursive: true, force: true });
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  it('when a UTC report runs a second time after its gz files are deleted, it builds nothing and gives the same findings and totals', async () => {
+    // Prepare
+    setUp();
+    const now = new Date('2026-11-21T09:30:00Z');
+    const firstReport = await report('2026-11-20', 'UTC', now, true);
+
+    // Act
+    for (const file of gzFiles(bucket.dir)) rmSync(file);
+    const second = await report('2026-11-20', 'UTC', now, true);
+
+    // Assess
+    expect(firstReport.queries.filter((q) => q.name.startsWith('rollup-build'))).toHaveLength(1);
+    expect(firstReport.findings.map((f) => f.rule)).toEqual(expect.arrayContaining(['egress-spike', 'port-scan']));
+    expect(second.queries.some((q) => q.name.startsWith('rollup-build'))).toBe(false);
+    expect(second.queries.reduce((sum, q) => sum + q.bytesScanned, 0)).toBe(0);
+    expect(comparable(second)).toEqual(comparable(firstReport));
+    expect(second.window.rollupDays).toEqual(['2026-11-13', '2026-11-14', '2026-11-15', '2026-11-16', '2026-11-17', '2026-11-18', '2026-11-19', '2026-11-20']);
+    expect(second.window.rawDays).toEqual([]);
+  });
+
+  it.each([
+    ['UTC', '2026-11-21T09:30:00Z', 0],
+    ['Asia/Tokyo', '2026-11-21T00:30:00Z', 0],
+    ['America/Los_Angeles', '2026-11-21T17:30:00Z', 1],
+    ['Asia/Kolkata', '2026-11-21T04:00:00Z', 9],
+  ])('when the report is taken in %s at its 09:30, findings and totals from the rollup equal those from the raw table', async (timezone, nowText, rawDays) => {
+    // Prepare
+    setUp();
+    const now = new Date(nowText);
+
+    // Act
+    const raw = await report('2026-11-20', timezone, now, false);
+    const served = await report('2026-11-20', timezone, now, true);
+
+    // Assess
+    expect(served.queries.filter((q) => q.status === 'failed')).toEqual([]);
+    expect(raw.totals.records).toBeGreaterThan(40);
+    expect(comparable(served)).toEqual(comparable(raw));
+    expect(served.window.rawDays).toHaveLength(rawDays);
+  });
+
+  it('when the rollup of a range is ensured twice, the second run writes nothing; a rebuild replaces each day without duplicates', async () => {
+    // Prepare
+    setUp();
+    const core = config();
+    handle = await openLocal(core);
+    const days = ['2026-11-18', '2026-11-19', '2026-11-20'] as UtcDay[];
+    await runReport({ engine: handle.engine, catalog: handle.catalog, layout: handle.layout, database: core.database, table: core.table, config: loadReportConfig({}), now: () => new Date('2026-11-19T12:00:00Z') }, { date: '2026-11-20', timezone: 'UTC' });
+    const deps = { engine: handle.engine, rollupCatalog: handle.rollupCatalog, layout: handle.layout, database: core.database, table: core.table, rollupTable: core.rollup.table, settleMinutes: 30, now: () => new Date('2026-11-22T00:00:00Z') };
+    const count = async () => (await handle!.engine.execute('SELECT count(*) AS n, sum(flows) AS flows FROM flowlogs.vpc_flow_logs_rollup')).rows[0];
+
+    // Act
+    const built = await ensureRollups(deps, { days });
+    const afterBuild = await count();
+    const again = await ensureRollups(deps, { days });
+    const rebuilt = await ensureRollups(deps, { days, rebuild: true });
+    const afterRebuild = await count();
+
+    // Assess
+    expect(built.builtDays).toEqual(days);
+    expect(built.statements.map((s) => s.kind)).toEqual(['build']);
+    expect(again.statements).toEqual([]);
+    expect(rebuilt.statements.map((s) => s.kind)).toEqual(['relocate', 'relocate', 'relocate', 'build']);
+    expect(afterRebuild).toEqual(afterBuild);
+    expect(Number(afterBuild?.flows)).toBeGreaterThan(100);
+  });
+});

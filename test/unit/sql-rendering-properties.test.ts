@@ -1,0 +1,248 @@
+import 'aws-sdk-client-mock-vitest/extend';
+import { GetPartitionsCommand, GetTableCommand, GlueClient } from '@aws-sdk/client-glue';
+import { mockClient } from 'aws-sdk-client-mock';
+import fc from 'fast-check';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { GlueCatalog } from '../../src/lib/adapters/glue-catalog.js';
+import type { DayRange, UtcDay } from '../../src/lib/dates.js';
+import { FlowlogError, QueryError, ValidationError } from '../../src/lib/errors.js';
+import { parsePartitionStatement } from '../../src/lib/local/partition-statements.js';
+import { addPartitionStatements } from '../../src/lib/partitions/ddl.js';
+import { parsePartitionsEvent } from '../../src/lib/partitions/event.js';
+import { MULTI_SOURCE_KEYS, SINGLE_SOURCE_KEYS } from '../../src/lib/partitions/layout.js';
+import type { Partition } from '../../src/lib/partitions/plan.js';
+import { parseReportEvent } from '../../src/lib/report/report-event.js';
+import { flowsRelation } from '../../src/lib/report/relations.js';
+import { loadSavedQueries } from '../../src/lib/report/saved-queries.js';
+import { systemTiming } from '../../src/lib/retry.js';
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+/** Any text without control characters: quotes, SQL, spaces, emoji and CJK included. */
+const text = fc.string({ unit: 'grapheme', maxLength: 40 }).filter((s) => !CONTROL.test(s));
+const hostile = fc.oneof(text, fc.constantFrom("2026-01-01'; DROP TABLE x; --", "'", "''", '\\', '`x`', '"x"', ' ', 'ログ', '/*', '*/', '--', ';'));
+const day = fc.date({ min: new Date('1990-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10) as UtcDay);
+
+describe('properties of the partition DDL', () => {
+  it('when any partition values and locations are rendered, parsing the DDL gives back exactly those partitions, in order, each within the byte limit', () => {
+    fc.assert(
+      fc.property(
+        fc.boolean(),
+        fc.array(fc.tuple(hostile, hostile, hostile, hostile), { minLength: 1, maxLength: 12 }),
+        fc.integer({ min: 400, max: 4_000 }),
+        (multi, rows, maxBytes) => {
+          // Prepare
+          const keys = multi ? MULTI_SOURCE_KEYS : SINGLE_SOURCE_KEYS;
+          const partitions: Partition[] = rows.map(([a, r, dt, location]): Partition => ({ values: multi ? { aws_account: a, aws_region: r, dt } : { dt }, location }));
+          // Act
+          const statements = addPartitionStatements('flowlogs', 'vpc_flow_logs', keys, partitions, maxBytes);
+          // Assess
+          const parsed = statements.flatMap((s) => {
+            expect(Buffer.byteLength(s.sql, 'utf8')).toBeLessThanOrEqual(maxBytes);
+            const statement = parsePartitionStatement(s.sql);
+            expect(statement).toMatchObject({ kind: 'add', ifNotExists: true, table: { database: 'flowlogs', table: 'vpc_flow_logs' } });
+            return statement.kind === 'add' ? statement.partitions : [];
+          });
+          expect(parsed).toEqual(partitions.map((p) => ({ values: p.values, location: p.location })));
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('when a partition value or location carries a control character, it is refused naming the key and no statement is made', () => {
+    fc.assert(
+      fc.property(text, fc.constantFrom('\n', '\r', '\u0000', '\u001b', '\u007f'), fc.boolean(), (value, control, inLocation) => {
+        // Prepare
+        const bad = `${value}${control}`;
+        const partition: Partition = inLocation ? { values: { dt: '2026/11/01' }, location: bad } : { values: { dt: bad }, location: 's3://b/' };
+        // Act
+        const act = () => addPartitionStatements('flowlogs', 'vpc_flow_logs', SINGLE_SOURCE_KEYS, [partition]);
+        // Assess
+        expect(act).toThrow(ValidationError);
+        expect(act).toThrow(inLocation ? /^location: / : /^dt: /);
+      }),
+    );
+  });
+
+  it('when the database or table is not an Athena name, it is refused naming it before any partition is rendered', () => {
+    fc.assert(
+      fc.property(hostile.filter((s) => !/^[a-z][a-z0-9_]{0,254}$/.test(s)), fc.boolean(), (name, asTable) => {
+        const act = () => addPartitionStatements(asTable ? 'flowlogs' : name, asTable ? name : 'vpc_flow_logs', SINGLE_SOURCE_KEYS, [{ values: { dt: '2026/11/01' }, location: 's3://b/' }]);
+        expect(act).toThrow(asTable ? /^table: / : /^database: /);
+      }),
+    );
+  });
+});
+
+describe('properties of the local partition-statement parser', () => {
+  it('when any text follows ALTER TABLE or SHOW PARTITIONS, it either parses or is a QueryError, never another error', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('ALTER TABLE ', 'alter table t ', 'ALTER TABLE t ADD ', 'ALTER TABLE t ADD PARTITION (', 'SHOW PARTITIONS ', 'ALTER TABLE t DROP PARTITION ('), fc.string({ maxLength: 60 }), (start, rest) => {
+        try {
+          const parsed = parsePartitionStatement(`${start}${rest}`);
+          expect(['add', 'drop', 'show']).toContain(parsed.kind);
+        } catch (error) {
+          expect(error).toBeInstanceOf(QueryError);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('properties of the Glue dt-range expression', () => {
+  const glue = mockClient(GlueClient);
+  beforeEach(() => {
+    glue.reset();
+    glue.on(GetTableCommand).resolves({ Table: { Name: 'vpc_flow_logs', PartitionKeys: [{ Name: 'dt', Type: 'string' }] } });
+    glue.on(GetPartitionsCommand).resolves({ Partitions: [] });
+  });
+  const catalog = () => new GlueCatalog({ client: new GlueClient({ region: 'ap-northeast-1' }), database: 'flowlogs', table: 'vpc_flow_logs', timing: systemTiming });
+
+  it('when any valid range is listed, the expression is exactly the two dt bounds as literals', async () => {
+    await fc.assert(
+      fc.asyncProperty(day, day, async (a, b) => {
+        glue.resetHistory();
+        const [from, to] = a <= b ? [a, b] : [b, a];
+        fc.pre(Date.parse(to) - Date.parse(from) <= 3_659 * 86_400_000);
+        await catalog().listPartitions({ from, to });
+        expect(glue).toHaveReceivedCommandWith(GetPartitionsCommand, { Expression: `dt >= '${from.replaceAll('-', '/')}' AND dt <= '${to.replaceAll('-', '/')}'` });
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('when either end of the range is not a day, it is refused naming that end and Glue is never asked for partitions', async () => {
+    await fc.assert(
+      fc.asyncProperty(hostile.filter((s) => !/^\d{4}-\d{2}-\d{2}$/.test(s)), fc.boolean(), async (bad, atFrom) => {
+        glue.resetHistory();
+        const range = (atFrom ? { from: bad, to: '2026-11-01' } : { from: '2026-11-01', to: bad }) as unknown as DayRange;
+        await expect(catalog().listPartitions(range)).rejects.toThrow(atFrom ? /^from: / : /^to: /);
+        expect(glue).not.toHaveReceivedCommand(GetPartitionsCommand);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe('properties of the report query rendering', () => {
+  const saved = loadSavedQueries();
+  const relation = flowsRelation('flowlogs', 'vpc_flow_logs', { partitions: ['2026/11/20'], startEpoch: 1_763_596_800, endEpoch: 1_763_683_200 });
+  const context = (values: Record<string, unknown>) => ({ flows: relation, baselineFlows: relation, windowStartEpoch: 1_763_596_800, windowEndEpoch: 1_763_683_200, values });
+  const validValues = fc.record({
+    min_ports: fc.integer({ min: 1, max: 65_535 }),
+    min_flows: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+    reject_ratio: fc.double({ min: 1, max: 1_000_000, noNaN: true }),
+    min_rejected: fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+    egress_ratio: fc.double({ min: 1, max: 1_000_000, noNaN: true }),
+    min_bytes: fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+    admin_ports: fc.uniqueArray(fc.integer({ min: 1, max: 65_535 }), { minLength: 1, maxLength: 20 }),
+    ephemeral_ports: fc.constantFrom('linux', 'iana', 'windows-xp', 'rfc6056'),
+  });
+
+  it('when any valid thresholds and ports are configured, every query renders with each value spliced in and no placeholder left', () => {
+    fc.assert(
+      fc.property(validValues, (values) => {
+        for (const query of saved.list()) {
+          const sql = saved.render(query.name, context(values));
+          expect(sql).not.toContain('{{');
+          for (const param of query.params) {
+            const value = values[param.name as keyof typeof values];
+            if (value === undefined) continue;
+            if (param.type === 'ports') expect(sql).toContain((value as number[]).join(', '));
+            else if (param.type === 'integer' || param.type === 'number') expect(sql).toContain(String(value));
+          }
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('when a threshold is negative, not a number, text carrying SQL or a port out of range, the query is refused naming query and parameter', () => {
+    const badNumber = fc.oneof(fc.integer({ max: -1 }), fc.constant(Number.NaN), fc.constant(Number.POSITIVE_INFINITY), hostile.filter((s) => !/^\d+(\.\d+)?$/.test(s)), fc.constant(null), fc.constant({}));
+    const badPorts = fc.oneof(fc.constant([]), fc.array(fc.oneof(fc.integer({ max: 0 }), fc.integer({ min: 65_536 }), fc.constant(1.5), hostile.filter((s) => !/^\d+$/.test(s))), { minLength: 1, maxLength: 3 }));
+    const targets = saved.list().flatMap((q) => q.params.filter((p) => p.type !== 'ephemeral').map((p) => ({ query: q.name, param: p.name, type: p.type })));
+    fc.assert(
+      fc.property(fc.constantFrom(...targets), badNumber, badPorts, (target, number, ports) => {
+        const value = target.type === 'ports' ? ports : number;
+        fc.pre(!(target.type === 'number' && typeof value === 'number' && value >= 0 && Number.isFinite(value)));
+        const act = () => saved.render(target.query, context({ [target.param]: value }));
+        expect(act).toThrow(ValidationError);
+        expect(act).toThrow(new RegExp(`^${target.query}\\.${target.param}: `));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('properties of the flows relation', () => {
+  it('when any dt values are given, each becomes one quoted literal in the IN list and nothing else changes', () => {
+    fc.assert(
+      fc.property(fc.array(hostile, { minLength: 1, maxLength: 8 }), fc.integer({ min: 0, max: 2 ** 40 }), (partitions, start) => {
+        const sql = String(flowsRelation('flowlogs', 'vpc_flow_logs', { partitions, startEpoch: start, endEpoch: start + 86_400 }));
+        expect(sql).toContain(`WHERE dt IN (${partitions.map((p) => `'${p.replaceAll("'", "''")}'`).join(', ')})`);
+        expect(sql).toContain(`starttime >= ${start}\n`);
+        expect(sql).toContain('FROM flowlogs.vpc_flow_logs\n');
+      }),
+    );
+  });
+
+  it('when the names, epochs or partitions are not valid, it is refused naming the field', () => {
+    const span = { partitions: ['2026/11/20'], startEpoch: 0, endEpoch: 86_400 };
+    fc.assert(
+      fc.property(hostile.filter((s) => !/^[a-z][a-z0-9_]{0,254}$/.test(s)), fc.oneof(fc.double({ noInteger: true }), fc.constant(Number.NaN)), (name, epoch) => {
+        expect(() => flowsRelation(name, 'vpc_flow_logs', span)).toThrow(/^database: /);
+        expect(() => flowsRelation('flowlogs', name, span)).toThrow(/^table: /);
+        expect(() => flowsRelation('flowlogs', 'vpc_flow_logs', { ...span, startEpoch: epoch })).toThrow(/^start: /);
+      }),
+    );
+    expect(() => flowsRelation('flowlogs', 'vpc_flow_logs', { ...span, partitions: [] })).toThrow(/^partitions: /);
+    expect(() => flowsRelation('flowlogs', 'vpc_flow_logs', { ...span, partitions: ['2026/11/20\n'] })).toThrow(/^dt: /);
+  });
+});
+
+describe('properties of the event parsers', () => {
+  const settings = { lookBackDays: 3, maxRangeDays: 366 };
+  const anyEvent = fc.oneof(
+    fc.anything(),
+    fc.dictionary(fc.constantFrom('from', 'to', 'date', 'dryRun', 'timezone', 'mode', 'time', 'source', 'detail-type', 'rollup', 'Date'), fc.oneof(hostile, day, fc.boolean(), fc.integer(), fc.constant(null), fc.anything())),
+  );
+
+  it('when the partitions job gets any JSON, it is a request within the limits or a ValidationError naming a field', () => {
+    fc.assert(
+      fc.property(anyEvent, (event) => {
+        try {
+          const request = parsePartitionsEvent(event, settings);
+          expect(request.range.from <= request.range.to).toBe(true);
+          expect((Date.parse(request.range.to) - Date.parse(request.range.from)) / 86_400_000).toBeLessThan(settings.maxRangeDays);
+          expect(typeof request.dryRun).toBe('boolean');
+        } catch (error) {
+          expect(error).toBeInstanceOf(ValidationError);
+          expect((error as ValidationError).field).not.toBe('');
+          expect((error as Error).message.startsWith(`${(error as ValidationError).field}: `)).toBe(true);
+        }
+      }),
+      { numRuns: 500, examples: [[{ '': 0 }], [{ from: "2026-01-01'; DROP TABLE x; --", to: '2026-01-02' }], [{ date: '2026-02-30' }]] },
+    );
+  });
+
+  it('when the report job gets any JSON, it is a schedule or a real day in a real zone, or a ValidationError naming a field', () => {
+    fc.assert(
+      fc.property(anyEvent, (event) => {
+        try {
+          const trigger = parseReportEvent(event);
+          if (trigger.trigger === 'manual') {
+            expect(trigger.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+            if (trigger.timezone !== undefined) expect(() => new Intl.DateTimeFormat('en', { timeZone: trigger.timezone })).not.toThrow();
+          }
+        } catch (error) {
+          expect(error).toBeInstanceOf(FlowlogError);
+          expect(error).toBeInstanceOf(ValidationError);
+          expect((error as Error).message.startsWith(`${(error as ValidationError).field}: `)).toBe(true);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
