@@ -15,6 +15,8 @@ export interface BundleFigures {
   /** Median cold `node` start that imports the bundle, minus the median empty start. */
   readonly loadMs: number | undefined;
   readonly loadSamplesMs: readonly number[];
+  /** The same without the function's NODE_OPTIONS (--enable-source-maps parses each map at load). */
+  readonly loadWithoutNodeOptionsMs: number | undefined;
   readonly error?: string;
 }
 
@@ -49,7 +51,7 @@ export async function measureBundles(root: string, log: (line: string) => void):
     log(`serverless package: ${packageSeconds.toFixed(1)} s`);
     const template = JSON.parse(readFileSync(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8')) as { Resources: Record<string, { Type: string; Properties: Record<string, any> }> };
     const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
-    const measured: { figures: Omit<BundleFigures, 'loadMs' | 'loadSamplesMs'>; url?: string; env?: NodeJS.ProcessEnv }[] = [];
+    const measured: { figures: Omit<BundleFigures, 'loadMs' | 'loadSamplesMs' | 'loadWithoutNodeOptionsMs'>; url?: string; env?: NodeJS.ProcessEnv }[] = [];
     for (const zipName of readdirSync(outDir).filter((f) => f.endsWith('.zip')).sort()) {
       const name = zipName.replace(/\.zip$/, '');
       const zipPath = join(outDir, zipName);
@@ -81,16 +83,25 @@ export async function measureBundles(root: string, log: (line: string) => void):
     // lands on all of them alike instead of on one bundle's samples.
     const emptySamples: number[] = [];
     const samples = measured.map((): number[] => []);
+    const plainSamples = measured.map((): number[] => []);
     for (let round = 0; round < LOAD_RUNS; round++) {
       emptySamples.push(timeNode('', {}));
       measured.forEach((m, i) => {
-        if (m.url !== undefined) samples[i]?.push(timeNode(importCode(m.url), m.env ?? {}));
+        if (m.url === undefined) return;
+        samples[i]?.push(timeNode(importCode(m.url), m.env ?? {}));
+        plainSamples[i]?.push(timeNode(importCode(m.url), { ...m.env, NODE_OPTIONS: '' }));
       });
     }
     const emptyStartMs = median(emptySamples);
     const bundles: BundleFigures[] = measured.map((m, i) => {
       const own = samples[i] ?? [];
-      return { ...m.figures, loadMs: own.length === 0 ? undefined : Math.max(0, median(own) - emptyStartMs), loadSamplesMs: own.map(Math.round) };
+      const plain = plainSamples[i] ?? [];
+      return {
+        ...m.figures,
+        loadMs: own.length === 0 ? undefined : Math.max(0, median(own) - emptyStartMs),
+        loadSamplesMs: own.map(Math.round),
+        loadWithoutNodeOptionsMs: plain.length === 0 ? undefined : Math.max(0, median(plain) - emptyStartMs),
+      };
     });
     return { packageSeconds, emptyStartMs, bundles };
   } finally {
