@@ -5,7 +5,7 @@
  * over --runs, and each figure is printed beside its baseline and target.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, openSync, readSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync, openSync, readSync, closeSync } from 'node:fs';
 import { cpus, platform, release, totalmem, arch } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -152,7 +152,6 @@ async function localSection(options: Options): Promise<{ figures: LocalFigures; 
   if (sampleReady(dataDir, options.records)) {
     log(`sample: reusing ${dataDir}`);
   } else {
-    rmSync(dataDir, { recursive: true, force: true });
     const generated = childPhase('generate', options);
     generateSeconds = generated.elapsedMs / 1000;
     log(`sample: generated in ${generateSeconds.toFixed(1)} s (peak RSS ${formatBytes(generated.maxRssBytes)})`);
@@ -254,6 +253,12 @@ function writeResults(root: string, entry: Record<string, unknown> & { records: 
   return path;
 }
 
+/** Removes only what the benchmark wrote (the sample), then the work folder if that left it empty: --work may name a folder with other files. */
+function removeSample(workDir: string): void {
+  rmSync(join(workDir, 'data'), { recursive: true, force: true });
+  if (existsSync(workDir) && readdirSync(workDir).length === 0) rmdirSync(workDir);
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   if (options.phase !== undefined) {
@@ -301,7 +306,7 @@ async function main(): Promise<void> {
   });
   log();
   log(`results: ${path} (benchmark took ${((Date.now() - started) / 1000).toFixed(0)} s)`);
-  if (!options.keep) rmSync(options.workDir, { recursive: true, force: true });
+  if (!options.keep) removeSample(options.workDir);
 }
 
 main().catch((error: unknown) => {
