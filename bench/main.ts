@@ -190,6 +190,7 @@ async function localSection(options: Options): Promise<{ figures: LocalFigures; 
   log();
   log(formatTable(['phase (median of ' + options.runs + ')', 'seconds', 'records/s', 'text MB/s', 'peak RSS'], rows));
   log(`report and baseline totals agree: ${totalsAgree ? 'yes' : 'NO'}`);
+  log(`report, last run, by statement: ${describeQueries(lastReport?.queries)}`);
   const targets: Target[] = [
     { label: '(c)/(b) report vs one DuckDB scan', value: ratio(ms('report'), ms('scan')), bound: 'at-most', limit: 1.5, unit: 'x' },
     { label: '(c)/(a) report vs zcat floor', value: ratio(ms('report'), ms('zcat')), bound: 'at-most', limit: 2, unit: 'x' },
@@ -202,6 +203,16 @@ async function localSection(options: Options): Promise<{ figures: LocalFigures; 
     figures: { records: manifest.records, files: input.files.length, gzBytes, textBytes, generateSeconds, medians, firstScanMs, reportQueries: lastReport?.queries, totalsAgree },
     targets,
   };
+}
+
+/** `rollup-build 11.5 s, top-talkers 6.4 s, ...`: where the report's time went, slowest first. */
+function describeQueries(queries: unknown): string {
+  if (!Array.isArray(queries)) return '—';
+  return (queries as { name: string; durationMs?: number }[])
+    .filter((q) => typeof q.durationMs === 'number')
+    .sort((a, b) => (b.durationMs as number) - (a.durationMs as number))
+    .map((q) => `${q.name.split(' ')[0]} ${((q.durationMs as number) / 1000).toFixed(2)} s`)
+    .join(', ');
 }
 
 function throughput(ms: number, records: number, textBytes: number): string[] {
