@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { loadCoreConfig, type FlowlogConfig, type Settings } from '../lib/config.js';
+import { ConfigError } from '../lib/errors.js';
 import type { CliIo } from './command.js';
 
 /** The flags every local command shares; each maps onto one setting key. */
@@ -43,5 +44,29 @@ export function localSettings(values: LocalFlagValues, cwd: string): Settings {
 }
 
 export function loadLocalConfig(values: LocalFlagValues, io: CliIo): FlowlogConfig {
-  return loadCoreConfig(localSettings(values, io.cwd));
+  return inFlagTerms(() => loadCoreConfig(localSettings(values, io.cwd)));
+}
+
+const FLAG_OF_SETTING: Readonly<Record<string, string>> = {
+  FLOWLOG_DATA_DIR: '--data',
+  FLOWLOG_STATE_DIR: '--state',
+  FLOWLOG_DATABASE: '--database',
+  FLOWLOG_TABLE: '--table',
+  FLOWLOG_FORMAT: '--format-string',
+  FLOWLOG_REPORT_TIMEZONE: '--tz',
+};
+
+/** Loads settings, naming a bad one by the flag the user typed rather than by its setting key. */
+export function inFlagTerms<T>(load: () => T): T {
+  try {
+    return load();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    throw new ConfigError(error.problems.map((problem) => problem.replace(/^FLOWLOG_[A-Z_]+/, (key) => FLAG_OF_SETTING[key] ?? key)));
+  }
+}
+
+/** Drops unset values, so that spreading settings never hides one given earlier. */
+export function definedOnly(settings: Settings): Record<string, string> {
+  return Object.fromEntries(Object.entries(settings).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }

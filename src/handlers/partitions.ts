@@ -7,7 +7,7 @@ import type { Context } from 'aws-lambda';
 import { describeError } from '../lib/answers.js';
 import { createAwsClients } from '../lib/aws/clients.js';
 import { loadCoreConfig } from '../lib/config.js';
-import { FlowlogError, ValidationError, asError } from '../lib/errors.js';
+import { FlowlogError, QueryError, ValidationError, asError } from '../lib/errors.js';
 import { partitionsAnswer, withRollupAnswer, type PartitionsAnswer } from '../lib/partitions/answer.js';
 import { parsePartitionsEvent, type PartitionsRequest } from '../lib/partitions/event.js';
 import { daysOf } from '../lib/dates.js';
@@ -43,7 +43,7 @@ async function ensure(event: unknown, context: Context): Promise<PartitionsAnswe
 /** The manual backfill's `"rollup": true`: builds the rollup of the range's complete days (all of them again with `"rebuild": true`). */
 async function backfillRollups(deps: EngineHandle, request: PartitionsRequest, context: Context): Promise<EnsureRollupsResult> {
   if (deps.rollupCatalog === undefined) throw new FlowlogError('this engine has no rollup catalog, so "rollup": true cannot run');
-  return ensureRollups(
+  const result = await ensureRollups(
     {
       engine: deps.engine,
       rollupCatalog: deps.rollupCatalog,
@@ -56,6 +56,12 @@ async function backfillRollups(deps: EngineHandle, request: PartitionsRequest, c
     },
     { days: daysOf(request.range), rebuild: request.rebuild, dryRun: request.dryRun, requestId: context.awsRequestId, deadlineMs: Date.now() + context.getRemainingTimeInMillis() },
   );
+  const failed = result.statements.filter((run) => run.status === 'failed');
+  if (failed.length > 0) {
+    // The partitions are registered (idempotent); the rollup of these days is not, so say which and why.
+    throw new QueryError(`the rollup of ${result.failedDays.join(', ')} could not be built: ${failed.map((run) => run.error).join('; ')}; invoke again to retry`, { days: result.failedDays });
+  }
+  return result;
 }
 
 /**

@@ -9,8 +9,7 @@ import { loadReportJobConfig } from '../lib/report/report-config.js';
 import { parseReportEvent, reportDateFor, reportSummary, shouldNotify, type ReportSummary } from '../lib/report/report-event.js';
 import { deliverReport } from '../lib/use-cases/deliver-report.js';
 import { runReport } from '../lib/use-cases/run-report.js';
-import { reportRollup } from '../lib/wiring/engines.js';
-import { BUILD_ADAPTERS, openReportRuntime, type ReportAdapters } from '../lib/wiring/report-deps.js';
+import { BUILD_ADAPTERS, openReportRuntime, reportDeps, type ReportAdapters } from '../lib/wiring/report-deps.js';
 
 export interface ReportHandlerOptions {
   readonly settings: Settings;
@@ -33,7 +32,7 @@ export function createReportHandler(options: ReportHandlerOptions) {
     const runtime = await openReportRuntime(job, options.adapters);
     try {
       const built = await runReport(
-        { engine: runtime.engine, catalog: runtime.catalog, layout: runtime.layout, database: job.core.database, table: job.core.table, config: job.report, rollup: reportRollup(runtime, job.core), now },
+        reportDeps(runtime, job, now),
         { date, timezone, requestId: context.awsRequestId, deadlineMs: Date.now() + context.getRemainingTimeInMillis() },
       );
       const notifications = await deliverReport(runtime.notifiers, built, shouldNotify(built, job.report.notify));

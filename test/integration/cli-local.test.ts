@@ -88,7 +88,7 @@ describe('flowlog-pilot partitions and query (local)', () => {
     [['partitions', 'add', '--from', '2026-11-05', '--to', '2026-11-01'], /flowlog-pilot partitions: --to: range is reversed/],
     [['partitions', 'add', '--date', '2026-02-30'], /2026-02-30 is not a real calendar day/],
     [['partitions', 'add'], /give --date/],
-    [['partitions', 'add', '--date', '2026-11-01', '--table', 'Bad-Name'], /FLOWLOG_TABLE must be an Athena name/],
+    [['partitions', 'add', '--date', '2026-11-01', '--table', 'Bad-Name'], /--table must be an Athena name/],
     [['query', 'SELEC 1'], /flowlog-pilot query: Parser Error/],
     [['query', 'SELECT 1', '--format', 'xml'], /--format: expected one of table, csv, json/],
     [['query', 'SELECT 1', '--data', 'missing'], /the data folder .*missing does not exist/],

@@ -79,7 +79,8 @@ describe('flowlog-pilot report', () => {
     for (const [args, message] of [
       [['--data', 'd', '--date', '2026-11-20', '--tz', 'Japan/Osaka'], /--tz: "Japan\/Osaka" is not a known time zone/],
       [['--data', 'd', '--date', '20-11-2026'], /--date: expected a date as YYYY-MM-DD/],
-      [['--date', '2026-11-20'], /--data: is required/],
+      [['--data', 'no-such-folder', '--date', '2026-11-20'], /the data folder .*no-such-folder does not exist/],
+      [['--data', 'd', '--date', '2026-11-20', '--table', 'Flow Logs'], /invalid configuration: --table must be an Athena name/],
       [['--data', 'd', '--date', '2026-11-20', '--format', 'xml'], /--format: must be text or json/],
       [['--data', 'd', '--date', '2026-11-20', '--color'], /unknown option '--color'/],
     ] as const) {

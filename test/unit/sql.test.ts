@@ -61,6 +61,11 @@ describe('templates', () => {
     expect(() => renderTemplate('SELECT * FROM {{table}}', params)).toThrow(/no value for \{\{table\}\}/);
   });
 
+  it('when a comment names a placeholder, it is left as prose and never filled', () => {
+    const text = '-- reads {{rows}} from the table\nSELECT {{value}}';
+    expect(renderTemplate(text, { value: integerLiteral(7) })).toBe('SELECT 7');
+  });
+
   it('when a template repeats a placeholder, it lists it once and fills every use', () => {
     expect(placeholdersOf('{{a}} {{ b }} {{a}}')).toEqual(['a', 'b']);
     expect(renderTemplate('{{a}}-{{a}}', { a: integerLiteral(7) })).toBe('7-7');

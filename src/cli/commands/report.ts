@@ -9,35 +9,34 @@ import { parseDay } from '../../lib/dates.js';
 import { validateTimeZone } from '../../lib/report/window.js';
 import { deliverReport } from '../../lib/use-cases/deliver-report.js';
 import { runReport } from '../../lib/use-cases/run-report.js';
-import { reportRollup } from '../../lib/wiring/engines.js';
-import { BUILD_ADAPTERS, openReportRuntime, type ReportAdapters } from '../../lib/wiring/report-deps.js';
+import { BUILD_ADAPTERS, openReportRuntime, reportDeps, type ReportAdapters } from '../../lib/wiring/report-deps.js';
 import { parseFlags, type CliIo, type Command } from '../command.js';
+import { definedOnly, inFlagTerms, LOCAL_FLAGS, LOCAL_FLAGS_USAGE, localSettings } from '../settings.js';
 import { renderJson } from '../../lib/report/render-json.js';
 import { renderText } from '../../lib/report/render-text.js';
 
-const USAGE = `Usage: flowlog-pilot report --data DIR --date YYYY-MM-DD [options]
+const USAGE = `Usage: flowlog-pilot report --date YYYY-MM-DD [options]
 
 Runs every saved report query (src/queries/reports) for one day on the local engine and prints
-the report.
+the report. Thresholds and other report settings are read from FLOWLOG_* environment variables
+(README, "Reports").
 
 Options:
-  --data DIR             local copy of the flow-log bucket (FLOWLOG_DATA_DIR)
   --date YYYY-MM-DD      the report's day, in the report time zone
   --tz ZONE              IANA time zone of the day (FLOWLOG_REPORT_TIMEZONE, default UTC)
   --format text|json     what to print (default text)
   --out DIR              also write report.txt, report.json and one CSV per query there
   --slack-webhook URL    post the report to a Slack incoming webhook
-  --state DIR            local engine state (FLOWLOG_STATE_DIR)
+${LOCAL_FLAGS_USAGE}
 `;
 
 const OPTIONS = {
-  data: { type: 'string' },
+  ...LOCAL_FLAGS,
   date: { type: 'string' },
   tz: { type: 'string' },
   format: { type: 'string' },
   out: { type: 'string' },
   'slack-webhook': { type: 'string' },
-  state: { type: 'string' },
 } as const;
 
 /** `flowlog-pilot report`: the report job of the Lambda, run on DuckDB over local files. */
@@ -48,7 +47,6 @@ export function reportCommand(adapters: ReportAdapters = BUILD_ADAPTERS): Comman
     usage: USAGE,
     async run(args: readonly string[], io: CliIo): Promise<number> {
       const { values } = parseFlags(args, OPTIONS);
-      if (values.data === undefined) throw new ValidationError('--data', 'is required (the local copy of the flow-log bucket)');
       const date = parseDay(values.date, '--date');
       const format = values.format ?? 'text';
       if (format !== 'text' && format !== 'json') throw new ValidationError('--format', `must be text or json, got ${JSON.stringify(format)}`);
@@ -60,19 +58,18 @@ export function reportCommand(adapters: ReportAdapters = BUILD_ADAPTERS): Comman
         if (adapters.slackNotifier === undefined) throw new ValidationError('--slack-webhook', 'Slack delivery is not part of this build');
         notifiers.push(adapters.slackNotifier(webhook));
       }
+      // The environment's FLOWLOG_* settings (thresholds, time zone), then the flags over them.
       const settings = {
-        ...Object.fromEntries(Object.entries(io.env).filter(([key]) => key.startsWith('FLOWLOG_') && key !== 'FLOWLOG_ENGINE')),
-        FLOWLOG_ENGINE: 'local',
-        FLOWLOG_DATA_DIR: resolve(io.cwd, values.data),
-        ...(values.state === undefined ? {} : { FLOWLOG_STATE_DIR: resolve(io.cwd, values.state) }),
+        ...Object.fromEntries(Object.entries(io.env).filter(([key]) => key.startsWith('FLOWLOG_'))),
+        ...definedOnly(localSettings(values, io.cwd)),
         ...(timezone === undefined ? {} : { FLOWLOG_REPORT_TIMEZONE: timezone }),
       };
-      const job = loadReportJobConfig(settings);
+      const job = inFlagTerms(() => loadReportJobConfig(settings));
       const runtime = await openReportRuntime(job, adapters, notifiers);
       let report: Report;
       try {
         report = await runReport(
-          { engine: runtime.engine, catalog: runtime.catalog, layout: runtime.layout, database: job.core.database, table: job.core.table, config: job.report, rollup: reportRollup(runtime, job.core), now: () => new Date() },
+          reportDeps(runtime, job, () => new Date()),
           { date },
         );
       } finally {

@@ -84,6 +84,30 @@ export function columnsOf(rows: readonly Row[]): string[] {
   return [...names];
 }
 
+/** Columns the saved queries fill with epoch seconds (flow-log start and end times). */
+const TIME_COLUMNS = new Set(['first_start', 'last_end', 'hour', 'starttime', 'endtime']);
+
+/**
+ * Epoch-second time columns as wall-clock times in the report's zone (`2026-11-24 19:05:12`), so
+ * a reader in Tokyo sees when it happened in Tokyo; JSON keeps the numbers for machines.
+ */
+export function withLocalTimes(rows: readonly Row[], timezone: string): Row[] {
+  const format = new Intl.DateTimeFormat('sv-SE', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+  return rows.map((row) =>
+    Object.fromEntries(Object.entries(row).map(([name, cell]) => [name, TIME_COLUMNS.has(name) && typeof cell === 'number' ? format.format(new Date(cell * 1000)) : cell])),
+  );
+}
+
+/** The report as people read it: the rows of findings and digests with local times. */
+export function withReportTimes(report: Report): Report {
+  const zone = report.window.timezone;
+  return {
+    ...report,
+    findings: report.findings.map((f) => ({ ...f, rows: withLocalTimes(f.rows, zone) })),
+    digests: report.digests.map((d) => ({ ...d, rows: withLocalTimes(d.rows, zone) })),
+  };
+}
+
 /**
  * A small aligned table (numbers right-aligned) of at most `maxRows` rows, with the rows not
  * shown counted (including those the engine already left out).

@@ -9,6 +9,7 @@
  */
 import type { Digest, Finding, Report } from './model.js';
 import {
+  withReportTimes,
   consoleHint,
   countBySeverity,
   failedQueries,
@@ -89,7 +90,8 @@ export function renderSlackBlocks(report: Report, options: SlackOptions = {}): S
 }
 
 /** The message and how many findings and digests did not fit (the notifier reports it). */
-export function renderSlack(report: Report, options: SlackOptions = {}): { message: SlackMessage; leftOut: number } {
+export function renderSlack(given: Report, options: SlackOptions = {}): { message: SlackMessage; leftOut: number } {
+  const report = withReportTimes(given);
   const maxRows = options.maxRows ?? 5;
   const maxBlocks = options.maxBlocks ?? SLACK_MAX_BLOCKS;
   const maxChars = options.maxBlocksChars ?? SLACK_BLOCKS_MAX_CHARS;

@@ -5,6 +5,7 @@
  */
 import type { Digest, Finding, Report } from './model.js';
 import {
+  withReportTimes,
   consoleHint,
   countBySeverity,
   failedQueries,
@@ -28,7 +29,8 @@ export interface TextOptions {
 export const DEFAULT_TEXT_MAX_ROWS = 10;
 
 /** One text for e-mail and terminal, so what a user reads in the mail is what the CLI printed. */
-export function renderText(report: Report, options: TextOptions = {}): string {
+export function renderText(given: Report, options: TextOptions = {}): string {
+  const report = withReportTimes(given);
   const maxRows = options.maxRows ?? DEFAULT_TEXT_MAX_ROWS;
   const maxCellChars = options.maxCellChars ?? 40;
   const out: string[] = [];

@@ -92,9 +92,12 @@ export function placeholdersOf(template: string): string[] {
  * SqlFragment, so the result holds only validated, quoted values.
  */
 export function renderTemplate(text: string, params: Readonly<Record<string, SqlFragment>>, name = 'template'): string {
-  const missing = placeholdersOf(text).filter((key) => !(params[key] instanceof SqlFragment));
+  // Comments go first: a placeholder named in a comment is prose, and filling it there would
+  // leave the start of the value commented out and the rest of it loose in the statement.
+  const body = stripComments(text);
+  const missing = placeholdersOf(body).filter((key) => !(params[key] instanceof SqlFragment));
   if (missing.length > 0) throw new ValidationError(name, `no value for ${missing.map((m) => `{{${m}}}`).join(', ')}`);
-  return text.replace(PLACEHOLDER, (_, key: string) => String(params[key]));
+  return body.replace(PLACEHOLDER, (_, key: string) => String(params[key]));
 }
 
 export function renderQuery(name: string, params: Readonly<Record<string, SqlFragment>>): string {

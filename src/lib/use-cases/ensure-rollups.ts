@@ -1,3 +1,4 @@
+import { describeError } from '../answers.js';
 import type { UtcDay } from '../dates.js';
 import { ValidationError } from '../errors.js';
 import type { PartitionLayout } from '../partitions/layout.js';
@@ -33,6 +34,9 @@ export interface RollupStatementRun {
   readonly kind: 'build' | 'relocate';
   readonly sql: string;
   readonly days: readonly UtcDay[];
+  readonly status: 'succeeded' | 'failed';
+  /** Why a failed statement failed (the engine's own reason). */
+  readonly error?: string;
   readonly queryId: string | undefined;
   readonly bytesScanned: number;
   readonly durationMs: number;
@@ -45,11 +49,14 @@ export interface EnsureRollupsResult {
   readonly rawDays: readonly UtcDay[];
   /** Days whose rollup this run built (or would build, in a dry run). */
   readonly builtDays: readonly UtcDay[];
+  /** Days whose build failed: read from the raw table this time, listed so the caller can say so. */
+  readonly failedDays: readonly UtcDay[];
   readonly statements: readonly RollupStatementRun[];
 }
 
 /**
- * Makes the rollup of every complete day among `days` exist, reading each day's raw logs once:
+ * Makes the rollup of every complete day among `days` exist, reading each day's raw logs once.
+ * A failed build does not stop the others; its days are returned as raw days and `failedDays`:
  * a day already built is left alone (a second report builds nothing); a day to build whose
  * rollup partitions partly exist, or any day when `rebuild` is asked, first gets fresh, empty
  * partition folders so that the INSERT (which appends) leaves no duplicate.
@@ -58,13 +65,13 @@ export async function ensureRollups(deps: EnsureRollupsDeps, request: EnsureRoll
   const days = [...new Set(request.days)].sort();
   const complete = completeDays(days, deps.now(), deps.settleMinutes);
   const incomplete = days.filter((day) => !complete.includes(day));
-  if (complete.length === 0) return { rollupDays: [], rawDays: days, builtDays: [], statements: [] };
+  if (complete.length === 0) return { rollupDays: [], rawDays: days, builtDays: [], failedDays: [], statements: [] };
   const keys = deps.layout.keys;
   const existing = await deps.rollupCatalog.listPartitions({ from: complete[0] as UtcDay, to: complete[complete.length - 1] as UtcDay });
   const toBuild = request.rebuild === true ? complete : complete.filter((day) => missingPartitions(keys, wantedRollupPartitions(deps.layout, [day]), existing).length > 0);
   if (request.dryRun === true) {
     const ready = daysWithRollup(deps.layout, complete, existing);
-    return { rollupDays: ready, rawDays: days.filter((day) => !ready.includes(day)), builtDays: toBuild, statements: [] };
+    return { rollupDays: ready, rawDays: days.filter((day) => !ready.includes(day)), builtDays: toBuild, failedDays: [], statements: [] };
   }
   const tables: RollupTables = { database: deps.database, table: deps.table, rollupTable: deps.rollupTable, keys };
   const statements: RollupStatementRun[] = [];
@@ -80,20 +87,35 @@ export async function ensureRollups(deps: EnsureRollupsDeps, request: EnsureRoll
       statements.push(await run(deps, request, 'relocate', sql, [dayOfPartition(partition)]));
     }
   }
-  for (const batch of buildBatches(toBuild, deps.layout.sources.length)) {
+  // A day whose fresh folder could not be set up is not built: appending would duplicate it.
+  const unsafe = new Set(statements.filter((s) => s.status === 'failed').flatMap((s) => s.days));
+  for (const batch of buildBatches(toBuild.filter((day) => !unsafe.has(day)), deps.layout.sources.length)) {
     const sql = buildRollupSql(tables, batch, wantedRollupPartitions(deps.layout, batch));
     statements.push(await run(deps, request, 'build', sql, batch));
   }
-  return { rollupDays: complete, rawDays: incomplete, builtDays: toBuild, statements };
+  const failed = new Set(statements.filter((s) => s.status === 'failed').flatMap((s) => s.days));
+  return {
+    rollupDays: complete.filter((day) => !failed.has(day)),
+    rawDays: days.filter((day) => !complete.includes(day) || failed.has(day)),
+    builtDays: toBuild.filter((day) => !failed.has(day)),
+    failedDays: [...failed].sort(),
+    statements,
+  };
 }
 
+/** Runs one statement; a failure is recorded, not thrown, so the other days still get built. */
 async function run(deps: EnsureRollupsDeps, request: EnsureRollupsRequest, kind: RollupStatementRun['kind'], sql: string, days: readonly UtcDay[]): Promise<RollupStatementRun> {
-  const result = await deps.engine.execute(sql, {
-    label: kind === 'build' ? 'rollup-build' : 'rollup-relocate',
-    deadlineMs: request.deadlineMs,
-    requestToken: request.requestId === undefined ? undefined : requestToken(request.requestId, sql),
-  });
-  return { kind, sql, days, queryId: result.queryId, bytesScanned: result.bytesScanned, durationMs: result.durationMs };
+  const startedMs = Date.now();
+  try {
+    const result = await deps.engine.execute(sql, {
+      label: kind === 'build' ? 'rollup-build' : 'rollup-relocate',
+      deadlineMs: request.deadlineMs,
+      requestToken: request.requestId === undefined ? undefined : requestToken(request.requestId, sql),
+    });
+    return { kind, sql, days, status: 'succeeded', queryId: result.queryId, bytesScanned: result.bytesScanned, durationMs: result.durationMs };
+  } catch (error) {
+    return { kind, sql, days, status: 'failed', error: describeError(error), queryId: undefined, bytesScanned: 0, durationMs: Date.now() - startedMs };
+  }
 }
 
 function dayOfPartition(partition: Partition): UtcDay {

@@ -120,7 +120,10 @@ export async function runReport(deps: RunReportDeps, request: RunReportRequest):
     preparation: (rollups?.statements ?? []).map((run) => preparationRun(deps.engine.kind, run, deps.config.pricePerTbUsd)),
     pricePerTbUsd: deps.config.pricePerTbUsd,
     maxRowsPerQuery: maxRows,
-    warnings: added > 0 ? [`${added} missing partition${added === 1 ? ' was' : 's were'} added before the report ran`] : [],
+    warnings: [
+      ...(added > 0 ? [`${added} missing partition${added === 1 ? ' was' : 's were'} added before the report ran`] : []),
+      ...(rollups !== undefined && rollups.failedDays.length > 0 ? [`the rollup of ${rollups.failedDays.join(', ')} could not be built; those days were read from the raw logs`] : []),
+    ],
   });
 }
 
@@ -139,10 +142,11 @@ function servedDays(window: ReturnType<typeof reportWindow>, rollups: EnsureRoll
 function preparationRun(engine: QueryEngine['kind'], run: RollupStatementRun, pricePerTbUsd: number): QueryRun {
   return {
     name: run.kind === 'build' ? `rollup-build ${run.days.join(',')}` : `rollup-relocate ${run.days.join(',')}`,
-    status: 'succeeded',
+    status: run.status,
+    ...(run.error === undefined ? {} : { error: run.error }),
     rows: 0,
     bytesScanned: run.bytesScanned,
-    costUsd: run.kind === 'build' ? queryCostUsd(engine, run.bytesScanned, pricePerTbUsd) : 0,
+    costUsd: run.kind === 'build' && run.status === 'succeeded' ? queryCostUsd(engine, run.bytesScanned, pricePerTbUsd) : 0,
     durationMs: run.durationMs,
     ...(run.queryId === undefined ? {} : { queryId: run.queryId }),
   };

@@ -5,7 +5,8 @@ import type { FlowlogConfig } from '../config.js';
 import { FlowlogError } from '../errors.js';
 import type { Notifier } from '../ports.js';
 import type { ReportJobConfig } from '../report/report-config.js';
-import { athenaOpener, openLocalEngine, type EngineHandle } from './engines.js';
+import type { RunReportDeps } from '../use-cases/run-report.js';
+import { athenaOpener, openLocalEngine, reportRollup, type EngineHandle } from './engines.js';
 
 export type { EngineHandle } from './engines.js';
 
@@ -26,6 +27,20 @@ export interface ReportAdapters {
 
 export interface ReportRuntime extends EngineHandle {
   readonly notifiers: readonly Notifier[];
+}
+
+/** What runReport needs from an open runtime and the job's settings (the handler and the CLI alike). */
+export function reportDeps(runtime: ReportRuntime, job: ReportJobConfig, now: () => Date): RunReportDeps {
+  return {
+    engine: runtime.engine,
+    catalog: runtime.catalog,
+    layout: runtime.layout,
+    database: job.core.database,
+    table: job.core.table,
+    config: job.report,
+    rollup: reportRollup(runtime, job.core),
+    now,
+  };
 }
 
 /** Opens the engine the configuration names and the notifiers it asks for. */
