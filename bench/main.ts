@@ -13,6 +13,7 @@ import { countBackfillCalls, type BackfillCount } from './backfill.js';
 import { measureBundles, type BundlesResult } from './bundles.js';
 import { PHASES, RESULT_MARKER, parsePhaseDay, runPhase, type PhaseName, type PhaseResult } from './phases.js';
 import { EXTRA_SECTIONS } from './sections.js';
+import { MANIFEST_FILE } from '../src/lib/sample/write-sample.js';
 import { formatBytes, formatNumber, formatTable, formatTarget, median, ratio, verdict, type Target } from './stats.js';
 
 const DEFAULT_RECORDS = 5_000_000;
@@ -22,7 +23,6 @@ const BENCH_DAY = '2026-11-20';
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
 const TIMED_PHASES: readonly PhaseName[] = ['zcat', 'scan', 'report', 'baseline'];
-const MANIFEST_FILE = 'sample-manifest.json';
 
 interface Options {
   readonly records: number;
