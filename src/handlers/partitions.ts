@@ -14,7 +14,7 @@ import { daysOf } from '../lib/dates.js';
 import { ensureRollups, type EnsureRollupsResult } from '../lib/use-cases/ensure-rollups.js';
 import type { EngineHandle } from '../lib/wiring/engines.js';
 import { ensurePartitions } from '../lib/use-cases/ensure-partitions.js';
-import { engineOpener } from '../lib/wiring/engines.js';
+import { engineOpener } from '../lib/wiring/aws.js';
 
 // Cold start: a bad setting fails here, with every bad key named, before any event is handled.
 const config = loadCoreConfig(process.env);

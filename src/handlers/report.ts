@@ -9,7 +9,8 @@ import { loadReportJobConfig } from '../lib/report/report-config.js';
 import { parseReportEvent, reportDateFor, reportSummary, shouldNotify, type ReportSummary } from '../lib/report/report-event.js';
 import { deliverReport } from '../lib/use-cases/deliver-report.js';
 import { runReport } from '../lib/use-cases/run-report.js';
-import { BUILD_ADAPTERS, openReportRuntime, reportDeps, type ReportAdapters } from '../lib/wiring/report-deps.js';
+import { buildAdapters } from '../lib/wiring/aws.js';
+import { openReportRuntime, reportDeps, type ReportAdapters } from '../lib/wiring/report-deps.js';
 
 export interface ReportHandlerOptions {
   readonly settings: Settings;
@@ -59,4 +60,4 @@ export function createReportHandler(options: ReportHandlerOptions) {
 }
 
 /** Scheduled daily in the report time zone, or invoked with {"date": "YYYY-MM-DD"}. */
-export const handler = createReportHandler({ settings: process.env, adapters: BUILD_ADAPTERS });
+export const handler = createReportHandler({ settings: process.env, adapters: buildAdapters() });

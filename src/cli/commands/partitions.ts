@@ -1,6 +1,6 @@
 import { parseRange, type DayRange, type UtcDay } from '../../lib/dates.js';
 import { ValidationError } from '../../lib/errors.js';
-import { openLocal, type LocalHandle } from '../../lib/local/open-local.js';
+import type { LocalHandle } from '../../lib/local/open-local.js';
 import { ACCOUNT_KEY, DT_KEY, REGION_KEY, type PartitionLayout } from '../../lib/partitions/layout.js';
 import { partitionId, type Partition } from '../../lib/partitions/plan.js';
 import { ensurePartitions } from '../../lib/use-cases/ensure-partitions.js';
@@ -90,6 +90,8 @@ export const partitionsCommand: Command = {
     const config = loadLocalConfig(values, io);
     if (action === 'list' && values['dry-run'] === true) throw new ValidationError('--dry-run', 'only partitions add has --dry-run');
     const range = rangeOf(values, config, action === 'add');
+    // Loaded on use, so that --help and mistakes in the flags answer without starting DuckDB.
+    const { openLocal } = await import('../../lib/local/open-local.js');
     const local = await openLocal(config);
     try {
       if (action === 'add') await add(local, config, range as DayRange, values['dry-run'] === true, io);

@@ -1,5 +1,4 @@
 import { ValidationError } from '../../lib/errors.js';
-import { openLocal } from '../../lib/local/open-local.js';
 import { formatResult, RESULT_FORMATS, type ResultFormat } from '../../lib/render/result-formats.js';
 import { parseFlags, type CliIo, type Command } from '../command.js';
 import { LOCAL_FLAGS, LOCAL_FLAGS_USAGE, loadLocalConfig } from '../settings.js';
@@ -46,6 +45,8 @@ export const queryCommand: Command = {
     const format = formatOf(values.format);
     const maxRows = maxRowsOf(values['max-rows']);
     const config = loadLocalConfig(values, io);
+    // Loaded on use, so that --help and mistakes in the flags answer without starting DuckDB.
+    const { openLocal } = await import('../../lib/local/open-local.js');
     const local = await openLocal(config);
     try {
       const result = await local.engine.execute(positionals[0] as string, { maxRows, label: 'cli' });

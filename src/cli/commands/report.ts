@@ -9,7 +9,7 @@ import { parseDay } from '../../lib/dates.js';
 import { validateTimeZone } from '../../lib/report/window.js';
 import { deliverReport } from '../../lib/use-cases/deliver-report.js';
 import { runReport } from '../../lib/use-cases/run-report.js';
-import { BUILD_ADAPTERS, openReportRuntime, reportDeps, type ReportAdapters } from '../../lib/wiring/report-deps.js';
+import { LOCAL_REPORT_ADAPTERS, openReportRuntime, reportDeps, type ReportAdapters } from '../../lib/wiring/report-deps.js';
 import { parseFlags, type CliIo, type Command } from '../command.js';
 import { definedOnly, inFlagTerms, LOCAL_FLAGS, LOCAL_FLAGS_USAGE, localSettings } from '../settings.js';
 import { renderJson } from '../../lib/report/render-json.js';
@@ -40,7 +40,7 @@ const OPTIONS = {
 } as const;
 
 /** `flowlog-pilot report`: the report job of the Lambda, run on DuckDB over local files. */
-export function reportCommand(adapters: ReportAdapters = BUILD_ADAPTERS): Command {
+export function reportCommand(adapters: ReportAdapters = LOCAL_REPORT_ADAPTERS): Command {
   return {
     name: 'report',
     summary: 'run the saved report queries for one day and print the report',

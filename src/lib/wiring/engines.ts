@@ -1,11 +1,12 @@
-import { AthenaEngine } from '../adapters/athena-engine.js';
-import { GlueCatalog } from '../adapters/glue-catalog.js';
-import type { AwsClients } from '../aws/clients.js';
 import type { FlowlogConfig } from '../config.js';
 import type { PartitionLayout } from '../partitions/layout.js';
-import { adoptedLayout, configuredLayout } from '../partitions/table-layout.js';
 import type { PartitionCatalog, QueryEngine } from '../ports.js';
 import type { ReportRollup } from '../use-cases/run-report.js';
+
+/*
+ * The engines' wiring that needs no AWS SDK: the command line imports only this (and
+ * report-deps.ts), so it starts without loading the SDK; the AWS side is in aws.ts.
+ */
 
 /** An engine with its catalog and layout, and how to let go of them. */
 export interface EngineHandle {
@@ -15,23 +16,6 @@ export interface EngineHandle {
   readonly rollupCatalog?: PartitionCatalog;
   readonly layout: PartitionLayout;
   close(): Promise<void>;
-}
-
-/**
- * Athena for queries and DDL, Glue for what partitions exist. Built once per cold start; an
- * adopted table's layout is read from Glue on each open (cheap, and a changed LOCATION is seen).
- */
-export function athenaOpener(config: FlowlogConfig, clients: AwsClients): () => Promise<EngineHandle> {
-  const engine = new AthenaEngine({
-    client: clients.athena,
-    workgroup: config.athena.workgroup,
-    database: config.database,
-    ...(config.athena.outputLocation === undefined ? {} : { outputLocation: config.athena.outputLocation }),
-  });
-  const catalog = new GlueCatalog({ client: clients.glue, database: config.database, table: config.table });
-  const rollupCatalog = new GlueCatalog({ client: clients.glue, database: config.database, table: config.rollup.table });
-  const created = config.tableMode === 'create' ? configuredLayout(config) : undefined;
-  return async () => ({ engine, catalog, rollupCatalog, layout: created ?? adoptedLayout(await catalog.describeTable(), config), close: async () => {} });
 }
 
 /**
@@ -47,10 +31,4 @@ export async function openLocalEngine(config: FlowlogConfig): Promise<EngineHand
 export function reportRollup(handle: EngineHandle, config: FlowlogConfig): ReportRollup | undefined {
   if (handle.rollupCatalog === undefined) return undefined;
   return { table: config.rollup.table, catalog: handle.rollupCatalog, settleMinutes: config.rollup.settleMinutes };
-}
-
-/** The engine the configuration names. */
-export function engineOpener(config: FlowlogConfig, clients: () => AwsClients): () => Promise<EngineHandle> {
-  if (config.engine === 'local') return () => openLocalEngine(config);
-  return athenaOpener(config, clients());
 }

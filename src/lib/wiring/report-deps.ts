@@ -1,12 +1,10 @@
 import { SlackNotifier, SlackWebhook } from '../adapters/slack-webhook.js';
-import { SnsNotifier } from '../adapters/sns-notifier.js';
-import { createAwsClients, type AwsClients } from '../aws/clients.js';
 import type { FlowlogConfig } from '../config.js';
 import { FlowlogError } from '../errors.js';
 import type { Notifier } from '../ports.js';
 import type { ReportJobConfig } from '../report/report-config.js';
 import type { RunReportDeps } from '../use-cases/run-report.js';
-import { athenaOpener, openLocalEngine, reportRollup, type EngineHandle } from './engines.js';
+import { openLocalEngine, reportRollup, type EngineHandle } from './engines.js';
 
 export type { EngineHandle } from './engines.js';
 
@@ -55,21 +53,13 @@ export async function openReportRuntime(job: ReportJobConfig, adapters: ReportAd
 }
 
 /**
- * The adapters of this build: Athena, Glue and SNS with clients made once per cold start, the
- * local DuckDB engine, and Slack webhooks.
+ * The command line's adapters: the local engine and Slack webhooks, nothing that loads the AWS
+ * SDK (the CLI always runs the local engine).
  */
-export function buildAdapters(clients: () => AwsClients = lazyClients()): ReportAdapters {
-  return {
-    openAthena: (config) => athenaOpener(config, clients())(),
-    openLocal: openLocalEngine,
-    snsNotifier: (topicArn) => new SnsNotifier(clients().sns, topicArn),
-    slackNotifier: (url) => new SlackNotifier(new SlackWebhook(url)),
-  };
-}
-
-function lazyClients(): () => AwsClients {
-  let clients: AwsClients | undefined;
-  return () => (clients ??= createAwsClients());
-}
-
-export const BUILD_ADAPTERS: ReportAdapters = buildAdapters();
+export const LOCAL_REPORT_ADAPTERS: ReportAdapters = {
+  openAthena: async () => {
+    throw new FlowlogError('the command line runs reports on the local engine; Athena reports run in the report Lambda');
+  },
+  openLocal: openLocalEngine,
+  slackNotifier: (url) => new SlackNotifier(new SlackWebhook(url)),
+};
