@@ -141,3 +141,42 @@ describe('partitions Lambda: idempotency', () => {
     expect(catalog.size).toBe(10);
   });
 });
+
+describe('partitions Lambda: a rollup backfill that Athena cancels', () => {
+  it('when the rollup build is cancelled, the partitions stay registered and the invoke fails naming the days and the reason', async () => {
+    // Prepare: partition DDL succeeds; the INSERT of the rollup build is cancelled by the bytes cutoff.
+    const insertIds = new Set<string>();
+    athena.on(StartQueryExecutionCommand).callsFake((input: StartQueryExecutionCommandInput) => {
+      ddlRuns += 1;
+      const id = `q-${ddlRuns}`;
+      const sql = input.QueryString ?? '';
+      if (sql.startsWith('INSERT INTO')) {
+        insertIds.add(id);
+        return { QueryExecutionId: id };
+      }
+      const statement = parsePartitionStatement(sql);
+      if (statement.kind === 'add') for (const p of statement.partitions) catalog.set(p.values.dt ?? '', p.location ?? '');
+      return { QueryExecutionId: id };
+    });
+    athena.on(GetQueryExecutionCommand).callsFake((input: { QueryExecutionId: string }) => ({
+      QueryExecution: {
+        QueryExecutionId: input.QueryExecutionId,
+        StatementType: insertIds.has(input.QueryExecutionId) ? 'DML' : 'DDL',
+        Status: insertIds.has(input.QueryExecutionId) ? { State: 'CANCELLED', StateChangeReason: 'Query cancelled! : Bytes scanned limit was exceeded' } : { State: 'SUCCEEDED' },
+        Statistics: { DataScannedInBytes: 0 },
+      },
+    }));
+
+    glue.on(GetPartitionsCommand, { TableName: 'vpc_flow_logs_rollup' }).resolves({ Partitions: [] });
+    glue.on(GetTableCommand, { Name: 'vpc_flow_logs_rollup' }).resolves({ Table: { Name: 'vpc_flow_logs_rollup', PartitionKeys: [{ Name: 'dt', Type: 'string' }], StorageDescriptor: { Location: 's3://results/rollup/' } } });
+
+    // Act
+    const failure = await handler({ from: '2026-11-01', to: '2026-11-02', rollup: true }, context('req-rollup')).catch((error: unknown) => error);
+
+    // Assess
+    expect(failure).toBeInstanceOf(Error);
+    expect((failure as Error).message).toMatch(/the rollup of 2026-11-01, 2026-11-02 could not be built: .*bytes-scanned limit.*; invoke again to retry/);
+    expect([...catalog.keys()].sort()).toEqual(['2026/11/01', '2026/11/02']);
+    expect(insertIds.size).toBe(1);
+  });
+});
