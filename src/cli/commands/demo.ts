@@ -1,5 +1,5 @@
 import { readFile, rm } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { addDays, dayOf, type UtcDay } from '../../lib/dates.js';
 import { FlowlogError, ValidationError } from '../../lib/errors.js';
 import type { Report } from '../../lib/report/model.js';
@@ -33,7 +33,7 @@ export function demoCommand(commands: () => readonly Command[]): Command {
     usage: USAGE,
     async run(args: readonly string[], io: CliIo): Promise<number> {
       const { values } = parseFlags(args, OPTIONS);
-      const dir = absolute(io.cwd, values.dir ?? 'demo');
+      const dir = resolve(io.cwd, values.dir ?? 'demo');
       const records = values.records ?? '20000';
       if (!/^[1-9]\d{0,6}$/.test(records)) throw new ValidationError('--records', `expected a whole number from 1 to 9999999, got ${JSON.stringify(records)}`);
       const last = addDays(dayOf(new Date()), -1);
@@ -94,8 +94,4 @@ async function compareWithIncidents(manifestPath: string, reportPath: string, da
 
 function shellWord(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
-}
-
-function absolute(cwd: string, path: string): string {
-  return isAbsolute(path) ? path : join(cwd, path);
 }

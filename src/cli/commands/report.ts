@@ -1,5 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ValidationError } from '../../lib/errors.js';
 import type { Notifier, Row } from '../../lib/ports.js';
 import { toCsv } from '../../lib/render/result-formats.js';
@@ -83,10 +83,6 @@ export function reportCommand(adapters: ReportAdapters = LOCAL_REPORT_ADAPTERS):
       return report.queries.some((q) => q.status === 'failed') ? 1 : 0;
     },
   };
-}
-
-function resolve(cwd: string, path: string): string {
-  return isAbsolute(path) ? path : join(cwd, path);
 }
 
 /** report.txt, report.json and `<rule>.csv` for every query that returned rows to the report. */
