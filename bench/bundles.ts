@@ -1,12 +1,11 @@
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import { median } from './stats.js';
-import { readZip } from './zip.js';
+import { runServerlessOffline } from '../deploy/offline-serverless.js';
+import { readZip } from '../deploy/zip-reader.js';
 
 export interface BundleFigures {
   readonly name: string;
@@ -110,26 +109,11 @@ export async function measureBundles(root: string, log: (line: string) => void):
 }
 
 async function packageFunctions(root: string, outDir: string): Promise<void> {
-  const serverless = createRequire(join(root, 'package.json')).resolve('osls/bin/serverless.js');
-  const args = [serverless, 'package', '--stage', 'bench', '--region', 'ap-northeast-1', '--package', outDir];
+  const args = ['package', '--stage', 'bench', '--region', 'ap-northeast-1', '--package', outDir];
   for (const [key, value] of Object.entries(PARAMS)) args.push(`--param=${key}=${value}`);
-  const env = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    AWS_ACCESS_KEY_ID: 'bench',
-    AWS_SECRET_ACCESS_KEY: 'bench',
-    AWS_REGION: 'ap-northeast-1',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    SLS_TELEMETRY_DISABLED: '1',
-    SLS_NOTIFICATIONS_MODE: 'off',
-    // Any request that tries to leave the machine fails at once instead of hanging.
-    HTTP_PROXY: 'http://127.0.0.1:9',
-    HTTPS_PROXY: 'http://127.0.0.1:9',
-    NO_PROXY: '',
-  };
   if (!existsSync(join(root, 'serverless.yml'))) throw new Error(`no serverless.yml in ${root}`);
   try {
-    await promisify(execFile)(process.execPath, args, { cwd: root, env, timeout: 300_000, maxBuffer: 16 * 1024 * 1024 });
+    await runServerlessOffline(root, args);
   } catch (error) {
     const output = error as { stdout?: string; stderr?: string };
     throw new Error(`serverless package failed:\n${`${output.stdout ?? ''}${output.stderr ?? ''}`.slice(-4000)}`, { cause: error });

@@ -2,15 +2,13 @@
  * Packages the real project with `serverless package` (osls + serverless-esbuild), once, offline
  * and without AWS credentials, then reads the CloudFormation template and the zips it wrote.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { inflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_FORMAT } from '../../src/lib/flowlog/format.js';
+import { runServerlessOffline } from '../../deploy/offline-serverless.js';
+import { readZip } from '../../deploy/zip-reader.js';
 import { SINGLE_SOURCE_KEYS } from '../../src/lib/partitions/layout.js';
 import type { SampleManifest } from '../../src/lib/sample/generate.js';
 import { writeSample } from '../../src/lib/sample/write-sample.js';
@@ -47,28 +45,6 @@ interface Statement {
   readonly Condition?: Json;
 }
 
-/** Reads a zip archive (stored or deflated entries) with nothing but node:zlib. */
-function readZip(buffer: Buffer): Map<string, Buffer> {
-  const end = buffer.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  if (end < 0) throw new Error('not a zip archive');
-  const count = buffer.readUInt16LE(end + 10);
-  let offset = buffer.readUInt32LE(end + 16);
-  const entries = new Map<string, Buffer>();
-  for (let i = 0; i < count; i++) {
-    const method = buffer.readUInt16LE(offset + 10);
-    const compressedSize = buffer.readUInt32LE(offset + 20);
-    const nameLength = buffer.readUInt16LE(offset + 28);
-    const skip = nameLength + buffer.readUInt16LE(offset + 30) + buffer.readUInt16LE(offset + 32);
-    const local = buffer.readUInt32LE(offset + 42);
-    const name = buffer.toString('utf8', offset + 46, offset + 46 + nameLength);
-    const dataStart = local + 30 + buffer.readUInt16LE(local + 26) + buffer.readUInt16LE(local + 28);
-    const data = buffer.subarray(dataStart, dataStart + compressedSize);
-    entries.set(name, method === 0 ? Buffer.from(data) : inflateRawSync(data));
-    offset += 46 + skip;
-  }
-  return entries;
-}
-
 function sqlFiles(dir: string, base = dir): { name: string; text: string }[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
@@ -98,27 +74,12 @@ describe('serverless package', () => {
   beforeAll(async () => {
     // Prepare: fake credentials, no proxy-able network, nothing that phones home.
     outDir = mkdtempSync(join(tmpdir(), 'flowlog-package-'));
-    const serverless = createRequire(import.meta.url).resolve('osls/bin/serverless.js');
-    const args = [serverless, 'package', '--stage', 'ci', '--region', 'ap-northeast-1', '--package', outDir];
+    const args = ['package', '--stage', 'ci', '--region', 'ap-northeast-1', '--package', outDir];
     for (const [key, value] of Object.entries(PARAMS)) args.push(`--param=${key}=${value}`);
-    const env = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_REGION: 'ap-northeast-1',
-      AWS_EC2_METADATA_DISABLED: 'true',
-      SLS_TELEMETRY_DISABLED: '1',
-      SLS_NOTIFICATIONS_MODE: 'off',
-      // Any request that tries to leave the machine fails at once instead of hanging.
-      HTTP_PROXY: 'http://127.0.0.1:9',
-      HTTPS_PROXY: 'http://127.0.0.1:9',
-      NO_PROXY: '',
-    };
     const started = Date.now();
 
     // Act
-    await promisify(execFile)(process.execPath, args, { cwd: ROOT, env, timeout: 170_000, maxBuffer: 16 * 1024 * 1024 });
+    await runServerlessOffline(ROOT, args, {}, 170_000);
 
     template = JSON.parse(readFileSync(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8'));
     resources = template.Resources;
@@ -388,19 +349,11 @@ describe('serverless invoke local on the local engine', () => {
   let manifest: SampleManifest;
 
   async function invokeLocal(fn: string, data: unknown): Promise<Json> {
-    const serverless = createRequire(import.meta.url).resolve('osls/bin/serverless.js');
-    const env = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
+    const { stdout } = await runServerlessOffline(ROOT, ['invoke', 'local', '-f', fn, '--data', JSON.stringify(data)], {
       FLOWLOG_ENGINE: 'local',
       FLOWLOG_DATA_DIR: join(dir, 'bucket'),
       FLOWLOG_STATE_DIR: join(dir, 'state'),
-      SLS_TELEMETRY_DISABLED: '1',
-      SLS_NOTIFICATIONS_MODE: 'off',
-      HTTP_PROXY: 'http://127.0.0.1:9',
-      HTTPS_PROXY: 'http://127.0.0.1:9',
-    };
-    const { stdout } = await promisify(execFile)(process.execPath, [serverless, 'invoke', 'local', '-f', fn, '--data', JSON.stringify(data)], { cwd: ROOT, env, timeout: 170_000, maxBuffer: 16 * 1024 * 1024 });
+    }, 170_000);
     // Log lines come first, one JSON object each; the handler's answer is the pretty JSON at the end.
     const start = stdout.lastIndexOf('\n{\n');
     return JSON.parse(stdout.slice(start + 1)) as Json;

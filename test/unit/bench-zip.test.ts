@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { readZip } from '../../bench/zip.js';
+import { readZip } from '../../deploy/zip-reader.js';
 
 interface Entry {
   readonly name: string;

@@ -6,7 +6,7 @@ import { renderText } from '../../src/lib/report/render-text.js';
 import { buildSnsMessage, SNS_MAX_PUBLISH_BYTES } from '../../src/lib/report/sns-message.js';
 import { cleanSubject, renderSubject } from '../../src/lib/report/subject.js';
 import type { Report } from '../../src/lib/report/model.js';
-import { finding, HOSTILE, hostileReport, hugeReport, richReport, scanRows } from '../support/report-fixture.js';
+import { finding, hostileReport, hugeReport, richReport, scanRows } from '../support/report-fixture.js';
 
 const texts = (blocks: readonly SlackBlock[]): string[] =>
   blocks.flatMap((b) => (b.type === 'section' || b.type === 'header' ? [b.text.text] : b.type === 'context' ? b.elements.map((e) => e.text) : []));

@@ -3,7 +3,7 @@ import { dtOf, startOfDayMs, type UtcDay } from '../dates.js';
 import { headerLine } from '../flowlog/format.js';
 import { planIncidents, type IncidentPlan, type IncidentSummary, type SkippedIncident } from './incidents.js';
 import type { ResolvedSampleOptions } from './options.js';
-import { rngFor, type Rng } from './prng.js';
+import { rngFor } from './prng.js';
 import { lineWriter, type LineWriter } from './record-line.js';
 import { emptyRecord, fillNormal, fillStatusOnly, isEgressToInternet, type FlowRecord } from './traffic.js';
 import { buildWorld, type Host, type SourceWorld } from './world.js';

@@ -64,7 +64,6 @@ export interface EnsureRollupsResult {
 export async function ensureRollups(deps: EnsureRollupsDeps, request: EnsureRollupsRequest): Promise<EnsureRollupsResult> {
   const days = [...new Set(request.days)].sort();
   const complete = completeDays(days, deps.now(), deps.settleMinutes);
-  const incomplete = days.filter((day) => !complete.includes(day));
   if (complete.length === 0) return { rollupDays: [], rawDays: days, builtDays: [], failedDays: [], statements: [] };
   const keys = deps.layout.keys;
   const existing = await deps.rollupCatalog.listPartitions({ from: complete[0] as UtcDay, to: complete[complete.length - 1] as UtcDay });
