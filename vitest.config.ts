@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { SummaryLineReporter } from './test/summary-line-reporter.js';
 // @ts-expect-error plain JavaScript helper shared with the esbuild builds
 import { sqlVitePlugin } from './scripts/sql-module.mjs';
 
@@ -9,5 +10,6 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    reporters: ['default', new SummaryLineReporter()],
   },
 });
