@@ -2,9 +2,10 @@
  * Packages the real project with `serverless package` (osls + serverless-esbuild), once, offline
  * and without AWS credentials, then reads the CloudFormation template and the zips it wrote.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_FORMAT } from '../../src/lib/flowlog/format.js';
 import { runServerlessOffline } from '../../deploy/offline-serverless.js';
@@ -318,6 +319,29 @@ describe('serverless package', () => {
   });
 
   describe('zips', () => {
+    it.each(Object.keys(FUNCTIONS))('when the %s zip is unpacked alone and loaded by a fresh node, its handler loads with no node_modules beside it', (fn) => {
+      // Prepare: the zip's files in an empty folder, as Lambda lays them out in /var/task.
+      const task = mkdtempSync(join(tmpdir(), `flowlog-task-${fn}-`));
+      try {
+        for (const [entry, data] of zips.get(fn)!) {
+          mkdirSync(dirname(join(task, entry)), { recursive: true });
+          writeFileSync(join(task, entry), data);
+        }
+        const handlerFile = [...zips.get(fn)!.keys()].find((entry) => entry.startsWith('src/handlers/') && entry.endsWith('.cjs'))!;
+        const settings = fn === 'slackForwarder' ? { FLOWLOG_SLACK_WEBHOOK_PARAMETER: '/flowlog/slack' } : { FLOWLOG_BUCKET: 'logs', FLOWLOG_SOURCES: '123456789012:ap-northeast-1' };
+        const env = { PATH: process.env.PATH, AWS_REGION: 'ap-northeast-1', ...settings };
+
+        // Act
+        const loaded = spawnSync(process.execPath, ['-e', `const m = require(${JSON.stringify(join(task, handlerFile))}); process.stdout.write(typeof m.handler)`], { cwd: task, env, encoding: 'utf8', timeout: 30_000 });
+
+        // Assess
+        expect(loaded.stderr).not.toMatch(/Cannot find module|ERR_/);
+        expect(loaded.stdout, loaded.stderr.slice(-2000)).toBe('function');
+      } finally {
+        rmSync(task, { recursive: true, force: true });
+      }
+    });
+
     it('when each zip is read, it is under 1 MB and holds no DuckDB', () => {
       expect([...zips.keys()].sort()).toEqual(Object.keys(FUNCTIONS).sort());
       for (const [name, entries] of zips) {
