@@ -9,7 +9,7 @@ import { loadReportJobConfig } from '../lib/report/report-config.js';
 import { parseReportEvent, reportDateFor, reportSummary, shouldNotify, type ReportSummary } from '../lib/report/report-event.js';
 import { deliverReport } from '../lib/use-cases/deliver-report.js';
 import { runReport } from '../lib/use-cases/run-report.js';
-import { buildAdapters } from '../lib/wiring/aws.js';
+import { buildAdapters } from '../lib/wiring/aws-report.js';
 import { openReportRuntime, reportDeps, type ReportAdapters } from '../lib/wiring/report-deps.js';
 
 export interface ReportHandlerOptions {

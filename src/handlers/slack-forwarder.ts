@@ -5,7 +5,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { SSMClient } from '@aws-sdk/client-ssm';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import middy from '@middy/core';
 import type { SNSEvent } from 'aws-lambda';
 import { SlackNotifier, SlackWebhook, type SlackWebhookOptions } from '../lib/adapters/slack-webhook.js';
@@ -15,6 +15,7 @@ import { ConfigError, FlowlogError, ValidationError, asError } from '../lib/erro
 import { SettingsReader, freeze, type Settings } from '../lib/config.js';
 import type { Report } from '../lib/report/model.js';
 import { parseReport } from '../lib/report/parse-report.js';
+import { ssmClient } from '../lib/aws/ssm-client.js';
 
 export interface ForwarderConfig {
   /** Name (or ARN) of the SecureString parameter holding the webhook URL. */
@@ -107,6 +108,6 @@ function redact(text: string, secrets: readonly string[]): string {
 
 export const handler = createSlackForwarder({
   settings: process.env,
-  ssm: new SSMClient({}),
+  ssm: ssmClient(),
   logger: new Logger({ serviceName: 'flowlog-pilot-slack-forwarder' }),
 });

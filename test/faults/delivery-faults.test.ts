@@ -11,7 +11,7 @@ import type { CliIo } from '../../src/cli/command.js';
 import { reportCommand } from '../../src/cli/commands/report.js';
 import { SlackNotifier, SlackWebhook } from '../../src/lib/adapters/slack-webhook.js';
 import { SnsNotifier } from '../../src/lib/adapters/sns-notifier.js';
-import { buildAdapters } from '../../src/lib/wiring/aws.js';
+import { buildAdapters } from '../../src/lib/wiring/aws-report.js';
 import type { ReportAdapters } from '../../src/lib/wiring/report-deps.js';
 import { flow, manyFlows, tempDirs, writeFlowLogFile, type TempDirs } from '../support/flow-log-files.js';
 import { startLoopbackServer, type Answer, type LoopbackServer } from '../support/loopback-server.js';

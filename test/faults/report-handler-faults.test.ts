@@ -7,11 +7,10 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand, StopQueryExecutionCommand } from '@aws-sdk/client-athena';
 import { GetPartitionsCommand, GetTableCommand, GlueClient } from '@aws-sdk/client-glue';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { buildAdapters } from '../../src/lib/wiring/aws.js';
+import { buildAdapters } from '../../src/lib/wiring/aws-report.js';
 
 const athena = mockClient(AthenaClient);
 const glue = mockClient(GlueClient);
@@ -24,7 +23,7 @@ const SETTINGS = {
   FLOWLOG_WORKGROUP: 'flowlog',
   FLOWLOG_TOPIC_ARN: TOPIC,
 };
-const clients = { athena: new AthenaClient({ region: 'ap-northeast-1' }), glue: new GlueClient({ region: 'ap-northeast-1' }), sns: new SNSClient({ region: 'ap-northeast-1' }), ssm: new SSMClient({ region: 'ap-northeast-1' }) };
+const clients = { athena: new AthenaClient({ region: 'ap-northeast-1' }), glue: new GlueClient({ region: 'ap-northeast-1' }) };
 
 function context(remainingMs: number): Context {
   const deadline = Date.now() + remainingMs;
@@ -41,7 +40,7 @@ beforeAll(async () => {
 });
 afterAll(() => vi.unstubAllEnvs());
 
-const handler = (settings: Record<string, string> = {}) => createReportHandler({ settings: { ...SETTINGS, ...settings }, adapters: buildAdapters(() => clients) });
+const handler = (settings: Record<string, string> = {}) => createReportHandler({ settings: { ...SETTINGS, ...settings }, adapters: buildAdapters(clients) });
 type Summary = Awaited<ReturnType<ReturnType<typeof handler>>>;
 
 /** Athena where DDL succeeds and each report query ends as `reportState` says (RUNNING: never ends). */

@@ -1,12 +1,9 @@
 import { AthenaEngine } from '../adapters/athena-engine.js';
 import { GlueCatalog } from '../adapters/glue-catalog.js';
-import { SlackNotifier, SlackWebhook } from '../adapters/slack-webhook.js';
-import { SnsNotifier } from '../adapters/sns-notifier.js';
-import { createAwsClients, type AwsClients } from '../aws/clients.js';
+import type { AwsClients } from '../aws/clients.js';
 import type { FlowlogConfig } from '../config.js';
 import { adoptedLayout, configuredLayout } from '../partitions/table-layout.js';
 import { openLocalEngine, type EngineHandle } from './engines.js';
-import type { ReportAdapters } from './report-deps.js';
 
 /* The wiring of the Lambda handlers: AWS SDK clients built once per cold start, passed to the adapters. */
 
@@ -31,22 +28,4 @@ export function athenaOpener(config: FlowlogConfig, clients: AwsClients): () => 
 export function engineOpener(config: FlowlogConfig, clients: () => AwsClients): () => Promise<EngineHandle> {
   if (config.engine === 'local') return () => openLocalEngine(config);
   return athenaOpener(config, clients());
-}
-
-/**
- * The adapters of this build: Athena, Glue and SNS with clients made once per cold start, the
- * local DuckDB engine, and Slack webhooks.
- */
-export function buildAdapters(clients: () => AwsClients = lazyClients()): ReportAdapters {
-  return {
-    openAthena: (config) => athenaOpener(config, clients())(),
-    openLocal: openLocalEngine,
-    snsNotifier: (topicArn) => new SnsNotifier(clients().sns, topicArn),
-    slackNotifier: (url) => new SlackNotifier(new SlackWebhook(url)),
-  };
-}
-
-function lazyClients(): () => AwsClients {
-  let clients: AwsClients | undefined;
-  return () => (clients ??= createAwsClients());
 }

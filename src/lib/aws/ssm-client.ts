@@ -1,0 +1,5 @@
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { once } from './clients.js';
+
+/** Parameter Store, for the Slack webhook URL (a SecureString). */
+export const ssmClient = once(() => new SSMClient({}));

@@ -1,0 +1,20 @@
+import { SlackNotifier, SlackWebhook } from '../adapters/slack-webhook.js';
+import { SnsNotifier } from '../adapters/sns-notifier.js';
+import { createAwsClients, type AwsClients } from '../aws/clients.js';
+import { snsClient } from '../aws/sns-client.js';
+import { athenaOpener } from './aws.js';
+import { openLocalEngine } from './engines.js';
+import type { ReportAdapters } from './report-deps.js';
+
+/**
+ * The adapters of this build: Athena, Glue and SNS with clients made once per cold start, the
+ * local DuckDB engine, and Slack webhooks.
+ */
+export function buildAdapters(clients: AwsClients = createAwsClients()): ReportAdapters {
+  return {
+    openAthena: (config) => athenaOpener(config, clients)(),
+    openLocal: openLocalEngine,
+    snsNotifier: (topicArn) => new SnsNotifier(snsClient(), topicArn),
+    slackNotifier: (url) => new SlackNotifier(new SlackWebhook(url)),
+  };
+}
