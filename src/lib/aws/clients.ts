@@ -1,5 +1,6 @@
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { GlueClient } from '@aws-sdk/client-glue';
+import { once } from './once.js';
 
 /*
  * The SDK clients, each built on first use and then kept for the life of the Lambda instance,
@@ -9,10 +10,6 @@ import { GlueClient } from '@aws-sdk/client-glue';
  * function uses.
  */
 
-export function once<T>(make: () => T): () => T {
-  let made: T | undefined;
-  return () => (made ??= make());
-}
 
 /** The clients the query jobs use: Athena for statements, Glue for what partitions exist. */
 export interface AwsClients {

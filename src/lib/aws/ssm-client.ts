@@ -1,5 +1,5 @@
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { once } from './clients.js';
+import { once } from './once.js';
 
 /** Parameter Store, for the Slack webhook URL (a SecureString). */
 export const ssmClient = once(() => new SSMClient({}));
