@@ -7,13 +7,10 @@ import type { Context } from 'aws-lambda';
 import { describeError } from '../lib/answers.js';
 import { createAwsClients } from '../lib/aws/clients.js';
 import { loadCoreConfig } from '../lib/config.js';
-import { FlowlogError, QueryError, ValidationError, asError } from '../lib/errors.js';
-import { partitionsAnswer, withRollupAnswer, type PartitionsAnswer } from '../lib/partitions/answer.js';
-import { parsePartitionsEvent, type PartitionsRequest } from '../lib/partitions/event.js';
-import { daysOf } from '../lib/dates.js';
-import { ensureRollups, type EnsureRollupsResult } from '../lib/use-cases/ensure-rollups.js';
-import type { EngineHandle } from '../lib/wiring/engines.js';
-import { ensurePartitions } from '../lib/use-cases/ensure-partitions.js';
+import { FlowlogError, ValidationError, asError } from '../lib/errors.js';
+import type { PartitionsAnswer } from '../lib/partitions/answer.js';
+import { parsePartitionsEvent } from '../lib/partitions/event.js';
+import { maintainPartitions } from '../lib/use-cases/maintain-partitions.js';
 import { engineOpener } from '../lib/wiring/aws.js';
 
 // Cold start: a bad setting fails here, with every bad key named, before any event is handled.
@@ -26,11 +23,11 @@ async function ensure(event: unknown, context: Context): Promise<PartitionsAnswe
   const request = parsePartitionsEvent(event, config.partitions);
   const deps = await openDeps();
   try {
-    const result = await ensurePartitions(
-      { engine: deps.engine, catalog: deps.catalog, database: config.database, table: config.table, layout: deps.layout },
-      { range: request.range, dryRun: request.dryRun, requestId: context.awsRequestId, deadlineMs: Date.now() + context.getRemainingTimeInMillis() },
-    );
-    const answer = request.rollup ? withRollupAnswer(partitionsAnswer(result, deps.layout.keys), await backfillRollups(deps, request, context)) : partitionsAnswer(result, deps.layout.keys);
+    const answer = await maintainPartitions(deps, config, request, {
+      requestId: context.awsRequestId,
+      deadlineMs: Date.now() + context.getRemainingTimeInMillis(),
+      now: () => new Date(),
+    });
     if (!answer.dryRun) metrics.addMetric('PartitionsAdded', MetricUnit.Count, answer.added.length);
     metrics.addMetric('PartitionsExisting', MetricUnit.Count, answer.existing.length);
     logger.info('partitions ensured', { trigger: request.trigger, range: answer.range, dryRun: answer.dryRun, added: answer.added.length, existing: answer.existing.length, queryIds: answer.queryIds });
@@ -38,30 +35,6 @@ async function ensure(event: unknown, context: Context): Promise<PartitionsAnswe
   } finally {
     await deps.close();
   }
-}
-
-/** The manual backfill's `"rollup": true`: builds the rollup of the range's complete days (all of them again with `"rebuild": true`). */
-async function backfillRollups(deps: EngineHandle, request: PartitionsRequest, context: Context): Promise<EnsureRollupsResult> {
-  if (deps.rollupCatalog === undefined) throw new FlowlogError('this engine has no rollup catalog, so "rollup": true cannot run');
-  const result = await ensureRollups(
-    {
-      engine: deps.engine,
-      rollupCatalog: deps.rollupCatalog,
-      layout: deps.layout,
-      database: config.database,
-      table: config.table,
-      rollupTable: config.rollup.table,
-      settleMinutes: config.rollup.settleMinutes,
-      now: () => new Date(),
-    },
-    { days: daysOf(request.range), rebuild: request.rebuild, dryRun: request.dryRun, requestId: context.awsRequestId, deadlineMs: Date.now() + context.getRemainingTimeInMillis() },
-  );
-  const failed = result.statements.filter((run) => run.status === 'failed');
-  if (failed.length > 0) {
-    // The partitions are registered (idempotent); the rollup of these days is not, so say which and why.
-    throw new QueryError(`the rollup of ${result.failedDays.join(', ')} could not be built: ${failed.map((run) => run.error).join('; ')}; invoke again to retry`, { days: result.failedDays });
-  }
-  return result;
 }
 
 /**
