@@ -7,7 +7,7 @@
 import { ConfigError, ValidationError } from '../src/lib/errors.js';
 import { parseSources } from '../src/lib/config.js';
 import { DEFAULT_FORMAT, formatString, parseFormatString, type FlowLogField } from '../src/lib/flowlog/format.js';
-import { layoutFor, sourceRoot, validateBucket, validatePrefix, type Source } from '../src/lib/partitions/layout.js';
+import { FOLDER_STYLES, layoutFor, sourceFolder, sourceRoot, validateBucket, validatePrefix, type FolderStyle, type Source } from '../src/lib/partitions/layout.js';
 import { isIdentifier, placeholdersOf } from '../src/lib/sql/sql.js';
 
 type Cfn = Record<string, unknown>;
@@ -17,6 +17,8 @@ export type Resources = Record<string, Cfn>;
 export interface StackParams {
   readonly bucket: string;
   readonly prefix: string;
+  /** `default` or `hive` (Hive-compatible S3 prefixes); empty means default. */
+  readonly folders?: string;
   readonly sources: string;
   readonly database: string;
   readonly table: string;
@@ -33,6 +35,7 @@ export interface StackSettings {
   /** Undefined: the stack creates the log bucket. */
   readonly bucket: string | undefined;
   readonly prefix: string;
+  readonly folders: FolderStyle;
   /** Empty: the stack's own account and region (resolved by CloudFormation). */
   readonly sources: readonly { readonly account: string; readonly region: string }[];
   readonly database: string;
@@ -104,6 +107,7 @@ export function readStackParams(params: StackParams): StackSettings {
   const settings: StackSettings = {
     bucket: params.bucket === '' ? undefined : check('bucket', undefined, () => validateBucket(params.bucket, 'bucket')),
     prefix: check('prefix', '', () => validatePrefix(params.prefix, 'prefix')),
+    folders: check('folders', 'default', () => folderStyle(params.folders ?? '')),
     sources: check('sources', [], () => parseSources(params.sources, 'sources')),
     database: name('database'),
     table: name('table'),
@@ -120,6 +124,12 @@ export function readStackParams(params: StackParams): StackSettings {
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return settings;
+}
+
+function folderStyle(value: string): FolderStyle {
+  if (value === '') return 'default';
+  if (!(FOLDER_STYLES as readonly string[]).includes(value)) throw new ValidationError('folders', `must be ${FOLDER_STYLES.join(' or ')}, got ${JSON.stringify(value)}`);
+  return value as FolderStyle;
 }
 
 /** The log bucket's name: the given one, or a reference to the bucket the stack creates. */
@@ -148,7 +158,7 @@ function tableLocation(settings: StackSettings): Cfn {
   const sources = sourcesOrOwn(settings);
   if (sources.length === 1) {
     const [only] = sources as [{ account: string; region: string }];
-    return withBucket(sourceRoot('s3://${LogBucket}', settings.prefix, only.account, only.region), settings);
+    return withBucket(sourceRoot('s3://${LogBucket}', settings.prefix, only.account, only.region, settings.folders), settings);
   }
   return withBucket(`s3://\${LogBucket}/${settings.prefix}AWSLogs/`, settings);
 }
@@ -283,7 +293,7 @@ export function logBucketResources(settings: StackSettings): Resources {
               Effect: 'Allow',
               Principal: { Service: 'delivery.logs.amazonaws.com' },
               Action: 's3:PutObject',
-              Resource: { 'Fn::Sub': `\${${LOG_BUCKET_ID}.Arn}/${settings.prefix}AWSLogs/\${AWS::AccountId}/*` },
+              Resource: { 'Fn::Sub': `\${${LOG_BUCKET_ID}.Arn}/${settings.prefix}AWSLogs/${settings.folders === 'hive' ? 'aws-account-id=' : ''}\${AWS::AccountId}/*` },
               Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' }, 's3:x-amz-acl': 'bucket-owner-full-control' } },
             },
           ],
@@ -315,7 +325,7 @@ export function flowLogResources(settings: StackSettings): Resources {
         LogDestination: destination,
         MaxAggregationInterval: 60,
         ...(custom ? { LogFormat: formatString(settings.format) } : {}),
-        DestinationOptions: { FileFormat: 'plain-text', HiveCompatiblePartitions: false, PerHourPartition: false },
+        DestinationOptions: { FileFormat: 'plain-text', HiveCompatiblePartitions: settings.folders === 'hive', PerHourPartition: false },
       },
     },
   ]));
@@ -377,13 +387,13 @@ export function emailSubscriptions(settings: StackSettings, topics: Readonly<Rec
 /** S3 ARNs the jobs may read: the objects under each source's folder and the bucket itself. */
 export function logReadResources(settings: StackSettings): { objects: Cfn[]; bucket: Cfn } {
   const objects = sourcesOrOwn(settings).map((s) =>
-    withBucket(`arn:\${AWS::Partition}:s3:::\${LogBucket}/${settings.prefix}AWSLogs/${s.account}/vpcflowlogs/${s.region}/*`, settings));
+    withBucket(`arn:\${AWS::Partition}:s3:::\${LogBucket}/${settings.prefix}${sourceFolder(s.account, s.region, settings.folders)}*`, settings));
   return { objects, bucket: withBucket('arn:${AWS::Partition}:s3:::${LogBucket}', settings) };
 }
 
 /** The `s3:prefix` values a ListBucket on the log bucket may ask for. */
 export function logListPrefixes(settings: StackSettings): Cfn[] {
-  return sourcesOrOwn(settings).map((s) => ({ 'Fn::Sub': `${settings.prefix}AWSLogs/${s.account}/vpcflowlogs/${s.region}/*` }));
+  return sourcesOrOwn(settings).map((s) => ({ 'Fn::Sub': `${settings.prefix}${sourceFolder(s.account, s.region, settings.folders)}*` }));
 }
 
 /**

@@ -10,6 +10,7 @@ export const LOCAL_FLAGS = {
   database: { type: 'string' },
   table: { type: 'string' },
   'format-string': { type: 'string' },
+  folders: { type: 'string' },
 } as const;
 
 export const LOCAL_FLAGS_USAGE = [
@@ -18,6 +19,7 @@ export const LOCAL_FLAGS_USAGE = [
   '  --database NAME        database name (default flowlogs)',
   '  --table NAME           table name (default vpc_flow_logs)',
   '  --format-string "..."  the flow log format, as given to AWS (default: the version 2 fields)',
+  '  --folders default|hive folder names of the given --sources (found by themselves otherwise)',
 ].join('\n');
 
 export interface LocalFlagValues {
@@ -26,6 +28,7 @@ export interface LocalFlagValues {
   readonly database?: string | undefined;
   readonly table?: string | undefined;
   readonly 'format-string'?: string | undefined;
+  readonly folders?: string | undefined;
 }
 
 /**
@@ -40,6 +43,7 @@ export function localSettings(values: LocalFlagValues, cwd: string): Settings {
     FLOWLOG_DATABASE: values.database,
     FLOWLOG_TABLE: values.table,
     FLOWLOG_FORMAT: values['format-string'],
+    FLOWLOG_FOLDERS: values.folders,
   };
 }
 
@@ -53,6 +57,7 @@ const FLAG_OF_SETTING: Readonly<Record<string, string>> = {
   FLOWLOG_DATABASE: '--database',
   FLOWLOG_TABLE: '--table',
   FLOWLOG_FORMAT: '--format-string',
+  FLOWLOG_FOLDERS: '--folders',
   FLOWLOG_REPORT_TIMEZONE: '--tz',
 };
 

@@ -1,7 +1,7 @@
 import { ConfigError, ValidationError, asError } from './errors.js';
 import { DEFAULT_MAX_RANGE_DAYS } from './dates.js';
 import { DEFAULT_FORMAT, parseFormatString, type FlowLogField } from './flowlog/format.js';
-import { bucketNameProblem, validateAccount, validateBucket, validatePrefix, validateRegion } from './partitions/layout.js';
+import { bucketNameProblem, FOLDER_STYLES, validateAccount, validateBucket, validatePrefix, validateRegion, type FolderStyle } from './partitions/layout.js';
 import { isIdentifier } from './sql/sql.js';
 
 export interface SourceId {
@@ -23,6 +23,8 @@ export interface FlowlogConfig {
     readonly prefix: string;
     /** Empty locally means: discover them from the data folder. */
     readonly sources: readonly SourceId[];
+    /** How the flow logs name their folders (AWS's Hive-compatible S3 prefixes, or not). */
+    readonly folders: FolderStyle;
   };
   readonly partitions: {
     readonly lookBackDays: number;
@@ -178,6 +180,7 @@ export function readCoreConfig(reader: SettingsReader): FlowlogConfig {
       bucket,
       prefix: reader.check('FLOWLOG_PREFIX', '', () => validatePrefix(reader.string('FLOWLOG_PREFIX', ''))),
       sources: reader.check('FLOWLOG_SOURCES', [], () => parseSources(sourcesRaw)),
+      folders: reader.oneOf('FLOWLOG_FOLDERS', FOLDER_STYLES, 'default'),
     },
     partitions: {
       lookBackDays: reader.integer('FLOWLOG_LOOKBACK_DAYS', 3, 0, 366),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  flowLogResources, glueResources, logBucketName, logBucketResources, namedQueryResources, partitionKeys,
+  flowLogResources, glueResources, logBucketName, logReadResources, logBucketResources, namedQueryResources, partitionKeys,
   readStackParams, slackParameterArn, sourcesSetting, type StackParams,
 } from '../../deploy/stack-resources.js';
 import { ConfigError } from '../../src/lib/errors.js';
@@ -61,6 +61,22 @@ describe('stack resources', () => {
     const table = glueResources(settings).GlueTable as { Properties: { TableInput: { StorageDescriptor: { Columns: unknown[] } } } };
     expect(flowLog?.Properties.LogFormat).toBe(format);
     expect(table.Properties.TableInput.StorageDescriptor.Columns).toEqual(parseFormatString(format).map((f) => ({ Name: f.column, Type: f.type })));
+  });
+
+  it('when the flow logs use Hive-compatible prefixes, the table, the log permissions and the created flow log follow them', () => {
+    // Act
+    const settings = readStackParams({ ...DEFAULTS, bucket: 'logs-bucket', sources: '123456789012:ap-northeast-1', folders: 'hive', vpcIds: 'vpc-0a1b2c3d4e5f60718' });
+    const table = glueResources(settings).GlueTable as { Properties: { TableInput: { StorageDescriptor: { Location: unknown } } } };
+    const [flowLog] = Object.values(flowLogResources(settings)) as { Properties: { DestinationOptions: { HiveCompatiblePartitions: boolean } } }[];
+    // Assess
+    expect(table.Properties.TableInput.StorageDescriptor.Location).toEqual({
+      'Fn::Sub': ['s3://${LogBucket}/AWSLogs/aws-account-id=123456789012/aws-service=vpcflowlogs/aws-region=ap-northeast-1/', { LogBucket: 'logs-bucket' }],
+    });
+    expect(logReadResources(settings).objects).toEqual([
+      { 'Fn::Sub': ['arn:${AWS::Partition}:s3:::${LogBucket}/AWSLogs/aws-account-id=123456789012/aws-service=vpcflowlogs/aws-region=ap-northeast-1/*', { LogBucket: 'logs-bucket' }] },
+    ]);
+    expect(flowLog?.Properties.DestinationOptions.HiveCompatiblePartitions).toBe(true);
+    expect(() => readStackParams({ ...DEFAULTS, folders: 'flat' })).toThrow(/param folders: must be default or hive, got "flat"/);
   });
 
   it('when the Slack parameter is a path or a bare name, the ARN names exactly that parameter', () => {

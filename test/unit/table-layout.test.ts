@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { loadCoreConfig } from '../../src/lib/config.js';
 import type { TableDescription } from '../../src/lib/ports.js';
 import { adoptedLayout, configuredLayout } from '../../src/lib/partitions/table-layout.js';
+import { partitionsFor } from '../../src/lib/partitions/plan.js';
+import type { UtcDay } from '../../src/lib/dates.js';
 
 const table = (partitionKeys: string[], location: string | undefined): TableDescription => ({ database: 'flowlogs', table: 'vpc_flow_logs', partitionKeys, columns: [], location });
 const adopt = (env: Record<string, string> = {}) => loadCoreConfig({ FLOWLOG_TABLE_MODE: 'adopt', ...env });
@@ -22,13 +24,27 @@ describe('table layouts', () => {
   it('when an adopted dt table has a LOCATION without a trailing slash, its day folders go under that LOCATION', () => {
     const layout = adoptedLayout(table(['dt'], 's3://old/AWSLogs/123456789012/vpcflowlogs/eu-west-1'), adopt());
 
-    expect(layout).toEqual({ keys: ['dt'], sources: [{ account: '123456789012', region: 'eu-west-1', root: 's3://old/AWSLogs/123456789012/vpcflowlogs/eu-west-1/' }] });
+    expect(layout).toEqual({ keys: ['dt'], sources: [{ account: '123456789012', region: 'eu-west-1', root: 's3://old/AWSLogs/123456789012/vpcflowlogs/eu-west-1/', folders: 'default' }] });
   });
 
   it('when an adopted account/region/dt table has a LOCATION ending in AWSLogs/, the sources are found under it', () => {
     const layout = adoptedLayout(table(['aws_account', 'aws_region', 'dt'], 's3://org/AWSLogs/'), adopt({ FLOWLOG_SOURCES: '123456789012:ap-northeast-1' }));
 
     expect(layout.sources[0]?.root).toBe('s3://org/AWSLogs/123456789012/vpcflowlogs/ap-northeast-1/');
+  });
+
+  it('when the flow logs use Hive-compatible prefixes, partitions point at year=/month=/day= folders', () => {
+    // Created by the stack
+    const created = configuredLayout(loadCoreConfig({ FLOWLOG_BUCKET: 'logs', FLOWLOG_SOURCES: '123456789012:ap-northeast-1', FLOWLOG_FOLDERS: 'hive' }));
+    expect(partitionsFor(created, ['2026-11-05' as UtcDay])[0]?.location).toBe(
+      's3://logs/AWSLogs/aws-account-id=123456789012/aws-service=vpcflowlogs/aws-region=ap-northeast-1/year=2026/month=11/day=05/',
+    );
+    // Adopted: the LOCATION's Hive-style folder names say so, with no setting needed
+    const adopted = adoptedLayout(table(['dt'], 's3://logs/AWSLogs/aws-account-id=123456789012/aws-service=vpcflowlogs/aws-region=us-east-1'), adopt());
+    expect(adopted.sources[0]).toMatchObject({ account: '123456789012', region: 'us-east-1', folders: 'hive' });
+    expect(partitionsFor(adopted, ['2026-01-31' as UtcDay])[0]?.location).toMatch(/aws-region=us-east-1\/year=2026\/month=01\/day=31\/$/);
+    // An unknown style is refused when the configuration loads
+    expect(() => loadCoreConfig({ FLOWLOG_ENGINE: 'local', FLOWLOG_FOLDERS: 'flat' })).toThrow(/FLOWLOG_FOLDERS must be one of default, hive, got "flat"/);
   });
 
   it('when an adopted account/region/dt table has no sources listed, it names FLOWLOG_SOURCES', () => {

@@ -17,6 +17,7 @@ const FLAGS = {
   quiet: { type: 'boolean' },
   'format-string': { type: 'string' },
   sources: { type: 'string' },
+  hive: { type: 'boolean' },
 } as const;
 
 /** Option names of the library, as the user typed them. */
@@ -41,6 +42,8 @@ Options:
   --quiet                 no incidents: every day is a normal day
   --format-string FMT     custom format, e.g. '\${version} \${vpc-id} \${srcaddr} ...' (default: version 2)
   --sources LIST          ACCOUNT:REGION,... one folder tree each (default: 123456789012:ap-northeast-1)
+  --hive                  folders as AWS names them with Hive-compatible S3 prefixes
+                          (AWSLogs/aws-account-id=.../aws-service=vpcflowlogs/aws-region=.../year=YYYY/month=MM/day=DD/)
 `;
 
 export const sampleCommand: Command = {
@@ -73,6 +76,7 @@ export function sampleOptionsFromFlags(args: readonly string[], cwd: string): Sa
     ...(values['format-string'] === undefined ? {} : { format: parseFormatString(values['format-string'], '--format-string') }),
     ...(values.sources === undefined ? {} : { sources: parseSources(values.sources, '--sources') }),
     incidents: values.quiet !== true,
+    folders: values.hive === true ? 'hive' : 'default',
   };
 }
 

@@ -43,7 +43,7 @@ export async function openLocal(config: FlowlogConfig): Promise<LocalHandle> {
   const dataDir = resolve(config.local.dataDir);
   await checkDataDir(dataDir);
   const sources = config.logs.sources.length > 0
-    ? config.logs.sources.map((s) => ({ ...s, root: sourceRoot(dataDir, config.logs.prefix, s.account, s.region) }))
+    ? config.logs.sources.map((s) => ({ ...s, folders: config.logs.folders, root: sourceRoot(dataDir, config.logs.prefix, s.account, s.region, config.logs.folders) }))
     : await discoverSources(dataDir, config.logs.prefix);
   const layout = layoutFor(sources);
   const stateDir = await prepareStateDir(resolve(config.local.stateDir));
@@ -102,14 +102,25 @@ async function checkDataDir(dataDir: string): Promise<void> {
   }
 }
 
-/** Every `AWSLogs/<account>/vpcflowlogs/<region>/` folder of the data folder, in name order. */
+/**
+ * Every source folder of the data folder, in name order: `AWSLogs/<account>/vpcflowlogs/<region>/`,
+ * and `AWSLogs/aws-account-id=<account>/aws-service=vpcflowlogs/aws-region=<region>/` for flow logs
+ * made with Hive-compatible S3 prefixes.
+ */
 async function discoverSources(dataDir: string, prefix: string): Promise<Source[]> {
   const logs = join(dataDir, prefix, 'AWSLogs');
   const folders = async (path: string) => (await readdir(path, { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory()).map((e) => e.name).sort();
   const sources: Source[] = [];
-  for (const account of (await folders(logs)).filter((name) => ACCOUNT_FOLDER.test(name))) {
-    for (const region of (await folders(join(logs, account, 'vpcflowlogs'))).filter((name) => REGION_FOLDER.test(name))) {
-      sources.push({ account, region, root: sourceRoot(dataDir, prefix, account, region) });
+  for (const name of await folders(logs)) {
+    const hive = /^aws-account-id=(\d{12})$/.exec(name);
+    const account = hive?.[1] ?? name;
+    if (!ACCOUNT_FOLDER.test(account)) continue;
+    const service = hive === null ? 'vpcflowlogs' : 'aws-service=vpcflowlogs';
+    for (const regionFolder of await folders(join(logs, name, service))) {
+      const region = hive === null ? regionFolder : regionFolder.replace(/^aws-region=/, '');
+      if (!REGION_FOLDER.test(region) || (hive !== null && !regionFolder.startsWith('aws-region='))) continue;
+      const style = hive === null ? 'default' : 'hive';
+      sources.push({ account, region, folders: style, root: sourceRoot(dataDir, prefix, account, region, style) });
     }
   }
   if (sources.length === 0) {

@@ -1,12 +1,22 @@
 import { ValidationError } from '../errors.js';
 import { quoteForMessage, type UtcDay } from '../dates.js';
 
+/**
+ * How a flow log names its folders, chosen when it is created: `default`
+ * (`AWSLogs/<account>/vpcflowlogs/<region>/YYYY/MM/DD/`) or `hive`, AWS's Hive-compatible S3
+ * prefixes (`AWSLogs/aws-account-id=<account>/aws-service=vpcflowlogs/aws-region=<region>/year=YYYY/month=MM/day=DD/`).
+ */
+export type FolderStyle = 'default' | 'hive';
+export const FOLDER_STYLES: readonly FolderStyle[] = ['default', 'hive'];
+
 /** One flow-log source: the logs of one account in one region, under its own folder. */
 export interface Source {
   readonly account: string;
   readonly region: string;
-  /** The folder holding the `YYYY/MM/DD/` day folders, ending with `/`. */
+  /** The folder holding the day folders, ending with `/`. */
   readonly root: string;
+  /** How the day folders are named; `default` when absent. */
+  readonly folders?: FolderStyle;
 }
 
 /**
@@ -80,10 +90,21 @@ export function validateBucket(value: unknown, field = 'bucket'): string {
   return value as string;
 }
 
-/** The folder AWS delivers one source's logs to: `<base><prefix>AWSLogs/<account>/vpcflowlogs/<region>/`. */
-export function sourceRoot(base: string, prefix: string, account: string, region: string): string {
+/** The folder AWS delivers one source's logs to, relative to the bucket: `AWSLogs/<account>/vpcflowlogs/<region>/` or its Hive-style form. */
+export function sourceFolder(account: string, region: string, folders: FolderStyle = 'default'): string {
+  return folders === 'hive' ? `AWSLogs/aws-account-id=${account}/aws-service=vpcflowlogs/aws-region=${region}/` : `AWSLogs/${account}/vpcflowlogs/${region}/`;
+}
+
+/** The folder AWS delivers one source's logs to: `<base><prefix>` and the source folder. */
+export function sourceRoot(base: string, prefix: string, account: string, region: string, folders: FolderStyle = 'default'): string {
   const root = base.endsWith('/') ? base : `${base}/`;
-  return `${root}${prefix}AWSLogs/${account}/vpcflowlogs/${region}/`;
+  return `${root}${prefix}${sourceFolder(account, region, folders)}`;
+}
+
+/** A day's folder below a source folder: `YYYY/MM/DD/`, or `year=YYYY/month=MM/day=DD/` with Hive-style prefixes. */
+export function dayFolder(day: UtcDay, folders: FolderStyle = 'default'): string {
+  const [year, month, date] = day.split('-');
+  return folders === 'hive' ? `year=${year}/month=${month}/day=${date}/` : `${year}/${month}/${date}/`;
 }
 
 export function layoutFor(sources: readonly Source[]): PartitionLayout {
@@ -93,5 +114,5 @@ export function layoutFor(sources: readonly Source[]): PartitionLayout {
 
 /** A day's folder under a source: that day's logs and nothing else. */
 export function dayLocation(source: Source, day: UtcDay): string {
-  return `${source.root}${day.replaceAll('-', '/')}/`;
+  return `${source.root}${dayFolder(day, source.folders)}`;
 }

@@ -1,16 +1,18 @@
 import type { FlowlogConfig } from '../config.js';
 import { ValidationError } from '../errors.js';
 import type { TableDescription } from '../ports.js';
-import { DT_KEY, MULTI_SOURCE_KEYS, SINGLE_SOURCE_KEYS, layoutFor, sourceRoot, type PartitionLayout, type Source } from './layout.js';
+import { DT_KEY, MULTI_SOURCE_KEYS, SINGLE_SOURCE_KEYS, layoutFor, sourceFolder, sourceRoot, type PartitionLayout, type Source } from './layout.js';
 
 /** The layout of a table the stack creates: one folder per configured source under the bucket. */
 export function configuredLayout(config: FlowlogConfig): PartitionLayout {
   const bucket = config.logs.bucket;
   if (bucket === undefined) throw new ValidationError('FLOWLOG_BUCKET', 'is required to know where the log folders are');
-  return layoutFor(config.logs.sources.map((s) => ({ ...s, root: sourceRoot(`s3://${bucket}/`, config.logs.prefix, s.account, s.region) })));
+  const folders = config.logs.folders;
+  return layoutFor(config.logs.sources.map((s) => ({ ...s, folders, root: sourceRoot(`s3://${bucket}/`, config.logs.prefix, s.account, s.region, folders) })));
 }
 
 const DELIVERY_FOLDER = /\/AWSLogs\/(\d{12})\/vpcflowlogs\/([a-z0-9-]+)\/$/;
+const HIVE_DELIVERY_FOLDER = /\/AWSLogs\/aws-account-id=(\d{12})\/aws-service=vpcflowlogs\/aws-region=([a-z0-9-]+)\/$/;
 
 /**
  * The layout of an adopted table (made by hand or by the console's integration): its partition
@@ -23,23 +25,26 @@ export function adoptedLayout(table: TableDescription, config: FlowlogConfig): P
   const location = table.location === undefined || table.location === '' ? undefined : withSlash(table.location);
   if (sameKeys(table.partitionKeys, SINGLE_SOURCE_KEYS)) {
     if (location === undefined) throw new ValidationError('location', `${name} has no LOCATION, so the day folders cannot be found`);
-    const delivered = DELIVERY_FOLDER.exec(location);
+    const hive = HIVE_DELIVERY_FOLDER.exec(location);
+    const delivered = hive ?? DELIVERY_FOLDER.exec(location);
     const configured = config.logs.sources[0];
-    const source: Source = { account: delivered?.[1] ?? configured?.account ?? '', region: delivered?.[2] ?? configured?.region ?? '', root: location };
+    const folders = hive === null ? config.logs.folders : 'hive';
+    const source: Source = { account: delivered?.[1] ?? configured?.account ?? '', region: delivered?.[2] ?? configured?.region ?? '', root: location, folders };
     return layoutFor([source]);
   }
   if (sameKeys(table.partitionKeys, MULTI_SOURCE_KEYS)) {
     if (config.logs.sources.length === 0) throw new ValidationError('FLOWLOG_SOURCES', `${name} is partitioned by (${keys}): list its sources as ACCOUNT:REGION,...`);
     const base = multiSourceBase(config, location, name);
-    return layoutFor(config.logs.sources.map((s) => ({ ...s, root: base(s.account, s.region) })));
+    return layoutFor(config.logs.sources.map((s) => ({ ...s, folders: config.logs.folders, root: base(s.account, s.region) })));
   }
   throw new ValidationError('partition keys', `${name} is partitioned by (${keys || 'nothing'}); flowlog-pilot manages tables partitioned by (${DT_KEY}) or (${MULTI_SOURCE_KEYS.join(', ')})`);
 }
 
 function multiSourceBase(config: FlowlogConfig, location: string | undefined, name: string): (account: string, region: string) => string {
   const bucket = config.logs.bucket;
-  if (bucket !== undefined) return (account, region) => sourceRoot(`s3://${bucket}/`, config.logs.prefix, account, region);
-  if (location !== undefined && location.endsWith('/AWSLogs/')) return (account, region) => `${location}${account}/vpcflowlogs/${region}/`;
+  const folders = config.logs.folders;
+  if (bucket !== undefined) return (account, region) => sourceRoot(`s3://${bucket}/`, config.logs.prefix, account, region, folders);
+  if (location !== undefined && location.endsWith('/AWSLogs/')) return (account, region) => `${location.slice(0, -'AWSLogs/'.length)}${sourceFolder(account, region, folders)}`;
   throw new ValidationError('FLOWLOG_BUCKET', `is needed to find the folders of ${name}, whose LOCATION does not end with AWSLogs/`);
 }
 

@@ -1,5 +1,6 @@
 import type { SourceId } from '../config.js';
-import { dtOf, startOfDayMs, type UtcDay } from '../dates.js';
+import { startOfDayMs, type UtcDay } from '../dates.js';
+import { dayFolder, sourceFolder } from '../partitions/layout.js';
 import { headerLine } from '../flowlog/format.js';
 import { planIncidents, type IncidentPlan, type IncidentSummary, type SkippedIncident } from './incidents.js';
 import type { ResolvedSampleOptions } from './options.js';
@@ -128,11 +129,6 @@ export function statusOnlyCounts(recordsPerDay: number): { nodata: number; skipd
   };
 }
 
-/** Where AWS delivers one source's logs, relative to the bucket: the table LOCATION of that source. */
-export function sourceFolder(account: string, region: string): string {
-  return `AWSLogs/${account}/vpcflowlogs/${region}/`;
-}
-
 /** AWS's file name: `<account>_vpcflowlogs_<region>_<flow-log-id>_<YYYYMMDDTHHmmZ>_<hash>.log.gz`. */
 export function logFileName(world: Pick<SourceWorld, 'account' | 'region' | 'flowLogId'>, day: UtcDay, hour: number, hash: string): string {
   const stamp = `${day.replaceAll('-', '')}T${String(hour).padStart(2, '0')}05Z`;
@@ -194,7 +190,7 @@ export class SampleGenerator {
   *#sourceFiles(source: SourceId, sourceIndex: number): Generator<SampleFile> {
     const o = this.#options;
     const world = buildWorld(o.seed, source, sourceIndex, o.recordsPerDay);
-    const root = sourceFolder(world.account, world.region);
+    const root = sourceFolder(world.account, world.region, o.folders);
     this.#sources.push({ account: world.account, region: world.region, flowLogId: world.flowLogId, vpcId: world.vpcId, interfaces: world.hosts.length, root });
     const run: SourceRun = {
       seed: o.seed, world, header: headerLine(o.format), write: lineWriter(o.format, world), rec: emptyRecord(world.hosts[0] as Host),
@@ -208,7 +204,7 @@ export class SampleGenerator {
     for (const [dayIndex, day] of o.days.entries()) {
       const last = dayIndex === o.days.length - 1;
       const folder: SampleFolder = {
-        account: world.account, region: world.region, day, path: `${root}${dtOf(day)}/`, files: [],
+        account: world.account, region: world.region, day, path: `${root}${dayFolder(day, o.folders)}`, files: [],
         records: 0, nodata: 0, skipdata: 0, rejected: carried.rejected, carriedIn: carried.lines.length, carriedOut: 0,
       };
       this.#folders.push(folder);

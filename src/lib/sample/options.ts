@@ -2,7 +2,7 @@ import { addDays, dayOf, parseDay, type UtcDay } from '../dates.js';
 import { ValidationError } from '../errors.js';
 import { DEFAULT_FORMAT, type FlowLogField } from '../flowlog/format.js';
 import type { SourceId } from '../config.js';
-import { validateAccount, validateRegion } from '../partitions/layout.js';
+import { validateAccount, validateRegion, type FolderStyle } from '../partitions/layout.js';
 
 /** What a caller may ask for; everything but `out` has a default. */
 export interface SampleOptions {
@@ -17,6 +17,8 @@ export interface SampleOptions {
   readonly incidents?: boolean;
   readonly seed?: string;
   readonly gzipLevel?: number;
+  /** Folder names as a flow log with Hive-compatible S3 prefixes writes them; `default` otherwise. */
+  readonly folders?: FolderStyle;
 }
 
 export interface ResolvedSampleOptions {
@@ -29,6 +31,7 @@ export interface ResolvedSampleOptions {
   readonly incidents: boolean;
   readonly seed: string;
   readonly gzipLevel: number;
+  readonly folders: FolderStyle;
 }
 
 export const DEFAULT_SAMPLE_SOURCE: SourceId = Object.freeze({ account: '123456789012', region: 'ap-northeast-1' });
@@ -79,6 +82,7 @@ export function resolveSampleOptions(options: SampleOptions, now: Date): Resolve
     incidents: options.incidents ?? true,
     seed,
     gzipLevel,
+    folders: options.folders ?? 'default',
   });
 }
 
