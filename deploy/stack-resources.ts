@@ -19,6 +19,8 @@ export interface StackParams {
   readonly prefix: string;
   /** `default` or `hive` (Hive-compatible S3 prefixes); empty means default. */
   readonly folders?: string;
+  /** `true` when the flow logs the stack creates deliver one folder per hour; empty means false. */
+  readonly perHour?: string;
   readonly sources: string;
   readonly database: string;
   readonly table: string;
@@ -36,6 +38,7 @@ export interface StackSettings {
   readonly bucket: string | undefined;
   readonly prefix: string;
   readonly folders: FolderStyle;
+  readonly perHour: boolean;
   /** Empty: the stack's own account and region (resolved by CloudFormation). */
   readonly sources: readonly { readonly account: string; readonly region: string }[];
   readonly database: string;
@@ -108,6 +111,7 @@ export function readStackParams(params: StackParams): StackSettings {
     bucket: params.bucket === '' ? undefined : check('bucket', undefined, () => validateBucket(params.bucket, 'bucket')),
     prefix: check('prefix', '', () => validatePrefix(params.prefix, 'prefix')),
     folders: check('folders', 'default', () => folderStyle(params.folders ?? '')),
+    perHour: check('perHour', false, () => trueOrFalse(params.perHour ?? '', 'perHour')),
     sources: check('sources', [], () => parseSources(params.sources, 'sources')),
     database: name('database'),
     table: name('table'),
@@ -130,6 +134,12 @@ function folderStyle(value: string): FolderStyle {
   if (value === '') return 'default';
   if (!(FOLDER_STYLES as readonly string[]).includes(value)) throw new ValidationError('folders', `must be ${FOLDER_STYLES.join(' or ')}, got ${JSON.stringify(value)}`);
   return value as FolderStyle;
+}
+
+function trueOrFalse(value: string, field: string): boolean {
+  if (value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  throw new ValidationError(field, `must be true or false, got ${JSON.stringify(value)}`);
 }
 
 /** The log bucket's name: the given one, or a reference to the bucket the stack creates. */
@@ -325,7 +335,7 @@ export function flowLogResources(settings: StackSettings): Resources {
         LogDestination: destination,
         MaxAggregationInterval: 60,
         ...(custom ? { LogFormat: formatString(settings.format) } : {}),
-        DestinationOptions: { FileFormat: 'plain-text', HiveCompatiblePartitions: settings.folders === 'hive', PerHourPartition: false },
+        DestinationOptions: { FileFormat: 'plain-text', HiveCompatiblePartitions: settings.folders === 'hive', PerHourPartition: settings.perHour },
       },
     },
   ]));

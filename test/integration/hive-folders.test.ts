@@ -48,3 +48,23 @@ describe('flow logs with Hive-compatible S3 prefixes', () => {
     expect(rules).toEqual(new Set(manifest.incidents.map((i) => i.rule)));
   });
 });
+
+describe('flow logs delivered per hour', () => {
+  it('when each day holds HH/ folders, the day partition still reads every file below it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'flowlog-hourly-'));
+    try {
+      const io = bufferedIo(dir);
+      expect(await main(['sample', '--out', 'bucket', '--date', '2026-11-24', '--days', '2', '--records', '1500', '--per-hour'], io)).toBe(0);
+      const manifest = JSON.parse(await readFile(join(dir, 'bucket', 'sample-manifest.json'), 'utf8')) as SampleManifest;
+      expect(manifest.folders[0]?.files.every((name) => /^\d{2}\/\d{12}_vpcflowlogs_/.test(name))).toBe(true);
+
+      expect(await main(['partitions', 'add', '--data', 'bucket', '--state', 'state', '--from', '2026-11-23', '--to', '2026-11-24'], io)).toBe(0);
+      const counted = bufferedIo(dir);
+      expect(await main(['query', '--data', 'bucket', '--state', 'state', '--format', 'json', 'SELECT dt, count(*) AS records FROM vpc_flow_logs GROUP BY dt ORDER BY dt'], counted)).toBe(0);
+
+      expect(JSON.parse(counted.stdout())).toEqual(manifest.folders.map((f) => ({ dt: f.day.replaceAll('-', '/'), records: f.records })));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -79,6 +79,13 @@ describe('stack resources', () => {
     expect(() => readStackParams({ ...DEFAULTS, folders: 'flat' })).toThrow(/param folders: must be default or hive, got "flat"/);
   });
 
+  it('when per-hour delivery is asked for, the created flow log delivers per hour; anything but true or false is refused', () => {
+    const settings = readStackParams({ ...DEFAULTS, perHour: 'true', vpcIds: 'vpc-0a1b2c3d4e5f60718' });
+    const [flowLog] = Object.values(flowLogResources(settings)) as { Properties: { DestinationOptions: { PerHourPartition: boolean } } }[];
+    expect(flowLog?.Properties.DestinationOptions.PerHourPartition).toBe(true);
+    expect(() => readStackParams({ ...DEFAULTS, perHour: 'yes' })).toThrow(/param perHour: must be true or false, got "yes"/);
+  });
+
   it('when the Slack parameter is a path or a bare name, the ARN names exactly that parameter', () => {
     expect(slackParameterArn(readStackParams({ ...DEFAULTS, slackWebhookParameter: '/team/slack' }))).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/team/slack' });
     expect(slackParameterArn(readStackParams({ ...DEFAULTS, slackWebhookParameter: 'slack' }))).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/slack' });

@@ -18,6 +18,7 @@ const FLAGS = {
   'format-string': { type: 'string' },
   sources: { type: 'string' },
   hive: { type: 'boolean' },
+  'per-hour': { type: 'boolean' },
 } as const;
 
 /** Option names of the library, as the user typed them. */
@@ -44,6 +45,7 @@ Options:
   --sources LIST          ACCOUNT:REGION,... one folder tree each (default: 123456789012:ap-northeast-1)
   --hive                  folders as AWS names them with Hive-compatible S3 prefixes
                           (AWSLogs/aws-account-id=.../aws-service=vpcflowlogs/aws-region=.../year=YYYY/month=MM/day=DD/)
+  --per-hour              one subfolder per hour below each day (HH/, or hour=HH/ with --hive)
 `;
 
 export const sampleCommand: Command = {
@@ -77,6 +79,7 @@ export function sampleOptionsFromFlags(args: readonly string[], cwd: string): Sa
     ...(values.sources === undefined ? {} : { sources: parseSources(values.sources, '--sources') }),
     incidents: values.quiet !== true,
     folders: values.hive === true ? 'hive' : 'default',
+    perHour: values['per-hour'] === true,
   };
 }
 

@@ -112,6 +112,16 @@ export function layoutFor(sources: readonly Source[]): PartitionLayout {
   return Object.freeze({ keys: sources.length === 1 ? SINGLE_SOURCE_KEYS : MULTI_SOURCE_KEYS, sources: Object.freeze([...sources]) });
 }
 
+/**
+ * The hour folder below a day folder for flow logs delivered per hour (`HH/`, or `hour=HH/` with
+ * Hive-style prefixes). The day partition's LOCATION stays the day folder: Athena reads the files
+ * of a partition's folder and its subfolders, and so does the local engine.
+ */
+export function hourFolder(hour: number, folders: FolderStyle = 'default'): string {
+  const hh = String(hour).padStart(2, '0');
+  return folders === 'hive' ? `hour=${hh}/` : `${hh}/`;
+}
+
 /** A day's folder under a source: that day's logs and nothing else. */
 export function dayLocation(source: Source, day: UtcDay): string {
   return `${source.root}${dayFolder(day, source.folders)}`;

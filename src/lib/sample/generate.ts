@@ -1,6 +1,6 @@
 import type { SourceId } from '../config.js';
 import { startOfDayMs, type UtcDay } from '../dates.js';
-import { dayFolder, sourceFolder } from '../partitions/layout.js';
+import { dayFolder, hourFolder, sourceFolder } from '../partitions/layout.js';
 import { headerLine } from '../flowlog/format.js';
 import { planIncidents, type IncidentPlan, type IncidentSummary, type SkippedIncident } from './incidents.js';
 import type { ResolvedSampleOptions } from './options.js';
@@ -214,7 +214,8 @@ export class SampleGenerator {
       const carriedIn = carried.lines;
       carried = { lines: [], rejected: 0 };
       for (let hour = 0; hour < 24; hour++) {
-        const name = logFileName(world, day, hour, rngFor(o.seed, 'file', world.account, world.region, day, hour).hex(8));
+        const file = logFileName(world, day, hour, rngFor(o.seed, 'file', world.account, world.region, day, hour).hex(8));
+        const name = o.perHour ? `${hourFolder(hour, o.folders)}${file}` : file;
         const job: HourJob = {
           day, hour, hourStartSec: dayStartSec + hour * 3600,
           normal: hourCounts[hour] as number, nodata: nodataByHour[hour] as number, skipdata: skipdataByHour[hour] as number,

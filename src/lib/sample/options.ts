@@ -19,6 +19,8 @@ export interface SampleOptions {
   readonly gzipLevel?: number;
   /** Folder names as a flow log with Hive-compatible S3 prefixes writes them; `default` otherwise. */
   readonly folders?: FolderStyle;
+  /** One subfolder per hour below each day, as a flow log with per-hour partitions delivers. */
+  readonly perHour?: boolean;
 }
 
 export interface ResolvedSampleOptions {
@@ -32,6 +34,7 @@ export interface ResolvedSampleOptions {
   readonly seed: string;
   readonly gzipLevel: number;
   readonly folders: FolderStyle;
+  readonly perHour: boolean;
 }
 
 export const DEFAULT_SAMPLE_SOURCE: SourceId = Object.freeze({ account: '123456789012', region: 'ap-northeast-1' });
@@ -83,6 +86,7 @@ export function resolveSampleOptions(options: SampleOptions, now: Date): Resolve
     seed,
     gzipLevel,
     folders: options.folders ?? 'default',
+    perHour: options.perHour ?? false,
   });
 }
 
