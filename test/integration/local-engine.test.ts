@@ -13,7 +13,7 @@ const config = (dirs: TempDirs, extra: Record<string, string> = {}) =>
 const addDay = (day: string, dirs: TempDirs) =>
   `ALTER TABLE flowlogs.vpc_flow_logs ADD IF NOT EXISTS PARTITION (dt = '${day.replaceAll('-', '/')}') LOCATION '${dayFolder(dirs.dataDir, day)}/'`;
 
-describe('local engine on gzip flow-log files', () => {
+describe('local engine on gzip flow-log files: partitions, formats, broken files, pruning', () => {
   let dirs: TempDirs;
   let handle: LocalHandle | undefined;
 
@@ -42,20 +42,6 @@ describe('local engine on gzip flow-log files', () => {
     expect(after.rows).toEqual([{ n: 300, rejects: 50 }]);
     expect(after.columns).toEqual([{ name: 'n', type: 'bigint' }, { name: 'rejects', type: 'bigint' }]);
     expect(after.warnings).toEqual([]);
-  });
-});
-
-describe('local engine: formats, broken files, pruning', () => {
-  let dirs: TempDirs;
-  let handle: LocalHandle | undefined;
-
-  beforeEach(async () => {
-    dirs = await tempDirs();
-  });
-  afterEach(async () => {
-    await handle?.close();
-    handle = undefined;
-    await dirs.remove();
   });
 
   it('when records are NODATA or SKIPDATA, they load with NULL in their - fields and the account keeps its leading zero', async () => {
