@@ -27,6 +27,8 @@ export interface ReportHandlerOptions {
   readonly settings: Settings;
   readonly adapters: ReportAdapters;
   readonly now?: () => Date;
+  /** Time kept back from the queries for delivery; DELIVERY_RESERVE_MS unless a test says otherwise. */
+  readonly deliveryReserveMs?: number;
 }
 
 /**
@@ -38,6 +40,7 @@ export interface ReportHandlerOptions {
 export function createReportHandler(options: ReportHandlerOptions) {
   const job = loadReportJobConfig(options.settings);
   const now = options.now ?? (() => new Date());
+  const deliveryReserveMs = options.deliveryReserveMs ?? DELIVERY_RESERVE_MS;
   const logger = new Logger({ serviceName: 'flowlog-report' });
   const metrics = new Metrics({ namespace: 'FlowlogPilot', serviceName: 'flowlog-report' });
 
@@ -51,7 +54,7 @@ export function createReportHandler(options: ReportHandlerOptions) {
     try {
       const built = await runReport(
         reportDeps(runtime, job, now),
-        { date, timezone, requestId: context.awsRequestId, deadlineMs: deadlineMs - DELIVERY_RESERVE_MS },
+        { date, timezone, requestId: context.awsRequestId, deadlineMs: deadlineMs - deliveryReserveMs },
       );
       const notifications = await deliverReport(runtime.notifiers, built, shouldNotify(built, job.report.notify), { deadlineMs });
       const summary = reportSummary(built, notifications);
