@@ -17,6 +17,9 @@ const sqlPlugin = {
 module.exports = () => ({
   bundle: true,
   minify: true,
+  // Class and function names survive minifying: errors are named after their class
+  // (`new.target.name`), and Lambda reports that name as errorType (ValidationError, not `x`).
+  keepNames: true,
   // Stack traces point at the TypeScript lines (NODE_OPTIONS=--enable-source-maps); the sources
   // themselves stay out of the maps to keep each zip small.
   sourcemap: true,

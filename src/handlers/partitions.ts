@@ -4,10 +4,10 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { describeError } from '../lib/answers.js';
+import { invokeError } from '../lib/answers.js';
 import { createAwsClients } from '../lib/aws/clients.js';
 import { loadCoreConfig } from '../lib/config.js';
-import { FlowlogError, ValidationError, asError } from '../lib/errors.js';
+import { ValidationError, asError } from '../lib/errors.js';
 import type { PartitionsAnswer } from '../lib/partitions/answer.js';
 import { parsePartitionsEvent } from '../lib/partitions/event.js';
 import { maintainPartitions } from '../lib/use-cases/maintain-partitions.js';
@@ -37,17 +37,7 @@ async function ensure(event: unknown, context: Context): Promise<PartitionsAnswe
   }
 }
 
-/**
- * The one place a failure becomes the invoker's answer: an Error whose name is the typed error's
- * (Lambda reports it as errorType) and whose message names the problem (errorMessage), never a
- * raw object. A refused event is the invoker's mistake and not counted as a partition failure.
- */
-export function invokeError(error: unknown): Error {
-  const answer = new Error(describeError(error));
-  answer.name = error instanceof FlowlogError ? error.name : 'UnexpectedError';
-  return answer;
-}
-
+/** A refused event is the invoker's mistake and not counted as a partition failure. */
 const errorAnswer: MiddlewareObj<unknown, PartitionsAnswer> = {
   onError: (request) => {
     const error = request.error;

@@ -10,7 +10,7 @@ import middy from '@middy/core';
 import type { SNSEvent } from 'aws-lambda';
 import { SlackNotifier, SlackWebhook, type SlackWebhookOptions } from '../lib/adapters/slack-webhook.js';
 import { SsmParameter } from '../lib/adapters/ssm-parameter.js';
-import { describeError } from '../lib/answers.js';
+import { describeError, invokeError } from '../lib/answers.js';
 import { ConfigError, FlowlogError, ValidationError, asError } from '../lib/errors.js';
 import { SettingsReader, freeze, type Settings } from '../lib/config.js';
 import type { Report } from '../lib/report/model.js';
@@ -21,6 +21,9 @@ export interface ForwarderConfig {
   /** Name (or ARN) of the SecureString parameter holding the webhook URL. */
   readonly webhookParameter: string;
 }
+
+/** Kept back from the function's remaining time to log and answer after the last attempt. */
+export const FORWARDER_ANSWER_RESERVE_MS = 1_000;
 
 const PARAMETER_NAME = /^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter)?[a-zA-Z0-9_.\-/]{1,2048}$/;
 
@@ -75,26 +78,28 @@ export function createSlackForwarder(deps: ForwarderDependencies) {
   return middy<SNSEvent, ForwarderResult>()
     .use(injectLambdaContext(logger))
     .use({
-      // The one place an error becomes the answer: logged without secrets, rethrown as a plain
-      // error so the invocation fails (SNS retries it, then the failure destination gets it).
+      // The one place an error becomes the answer: logged without secrets, rethrown under its
+      // typed name so the invocation fails (Lambda retries it, then the failure destination gets it).
       onError: async (request) => {
         const error = request.error;
         const message = redact(describeError(error), secrets);
         const context = error instanceof FlowlogError ? JSON.parse(redact(JSON.stringify(error.context), secrets)) : {};
         logger.error('slack forwarder failed', { error: { name: asError(error).name, message }, ...context });
-        request.error = new Error(message);
+        request.error = invokeError(error, (text) => redact(text, secrets));
       },
     })
-    .handler(async (event) => {
+    .handler(async (event, context) => {
       if (setup instanceof Error) throw setup;
+      // Everything below ends before the function's own timeout, retries and Retry-After included.
+      const deadlineMs = Date.now() + context.getRemainingTimeInMillis() - FORWARDER_ANSWER_RESERVE_MS;
       const reports = reportsFromSnsEvent(event);
-      const url = await setup.parameter.value();
+      const url = await setup.parameter.value({ deadlineMs });
       if (!secrets.includes(url)) secrets.push(url);
       const webhook = new SlackWebhook(url, deps.webhook);
       const notifier = new SlackNotifier(webhook);
       let truncated = false;
       for (const { report, messageId } of reports) {
-        const result = await notifier.notify(report);
+        const result = await notifier.notify(report, { deadlineMs });
         truncated ||= result.truncated;
         logger.info('report forwarded to Slack', { snsMessageId: messageId, date: report.window.date, findings: report.findings.length, truncated: result.truncated, webhookHost: webhook.host });
       }

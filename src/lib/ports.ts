@@ -67,7 +67,12 @@ export interface PartitionCatalog {
 /** Where a finished report goes: SNS (e-mail, chat), a Slack webhook, the console. */
 export interface Notifier {
   readonly channel: string;
-  notify(report: Report): Promise<NotifyResult>;
+  notify(report: Report, options?: NotifyOptions): Promise<NotifyResult>;
+}
+
+export interface NotifyOptions {
+  /** Epoch milliseconds by which the channel must have answered or given up (a Lambda's deadline). */
+  readonly deadlineMs?: number;
 }
 
 export interface NotifyResult {

@@ -1,7 +1,10 @@
 /**
  * The report Lambda on Athena (aws-sdk-client-mock at the AWS edge): bad events start nothing; a
  * query cancelled by the bytes-scanned cutoff is reported as such; queries still running near
- * the deadline are stopped and listed as failed, and the report is still published.
+ * the deadline are stopped and listed as failed, and the report is still published. When no saved
+ * query succeeded, or no channel took the report, the invocation fails (the error alarm and the
+ * failure queue see it); partial failures are counted in the QueriesFailed and
+ * NotificationsFailed metrics the partial-failure alarm watches.
  */
 import 'aws-sdk-client-mock-vitest/extend';
 import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand, StopQueryExecutionCommand } from '@aws-sdk/client-athena';
@@ -9,7 +12,7 @@ import { GetPartitionsCommand, GetTableCommand, GlueClient } from '@aws-sdk/clie
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildAdapters } from '../../src/lib/wiring/aws-report.js';
 
 const athena = mockClient(AthenaClient);
@@ -27,7 +30,21 @@ const clients = { athena: new AthenaClient({ region: 'ap-northeast-1' }), glue: 
 
 function context(remainingMs: number): Context {
   const deadline = Date.now() + remainingMs;
-  return { awsRequestId: 'req-1', functionName: 'report', getRemainingTimeInMillis: () => deadline - Date.now() } as unknown as Context;
+  return { awsRequestId: 'req-1', functionName: 'flowlog-pilot-prod-report', getRemainingTimeInMillis: () => deadline - Date.now() } as unknown as Context;
+}
+
+/** The CloudWatch embedded-metric lines Powertools wrote to stdout: metric name to value, with the dimensions. */
+let stdout: string[] = [];
+function publishedMetrics(): { values: Record<string, unknown>; dimensions: string[][] }[] {
+  return stdout
+    .flatMap((chunk) => chunk.split('\n'))
+    .filter((line) => line.includes('"CloudWatchMetrics"'))
+    .map((line) => JSON.parse(line) as Record<string, any>)
+    .map((emf) => {
+      const directive = emf._aws.CloudWatchMetrics[0];
+      const names: string[] = directive.Metrics.map((m: { Name: string }) => m.Name);
+      return { values: Object.fromEntries(names.map((n) => [n, emf[n]])), dimensions: directive.Dimensions.map((set: string[]) => set.map((d) => `${d}=${emf[d]}`)) };
+    });
 }
 
 let createReportHandler: typeof import('../../src/handlers/report.js').createReportHandler;
@@ -40,21 +57,24 @@ beforeAll(async () => {
 });
 afterAll(() => vi.unstubAllEnvs());
 
-const handler = (settings: Record<string, string> = {}) => createReportHandler({ settings: { ...SETTINGS, ...settings }, adapters: buildAdapters(clients) });
+const handler = (settings: Record<string, string> = {}, deliveryReserveMs?: number) =>
+  createReportHandler({ settings: { ...SETTINGS, ...settings }, adapters: buildAdapters(clients), ...(deliveryReserveMs === undefined ? {} : { deliveryReserveMs }) });
 type Summary = Awaited<ReturnType<ReturnType<typeof handler>>>;
 
 /** Athena where DDL succeeds and each report query ends as `reportState` says (RUNNING: never ends). */
-function athenaAnswers(reportState: 'RUNNING' | 'CANCELLED' | 'SUCCEEDED', reason?: string): void {
+function athenaAnswers(reportState: 'RUNNING' | 'CANCELLED' | 'SUCCEEDED' | 'FAILED', reason?: string, options: { failing?: RegExp; rollup?: 'SUCCEEDED' } = {}): void {
   let n = 0;
-  const kinds = new Map<string, 'ddl' | 'report'>();
+  const kinds = new Map<string, 'ddl' | 'rollup' | 'report' | 'failing'>();
   athena.on(StartQueryExecutionCommand).callsFake((input: { QueryString?: string }) => {
     n += 1;
     const id = `q-${n}`;
-    kinds.set(id, input.QueryString?.startsWith('ALTER TABLE') === true ? 'ddl' : 'report');
+    const sql = input.QueryString ?? '';
+    kinds.set(id, sql.startsWith('ALTER TABLE') ? 'ddl' : sql.startsWith('INSERT INTO') && options.rollup !== undefined ? 'rollup' : options.failing?.test(sql) === true ? 'failing' : 'report');
     return { QueryExecutionId: id };
   });
   athena.on(GetQueryExecutionCommand).callsFake((input: { QueryExecutionId: string }) => {
-    const state = kinds.get(input.QueryExecutionId) === 'ddl' ? 'SUCCEEDED' : reportState;
+    const kind = kinds.get(input.QueryExecutionId);
+    const state = kind === 'ddl' || kind === 'rollup' ? 'SUCCEEDED' : kind === 'failing' ? 'FAILED' : reportState;
     return { QueryExecution: { QueryExecutionId: input.QueryExecutionId, StatementType: 'DML', Status: { State: state, ...(reason === undefined ? {} : { StateChangeReason: reason }) }, Statistics: { DataScannedInBytes: 5_000_000_000 } } };
   });
   athena.on(GetQueryResultsCommand).resolves({ ResultSet: { ResultSetMetadata: { ColumnInfo: [] }, Rows: [] } });
@@ -62,12 +82,17 @@ function athenaAnswers(reportState: 'RUNNING' | 'CANCELLED' | 'SUCCEEDED', reaso
 }
 
 beforeEach(() => {
+  stdout = [];
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (stdout.push(String(chunk)), true));
   athena.reset();
   glue.reset();
   sns.reset();
   glue.on(GetTableCommand).resolves({ Table: { Name: 'vpc_flow_logs', PartitionKeys: [{ Name: 'dt', Type: 'string' }] } });
   glue.on(GetPartitionsCommand).resolves({ Partitions: [] });
   sns.on(PublishCommand).resolves({ MessageId: 'msg-1' });
+});
+afterEach(() => {
+  vi.mocked(process.stdout.write).mockRestore();
 });
 
 describe('report Lambda: bad input starts nothing', () => {
@@ -102,39 +127,99 @@ describe('report Lambda: bad input starts nothing', () => {
 });
 
 describe('report Lambda: Athena faults', () => {
-  it('when the workgroup cancels queries at its bytes-scanned cutoff, each is listed as failed by the cutoff and the report is still published', async () => {
+  it('when the workgroup cancels every query at its bytes-scanned cutoff, the report listing them is published and then the invocation fails as a QueryError', async () => {
     // Prepare
     athenaAnswers('CANCELLED', 'Query cancelled! : Bytes scanned limit was exceeded');
     // Act
-    const summary: Summary = await handler()({ date: '2026-11-20' }, context(120_000));
+    const outcome = handler()({ date: '2026-11-20' }, context(120_000));
     // Assess
-    const failed = summary.queries.filter((q) => q.status === 'failed');
-    expect(failed).toHaveLength(summary.queries.length);
-    for (const q of failed) expect(q.error).toMatch(/cancelled by the bytes-scanned limit of workgroup flowlog after scanning 5000000000 bytes/);
-    expect(summary.notifications).toEqual([{ channel: 'sns', status: 'sent', messageId: 'msg-1' }]);
-    expect(failed.map((q) => q.name)).toContain('rollup-build 2026-11-13,2026-11-14,2026-11-15,2026-11-16,2026-11-17,2026-11-18,2026-11-19,2026-11-20');
-    expect(summary.window.rawDays).toHaveLength(8);
+    await expect(outcome).rejects.toMatchObject({ name: 'QueryError', message: expect.stringMatching(/^no report query succeeded \(10 of 10 failed; first: [a-z-]+: .*bytes-scanned limit of workgroup flowlog after scanning 5000000000 bytes.*\); the report listing the failures was sent \(sns\)$/) });
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
     expect(sns).toHaveReceivedCommandWith(PublishCommand, { TopicArn: TOPIC, Subject: expect.stringMatching(/11 queries failed/) });
+    expect(publishedMetrics()).toEqual([{ values: { QueriesFailed: 11, NotificationsFailed: 0 }, dimensions: [['service=flowlog-report', 'FunctionName=flowlog-pilot-prod-report']] }]);
   });
 
-  it('when queries are still running as the Lambda nears its deadline, each is stopped, listed as failed with the reason, and the report is still published', async () => {
-    // Prepare
+  it('when queries are still running as the Lambda nears its deadline, each is stopped, the report is still published, and the invocation fails', async () => {
+    // Prepare: 1 s to answer and 15 s for delivery are kept back, so the queries get 4.5 s.
     athenaAnswers('RUNNING');
     // Act
-    const summary: Summary = await handler()({ date: '2026-11-20' }, context(4_500));
+    const outcome = handler()({ date: '2026-11-20' }, context(4_500 + 15_000 + 1_000));
     // Assess
+    await expect(outcome).rejects.toMatchObject({ name: 'QueryError', message: expect.stringMatching(/^no report query succeeded \(10 of 10 failed; .*before the deadline/) });
     const started = athena.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input.QueryString ?? '');
     const reportQueries = started.filter((sql) => !sql.startsWith('ALTER TABLE')).length;
     const stopped = athena.commandCalls(StopQueryExecutionCommand).map((c) => c.args[0].input.QueryExecutionId);
     expect(reportQueries).toBeGreaterThan(0);
     expect(stopped).toHaveLength(reportQueries);
     expect(new Set(stopped).size).toBe(reportQueries);
-    const failed = summary.queries.filter((q) => q.status === 'failed');
-    expect(failed).toHaveLength(summary.queries.length);
-    for (const q of failed) expect(q.error).toMatch(/before the deadline/);
-    expect(failed.filter((q) => /it was stopped \(StopQueryExecution\)/.test(q.error ?? ''))).toHaveLength(reportQueries);
-    expect(failed.filter((q) => /nothing was started/.test(q.error ?? ''))).toHaveLength(summary.queries.length - reportQueries);
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
-    expect(summary.notifications[0]).toMatchObject({ channel: 'sns', status: 'sent' });
+    const [published] = sns.commandCalls(PublishCommand);
+    const lambdaReport = JSON.parse(JSON.parse(published!.args[0].input.Message ?? '{}').lambda) as { queries: { status: string; error?: string }[] };
+    expect(lambdaReport.queries.filter((q) => /it was stopped \(StopQueryExecution\)/.test(q.error ?? ''))).toHaveLength(reportQueries);
+    expect(lambdaReport.queries.every((q) => q.status === 'failed' && /before the deadline/.test(q.error ?? ''))).toBe(true);
+  });
+
+  it('when every saved query fails but the rollup build succeeded, the invocation still fails: the rollup alone reports nothing', async () => {
+    // Prepare
+    athenaAnswers('FAILED', 'HIVE_BAD_DATA: malformed', { rollup: 'SUCCEEDED' });
+    // Act
+    const outcome = handler()({ date: '2026-11-20' }, context(120_000));
+    // Assess
+    await expect(outcome).rejects.toMatchObject({ name: 'QueryError', message: expect.stringMatching(/^no report query succeeded \(10 of 10 failed/) });
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expect(publishedMetrics()[0]?.values).toEqual({ QueriesFailed: 10, NotificationsFailed: 0 });
+  });
+
+  it('when one saved query fails and the others succeed, the report is published, the invocation succeeds and QueriesFailed counts 1', async () => {
+    // Prepare
+    athenaAnswers('SUCCEEDED', undefined, { failing: /destinationport IN \(/ });
+    // Act
+    const summary: Summary = await handler()({ date: '2026-11-20' }, context(120_000));
+    // Assess
+    const failed = summary.queries.filter((q) => q.status === 'failed');
+    expect(failed.length).toBeGreaterThanOrEqual(1);
+    expect(failed.length).toBeLessThan(summary.queries.length);
+    expect(summary.notifications).toEqual([{ channel: 'sns', status: 'sent', messageId: 'msg-1' }]);
+    expect(publishedMetrics()).toEqual([{ values: { QueriesFailed: failed.length, NotificationsFailed: 0 }, dimensions: [['service=flowlog-report', 'FunctionName=flowlog-pilot-prod-report']] }]);
+  });
+
+  it('when every query succeeds, both failure counts are published as 0 so the alarm sees a healthy run', async () => {
+    athenaAnswers('SUCCEEDED');
+    const summary: Summary = await handler()({ date: '2026-11-20' }, context(120_000));
+    expect(summary.queries.every((q) => q.status === 'succeeded')).toBe(true);
+    expect(publishedMetrics()[0]?.values).toEqual({ QueriesFailed: 0, NotificationsFailed: 0 });
+  });
+});
+
+describe('report Lambda: SNS faults', () => {
+  it('when the only channel (SNS) refuses the publish, the invocation fails as a DeliveryError naming the topic and NotificationsFailed counts 1', async () => {
+    // Prepare
+    athenaAnswers('SUCCEEDED');
+    sns.on(PublishCommand).rejects(Object.assign(new Error('User is not authorized to perform: SNS:Publish'), { name: 'AuthorizationErrorException', $fault: 'client', $metadata: { httpStatusCode: 403 } }));
+    // Act
+    const outcome = handler()({ date: '2026-11-20' }, context(120_000));
+    // Assess
+    await expect(outcome).rejects.toMatchObject({ name: 'DeliveryError', message: expect.stringContaining(`no notification could be sent (sns: SNS publish to ${TOPIC} failed: AuthorizationErrorException`) });
+    expect(publishedMetrics()[0]?.values).toEqual({ QueriesFailed: 0, NotificationsFailed: 1 });
+  });
+
+  it('when SNS never answers the publish, the invocation fails at the delivery deadline, before the function times out', async () => {
+    // Prepare: of 8 s left, the queries get 5 s, delivery 2 s, and 1 s is kept to answer.
+    athenaAnswers('SUCCEEDED');
+    sns.on(PublishCommand).callsFake(() => new Promise(() => {}));
+    const remainingMs = 5_000 + 2_000 + 1_000;
+    const started = Date.now();
+    // Act
+    const outcome = handler({}, 2_000)({ date: '2026-11-20' }, context(remainingMs));
+    // Assess
+    await expect(outcome).rejects.toMatchObject({ name: 'DeliveryError', message: expect.stringMatching(/SNS publish to .* got no answer before the deadline/) });
+    expect(Date.now() - started).toBeLessThan(remainingMs);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(remainingMs - 1_000 - 100);
+  }, 30_000);
+
+  it('when the handler is built with its defaults, 15 s are kept back for delivery and 1 s to answer', async () => {
+    const { DELIVERY_RESERVE_MS, ANSWER_RESERVE_MS } = await import('../../src/handlers/report.js');
+    expect(DELIVERY_RESERVE_MS).toBe(15_000);
+    expect(ANSWER_RESERVE_MS).toBe(1_000);
   });
 });

@@ -256,6 +256,22 @@ describe('serverless package', () => {
       expect(queue?.Dimensions[0].Value).toEqual({ 'Fn::GetAtt': ['FailureQueue', 'QueueName'] });
       expect(queue?.AlarmActions).toEqual([{ Ref: 'OperationsTopic' }]);
     });
+
+    it('when packaged, a partial-failure alarm sums the report\'s QueriesFailed and NotificationsFailed, with the dimensions the report Lambda publishes, and notifies the operations topic', () => {
+      const alarm = resources.ReportPartialFailuresAlarm!.Properties;
+      const stats = alarm.Metrics.filter((m: Json) => m.MetricStat !== undefined);
+      expect(stats.map((m: Json) => m.MetricStat.Metric.MetricName).sort()).toEqual(['NotificationsFailed', 'QueriesFailed']);
+      for (const m of stats) {
+        expect(m.MetricStat.Metric.Namespace).toBe('FlowlogPilot');
+        // As test/faults/report-handler-faults.test.ts reads them from the handler's metric lines.
+        expect(m.MetricStat.Metric.Dimensions).toEqual([{ Name: 'service', Value: 'flowlog-report' }, { Name: 'FunctionName', Value: { Ref: 'ReportLambdaFunction' } }]);
+        expect(m.MetricStat).toMatchObject({ Stat: 'Sum', Period: 300 });
+        expect(m.ReturnData).toBe(false);
+      }
+      const [sum] = alarm.Metrics.filter((m: Json) => m.ReturnData === true);
+      expect(sum.Expression).toBe(`FILL(${stats[0].Id}, 0) + FILL(${stats[1].Id}, 0)`);
+      expect(alarm).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 1, TreatMissingData: 'notBreaching', AlarmActions: [{ Ref: 'OperationsTopic' }] });
+    });
   });
 
   describe('least privilege', () => {
@@ -340,6 +356,63 @@ describe('serverless package', () => {
       } finally {
         rmSync(task, { recursive: true, force: true });
       }
+    });
+
+    /** Unpacks a function's zip alone, as Lambda lays it out in /var/task, and runs `script` in a fresh node beside it. */
+    function runInTask(fn: string, settings: Record<string, string>, script: (handlerFile: string) => string): { stdout: string; stderr: string } {
+      const task = mkdtempSync(join(tmpdir(), `flowlog-task-${fn}-`));
+      try {
+        for (const [entry, data] of zips.get(fn)!) {
+          mkdirSync(dirname(join(task, entry)), { recursive: true });
+          writeFileSync(join(task, entry), data);
+        }
+        const handlerFile = join(task, [...zips.get(fn)!.keys()].find((entry) => entry.startsWith('src/handlers/') && entry.endsWith('.cjs'))!);
+        const env = { PATH: process.env.PATH, AWS_REGION: 'ap-northeast-1', AWS_ACCESS_KEY_ID: 'offline', AWS_SECRET_ACCESS_KEY: 'offline', POWERTOOLS_LOG_LEVEL: 'SILENT', HTTP_PROXY: 'http://127.0.0.1:9', HTTPS_PROXY: 'http://127.0.0.1:9', ...settings };
+        const run = spawnSync(process.execPath, ['-e', script(handlerFile)], { cwd: task, env, encoding: 'utf8', timeout: 30_000 });
+        return { stdout: run.stdout, stderr: run.stderr };
+      } finally {
+        rmSync(task, { recursive: true, force: true });
+      }
+    }
+
+    const LAMBDA_CONTEXT = { awsRequestId: 'req-1', functionName: 'flowlog-pilot-ci-fn', functionVersion: '$LATEST', invokedFunctionArn: 'arn:aws:lambda:ap-northeast-1:123456789012:function:flowlog-pilot-ci-fn', memoryLimitInMB: '256', logGroupName: '/aws/lambda/flowlog-pilot-ci-fn', logStreamName: 's' };
+    /** Invokes the handler as the runtime would and prints the answer's error name and message (the runtime's errorType and errorMessage). */
+    const invokeScript = (event: unknown) => (handlerFile: string) => `
+      const context = { ...${JSON.stringify(LAMBDA_CONTEXT)}, getRemainingTimeInMillis: () => 30000 };
+      const print = (answer) => process.stdout.write('ANSWER ' + JSON.stringify(answer) + '\\n');
+      let m;
+      try { m = require(${JSON.stringify(handlerFile)}); } catch (e) { print({ phase: 'init', errorType: e.name, errorMessage: e.message }); process.exit(0); }
+      m.handler(${JSON.stringify(event)}, context).then(
+        () => print({ phase: 'invoke', errorType: null }),
+        (e) => print({ phase: 'invoke', errorType: e.name, errorMessage: e.message }),
+      );`;
+    const answerOf = (out: { stdout: string; stderr: string }): Json => {
+      const line = out.stdout.split('\n').find((l) => l.startsWith('ANSWER '));
+      expect(line, out.stderr.slice(-2000)).toBeDefined();
+      return JSON.parse(line!.slice('ANSWER '.length)) as Json;
+    };
+    const ATHENA_SETTINGS = { FLOWLOG_BUCKET: 'logs', FLOWLOG_SOURCES: '123456789012:ap-northeast-1' };
+
+    it.each<[string, Record<string, string>, unknown, string, RegExp]>([
+      ['partitions', ATHENA_SETTINGS, { source: 'aws.events', 'detail-type': 'Scheduled Event', time: 'yesterday' }, 'ValidationError', /^time: /],
+      ['report', ATHENA_SETTINGS, { date: '2026-02-30' }, 'ValidationError', /^date: /],
+      ['slackForwarder', { FLOWLOG_SLACK_WEBHOOK_PARAMETER: '/flowlog/slack' }, {}, 'ValidationError', /^event\.Records: /],
+      ['slackForwarder', {}, { Records: [] }, 'ConfigError', /FLOWLOG_SLACK_WEBHOOK_PARAMETER/],
+    ])('when the packaged %s handler is invoked with a bad event or setting, the answer\'s errorType is the typed name, not a minified one', (fn, settings, event, errorType, message) => {
+      // Act
+      const answer = answerOf(runInTask(fn, settings, invokeScript(event)));
+      // Assess
+      expect(answer).toMatchObject({ phase: 'invoke', errorType });
+      expect(answer.errorMessage).toMatch(message);
+    });
+
+    it.each<[string, Record<string, string>]>([
+      ['partitions', { FLOWLOG_BUCKET: 'logs', FLOWLOG_SOURCES: '123456789012:ap-northeast-1', FLOWLOG_LOOKBACK_DAYS: 'three' }],
+      ['report', { ...ATHENA_SETTINGS, FLOWLOG_REPORT_TIMEZONE: 'Asia/Osaka' }],
+    ])('when the packaged %s handler starts with a bad setting, the cold start fails as a ConfigError naming the key', (fn, settings) => {
+      const answer = answerOf(runInTask(fn, settings, invokeScript({})));
+      expect(answer).toMatchObject({ phase: 'init', errorType: 'ConfigError' });
+      expect(answer.errorMessage).toMatch(/FLOWLOG_(LOOKBACK_DAYS|REPORT_TIMEZONE)/);
     });
 
     it('when each zip is read, it is under 1 MB and holds no DuckDB', () => {

@@ -17,7 +17,7 @@ const ssm = mockClient(SSMClient);
 let server: LoopbackServer | undefined;
 let logged: string[] = [];
 
-const context = {
+const context: Context = {
   functionName: 'flowlog-pilot-slack-forwarder',
   functionVersion: '$LATEST',
   invokedFunctionArn: 'arn:aws:lambda:ap-northeast-1:123456789012:function:flowlog-pilot-slack-forwarder',
@@ -31,6 +31,12 @@ const context = {
   fail: () => undefined,
   succeed: () => undefined,
 } as Context;
+
+/** The forwarder's context with this much of its own timeout left. */
+const withRemaining = (remainingMs: number): Context => {
+  const endMs = Date.now() + remainingMs;
+  return { ...context, getRemainingTimeInMillis: () => endMs - Date.now() };
+};
 
 /** The event SNS gives a Lambda subscriber: the `lambda` key of the published message. */
 function snsEvent(report: Report): SNSEvent {
@@ -153,5 +159,60 @@ describe('Slack forwarder handler', () => {
 
     await expect(handler(snsEvent(richReport()), context)).rejects.toThrow(/FLOWLOG_SLACK_WEBHOOK_PARAMETER is required/);
     expect(ssm).toHaveReceivedCommandTimes(GetParameterCommand, 0);
+  });
+});
+
+describe('Slack forwarder within its own timeout', () => {
+  it('when the webhook accepts and never answers, the forwarder gives up before its timeout and says no time was left, instead of trying 5 s three times', async () => {
+    // Prepare: the default per-try timeout (5 s) and real waits; 3 s left of the function's time.
+    server = await startLoopbackServer(['hang']);
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: `${server.baseUrl}${SECRET_PATH}` } });
+    const handler = createSlackForwarder({ settings: { FLOWLOG_SLACK_WEBHOOK_PARAMETER: PARAMETER }, ssm: new SSMClient({}), logger: new Logger({ serviceName: 'flowlog-pilot-slack-forwarder' }) });
+    const started = Date.now();
+    // Act
+    const outcome = handler(snsEvent(richReport()), withRemaining(3_000));
+    // Assess: 1 s is kept to answer, so the one try gets 2 s.
+    await expect(outcome).rejects.toMatchObject({ name: 'DeliveryError', message: expect.stringMatching(/failed after 1 attempt: no answer within (19[0-9]{2}|2000) ms; no time was left for another attempt before the function's timeout$/) });
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(server.received).toHaveLength(1);
+  }, 20_000);
+
+  it('when Slack asks to wait longer than the time left (Retry-After: 20 with 10 s left), it fails at once instead of waiting', async () => {
+    server = await startLoopbackServer([{ status: 429, headers: { 'retry-after': '20' }, body: 'rate_limited' }]);
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: `${server.baseUrl}${SECRET_PATH}` } });
+    const waits: number[] = [];
+    const handler = createSlackForwarder({ settings: { FLOWLOG_SLACK_WEBHOOK_PARAMETER: PARAMETER }, ssm: new SSMClient({}), logger: new Logger({ serviceName: 'flowlog-pilot-slack-forwarder' }), webhook: { sleep: async (ms) => void waits.push(ms) } });
+
+    const outcome = handler(snsEvent(richReport()), withRemaining(10_000));
+
+    await expect(outcome).rejects.toThrow(/failed after 1 attempt: rate limited \(429\) \(rate_limited\); no time was left for another attempt before the function's timeout/);
+    expect(waits).toEqual([]);
+    expect(server.received).toHaveLength(1);
+  });
+
+  it('when Slack asks to wait 2 s with 10 s left, it waits and the second try delivers', async () => {
+    server = await startLoopbackServer([{ status: 429, headers: { 'retry-after': '2' } }, { status: 200, body: 'ok' }]);
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: `${server.baseUrl}${SECRET_PATH}` } });
+    const waits: number[] = [];
+    const handler = createSlackForwarder({ settings: { FLOWLOG_SLACK_WEBHOOK_PARAMETER: PARAMETER }, ssm: new SSMClient({}), logger: new Logger({ serviceName: 'flowlog-pilot-slack-forwarder' }), webhook: { sleep: async (ms) => void waits.push(ms) } });
+
+    await expect(handler(snsEvent(richReport()), withRemaining(10_000))).resolves.toEqual({ forwarded: 1, truncated: false });
+    expect(waits).toEqual([2_000]);
+  });
+
+  it('when SSM never answers, the read is given up before the function\'s timeout as a DeadlineError', async () => {
+    ssm.on(GetParameterCommand).callsFake(() => new Promise(() => {}));
+    const started = Date.now();
+
+    await expect(forwarder()(snsEvent(richReport()), withRemaining(2_500))).rejects.toMatchObject({ name: 'DeadlineError', message: expect.stringMatching(/reading SSM parameter \/flowlog-pilot\/slack-webhook got no answer before the function's timeout \(waited 1[0-9]{3} ms\)/) });
+    expect(Date.now() - started).toBeLessThan(2_500);
+  });
+
+  it('when a failure is answered, its errorType is the typed error\'s name (DeliveryError), so the failure queue can tell it from a refused event', async () => {
+    server = await startLoopbackServer([{ status: 404, body: 'no_service' }]);
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: `${server.baseUrl}${SECRET_PATH}` } });
+
+    await expect(forwarder()(snsEvent(richReport()), context)).rejects.toMatchObject({ name: 'DeliveryError' });
+    await expect(forwarder()({ Records: [] } as unknown as SNSEvent, context)).rejects.toMatchObject({ name: 'ValidationError' });
   });
 });

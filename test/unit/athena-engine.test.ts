@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-athena';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AthenaEngine, DEFAULT_DEADLINE_MARGIN_MS, RESULT_PAGE_SIZE } from '../../src/lib/adapters/athena-engine.js';
+import { AthenaEngine, DEFAULT_ANSWER_RESERVE_MS, DEFAULT_DEADLINE_MARGIN_MS, DEFAULT_STOP_TIMEOUT_MS, RESULT_PAGE_SIZE } from '../../src/lib/adapters/athena-engine.js';
 import { systemTiming } from '../../src/lib/retry.js';
 import { DeadlineError, QueryError } from '../../src/lib/errors.js';
 
@@ -265,5 +265,77 @@ describe('Athena engine', () => {
     expect(error).toBeInstanceOf(QueryError);
     expect((error as Error).message).toContain('AccessDeniedException');
     expect(athena).toHaveReceivedCommandWith(StopQueryExecutionCommand, { QueryExecutionId: 'q-1' });
+  });
+});
+
+/** An Athena call that never answers: a connection accepted and left hanging. */
+const never = () => new Promise<never>(() => {});
+
+describe('Athena engine: stalled calls and the deadline', () => {
+  it('when its deadline margins are read, 3 s are kept before the deadline, 2 s of them for the stop, 1 s to answer after results', () => {
+    expect(DEFAULT_DEADLINE_MARGIN_MS).toBe(3_000);
+    expect(DEFAULT_STOP_TIMEOUT_MS).toBe(2_000);
+    expect(DEFAULT_ANSWER_RESERVE_MS).toBe(1_000);
+  });
+
+  it('when GetQueryExecution never answers, the poll is given up at the margin, the query is stopped, and a DeadlineError names both', async () => {
+    // Prepare
+    athena.on(GetQueryExecutionCommand).callsFake(never);
+    const deadlineMs = START_MS + 60_000;
+    // Act
+    const { error } = await onFakeTime(engine().execute('SELECT 1', { label: 'port-scan', deadlineMs }));
+    // Assess
+    expect(error).toBeInstanceOf(DeadlineError);
+    expect((error as Error).message).toMatch(/^Athena GetQueryExecution for the query \(port-scan\) got no answer before the deadline \(waited 57000 ms\); Athena query q-1 \(port-scan\): it was stopped \(StopQueryExecution\)$/);
+    expect(athena).toHaveReceivedCommandExactlyOnceWith(StopQueryExecutionCommand, { QueryExecutionId: 'q-1' });
+    expect(Date.now()).toBe(deadlineMs - 3_000);
+  });
+
+  it('when StopQueryExecution never answers either, it gives up after 2 s, before the deadline, and says how to stop the query by hand', async () => {
+    athena.on(GetQueryExecutionCommand).resolves(execution('RUNNING'));
+    athena.on(StopQueryExecutionCommand).callsFake(never);
+    const deadlineMs = START_MS + 20_000;
+
+    const { error } = await onFakeTime(engine().execute('SELECT 1', { deadlineMs }));
+
+    expect(error).toBeInstanceOf(DeadlineError);
+    expect((error as Error).message).toContain('stopping it failed too (StopQueryExecution got no answer within 2000 ms): stop it by hand with aws athena stop-query-execution --query-execution-id q-1');
+    expect(Date.now()).toBeLessThanOrEqual(deadlineMs - 1_000);
+  });
+
+  it('when StartQueryExecution never answers and the start has a request token, the same token finds the query and it is stopped', async () => {
+    // Prepare: Athena answers a repeated token with the query it already started.
+    athena.on(StartQueryExecutionCommand).callsFakeOnce(never).resolves({ QueryExecutionId: 'q-7' });
+    const deadlineMs = START_MS + 30_000;
+    // Act
+    const { error } = await onFakeTime(engine().execute('SELECT 1', { requestToken: TOKEN, deadlineMs }));
+    // Assess
+    expect(error).toBeInstanceOf(DeadlineError);
+    expect((error as Error).message).toContain('StartQueryExecution for the query got no answer before the deadline (waited 27000 ms); Athena query q-7: it was stopped (StopQueryExecution)');
+    expect(athena).toHaveReceivedNthCommandWith(StartQueryExecutionCommand, 2, { ClientRequestToken: TOKEN });
+    expect(athena).toHaveReceivedCommandExactlyOnceWith(StopQueryExecutionCommand, { QueryExecutionId: 'q-7' });
+    expect(Date.now()).toBeLessThanOrEqual(deadlineMs - 1_000);
+  });
+
+  it('when StartQueryExecution never answers and there is no request token, it says the query may have started', async () => {
+    athena.on(StartQueryExecutionCommand).callsFake(never);
+
+    const { error } = await onFakeTime(engine().execute('SELECT 1', { deadlineMs: START_MS + 10_000 }));
+
+    expect((error as Error).message).toMatch(/got no answer before the deadline \(waited 7000 ms\); it may have started/);
+    expect(athena).toHaveReceivedCommandTimes(StartQueryExecutionCommand, 1);
+    expect(athena).not.toHaveReceivedCommand(StopQueryExecutionCommand);
+  });
+
+  it('when GetQueryResults never answers, it is given up 1 s before the deadline', async () => {
+    athena.on(GetQueryExecutionCommand).resolves(execution('SUCCEEDED'));
+    athena.on(GetQueryResultsCommand).callsFake(never);
+    const deadlineMs = START_MS + 40_000;
+
+    const { error } = await onFakeTime(engine().execute('SELECT 1', { deadlineMs }));
+
+    expect(error).toBeInstanceOf(DeadlineError);
+    expect((error as Error).message).toContain('GetQueryResults');
+    expect(Date.now()).toBe(deadlineMs - 1_000);
   });
 });

@@ -1,7 +1,7 @@
 import 'aws-sdk-client-mock-vitest/extend';
 import { PublishCommand, SNSClient, SNSServiceException } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SnsNotifier } from '../../src/lib/adapters/sns-notifier.js';
 import { DeliveryError } from '../../src/lib/errors.js';
 import { SNS_MAX_PUBLISH_BYTES } from '../../src/lib/report/sns-message.js';
@@ -83,5 +83,41 @@ describe('SNS notifier', () => {
     await expect(notifier.notify(richReport())).rejects.toThrow(/AuthorizationErrorException/);
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
     expect(waits).toEqual([]);
+  });
+});
+
+describe('SNS notifier before a deadline', () => {
+  const START_MS = Date.parse('2026-11-26T00:30:00Z');
+  beforeEach(() => {
+    sns.reset();
+    vi.useFakeTimers();
+    vi.setSystemTime(START_MS);
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it('when the publish never answers, it is given up at the deadline with a DeliveryError naming the topic', async () => {
+    // Prepare
+    sns.on(PublishCommand).callsFake(() => new Promise(() => {}));
+    const notifier = new SnsNotifier(new SNSClient({}), topicArn);
+    // Act
+    const outcome = notifier.notify(richReport(), { deadlineMs: START_MS + 4_000 }).then(() => undefined, (error: unknown) => error);
+    await vi.advanceTimersByTimeAsync(4_000);
+    const error = await outcome;
+    // Assess
+    expect(error).toBeInstanceOf(DeliveryError);
+    expect((error as Error).message).toBe(`SNS publish to ${topicArn} got no answer before the deadline (waited 4000 ms)`);
+    expect(Date.now()).toBe(START_MS + 4_000);
+    expect(sns).toHaveReceivedCommandOnce(PublishCommand);
+  });
+
+  it('when a throttled publish would wait past the deadline, it gives up instead of waiting', async () => {
+    sns.on(PublishCommand).rejects(throttled());
+    const { waits, sleep } = recordingSleep();
+    const notifier = new SnsNotifier(new SNSClient({}), topicArn, { sleep, random: () => 1, retry: { maxAttempts: 3, baseDelayMs: 2_000, maxDelayMs: 5_000 } });
+
+    await expect(notifier.notify(richReport(), { deadlineMs: START_MS + 1_999 })).rejects.toThrow(/Throttling/);
+
+    expect(waits).toEqual([]);
+    expect(sns).toHaveReceivedCommandOnce(PublishCommand);
   });
 });

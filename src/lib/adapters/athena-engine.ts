@@ -8,6 +8,7 @@ import {
   type StartQueryExecutionCommandInput,
 } from '@aws-sdk/client-athena';
 import { classifyQueryExecution } from '../athena/query-state.js';
+import { CallTimeout, callWithin } from '../aws/call-timeout.js';
 import { columnsOf, isHeaderRow, rowOf } from '../athena/result-rows.js';
 import { DEFAULT_THROTTLE_POLICY, isThrottling, pollDelayMs, systemTiming, withThrottleRetry, type RetryPolicy, type Timing } from '../retry.js';
 import { DeadlineError, FlowlogError, QueryError, ValidationError, asError } from '../errors.js';
@@ -19,6 +20,13 @@ export const DEFAULT_INITIAL_POLL_MS = 500;
 export const DEFAULT_MAX_POLL_MS = 5_000;
 /** Time kept back before a deadline to call StopQueryExecution and still return an answer. */
 export const DEFAULT_DEADLINE_MARGIN_MS = 3_000;
+/**
+ * The StopQueryExecution at the deadline must itself end in time: two seconds of the three-second
+ * margin, which leaves one to answer.
+ */
+export const DEFAULT_STOP_TIMEOUT_MS = 2_000;
+/** Time kept back before the deadline when fetching the pages of a finished query's results. */
+export const DEFAULT_ANSWER_RESERVE_MS = 1_000;
 /** Athena marks some failures retryable (a transient fault); two fresh starts are enough to ride one out. */
 export const DEFAULT_MAX_RETRYABLE_RESTARTS = 2;
 /** GetQueryResults' largest page. */
@@ -33,6 +41,7 @@ export interface AthenaEngineOptions {
   readonly initialPollMs?: number;
   readonly maxPollMs?: number;
   readonly deadlineMarginMs?: number;
+  readonly stopTimeoutMs?: number;
   readonly maxRetryableRestarts?: number;
   readonly throttlePolicy?: RetryPolicy;
   readonly timing?: Timing;
@@ -57,6 +66,7 @@ export class AthenaEngine implements QueryEngine {
   readonly #initialPollMs: number;
   readonly #maxPollMs: number;
   readonly #deadlineMarginMs: number;
+  readonly #stopTimeoutMs: number;
   readonly #maxRetryableRestarts: number;
   readonly #throttlePolicy: RetryPolicy;
   readonly #timing: Timing;
@@ -69,6 +79,7 @@ export class AthenaEngine implements QueryEngine {
     this.#initialPollMs = options.initialPollMs ?? DEFAULT_INITIAL_POLL_MS;
     this.#maxPollMs = options.maxPollMs ?? DEFAULT_MAX_POLL_MS;
     this.#deadlineMarginMs = options.deadlineMarginMs ?? DEFAULT_DEADLINE_MARGIN_MS;
+    this.#stopTimeoutMs = options.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS;
     this.#maxRetryableRestarts = options.maxRetryableRestarts ?? DEFAULT_MAX_RETRYABLE_RESTARTS;
     this.#throttlePolicy = options.throttlePolicy ?? DEFAULT_THROTTLE_POLICY;
     this.#timing = options.timing ?? systemTiming;
@@ -121,9 +132,31 @@ export class AthenaEngine implements QueryEngine {
       ...(this.#outputLocation === undefined ? {} : { ResultConfiguration: { OutputLocation: this.#outputLocation } }),
       ...(options.requestToken === undefined ? {} : { ClientRequestToken: tokenForStart(options.requestToken, restart) }),
     };
-    const output = await this.#call('StartQueryExecution', options, retryUntilMs, () => this.#client.send(new StartQueryExecutionCommand(input)));
+    let output;
+    try {
+      output = await this.#call('StartQueryExecution', options, retryUntilMs, (abortSignal) => this.#client.send(new StartQueryExecutionCommand(input), { abortSignal }), retryUntilMs);
+    } catch (error) {
+      if (!(error instanceof DeadlineError)) throw error;
+      throw new DeadlineError(`${error.message}; ${await this.#stopUnanswered(input)}`, error.context);
+    }
     if (output.QueryExecutionId === undefined) throw new QueryError(`Athena started ${describeQuery(undefined, options)} but returned no query id`);
     return output.QueryExecutionId;
+  }
+
+  /**
+   * A start that got no answer may still have started the query. With a ClientRequestToken,
+   * Athena answers a repeated start with the query it already has, so its id can be learnt and
+   * the query stopped; without one it cannot be found.
+   */
+  async #stopUnanswered(input: StartQueryExecutionCommandInput): Promise<string> {
+    if (input.ClientRequestToken === undefined) return 'it may have started: look for it in the workgroup\'s recent queries';
+    try {
+      const again = await callWithin('StartQueryExecution', this.#stopTimeoutMs, (abortSignal) => this.#client.send(new StartQueryExecutionCommand(input), { abortSignal }));
+      if (again.QueryExecutionId === undefined) return 'Athena returned no query id for its request token';
+      return `Athena query ${again.QueryExecutionId}: ${await this.#stop(again.QueryExecutionId)}`;
+    } catch (error) {
+      return `it may have started and could not be looked up (${asError(error).message}): look for request token ${input.ClientRequestToken}`;
+    }
   }
 
   /** Polls until the query is done; on the way out for any other reason, the query is stopped. */
@@ -131,7 +164,7 @@ export class AthenaEngine implements QueryEngine {
     const retryUntilMs = this.#latestMs(options);
     try {
       for (let poll = 0; ; poll += 1) {
-        const output = await this.#call('GetQueryExecution', options, retryUntilMs, () => this.#client.send(new GetQueryExecutionCommand({ QueryExecutionId: queryId })));
+        const output = await this.#call('GetQueryExecution', options, retryUntilMs, (abortSignal) => this.#client.send(new GetQueryExecutionCommand({ QueryExecutionId: queryId }), { abortSignal }), retryUntilMs);
         const execution = output.QueryExecution ?? {};
         const state = classifyQueryExecution(execution);
         if (state.kind !== 'running') return execution;
@@ -150,15 +183,23 @@ export class AthenaEngine implements QueryEngine {
       if (error instanceof OutOfTime) {
         throw new DeadlineError(`${name} was still ${error.state} ${this.#deadlineMarginMs} ms before the deadline; ${stopped}`, { queryId, deadlineMs: options.deadlineMs });
       }
+      if (error instanceof DeadlineError) throw new DeadlineError(`${error.message}; ${name}: ${stopped}`, { ...error.context, queryId });
       if (error instanceof QueryError) throw new QueryError(`${error.message}; ${stopped}`, { ...error.context, queryId }, { cause: error.cause });
       if (error instanceof FlowlogError) throw error;
       throw new QueryError(`waiting for ${name} failed: ${asError(error).message}; ${stopped}`, { queryId }, { cause: error });
     }
   }
 
+  /** Best effort, and bounded: a stop that does not answer within the stop timeout is reported, not waited for. */
   async #stop(queryId: string): Promise<string> {
     try {
-      await withThrottleRetry(() => this.#client.send(new StopQueryExecutionCommand({ QueryExecutionId: queryId })), { policy: this.#throttlePolicy, timing: this.#timing });
+      await callWithin('StopQueryExecution', this.#stopTimeoutMs, (abortSignal) =>
+        withThrottleRetry(() => this.#client.send(new StopQueryExecutionCommand({ QueryExecutionId: queryId }), { abortSignal }), {
+          policy: this.#throttlePolicy,
+          timing: this.#timing,
+          retryUntilMs: this.#timing.now() + this.#stopTimeoutMs,
+        }),
+      );
       return 'it was stopped (StopQueryExecution)';
     } catch (error) {
       return `stopping it failed too (${asError(error).message}): stop it by hand with aws athena stop-query-execution --query-execution-id ${queryId}`;
@@ -172,10 +213,12 @@ export class AthenaEngine implements QueryEngine {
     let total = 0;
     let nextToken: string | undefined;
     let firstPage = true;
+    const answerByMs = options.deadlineMs === undefined ? undefined : options.deadlineMs - DEFAULT_ANSWER_RESERVE_MS;
     do {
       const token = nextToken;
-      const page = await this.#call('GetQueryResults', options, undefined, () =>
-        this.#client.send(new GetQueryResultsCommand({ QueryExecutionId: queryId, MaxResults: RESULT_PAGE_SIZE, ...(token === undefined ? {} : { NextToken: token }) })),
+      const page = await this.#call('GetQueryResults', options, answerByMs, (abortSignal) =>
+        this.#client.send(new GetQueryResultsCommand({ QueryExecutionId: queryId, MaxResults: RESULT_PAGE_SIZE, ...(token === undefined ? {} : { NextToken: token }) }), { abortSignal }),
+        answerByMs,
       );
       let data = page.ResultSet?.Rows ?? [];
       if (firstPage) {
@@ -203,11 +246,19 @@ export class AthenaEngine implements QueryEngine {
     };
   }
 
-  /** One API call with throttling retried; anything Athena refuses becomes a QueryError with its words. */
-  async #call<T>(operation: string, options: QueryOptions, retryUntilMs: number | undefined, send: () => Promise<T>): Promise<T> {
+  /**
+   * One API call with throttling retried, each attempt aborted at `abortAtMs` (the deadline's
+   * margin) so that a stalled call cannot outlast the Lambda; anything Athena refuses becomes a
+   * QueryError with its words, a call out of time a DeadlineError.
+   */
+  async #call<T>(operation: string, options: QueryOptions, retryUntilMs: number | undefined, send: (abortSignal?: AbortSignal) => Promise<T>, abortAtMs?: number): Promise<T> {
+    const attempt = () => callWithin(operation, abortAtMs === undefined ? undefined : abortAtMs - this.#timing.now(), send);
     try {
-      return await withThrottleRetry(send, { policy: this.#throttlePolicy, timing: this.#timing, ...(retryUntilMs === undefined ? {} : { retryUntilMs }) });
+      return await withThrottleRetry(attempt, { policy: this.#throttlePolicy, timing: this.#timing, ...(retryUntilMs === undefined ? {} : { retryUntilMs }) });
     } catch (error) {
+      if (error instanceof CallTimeout) {
+        throw new DeadlineError(`Athena ${operation} for ${describeQuery(undefined, options)} got no answer before the deadline (waited ${error.timeoutMs} ms)`, { operation, deadlineMs: options.deadlineMs });
+      }
       const e = asError(error);
       const reason = (error as { Reason?: string }).Reason;
       const what = `${e.name}${reason === undefined ? '' : ` ${reason}`}: ${e.message}`;

@@ -3,7 +3,7 @@
  * can post to the channel): it never appears in an error or a log line, only its host does.
  */
 import { DeliveryError, ValidationError } from '../errors.js';
-import type { Notifier, NotifyResult } from '../ports.js';
+import type { Notifier, NotifyOptions, NotifyResult } from '../ports.js';
 import type { Report } from '../report/model.js';
 import { renderSlack, type SlackOptions } from '../report/render-slack.js';
 import { DEFAULT_RETRY, realSleep, withRetries, type RetryDecision, type RetryPolicy, type Sleep } from '../retry.js';
@@ -12,6 +12,8 @@ import { DEFAULT_RETRY, realSleep, withRetries, type RetryDecision, type RetryPo
 export const DEFAULT_WEBHOOK_TIMEOUT_MS = 5_000;
 /** Longer Retry-After waits than this are not worth a Lambda's time: fail and say so. */
 export const DEFAULT_MAX_RETRY_AFTER_MS = 30_000;
+/** Before a deadline, no retry is started with less than this left: a shorter try cannot get an answer from Slack in practice. */
+export const MIN_ATTEMPT_MS = 1_000;
 
 export interface SlackWebhookOptions {
   readonly timeoutMs?: number;
@@ -98,26 +100,47 @@ export class SlackWebhook {
     this.#fetch = options.fetch ?? globalThis.fetch;
   }
 
-  async post(payload: unknown): Promise<void> {
+  /**
+   * With a deadline (the forwarder's own timeout), every attempt, wait and Retry-After fits
+   * before it: an attempt gets at most the time left, a wait that would end after it is not
+   * made, and the failure says that the time ran out.
+   */
+  async post(payload: unknown, options: NotifyOptions = {}): Promise<void> {
     const body = JSON.stringify(payload);
+    const { deadlineMs } = options;
     let attempts = 0;
+    let outOfTime = false;
     try {
       await withRetries(
         async () => {
           attempts += 1;
-          await this.#attempt(body);
+          await this.#attempt(body, deadlineMs);
         },
         {
           policy: this.#retry,
           sleep: this.#sleep,
-          classify: (error) => (error instanceof AttemptFailed ? error.decision : { retry: false }),
+          now: this.#now,
+          classify: (error) => {
+            if (!(error instanceof AttemptFailed)) return { retry: false };
+            if (!error.decision.retry || deadlineMs === undefined) return error.decision;
+            // No wait may end so late that the next attempt has less than a second (or nothing) left.
+            const waitMs = error.decision.afterMs ?? 0;
+            if (attempts < this.#retry.maxAttempts && this.#now() + waitMs + MIN_ATTEMPT_MS > deadlineMs) {
+              outOfTime = true;
+              return { retry: false };
+            }
+            return error.decision;
+          },
+          ...(deadlineMs === undefined ? {} : { retryUntilMs: deadlineMs - MIN_ATTEMPT_MS }),
           ...(this.#random === undefined ? {} : { random: this.#random }),
         },
       );
     } catch (error) {
       const reason = error instanceof AttemptFailed ? error.reason : 'unexpected failure';
       const status = error instanceof AttemptFailed ? error.status : undefined;
-      throw new DeliveryError(`Slack webhook ${redactUrl(this.#url)} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${reason}`, {
+      const retriesExhausted = error instanceof AttemptFailed && error.decision.retry && attempts < this.#retry.maxAttempts;
+      const late = (outOfTime || retriesExhausted) && deadlineMs !== undefined ? `; no time was left for another attempt before the function's timeout` : '';
+      throw new DeliveryError(`Slack webhook ${redactUrl(this.#url)} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${reason}${late}`, {
         channel: 'slack',
         host: this.host,
         attempts,
@@ -126,9 +149,10 @@ export class SlackWebhook {
     }
   }
 
-  async #attempt(body: string): Promise<void> {
+  async #attempt(body: string, deadlineMs: number | undefined): Promise<void> {
+    const timeoutMs = deadlineMs === undefined ? this.#timeoutMs : Math.max(1, Math.min(this.#timeoutMs, deadlineMs - this.#now()));
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this.#timeoutMs);
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
     try {
       const response = await this.#fetch(this.#url, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8' }, body, signal: controller.signal, redirect: 'error' });
       const text = await response.text();
@@ -138,7 +162,7 @@ export class SlackWebhook {
       throw new AttemptFailed(outcome.reason, decision, response.status);
     } catch (error) {
       if (error instanceof AttemptFailed) throw error;
-      if (controller.signal.aborted) throw new AttemptFailed(`no answer within ${this.#timeoutMs} ms`, { retry: true });
+      if (controller.signal.aborted) throw new AttemptFailed(`no answer within ${timeoutMs} ms`, { retry: true });
       throw new AttemptFailed(networkReason(error), { retry: true });
     } finally {
       clearTimeout(timer);
@@ -173,9 +197,9 @@ export class SlackNotifier implements Notifier {
     this.#options = options;
   }
 
-  async notify(report: Report): Promise<NotifyResult> {
+  async notify(report: Report, options: NotifyOptions = {}): Promise<NotifyResult> {
     const { message, leftOut } = renderSlack(report, this.#options);
-    await this.#webhook.post(message);
+    await this.#webhook.post(message, options);
     return { channel: this.channel, truncated: leftOut > 0 };
   }
 }

@@ -3,8 +3,9 @@
  * SQS and Lambda subscribers each get their own rendering (src/lib/report/sns-message.ts).
  */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { CallTimeout, callWithin } from '../aws/call-timeout.js';
 import { DeliveryError, asError } from '../errors.js';
-import type { Notifier, NotifyResult } from '../ports.js';
+import type { Notifier, NotifyOptions, NotifyResult } from '../ports.js';
 import type { Report } from '../report/model.js';
 import { buildSnsMessage } from '../report/sns-message.js';
 import { DEFAULT_RETRY, realSleep, withRetries, type RetryDecision, type RetryPolicy, type Sleep } from '../retry.js';
@@ -13,6 +14,7 @@ export interface SnsNotifierOptions {
   readonly retry?: RetryPolicy;
   readonly sleep?: Sleep;
   readonly random?: () => number;
+  readonly now?: () => number;
 }
 
 const THROTTLING = new Set(['Throttling', 'ThrottlingException', 'ThrottledException', 'TooManyRequestsException', 'RequestLimitExceeded']);
@@ -43,19 +45,27 @@ export class SnsNotifier implements Notifier {
     this.#options = { retry: DEFAULT_RETRY, sleep: realSleep, ...options };
   }
 
-  async notify(report: Report): Promise<NotifyResult> {
+  /** With a deadline, each attempt is aborted at it and no retry wait ends after it. */
+  async notify(report: Report, options: NotifyOptions = {}): Promise<NotifyResult> {
     const message = buildSnsMessage(report);
     const command = new PublishCommand({ TopicArn: this.#topicArn, Subject: message.Subject, Message: message.Message, MessageStructure: message.MessageStructure });
+    const now = this.#options.now ?? Date.now;
+    const { deadlineMs } = options;
     try {
-      const output = await withRetries(() => this.#sns.send(command), {
+      const output = await withRetries(() => callWithin('SNS Publish', deadlineMs === undefined ? undefined : deadlineMs - now(), (abortSignal) => this.#sns.send(command, { abortSignal })), {
         policy: this.#options.retry,
         sleep: this.#options.sleep,
+        now,
         classify: classifySnsError,
+        ...(deadlineMs === undefined ? {} : { retryUntilMs: deadlineMs }),
         ...(this.#options.random === undefined ? {} : { random: this.#options.random }),
       });
       return { channel: this.channel, truncated: message.truncated, ...(output.MessageId === undefined ? {} : { messageId: output.MessageId }) };
     } catch (error) {
       const e = asError(error);
+      if (error instanceof CallTimeout) {
+        throw new DeliveryError(`SNS publish to ${this.#topicArn} got no answer before the deadline (waited ${error.timeoutMs} ms)`, { channel: this.channel, topicArn: this.#topicArn, sizeBytes: message.sizeBytes });
+      }
       throw new DeliveryError(`SNS publish to ${this.#topicArn} failed: ${e.name}: ${e.message}`, { channel: this.channel, topicArn: this.#topicArn, sizeBytes: message.sizeBytes }, { cause: e });
     }
   }

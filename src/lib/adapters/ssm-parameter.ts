@@ -3,7 +3,8 @@
  * kept for the life of the Lambda's cold start: the secret is read once, not per message.
  */
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { FlowlogError, NotFoundError, asError } from '../errors.js';
+import { CallTimeout, callWithin } from '../aws/call-timeout.js';
+import { DeadlineError, FlowlogError, NotFoundError, asError } from '../errors.js';
 
 export class SsmParameter {
   readonly name: string;
@@ -15,23 +16,25 @@ export class SsmParameter {
     this.name = name;
   }
 
-  /** The decrypted value; a failed read is not cached, so the next invocation tries again. */
-  value(): Promise<string> {
-    this.#value ??= this.#read().catch((error: unknown) => {
+  /** The decrypted value; a failed read is not cached, so the next invocation tries again. With a deadline, a read still waiting then is given up. */
+  value(options: { readonly deadlineMs?: number } = {}): Promise<string> {
+    this.#value ??= this.#read(options.deadlineMs).catch((error: unknown) => {
       this.#value = undefined;
       throw error;
     });
     return this.#value;
   }
 
-  async #read(): Promise<string> {
+  async #read(deadlineMs: number | undefined): Promise<string> {
     try {
-      const output = await this.#ssm.send(new GetParameterCommand({ Name: this.name, WithDecryption: true }));
+      const command = new GetParameterCommand({ Name: this.name, WithDecryption: true });
+      const output = await callWithin('SSM GetParameter', deadlineMs === undefined ? undefined : deadlineMs - Date.now(), (abortSignal) => this.#ssm.send(command, { abortSignal }));
       const value = output.Parameter?.Value;
       if (value === undefined || value === '') throw new NotFoundError(`SSM parameter ${this.name} has no value`, { parameter: this.name });
       return value;
     } catch (error) {
       if (error instanceof FlowlogError) throw error;
+      if (error instanceof CallTimeout) throw new DeadlineError(`reading SSM parameter ${this.name} got no answer before the function's timeout (waited ${error.timeoutMs} ms)`, { parameter: this.name });
       const e = asError(error);
       if (e.name === 'ParameterNotFound') throw new NotFoundError(`SSM parameter ${this.name} does not exist (create it with aws ssm put-parameter --type SecureString)`, { parameter: this.name });
       throw new FlowlogError(`reading SSM parameter ${this.name} failed: ${e.name}`, { parameter: this.name }, { cause: e });

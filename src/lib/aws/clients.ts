@@ -1,13 +1,14 @@
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { GlueClient } from '@aws-sdk/client-glue';
+import { DEFAULT_AWS_HTTP_TIMEOUTS, requestHandlerOptions, type AwsHttpTimeouts } from './http-options.js';
 import { once } from './once.js';
 
 /*
  * The SDK clients, each built on first use and then kept for the life of the Lambda instance,
  * with the SDK's default configuration so that AWS_REGION, the credential chain and
- * AWS_ENDPOINT_URL_<SERVICE> all apply. Handlers pass them into adapters; adapters never make
- * their own. SNS and SSM have modules of their own, so each bundle carries only the clients its
- * function uses.
+ * AWS_ENDPOINT_URL_<SERVICE> all apply, plus a connection and request timeout on each request.
+ * Handlers pass them into adapters; adapters never make their own. SNS and SSM have modules of
+ * their own, so each bundle carries only the clients its function uses.
  */
 
 
@@ -17,10 +18,9 @@ export interface AwsClients {
   readonly glue: GlueClient;
 }
 
-const athena = once(() => new AthenaClient({}));
-const glue = once(() => new GlueClient({}));
-
-export function createAwsClients(): AwsClients {
+export function createAwsClients(timeouts: AwsHttpTimeouts = DEFAULT_AWS_HTTP_TIMEOUTS): AwsClients {
+  const athena = once(() => new AthenaClient({ requestHandler: requestHandlerOptions(timeouts) }));
+  const glue = once(() => new GlueClient({ requestHandler: requestHandlerOptions(timeouts) }));
   return {
     get athena() {
       return athena();

@@ -1,5 +1,10 @@
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { DEFAULT_AWS_HTTP_TIMEOUTS, requestHandlerOptions, type AwsHttpTimeouts } from './http-options.js';
 import { once } from './once.js';
 
 /** Parameter Store, for the Slack webhook URL (a SecureString). */
-export const ssmClient = once(() => new SSMClient({}));
+export function createSsmClient(timeouts: AwsHttpTimeouts = DEFAULT_AWS_HTTP_TIMEOUTS): SSMClient {
+  return new SSMClient({ requestHandler: requestHandlerOptions(timeouts) });
+}
+
+export const ssmClient = once(() => createSsmClient());
