@@ -56,9 +56,9 @@ describe('renderHtml', () => {
 
     expect(count(chart(html, 'hourly-rejected'), /<circle class="point/g)).toBe(24);
     expect(count(chart(html, 'hourly-accepted'), /<circle class="point/g)).toBe(24);
-    expect(count(chart(html, 'top-sources'), /class="bar"/g)).toBe(3);
-    expect(count(chart(html, 'top-ports'), /class="bar"/g)).toBe(2);
-    expect(count(chart(html, 'host-egress'), /class="bar"/g)).toBe(5);
+    expect(count(chart(html, 'top-sources'), /class="(?:[^"]* )?bar(?: [^"]*)?"/g)).toBe(3);
+    expect(count(chart(html, 'top-ports'), /class="(?:[^"]* )?bar(?: [^"]*)?"/g)).toBe(2);
+    expect(count(chart(html, 'host-egress'), /class="(?:[^"]* )?bar(?: [^"]*)?"/g)).toBe(5);
     expect(chart(html, 'top-ports')).toContain('53/udp');
     expect(chart(html, 'hourly-rejected')).toContain('data-items="24"');
   });

@@ -147,7 +147,7 @@ function chartsSection(report: Report): string {
   const hourlyFigure = (key: 'rejected' | 'accepted', heading: string) => {
     const points = hourly?.map((p) => p[key]) ?? [];
     const days = hourly?.[0]?.baselineDays ?? 0;
-    const legend = `<p class="legend"><span class="key line ${key}"></span>today <span class="key band ${key}"></span>lowest to highest of the ${plural(days, 'baseline day')}, same hour</p>`;
+    const legend = `<p class="legend"><span class="key line-${key}"></span>today <span class="key usual-${key}"></span>lowest to highest of the ${plural(days, 'baseline day')}, same hour</p>`;
     return figure(`hourly-${key}`, heading, points.length === 0 ? noData('No hourly data in this report.') : hourlyChart(points, { name: key, label: `${key} records`, hourLabel, formatValue: formatCount }), legend, points.length);
   };
   const sources = digest(report, TOP_SOURCES_DIGEST);
@@ -175,7 +175,7 @@ function chartsSection(report: Report): string {
       'host-egress',
       'Egress to the internet by private host',
       egressRows.length === 0 ? noData('No private host sent traffic to a public address.') : rangeRows('host-egress', egressRows, formatBytes),
-      '<p class="legend"><span class="key bar"></span>today <span class="key band"></span>its lowest to highest baseline day <span class="key mean"></span>its mean; each row to its own scale</p>',
+      '<p class="legend"><span class="key today"></span>today <span class="key usual"></span>its lowest to highest baseline day <span class="key mean-mark"></span>its mean; each row to its own scale</p>',
       egressRows.length,
     ),
     '</section>',
@@ -352,8 +352,8 @@ svg.rejected .point{fill:var(--reject)}svg.accepted .point{fill:var(--accept)}
 svg .point.outside{stroke:var(--fg);stroke-width:1.5}
 .key{display:inline-block;width:14px;height:10px;border-radius:2px;margin:0 4px 0 10px;vertical-align:baseline}
 .key:first-child{margin-left:0}
-.key.line.rejected{background:var(--reject);height:3px}.key.line.accepted{background:var(--accept);height:3px}
-.key.band{background:var(--band)}.key.band.rejected{background:color-mix(in srgb,var(--reject) 22%,transparent)}.key.band.accepted{background:color-mix(in srgb,var(--accept) 22%,transparent)}.key.bar{background:var(--accent)}.key.mean{width:2px;background:var(--fg)}
+.key.line-rejected{background:var(--reject);height:3px}.key.line-accepted{background:var(--accept);height:3px}
+.key.usual{background:var(--band)}.key.usual-rejected{background:color-mix(in srgb,var(--reject) 22%,transparent)}.key.usual-accepted{background:color-mix(in srgb,var(--accept) 22%,transparent)}.key.today{background:var(--accent)}.key.mean-mark{width:2px;background:var(--fg)}
 ol.bars{list-style:none;margin:0;padding:0}
 ol.bars li{display:grid;grid-template-columns:minmax(90px,140px) 1fr 13em;gap:10px;align-items:center;padding:3px 0;font-size:13px}
 ol.bars .label{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
@@ -367,8 +367,8 @@ ol.ranges .track{height:16px;background:transparent;border:1px solid var(--line)
 ol.ranges .band{position:absolute;top:0;bottom:0;background:var(--band)}
 ol.ranges .bar{top:4px;bottom:4px;background:var(--accent);opacity:.9}
 ol.ranges .mean{position:absolute;top:0;bottom:0;width:2px;margin-left:-1px;background:var(--fg);z-index:1}
-ol.ranges .above-range .bar{background:var(--high)}
-.above{color:var(--high);font-weight:700}
+ol.ranges .above-range .bar{background:var(--medium)}
+.above{color:var(--medium);font-weight:700}
 footer{margin-top:30px;color:var(--muted);font-size:12px}
 @media (max-width:640px){
 main{padding:16px 12px 28px}
