@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildReport, type QueryOutcome } from '../../src/lib/report/build-report.js';
 import { escapeHtml, niceCeiling } from '../../src/lib/report/html-charts.js';
@@ -110,6 +111,26 @@ describe('renderHtml', () => {
     expect(html).not.toContain('" onerror');
     expect(count(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/g)).toBeGreaterThanOrEqual(6);
     expect(html).toContain('&quot;&gt;&lt;img src=x onerror=alert(2)&gt;');
+  });
+
+  it('when any string from the logs carries a tag, in any place a log value reaches, the page never contains that tag', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 60 }), fc.string({ unit: 'binary', maxLength: 60 }), (before, after) => {
+        const value = `${before}<x-evil onload="${after}">`;
+        const report = withSeries(
+          richReport({
+            table: value,
+            findings: [finding({ rule: value, title: value, technique: value, rows: [{ [value]: value }], count: 1, resultsLocation: value })],
+            digests: [digest({ rule: 'top-rejected-ports', title: value, rows: [{ destinationport: value, protocol: value, rejected: 3, sources: 1 }] }), digest({ title: value, rows: [{ value }], rowsLeftOut: 2 })],
+            queries: [queryRun({ name: value, status: 'failed', error: value })],
+            warnings: [value],
+          }),
+          [{ rule: 'host-egress', title: value, rows: [{ sourceaddress: value, bytes: 1, baseline_min_bytes: 0, baseline_max_bytes: 0, baseline_mean_bytes: null }], rowsLeftOut: 0 }],
+        );
+        expect(renderHtml(report)).not.toContain('<x-evil');
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('when rendered, the page loads nothing from elsewhere and needs no script', () => {

@@ -380,8 +380,13 @@ ol.bars .track{grid-column:1 / -1;grid-row:2}
 th,td{padding:6px 7px}
 }
 @media print{
-:root{--bg:#fff;--panel:#fff;--fg:#000;--muted:#444;--line:#bbb;--grid:#e5e5e5;--chip:#eee}
-body{font-size:11pt}
+:root{--bg:#fff;--panel:#fff;--fg:#000;--muted:#444;--line:#bbb;--grid:#e5e5e5;--chip:#eee;--accent:#2563eb;--reject:#d9480f;--accept:#0f8a7e;--band:rgba(100,116,139,.22);--high:#c92a2a;--medium:#d97706;--low:#2f6fd0;--ok:#2b8a3e}
+.sev{color:#fff}
+body{font-size:10pt}
+.cards{grid-template-columns:repeat(6,1fr)}
+.grid2{grid-template-columns:1fr 1fr}
+ol.bars li,ol.ranges li{grid-template-columns:minmax(80px,120px) 1fr 12em}
+ol.ranges li{grid-template-columns:minmax(80px,120px) 1fr 18em}
 main{max-width:none;padding:0}
 .chart,.finding,.card,table{break-inside:avoid}
 .scroll{overflow:visible}
