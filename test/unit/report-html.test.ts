@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildReport, type QueryOutcome } from '../../src/lib/report/build-report.js';
-import { escapeHtml, niceCeiling } from '../../src/lib/report/html-charts.js';
+import { compactNumber, escapeHtml, niceCeiling } from '../../src/lib/report/html-charts.js';
 import type { Report, Series } from '../../src/lib/report/model.js';
 import { hourlyPoints, renderHtml } from '../../src/lib/report/render-html.js';
 import { canonicalReport, renderJson } from '../../src/lib/report/render-json.js';
@@ -190,6 +190,17 @@ describe('chart helpers', () => {
     [740, 1000],
   ])('when the largest value is %d, the axis ends at %d', (value, top) => {
     expect(niceCeiling(value)).toBe(top);
+  });
+
+  it.each([
+    [0, '0'],
+    [750, '750'],
+    [1_000, '1k'],
+    [1_500, '1.5k'],
+    [2_000_000, '2M'],
+    [1_250_000_000, '1.3G'],
+  ])('when an axis label is %d, it reads %s', (value, label) => {
+    expect(compactNumber(value)).toBe(label);
   });
 
   it('when text has the five HTML special characters, each is escaped', () => {
