@@ -133,10 +133,10 @@ describe('report Lambda: Athena faults', () => {
     // Act
     const outcome = handler()({ date: '2026-11-20' }, context(120_000));
     // Assess
-    await expect(outcome).rejects.toMatchObject({ name: 'QueryError', message: expect.stringMatching(/^no report query succeeded \(10 of 10 failed; first: [a-z-]+: .*bytes-scanned limit of workgroup flowlog after scanning 5000000000 bytes.*\); the report listing the failures was sent \(sns\)$/) });
+    await expect(outcome).rejects.toMatchObject({ name: 'QueryError', message: expect.stringMatching(/^no report query succeeded \(12 of 12 failed; first: [a-z-]+: .*bytes-scanned limit of workgroup flowlog after scanning 5000000000 bytes.*\); the report listing the failures was sent \(sns\)$/) });
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
-    expect(sns).toHaveReceivedCommandWith(PublishCommand, { TopicArn: TOPIC, Subject: expect.stringMatching(/11 queries failed/) });
-    expect(publishedMetrics()).toEqual([{ values: { QueriesFailed: 11, NotificationsFailed: 0 }, dimensions: [['service=flowlog-report', 'FunctionName=flowlog-pilot-prod-report']] }]);
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, { TopicArn: TOPIC, Subject: expect.stringMatching(/13 queries failed/) });
+    expect(publishedMetrics()).toEqual([{ values: { QueriesFailed: 13, NotificationsFailed: 0 }, dimensions: [['service=flowlog-report', 'FunctionName=flowlog-pilot-prod-report']] }]);
   });
 
   it('when queries are still running as the Lambda nears its deadline, each is stopped, the report is still published, and the invocation fails', async () => {
@@ -145,7 +145,7 @@ describe('report Lambda: Athena faults', () => {
     // Act
     const outcome = handler()({ date: '2026-11-20' }, context(4_500 + 15_000 + 1_000));
     // Assess
-    await expect(outcome).rejects.toMatchObject({ name: 'QueryError', message: expect.stringMatching(/^no report query succeeded \(10 of 10 failed; .*before the deadline/) });
+    await expect(outcome).rejects.toMatchObject({ name: 'QueryError', message: expect.stringMatching(/^no report query succeeded \(12 of 12 failed; .*before the deadline/) });
     const started = athena.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input.QueryString ?? '');
     const reportQueries = started.filter((sql) => !sql.startsWith('ALTER TABLE')).length;
     const stopped = athena.commandCalls(StopQueryExecutionCommand).map((c) => c.args[0].input.QueryExecutionId);
@@ -165,9 +165,9 @@ describe('report Lambda: Athena faults', () => {
     // Act
     const outcome = handler()({ date: '2026-11-20' }, context(120_000));
     // Assess
-    await expect(outcome).rejects.toMatchObject({ name: 'QueryError', message: expect.stringMatching(/^no report query succeeded \(10 of 10 failed/) });
+    await expect(outcome).rejects.toMatchObject({ name: 'QueryError', message: expect.stringMatching(/^no report query succeeded \(12 of 12 failed/) });
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
-    expect(publishedMetrics()[0]?.values).toEqual({ QueriesFailed: 10, NotificationsFailed: 0 });
+    expect(publishedMetrics()[0]?.values).toEqual({ QueriesFailed: 12, NotificationsFailed: 0 });
   });
 
   it('when one saved query fails and the others succeed, the report is published, the invocation succeeds and QueriesFailed counts 1', async () => {

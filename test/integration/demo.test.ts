@@ -44,4 +44,13 @@ describe('flowlog-pilot demo (npm start)', () => {
     expect(new Set(report.findings.map((f) => f.rule))).toEqual(injected);
     expect(io.stdout()).toContain(`${manifest.incidents.length} of ${manifest.incidents.length} injected incidents found, 0 other findings.`);
   });
+
+  it('when it ends, it prints where report.html is, and the page there shows the findings of report.json', async () => {
+    const page = join(dir, 'run', 'report', 'report.html');
+    const report = JSON.parse(await readFile(join(dir, 'run', 'report', 'report.json'), 'utf8')) as Report;
+
+    expect(io.stdout().trimEnd().split('\n').slice(-5).join('\n')).toContain(page);
+    const html = await readFile(page, 'utf8');
+    expect([...html.matchAll(/<tr data-rule="([^"]+)"/g)].map((m) => m[1]).sort()).toEqual(report.findings.map((f) => f.rule).sort());
+  });
 });

@@ -58,13 +58,13 @@ class FakeEngine implements QueryEngine {
 const deps = (engine: QueryEngine, has = true) => ({ engine, catalog: catalog(has), layout, database: 'flowlogs', table: 'vpc_flow_logs', config, now: () => new Date('2026-11-21T00:30:00Z') });
 
 describe('running a report', () => {
-  it('when ten queries run with a bound of 4, at most 4 run at once and every query is listed', async () => {
+  it('when twelve queries run with a bound of 4, at most 4 run at once and every query is listed', async () => {
     const engine = new FakeEngine('local');
     const report = await runReport({ ...deps(engine), concurrency: 4 }, { date: '2026-11-20' });
 
     expect(engine.maxInFlight).toBe(4);
     expect(report.queries.map((q) => q.name).sort()).toEqual([...engine.labels].sort());
-    expect(report.queries).toHaveLength(10);
+    expect(report.queries).toHaveLength(12);
   });
 
   it('when one query fails, the others still run and the failure is listed with its error', async () => {
@@ -73,7 +73,7 @@ describe('running a report', () => {
 
     const failed = report.queries.filter((q) => q.status === 'failed');
     expect(failed).toEqual([expect.objectContaining({ name: 'top-talkers', status: 'failed', error: 'query top-talkers failed: HIVE_BAD_DATA' })]);
-    expect(report.queries.filter((q) => q.status === 'succeeded')).toHaveLength(9);
+    expect(report.queries.filter((q) => q.status === 'succeeded')).toHaveLength(11);
     expect(report.totals).toEqual({ records: 10, accepted: 6, rejected: 3, bytes: 999 });
   });
 
@@ -105,7 +105,7 @@ describe('running a report', () => {
     const succeeded = report.queries.filter((q) => q.status === 'succeeded');
     const billed = Math.ceil(2e12 / 1048576) * 1048576;
     for (const q of succeeded) expect(q.costUsd).toBeCloseTo((billed / 1e12) * 5, 9);
-    expect(report.bytesScanned).toBe(2e12 * 10);
+    expect(report.bytesScanned).toBe(2e12 * 12);
     expect(report.costUsd).toBeCloseTo(succeeded.length * (billed / 1e12) * 5, 6);
   });
 });

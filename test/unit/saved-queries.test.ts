@@ -41,6 +41,8 @@ describe('saved query headers', () => {
       'admin-port-brute-force:detection:medium',
       'admin-port-exposure:detection:high',
       'egress-spike:detection:high',
+      'host-egress:series:-',
+      'hourly-records:series:-',
       'port-scan:detection:high',
       'reject-spike:detection:medium',
       'rejected-by-interface:digest:-',
@@ -108,6 +110,6 @@ describe('partitions read by the built-in queries', () => {
       const expected = ["'2026/11/19', '2026/11/20'", ...(query.usesBaseline ? [window.baseline.partitions.map((p) => `'${p}'`).join(', ')] : [])];
       expect(filters, query.name).toEqual(expected);
     }
-    expect(saved.list().filter((q) => q.usesBaseline).map((q) => q.name)).toEqual(['egress-spike', 'reject-spike']);
+    expect(saved.list().filter((q) => q.usesBaseline).map((q) => q.name)).toEqual(['egress-spike', 'host-egress', 'hourly-records', 'reject-spike']);
   });
 });

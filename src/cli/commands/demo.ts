@@ -57,6 +57,7 @@ export function demoCommand(commands: () => readonly Command[]): Command {
         [
           '',
           `Files: the sample bucket is ${data}; report.txt, report.json and one CSV per query are in ${out}.`,
+          `The report as a web page (charts, findings, queries; open it in a browser): ${join(out, 'report.html')}`,
           'Next: run the same report for Tokyo working days:',
           `  npx flowlog-pilot report --data ${data} --state ${join(dir, 'state')} --date ${last} --tz Asia/Tokyo`,
           'or deploy it to AWS (README, "Deploy to AWS").',

@@ -14,6 +14,7 @@ import { parseFlags, type CliIo, type Command } from '../command.js';
 import { definedOnly, inFlagTerms, LOCAL_FLAGS, LOCAL_FLAGS_USAGE, localSettings } from '../settings.js';
 import { renderJson } from '../../lib/report/render-json.js';
 import { renderText } from '../../lib/report/render-text.js';
+import { renderHtml } from '../../lib/report/render-html.js';
 
 const USAGE = `Usage: flowlog-pilot report --date YYYY-MM-DD [options]
 
@@ -25,7 +26,7 @@ Options:
   --date YYYY-MM-DD      the report's day, in the report time zone
   --tz ZONE              IANA time zone of the day (FLOWLOG_REPORT_TIMEZONE, default UTC)
   --format text|json     what to print (default text)
-  --out DIR              also write report.txt, report.json and one CSV per query there
+  --out DIR              also write report.txt, report.json, report.html and one CSV per query there
   --slack-webhook URL    post the report to a Slack incoming webhook
 ${LOCAL_FLAGS_USAGE}
 `;
@@ -85,15 +86,17 @@ export function reportCommand(adapters: ReportAdapters = LOCAL_REPORT_ADAPTERS):
   };
 }
 
-/** report.txt, report.json and `<rule>.csv` for every query that returned rows to the report. */
+/** report.txt, report.json, report.html and `<rule>.csv` for every query that returned rows to the report. */
 export async function writeReportFiles(dir: string, report: Report): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const files: [string, string][] = [
     ['report.txt', renderText(report)],
     ['report.json', renderJson(report)],
+    ['report.html', renderHtml(report)],
     ['totals.csv', csvOf([report.totals as unknown as Row])],
     ...report.findings.map((f): [string, string] => [`${f.rule}.csv`, csvOf(f.rows)]),
     ...report.digests.map((d): [string, string] => [`${d.rule}.csv`, csvOf(d.rows)]),
+    ...(report.series ?? []).map((s): [string, string] => [`${s.rule}.csv`, csvOf(s.rows)]),
   ];
   for (const q of report.queries) {
     // A detection that matched nothing still gets its (empty) file, so every query that ran has one.

@@ -1,5 +1,5 @@
 import type { QueryEngine, QueryResult } from '../ports.js';
-import type { Digest, Finding, QueryRun, Report, ReportWindow, Severity, Totals } from './model.js';
+import type { Digest, Finding, QueryRun, Report, ReportWindow, Series, Severity, Totals } from './model.js';
 import type { SavedQuery } from './saved-queries.js';
 
 /** Rows of a finding or digest kept in the report; the rest stay in the engine's result file. */
@@ -46,6 +46,7 @@ export function buildReport(input: ReportInput): Report {
   const queries = [...(input.preparation ?? []), ...input.outcomes.map((outcome) => queryRun(input, outcome))];
   const findings: Finding[] = [];
   const digests: Digest[] = [];
+  const series: Series[] = [];
   let totals: Totals = { records: 0, accepted: 0, rejected: 0, bytes: 0 };
   const warnings = new Set(input.warnings ?? []);
   for (const outcome of input.outcomes) {
@@ -60,6 +61,8 @@ export function buildReport(input: ReportInput): Report {
     const location = result.outputLocation === undefined ? {} : { resultsLocation: result.outputLocation };
     if (query.kind === 'totals') {
       totals = totalsOf(result);
+    } else if (query.kind === 'series') {
+      series.push({ rule: query.name, title: query.title, rows: kept, rowsLeftOut });
     } else if (query.kind === 'digest') {
       digests.push({ rule: query.name, title: query.title, rows: kept, rowsLeftOut, ...location });
     } else if (kept.length + rowsLeftOut > 0) {
@@ -87,6 +90,7 @@ export function buildReport(input: ReportInput): Report {
     totals,
     findings,
     digests,
+    ...(input.outcomes.some((o) => o.query.kind === 'series') ? { series } : {}),
     queries,
     bytesScanned: queries.reduce((sum, q) => sum + q.bytesScanned, 0),
     costUsd: queries.reduce((sum, q) => sum + q.costUsd, 0),

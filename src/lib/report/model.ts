@@ -51,6 +51,14 @@ export interface Digest {
   readonly resultsLocation?: string;
 }
 
+/** Data a chart of the HTML report draws (a saved query of kind `series`); text renderings leave it out. */
+export interface Series {
+  readonly rule: string;
+  readonly title: string;
+  readonly rows: readonly Row[];
+  readonly rowsLeftOut: number;
+}
+
 export interface QueryRun {
   readonly name: string;
   readonly status: 'succeeded' | 'failed';
@@ -73,6 +81,8 @@ export interface Report {
   readonly totals: Totals;
   readonly findings: readonly Finding[];
   readonly digests: readonly Digest[];
+  /** Chart data; present when the catalogue has series queries (absent in reports read back from SNS). */
+  readonly series?: readonly Series[];
   readonly queries: readonly QueryRun[];
   readonly bytesScanned: number;
   readonly costUsd: number;

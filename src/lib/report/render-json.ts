@@ -3,7 +3,7 @@
  * Keys come out in the model's order whatever order the object was built in, so two runs with
  * the same facts give the same bytes; row keys keep the engine's column order.
  */
-import type { Digest, Finding, QueryRun, Report } from './model.js';
+import type { Digest, Finding, QueryRun, Report, Series } from './model.js';
 
 /** Pretty (people read it in SQS consoles and CloudWatch) and byte-stable (tests and diffs compare it). */
 export function renderJson(report: Report): string {
@@ -30,6 +30,7 @@ export function canonicalReport(report: Report): Report {
     totals: { records: report.totals.records, accepted: report.totals.accepted, rejected: report.totals.rejected, bytes: report.totals.bytes },
     findings: report.findings.map(canonicalFinding),
     digests: report.digests.map(canonicalDigest),
+    ...(report.series === undefined ? {} : { series: report.series.map(canonicalSeries) }),
     queries: report.queries.map(canonicalQuery),
     bytesScanned: report.bytesScanned,
     costUsd: report.costUsd,
@@ -58,6 +59,10 @@ function canonicalDigest(d: Digest): Digest {
     rowsLeftOut: d.rowsLeftOut,
     ...(d.resultsLocation === undefined ? {} : { resultsLocation: d.resultsLocation }),
   };
+}
+
+function canonicalSeries(s: Series): Series {
+  return { rule: s.rule, title: s.title, rows: s.rows, rowsLeftOut: s.rowsLeftOut };
 }
 
 function canonicalQuery(q: QueryRun): QueryRun {

@@ -4,7 +4,8 @@ import { quoteForMessage } from '../dates.js';
 import { integerLiteral, joinFragments, listOf, numberLiteral, placeholdersOf, renderFragment, type SqlFragment } from '../sql/sql.js';
 import type { Severity } from './model.js';
 
-export type QueryKind = 'totals' | 'digest' | 'detection';
+/** `series`: data for the HTML report's charts, kept in report.json and left out of the text renderings. */
+export type QueryKind = 'totals' | 'digest' | 'detection' | 'series';
 export type ParamType = 'integer' | 'number' | 'ports' | 'ephemeral';
 export type EphemeralPreset = 'linux' | 'iana' | 'windows-xp' | 'rfc6056';
 export type ParamValue = number | readonly number[] | EphemeralPreset;
@@ -45,7 +46,7 @@ export interface SavedQuery {
 export const RESERVED_PLACEHOLDERS: readonly string[] = Object.freeze(['flows', 'baseline_flows', 'window_start', 'window_end']);
 
 const HEADER_KEYS = ['title', 'kind', 'severity', 'technique', 'description', 'param'] as const;
-const KINDS: readonly QueryKind[] = ['totals', 'digest', 'detection'];
+const KINDS: readonly QueryKind[] = ['totals', 'digest', 'detection', 'series'];
 const SEVERITIES: readonly Severity[] = ['high', 'medium', 'low'];
 const HEADER_LINE = /^--\s*([A-Za-z_-]+)\s*:\s*(.*)$/;
 const PARAM = /^([a-z][a-z0-9_]*)\s*(?:\(\s*(integer|number|ports|ephemeral)\s*\))?\s*=\s*(.+)$/;

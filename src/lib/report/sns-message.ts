@@ -121,6 +121,8 @@ export function shrinkReport(report: Report, step: Shrink): Report {
   ];
   return canonicalReport({
     ...report,
+    // Chart data is for the HTML report; a message cut to fit has no room for it.
+    series: undefined,
     findings,
     digests,
     queries,

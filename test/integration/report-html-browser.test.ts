@@ -1,0 +1,122 @@
+/**
+ * The demo's report.html opened in a real browser (Debian's chromium, headless, driven by
+ * playwright-core): it loads with no console error and no request, each chart draws one bar or
+ * point per data row of report.json, the findings table matches report.json, the phone layout
+ * does not overflow, dark mode is dark, and screenshots land in test-output/report-html.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import type { Report } from '../../src/lib/report/model.js';
+import { findingsBySeverity } from '../../src/lib/report/present.js';
+import { bufferedIo } from '../support/cli-io.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+/** Git-ignored: the demo's files and the screenshots stay there for a person to look at. */
+const OUTPUT = resolve('test-output', 'report-html');
+const available = existsSync(CHROMIUM);
+if (!available) {
+  if (process.env.CI !== undefined) throw new Error(`${CHROMIUM} is missing: .ci/run installs it with apt-get (apt-get install -y chromium)`);
+  console.warn(`report-html-browser: skipped, ${CHROMIUM} is missing (apt-get update && apt-get install -y chromium)`);
+}
+
+describe.skipIf(!available)('the demo report.html in headless Chromium', () => {
+  let browser: Browser;
+  let report: Report;
+  let url: string;
+  const problems: string[] = [];
+
+  async function open(options: { width: number; height: number; colorScheme: 'light' | 'dark' }): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: options.width, height: options.height }, colorScheme: options.colorScheme });
+    page.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('request', (request) => {
+      if (request.url() !== url) problems.push(`request: ${request.url()}`);
+    });
+    await page.goto(url, { waitUntil: 'load' });
+    return page;
+  }
+
+  beforeAll(async () => {
+    await mkdir(OUTPUT, { recursive: true });
+    const io = bufferedIo(OUTPUT);
+    const code = await main(['demo', '--dir', 'demo', '--records', '3000'], io);
+    if (code !== 0) throw new Error(`the demo exited ${code}: ${io.stderr()}`);
+    const html = join(OUTPUT, 'demo', 'report', 'report.html');
+    expect(io.stdout()).toContain(html);
+    report = JSON.parse(await readFile(join(OUTPUT, 'demo', 'report', 'report.json'), 'utf8')) as Report;
+    url = pathToFileURL(html).href;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('when opened on a laptop, it logs no error, requests nothing else, and each chart draws one mark per data row', async () => {
+    const page = await open({ width: 1200, height: 900, colorScheme: 'light' });
+    const hourly = report.series?.find((s) => s.rule === 'hourly-records')?.rows ?? [];
+    const egress = report.series?.find((s) => s.rule === 'host-egress')?.rows ?? [];
+    const sources = report.digests.find((d) => d.rule === 'top-rejected-sources')?.rows ?? [];
+    const ports = report.digests.find((d) => d.rule === 'top-rejected-ports')?.rows ?? [];
+    const marks = (chart: string, selector: string) => page.locator(`figure[data-chart="${chart}"] ${selector}`).count();
+
+    expect(hourly).toHaveLength(24);
+    expect(await marks('hourly-rejected', 'circle.point')).toBe(hourly.length);
+    expect(await marks('hourly-accepted', 'circle.point')).toBe(hourly.length);
+    expect(await page.locator('figure[data-chart="hourly-rejected"] circle.point').evaluateAll((dots) => dots.map((d) => Number(d.getAttribute('data-value'))))).toEqual(hourly.map((r) => r.rejected));
+    expect(sources.length).toBeGreaterThan(0);
+    expect(await marks('top-sources', '.bar')).toBe(sources.length);
+    expect(await marks('top-ports', '.bar')).toBe(ports.length);
+    expect(egress.length).toBeGreaterThan(0);
+    expect(await marks('host-egress', '.bar')).toBe(egress.length);
+    // Every bar is drawn with a width, so none is an empty box.
+    expect(await page.locator('.bar').evaluateAll((bars) => bars.filter((b) => b.getBoundingClientRect().width < 1).length)).toBe(0);
+    await page.screenshot({ path: join(OUTPUT, 'report-laptop-light.png'), fullPage: true });
+    expect(problems).toEqual([]);
+  });
+
+  it('when opened, the findings table lists exactly the findings of report.json, worst first, with their severity and count', async () => {
+    const page = await open({ width: 1200, height: 900, colorScheme: 'light' });
+
+    const rows = await page.locator('table.findings tbody tr').evaluateAll((trs) =>
+      trs.map((tr) => ({ rule: tr.querySelector('code')?.textContent, severity: tr.querySelector('.sev')?.textContent, count: Number(tr.querySelector('td.num')?.textContent?.replace(/,/g, '')) })),
+    );
+
+    expect(rows).toEqual(findingsBySeverity(report).map((f) => ({ rule: f.rule, severity: f.severity, count: f.count })));
+    expect(rows.length).toBeGreaterThanOrEqual(5);
+    expect(problems).toEqual([]);
+  });
+
+  it('when opened on a phone in dark mode, nothing is wider than the screen and the page is dark', async () => {
+    const page = await open({ width: 390, height: 844, colorScheme: 'dark' });
+
+    // Expressions run in the page (this project compiles without the DOM library).
+    const widths = (await page.evaluate('({ page: document.documentElement.scrollWidth, screen: window.innerWidth })')) as { page: number; screen: number };
+    const background = (await page.evaluate('getComputedStyle(document.body).backgroundColor')) as string;
+    const [r = 255, g = 255, b = 255] = (background.match(/\d+/g) ?? []).map(Number);
+
+    expect(widths.page).toBeLessThanOrEqual(widths.screen);
+    expect(r + g + b).toBeLessThan(3 * 64);
+    await page.screenshot({ path: join(OUTPUT, 'report-phone-dark.png'), fullPage: true });
+    expect(problems).toEqual([]);
+  });
+
+  it('when printed, it makes a PDF with every chart in it', async () => {
+    const page = await open({ width: 1200, height: 900, colorScheme: 'light' });
+    await page.emulateMedia({ media: 'print' });
+
+    const visibleCharts = await page.locator('figure.chart').evaluateAll((figures) => figures.filter((f) => f.getBoundingClientRect().height > 0).length);
+    const pdf = await page.pdf({ path: join(OUTPUT, 'report.pdf'), format: 'A4', printBackground: true });
+
+    expect(visibleCharts).toBe(5);
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(problems).toEqual([]);
+  });
+});
