@@ -330,7 +330,7 @@ function deliveryStatements(settings: StackSettings): Cfn[] {
     const sid = account === OWN_SOURCE.account ? '' : account;
     const sourceArns = [...new Set(regions)].map((region) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:logs:${region}:${account}:*` }));
     const condition = (extra: Record<string, string> = {}): Cfn => ({
-      StringEquals: { 'aws:SourceAccount': account.includes('${') ? { 'Fn::Sub': account } : account, ...extra },
+      StringEquals: { 'aws:SourceAccount': account === OWN_SOURCE.account ? { Ref: 'AWS::AccountId' } : account, ...extra },
       ArnLike: { 'aws:SourceArn': sourceArns },
     });
     return [
