@@ -174,9 +174,14 @@ function sourcesOrOwn(settings: StackSettings): readonly { account: string; regi
   return settings.sources.length > 0 ? settings.sources : [OWN_SOURCE];
 }
 
+/** Fn::Sub only around text that has a `${...}` in it (cfn-lint W1020 flags the others). */
+function sub(text: string): string | Cfn {
+  return text.includes('${') ? { 'Fn::Sub': text } : text;
+}
+
 /** FLOWLOG_SOURCES for the Lambdas: the given list, or this stack's account and region. */
-export function sourcesSetting(settings: StackSettings): Cfn {
-  return { 'Fn::Sub': sourcesOrOwn(settings).map((s) => `${s.account}:${s.region}`).join(',') };
+export function sourcesSetting(settings: StackSettings): string | Cfn {
+  return sub(sourcesOrOwn(settings).map((s) => `${s.account}:${s.region}`).join(','));
 }
 
 /** The table's location: one source's folder, or `AWSLogs/` when several share the table. */
@@ -443,8 +448,8 @@ export function logReadResources(settings: StackSettings): { objects: Cfn[]; buc
 }
 
 /** The `s3:prefix` values a ListBucket on the log bucket may ask for. */
-export function logListPrefixes(settings: StackSettings): Cfn[] {
-  return sourcesOrOwn(settings).map((s) => ({ 'Fn::Sub': `${settings.prefix}${sourceFolder(s.account, s.region, settings.folders)}*` }));
+export function logListPrefixes(settings: StackSettings): (string | Cfn)[] {
+  return sourcesOrOwn(settings).map((s) => sub(`${settings.prefix}${sourceFolder(s.account, s.region, settings.folders)}*`));
 }
 
 /**
