@@ -17,12 +17,18 @@ import { SsmParameter } from '../../src/lib/adapters/ssm-parameter.js';
 import { addDays, daysOf, type UtcDay } from '../../src/lib/dates.js';
 import { NotFoundError } from '../../src/lib/errors.js';
 import { buildSnsMessage } from '../../src/lib/report/sns-message.js';
+import { logBucketResources, readStackParams, type StackParams } from '../../deploy/stack-resources.js';
 import { missingToolReason } from '../support/aws-tools.js';
+import { resolve } from '../support/packaged-stack.js';
 import { startMotoServer, type MotoServer } from '../support/moto-server.js';
 import { richReport } from '../support/report-fixture.js';
 
 const skipReason = missingToolReason('moto_server');
 const ACCOUNT = '123456789012';
+const STACK_DEFAULTS: StackParams = {
+  stage: 'ci', bucket: '', prefix: '', sources: '', database: '', table: 'vpc_flow_logs', tableMode: 'create', format: '',
+  vpcIds: '', alertEmails: '', slackWebhookParameter: '', bytesScannedCutoffMb: '10240', resultsRetentionDays: '30',
+};
 
 describe('AWS adapters against moto_server', () => {
   let moto: MotoServer | undefined;
@@ -138,20 +144,22 @@ describe('AWS adapters against moto_server', () => {
     await expect(new SsmParameter(ssm, '/flowlog-pilot/ci/none').value()).rejects.toThrow(/does not exist \(create it with aws ssm put-parameter --type SecureString\)/);
   });
 
-  it('when the flow-log delivery policy is put on a bucket, S3 accepts it and gives it back', async (ctx) => {
+  it('when the stack\'s delivery policy for two source accounts is put on a bucket, S3 accepts it and gives it back', async (ctx) => {
+    // Prepare: the policy the stack builds, with CloudFormation's functions evaluated.
     const server = need(ctx);
+    const settings = readStackParams({ ...STACK_DEFAULTS, sources: `${ACCOUNT}:ap-northeast-1,111111111111:us-east-1` });
+    const bucketTemplate = { Resources: { FlowLogBucket: { Type: 'AWS::S3::Bucket' } } };
+    const policy = resolve(bucketTemplate, (logBucketResources(settings).FlowLogBucketPolicy as { Properties: { PolicyDocument: unknown } }).Properties.PolicyDocument);
     const s3 = new S3Client({ ...server.clientConfig, forcePathStyle: true });
-    await s3.send(new CreateBucketCommand({ Bucket: 'flow-log-bucket', CreateBucketConfiguration: { LocationConstraint: 'ap-northeast-1' } }));
-    const policy = {
-      Version: '2012-10-17',
-      Statement: [{
-        Sid: 'FlowLogDeliveryWrite', Effect: 'Allow', Principal: { Service: 'delivery.logs.amazonaws.com' }, Action: 's3:PutObject',
-        Resource: `arn:aws:s3:::flow-log-bucket/AWSLogs/${ACCOUNT}/*`,
-        Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT, 's3:x-amz-acl': 'bucket-owner-full-control' }, ArnLike: { 'aws:SourceArn': `arn:aws:logs:ap-northeast-1:${ACCOUNT}:*` } },
-      }],
-    };
-    await s3.send(new PutBucketPolicyCommand({ Bucket: 'flow-log-bucket', Policy: JSON.stringify(policy) }));
-    const back = await s3.send(new GetBucketPolicyCommand({ Bucket: 'flow-log-bucket' }));
+    await s3.send(new CreateBucketCommand({ Bucket: 'flowlogbucket-name', CreateBucketConfiguration: { LocationConstraint: 'ap-northeast-1' } }));
+
+    // Act
+    await s3.send(new PutBucketPolicyCommand({ Bucket: 'flowlogbucket-name', Policy: JSON.stringify(policy) }));
+    const back = await s3.send(new GetBucketPolicyCommand({ Bucket: 'flowlogbucket-name' }));
+
+    // Assess
     expect(JSON.parse(back.Policy!)).toEqual(policy);
+    expect(JSON.stringify(policy)).toContain('"arn:aws:s3:::flowlogbucket-name/AWSLogs/111111111111/*"');
+    expect(JSON.stringify(policy)).not.toContain('Fn::');
   });
 });
