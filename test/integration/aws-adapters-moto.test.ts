@@ -21,6 +21,7 @@ import { logBucketResources, readStackParams, type StackParams } from '../../dep
 import { missingToolReason } from '../support/aws-tools.js';
 import { resolve } from '../support/packaged-stack.js';
 import { startMotoServer, type MotoServer } from '../support/moto-server.js';
+import { startLoopbackServer } from '../support/loopback-server.js';
 import { richReport } from '../support/report-fixture.js';
 
 const skipReason = missingToolReason('moto_server');
@@ -117,6 +118,29 @@ describe('AWS adapters against moto_server', () => {
     expect(envelope.Message).toBe(expected.sqs);
     expect(envelope.Message).not.toBe(expected.default);
     expect(JSON.parse(envelope.Message)).toMatchObject({ tool: 'flowlog-pilot', window: { date: '2026-11-25' }, totals: { rejected: 18_233 } });
+  });
+
+  it('when a report is published to a topic with an HTTP subscriber on 127.0.0.1, the endpoint receives the rendering SNS picks for http', async (ctx) => {
+    // Prepare
+    const server = need(ctx);
+    const endpoint = await startLoopbackServer([{ status: 200, body: 'ok' }]);
+    try {
+      const sns = new SNSClient({ ...server.clientConfig, maxAttempts: 1 });
+      const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'flowlog-pilot-ci-report-http' }));
+      await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'http', Endpoint: `${endpoint.baseUrl}/sns` }));
+      const report = richReport();
+      const message = JSON.parse(buildSnsMessage(report).Message) as Record<string, string>;
+
+      // Act
+      await new SnsNotifier(sns, TopicArn!).notify(report);
+
+      // Assess: SNS uses the `http` key, else `default` (MessageStructure json, SNS Publish API).
+      const notifications = endpoint.received.map((r) => JSON.parse(r.body) as { Type: string; Message: string }).filter((n) => n.Type === 'Notification');
+      expect(notifications).toHaveLength(1);
+      expect(notifications[0]!.Message).toBe(message.http ?? message.default);
+    } finally {
+      await endpoint.close();
+    }
   });
 
   it('when the topic does not exist, the notifier fails naming the topic', async (ctx) => {
