@@ -88,6 +88,11 @@ function arnsOf(deployed: Deployed, job: Job) {
 function needsOf(deployed: Deployed, job: Job, statements: readonly EmittedStatement[]): Set<string> {
   const arns = arnsOf(deployed, job);
   const needs = new Set<string>();
+  const table = (name: string) => {
+    const known = arns.tables[name];
+    if (known === undefined) throw new Error(`a statement names table ${name}, which this test does not map to ARNs yet (arnsOf)`);
+    return known;
+  };
   const add = (actions: readonly string[], resources: readonly string[]) => actions.forEach((a) => resources.forEach((r) => needs.add(`${a} ${r}`)));
   for (const statement of statements.filter((s) => s.job === job)) {
     const kind = statementKind(statement.sql)!;
@@ -97,7 +102,7 @@ function needsOf(deployed: Deployed, job: Job, statements: readonly EmittedState
     add(RESULT_OBJECT_ACTIONS, [arns.results.objects]);
     add(RESULT_BUCKET_ACTIONS, [arns.results.bucket]);
     if (target !== undefined) {
-      const t = arns.tables[target]!;
+      const t = table(target);
       add(need.targetGlue, t.glue);
       if (need.writesTarget) {
         add(RESULT_OBJECT_ACTIONS, t.data.map((d) => d.objects));
@@ -106,7 +111,7 @@ function needsOf(deployed: Deployed, job: Job, statements: readonly EmittedState
     }
     if (need.readsTables) {
       for (const name of tables.filter((t) => t !== target)) {
-        const t = arns.tables[name]!;
+        const t = table(name);
         add(READ_TABLE, t.glue);
         add(TABLE_READ_OBJECT_ACTIONS, t.data.map((d) => d.objects));
         add(TABLE_BUCKET_ACTIONS, t.data.map((d) => d.bucket));
