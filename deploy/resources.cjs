@@ -50,11 +50,15 @@ async function buildStack(resolveVariable) {
     const value = await resolveVariable(`param:${key}`);
     raw[key] = value === null || value === undefined ? '' : String(value).trim();
   }
+  raw.stage = String(await resolveVariable('sls:stage')).trim();
   const settings = m.readStackParams(raw);
   const files = queryFiles(path.join(root, 'src', 'queries'));
   const logRead = m.logReadResources(settings);
   return {
     logBucket: m.logBucketName(settings),
+    database: settings.database,
+    rollupTable: settings.rollupTable,
+    stage: settings.stage,
     sources: m.sourcesSetting(settings),
     logObjects: logRead.objects,
     logBucketArn: logRead.bucket,

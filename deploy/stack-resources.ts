@@ -15,6 +15,8 @@ export type Resources = Record<string, Cfn>;
 
 /** The stage params this module needs, as serverless.yml gives them (strings, empty = default). */
 export interface StackParams {
+  /** The serverless stage; names two stages in one account and region could share carry it. Empty means dev. */
+  readonly stage?: string;
   readonly bucket: string;
   readonly prefix: string;
   /** `default` or `hive` (Hive-compatible S3 prefixes); empty means default. */
@@ -22,6 +24,7 @@ export interface StackParams {
   /** `true` when the flow logs the stack creates deliver one folder per hour; empty means false. */
   readonly perHour?: string;
   readonly sources: string;
+  /** Empty: `flowlogs_<stage>`. */
   readonly database: string;
   readonly table: string;
   readonly tableMode: string;
@@ -34,6 +37,7 @@ export interface StackParams {
 }
 
 export interface StackSettings {
+  readonly stage: string;
   /** Undefined: the stack creates the log bucket. */
   readonly bucket: string | undefined;
   readonly prefix: string;
@@ -43,6 +47,8 @@ export interface StackSettings {
   readonly sources: readonly { readonly account: string; readonly region: string }[];
   readonly database: string;
   readonly table: string;
+  /** `<table>_rollup_<stage>`: the rollup is the stage's own even when two stages adopt one table. */
+  readonly rollupTable: string;
   readonly tableMode: 'create' | 'adopt';
   readonly format: readonly FlowLogField[];
   readonly vpcIds: readonly string[];
@@ -62,6 +68,10 @@ export interface QueryFile {
 
 export const LOG_BUCKET_ID = 'FlowLogBucket';
 export const WORKGROUP_ID = 'AthenaWorkGroup';
+const DEFAULT_STAGE = 'dev';
+const DEFAULT_DATABASE = 'flowlogs';
+// Serverless stage names: letters, digits and hyphens.
+const STAGE = /^[A-Za-z0-9-]{1,64}$/;
 const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
 // Loose on purpose: SNS confirms each address; this only catches lists that were mistyped.
 const EMAIL = /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/;
@@ -85,11 +95,14 @@ export function readStackParams(params: StackParams): StackSettings {
       return fallback;
     }
   };
-  const name = (key: 'database' | 'table'): string => {
-    const value = params[key];
+  const stage = params.stage === undefined || params.stage === '' ? DEFAULT_STAGE : params.stage;
+  if (!STAGE.test(stage)) problems.push(`stage: ${JSON.stringify(stage)} must be letters, digits and - (it becomes part of Glue and Athena names)`);
+  const stagePart = stage.toLowerCase().replaceAll('-', '_');
+  const athenaName = (key: string, value: string): string => {
     if (!isIdentifier(value)) problems.push(`param ${key}: ${JSON.stringify(value)} is not an Athena name (lowercase letters, digits and _, starting with a letter)`);
     return value;
   };
+  const name = (key: 'database' | 'table'): string => athenaName(key, key === 'database' && params.database === '' ? `${DEFAULT_DATABASE}_${stagePart}` : params[key]);
   const tableMode = params.tableMode === 'create' || params.tableMode === 'adopt' ? params.tableMode : undefined;
   if (tableMode === undefined) problems.push(`param tableMode: must be create or adopt, got ${JSON.stringify(params.tableMode)}`);
   const vpcIds = list(params.vpcIds);
@@ -107,14 +120,17 @@ export function readStackParams(params: StackParams): StackSettings {
     }
     return value;
   };
+  const table = name('table');
   const settings: StackSettings = {
+    stage,
     bucket: params.bucket === '' ? undefined : check('bucket', undefined, () => validateBucket(params.bucket, 'bucket')),
     prefix: check('prefix', '', () => validatePrefix(params.prefix, 'prefix')),
     folders: check('folders', 'default', () => folderStyle(params.folders ?? '')),
     perHour: check('perHour', false, () => trueOrFalse(params.perHour ?? '', 'perHour')),
     sources: check('sources', [], () => parseSources(params.sources, 'sources')),
     database: name('database'),
-    table: name('table'),
+    table,
+    rollupTable: `${table}_rollup_${stagePart}`,
     tableMode: tableMode ?? 'create',
     format: check('format', DEFAULT_FORMAT, () => parseFormatString(params.format, 'format')),
     vpcIds,
@@ -158,9 +174,14 @@ function sourcesOrOwn(settings: StackSettings): readonly { account: string; regi
   return settings.sources.length > 0 ? settings.sources : [OWN_SOURCE];
 }
 
+/** Fn::Sub only around text that has a `${...}` in it (cfn-lint W1020 flags the others). */
+function sub(text: string): string | Cfn {
+  return text.includes('${') ? { 'Fn::Sub': text } : text;
+}
+
 /** FLOWLOG_SOURCES for the Lambdas: the given list, or this stack's account and region. */
-export function sourcesSetting(settings: StackSettings): Cfn {
-  return { 'Fn::Sub': sourcesOrOwn(settings).map((s) => `${s.account}:${s.region}`).join(',') };
+export function sourcesSetting(settings: StackSettings): string | Cfn {
+  return sub(sourcesOrOwn(settings).map((s) => `${s.account}:${s.region}`).join(','));
 }
 
 /** The table's location: one source's folder, or `AWSLogs/` when several share the table. */
@@ -241,7 +262,7 @@ export function rollupTableResources(settings: StackSettings): Resources {
         CatalogId: { Ref: 'AWS::AccountId' },
         DatabaseName: settings.database,
         TableInput: {
-          Name: `${settings.table}_rollup`,
+          Name: settings.rollupTable,
           Description: 'Daily rollup of the flow logs: one row per hour, interface, source, destination, port, protocol, action and status (flowlog-pilot)',
           TableType: 'EXTERNAL_TABLE',
           Parameters: { EXTERNAL: 'TRUE', classification: 'parquet', 'parquet.compression': 'SNAPPY' },
@@ -290,27 +311,52 @@ export function logBucketResources(settings: StackSettings): Resources {
               Resource: [bucketArn, { 'Fn::Join': ['', [bucketArn, '/*']] }],
               Condition: { Bool: { 'aws:SecureTransport': 'false' } },
             },
-            {
-              Sid: 'FlowLogDeliveryAclCheck',
-              Effect: 'Allow',
-              Principal: { Service: 'delivery.logs.amazonaws.com' },
-              Action: 's3:GetBucketAcl',
-              Resource: bucketArn,
-              Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
-            },
-            {
-              Sid: 'FlowLogDeliveryWrite',
-              Effect: 'Allow',
-              Principal: { Service: 'delivery.logs.amazonaws.com' },
-              Action: 's3:PutObject',
-              Resource: { 'Fn::Sub': `\${${LOG_BUCKET_ID}.Arn}/${settings.prefix}AWSLogs/${settings.folders === 'hive' ? 'aws-account-id=' : ''}\${AWS::AccountId}/*` },
-              Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' }, 's3:x-amz-acl': 'bucket-owner-full-control' } },
-            },
+            ...deliveryStatements(settings),
           ],
         },
       },
     },
   };
+}
+
+/**
+ * AWS's documented bucket policy for flow-log delivery (VPC user guide, "Amazon S3 bucket
+ * permissions for flow logs"): `delivery.logs.amazonaws.com` may check the bucket (GetBucketAcl,
+ * ListBucket) and put objects under `AWSLogs/<account>/` with `bucket-owner-full-control`, each
+ * only for that account (`aws:SourceAccount`) and its log deliveries (`aws:SourceArn`
+ * `arn:aws:logs:<region>:<account>:*`). One pair of statements per source account, so an
+ * organization's other accounts named in `sources` can deliver too, each into its own folder.
+ */
+function deliveryStatements(settings: StackSettings): Cfn[] {
+  const bucketArn = { 'Fn::GetAtt': [LOG_BUCKET_ID, 'Arn'] };
+  const regionsByAccount = new Map<string, string[]>();
+  for (const source of sourcesOrOwn(settings)) regionsByAccount.set(source.account, [...(regionsByAccount.get(source.account) ?? []), source.region]);
+  return [...regionsByAccount].flatMap(([account, regions]) => {
+    const sid = account === OWN_SOURCE.account ? '' : account;
+    const sourceArns = [...new Set(regions)].map((region) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:logs:${region}:${account}:*` }));
+    const condition = (extra: Record<string, string> = {}): Cfn => ({
+      StringEquals: { 'aws:SourceAccount': account === OWN_SOURCE.account ? { Ref: 'AWS::AccountId' } : account, ...extra },
+      ArnLike: { 'aws:SourceArn': sourceArns },
+    });
+    return [
+      {
+        Sid: `FlowLogDeliveryAclCheck${sid}`,
+        Effect: 'Allow',
+        Principal: { Service: 'delivery.logs.amazonaws.com' },
+        Action: ['s3:GetBucketAcl', 's3:ListBucket'],
+        Resource: bucketArn,
+        Condition: condition(),
+      },
+      {
+        Sid: `FlowLogDeliveryWrite${sid}`,
+        Effect: 'Allow',
+        Principal: { Service: 'delivery.logs.amazonaws.com' },
+        Action: 's3:PutObject',
+        Resource: { 'Fn::Sub': `\${${LOG_BUCKET_ID}.Arn}/${settings.prefix}AWSLogs/${settings.folders === 'hive' ? 'aws-account-id=' : ''}${account}/*` },
+        Condition: condition({ 's3:x-amz-acl': 'bucket-owner-full-control' }),
+      },
+    ];
+  });
 }
 
 /**
@@ -372,7 +418,7 @@ export function namedQueryResources(settings: StackSettings, files: readonly Que
         Type: 'AWS::Athena::NamedQuery',
         ...(settings.tableMode === 'create' ? { DependsOn: ['GlueTable'] } : {}),
         Properties: {
-          Name: `flowlog-pilot ${base}`,
+          Name: `flowlog-pilot-${settings.stage} ${base}`,
           Description: description(file.text) || `flowlog-pilot saved query ${base}`,
           Database: settings.database,
           WorkGroup: { Ref: WORKGROUP_ID },
@@ -402,8 +448,8 @@ export function logReadResources(settings: StackSettings): { objects: Cfn[]; buc
 }
 
 /** The `s3:prefix` values a ListBucket on the log bucket may ask for. */
-export function logListPrefixes(settings: StackSettings): Cfn[] {
-  return sourcesOrOwn(settings).map((s) => ({ 'Fn::Sub': `${settings.prefix}${sourceFolder(s.account, s.region, settings.folders)}*` }));
+export function logListPrefixes(settings: StackSettings): (string | Cfn)[] {
+  return sourcesOrOwn(settings).map((s) => sub(`${settings.prefix}${sourceFolder(s.account, s.region, settings.folders)}*`));
 }
 
 /**

@@ -2,7 +2,8 @@
 // function its own role by cloning the framework's shared role, which leaves two things behind:
 // the shared role itself (no function uses it any more) and, because the report schedule uses
 // EventBridge Scheduler, `scheduler.amazonaws.com` in every cloned role's trust policy. The
-// schedule runs with ReportSchedulerRole instead, so both leftovers are removed here.
+// schedule runs with ReportSchedulerRole instead, so both leftovers are removed here, with the
+// functions' DependsOn on their own role, which the Role reference already implies.
 const SHARED_ROLE = 'IamRoleLambdaExecution';
 const SCHEDULER = 'scheduler.amazonaws.com';
 
@@ -32,6 +33,13 @@ class TightenRoles {
           statement.Principal.Service = services.filter((service) => service !== SCHEDULER);
         }
       }
+    }
+    // The plugin also makes each function DependsOn its role, which the Role GetAtt already
+    // enforces (cfn-lint W3005).
+    for (const resource of Object.values(resources)) {
+      if (resource.Type !== 'AWS::Lambda::Function' || !Array.isArray(resource.DependsOn)) continue;
+      resource.DependsOn = resource.DependsOn.filter((id) => !references(resource.Properties.Role, id));
+      if (resource.DependsOn.length === 0) delete resource.DependsOn;
     }
     const others = Object.entries(resources).filter(([logicalId]) => logicalId !== SHARED_ROLE);
     if (resources[SHARED_ROLE] && !others.some(([, resource]) => references(resource, SHARED_ROLE))) {

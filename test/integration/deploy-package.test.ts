@@ -179,12 +179,12 @@ describe('serverless package', () => {
       expect(input.PartitionKeys.map((k: Json) => k.Name)).toEqual(SINGLE_SOURCE_KEYS);
       expect(text(sd.Location)).toContain('AWSLogs/${AWS::AccountId}/vpcflowlogs/${AWS::Region}/');
       expect(input.Name).toBe('vpc_flow_logs');
-      expect(resources.GlueDatabase!.Properties.DatabaseInput.Name).toBe('flowlogs');
+      expect(resources.GlueDatabase!.Properties.DatabaseInput.Name).toBe('flowlogs_ci');
     });
 
     it('when the stack is packaged, the daily rollup is a Parquet Glue table under the results bucket\'s rollup/ prefix, partitioned like the raw table, kept by the lifecycle rule', () => {
       const input = resources.GlueRollupTable!.Properties.TableInput;
-      expect(input.Name).toBe('vpc_flow_logs_rollup');
+      expect(input.Name).toBe('vpc_flow_logs_rollup_ci');
       expect(input.StorageDescriptor.SerdeInfo.SerializationLibrary).toBe('org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe');
       expect(input.StorageDescriptor.InputFormat).toBe('org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat');
       expect(input.StorageDescriptor.Location).toEqual({ 'Fn::Sub': 's3://${ResultsBucket}/rollup/' });
@@ -205,7 +205,7 @@ describe('serverless package', () => {
         expect(own.some((s) => asList(s.Action).includes('s3:DeleteObject'))).toBe(false);
       }
       const environment = resources.ReportLambdaFunction!.Properties.Environment.Variables;
-      expect(environment.FLOWLOG_ROLLUP_TABLE).toBe('vpc_flow_logs_rollup');
+      expect(environment.FLOWLOG_ROLLUP_TABLE).toBe('vpc_flow_logs_rollup_ci');
     });
 
     it('when the workgroup is packaged, it enforces its settings, encrypts results, caps bytes scanned and publishes metrics', () => {
@@ -231,7 +231,7 @@ describe('serverless package', () => {
       const named = ofType('AWS::Athena::NamedQuery').map(([, q]) => q.Properties);
       expect(named).toHaveLength(files.length);
       for (const file of files) {
-        const query = named.find((q) => q.Name === `flowlog-pilot ${file.name}`);
+        const query = named.find((q) => q.Name === `flowlog-pilot-ci ${file.name}`);
         expect(query?.WorkGroup).toEqual({ Ref: 'AthenaWorkGroup' });
         expect(query?.QueryString).not.toMatch(/\{\{\s*table\s*\}\}/);
       }
@@ -296,8 +296,8 @@ describe('serverless package', () => {
     it('when each action family is read, it names only its own resources', () => {
       const rules: [RegExp, (resource: string, s: Statement) => boolean][] = [
         [/^athena:/, (r) => r === text({ 'Fn::Sub': 'arn:${AWS::Partition}:athena:${AWS::Region}:${AWS::AccountId}:workgroup/${AthenaWorkGroup}' })],
-        [/^glue:UpdatePartition$/, (r) => /:glue:\$\{AWS::Region\}:\$\{AWS::AccountId\}:(catalog|database\/flowlogs|table\/flowlogs\/vpc_flow_logs_rollup)"/.test(r)],
-        [/^glue:/, (r) => /:glue:\$\{AWS::Region\}:\$\{AWS::AccountId\}:(catalog|database\/flowlogs|table\/flowlogs\/vpc_flow_logs(_rollup)?)"/.test(r)],
+        [/^glue:UpdatePartition$/, (r) => /:glue:\$\{AWS::Region\}:\$\{AWS::AccountId\}:(catalog|database\/flowlogs_ci|table\/flowlogs_ci\/vpc_flow_logs_rollup_ci)"/.test(r)],
+        [/^glue:/, (r) => /:glue:\$\{AWS::Region\}:\$\{AWS::AccountId\}:(catalog|database\/flowlogs_ci|table\/flowlogs_ci\/vpc_flow_logs(_rollup_ci)?)"/.test(r)],
         [/^s3:GetObject$/, (r) => r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/athena/*' }) || r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/rollup/*' }) || r.includes('/AWSLogs/${AWS::AccountId}/vpcflowlogs/${AWS::Region}/*')],
         [/^s3:(PutObject|AbortMultipartUpload|ListMultipartUploadParts)$/, (r) => r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/athena/*' }) || r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/rollup/*' })],
         [/^s3:(GetBucketLocation|ListBucketMultipartUploads)$/, (r) => r === text({ 'Fn::GetAtt': ['ResultsBucket', 'Arn'] }) || r.includes('"arn:${AWS::Partition}:s3:::${LogBucket}"')],
@@ -318,6 +318,12 @@ describe('serverless package', () => {
         }
       }
       expect([...checked].sort()).toEqual(['athena', 'glue', 'kms', 'logs', 's3', 'sns', 'sqs', 'ssm']);
+    });
+
+    it('when the report role is read, it may add partitions to the raw table, since a report first adds the missing days of its window and baseline', () => {
+      const own = statements().filter((s) => s.role === roleOf('report'));
+      const adds = own.filter((s) => asList(s.Action).includes('glue:BatchCreatePartition') && asList(s.Action).includes('glue:CreatePartition'));
+      expect(adds.flatMap((s) => asList(s.Resource).map(text))).toContain(text({ 'Fn::Sub': 'arn:${AWS::Partition}:glue:${AWS::Region}:${AWS::AccountId}:table/flowlogs_ci/vpc_flow_logs' }));
     });
 
     it('when the log bucket is listed, only the sources\' folders may be listed', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  flowLogResources, glueResources, logBucketName, logReadResources, logBucketResources, namedQueryResources, partitionKeys,
+  flowLogResources, glueResources, rollupTableResources, logBucketName, logReadResources, logBucketResources, namedQueryResources, partitionKeys,
   readStackParams, slackParameterArn, sourcesSetting, type StackParams,
 } from '../../deploy/stack-resources.js';
 import { ConfigError } from '../../src/lib/errors.js';
@@ -106,5 +106,41 @@ describe('stack resources', () => {
 
   it('when VPC flow logs are asked for with sources in several accounts, it refuses', () => {
     expect(() => readStackParams({ ...DEFAULTS, vpcIds: 'vpc-0a1b2c3d', sources: '111111111111:ap-northeast-1,222222222222:ap-northeast-1' })).toThrow(/own account and region/);
+  });
+  it('when no database is given, the Glue database and rollup table carry the stage; a stage that cannot be part of a name is refused', () => {
+    const settings = readStackParams({ ...DEFAULTS, database: '', stage: 'prod-eu' });
+    const database = glueResources(settings).GlueDatabase as { Properties: { DatabaseInput: { Name: string } } };
+    const rollup = rollupTableResources(settings).GlueRollupTable as { Properties: { TableInput: { Name: string } } };
+    const [query] = Object.values(namedQueryResources(settings, [{ name: 'reports/totals', text: '-- Totals\nSELECT 1' }])) as { Properties: { Name: string } }[];
+    expect([settings.database, settings.rollupTable]).toEqual(['flowlogs_prod_eu', 'vpc_flow_logs_rollup_prod_eu']);
+    expect(database.Properties.DatabaseInput.Name).toBe('flowlogs_prod_eu');
+    expect(rollup.Properties.TableInput.Name).toBe('vpc_flow_logs_rollup_prod_eu');
+    expect(query?.Properties.Name).toBe('flowlog-pilot-prod-eu totals');
+    expect(readStackParams({ ...DEFAULTS, database: 'shared_logs', tableMode: 'adopt', stage: 'dev' }).rollupTable).toBe('vpc_flow_logs_rollup_dev');
+    expect(() => readStackParams({ ...DEFAULTS, stage: 'prod.eu' })).toThrow(/stage: "prod\.eu" must be letters, digits and -/);
+  });
+
+  it('when the stack creates the bucket for sources in two accounts, each account gets its own delivery statements with SourceAccount and SourceArn', () => {
+    // Prepare
+    const settings = readStackParams({ ...DEFAULTS, prefix: 'org/', sources: '111111111111:ap-northeast-1,111111111111:us-east-1,222222222222:eu-west-1' });
+    // Act
+    const policy = logBucketResources(settings).FlowLogBucketPolicy as { Properties: { PolicyDocument: { Statement: Record<string, any>[] } } };
+    const delivery = policy.Properties.PolicyDocument.Statement.filter((s) => s.Principal?.Service === 'delivery.logs.amazonaws.com');
+    // Assess
+    expect(delivery.map((s) => s.Sid)).toEqual(['FlowLogDeliveryAclCheck111111111111', 'FlowLogDeliveryWrite111111111111', 'FlowLogDeliveryAclCheck222222222222', 'FlowLogDeliveryWrite222222222222']);
+    expect(delivery[0]).toMatchObject({ Action: ['s3:GetBucketAcl', 's3:ListBucket'], Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' } } });
+    expect(delivery[1]!.Resource).toEqual({ 'Fn::Sub': '${FlowLogBucket.Arn}/org/AWSLogs/111111111111/*' });
+    expect(delivery[1]!.Condition).toEqual({
+      StringEquals: { 'aws:SourceAccount': '111111111111', 's3:x-amz-acl': 'bucket-owner-full-control' },
+      ArnLike: { 'aws:SourceArn': [{ 'Fn::Sub': 'arn:${AWS::Partition}:logs:ap-northeast-1:111111111111:*' }, { 'Fn::Sub': 'arn:${AWS::Partition}:logs:us-east-1:111111111111:*' }] },
+    });
+    expect(delivery[3]!.Condition.ArnLike).toEqual({ 'aws:SourceArn': [{ 'Fn::Sub': 'arn:${AWS::Partition}:logs:eu-west-1:222222222222:*' }] });
+  });
+
+  it('when the stack creates the bucket for its own account, the delivery statements name that account and region through CloudFormation', () => {
+    const policy = logBucketResources(readStackParams(DEFAULTS)).FlowLogBucketPolicy as { Properties: { PolicyDocument: { Statement: Record<string, any>[] } } };
+    const [, check, write] = policy.Properties.PolicyDocument.Statement;
+    expect(check).toMatchObject({ Sid: 'FlowLogDeliveryAclCheck', Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } }, ArnLike: { 'aws:SourceArn': [{ 'Fn::Sub': 'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:*' }] } } });
+    expect(write).toMatchObject({ Sid: 'FlowLogDeliveryWrite', Resource: { 'Fn::Sub': '${FlowLogBucket.Arn}/AWSLogs/${AWS::AccountId}/*' } });
   });
 });

@@ -1,0 +1,230 @@
+/**
+ * The packaged template for the default params and four variants, checked three ways:
+ * - cfn-lint (the CloudFormation resource schemas, offline) finds no error in any of them;
+ * - each function's role grants the Glue and S3 actions Athena needs for every statement that
+ *   function sends (collected by running the real use cases, test/support/athena-statements.ts),
+ *   on the right catalog, database, table and bucket ARNs, and nothing else;
+ * - the log bucket follows AWS's delivery policy, and every name two stages could share carries the stage.
+ */
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sourceFolder, type FolderStyle } from '../../src/lib/partitions/layout.js';
+import { collectAthenaStatements, statementKind, tablesOf, type EmittedStatement, type Job, type StatementKind } from '../support/athena-statements.js';
+import { findTool, missingToolReason } from '../support/aws-tools.js';
+import { ACCOUNT, iamMatches, packageStack, REGION, resolve, roleStatements, type Json } from '../support/packaged-stack.js';
+
+const VARIANTS: Readonly<Record<string, { readonly stage: string; readonly params: Readonly<Record<string, string>> }>> = {
+  default: { stage: 'ci', params: {} },
+  'several sources': { stage: 'ci', params: { sources: `${ACCOUNT}:${REGION},111111111111:ap-northeast-1,222222222222:us-east-1` } },
+  'hive folders with per-hour delivery': { stage: 'ci', params: { folders: 'hive', perHour: 'true', prefix: 'org/', vpcIds: 'vpc-0123456789abcdef0' } },
+  'adopted table': { stage: 'ci', params: { tableMode: 'adopt', database: 'network_logs', table: 'vpc_flow_logs_console', bucket: 'existing-flow-logs', sources: `${ACCOUNT}:${REGION}` } },
+  'vpcIds with Slack': {
+    stage: 'qa-tokyo',
+    params: { vpcIds: 'vpc-0123456789abcdef0,vpc-0fedcba98765432a', slackWebhookParameter: '/flowlog-pilot/qa/slack-webhook', alertEmails: 'secops@example.com', reportTimezone: 'Asia/Tokyo' },
+  },
+};
+const FUNCTION_OF_JOB: Readonly<Record<Job, string>> = { partitions: 'Partitions', report: 'Report' };
+
+/*
+ * What Athena needs for each kind of statement it runs with the caller's role. Sources:
+ * - "Configure access to databases and tables in the AWS Glue Data Catalog" (Athena user guide,
+ *   https://docs.aws.amazon.com/athena/latest/ug/fine-grained-access-to-glue-resources.html): a Glue
+ *   action on a table needs it on the table, its database and the catalog; partitions are governed
+ *   by the table's permissions; reading a table calls GetDatabase, GetTable and the partition reads.
+ * - AWS Knowledge Center "athena-aws-glue-msck-repair-table": adding partitions from Athena needs
+ *   glue:BatchCreatePartition (the AmazonAthenaFullAccess policy also grants glue:CreatePartition).
+ * - facts.md "IAM for DDL through Athena": ADD PARTITION BatchCreatePartition + CreatePartition,
+ *   SET LOCATION UpdatePartition, DROP PARTITION BatchDeletePartition; queries need s3:GetObject and
+ *   s3:ListBucket on the data and read/write on the query result location.
+ * - "Access to Amazon S3" (https://docs.aws.amazon.com/athena/latest/ug/s3-permissions.html): the
+ *   result location needs GetBucketLocation, ListBucket, ListBucketMultipartUploads,
+ *   GetObject, PutObject, AbortMultipartUpload and ListMultipartUploadParts; a table Athena writes
+ *   (INSERT INTO) needs the same object actions on its location.
+ */
+const READ_TABLE = ['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartition', 'glue:GetPartitions', 'glue:BatchGetPartition'];
+const ATHENA_NEEDS: Readonly<Record<StatementKind, { readonly targetGlue: readonly string[]; readonly writesTarget: boolean; readsTables: boolean }>> = {
+  SELECT: { targetGlue: [], writesTarget: false, readsTables: true },
+  'INSERT INTO': { targetGlue: [...READ_TABLE, 'glue:CreatePartition', 'glue:BatchCreatePartition'], writesTarget: true, readsTables: true },
+  'ALTER TABLE ADD PARTITION': { targetGlue: [...READ_TABLE, 'glue:CreatePartition', 'glue:BatchCreatePartition'], writesTarget: false, readsTables: false },
+  'ALTER TABLE SET LOCATION': { targetGlue: [...READ_TABLE, 'glue:UpdatePartition'], writesTarget: false, readsTables: false },
+  'ALTER TABLE DROP PARTITION': { targetGlue: [...READ_TABLE, 'glue:DeletePartition', 'glue:BatchDeletePartition'], writesTarget: false, readsTables: false },
+};
+const RESULT_OBJECT_ACTIONS = ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'];
+const RESULT_BUCKET_ACTIONS = ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'];
+const TABLE_READ_OBJECT_ACTIONS = ['s3:GetObject'];
+const TABLE_BUCKET_ACTIONS = ['s3:GetBucketLocation', 's3:ListBucket'];
+
+/** The collector's table names (test/support/athena-statements.ts) and what they stand for. */
+const COLLECTED = { database: 'flowlogs_ci', raw: 'vpc_flow_logs', rollup: 'vpc_flow_logs_rollup_ci' } as const;
+
+interface Deployed {
+  readonly template: Json;
+  readonly file: string;
+  readonly dir: string;
+}
+
+/** The ARNs of one packaged variant the needs are expressed in. */
+function arnsOf(deployed: Deployed, job: Job) {
+  const env = resolve(deployed.template, deployed.template.Resources[`${FUNCTION_OF_JOB[job]}LambdaFunction`].Properties.Environment.Variables) as Record<string, string>;
+  const glue = (table: string) => [`arn:aws:glue:${REGION}:${ACCOUNT}:catalog`, `arn:aws:glue:${REGION}:${ACCOUNT}:database/${env.FLOWLOG_DATABASE}`, `arn:aws:glue:${REGION}:${ACCOUNT}:table/${env.FLOWLOG_DATABASE}/${table}`];
+  const s3 = (location: string) => {
+    const [, bucket, key] = /^s3:\/\/([^/]+)\/(.*)$/.exec(location)!;
+    return { bucket: `arn:aws:s3:::${bucket}`, objects: `arn:aws:s3:::${bucket}/${key}*` };
+  };
+  const rollupLocation = (resolve(deployed.template, deployed.template.Resources.GlueRollupTable.Properties.TableInput) as Json).StorageDescriptor.Location as string;
+  const sources = env.FLOWLOG_SOURCES!.split(',').map((s) => s.split(':') as [string, string]);
+  const rawFolders = sources.map(([account, region]) => s3(`s3://${env.FLOWLOG_BUCKET}/${env.FLOWLOG_PREFIX}${sourceFolder(account, region, env.FLOWLOG_FOLDERS as FolderStyle)}`));
+  return {
+    results: s3(env.FLOWLOG_OUTPUT_LOCATION!),
+    tables: {
+      [COLLECTED.raw]: { glue: glue(env.FLOWLOG_TABLE!), data: rawFolders },
+      [COLLECTED.rollup]: { glue: glue(env.FLOWLOG_ROLLUP_TABLE!), data: [s3(rollupLocation)] },
+    } as Record<string, { glue: string[]; data: { bucket: string; objects: string }[] }>,
+  };
+}
+
+/** Every `action resource` pair a job's statements need in this variant. */
+function needsOf(deployed: Deployed, job: Job, statements: readonly EmittedStatement[]): Set<string> {
+  const arns = arnsOf(deployed, job);
+  const needs = new Set<string>();
+  const table = (name: string) => {
+    const known = arns.tables[name];
+    if (known === undefined) throw new Error(`a statement names table ${name}, which this test does not map to ARNs yet (arnsOf)`);
+    return known;
+  };
+  const add = (actions: readonly string[], resources: readonly string[]) => actions.forEach((a) => resources.forEach((r) => needs.add(`${a} ${r}`)));
+  for (const statement of statements.filter((s) => s.job === job)) {
+    const kind = statementKind(statement.sql)!;
+    const need = ATHENA_NEEDS[kind];
+    const tables = tablesOf(statement.sql, COLLECTED.database);
+    const target = kind === 'SELECT' ? undefined : /^(?:ALTER TABLE|INSERT INTO)\s+"?\w+"?\."?(\w+)"?/.exec(statement.sql.replace(/^(--[^\n]*\n)+/, '').trim())?.[1];
+    add(RESULT_OBJECT_ACTIONS, [arns.results.objects]);
+    add(RESULT_BUCKET_ACTIONS, [arns.results.bucket]);
+    if (target !== undefined) {
+      const t = table(target);
+      add(need.targetGlue, t.glue);
+      if (need.writesTarget) {
+        add(RESULT_OBJECT_ACTIONS, t.data.map((d) => d.objects));
+        add(TABLE_BUCKET_ACTIONS, t.data.map((d) => d.bucket));
+      }
+    }
+    if (need.readsTables) {
+      for (const name of tables.filter((t) => t !== target)) {
+        const t = table(name);
+        add(READ_TABLE, t.glue);
+        add(TABLE_READ_OBJECT_ACTIONS, t.data.map((d) => d.objects));
+        add(TABLE_BUCKET_ACTIONS, t.data.map((d) => d.bucket));
+      }
+    }
+  }
+  return needs;
+}
+
+const skipLint = missingToolReason('cfn-lint');
+
+describe('packaged template variants', () => {
+  const deployed = new Map<string, Deployed>();
+  let statements: EmittedStatement[] = [];
+
+  beforeAll(async () => {
+    statements = await collectAthenaStatements();
+    for (const [name, { stage, params }] of Object.entries(VARIANTS)) {
+      const started = Date.now();
+      deployed.set(name, await packageStack(params, stage));
+      console.log(`packaged "${name}" in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    }
+  }, 600_000);
+
+  afterAll(() => {
+    for (const { dir } of deployed.values()) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('when cfn-lint checks the default template and every variant, it finds no error', (ctx) => {
+    if (skipLint !== undefined) ctx.skip(`cfn-lint unavailable: ${skipLint}`);
+    // Act: one cfn-lint run over all templates; exit code 2 means errors, 4 warnings, 8 informational.
+    const files = [...deployed.values()].map((d) => d.file);
+    const run = spawnSync(findTool('cfn-lint')!, ['--format', 'json', '--', ...files], { encoding: 'utf8', timeout: 300_000, maxBuffer: 64 * 1024 * 1024 });
+    // Assess
+    expect(run.error).toBeUndefined();
+    const matches = JSON.parse(run.stdout || '[]') as { Level: string; Rule: { Id: string }; Message: string; Filename: string }[];
+    const name = (file: string) => [...deployed].find(([, d]) => d.file === file)?.[0];
+    const errors = matches.filter((m) => m.Level === 'Error').map((m) => `${name(m.Filename)}: ${m.Rule.Id} ${m.Message}`);
+    console.log(`cfn-lint over ${files.length} templates: ${errors.length} errors, ${matches.filter((m) => m.Level === 'Warning').length} warnings (${[...new Set(matches.filter((m) => m.Level === 'Warning').map((m) => m.Rule.Id))].join(', ') || 'none'})`);
+    expect(errors).toEqual([]);
+    expect(run.status === 0 || (run.status! & 2) === 0).toBe(true);
+  }, 300_000);
+
+  it('when the jobs run, every statement is of a kind the permission table knows', () => {
+    const unknown = statements.filter((s) => statementKind(s.sql) === undefined).map((s) => `${s.scenario}: ${s.sql.slice(0, 120)}`);
+    expect(unknown).toEqual([]);
+    expect(new Set(statements.map((s) => s.job))).toEqual(new Set(['partitions', 'report']));
+  });
+
+  describe.each(Object.keys(VARIANTS))('%s', (variant) => {
+    it.each(['partitions', 'report'] as const)('when the %s role is read, it grants every Glue and S3 action its statements need, on those resources', (job) => {
+      const d = deployed.get(variant)!;
+      const granted = roleStatements(d.template, `${FUNCTION_OF_JOB[job]}IamRoleLambdaExecution`).filter((s) => s.effect === 'Allow');
+      const missing = [...needsOf(d, job, statements)].filter((need) => {
+        const [action, resource] = need.split(' ') as [string, string];
+        return !granted.some((s) => s.actions.some((a) => iamMatches(a, action)) && s.resources.some((r) => iamMatches(r, resource)));
+      });
+      expect(missing).toEqual([]);
+    });
+
+    it.each(['partitions', 'report'] as const)('when the %s role is read, it grants no Glue or S3 action on a resource its statements do not need', (job) => {
+      const d = deployed.get(variant)!;
+      const needs = needsOf(d, job, statements);
+      const granted = roleStatements(d.template, `${FUNCTION_OF_JOB[job]}IamRoleLambdaExecution`).filter((s) => s.effect === 'Allow');
+      const extra = granted.flatMap((s) => s.actions.filter((a) => /^(glue|s3):/.test(a)).flatMap((a) => s.resources.map((r) => `${a} ${r}`))).filter((pair) => !needs.has(pair));
+      expect(extra).toEqual([]);
+    });
+
+    it('when the names two stages in one account and region could share are read, each carries the stage', () => {
+      const { template } = deployed.get(variant)!;
+      const stage = VARIANTS[variant]!.stage;
+      const stageForms = [stage, stage.replaceAll('-', '_')];
+      const named: [string, string][] = [];
+      for (const [id, resource] of Object.entries(template.Resources as Record<string, Json>)) {
+        const props = (resource.Properties ?? {}) as Json;
+        const own = (value: unknown) => typeof value === 'string' || (typeof value === 'object' && value !== null && !('Ref' in value) && !('Fn::GetAtt' in value));
+        for (const [key, value] of Object.entries(props)) {
+          // Names the stack chooses for the resource itself (not references to others, not metric names).
+          if (/^(Name|[A-Z][A-Za-z]*Name)$/.test(key) && !['MetricName', 'DatabaseName', 'FunctionName', 'QueueName'].includes(key) && own(value)) named.push([`${id}.${key}`, String(resolve(template, value))]);
+          if (resource.Type === 'AWS::Lambda::Function' && key === 'FunctionName') named.push([`${id}.${key}`, String(value)]);
+        }
+        if (props.DatabaseInput?.Name !== undefined) named.push([`${id}.DatabaseInput.Name`, props.DatabaseInput.Name]);
+        // A table is scoped by its database: it needs the stage unless that database carries it.
+        if (props.TableInput?.Name !== undefined && !stageForms.some((f) => String(props.DatabaseName).endsWith(f))) named.push([`${id}.TableInput.Name`, props.TableInput.Name]);
+        if (props.DisplayName !== undefined) named.push([`${id}.DisplayName`, props.DisplayName]);
+      }
+      expect(named.length).toBeGreaterThan(10);
+      expect(named.filter(([, name]) => !stageForms.some((f) => name.includes(f)))).toEqual([]);
+    });
+  });
+
+  it.each(['default', 'several sources', 'hive folders with per-hour delivery'])('when the stack creates the log bucket (%s), its policy is AWS\'s delivery policy for each source account', (variant) => {
+    // Prepare
+    const { template } = deployed.get(variant)!;
+    const env = resolve(template, template.Resources.ReportLambdaFunction.Properties.Environment.Variables) as Record<string, string>;
+    const sources = env.FLOWLOG_SOURCES!.split(',').map((s) => s.split(':') as [string, string]);
+    const accounts = [...new Set(sources.map(([account]) => account))];
+    const hive = env.FLOWLOG_FOLDERS === 'hive';
+    const policy = resolve(template, template.Resources.FlowLogBucketPolicy.Properties.PolicyDocument) as Json;
+    const bucketArn = `arn:aws:s3:::${env.FLOWLOG_BUCKET}`;
+    const delivery = (policy.Statement as Json[]).filter((s) => s.Principal?.Service === 'delivery.logs.amazonaws.com');
+
+    // Assess: two statements per account, conditions on the account and its log deliveries.
+    expect(delivery).toHaveLength(2 * accounts.length);
+    for (const account of accounts) {
+      const sourceArns = sources.filter(([a]) => a === account).map(([, region]) => `arn:aws:logs:${region}:${account}:*`);
+      const mine = delivery.filter((s) => s.Condition?.StringEquals?.['aws:SourceAccount'] === account);
+      const write = mine.find((s) => [s.Action].flat().includes('s3:PutObject'));
+      const check = mine.find((s) => [s.Action].flat().includes('s3:GetBucketAcl'));
+      expect(write).toMatchObject({ Effect: 'Allow', Resource: `${bucketArn}/${env.FLOWLOG_PREFIX}AWSLogs/${hive ? 'aws-account-id=' : ''}${account}/*` });
+      expect(write!.Condition).toEqual({ StringEquals: { 'aws:SourceAccount': account, 's3:x-amz-acl': 'bucket-owner-full-control' }, ArnLike: { 'aws:SourceArn': sourceArns } });
+      expect([check!.Action].flat().sort()).toEqual(['s3:GetBucketAcl', 's3:ListBucket']);
+      expect(check).toMatchObject({ Effect: 'Allow', Resource: bucketArn, Condition: { StringEquals: { 'aws:SourceAccount': account }, ArnLike: { 'aws:SourceArn': sourceArns } } });
+    }
+  });
+});

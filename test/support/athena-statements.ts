@@ -1,0 +1,157 @@
+/**
+ * Every statement the Athena path sends, collected by running the real use cases (the partitions
+ * job's `maintainPartitions`, the report's `runReport`) against an engine that records what it is
+ * asked to run and answers with empty results, and in-memory catalogs. Nothing here copies SQL:
+ * when a use case or a query file changes, the statements collected change with it.
+ */
+import { loadCoreConfig, type FlowlogConfig } from '../../src/lib/config.js';
+import { addDays, daysOf, type DayRange, type UtcDay } from '../../src/lib/dates.js';
+import { parsePartitionsEvent } from '../../src/lib/partitions/event.js';
+import { partitionsFor, type Partition } from '../../src/lib/partitions/plan.js';
+import { configuredLayout } from '../../src/lib/partitions/table-layout.js';
+import type { PartitionLayout } from '../../src/lib/partitions/layout.js';
+import type { PartitionCatalog, QueryEngine, QueryOptions, QueryResult, TableDescription } from '../../src/lib/ports.js';
+import { loadReportConfig } from '../../src/lib/report/report-config.js';
+import { maintainPartitions } from '../../src/lib/use-cases/maintain-partitions.js';
+import { runReport } from '../../src/lib/use-cases/run-report.js';
+import type { EngineHandle } from '../../src/lib/wiring/engines.js';
+
+/** The Lambda function whose role runs the statement. */
+export type Job = 'partitions' | 'report';
+
+export interface EmittedStatement {
+  readonly job: Job;
+  readonly scenario: string;
+  readonly label: string;
+  readonly sql: string;
+}
+
+/** Answers every statement with an empty result and keeps what it was asked. */
+class RecordingEngine implements QueryEngine {
+  readonly kind = 'athena' as const;
+  readonly seen: { sql: string; label: string }[] = [];
+  async execute(sql: string, options?: QueryOptions): Promise<QueryResult> {
+    this.seen.push({ sql, label: options?.label ?? '' });
+    return { queryId: `q-${this.seen.length}`, columns: [], rows: [], rowsLeftOut: 0, bytesScanned: 0, durationMs: 0, warnings: [] };
+  }
+}
+
+/** A catalog holding the given partitions; `listPartitions` filters them by day like Glue's expression. */
+class MemoryCatalog implements PartitionCatalog {
+  constructor(readonly description: TableDescription, readonly partitions: readonly Partition[]) {}
+  async describeTable(): Promise<TableDescription> {
+    return this.description;
+  }
+  async listPartitions(range: DayRange): Promise<Partition[]> {
+    const days = new Set(daysOf(range).map((day) => day.replaceAll('-', '/')));
+    return this.partitions.filter((p) => days.has(p.values.dt ?? ''));
+  }
+}
+
+/** The source setups a deployment can have: one source, several, Hive-compatible folders. */
+export const SOURCE_SETUPS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  'one source': { FLOWLOG_SOURCES: '123456789012:ap-northeast-1' },
+  'several sources': { FLOWLOG_SOURCES: '111111111111:ap-northeast-1,222222222222:us-east-1,333333333333:ap-south-1' },
+  'hive folders': { FLOWLOG_SOURCES: '123456789012:ap-northeast-1', FLOWLOG_FOLDERS: 'hive', FLOWLOG_PREFIX: 'org/' },
+};
+
+function configFor(setup: Readonly<Record<string, string>>): FlowlogConfig {
+  return loadCoreConfig({
+    FLOWLOG_ENGINE: 'athena',
+    FLOWLOG_DATABASE: 'flowlogs_ci',
+    FLOWLOG_TABLE: 'vpc_flow_logs',
+    FLOWLOG_ROLLUP_TABLE: 'vpc_flow_logs_rollup_ci',
+    FLOWLOG_BUCKET: 'flow-log-bucket',
+    FLOWLOG_WORKGROUP: 'flowlog-pilot-ci',
+    FLOWLOG_OUTPUT_LOCATION: 's3://results-bucket/athena/',
+    ...setup,
+  });
+}
+
+function handle(config: FlowlogConfig, layout: PartitionLayout, engine: QueryEngine, raw: readonly Partition[], rollup: readonly Partition[]): EngineHandle {
+  const describe = (table: string, location: string | undefined): TableDescription => ({ database: config.database, table, partitionKeys: layout.keys, columns: [], location });
+  return {
+    engine,
+    layout,
+    catalog: new MemoryCatalog(describe(config.table, 's3://flow-log-bucket/AWSLogs/'), raw),
+    rollupCatalog: new MemoryCatalog(describe(config.rollup.table, 's3://results-bucket/rollup/'), rollup),
+    close: async () => {},
+  };
+}
+
+const TODAY = '2026-11-26' as UtcDay;
+const NOW = new Date(`${TODAY}T23:45:00Z`);
+const RUN = { requestId: 'request-1', deadlineMs: Number.MAX_SAFE_INTEGER, now: () => NOW };
+
+/**
+ * Runs each job the way its handler does, for every source setup: the scheduled partitions run,
+ * a 365-day backfill with the rollup, a rollup rebuild over a built range, and reports in UTC,
+ * Asia/Tokyo and Asia/Kolkata (with nothing registered yet, and with everything built).
+ */
+export async function collectAthenaStatements(): Promise<EmittedStatement[]> {
+  const emitted: EmittedStatement[] = [];
+  for (const [setupName, setup] of Object.entries(SOURCE_SETUPS)) {
+    const config = configFor(setup);
+    const layout = configuredLayout(config);
+    const settings = config.partitions;
+    const record = async (job: Job, scenario: string, act: (engine: RecordingEngine) => Promise<unknown>): Promise<void> => {
+      const engine = new RecordingEngine();
+      await act(engine);
+      for (const { sql, label } of engine.seen) emitted.push({ job, scenario: `${scenario} (${setupName})`, label, sql });
+    };
+    const year = daysOf({ from: addDays(TODAY, -365), to: TODAY });
+    const built = partitionsFor(layout, year);
+
+    await record('partitions', 'scheduled partitions', (engine) =>
+      maintainPartitions(handle(config, layout, engine, [], []), config, parsePartitionsEvent({ source: 'aws.events', 'detail-type': 'Scheduled Event', time: NOW.toISOString() }, settings), RUN));
+    await record('partitions', '365-day backfill with rollup', (engine) =>
+      maintainPartitions(handle(config, layout, engine, [], []), config, parsePartitionsEvent({ from: addDays(TODAY, -364), to: TODAY, rollup: true }, settings), RUN));
+    await record('partitions', 'rollup rebuild', (engine) =>
+      maintainPartitions(handle(config, layout, engine, built, built), config, parsePartitionsEvent({ from: addDays(TODAY, -30), to: addDays(TODAY, -1), rollup: true, rebuild: true }, settings), RUN));
+
+    for (const timezone of ['UTC', 'Asia/Tokyo', 'Asia/Kolkata']) {
+      const reportDeps = (engine: QueryEngine, raw: readonly Partition[], rollup: readonly Partition[], now: Date) => {
+        const h = handle(config, layout, engine, raw, rollup);
+        return {
+          engine,
+          catalog: h.catalog,
+          layout,
+          database: config.database,
+          table: config.table,
+          config: loadReportConfig({ FLOWLOG_REPORT_TIMEZONE: timezone }),
+          now: () => now,
+          rollup: { table: config.rollup.table, catalog: h.rollupCatalog!, settleMinutes: config.rollup.settleMinutes },
+        };
+      };
+      const date = addDays(TODAY, -1);
+      await record('report', `report in ${timezone}, first run`, (engine) => runReport(reportDeps(engine, [], [], NOW), { date, requestId: 'request-2' }));
+      await record('report', `report in ${timezone}, rollup built`, (engine) => runReport(reportDeps(engine, built, built, NOW), { date, requestId: 'request-3' }));
+      await record('report', `report in ${timezone}, today`, (engine) => runReport(reportDeps(engine, built, built, NOW), { date: TODAY, requestId: 'request-4' }));
+      // With several sources a day's rollup can be partly built (one source's build failed): the report rebuilds it.
+      const partly = built.filter((p) => p.values.aws_account !== layout.sources[1]?.account);
+      await record('report', `report in ${timezone}, rollup partly built`, (engine) => runReport(reportDeps(engine, built, partly, NOW), { date, requestId: 'request-5' }));
+    }
+  }
+  return emitted;
+}
+
+/** What a statement does, as far as the permissions it needs go. */
+export type StatementKind = 'SELECT' | 'ALTER TABLE ADD PARTITION' | 'ALTER TABLE SET LOCATION' | 'ALTER TABLE DROP PARTITION' | 'INSERT INTO';
+
+/** Its kind from its first words (comments skipped); undefined for a statement no table knows. */
+export function statementKind(sql: string): StatementKind | undefined {
+  const code = sql.replace(/--[^\n]*\n/g, ' ').replace(/\s+/g, ' ').trim().toUpperCase();
+  if (/^(WITH\b.*?\bSELECT|SELECT)\b/.test(code)) return 'SELECT';
+  if (/^INSERT INTO\b/.test(code)) return 'INSERT INTO';
+  if (/^ALTER TABLE \S+ ADD (IF NOT EXISTS )?PARTITION\b/.test(code)) return 'ALTER TABLE ADD PARTITION';
+  if (/^ALTER TABLE \S+ PARTITION \(.*\) SET LOCATION\b/.test(code)) return 'ALTER TABLE SET LOCATION';
+  if (/^ALTER TABLE \S+ DROP (IF EXISTS )?PARTITION\b/.test(code)) return 'ALTER TABLE DROP PARTITION';
+  return undefined;
+}
+
+/** The table a statement acts on (ALTER, INSERT) or reads (SELECT: every `database.table` named). */
+export function tablesOf(sql: string, database: string): string[] {
+  const names = new Set<string>();
+  for (const match of sql.matchAll(new RegExp(`"?${database}"?\\."?([a-z0-9_]+)"?`, 'g'))) names.add(match[1]!);
+  return [...names].sort();
+}
