@@ -3,6 +3,8 @@ import { GlueCatalog } from '../adapters/glue-catalog.js';
 import type { AwsClients } from '../aws/clients.js';
 import type { FlowlogConfig } from '../config.js';
 import { adoptedLayout, configuredLayout } from '../partitions/table-layout.js';
+import { detectColumns } from '../flowlog/format.js';
+import { createdShape } from '../flowlog/raw-table.js';
 import { openLocalEngine, type EngineHandle } from './engines.js';
 
 /* The wiring of the Lambda handlers: AWS SDK clients built once per cold start, passed to the adapters. */
@@ -21,7 +23,17 @@ export function athenaOpener(config: FlowlogConfig, clients: AwsClients): () => 
   const catalog = new GlueCatalog({ client: clients.glue, database: config.database, table: config.table });
   const rollupCatalog = new GlueCatalog({ client: clients.glue, database: config.database, table: config.rollup.table });
   const created = config.tableMode === 'create' ? configuredLayout(config) : undefined;
-  return async () => ({ engine, catalog, rollupCatalog, layout: created ?? adoptedLayout(await catalog.describeTable(), config), close: async () => {} });
+  const close = async () => {};
+  if (created !== undefined) {
+    const shape = createdShape(config.format, config.columnNames, created.keys);
+    return async () => ({ engine, catalog, rollupCatalog, layout: created, shape, close });
+  }
+  return async () => {
+    const table = await catalog.describeTable();
+    const layout = adoptedLayout(table, config);
+    const { naming, fields } = detectColumns(table.columns.map((c) => c.name), `${table.database}.${table.table}`);
+    return { engine, catalog, rollupCatalog, layout, shape: createdShape(fields, naming, table.partitionKeys), close };
+  };
 }
 
 /** The engine the configuration names. */

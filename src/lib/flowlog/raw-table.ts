@@ -1,0 +1,39 @@
+import { columnName, type AthenaType, type ColumnNaming, type FlowLogField } from './format.js';
+import { identifier, listOf, qualifiedName, quotedIdentifier, renderQuery, SqlFragment } from '../sql/sql.js';
+
+/**
+ * What the jobs need to know to read a raw flow-log table: how it names its columns, which
+ * flow-log fields it has, and its partition keys. The saved queries are written once, against the
+ * walkthrough's names; a table named otherwise is read through a relation that renames it.
+ */
+export interface TableShape {
+  readonly naming: ColumnNaming;
+  readonly fields: readonly FlowLogField[];
+  readonly keys: readonly string[];
+}
+
+/** The SQL types the saved queries expect of each column (Athena's `int` is Trino's INTEGER). */
+const SQL_TYPE: Readonly<Record<AthenaType, string>> = Object.freeze({ int: 'integer', bigint: 'bigint', string: 'varchar' });
+
+// Rendered templates are made only of validated fragments, so their text may be spliced again.
+const rendered = (name: string, params: Readonly<Record<string, SqlFragment>>): SqlFragment => SqlFragment.of(renderQuery(name, params));
+
+/**
+ * What the raw-reading SQL (relations, rollup builds) puts where it reads `{{table}}`: the table
+ * itself when it has the walkthrough's names (the statements stay exactly as before), or a
+ * relation that selects AWS's columns as the walkthrough's, with the partition keys unchanged.
+ */
+export function rawTable(database: string, table: string, shape?: TableShape): SqlFragment {
+  const name = qualifiedName(database, table);
+  if (shape === undefined || shape.naming === 'walkthrough') return name;
+  const columns = shape.fields.map((f) =>
+    rendered('tables/renamed-column', { source: quotedIdentifier(columnName(f, shape.naming), 'column'), type: identifier(SQL_TYPE[f.type]), column: identifier(f.column) }),
+  );
+  const keys = shape.keys.map((key) => quotedIdentifier(key, 'partition key'));
+  return rendered('tables/aws-named', { columns: listOf([...columns, ...keys]), table: name });
+}
+
+/** The shape of a table made from a format with a naming (the table the stack or the local engine creates). */
+export function createdShape(format: readonly FlowLogField[], naming: ColumnNaming, keys: readonly string[]): TableShape {
+  return Object.freeze({ naming, fields: format, keys: Object.freeze([...keys]) });
+}
