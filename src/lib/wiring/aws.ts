@@ -31,9 +31,19 @@ export function athenaOpener(config: FlowlogConfig, clients: AwsClients): () => 
   return async () => {
     const table = await catalog.describeTable();
     const layout = adoptedLayout(table, config);
-    const { naming, fields } = detectColumns(table.columns.map((c) => c.name), `${table.database}.${table.table}`);
-    return { engine, catalog, rollupCatalog, layout, shape: createdShape(fields, naming, table.partitionKeys), close };
+    // Glue always lists a table's columns; a description without any (a hand-written stand-in)
+    // keeps the configured naming rather than failing on what it cannot tell.
+    const shape = table.columns.length === 0
+      ? createdShape(config.format, config.columnNames, table.partitionKeys)
+      : detectedShape(table.columns.map((c) => c.name), `${table.database}.${table.table}`, table.partitionKeys);
+    return { engine, catalog, rollupCatalog, layout, shape, close };
   };
+}
+
+/** An adopted table's shape from its Glue columns: AWS's names or the walkthrough's, and the fields it has. */
+function detectedShape(columns: readonly string[], name: string, keys: readonly string[]) {
+  const { naming, fields } = detectColumns(columns, name);
+  return createdShape(fields, naming, keys);
 }
 
 /** The engine the configuration names. */
