@@ -7,7 +7,7 @@ const path = require('node:path');
 const { pathToFileURL } = require('node:url');
 
 const root = path.join(__dirname, '..');
-const PARAMS = ['bucket', 'prefix', 'folders', 'perHour', 'sources', 'database', 'table', 'tableMode', 'format', 'vpcIds', 'alertEmails', 'slackWebhookParameter',
+const PARAMS = ['bucket', 'prefix', 'folders', 'perHour', 'sources', 'database', 'table', 'tableMode', 'format', 'columnNames', 'vpcIds', 'alertEmails', 'slackWebhookParameter',
   'bytesScannedCutoffMb', 'resultsRetentionDays'];
 
 async function loadModel() {

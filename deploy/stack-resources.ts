@@ -6,7 +6,7 @@
  */
 import { ConfigError, ValidationError } from '../src/lib/errors.js';
 import { parseSources } from '../src/lib/config.js';
-import { DEFAULT_FORMAT, formatString, parseFormatString, type FlowLogField } from '../src/lib/flowlog/format.js';
+import { COLUMN_NAMINGS, DEFAULT_FORMAT, formatString, parseFormatString, withNaming, type ColumnNaming, type FlowLogField } from '../src/lib/flowlog/format.js';
 import { FOLDER_STYLES, layoutFor, sourceFolder, sourceRoot, validateBucket, validatePrefix, type FolderStyle, type Source } from '../src/lib/partitions/layout.js';
 import { isIdentifier, placeholdersOf } from '../src/lib/sql/sql.js';
 
@@ -26,6 +26,8 @@ export interface StackParams {
   readonly table: string;
   readonly tableMode: string;
   readonly format: string;
+  /** `walkthrough` or `aws`: how the created table names its columns; empty means walkthrough. */
+  readonly columnNames?: string;
   readonly vpcIds: string;
   readonly alertEmails: string;
   readonly slackWebhookParameter: string;
@@ -45,6 +47,7 @@ export interface StackSettings {
   readonly table: string;
   readonly tableMode: 'create' | 'adopt';
   readonly format: readonly FlowLogField[];
+  readonly columnNames: ColumnNaming;
   readonly vpcIds: readonly string[];
   readonly alertEmails: readonly string[];
   readonly slackWebhookParameter: string;
@@ -117,6 +120,7 @@ export function readStackParams(params: StackParams): StackSettings {
     table: name('table'),
     tableMode: tableMode ?? 'create',
     format: check('format', DEFAULT_FORMAT, () => parseFormatString(params.format, 'format')),
+    columnNames: check('columnNames', 'walkthrough', () => columnNaming(params.columnNames ?? '')),
     vpcIds,
     alertEmails,
     slackWebhookParameter: slack,
@@ -134,6 +138,12 @@ function folderStyle(value: string): FolderStyle {
   if (value === '') return 'default';
   if (!(FOLDER_STYLES as readonly string[]).includes(value)) throw new ValidationError('folders', `must be ${FOLDER_STYLES.join(' or ')}, got ${JSON.stringify(value)}`);
   return value as FolderStyle;
+}
+
+function columnNaming(value: string): ColumnNaming {
+  if (value === '') return 'walkthrough';
+  if (!(COLUMN_NAMINGS as readonly string[]).includes(value)) throw new ValidationError('columnNames', `must be ${COLUMN_NAMINGS.join(' or ')}, got ${JSON.stringify(value)}`);
+  return value as ColumnNaming;
 }
 
 function trueOrFalse(value: string, field: string): boolean {
@@ -202,7 +212,7 @@ export function glueResources(settings: StackSettings): Resources {
           Parameters: { EXTERNAL: 'TRUE', 'skip.header.line.count': '1', classification: 'csv', compressionType: 'gzip' },
           PartitionKeys: partitionKeys(settings).map((key) => ({ Name: key, Type: 'string' })),
           StorageDescriptor: {
-            Columns: settings.format.map((f) => ({ Name: f.column, Type: f.type })),
+            Columns: withNaming(settings.format, settings.columnNames).map((f) => ({ Name: f.column, Type: f.type })),
             Location: tableLocation(settings),
             InputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
             OutputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',

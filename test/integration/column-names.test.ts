@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { bufferedIo } from '../support/cli-io.js';
 import { loadCoreConfig } from '../../src/lib/config.js';
 import { FIELDS, formatString, type ColumnNaming } from '../../src/lib/flowlog/format.js';
 import { openLocal } from '../../src/lib/local/open-local.js';
@@ -105,4 +107,27 @@ describe('saved queries on a table with either naming (local engine, sample gzip
       await handle.close();
     }
   }, 60_000);
+
+  it('when the command line is given --column-names aws, the report and a query with AWS names run on the table it names so', async () => {
+    // Prepare
+    const flags = ['--data', 'bucket', '--state', 'state-cli', '--format-string', EVERY_FIELD, '--column-names', 'aws'];
+    const reportIo = bufferedIo(root);
+    const queryIo = bufferedIo(root);
+    const wrongIo = bufferedIo(root);
+
+    // Act
+    const reportCode = await main(['report', '--date', DAY, '--format', 'json', ...flags], reportIo);
+    const queryCode = await main(['query', 'SELECT count(*) AS n FROM vpc_flow_logs WHERE srcaddr IS NOT NULL AND "end" >= start', '--format', 'csv', ...flags], queryIo);
+    const wrongCode = await main(['report', '--date', DAY, ...flags.slice(0, -1), 'camel'], wrongIo);
+
+    // Assess
+    expect(reportCode).toBe(0);
+    const printed = JSON.parse(reportIo.stdout()) as Report;
+    expect(printed.queries.filter((q) => q.status === 'failed')).toEqual([]);
+    expect(printed.findings.length).toBeGreaterThan(0);
+    expect(queryCode).toBe(0);
+    expect(Number(/^"n"\n"(\d+)"\n$/.exec(queryIo.stdout())?.[1])).toBeGreaterThan(500);
+    expect(wrongCode).not.toBe(0);
+    expect(wrongIo.stderr()).toContain('--column-names must be one of walkthrough, aws, got "camel"');
+  }, 120_000);
 });

@@ -24,12 +24,12 @@ const AWS_DDL_COLUMNS = [
   ['action', 'string'], ['log_status', 'string'], ['vpc_id', 'string'], ['subnet_id', 'string'], ['instance_id', 'string'], ['tcp_flags', 'int'],
   ['type', 'string'], ['pkt_srcaddr', 'string'], ['pkt_dstaddr', 'string'], ['region', 'string'], ['az_id', 'string'], ['sublocation_type', 'string'],
   ['sublocation_id', 'string'], ['pkt_src_aws_service', 'string'], ['pkt_dst_aws_service', 'string'], ['flow_direction', 'string'], ['traffic_path', 'int'],
-].map(([Name, Type]) => ({ Name, Type }));
+].map(([Name, Type]) => ({ Name: Name as string, Type: Type as string }));
 const WALKTHROUGH_COLUMNS = [
   ['version', 'int'], ['account', 'string'], ['interfaceid', 'string'], ['sourceaddress', 'string'], ['destinationaddress', 'string'], ['sourceport', 'int'],
   ['destinationport', 'int'], ['protocol', 'int'], ['numpackets', 'int'], ['numbytes', 'bigint'], ['starttime', 'int'], ['endtime', 'int'],
   ['action', 'string'], ['logstatus', 'string'],
-].map(([Name, Type]) => ({ Name, Type }));
+].map(([Name, Type]) => ({ Name: Name as string, Type: Type as string }));
 
 let createReportHandler: typeof import('../../src/handlers/report.js').createReportHandler;
 beforeAll(async () => {
@@ -58,7 +58,7 @@ beforeEach(() => {
   glue.on(GetPartitionsCommand).resolves({ Partitions: [] });
 });
 
-function glueTable(columns: readonly { Name?: string; Type?: string }[]): void {
+function glueTable(columns: readonly { Name: string; Type: string }[]): void {
   glue.on(GetTableCommand, { Name: 'vpc_flow_logs' }).resolves({ Table: { Name: 'vpc_flow_logs', PartitionKeys: [{ Name: 'dt', Type: 'string' }], StorageDescriptor: { Columns: [...columns], Location: LOCATION } } });
   glue.on(GetTableCommand, { Name: 'vpc_flow_logs_rollup' }).resolves({ Table: { Name: 'vpc_flow_logs_rollup', PartitionKeys: [{ Name: 'dt', Type: 'string' }], StorageDescriptor: { Location: 's3://results/rollup/' } } });
 }

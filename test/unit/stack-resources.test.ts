@@ -108,3 +108,17 @@ describe('stack resources', () => {
     expect(() => readStackParams({ ...DEFAULTS, vpcIds: 'vpc-0a1b2c3d', sources: '111111111111:ap-northeast-1,222222222222:ap-northeast-1' })).toThrow(/own account and region/);
   });
 });
+
+describe('column names of the created table', () => {
+  it("when columnNames is aws, the Glue table's columns are AWS's DDL names; empty or walkthrough keeps the walkthrough's", () => {
+    const columns = (params: Partial<StackParams>) =>
+      ((glueResources(readStackParams({ ...DEFAULTS, ...params })).GlueTable as any).Properties.TableInput.StorageDescriptor.Columns as { Name: string }[]).map((c) => c.Name);
+    expect(columns({ columnNames: 'aws' })).toEqual(['version', 'account_id', 'interface_id', 'srcaddr', 'dstaddr', 'srcport', 'dstport', 'protocol', 'packets', 'bytes', 'start', 'end', 'action', 'log_status']);
+    expect(columns({ columnNames: '' })).toContain('sourceaddress');
+    expect(columns({ columnNames: 'walkthrough' })).toContain('numbytes');
+  });
+
+  it('when columnNames is neither naming, it is refused naming the param', () => {
+    expect(() => readStackParams({ ...DEFAULTS, columnNames: 'camel' })).toThrow(/param columnNames: must be walkthrough or aws, got "camel"/);
+  });
+});
