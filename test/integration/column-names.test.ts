@@ -13,6 +13,8 @@ import { loadSavedQueries } from '../../src/lib/report/saved-queries.js';
 import type { SampleManifest } from '../../src/lib/sample/generate.js';
 import { writeSample } from '../../src/lib/sample/write-sample.js';
 import { runReport } from '../../src/lib/use-cases/run-report.js';
+import { createdShape } from '../../src/lib/flowlog/raw-table.js';
+import { INTEGRATION_KEYS } from '../../src/lib/partitions/layout.js';
 
 const DAY = '2026-11-20';
 /** Every field of versions 2 to 8, so the later fields' names are read under both namings too. */
@@ -129,5 +131,29 @@ describe('saved queries on a table with either naming (local engine, sample gzip
     expect(Number(/^"n"\n"(\d+)"\n$/.exec(queryIo.stdout())?.[1])).toBeGreaterThan(500);
     expect(wrongCode).not.toBe(0);
     expect(wrongIo.stderr()).toContain('--column-names must be one of walkthrough, aws, got "camel"');
+  }, 120_000);
+
+  it("when the table is keyed as the console's Athena integration keys it, the relation derives dt from year, month and day and every saved query gives the same results", async () => {
+    // Prepare: the AWS-named local table, and beside it a view keyed like the console's table.
+    const core = loadCoreConfig({ FLOWLOG_ENGINE: 'local', FLOWLOG_DATA_DIR: join(root, 'bucket'), FLOWLOG_STATE_DIR: join(root, 'state-console'), FLOWLOG_FORMAT: EVERY_FIELD, FLOWLOG_COLUMN_NAMES: 'aws' });
+    const handle = await openLocal(core);
+    try {
+      const deps = { engine: handle.engine, catalog: handle.catalog, layout: handle.layout, database: core.database, config: loadReportConfig({}), now: () => new Date('2026-11-21T09:30:00Z') };
+      const plain = await runReport({ ...deps, table: core.table, shape: handle.shape }, { date: DAY, timezone: 'UTC' });
+      await handle.engine.execute(
+        `CREATE VIEW flowlogs.console_table AS SELECT * EXCLUDE (dt), '123456789012' AS "aws-account-id", 'vpcflowlogs' AS "aws-service", 'ap-northeast-1' AS "aws-region", ` +
+          "split_part(dt, '/', 1) AS year, split_part(dt, '/', 2) AS month, split_part(dt, '/', 3) AS day FROM flowlogs.vpc_flow_logs",
+      );
+
+      // Act
+      const keyed = await runReport({ ...deps, table: 'console_table', shape: createdShape(handle.shape.fields, 'aws', ['dt'], INTEGRATION_KEYS) }, { date: DAY, timezone: 'UTC' });
+
+      // Assess
+      expect(keyed.queries.filter((q) => q.status === 'failed')).toEqual([]);
+      expect(keyed.totals.records).toBeGreaterThan(500);
+      expect(comparable(keyed)).toEqual(comparable(plain));
+    } finally {
+      await handle.close();
+    }
   }, 120_000);
 });

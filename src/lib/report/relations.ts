@@ -38,7 +38,7 @@ const dtList = (partitions: readonly string[]) => listOf(partitions.map((dt) => 
 export function flowsRelation(database: string, table: string, span: RelationSpan, shape?: TableShape): SqlFragment {
   if (span.partitions.length === 0) throw new ValidationError('partitions', 'a relation needs at least one dt partition');
   return renderFragment(queryText(RAW), {
-    table: rawTable(database, table, shape),
+    table: rawTable(database, table, shape, span.partitions),
     partitions: dtList(span.partitions),
     start: integerLiteral(span.startEpoch, 'start'),
     end: integerLiteral(span.endEpoch, 'end'),

@@ -25,7 +25,7 @@ export function buildRollupSql(tables: RollupTables, days: readonly UtcDay[], pa
   const markers = listOf(partitions.map((p) => tuple(tables.keys.map((key) => stringLiteral(p.values[key] ?? '', key)))));
   return renderQuery('rollup/build-rollup', {
     rollup: qualifiedName(tables.database, tables.rollupTable),
-    table: rawTable(tables.database, tables.table, tables.shape),
+    table: rawTable(tables.database, tables.table, tables.shape, days.map(dtOf)),
     keys,
     partitions: listOf(days.map((day) => stringLiteral(dtOf(day), 'dt'))),
     markers,

@@ -61,6 +61,18 @@ export function columnIdentifier(name: unknown, field = 'column'): SqlFragment {
   return identifier(name, field);
 }
 
+/**
+ * A column name in DDL (Athena runs ALTER TABLE with Hive's grammar, which quotes with backticks):
+ * as is, or in backticks when it holds a hyphen (the console integration's `aws-account-id`).
+ */
+export function ddlColumnIdentifier(name: unknown, field = 'column'): SqlFragment {
+  if (typeof name === 'string' && name.includes('-')) {
+    if (!QUOTABLE.test(name)) throw new ValidationError(field, `${quoteForMessage(name)} is not a valid column name (lowercase letters, digits, _ and -, starting with a letter)`);
+    return SqlFragment.of(`\`${name}\``);
+  }
+  return identifier(name, field);
+}
+
 export function qualifiedName(database: string, table: string): SqlFragment {
   return SqlFragment.of(`${identifier(database, 'database')}.${identifier(table, 'table')}`);
 }

@@ -3,6 +3,7 @@ import { GlueCatalog } from '../adapters/glue-catalog.js';
 import type { AwsClients } from '../aws/clients.js';
 import type { FlowlogConfig } from '../config.js';
 import { adoptedLayout, configuredLayout } from '../partitions/table-layout.js';
+import type { PartitionLayout } from '../partitions/layout.js';
 import { detectColumns } from '../flowlog/format.js';
 import { createdShape } from '../flowlog/raw-table.js';
 import { openLocalEngine, type EngineHandle } from './engines.js';
@@ -34,16 +35,16 @@ export function athenaOpener(config: FlowlogConfig, clients: AwsClients): () => 
     // Glue always lists a table's columns; a description without any (a hand-written stand-in)
     // keeps the configured naming rather than failing on what it cannot tell.
     const shape = table.columns.length === 0
-      ? createdShape(config.format, config.columnNames, table.partitionKeys)
-      : detectedShape(table.columns.map((c) => c.name), `${table.database}.${table.table}`, table.partitionKeys);
+      ? createdShape(config.format, config.columnNames, layout.keys, layout.tableKeys)
+      : detectedShape(table.columns.map((c) => c.name), `${table.database}.${table.table}`, layout);
     return { engine, catalog, rollupCatalog, layout, shape, close };
   };
 }
 
 /** An adopted table's shape from its Glue columns: AWS's names or the walkthrough's, and the fields it has. */
-function detectedShape(columns: readonly string[], name: string, keys: readonly string[]) {
+function detectedShape(columns: readonly string[], name: string, layout: PartitionLayout) {
   const { naming, fields } = detectColumns(columns, name);
-  return createdShape(fields, naming, keys);
+  return createdShape(fields, naming, layout.keys, layout.tableKeys);
 }
 
 /** The engine the configuration names. */
