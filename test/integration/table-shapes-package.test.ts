@@ -20,7 +20,10 @@ interface Variant {
   readonly name: string;
   readonly params: Readonly<Record<string, string>>;
 }
-const VARIANTS: readonly Variant[] = [{ name: 'aws-names', params: { columnNames: 'aws', vpcIds: 'vpc-0123456789abcdef0' } }];
+const VARIANTS: readonly Variant[] = [
+  { name: 'aws-names', params: { columnNames: 'aws', vpcIds: 'vpc-0123456789abcdef0' } },
+  { name: 'parquet', params: { fileFormat: 'parquet', folders: 'hive', perHour: 'true', vpcIds: 'vpc-0123456789abcdef0' } },
+];
 
 interface Packaged {
   readonly template: Json;
@@ -73,5 +76,19 @@ describe('packaged templates of each table shape', () => {
     ]);
     expect(coreEnvironment('aws-names').FLOWLOG_COLUMN_NAMES).toBe('aws');
     expect(resources('aws-names').PartitionsLambdaFunction!.Properties.Environment.Variables.FLOWLOG_COLUMN_NAMES).toBe('aws');
+  });
+
+  it('when fileFormat is parquet, the created table reads Parquet by AWS column names and the flow logs it creates deliver Parquet', () => {
+    const table = resources('parquet').GlueTable!.Properties.TableInput;
+    expect(table.Parameters).toEqual({ EXTERNAL: 'TRUE', classification: 'parquet' });
+    expect(table.StorageDescriptor.SerdeInfo.SerializationLibrary).toBe('org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe');
+    expect(table.StorageDescriptor.InputFormat).toBe('org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat');
+    expect(table.StorageDescriptor.Columns.slice(3, 12).map((c: Json) => `${c.Name} ${c.Type}`)).toEqual([
+      'srcaddr string', 'dstaddr string', 'srcport int', 'dstport int', 'protocol bigint', 'packets bigint', 'bytes bigint', 'start bigint', 'end bigint',
+    ]);
+    const flowLog = resources('parquet').FlowLogvpc0123456789abcdef0!.Properties;
+    expect(flowLog.DestinationOptions).toEqual({ FileFormat: 'parquet', HiveCompatiblePartitions: true, PerHourPartition: true });
+    expect(coreEnvironment('parquet').FLOWLOG_COLUMN_NAMES).toBe('aws');
+    expect(coreEnvironment('aws-names').FLOWLOG_COLUMN_NAMES).toBe('aws');
   });
 });

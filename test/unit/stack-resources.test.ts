@@ -122,3 +122,18 @@ describe('column names of the created table', () => {
     expect(() => readStackParams({ ...DEFAULTS, columnNames: 'camel' })).toThrow(/param columnNames: must be walkthrough or aws, got "camel"/);
   });
 });
+
+describe('Parquet delivery', () => {
+  it('when fileFormat is parquet, the naming defaults to aws and the walkthrough naming is refused, naming both params', () => {
+    expect(readStackParams({ ...DEFAULTS, fileFormat: 'parquet' }).columnNames).toBe('aws');
+    expect(readStackParams({ ...DEFAULTS }).columnNames).toBe('walkthrough');
+    expect(() => readStackParams({ ...DEFAULTS, fileFormat: 'parquet', columnNames: 'walkthrough' })).toThrow(/param columnNames: a Parquet table reads its files' columns by name/);
+    expect(() => readStackParams({ ...DEFAULTS, fileFormat: 'orc' })).toThrow(/param fileFormat: must be plain-text or parquet, got "orc"/);
+  });
+
+  it('when fileFormat is parquet, the flow logs the stack creates deliver Parquet; otherwise plain text', () => {
+    const options = (params: Partial<StackParams>) => (Object.values(flowLogResources(readStackParams({ ...DEFAULTS, vpcIds: 'vpc-0a1b2c3d4e5f60718', ...params })))[0] as any).Properties.DestinationOptions.FileFormat;
+    expect(options({ fileFormat: 'parquet' })).toBe('parquet');
+    expect(options({})).toBe('plain-text');
+  });
+});
