@@ -108,7 +108,7 @@ describe('serverless package', () => {
 
     it('when the Athena jobs are packaged, each gets the core settings and only report gets the report settings', () => {
       const env = (fn: keyof typeof FUNCTIONS) => resources[`${FUNCTIONS[fn]}LambdaFunction`]!.Properties.Environment.Variables;
-      const core = ['FLOWLOG_ENGINE', 'FLOWLOG_DATABASE', 'FLOWLOG_TABLE', 'FLOWLOG_TABLE_MODE', 'FLOWLOG_FORMAT', 'FLOWLOG_BUCKET', 'FLOWLOG_PREFIX', 'FLOWLOG_FOLDERS', 'FLOWLOG_SOURCES', 'FLOWLOG_LOOKBACK_DAYS', 'FLOWLOG_WORKGROUP', 'FLOWLOG_OUTPUT_LOCATION', 'FLOWLOG_ROLLUP_TABLE', 'FLOWLOG_DATA_DIR', 'FLOWLOG_STATE_DIR'];
+      const core = ['FLOWLOG_ENGINE', 'FLOWLOG_DATABASE', 'FLOWLOG_TABLE', 'FLOWLOG_TABLE_MODE', 'FLOWLOG_FORMAT', 'FLOWLOG_COLUMN_NAMES', 'FLOWLOG_BUCKET', 'FLOWLOG_PREFIX', 'FLOWLOG_FOLDERS', 'FLOWLOG_SOURCES', 'FLOWLOG_LOOKBACK_DAYS', 'FLOWLOG_WORKGROUP', 'FLOWLOG_OUTPUT_LOCATION', 'FLOWLOG_ROLLUP_TABLE', 'FLOWLOG_DATA_DIR', 'FLOWLOG_STATE_DIR'];
       expect(Object.keys(env('partitions')).filter((k) => k.startsWith('FLOWLOG_')).sort()).toEqual([...core].sort());
       expect(Object.keys(env('report'))).toEqual(expect.arrayContaining([...core, 'FLOWLOG_REPORT_TIMEZONE', 'FLOWLOG_NOTIFY', 'FLOWLOG_TOPIC_ARN', 'FLOWLOG_PORT_SCAN_MIN_PORTS']));
       expect(env('report').FLOWLOG_TOPIC_ARN).toEqual({ Ref: 'ReportTopic' });
