@@ -7,7 +7,7 @@ const path = require('node:path');
 const { pathToFileURL } = require('node:url');
 
 const root = path.join(__dirname, '..');
-const PARAMS = ['bucket', 'prefix', 'folders', 'perHour', 'sources', 'database', 'table', 'tableMode', 'format', 'vpcIds', 'alertEmails', 'slackWebhookParameter',
+const PARAMS = ['bucket', 'prefix', 'folders', 'perHour', 'sources', 'database', 'table', 'tableMode', 'format', 'columnNames', 'fileFormat', 'vpcIds', 'alertEmails', 'slackWebhookParameter',
   'bytesScannedCutoffMb', 'resultsRetentionDays'];
 
 async function loadModel() {
@@ -60,6 +60,7 @@ async function buildStack(resolveVariable) {
     rollupTable: settings.rollupTable,
     stage: settings.stage,
     sources: m.sourcesSetting(settings),
+    columnNames: settings.columnNames,
     logObjects: logRead.objects,
     logBucketArn: logRead.bucket,
     logListPrefixes: m.logListPrefixes(settings),

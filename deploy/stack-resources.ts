@@ -6,7 +6,7 @@
  */
 import { ConfigError, ValidationError } from '../src/lib/errors.js';
 import { parseSources } from '../src/lib/config.js';
-import { DEFAULT_FORMAT, formatString, parseFormatString, type FlowLogField } from '../src/lib/flowlog/format.js';
+import { COLUMN_NAMINGS, DEFAULT_FORMAT, formatString, parseFormatString, withNaming, type ColumnNaming, type FlowLogField } from '../src/lib/flowlog/format.js';
 import { FOLDER_STYLES, layoutFor, sourceFolder, sourceRoot, validateBucket, validatePrefix, type FolderStyle, type Source } from '../src/lib/partitions/layout.js';
 import { isIdentifier, placeholdersOf } from '../src/lib/sql/sql.js';
 
@@ -29,6 +29,10 @@ export interface StackParams {
   readonly table: string;
   readonly tableMode: string;
   readonly format: string;
+  /** `walkthrough` or `aws`: how the created table names its columns; empty means walkthrough (aws for Parquet). */
+  readonly columnNames?: string;
+  /** `plain-text` or `parquet`: how the flow logs are delivered; empty means plain-text. */
+  readonly fileFormat?: string;
   readonly vpcIds: string;
   readonly alertEmails: string;
   readonly slackWebhookParameter: string;
@@ -51,6 +55,8 @@ export interface StackSettings {
   readonly rollupTable: string;
   readonly tableMode: 'create' | 'adopt';
   readonly format: readonly FlowLogField[];
+  readonly columnNames: ColumnNaming;
+  readonly fileFormat: FileFormat;
   readonly vpcIds: readonly string[];
   readonly alertEmails: readonly string[];
   readonly slackWebhookParameter: string;
@@ -65,6 +71,10 @@ export interface QueryFile {
   readonly name: string;
   readonly text: string;
 }
+
+/** How flow logs are delivered to S3 (CreateFlowLogs DestinationOptions.FileFormat). */
+export type FileFormat = 'plain-text' | 'parquet';
+export const FILE_FORMATS: readonly FileFormat[] = ['plain-text', 'parquet'];
 
 export const LOG_BUCKET_ID = 'FlowLogBucket';
 export const WORKGROUP_ID = 'AthenaWorkGroup';
@@ -133,23 +143,42 @@ export function readStackParams(params: StackParams): StackSettings {
     rollupTable: `${table}_rollup_${stagePart}`,
     tableMode: tableMode ?? 'create',
     format: check('format', DEFAULT_FORMAT, () => parseFormatString(params.format, 'format')),
+    columnNames: 'walkthrough',
+    fileFormat: check('fileFormat', 'plain-text', () => fileFormat(params.fileFormat ?? '')),
     vpcIds,
     alertEmails,
     slackWebhookParameter: slack,
     bytesScannedCutoffBytes: whole('bytesScannedCutoffMb', MIN_BYTES_SCANNED_CUTOFF_MB, 1024 * 1024 * 1024) * BYTES_PER_MB,
     resultsRetentionDays: whole('resultsRetentionDays', 1, 3650),
   };
+  // Parquet is read by column name, and AWS's Parquet files name their columns as AWS's DDL does.
+  const naming = check('columnNames', 'walkthrough' as ColumnNaming, () => columnNaming(params.columnNames ?? '', settings.fileFormat));
   if (vpcIds.length > 0 && settings.sources.length > 1) {
     problems.push('param vpcIds: the stack can create flow logs only for its own account and region; leave sources empty or list just that one');
   }
   if (problems.length > 0) throw new ConfigError(problems);
-  return settings;
+  return { ...settings, columnNames: naming };
 }
 
 function folderStyle(value: string): FolderStyle {
   if (value === '') return 'default';
   if (!(FOLDER_STYLES as readonly string[]).includes(value)) throw new ValidationError('folders', `must be ${FOLDER_STYLES.join(' or ')}, got ${JSON.stringify(value)}`);
   return value as FolderStyle;
+}
+
+function columnNaming(value: string, format: FileFormat): ColumnNaming {
+  if (value === '') return format === 'parquet' ? 'aws' : 'walkthrough';
+  if (!(COLUMN_NAMINGS as readonly string[]).includes(value)) throw new ValidationError('columnNames', `must be ${COLUMN_NAMINGS.join(' or ')}, got ${JSON.stringify(value)}`);
+  if (format === 'parquet' && value !== 'aws') {
+    throw new ValidationError('columnNames', 'a Parquet table reads its files\' columns by name, which AWS writes as srcaddr, bytes, start, ...: use aws (or leave it empty)');
+  }
+  return value as ColumnNaming;
+}
+
+function fileFormat(value: string): FileFormat {
+  if (value === '') return 'plain-text';
+  if (!(FILE_FORMATS as readonly string[]).includes(value)) throw new ValidationError('fileFormat', `must be ${FILE_FORMATS.join(' or ')}, got ${JSON.stringify(value)}`);
+  return value as FileFormat;
 }
 
 function trueOrFalse(value: string, field: string): boolean {
@@ -199,6 +228,27 @@ export function partitionKeys(settings: StackSettings): readonly string[] {
   return layoutFor(sourcesOrOwn(settings).map((s) => ({ ...s, root: '' }))).keys;
 }
 
+const TEXT_STORAGE = Object.freeze({
+  InputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
+  OutputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
+  Compressed: false,
+  SerdeInfo: { SerializationLibrary: 'org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe', Parameters: { 'field.delim': ' ', 'serialization.format': ' ' } },
+});
+
+const PARQUET_STORAGE = Object.freeze({
+  InputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
+  OutputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
+  Compressed: false,
+  SerdeInfo: { SerializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe', Parameters: { 'serialization.format': '1' } },
+});
+
+/**
+ * Where AWS's DDL for flow logs in Parquet ("Create tables for flow logs in Apache Parquet
+ * format", Athena User Guide) types a column wider than the text table does: `protocol bigint`.
+ * A wider Glue type reads a narrower Parquet column; the reverse fails.
+ */
+const PARQUET_TYPES: Readonly<Record<string, string>> = Object.freeze({ protocol: 'bigint' });
+
 /** Glue database and table, unless an existing table is adopted. */
 export function glueResources(settings: StackSettings): Resources {
   if (settings.tableMode === 'adopt') return {};
@@ -220,18 +270,14 @@ export function glueResources(settings: StackSettings): Resources {
           Name: settings.table,
           Description: `VPC Flow Logs, format ${formatString(settings.format)}`,
           TableType: 'EXTERNAL_TABLE',
-          Parameters: { EXTERNAL: 'TRUE', 'skip.header.line.count': '1', classification: 'csv', compressionType: 'gzip' },
+          Parameters: settings.fileFormat === 'parquet'
+            ? { EXTERNAL: 'TRUE', classification: 'parquet' }
+            : { EXTERNAL: 'TRUE', 'skip.header.line.count': '1', classification: 'csv', compressionType: 'gzip' },
           PartitionKeys: partitionKeys(settings).map((key) => ({ Name: key, Type: 'string' })),
           StorageDescriptor: {
-            Columns: settings.format.map((f) => ({ Name: f.column, Type: f.type })),
+            Columns: withNaming(settings.format, settings.columnNames).map((f) => ({ Name: f.column, Type: settings.fileFormat === 'parquet' ? PARQUET_TYPES[f.name] ?? f.type : f.type })),
             Location: tableLocation(settings),
-            InputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
-            OutputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
-            Compressed: false,
-            SerdeInfo: {
-              SerializationLibrary: 'org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe',
-              Parameters: { 'field.delim': ' ', 'serialization.format': ' ' },
-            },
+            ...(settings.fileFormat === 'parquet' ? PARQUET_STORAGE : TEXT_STORAGE),
           },
         },
       },
@@ -360,8 +406,8 @@ function deliveryStatements(settings: StackSettings): Cfn[] {
 }
 
 /**
- * One flow log per VPC, delivered to the log bucket in the layout the jobs read: plain text, daily
- * folders (no Hive prefixes, no hourly folders), 1-minute aggregation so findings come sooner.
+ * One flow log per VPC, delivered to the log bucket in the layout the jobs read (the params' file
+ * format, folder style and per-hour choice), 1-minute aggregation so findings come sooner.
  */
 export function flowLogResources(settings: StackSettings): Resources {
   const destination = settings.prefix === ''
@@ -381,7 +427,7 @@ export function flowLogResources(settings: StackSettings): Resources {
         LogDestination: destination,
         MaxAggregationInterval: 60,
         ...(custom ? { LogFormat: formatString(settings.format) } : {}),
-        DestinationOptions: { FileFormat: 'plain-text', HiveCompatiblePartitions: settings.folders === 'hive', PerHourPartition: settings.perHour },
+        DestinationOptions: { FileFormat: settings.fileFormat, HiveCompatiblePartitions: settings.folders === 'hive', PerHourPartition: settings.perHour },
       },
     },
   ]));

@@ -11,6 +11,7 @@ export const LOCAL_FLAGS = {
   table: { type: 'string' },
   'format-string': { type: 'string' },
   folders: { type: 'string' },
+  'column-names': { type: 'string' },
 } as const;
 
 export const LOCAL_FLAGS_USAGE = [
@@ -20,6 +21,7 @@ export const LOCAL_FLAGS_USAGE = [
   '  --table NAME           table name (default vpc_flow_logs)',
   '  --format-string "..."  the flow log format, as given to AWS (default: the version 2 fields)',
   '  --folders default|hive folder names of the given --sources (found by themselves otherwise)',
+  '  --column-names walkthrough|aws  column names of the table: sourceaddress, ... (default) or srcaddr, ... as AWS names them',
 ].join('\n');
 
 export interface LocalFlagValues {
@@ -29,6 +31,7 @@ export interface LocalFlagValues {
   readonly table?: string | undefined;
   readonly 'format-string'?: string | undefined;
   readonly folders?: string | undefined;
+  readonly 'column-names'?: string | undefined;
 }
 
 /**
@@ -44,6 +47,7 @@ export function localSettings(values: LocalFlagValues, cwd: string): Settings {
     FLOWLOG_TABLE: values.table,
     FLOWLOG_FORMAT: values['format-string'],
     FLOWLOG_FOLDERS: values.folders,
+    FLOWLOG_COLUMN_NAMES: values['column-names'],
   };
 }
 
@@ -58,6 +62,7 @@ const FLAG_OF_SETTING: Readonly<Record<string, string>> = {
   FLOWLOG_TABLE: '--table',
   FLOWLOG_FORMAT: '--format-string',
   FLOWLOG_FOLDERS: '--folders',
+  FLOWLOG_COLUMN_NAMES: '--column-names',
   FLOWLOG_REPORT_TIMEZONE: '--tz',
 };
 

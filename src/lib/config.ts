@@ -1,6 +1,6 @@
 import { ConfigError, ValidationError, asError } from './errors.js';
 import { DEFAULT_MAX_RANGE_DAYS } from './dates.js';
-import { DEFAULT_FORMAT, parseFormatString, type FlowLogField } from './flowlog/format.js';
+import { COLUMN_NAMINGS, DEFAULT_FORMAT, parseFormatString, type ColumnNaming, type FlowLogField } from './flowlog/format.js';
 import { bucketNameProblem, FOLDER_STYLES, validateAccount, validateBucket, validatePrefix, validateRegion, type FolderStyle } from './partitions/layout.js';
 import { isIdentifier } from './sql/sql.js';
 
@@ -17,6 +17,11 @@ export interface FlowlogConfig {
   /** `create`: the stack owns the table. `adopt`: a table made by hand; its keys and location come from Glue. */
   readonly tableMode: 'create' | 'adopt';
   readonly format: readonly FlowLogField[];
+  /**
+   * How a created table names its columns (the walkthrough's `sourceaddress` or AWS's `srcaddr`).
+   * An adopted Athena table's naming is read from its Glue columns instead.
+   */
+  readonly columnNames: ColumnNaming;
   readonly logs: {
     readonly bucket: string | undefined;
     /** Key prefix before `AWSLogs/`, empty or ending with `/`. */
@@ -176,6 +181,7 @@ export function readCoreConfig(reader: SettingsReader): FlowlogConfig {
     table,
     tableMode,
     format: reader.check('FLOWLOG_FORMAT', DEFAULT_FORMAT, () => parseFormatString(reader.string('FLOWLOG_FORMAT', ''), 'FLOWLOG_FORMAT')),
+    columnNames: reader.oneOf('FLOWLOG_COLUMN_NAMES', COLUMN_NAMINGS, 'walkthrough'),
     logs: {
       bucket,
       prefix: reader.check('FLOWLOG_PREFIX', '', () => validatePrefix(reader.string('FLOWLOG_PREFIX', ''))),

@@ -144,3 +144,32 @@ describe('stack resources', () => {
     expect(write).toMatchObject({ Sid: 'FlowLogDeliveryWrite', Resource: { 'Fn::Sub': '${FlowLogBucket.Arn}/AWSLogs/${AWS::AccountId}/*' } });
   });
 });
+
+describe('column names of the created table', () => {
+  it("when columnNames is aws, the Glue table's columns are AWS's DDL names; empty or walkthrough keeps the walkthrough's", () => {
+    const columns = (params: Partial<StackParams>) =>
+      ((glueResources(readStackParams({ ...DEFAULTS, ...params })).GlueTable as any).Properties.TableInput.StorageDescriptor.Columns as { Name: string }[]).map((c) => c.Name);
+    expect(columns({ columnNames: 'aws' })).toEqual(['version', 'account_id', 'interface_id', 'srcaddr', 'dstaddr', 'srcport', 'dstport', 'protocol', 'packets', 'bytes', 'start', 'end', 'action', 'log_status']);
+    expect(columns({ columnNames: '' })).toContain('sourceaddress');
+    expect(columns({ columnNames: 'walkthrough' })).toContain('numbytes');
+  });
+
+  it('when columnNames is neither naming, it is refused naming the param', () => {
+    expect(() => readStackParams({ ...DEFAULTS, columnNames: 'camel' })).toThrow(/param columnNames: must be walkthrough or aws, got "camel"/);
+  });
+});
+
+describe('Parquet delivery', () => {
+  it('when fileFormat is parquet, the naming defaults to aws and the walkthrough naming is refused, naming both params', () => {
+    expect(readStackParams({ ...DEFAULTS, fileFormat: 'parquet' }).columnNames).toBe('aws');
+    expect(readStackParams({ ...DEFAULTS }).columnNames).toBe('walkthrough');
+    expect(() => readStackParams({ ...DEFAULTS, fileFormat: 'parquet', columnNames: 'walkthrough' })).toThrow(/param columnNames: a Parquet table reads its files' columns by name/);
+    expect(() => readStackParams({ ...DEFAULTS, fileFormat: 'orc' })).toThrow(/param fileFormat: must be plain-text or parquet, got "orc"/);
+  });
+
+  it('when fileFormat is parquet, the flow logs the stack creates deliver Parquet; otherwise plain text', () => {
+    const options = (params: Partial<StackParams>) => (Object.values(flowLogResources(readStackParams({ ...DEFAULTS, vpcIds: 'vpc-0a1b2c3d4e5f60718', ...params })))[0] as any).Properties.DestinationOptions.FileFormat;
+    expect(options({ fileFormat: 'parquet' })).toBe('parquet');
+    expect(options({})).toBe('plain-text');
+  });
+});

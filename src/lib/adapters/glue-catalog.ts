@@ -3,6 +3,7 @@ import { dtOf, parseRange, type DayRange } from '../dates.js';
 import { DEFAULT_THROTTLE_POLICY, systemTiming, withThrottleRetry, type RetryPolicy, type Timing } from '../retry.js';
 import { FlowlogError, NotFoundError, ValidationError, asError } from '../errors.js';
 import { DT_KEY } from '../partitions/layout.js';
+import { isIntegrationKeys } from '../partitions/integration.js';
 import type { Partition } from '../partitions/plan.js';
 import type { PartitionCatalog, TableDescription } from '../ports.js';
 import { renderQuery, stringLiteral } from '../sql/sql.js';
@@ -52,10 +53,15 @@ export class GlueCatalog implements PartitionCatalog {
   async listPartitions(range: DayRange): Promise<Partition[]> {
     const checked = parseRange(range.from, range.to);
     const keys = (this.#description ?? (await this.describeTable())).partitionKeys;
-    if (!keys.includes(DT_KEY)) {
+    // The console integration's table (aws-account-id, ..., year, month, day) is listed by year and
+    // returned in its own keys; ensure-partitions reads it into days (src/lib/partitions/integration.ts).
+    const integration = isIntegrationKeys(keys);
+    if (!keys.includes(DT_KEY) && !integration) {
       throw new ValidationError('partition keys', `${this.#name()} is partitioned by (${keys.join(', ') || 'nothing'}), not by ${DT_KEY}: flowlog-pilot manages dt partitions only`);
     }
-    const expression = renderQuery('partitions/glue-dt-range', { from: stringLiteral(dtOf(checked.from), 'from'), to: stringLiteral(dtOf(checked.to), 'to') });
+    const expression = integration
+      ? renderQuery('partitions/glue-year-range', { from: stringLiteral(checked.from.slice(0, 4), 'from'), to: stringLiteral(checked.to.slice(0, 4), 'to') })
+      : renderQuery('partitions/glue-dt-range', { from: stringLiteral(dtOf(checked.from), 'from'), to: stringLiteral(dtOf(checked.to), 'to') });
     const partitions: Partition[] = [];
     let nextToken: string | undefined;
     do {

@@ -6,16 +6,21 @@ export type AthenaType = 'int' | 'bigint' | 'string';
 export interface FlowLogField {
   /** The field's name in AWS's format strings and in a log file's header line. */
   readonly name: string;
-  /** The table column it becomes. Version 2 fields keep the names users' tables already have. */
+  /**
+   * The table column it becomes with the walkthrough's names (`sourceaddress`, `numbytes`, ...),
+   * which are also the names every saved query and relation reads.
+   */
   readonly column: string;
+  /** The column in AWS's documentation DDL and the console's Athena integration (`srcaddr`, `bytes`, `end`, ...). */
+  readonly awsColumn: string;
   readonly type: AthenaType;
   /** The flow-log format version that introduced the field. */
   readonly version: 2 | 3 | 4 | 5 | 7 | 8;
 }
 
-const field = (name: string, column: string, type: AthenaType, version: FlowLogField['version']): FlowLogField =>
-  Object.freeze({ name, column, type, version });
 const snake = (name: string): string => name.replaceAll('-', '_');
+const field = (name: string, column: string, type: AthenaType, version: FlowLogField['version']): FlowLogField =>
+  Object.freeze({ name, column, awsColumn: snake(name), type, version });
 const text = (version: FlowLogField['version']) => (name: string) => field(name, snake(name), 'string', version);
 
 /** Every field AWS defines, versions 2 to 8, in AWS's documented order. */
@@ -126,4 +131,59 @@ export interface ColumnMapping {
 export function mapFileToTable(table: readonly FlowLogField[], file: readonly FlowLogField[]): ColumnMapping[] {
   const present = new Set(file.map((f) => f.name));
   return table.map((f) => ({ column: f.column, type: f.type, source: present.has(f.name) ? f : undefined }));
+}
+
+/**
+ * How a table names its columns: `walkthrough` (`sourceaddress`, `numbytes`, `starttime`, as the
+ * walkthrough this project grew from) or `aws` (`srcaddr`, `bytes`, `start`, as AWS's
+ * documentation DDL and the console's Athena integration name them). Fields of versions 3 to 8 have
+ * the same snake_case name in both.
+ */
+export type ColumnNaming = 'walkthrough' | 'aws';
+export const COLUMN_NAMINGS: readonly ColumnNaming[] = Object.freeze(['walkthrough', 'aws']);
+
+/** The field's column in a table with this naming. */
+export function columnName(field: FlowLogField, naming: ColumnNaming): string {
+  return naming === 'aws' ? field.awsColumn : field.column;
+}
+
+/**
+ * The same fields as a table with this naming sees them: `column` becomes that naming's name, so
+ * code that builds a table from fields (the Glue table, the local view) names its columns so.
+ */
+export function withNaming(fields: readonly FlowLogField[], naming: ColumnNaming): readonly FlowLogField[] {
+  if (naming === 'walkthrough') return fields;
+  return Object.freeze(fields.map((f) => Object.freeze({ ...f, column: f.awsColumn })));
+}
+
+/** A version 2 column whose name tells the naming apart: present under one naming only. */
+const NAMING_MARKERS: readonly FlowLogField[] = DEFAULT_FORMAT.filter((f) => f.column !== f.awsColumn);
+
+/** What a table's columns say about it: its naming and the flow-log fields it has, in its order. */
+export interface TableColumns {
+  readonly naming: ColumnNaming;
+  readonly fields: readonly FlowLogField[];
+}
+
+/**
+ * Tells a table's naming from its column names (as Glue lists them): the walkthrough's if it has
+ * `sourceaddress` and the like, AWS's if it has `srcaddr` and the like. Columns that are no
+ * flow-log field under that naming (a user's own additions) are left out of `fields`. A table with
+ * both kinds of names, or neither, is refused with the names it has.
+ */
+export function detectColumns(columns: readonly string[], table = 'table'): TableColumns {
+  const names = new Set(columns.map((c) => c.toLowerCase()));
+  const walkthrough = NAMING_MARKERS.filter((f) => names.has(f.column)).map((f) => f.column);
+  const aws = NAMING_MARKERS.filter((f) => names.has(f.awsColumn)).map((f) => f.awsColumn);
+  if (walkthrough.length > 0 && aws.length > 0) {
+    throw new ValidationError(table, `has columns named both as the walkthrough does (${walkthrough.join(', ')}) and as AWS does (${aws.join(', ')}); use one naming`);
+  }
+  if (walkthrough.length === 0 && aws.length === 0) {
+    const listed = columns.length === 0 ? 'no columns' : `columns ${columns.join(', ')}`;
+    throw new ValidationError(table, `has ${listed}: no flow-log columns such as sourceaddress (the walkthrough's names) or srcaddr (AWS's names)`);
+  }
+  const naming: ColumnNaming = aws.length > 0 ? 'aws' : 'walkthrough';
+  const byColumn = new Map(FIELDS.map((f) => [columnName(f, naming), f]));
+  const fields = columns.map((c) => byColumn.get(c.toLowerCase())).filter((f): f is FlowLogField => f !== undefined);
+  return Object.freeze({ naming, fields: Object.freeze(fields) });
 }

@@ -3,7 +3,8 @@ import { join, resolve } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { FlowlogConfig } from '../config.js';
 import { NotFoundError, StateError, asError } from '../errors.js';
-import { formatString } from '../flowlog/format.js';
+import { formatString, withNaming } from '../flowlog/format.js';
+import { createdShape, type TableShape } from '../flowlog/raw-table.js';
 import { layoutFor, sourceRoot, type PartitionLayout, type Source } from '../partitions/layout.js';
 import type { PartitionCatalog, QueryEngine } from '../ports.js';
 import { identifier, queryNames, renderQuery, stringLiteral } from '../sql/sql.js';
@@ -21,6 +22,8 @@ export interface LocalHandle {
   /** The stored daily rollup's partitions (a table of the state database). */
   readonly rollupCatalog: PartitionCatalog;
   readonly layout: PartitionLayout;
+  /** The view's columns carry the configured naming (FLOWLOG_COLUMN_NAMES). */
+  readonly shape: TableShape;
   close(): Promise<void>;
 }
 
@@ -66,12 +69,13 @@ export async function openLocal(config: FlowlogConfig): Promise<LocalHandle> {
     await installShims(queryConnection);
     const profilePath = join(stateDir, PROFILE_FILE);
     await queryConnection.run(renderQuery('local/profile', { path: stringLiteral(profilePath) }));
-    const localTable = new LocalTable(queryConnection, store, { database, table, format, keys: layout.keys, dataDir, placeholderDir: join(stateDir, PLACEHOLDER_DIR) });
+    const named = withNaming(format, config.columnNames);
+    const localTable = new LocalTable(queryConnection, store, { database, table, format: named, keys: layout.keys, dataDir, placeholderDir: join(stateDir, PLACEHOLDER_DIR) });
     await localTable.load();
     const partitions = new LocalPartitions(store, { database, table, keys: layout.keys, dataDir });
     const engine = new DuckDbEngine({ connection: queryConnection, table: localTable, partitions, rollup, profilePath });
     const location = sources.length === 1 ? (sources[0] as Source).root : `${dataDir}/`;
-    const catalog = new LocalCatalog(store, { database, table, keys: layout.keys, format, dataDir, location });
+    const catalog = new LocalCatalog(store, { database, table, keys: layout.keys, format: named, dataDir, location });
     const opened = instance;
     let closed = false;
     return {
@@ -79,6 +83,7 @@ export async function openLocal(config: FlowlogConfig): Promise<LocalHandle> {
       catalog,
       rollupCatalog: new LocalRollupCatalog(rollup, join(stateDir, STATE_FILE)),
       layout,
+      shape: createdShape(format, config.columnNames, layout.keys),
       async close() {
         if (closed) return;
         closed = true;

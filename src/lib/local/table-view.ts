@@ -1,5 +1,5 @@
 import { mapFileToTable, parseHeaderLine, type AthenaType, type FlowLogField } from '../flowlog/format.js';
-import { identifier, listOf, qualifiedName, renderQuery, SqlFragment, stringLiteral } from '../sql/sql.js';
+import { columnIdentifier, identifier, listOf, qualifiedName, renderQuery, SqlFragment, stringLiteral } from '../sql/sql.js';
 import type { Column } from '../ports.js';
 import type { FileFacts } from './data-files.js';
 
@@ -53,7 +53,11 @@ export function viewBranches(partitions: readonly PartitionFiles[], placeholder:
 // Rendered templates are made only of validated fragments, so their text may be spliced again.
 const rendered = (name: string, params: Readonly<Record<string, SqlFragment>>): SqlFragment => SqlFragment.of(renderQuery(name, params));
 
-const nullColumn = (column: string, type: AthenaType) => rendered('local/null-column', { type: identifier(COLUMN_TYPE[type]), column: identifier(column) });
+const nullColumn = (column: string, type: AthenaType) => rendered('local/null-column', { type: identifier(COLUMN_TYPE[type]), column: columnIdentifier(column) });
+
+/** A field of the file under the table's name for it (a table with AWS's names calls `sourceaddress` `srcaddr`). */
+const fileColumn = (source: FlowLogField, column: string): SqlFragment =>
+  source.column === column ? columnIdentifier(column) : rendered('local/renamed-column', { source: columnIdentifier(source.column), column: columnIdentifier(column) });
 
 function keyColumns(keys: readonly string[], values: Readonly<Record<string, string>>): SqlFragment[] {
   return keys.map((key) => rendered('local/constant-column', { value: stringLiteral(values[key] ?? '', key), column: identifier(key, 'partition key') }));
@@ -70,7 +74,8 @@ export function filesList(files: readonly { readonly path: string }[]): SqlFragm
 
 function branchSql(format: readonly FlowLogField[], keys: readonly string[], branch: ViewBranch): SqlFragment {
   const fields = parseHeaderLine(branch.header);
-  const selected = mapFileToTable(format, fields).map((m) => (m.source === undefined ? nullColumn(m.column, m.type) : identifier(m.column)));
+  const inFile = new Map(fields.map((f) => [f.name, f]));
+  const selected = mapFileToTable(format, fields).map((m) => (m.source === undefined ? nullColumn(m.column, m.type) : fileColumn(inFile.get(m.source.name) ?? m.source, m.column)));
   return rendered('local/files-branch', {
     columns: listOf([...selected, ...keyColumns(keys, branch.values)]),
     files: filesList(branch.files),

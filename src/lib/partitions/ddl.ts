@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors.js';
-import { identifier, joinFragments, qualifiedName, renderQuery, stringLiteral, SqlFragment } from '../sql/sql.js';
+import { ddlColumnIdentifier, joinFragments, qualifiedName, renderQuery, stringLiteral, SqlFragment } from '../sql/sql.js';
 import type { Partition } from './plan.js';
 
 /** Athena's limit on one query string, in UTF-8 bytes. */
@@ -7,7 +7,7 @@ export const ATHENA_MAX_QUERY_BYTES = 262_144;
 
 function clause(keys: readonly string[], partition: Partition): string {
   const values = joinFragments(
-    keys.map((key) => joinFragments([identifier(key, 'partition key'), stringLiteral(partition.values[key] ?? '', key)], ' = ')),
+    keys.map((key) => joinFragments([ddlColumnIdentifier(key, 'partition key'), stringLiteral(partition.values[key] ?? '', key)], ' = ')),
     ', ',
   );
   const location = stringLiteral(partition.location, 'location');

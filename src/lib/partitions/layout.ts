@@ -27,6 +27,13 @@ export interface Source {
 export interface PartitionLayout {
   readonly keys: readonly string[];
   readonly sources: readonly Source[];
+  /**
+   * The raw table's own partition keys when they are not `keys`: the console's Athena integration
+   * keys its table by (`aws-account-id`, `aws-service`, `aws-region`, `year`, `month`, `day`[,
+   * `hour`]). Partitions are planned by `keys` and written in the table's scheme
+   * (src/lib/partitions/integration.ts).
+   */
+  readonly tableKeys?: readonly string[];
 }
 
 export const DT_KEY = 'dt';
@@ -34,6 +41,10 @@ export const ACCOUNT_KEY = 'aws_account';
 export const REGION_KEY = 'aws_region';
 export const SINGLE_SOURCE_KEYS: readonly string[] = Object.freeze([DT_KEY]);
 export const MULTI_SOURCE_KEYS: readonly string[] = Object.freeze([ACCOUNT_KEY, REGION_KEY, DT_KEY]);
+/** The keys of the table the VPC console's "Generate Athena integration" makes, daily. */
+export const INTEGRATION_KEYS: readonly string[] = Object.freeze(['aws-account-id', 'aws-service', 'aws-region', 'year', 'month', 'day']);
+/** The same for flow logs delivered per hour. */
+export const INTEGRATION_HOURLY_KEYS: readonly string[] = Object.freeze([...INTEGRATION_KEYS, 'hour']);
 
 const ACCOUNT = /^\d{12}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;

@@ -1,7 +1,8 @@
 import type { FlowlogConfig } from '../config.js';
 import { ValidationError } from '../errors.js';
 import type { TableDescription } from '../ports.js';
-import { DT_KEY, MULTI_SOURCE_KEYS, SINGLE_SOURCE_KEYS, layoutFor, sourceFolder, sourceRoot, type PartitionLayout, type Source } from './layout.js';
+import { DT_KEY, INTEGRATION_HOURLY_KEYS, INTEGRATION_KEYS, MULTI_SOURCE_KEYS, SINGLE_SOURCE_KEYS, layoutFor, sourceFolder, sourceRoot, type PartitionLayout, type Source } from './layout.js';
+import { isIntegrationKeys } from './integration.js';
 
 /** The layout of a table the stack creates: one folder per configured source under the bucket. */
 export function configuredLayout(config: FlowlogConfig): PartitionLayout {
@@ -37,7 +38,29 @@ export function adoptedLayout(table: TableDescription, config: FlowlogConfig): P
     const base = multiSourceBase(config, location, name);
     return layoutFor(config.logs.sources.map((s) => ({ ...s, folders: config.logs.folders, root: base(s.account, s.region) })));
   }
-  throw new ValidationError('partition keys', `${name} is partitioned by (${keys || 'nothing'}); flowlog-pilot manages tables partitioned by (${DT_KEY}) or (${MULTI_SOURCE_KEYS.join(', ')})`);
+  if (isIntegrationKeys(table.partitionKeys)) return { ...integrationLayout(config, location, name), tableKeys: Object.freeze([...table.partitionKeys]) };
+  throw new ValidationError(
+    'partition keys',
+    `${name} is partitioned by (${keys || 'nothing'}); flowlog-pilot manages tables partitioned by (${DT_KEY}), (${MULTI_SOURCE_KEYS.join(', ')}), ` +
+      `or as the console's Athena integration makes them (${INTEGRATION_KEYS.join(', ')}[, ${INTEGRATION_HOURLY_KEYS.at(-1)}])`,
+  );
+}
+
+/**
+ * The console integration's table: its LOCATION is one source's folder (the flow log's own), or
+ * the `AWSLogs/` folder above several. The sources are the listed ones, or the one its LOCATION names.
+ */
+function integrationLayout(config: FlowlogConfig, location: string | undefined, name: string): PartitionLayout {
+  const hive = location === undefined ? null : HIVE_DELIVERY_FOLDER.exec(location);
+  const delivered = hive ?? (location === undefined ? null : DELIVERY_FOLDER.exec(location));
+  if (config.logs.sources.length === 0 && (delivered === null || location === undefined)) {
+    throw new ValidationError('FLOWLOG_SOURCES', `${name} is keyed by account and region and its LOCATION names no one source: list its sources as ACCOUNT:REGION,...`);
+  }
+  if (delivered !== null && location !== undefined) {
+    return layoutFor([{ account: delivered[1] ?? '', region: delivered[2] ?? '', root: location, folders: hive === null ? config.logs.folders : 'hive' }]);
+  }
+  const base = multiSourceBase(config, location, name);
+  return layoutFor(config.logs.sources.map((s) => ({ ...s, folders: config.logs.folders, root: base(s.account, s.region) })));
 }
 
 function multiSourceBase(config: FlowlogConfig, location: string | undefined, name: string): (account: string, region: string) => string {

@@ -1,5 +1,6 @@
 import { queryText, qualifiedName, integerLiteral, listOf, renderFragment, stringLiteral, type SqlFragment } from '../sql/sql.js';
 import { ValidationError } from '../errors.js';
+import { rawTable, type TableShape } from '../flowlog/raw-table.js';
 
 export interface RelationSpan {
   /** `dt` values (YYYY/MM/DD) to read. */
@@ -19,6 +20,8 @@ export interface RelationTables {
   readonly database: string;
   readonly table: string;
   readonly rollupTable: string;
+  /** How the raw table names its columns; the walkthrough's names when absent. */
+  readonly shape?: TableShape;
 }
 
 const RAW = 'relations/flows-from-raw';
@@ -32,10 +35,10 @@ const dtList = (partitions: readonly string[]) => listOf(partitions.map((dt) => 
  * report queries embed. Digests and detections are written against this one relation, so where
  * it is read from changes here and nowhere else.
  */
-export function flowsRelation(database: string, table: string, span: RelationSpan): SqlFragment {
+export function flowsRelation(database: string, table: string, span: RelationSpan, shape?: TableShape): SqlFragment {
   if (span.partitions.length === 0) throw new ValidationError('partitions', 'a relation needs at least one dt partition');
   return renderFragment(queryText(RAW), {
-    table: qualifiedName(database, table),
+    table: rawTable(database, table, shape, span.partitions),
     partitions: dtList(span.partitions),
     start: integerLiteral(span.startEpoch, 'start'),
     end: integerLiteral(span.endEpoch, 'end'),
@@ -52,7 +55,7 @@ export function servedFlowsRelation(tables: RelationTables, span: RelationSpan, 
   if (given.join() !== [...span.partitions].sort().join()) {
     throw new ValidationError('partitions', `the split (${given.join(', ')}) does not cover the span's partitions (${span.partitions.join(', ')})`);
   }
-  if (split.rollup.length === 0) return flowsRelation(tables.database, tables.table, span);
+  if (split.rollup.length === 0) return flowsRelation(tables.database, tables.table, span, tables.shape);
   const common = {
     rollup: qualifiedName(tables.database, tables.rollupTable),
     start: integerLiteral(span.startEpoch, 'start'),
@@ -61,7 +64,7 @@ export function servedFlowsRelation(tables: RelationTables, span: RelationSpan, 
   if (split.raw.length === 0) return renderFragment(queryText(ROLLUP), { ...common, partitions: dtList(split.rollup) }, ROLLUP);
   return renderFragment(
     queryText(MIXED),
-    { ...common, rollup_partitions: dtList(split.rollup), raw: flowsRelation(tables.database, tables.table, { ...span, partitions: split.raw }) },
+    { ...common, rollup_partitions: dtList(split.rollup), raw: flowsRelation(tables.database, tables.table, { ...span, partitions: split.raw }, tables.shape) },
     MIXED,
   );
 }

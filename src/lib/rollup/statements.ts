@@ -1,5 +1,6 @@
 import { dtOf, type UtcDay } from '../dates.js';
 import type { Partition } from '../partitions/plan.js';
+import { rawTable, type TableShape } from '../flowlog/raw-table.js';
 import { identifier, joinFragments, listOf, qualifiedName, renderQuery, SqlFragment, stringLiteral } from '../sql/sql.js';
 
 export interface RollupTables {
@@ -8,6 +9,8 @@ export interface RollupTables {
   readonly rollupTable: string;
   /** The partition keys, shared by the raw table and its rollup. */
   readonly keys: readonly string[];
+  /** How the raw table names its columns; the walkthrough's names when absent. */
+  readonly shape?: TableShape;
 }
 
 // Rendered templates are made only of validated fragments, so their text may be spliced again.
@@ -22,7 +25,7 @@ export function buildRollupSql(tables: RollupTables, days: readonly UtcDay[], pa
   const markers = listOf(partitions.map((p) => tuple(tables.keys.map((key) => stringLiteral(p.values[key] ?? '', key)))));
   return renderQuery('rollup/build-rollup', {
     rollup: qualifiedName(tables.database, tables.rollupTable),
-    table: qualifiedName(tables.database, tables.table),
+    table: rawTable(tables.database, tables.table, tables.shape, days.map(dtOf)),
     keys,
     partitions: listOf(days.map((day) => stringLiteral(dtOf(day), 'dt'))),
     markers,

@@ -22,6 +22,7 @@ export class SqlFragment {
 
 /** Athena (Glue) names: lowercase letters, digits and underscores, starting with a letter. */
 const IDENTIFIER = /^[a-z][a-z0-9_]{0,254}$/;
+const QUOTABLE = /^[a-z][a-z0-9_-]{0,254}$/;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
@@ -37,6 +38,39 @@ export function identifier(name: unknown, field = 'identifier'): SqlFragment {
     );
   }
   return SqlFragment.of(name);
+}
+
+/**
+ * A column name in double quotes, for names that are keywords (`end`) or hold a hyphen
+ * (`aws-account-id`, the Hive-style partition keys): the same quoting in Trino and DuckDB.
+ */
+export function quotedIdentifier(name: unknown, field = 'identifier'): SqlFragment {
+  if (typeof name !== 'string' || !QUOTABLE.test(name)) {
+    throw new ValidationError(field, `${typeof name === 'string' ? quoteForMessage(name) : 'value'} is not a valid column name (lowercase letters, digits, _ and -, starting with a letter)`);
+  }
+  return SqlFragment.of(`"${name}"`);
+}
+
+// Among the flow-log columns (both namings) and partition keys, `end` is the one reserved word in
+// Trino and in DuckDB (tried: `SELECT 1 AS end` fails in DuckDB 1.5; Trino lists END as reserved).
+const RESERVED_WORDS: ReadonlySet<string> = new Set(['end']);
+
+/** A column name, quoted only when it must be (a reserved word, or a hyphen): statements stay as they were otherwise. */
+export function columnIdentifier(name: unknown, field = 'column'): SqlFragment {
+  if (typeof name === 'string' && (RESERVED_WORDS.has(name) || name.includes('-'))) return quotedIdentifier(name, field);
+  return identifier(name, field);
+}
+
+/**
+ * A column name in DDL (Athena runs ALTER TABLE with Hive's grammar, which quotes with backticks):
+ * as is, or in backticks when it holds a hyphen (the console integration's `aws-account-id`).
+ */
+export function ddlColumnIdentifier(name: unknown, field = 'column'): SqlFragment {
+  if (typeof name === 'string' && name.includes('-')) {
+    if (!QUOTABLE.test(name)) throw new ValidationError(field, `${quoteForMessage(name)} is not a valid column name (lowercase letters, digits, _ and -, starting with a letter)`);
+    return SqlFragment.of(`\`${name}\``);
+  }
+  return identifier(name, field);
 }
 
 export function qualifiedName(database: string, table: string): SqlFragment {

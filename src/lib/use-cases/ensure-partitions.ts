@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { DayRange } from '../dates.js';
-import { addPartitionStatements, ATHENA_MAX_QUERY_BYTES } from '../partitions/ddl.js';
+import { addPartitionStatements, ATHENA_MAX_QUERY_BYTES, type AddPartitionsStatement } from '../partitions/ddl.js';
+import { plannedPartitions, tablePartitions } from '../partitions/integration.js';
 import type { PartitionLayout } from '../partitions/layout.js';
 import { planPartitions, type Partition } from '../partitions/plan.js';
 import type { PartitionCatalog, QueryEngine } from '../ports.js';
@@ -41,9 +42,13 @@ export interface EnsurePartitionsResult {
  * and adds them in as few statements as the query-size limit allows.
  */
 export async function ensurePartitions(deps: EnsurePartitionsDeps, request: EnsurePartitionsRequest): Promise<EnsurePartitionsResult> {
-  const existing = await deps.catalog.listPartitions(request.range);
+  const listed = await deps.catalog.listPartitions(request.range);
+  const tableKeys = deps.layout.tableKeys;
+  const existing = tableKeys === undefined ? listed : plannedPartitions(deps.layout, tableKeys, listed, request.range);
   const plan = planPartitions(deps.layout, request.range, existing);
-  const statements = addPartitionStatements(deps.database, deps.table, deps.layout.keys, plan.missing, deps.maxStatementBytes ?? ATHENA_MAX_QUERY_BYTES);
+  const statements = tableKeys === undefined
+    ? addPartitionStatements(deps.database, deps.table, deps.layout.keys, plan.missing, deps.maxStatementBytes ?? ATHENA_MAX_QUERY_BYTES)
+    : addTablePartitionStatements(deps, tableKeys, plan.missing);
   const dryRun = request.dryRun ?? false;
   const runs: StatementRun[] = [];
   for (const { sql, partitions } of statements) {
@@ -59,6 +64,12 @@ export async function ensurePartitions(deps: EnsurePartitionsDeps, request: Ensu
     runs.push({ sql, partitions: partitions.length, queryId: result.queryId });
   }
   return { range: request.range, dryRun, added: plan.missing, existing: plan.present, statements: runs };
+}
+
+/** The statements for a table keyed its own way (the console integration's): each planned day in its scheme. */
+function addTablePartitionStatements(deps: EnsurePartitionsDeps, tableKeys: readonly string[], missing: readonly Partition[]): AddPartitionsStatement[] {
+  const rows = tablePartitions(deps.layout, tableKeys, missing);
+  return addPartitionStatements(deps.database, deps.table, tableKeys, rows, deps.maxStatementBytes ?? ATHENA_MAX_QUERY_BYTES);
 }
 
 /** Athena ClientRequestToken (32-128 chars): the same request and statement give the same token. */

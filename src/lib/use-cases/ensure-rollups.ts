@@ -4,6 +4,7 @@ import { ValidationError } from '../errors.js';
 import type { PartitionLayout } from '../partitions/layout.js';
 import type { Partition } from '../partitions/plan.js';
 import type { PartitionCatalog, QueryEngine } from '../ports.js';
+import type { TableShape } from '../flowlog/raw-table.js';
 import { buildBatches, completeDays, daysWithRollup, missingPartitions, presentPartitions, wantedRollupPartitions } from '../rollup/plan.js';
 import { buildRollupSql, rebuildLocation, setPartitionLocationSql, type RollupTables } from '../rollup/statements.js';
 import { requestToken } from './ensure-partitions.js';
@@ -16,6 +17,8 @@ export interface EnsureRollupsDeps {
   readonly database: string;
   readonly table: string;
   readonly rollupTable: string;
+  /** How the raw table names its columns; the walkthrough's names when absent. */
+  readonly shape?: TableShape;
   readonly settleMinutes: number;
   readonly now: () => Date;
 }
@@ -72,7 +75,7 @@ export async function ensureRollups(deps: EnsureRollupsDeps, request: EnsureRoll
     const ready = daysWithRollup(deps.layout, complete, existing);
     return { rollupDays: ready, rawDays: days.filter((day) => !ready.includes(day)), builtDays: toBuild, failedDays: [], statements: [] };
   }
-  const tables: RollupTables = { database: deps.database, table: deps.table, rollupTable: deps.rollupTable, keys };
+  const tables: RollupTables = { database: deps.database, table: deps.table, rollupTable: deps.rollupTable, keys, ...(deps.shape === undefined ? {} : { shape: deps.shape }) };
   const statements: RollupStatementRun[] = [];
   const replaced = presentPartitions(keys, wantedRollupPartitions(deps.layout, toBuild), existing);
   if (replaced.length > 0) {

@@ -35,6 +35,7 @@ export async function maintainPartitions(deps: EngineHandle, config: FlowlogConf
       database: config.database,
       table: config.table,
       rollupTable: config.rollup.table,
+      ...(deps.shape === undefined ? {} : { shape: deps.shape }),
       settleMinutes: config.rollup.settleMinutes,
       now: run.now,
     },

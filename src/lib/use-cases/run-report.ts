@@ -3,6 +3,7 @@ import { describeError } from '../answers.js';
 import type { UtcDay } from '../dates.js';
 import type { PartitionLayout } from '../partitions/layout.js';
 import type { PartitionCatalog, QueryEngine } from '../ports.js';
+import type { TableShape } from '../flowlog/raw-table.js';
 import { buildReport, DEFAULT_MAX_ROWS_PER_QUERY, type QueryOutcome } from '../report/build-report.js';
 import type { Report } from '../report/model.js';
 import type { QueryRun } from '../report/model.js';
@@ -25,6 +26,8 @@ export interface RunReportDeps {
   readonly layout: PartitionLayout;
   readonly database: string;
   readonly table: string;
+  /** How the raw table names its columns; the walkthrough's names when absent. */
+  readonly shape?: TableShape;
   readonly config: ReportConfig;
   readonly now: () => Date;
   /** The saved report queries; all of src/queries/reports by default. */
@@ -76,14 +79,15 @@ export async function runReport(deps: RunReportDeps, request: RunReportRequest):
       database: deps.database,
       table: deps.table,
       rollupTable: deps.rollup.table,
+      ...(deps.shape === undefined ? {} : { shape: deps.shape }),
       settleMinutes: deps.rollup.settleMinutes,
       now: deps.now,
     },
     { days, requestId: request.requestId, deadlineMs: request.deadlineMs },
   );
   const relation = (span: typeof window | typeof window.baseline) => {
-    if (deps.rollup === undefined || rollups === undefined) return flowsRelation(deps.database, deps.table, span);
-    return servedFlowsRelation({ database: deps.database, table: deps.table, rollupTable: deps.rollup.table }, span, splitSpan(span, rollups.rollupDays));
+    if (deps.rollup === undefined || rollups === undefined) return flowsRelation(deps.database, deps.table, span, deps.shape);
+    return servedFlowsRelation({ database: deps.database, table: deps.table, rollupTable: deps.rollup.table, shape: deps.shape }, span, splitSpan(span, rollups.rollupDays));
   };
   const context = {
     flows: relation(window),

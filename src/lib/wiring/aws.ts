@@ -3,6 +3,9 @@ import { GlueCatalog } from '../adapters/glue-catalog.js';
 import type { AwsClients } from '../aws/clients.js';
 import type { FlowlogConfig } from '../config.js';
 import { adoptedLayout, configuredLayout } from '../partitions/table-layout.js';
+import type { PartitionLayout } from '../partitions/layout.js';
+import { detectColumns } from '../flowlog/format.js';
+import { createdShape } from '../flowlog/raw-table.js';
 import { openLocalEngine, type EngineHandle } from './engines.js';
 
 /* The wiring of the Lambda handlers: AWS SDK clients built once per cold start, passed to the adapters. */
@@ -21,7 +24,27 @@ export function athenaOpener(config: FlowlogConfig, clients: AwsClients): () => 
   const catalog = new GlueCatalog({ client: clients.glue, database: config.database, table: config.table });
   const rollupCatalog = new GlueCatalog({ client: clients.glue, database: config.database, table: config.rollup.table });
   const created = config.tableMode === 'create' ? configuredLayout(config) : undefined;
-  return async () => ({ engine, catalog, rollupCatalog, layout: created ?? adoptedLayout(await catalog.describeTable(), config), close: async () => {} });
+  const close = async () => {};
+  if (created !== undefined) {
+    const shape = createdShape(config.format, config.columnNames, created.keys);
+    return async () => ({ engine, catalog, rollupCatalog, layout: created, shape, close });
+  }
+  return async () => {
+    const table = await catalog.describeTable();
+    const layout = adoptedLayout(table, config);
+    // Glue always lists a table's columns; a description without any (a hand-written stand-in)
+    // keeps the configured naming rather than failing on what it cannot tell.
+    const shape = table.columns.length === 0
+      ? createdShape(config.format, config.columnNames, layout.keys, layout.tableKeys)
+      : detectedShape(table.columns.map((c) => c.name), `${table.database}.${table.table}`, layout);
+    return { engine, catalog, rollupCatalog, layout, shape, close };
+  };
+}
+
+/** An adopted table's shape from its Glue columns: AWS's names or the walkthrough's, and the fields it has. */
+function detectedShape(columns: readonly string[], name: string, layout: PartitionLayout) {
+  const { naming, fields } = detectColumns(columns, name);
+  return createdShape(fields, naming, layout.keys, layout.tableKeys);
 }
 
 /** The engine the configuration names. */

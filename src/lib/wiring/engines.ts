@@ -1,5 +1,6 @@
 import type { FlowlogConfig } from '../config.js';
 import type { PartitionLayout } from '../partitions/layout.js';
+import type { TableShape } from '../flowlog/raw-table.js';
 import type { PartitionCatalog, QueryEngine } from '../ports.js';
 import type { ReportRollup } from '../use-cases/run-report.js';
 
@@ -15,6 +16,8 @@ export interface EngineHandle {
   /** The stored daily rollup's partitions; without one, reports read the raw table only. */
   readonly rollupCatalog?: PartitionCatalog;
   readonly layout: PartitionLayout;
+  /** How the raw table names its columns (from the configuration, or from Glue for an adopted table). */
+  readonly shape?: TableShape;
   close(): Promise<void>;
 }
 

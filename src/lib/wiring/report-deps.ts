@@ -35,6 +35,7 @@ export function reportDeps(runtime: ReportRuntime, job: ReportJobConfig, now: ()
     layout: runtime.layout,
     database: job.core.database,
     table: job.core.table,
+    ...(runtime.shape === undefined ? {} : { shape: runtime.shape }),
     config: job.report,
     rollup: reportRollup(runtime, job.core),
     now,
