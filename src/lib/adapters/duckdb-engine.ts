@@ -8,7 +8,10 @@ import type { LocalRollup } from '../local/local-rollup.js';
 import type { LocalTable } from '../local/local-table.js';
 import { isPartitionStatement, parsePartitionStatement } from '../local/partition-statements.js';
 import { athenaTypeName, cellOf } from '../local/result-values.js';
+import { describeSkipped, skippedLines, type RejectRow } from '../local/skipped-lines.js';
 import { bytesRead, type ProfileNode } from '../local/table-view.js';
+import { renderQuery } from '../sql/sql.js';
+import type { ReadWarning } from '../ports.js';
 
 /** Rounds of "find the unreadable file, leave it out, run again" before giving up. */
 const MAX_FILE_RETRIES = 5;
@@ -37,6 +40,8 @@ export class DuckDbEngine implements QueryEngine {
   readonly #deps: DuckDbEngineDeps;
   // One connection and one view: statements run one after another, like a single Athena session.
   #queue: Promise<unknown> = Promise.resolve();
+  // DuckDB's reject tables keep every scan's skipped lines; a query's own are those after this scan.
+  #lastScanId = 0;
 
   constructor(deps: DuckDbEngineDeps) {
     this.#deps = deps;
@@ -89,11 +94,27 @@ export class DuckDbEngine implements QueryEngine {
     const profile = await this.#profile();
     const branches = this.#deps.table.branches;
     const read = profile === undefined ? new Set<string>() : partitionsRead(profile, branches);
-    const warnings = this.#deps.table.skipped
-      .filter((s) => read.has(s.partition))
-      .map((s) => `skipped unreadable file ${s.path}: ${s.reason}`);
+    const skipped: ReadWarning[] = [
+      ...this.#deps.table.skipped.filter((s) => read.has(s.partition)).map((s): ReadWarning => ({ kind: 'skipped-file', file: s.path, reason: s.reason })),
+      ...(await this.#rejectedLines()),
+    ];
     const bytes = profile === undefined ? 0 : bytesRead(profile, branches);
-    return this.#result(queryId, startedMs, columns, rows, total, bytes, warnings, options);
+    return { ...this.#result(queryId, startedMs, columns, rows, total, bytes, describeSkipped(skipped), options), skipped };
+  }
+
+  /** The lines the last statement's scans skipped (DuckDB's reject tables exist once a scan skipped one). */
+  async #rejectedLines(): Promise<ReadWarning[]> {
+    let rows: RejectRow[];
+    try {
+      const reader = await this.#deps.connection.runAndReadAll(renderQuery('local/read-rejects', {}), [this.#lastScanId]);
+      const objects = reader.getRowObjectsJS();
+      for (const row of objects) this.#lastScanId = Math.max(this.#lastScanId, Number(row.scan_id));
+      rows = objects.map((row) => ({ file: String(row.file_path), line: Number(row.line), errorType: String(row.error_type), column: row.column_name === null ? null : String(row.column_name), message: String(row.error_message) }));
+    } catch (error) {
+      if (/reject_(errors|scans)/.test(asError(error).message)) return [];
+      throw error;
+    }
+    return skippedLines(rows);
   }
 
   async #withDeadline<T>(deadlineMs: number | undefined, work: () => Promise<T>): Promise<T> {
