@@ -47,7 +47,7 @@ export const queryCommand: Command = {
     const config = loadLocalConfig(values, io);
     // Loaded on use, so that --help and mistakes in the flags answer without starting DuckDB.
     const { openLocal } = await import('../../lib/local/open-local.js');
-    const local = await openLocal(config);
+    const local = await openLocal(config, { sandbox: true });
     try {
       const result = await local.engine.execute(positionals[0] as string, { maxRows, label: 'cli' });
       io.out(formatResult(format, result.columns, result.rows));

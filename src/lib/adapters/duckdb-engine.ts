@@ -28,6 +28,8 @@ export interface DuckDbEngineDeps {
   /** The stored daily rollup: partition statements naming it act on its rows. */
   readonly rollup?: LocalRollup;
   readonly profilePath: string;
+  /** Set when the connection is confined to the data folder: only read-only statements are run. */
+  readonly sandbox?: { readonly dataDir: string };
 }
 
 /**
@@ -64,15 +66,17 @@ export class DuckDbEngine implements QueryEngine {
       const columns: Column[] = answer.rows === undefined ? [] : [{ name: 'partition', type: 'varchar' }];
       return this.#result(queryId, startedMs, columns, rows.map((partition) => ({ partition })), rows.length, 0, [], options);
     }
-    await this.#deps.table.refresh();
     await this.#checkOneStatement(sql, queryId);
+    if (this.#deps.sandbox !== undefined) await this.#checkReadOnly(sql, queryId);
+    await this.#deps.table.refresh();
     for (let round = 0; ; round += 1) {
       try {
         return await this.#select(sql, queryId, startedMs, options);
       } catch (error) {
         if (error instanceof DeadlineError || error instanceof QueryError) throw error;
-        const found = round < MAX_FILE_RETRIES && FILE_ERROR.test(asError(error).message) ? await this.#deps.table.probe() : 0;
-        if (found === 0) throw duckDbError(error, queryId);
+        const message = asError(error).message;
+        const found = round < MAX_FILE_RETRIES && FILE_ERROR.test(message) && !message.startsWith('Permission Error') ? await this.#deps.table.probe() : 0;
+        if (found === 0) throw duckDbError(error, queryId, this.#deps.sandbox);
         await this.#deps.table.refresh();
       }
     }
@@ -86,6 +90,18 @@ export class DuckDbEngine implements QueryEngine {
       throw duckDbError(error, queryId);
     }
     if (count !== 1) throw new QueryError(`expected one SQL statement, got ${count} (Athena runs one statement per query)`, { queryId, state: 'FAILED' });
+  }
+
+  /** The sandbox runs SELECTs only (WITH, VALUES, DESCRIBE, SHOW, SUMMARIZE parse as SELECTs); decided by parsing alone. */
+  async #checkReadOnly(sql: string, queryId: string): Promise<void> {
+    const reader = await this.#deps.connection.runAndReadAll(renderQuery('local/statement-tree', {}), [sql]);
+    const tree = JSON.parse(String(reader.getRowsJS()[0]?.[0] ?? '{}')) as { error?: boolean };
+    if (tree.error !== true) return;
+    const keyword = /^\s*(?:--[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*([A-Za-z]+)/.exec(sql)?.[1]?.toUpperCase() ?? 'this statement';
+    throw new QueryError(
+      `query runs read-only statements (SELECT, WITH, VALUES, DESCRIBE, SHOW) and the partition statements ALTER TABLE ... ADD/DROP PARTITION and SHOW PARTITIONS; ${keyword} is refused (README, "query")`,
+      { queryId, state: 'FAILED' },
+    );
   }
 
   async #select(sql: string, queryId: string, startedMs: number, options: QueryOptions): Promise<QueryResult> {
@@ -151,9 +167,14 @@ export class DuckDbEngine implements QueryEngine {
 }
 
 /** DuckDB's message as one line (the first; the rest, hints and options, stays in `detail`). */
-function duckDbError(error: unknown, queryId: string): QueryError {
+function duckDbError(error: unknown, queryId: string, sandbox?: { readonly dataDir: string }): QueryError {
   const detail = asError(error).message;
   const first = (detail.split('\n')[0] ?? detail).replace(/^Failed to extract statements: /, '');
+  const denied = sandbox === undefined ? null : /^Permission Error: (?:Cannot access (?:file|directory) ("[^"]*"))?/.exec(first);
+  if (denied !== null && sandbox !== undefined) {
+    const what = denied[1] === undefined ? 'that' : `reading ${denied[1]}`;
+    return new QueryError(`query may read only files under the data folder ${sandbox.dataDir}; ${what} is refused`, { queryId, state: 'FAILED', detail }, { cause: error });
+  }
   return new QueryError(first, { queryId, state: 'FAILED', detail }, { cause: error });
 }
 
