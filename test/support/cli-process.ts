@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -41,12 +41,13 @@ export async function buildCli(): Promise<BuiltCli> {
     logLevel: 'warning',
     absWorkingDir: ROOT,
   });
-  const entry = join(outdir, 'cli.mjs');
-  const script = `const { main } = await import(${JSON.stringify(entry)}); process.exitCode = await main(process.argv.slice(1));`;
+  // The same two lines as bin/flowlog-pilot.mjs, pointing at this build.
+  const entry = join(outdir, 'run.mjs');
+  await writeFile(entry, "const { main } = await import('./cli.mjs');\nprocess.exitCode = await main(process.argv.slice(2));\n");
   return {
     run(args, options = {}) {
       return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ['--input-type=module', '-e', script, ...args], {
+        const child = spawn(process.execPath, [entry, ...args], {
           cwd: options.cwd ?? ROOT,
           env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
           stdio: ['ignore', 'pipe', 'pipe'],
