@@ -68,7 +68,8 @@ describe('flowlog-pilot sample', () => {
 
     const code = await main(['sample', ...args], io);
 
-    expect(code).toBe(1);
+    // A flag the command does not have (`-5` reads as one) is a usage error: exit 2; a bad value, 1.
+    expect(code).toBe(args.includes('--bogus') || args.includes('-5') ? 2 : 1);
     expect(io.stderr()).toMatch(/^flowlog-pilot sample: /);
     expect(io.stderr()).toContain(flag);
     expect(io.stdout()).toBe('');
