@@ -8,6 +8,8 @@ export interface CliIo {
   readonly err: (text: string) => void;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
+  /** Whether stderr is a terminal: progress is drawn as a bar there, one line per step elsewhere. */
+  readonly errIsTTY?: boolean;
 }
 
 export interface Command {

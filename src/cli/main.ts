@@ -35,6 +35,7 @@ export function defaultIo(): CliIo {
     err: (text) => process.stderr.write(text),
     env: process.env,
     cwd: process.cwd(),
+    errIsTTY: process.stderr.isTTY === true,
   };
 }
 

@@ -6,8 +6,8 @@
 export type ProgressMode = 'bar' | 'lines' | 'quiet';
 
 export interface ProgressStep {
-  /** `done` of `total` units finished (files, queries, partitions). */
-  update(done: number): void;
+  /** `done` of `total` units finished (files, queries, partitions); the total may be learnt late. */
+  update(done: number, total?: number): void;
   /** The step is over: the bar is replaced by its one-line summary. */
   finish(note?: string): void;
 }
@@ -39,13 +39,15 @@ export function barLine(label: string, done: number, total: number, unit: string
 
 export function createProgress(mode: ProgressMode, write: (text: string) => void, nowMs: () => number = Date.now): Progress {
   return {
-    step(label, total, unit) {
+    step(label, initialTotal, unit) {
       const started = nowMs();
       let drawnAt = -Infinity;
       let last = 0;
+      let total = initialTotal;
       return {
-        update(done) {
+        update(done, newTotal) {
           last = done;
+          if (newTotal !== undefined) total = newTotal;
           if (mode !== 'bar') return;
           const now = nowMs();
           if (now - drawnAt < REDRAW_MS && done < total) return;

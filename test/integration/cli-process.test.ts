@@ -11,6 +11,7 @@ const DAY = '2026-11-20';
 describe('the flowlog-pilot command line as a process: exit codes, mistakes, report files', { timeout: 180_000 }, () => {
   let cli: BuiltCli;
   let dirs: TempDirs;
+  let sampleStderr = '';
   const local = () => ['--data', dirs.dataDir, '--state', dirs.stateDir];
 
   beforeAll(async () => {
@@ -18,6 +19,7 @@ describe('the flowlog-pilot command line as a process: exit codes, mistakes, rep
     dirs = await tempDirs();
     const sample = await cli.run(['sample', '--out', dirs.dataDir, '--date', DAY, '--days', '2', '--records', '2000']);
     expect(sample.code).toBe(0);
+    sampleStderr = sample.stderr;
     const added = await cli.run(['partitions', 'add', '--from', '2026-11-19', '--to', DAY, ...local()]);
     expect(added.code).toBe(0);
   }, 180_000);
@@ -103,7 +105,7 @@ describe('the flowlog-pilot command line as a process: exit codes, mistakes, rep
     }
     const failOn = await cli.run(['report', ...local(), '--date', DAY, '--fail-on', 'high', '--format', 'json']);
     const quietDay = join(dirs.root, 'report-quiet-day');
-    const plain = await cli.run(['report', ...local(), '--date', '2026-11-19', '--out', quietDay, '--fail-on', 'high']);
+    const plain = await cli.run(['report', ...local(), '--date', '2026-11-19', '--out', quietDay, '--fail-on', 'high', '--quiet']);
 
     // Assess
     expect(posted.code).toBe(3);
@@ -125,6 +127,10 @@ describe('the flowlog-pilot command line as a process: exit codes, mistakes, rep
     expect(readFileSync(join(out, 'port-scan.csv'), 'utf8').split('\n')[0]).toContain('"first_start","first_start_iso"');
     expect(failOn.code).toBe(4);
     expect(plain.code).toBe(0);
+    // Progress: not a terminal, so one line per step; --quiet prints none.
+    expect(failOn.stderr).toMatch(/^report queries: (\d+)\/\1 queries in \d+(\.\d)? s\n$/m);
+    expect(plain.stderr).toBe('');
+    expect(sampleStderr).toMatch(/^writing sample files: 48\/48 files in \d+(\.\d)? s\n$/);
   });
 
   it('when partitions add --dry-run covers seven years, it prints a summary per source, and --list prints every day', async () => {

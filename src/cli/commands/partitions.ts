@@ -1,5 +1,6 @@
-import { parseRange, type DayRange, type UtcDay } from '../../lib/dates.js';
+import { daysBetween, parseRange, type DayRange, type UtcDay } from '../../lib/dates.js';
 import { UsageError, ValidationError } from '../../lib/errors.js';
+import { createProgress, progressMode } from '../progress.js';
 import { didYouMean } from '../suggest.js';
 import type { LocalHandle } from '../../lib/local/open-local.js';
 import { ACCOUNT_KEY, DT_KEY, REGION_KEY, type PartitionLayout } from '../../lib/partitions/layout.js';
@@ -16,6 +17,7 @@ const OPTIONS = {
   to: { type: 'string' },
   'dry-run': { type: 'boolean' },
   list: { type: 'boolean' },
+  quiet: { type: 'boolean' },
 } as const;
 
 /** Up to a month of days is listed line by line; a longer range is summed up per source unless --list asks. */
@@ -54,11 +56,16 @@ function line(layout: PartitionLayout, partition: Partition, state: string): str
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-async function add(local: LocalHandle, config: FlowlogConfig, range: DayRange, dryRun: boolean, listAll: boolean, io: CliIo): Promise<void> {
+async function add(local: LocalHandle, config: FlowlogConfig, range: DayRange, dryRun: boolean, listAll: boolean, quiet: boolean, io: CliIo): Promise<void> {
+  const progress = createProgress(progressMode({ quiet, isTTY: io.errIsTTY === true }), io.err);
+  const days = daysBetween(range.from, range.to) + 1;
+  const step = progress.step(dryRun ? 'planning partitions' : 'registering partitions', days * local.layout.sources.length, 'partitions');
   const result = await ensurePartitions(
     { catalog: local.catalog, engine: local.engine, database: config.database, table: config.table, layout: local.layout },
     { range, dryRun },
   );
+  step.update(result.added.length + result.existing.length);
+  step.finish(`${result.added.length} ${dryRun ? 'to add' : 'added'}`);
   const added = new Set(result.added.map((p) => partitionId(local.layout.keys, p)));
   const all = [...result.added, ...result.existing].sort((a, b) => (a.values[DT_KEY] ?? '').localeCompare(b.values[DT_KEY] ?? '') || sourceOf(local.layout, a).localeCompare(sourceOf(local.layout, b)));
   const stateOf = (p: Partition) => (added.has(partitionId(local.layout.keys, p)) ? (dryRun ? 'would add' : 'added') : 'already registered');
@@ -107,6 +114,7 @@ export const partitionsCommand: Command = {
     'partitions already there are left alone, so running it twice is harmless.',
     '',
     '  --dry-run              show what would be added, change nothing',
+    '  --quiet                no progress on stderr',
     `  --list                 one line per partition even over ${MAX_LINES_LISTED} (longer ranges are summed up per source)`,
     LOCAL_FLAGS_USAGE,
   ].join('\n'),
@@ -124,7 +132,7 @@ export const partitionsCommand: Command = {
     const { openLocal } = await import('../../lib/local/open-local.js');
     const local = await openLocal(config);
     try {
-      if (action === 'add') await add(local, config, range as DayRange, values['dry-run'] === true, values.list === true, io);
+      if (action === 'add') await add(local, config, range as DayRange, values['dry-run'] === true, values.list === true, values.quiet === true, io);
       else await list(local, range, io);
       return 0;
     } finally {

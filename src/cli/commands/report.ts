@@ -1,7 +1,9 @@
 import { access, constants, mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { asError, FlowlogError, ValidationError } from '../../lib/errors.js';
-import type { Notifier, Row } from '../../lib/ports.js';
+import type { Notifier, QueryEngine, Row } from '../../lib/ports.js';
+import { queryNames } from '../../lib/sql/sql.js';
+import { createProgress, progressMode, type Progress, type ProgressStep } from '../progress.js';
 import { toCsv } from '../../lib/render/result-formats.js';
 import type { Report, Severity } from '../../lib/report/model.js';
 import { withIsoColumns, withIsoTimes } from '../../lib/render/iso-times.js';
@@ -31,6 +33,7 @@ Options:
                          (checked writable before anything runs)
   --slack-webhook URL    post the report to a Slack incoming webhook
   --fail-on SEVERITY     exit ${EXIT_FINDINGS} when a finding is at or above high, medium or low
+  --quiet                no progress on stderr (a bar on a terminal, one line per step otherwise)
 ${LOCAL_FLAGS_USAGE}
 
 Exit codes: ${EXIT_OK} ok; ${EXIT_FAILURE} a query failed or nothing could be made; 2 usage; ${EXIT_NOTIFY_FAILED} the report was made
@@ -51,6 +54,7 @@ const OPTIONS = {
   out: { type: 'string' },
   'slack-webhook': { type: 'string' },
   'fail-on': { type: 'string' },
+  quiet: { type: 'boolean' },
 } as const;
 
 /** `flowlog-pilot report`: the report job of the Lambda, run on DuckDB over local files. */
@@ -84,12 +88,15 @@ export function reportCommand(adapters: ReportAdapters = LOCAL_REPORT_ADAPTERS):
       const job = inFlagTerms(() => loadReportJobConfig(settings));
       const out = values.out === undefined ? undefined : await writableFolder(resolve(io.cwd, values.out));
       const runtime = await openReportRuntime(job, adapters, notifiers);
+      const progress = createProgress(progressMode({ quiet: values.quiet === true, isTTY: io.errIsTTY === true }), io.err);
+      const queries = progress.step('report queries', queryNames().filter((name) => name.startsWith('reports/')).length, 'queries');
       let report: Report;
       try {
         report = await runReport(
-          reportDeps(runtime, job, () => new Date()),
+          reportDeps({ ...runtime, engine: withProgress(runtime.engine, progress, queries) }, job, () => new Date()),
           { date },
         );
+        queries.finish();
       } finally {
         await runtime.close();
       }
@@ -107,6 +114,33 @@ export function reportCommand(adapters: ReportAdapters = LOCAL_REPORT_ADAPTERS):
       const threshold = failOn === undefined ? undefined : SEVERITY_RANK[failOn as Severity];
       if (threshold !== undefined && report.findings.some((f) => SEVERITY_RANK[f.severity] >= threshold)) return EXIT_FINDINGS;
       return EXIT_OK;
+    },
+  };
+}
+
+/**
+ * The engine with each statement counted: report queries move the bar, a rollup build (which can
+ * take a while on a long day) is a step of its own.
+ */
+function withProgress(engine: QueryEngine, progress: Progress, queries: ProgressStep): QueryEngine {
+  let done = 0;
+  return {
+    kind: engine.kind,
+    async execute(sql, options) {
+      const label = options?.label ?? 'query';
+      if (label.startsWith('rollup')) {
+        const step = progress.step(`${label} (stored daily rollup)`, 1, 'statement');
+        const result = await engine.execute(sql, options);
+        step.update(1);
+        step.finish();
+        return result;
+      }
+      try {
+        return await engine.execute(sql, options);
+      } finally {
+        done += 1;
+        queries.update(done);
+      }
     },
   };
 }

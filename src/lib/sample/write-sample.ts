@@ -21,7 +21,7 @@ const MAX_FILES_IN_FLIGHT = 2;
  * A sample written there before is replaced (only its own files are removed), so counts stay
  * exact; real logs already there are never mixed with sample ones.
  */
-export async function writeSample(options: SampleOptions, now: Date = new Date()): Promise<SampleManifest> {
+export async function writeSample(options: SampleOptions, now: Date = new Date(), onFileWritten?: (written: number, total: number) => void): Promise<SampleManifest> {
   const resolved = resolveSampleOptions(options, now);
   const earlier = await earlierSample(resolved.out);
   if (earlier !== undefined) await removeSample(resolved.out, earlier);
@@ -30,7 +30,9 @@ export async function writeSample(options: SampleOptions, now: Date = new Date()
   // A file's last bytes compress while the next file is generated; at most this many are open.
   const inFlight: Promise<void>[] = [];
   try {
-    for (const file of generator.files()) {
+    const files = [...generator.files()];
+    let written = 0;
+    for (const file of files) {
       const path = join(resolved.out, file.path);
       let gzip: Gzip | undefined;
       let done: Promise<void> | undefined;
@@ -55,6 +57,8 @@ export async function writeSample(options: SampleOptions, now: Date = new Date()
         inFlight.push(done);
         if (inFlight.length >= MAX_FILES_IN_FLIGHT) await inFlight.shift();
       }
+      written += 1;
+      onFileWritten?.(written, files.length);
     }
     await Promise.all(inFlight);
   } catch (error) {
