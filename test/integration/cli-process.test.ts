@@ -75,7 +75,7 @@ describe('the flowlog-pilot command line as a process: exit codes, mistakes, rep
     await symlink('/dev/full', join(out, 'report.txt'));
 
     // Act
-    const run = await cli.run(['report', ...local(), '--date', DAY, '--out', out]);
+    const run = await cli.run(['report', ...local(), '--date', DAY, '--out', out, '--quiet']);
 
     // Assess
     expect(run.code).toBe(1);
@@ -110,7 +110,7 @@ describe('the flowlog-pilot command line as a process: exit codes, mistakes, rep
     // Assess
     expect(posted.code).toBe(3);
     expect(posted.stdout).toContain('Asia/Tokyo');
-    expect(posted.stderr).toMatch(/^flowlog-pilot report: slack: /);
+    expect(posted.stderr).toMatch(/^flowlog-pilot report: slack: /m);
     const json = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { schemaVersion: number; window: { timezone: string }; findings: { rows: Record<string, unknown>[] }[] };
     expect(Object.keys(json)[0]).toBe('schemaVersion');
     expect(json.schemaVersion).toBe(1);

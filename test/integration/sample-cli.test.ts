@@ -27,7 +27,7 @@ describe('flowlog-pilot sample', () => {
     const code = await main(['sample', '--out', 'data', '--date', '2026-11-20', '--days', '2', '--records', '400', '--seed', 'cli'], io);
 
     expect(code).toBe(0);
-    expect(io.stderr()).toBe('');
+    expect(io.stderr()).toMatch(/^writing sample files: 48\/48 files in \d+(\.\d)? s\n$/);
     const manifest = JSON.parse(readFileSync(join(root, 'data', 'sample-manifest.json'), 'utf8')) as SampleManifest;
     const files = readLogFiles(join(root, 'data'));
     expect(files.reduce((n, f) => n + f.rows.length, 0)).toBe(manifest.records);
