@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ValidationError } from '../lib/errors.js';
+import { UsageError } from '../lib/errors.js';
+import { didYouMean } from './suggest.js';
 
 /** Where a command writes; tests pass buffers, the binary passes the process streams. */
 export interface CliIo {
@@ -7,6 +8,8 @@ export interface CliIo {
   readonly err: (text: string) => void;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
+  /** Whether stderr is a terminal: progress is drawn as a bar there, one line per step elsewhere. */
+  readonly errIsTTY?: boolean;
 }
 
 export interface Command {
@@ -19,13 +22,18 @@ export interface Command {
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-/** Parses flags strictly: an unknown flag or a missing value is an error naming it. */
+/** Parses flags strictly: an unknown flag (with the likely one it meant) or a missing value is a usage error naming it. */
 export function parseFlags<O extends Options>(args: readonly string[], options: O, allowPositionals = false) {
   try {
     return parseArgs({ args: [...args], options, strict: true, allowPositionals });
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error);
-    throw new ValidationError('arguments', message.replace(/^Unknown option/, 'unknown option'));
+    const unknown = /^Unknown option '(-{1,2}[^']*)'/.exec(message)?.[1];
+    if (unknown !== undefined) {
+      const flags = [...Object.keys(options).map((name) => `--${name}`), '--help'];
+      throw new UsageError('arguments', `unknown option '${unknown}'${didYouMean(unknown, flags)}`);
+    }
+    throw new UsageError('arguments', message.replace(/\. To specify a positional argument.*$/, ''));
   }
 }
 

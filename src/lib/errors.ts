@@ -25,6 +25,9 @@ export class ValidationError extends FlowlogError {
   }
 }
 
+/** A command line that cannot be understood (unknown command or flag, missing value): exit code 2. */
+export class UsageError extends ValidationError {}
+
 /** Configuration that failed to load; names every bad key at once. */
 export class ConfigError extends FlowlogError {
   readonly problems: readonly string[];

@@ -39,7 +39,14 @@ export interface QueryResult {
   readonly outputLocation?: string;
   /** Things the user should know that did not stop the query (a corrupt file skipped). */
   readonly warnings: readonly string[];
+  /** What the query's read skipped, one entry per file or line, for storing beside a result. */
+  readonly skipped?: readonly ReadWarning[];
 }
+
+/** Something a read left out: a whole file it could not read, or one line that did not parse. */
+export type ReadWarning =
+  | { readonly kind: 'skipped-file'; readonly file: string; readonly reason: string }
+  | { readonly kind: 'skipped-line'; readonly file: string; readonly line: number; readonly reason: string };
 
 /** Runs SQL: Athena statements, and the same statements on the local engine. */
 export interface QueryEngine {

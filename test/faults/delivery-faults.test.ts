@@ -41,7 +41,7 @@ function adapters(): ReportAdapters {
 
 async function runReport(webhook: string): Promise<{ code: number; io: ReturnType<typeof bufferedIo> }> {
   const io = bufferedIo(dirs.root);
-  const code = await reportCommand(adapters()).run(['--data', 'data', '--state', 'state', '--date', '2026-11-01', '--slack-webhook', webhook], io);
+  const code = await reportCommand(adapters()).run(['--data', 'data', '--state', 'state', '--date', '2026-11-01', '--slack-webhook', webhook, '--quiet'], io);
   return { code, io };
 }
 
@@ -70,8 +70,8 @@ describe('Slack faults: the report still reaches SNS', () => {
     server = await startLoopbackServer(script);
     // Act
     const { code, io } = await runReport(`${server.baseUrl}${SECRET_PATH}`);
-    // Assess
-    expect(code).toBe(0);
+    // Assess: the report was made and published, but Slack did not get it (exit 3)
+    expect(code).toBe(3);
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
     expect(sns).toHaveReceivedCommandWith(PublishCommand, { TopicArn: TOPIC, MessageStructure: 'json' });
     expect(server.received).toHaveLength(attempts);
@@ -88,7 +88,7 @@ describe('Slack faults: the report still reaches SNS', () => {
     // Act
     const { code, io } = await runReport(url);
     // Assess
-    expect(code).toBe(0);
+    expect(code).toBe(3);
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
     expect(io.stderr()).toMatch(/slack: .*connection failed \(ECONNREFUSED\)/);
     expect(io.stderr()).not.toContain('s3cr3t');
@@ -117,8 +117,8 @@ describe('SNS faults: retried, and Slack still gets the report', () => {
     sns.on(PublishCommand).rejects(Object.assign(new Error('not authorized to perform SNS:Publish'), { name: 'AuthorizationErrorException', $fault: 'client', $metadata: { httpStatusCode: 403 } }));
     // Act
     const { code, io } = await runReport(`${server.baseUrl}${SECRET_PATH}`);
-    // Assess
-    expect(code).toBe(0);
+    // Assess: a notification failed, so exit 3
+    expect(code).toBe(3);
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
     expect(io.stderr()).toContain(`sns: SNS publish to ${TOPIC} failed: AuthorizationErrorException`);
     expect(server.received).toHaveLength(1);

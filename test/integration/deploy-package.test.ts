@@ -479,6 +479,37 @@ describe('serverless invoke local on the local engine', () => {
     expect(answer.statements).toHaveLength(1);
   }, 180_000);
 
+  it('when invoked with relative FLOWLOG_DATA_DIR and FLOWLOG_STATE_DIR, they resolve against the service folder, and a serverless package after it carries no state or data in any zip', async () => {
+    // Prepare: a bucket copy named relative to the service folder, as the README's example does
+    const rel = `.invoke-relative-${process.pid}`;
+    const outDir = mkdtempSync(join(tmpdir(), 'flowlog-package-after-invoke-'));
+    try {
+      await writeSample({ out: join(ROOT, rel, 'bucket'), endDate: DAY, days: 1, recordsPerDay: 500 });
+
+      // Act
+      const { stdout } = await runServerlessOffline(ROOT, ['invoke', 'local', '-f', 'partitions', '--data', JSON.stringify({ from: DAY, to: DAY })], {
+        FLOWLOG_ENGINE: 'local',
+        FLOWLOG_DATA_DIR: `./${rel}/bucket`,
+        FLOWLOG_STATE_DIR: `./${rel}/state`,
+      }, 170_000);
+      const answer = JSON.parse(stdout.slice(stdout.lastIndexOf('\n{\n') + 1)) as Json;
+      const packageArgs = ['package', '--stage', 'ci', '--region', 'ap-northeast-1', '--package', outDir];
+      for (const [key, value] of Object.entries(PARAMS)) packageArgs.push(`--param=${key}=${value}`);
+      await runServerlessOffline(ROOT, packageArgs, {}, 170_000);
+      const entries = readdirSync(outDir).filter((f) => f.endsWith('.zip')).flatMap((f) => [...readZip(readFileSync(join(outDir, f))).keys()].map((entry) => `${f}:${entry}`));
+
+      // Assess
+      expect(answer.added).toEqual([`dt=${DAY.replaceAll('-', '/')}`]);
+      expect(existsSync(join(ROOT, rel, 'state', 'state.duckdb'))).toBe(true);
+      expect(existsSync(join(ROOT, '.esbuild', '.build', rel))).toBe(false);
+      expect(entries.length).toBeGreaterThan(3);
+      expect(entries.filter((entry) => /\.duckdb|\.log\.gz$|AWSLogs\/|\.flowlog-pilot\/|invoke-relative/.test(entry))).toEqual([]);
+    } finally {
+      rmSync(join(ROOT, rel), { recursive: true, force: true });
+      rmSync(outDir, { recursive: true, force: true });
+    }
+  }, 400_000);
+
   it('when the report handler is invoked for the last day, it finds every injected incident and counts every record of the day', async () => {
     const answer = await invokeLocal('report', { date: DAY });
 

@@ -87,7 +87,7 @@ describe('flowlog-pilot report', () => {
     ] as const) {
       const io = buffers();
       const code = await main(['report', ...args], io);
-      expect(code).toBe(1);
+      expect(code).toBe((args as readonly string[]).includes('--color') ? 2 : 1);
       expect(io.stderr()).toMatch(message);
     }
   });

@@ -34,6 +34,8 @@ describe('the walkthrough queries (test/fixtures/seed-queries.sql) on the local 
     await writeFlowLogFile({ dataDir: dirs.dataDir, day: '2026-11-02', records: manyFlows(5) });
     handle = await openLocal(
       loadCoreConfig({ FLOWLOG_ENGINE: 'local', FLOWLOG_DATA_DIR: dirs.dataDir, FLOWLOG_STATE_DIR: dirs.stateDir, FLOWLOG_DATABASE: 'test_vpc_flowlogs', FLOWLOG_TABLE: 'test_table_vpc_flowlogs' }),
+      // As `flowlog-pilot query` runs them: on the connection confined to the data folder.
+      { sandbox: true },
     );
     queries = statements(await readFile(FIXTURE, 'utf8')).map((sql) => sql.replaceAll('eni-xxxxxxxxxxxxxxxxx', INTERFACE));
   });

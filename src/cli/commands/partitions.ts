@@ -1,5 +1,7 @@
-import { parseRange, type DayRange, type UtcDay } from '../../lib/dates.js';
-import { ValidationError } from '../../lib/errors.js';
+import { daysBetween, parseRange, type DayRange, type UtcDay } from '../../lib/dates.js';
+import { UsageError, ValidationError } from '../../lib/errors.js';
+import { createProgress, progressMode } from '../progress.js';
+import { didYouMean } from '../suggest.js';
 import type { LocalHandle } from '../../lib/local/open-local.js';
 import { ACCOUNT_KEY, DT_KEY, REGION_KEY, type PartitionLayout } from '../../lib/partitions/layout.js';
 import { partitionId, type Partition } from '../../lib/partitions/plan.js';
@@ -14,7 +16,12 @@ const OPTIONS = {
   from: { type: 'string' },
   to: { type: 'string' },
   'dry-run': { type: 'boolean' },
+  list: { type: 'boolean' },
+  quiet: { type: 'boolean' },
 } as const;
+
+/** Up to a month of days is listed line by line; a longer range is summed up per source unless --list asks. */
+export const MAX_LINES_LISTED = 31;
 
 // Every partition a listing without --from/--to can hold: dt values are days from 1970 on.
 const ALL_DAYS: DayRange = { from: '1970-01-01' as UtcDay, to: '9999-12-31' as UtcDay };
@@ -49,19 +56,45 @@ function line(layout: PartitionLayout, partition: Partition, state: string): str
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-async function add(local: LocalHandle, config: FlowlogConfig, range: DayRange, dryRun: boolean, io: CliIo): Promise<void> {
+async function add(local: LocalHandle, config: FlowlogConfig, range: DayRange, dryRun: boolean, listAll: boolean, quiet: boolean, io: CliIo): Promise<void> {
+  const progress = createProgress(progressMode({ quiet, isTTY: io.errIsTTY === true }), io.err);
+  const days = daysBetween(range.from, range.to) + 1;
+  const step = progress.step(dryRun ? 'planning partitions' : 'registering partitions', days * local.layout.sources.length, 'partitions');
   const result = await ensurePartitions(
     { catalog: local.catalog, engine: local.engine, database: config.database, table: config.table, layout: local.layout },
     { range, dryRun },
   );
+  step.update(result.added.length + result.existing.length);
+  step.finish(`${result.added.length} ${dryRun ? 'to add' : 'added'}`);
   const added = new Set(result.added.map((p) => partitionId(local.layout.keys, p)));
   const all = [...result.added, ...result.existing].sort((a, b) => (a.values[DT_KEY] ?? '').localeCompare(b.values[DT_KEY] ?? '') || sourceOf(local.layout, a).localeCompare(sourceOf(local.layout, b)));
-  for (const p of all) io.out(line(local.layout, p, added.has(partitionId(local.layout.keys, p)) ? (dryRun ? 'would add' : 'added') : 'already registered'));
+  const stateOf = (p: Partition) => (added.has(partitionId(local.layout.keys, p)) ? (dryRun ? 'would add' : 'added') : 'already registered');
+  if (listAll || all.length <= MAX_LINES_LISTED) {
+    for (const p of all) io.out(line(local.layout, p, stateOf(p)));
+  } else {
+    for (const summary of summarizeBySource(local.layout, all, stateOf)) io.out(`${summary}\n`);
+    io.out(`(${all.length} partitions: summed up per source; --list prints one line each)\n`);
+  }
   const verb = dryRun ? 'Would add' : 'Added';
   io.out(
     `${verb} ${plural(result.added.length, 'partition')}, ${result.existing.length} already registered ` +
       `(${range.from}..${range.to}, ${plural(local.layout.sources.length, 'source')}, table ${config.database}.${config.table}).\n`,
   );
+}
+
+/** One line per source and state: how many partitions, their first and last day. */
+export function summarizeBySource(layout: PartitionLayout, partitions: readonly Partition[], stateOf: (p: Partition) => string): string[] {
+  const groups = new Map<string, string[]>();
+  for (const p of partitions) {
+    const key = `${sourceOf(layout, p).padEnd(30)}  ${stateOf(p)}`;
+    const days = groups.get(key) ?? [];
+    days.push(p.values[DT_KEY] ?? '');
+    groups.set(key, days);
+  }
+  return [...groups].map(([key, days]) => {
+    const sorted = [...days].sort();
+    return `${key}: ${plural(sorted.length, 'partition')}, ${sorted[0]} .. ${sorted[sorted.length - 1]}`;
+  });
 }
 
 async function list(local: LocalHandle, range: DayRange | undefined, io: CliIo): Promise<void> {
@@ -81,20 +114,25 @@ export const partitionsCommand: Command = {
     'partitions already there are left alone, so running it twice is harmless.',
     '',
     '  --dry-run              show what would be added, change nothing',
+    '  --quiet                no progress on stderr',
+    `  --list                 one line per partition even over ${MAX_LINES_LISTED} (longer ranges are summed up per source)`,
     LOCAL_FLAGS_USAGE,
   ].join('\n'),
   async run(args: readonly string[], io: CliIo): Promise<number> {
     const [action, ...rest] = args;
-    if (action !== 'add' && action !== 'list') throw new ValidationError('action', `expected add or list, got ${action === undefined ? 'nothing' : JSON.stringify(action)}`);
+    if (action !== 'add' && action !== 'list') {
+      throw new UsageError('action', `expected add or list, got ${action === undefined ? 'nothing' : JSON.stringify(action)}${action === undefined ? '' : didYouMean(action, ['add', 'list'])}`);
+    }
     const { values } = parseFlags(rest, OPTIONS);
     const config = loadLocalConfig(values, io);
     if (action === 'list' && values['dry-run'] === true) throw new ValidationError('--dry-run', 'only partitions add has --dry-run');
+    if (action === 'list' && values.list === true) throw new ValidationError('--list', 'only partitions add has --list (partitions list always prints every partition)');
     const range = rangeOf(values, config, action === 'add');
     // Loaded on use, so that --help and mistakes in the flags answer without starting DuckDB.
     const { openLocal } = await import('../../lib/local/open-local.js');
     const local = await openLocal(config);
     try {
-      if (action === 'add') await add(local, config, range as DayRange, values['dry-run'] === true, io);
+      if (action === 'add') await add(local, config, range as DayRange, values['dry-run'] === true, values.list === true, values.quiet === true, io);
       else await list(local, range, io);
       return 0;
     } finally {

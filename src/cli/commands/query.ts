@@ -1,4 +1,4 @@
-import { ValidationError } from '../../lib/errors.js';
+import { UsageError, ValidationError } from '../../lib/errors.js';
 import { formatResult, RESULT_FORMATS, type ResultFormat } from '../../lib/render/result-formats.js';
 import { parseFlags, type CliIo, type Command } from '../command.js';
 import { LOCAL_FLAGS, LOCAL_FLAGS_USAGE, loadLocalConfig } from '../settings.js';
@@ -41,13 +41,13 @@ export const queryCommand: Command = {
   ].join('\n'),
   async run(args: readonly string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseFlags(args, OPTIONS, true);
-    if (positionals.length !== 1 || positionals[0]?.trim() === '') throw new ValidationError('SQL', 'give exactly one SQL statement, quoted, as the argument');
+    if (positionals.length !== 1 || positionals[0]?.trim() === '') throw new UsageError('SQL', 'give exactly one SQL statement, quoted, as the argument');
     const format = formatOf(values.format);
     const maxRows = maxRowsOf(values['max-rows']);
     const config = loadLocalConfig(values, io);
     // Loaded on use, so that --help and mistakes in the flags answer without starting DuckDB.
     const { openLocal } = await import('../../lib/local/open-local.js');
-    const local = await openLocal(config);
+    const local = await openLocal(config, { sandbox: true });
     try {
       const result = await local.engine.execute(positionals[0] as string, { maxRows, label: 'cli' });
       io.out(formatResult(format, result.columns, result.rows));

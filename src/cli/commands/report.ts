@@ -1,9 +1,14 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { access, constants, mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { ValidationError } from '../../lib/errors.js';
-import type { Notifier, Row } from '../../lib/ports.js';
+import { asError, FlowlogError, ValidationError } from '../../lib/errors.js';
+import type { Notifier, QueryEngine, Row } from '../../lib/ports.js';
+import { queryNames } from '../../lib/sql/sql.js';
+import { createProgress, progressMode, type Progress, type ProgressStep } from '../progress.js';
 import { toCsv } from '../../lib/render/result-formats.js';
-import type { Report } from '../../lib/report/model.js';
+import type { Report, Severity } from '../../lib/report/model.js';
+import { withIsoColumns, withIsoTimes } from '../../lib/render/iso-times.js';
+import { canonicalReport } from '../../lib/report/render-json.js';
+import { EXIT_FAILURE, EXIT_FINDINGS, EXIT_NOTIFY_FAILED, EXIT_OK } from '../exit-codes.js';
 import { loadReportJobConfig } from '../../lib/report/report-config.js';
 import { parseDay } from '../../lib/dates.js';
 import { validateTimeZone } from '../../lib/report/window.js';
@@ -12,7 +17,6 @@ import { runReport } from '../../lib/use-cases/run-report.js';
 import { LOCAL_REPORT_ADAPTERS, openReportRuntime, reportDeps, type ReportAdapters } from '../../lib/wiring/report-deps.js';
 import { parseFlags, type CliIo, type Command } from '../command.js';
 import { definedOnly, inFlagTerms, LOCAL_FLAGS, LOCAL_FLAGS_USAGE, localSettings } from '../settings.js';
-import { renderJson } from '../../lib/report/render-json.js';
 import { renderText } from '../../lib/report/render-text.js';
 import { renderHtml } from '../../lib/report/render-html.js';
 
@@ -27,9 +31,21 @@ Options:
   --tz ZONE              IANA time zone of the day (FLOWLOG_REPORT_TIMEZONE, default UTC)
   --format text|json     what to print (default text)
   --out DIR              also write report.txt, report.json, report.html and one CSV per query there
+                         (checked writable before anything runs)
   --slack-webhook URL    post the report to a Slack incoming webhook
+  --fail-on SEVERITY     exit ${EXIT_FINDINGS} when a finding is at or above high, medium or low
+  --quiet                no progress on stderr (a bar on a terminal, one line per step otherwise)
 ${LOCAL_FLAGS_USAGE}
+
+Exit codes: ${EXIT_OK} ok; ${EXIT_FAILURE} a query failed or nothing could be made; 2 usage; ${EXIT_NOTIFY_FAILED} the report was made
+but a notification (Slack) failed; ${EXIT_FINDINGS} --fail-on found something at or above its severity.
 `;
+
+/** Version of the layout of report.json and --format json; raised when a key changes meaning or goes away. */
+export const REPORT_SCHEMA_VERSION = 1;
+/** The last day a report can cover: its window (up to a day later in UTC) must end in a 4-digit year. */
+const LAST_REPORT_DAY = '9999-12-30';
+const SEVERITY_RANK: Readonly<Record<Severity, number>> = { high: 3, medium: 2, low: 1 };
 
 const OPTIONS = {
   ...LOCAL_FLAGS,
@@ -38,6 +54,8 @@ const OPTIONS = {
   format: { type: 'string' },
   out: { type: 'string' },
   'slack-webhook': { type: 'string' },
+  'fail-on': { type: 'string' },
+  quiet: { type: 'boolean' },
 } as const;
 
 /** `flowlog-pilot report`: the report job of the Lambda, run on DuckDB over local files. */
@@ -49,6 +67,9 @@ export function reportCommand(adapters: ReportAdapters = LOCAL_REPORT_ADAPTERS):
     async run(args: readonly string[], io: CliIo): Promise<number> {
       const { values } = parseFlags(args, OPTIONS);
       const date = parseDay(values.date, '--date');
+      if (date > LAST_REPORT_DAY) throw new ValidationError('--date', `${date} is past the last day a report can cover (${LAST_REPORT_DAY}: its window must end by the year 9999)`);
+      const failOn = values['fail-on'];
+      if (failOn !== undefined && !(failOn in SEVERITY_RANK)) throw new ValidationError('--fail-on', `must be high, medium or low, got ${JSON.stringify(failOn)}`);
       const format = values.format ?? 'text';
       if (format !== 'text' && format !== 'json') throw new ValidationError('--format', `must be text or json, got ${JSON.stringify(format)}`);
       const timezone = values.tz === undefined ? undefined : validateTimeZone(values.tz, '--tz');
@@ -66,48 +87,122 @@ export function reportCommand(adapters: ReportAdapters = LOCAL_REPORT_ADAPTERS):
         ...(timezone === undefined ? {} : { FLOWLOG_REPORT_TIMEZONE: timezone }),
       };
       const job = inFlagTerms(() => loadReportJobConfig(settings));
+      const out = values.out === undefined ? undefined : await writableFolder(resolve(io.cwd, values.out));
       const runtime = await openReportRuntime(job, adapters, notifiers);
+      const progress = createProgress(progressMode({ quiet: values.quiet === true, isTTY: io.errIsTTY === true }), io.err);
+      const queries = progress.step('report queries', queryNames().filter((name) => name.startsWith('reports/')).length, 'queries');
       let report: Report;
       try {
         report = await runReport(
-          reportDeps(runtime, job, () => new Date()),
+          reportDeps({ ...runtime, engine: withProgress(runtime.engine, progress, queries) }, job, () => new Date()),
           { date },
         );
+        queries.finish();
       } finally {
         await runtime.close();
       }
-      if (values.out !== undefined) await writeReportFiles(resolve(io.cwd, values.out), report);
-      io.out(format === 'json' ? renderJson(report) : renderText(report));
+      if (out !== undefined) await writeReportFiles(out, report);
+      io.out(format === 'json' ? reportFileJson(report) : renderText(report));
+      let notifyFailed = false;
       for (const sent of await deliverReport(runtime.notifiers, report, true)) {
-        if (sent.status === 'failed') io.err(`flowlog-pilot report: ${sent.channel}: ${sent.error ?? 'failed'}\n`);
+        if (sent.status === 'failed') {
+          notifyFailed = true;
+          io.err(`flowlog-pilot report: ${sent.channel}: ${sent.error ?? 'failed'}\n`);
+        }
       }
-      return report.queries.some((q) => q.status === 'failed') ? 1 : 0;
+      if (report.queries.some((q) => q.status === 'failed')) return EXIT_FAILURE;
+      if (notifyFailed) return EXIT_NOTIFY_FAILED;
+      const threshold = failOn === undefined ? undefined : SEVERITY_RANK[failOn as Severity];
+      if (threshold !== undefined && report.findings.some((f) => SEVERITY_RANK[f.severity] >= threshold)) return EXIT_FINDINGS;
+      return EXIT_OK;
     },
   };
+}
+
+/**
+ * The engine with each statement counted: report queries move the bar, a rollup build (which can
+ * take a while on a long day) is a step of its own.
+ */
+function withProgress(engine: QueryEngine, progress: Progress, queries: ProgressStep): QueryEngine {
+  let done = 0;
+  return {
+    kind: engine.kind,
+    async execute(sql, options) {
+      const label = options?.label ?? 'query';
+      if (label.startsWith('rollup')) {
+        const step = progress.step(`${label} (stored daily rollup)`, 1, 'statement');
+        const result = await engine.execute(sql, options);
+        step.update(1);
+        step.finish();
+        return result;
+      }
+      try {
+        return await engine.execute(sql, options);
+      } finally {
+        done += 1;
+        queries.update(done);
+      }
+    },
+  };
+}
+
+/** Makes the --out folder and checks it can be written, so a bad place fails before any work. */
+async function writableFolder(dir: string): Promise<string> {
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+  } catch (error) {
+    const e = asError(error) as NodeJS.ErrnoException;
+    const why = e.code === 'EEXIST' || e.code === 'ENOTDIR' ? 'a file is in the way' : e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'EROFS' ? 'permission denied' : e.message;
+    throw new ValidationError('--out', `cannot write report files to ${dir}: ${why}`);
+  }
+  return dir;
+}
+
+/** report.json and --format json: the report with its schema version first and ISO 8601 times beside epoch seconds. */
+export function reportFileJson(report: Report): string {
+  const canonical = canonicalReport(report);
+  return `${JSON.stringify(
+    {
+      schemaVersion: REPORT_SCHEMA_VERSION,
+      ...canonical,
+      findings: canonical.findings.map((f) => ({ ...f, rows: f.rows.map(withIsoTimes) })),
+      digests: canonical.digests.map((d) => ({ ...d, rows: d.rows.map(withIsoTimes) })),
+    },
+    null,
+    2,
+  )}\n`;
 }
 
 /** report.txt, report.json, report.html and `<rule>.csv` for every query that returned rows to the report. */
 export async function writeReportFiles(dir: string, report: Report): Promise<string[]> {
   await mkdir(dir, { recursive: true });
+  const columnsOf = (name: string) => report.queries.find((q) => q.name === name)?.columns;
   const files: [string, string][] = [
     ['report.txt', renderText(report)],
-    ['report.json', renderJson(report)],
+    ['report.json', reportFileJson(report)],
     ['report.html', renderHtml(report)],
-    ['totals.csv', csvOf([report.totals as unknown as Row])],
-    ...report.findings.map((f): [string, string] => [`${f.rule}.csv`, csvOf(f.rows)]),
-    ...report.digests.map((d): [string, string] => [`${d.rule}.csv`, csvOf(d.rows)]),
-    ...(report.series ?? []).map((s): [string, string] => [`${s.rule}.csv`, csvOf(s.rows)]),
+    ['totals.csv', csvOf([report.totals as unknown as Row], Object.keys(report.totals))],
+    ...report.findings.map((f): [string, string] => [`${f.rule}.csv`, csvOf(f.rows, columnsOf(f.rule))]),
+    ...report.digests.map((d): [string, string] => [`${d.rule}.csv`, csvOf(d.rows, columnsOf(d.rule))]),
+    ...(report.series ?? []).map((s): [string, string] => [`${s.rule}.csv`, csvOf(s.rows, columnsOf(s.rule))]),
   ];
   for (const q of report.queries) {
-    // A detection that matched nothing still gets its (empty) file, so every query that ran has one.
-    if (q.status === 'succeeded' && !files.some(([name]) => name === `${q.name}.csv`)) files.push([`${q.name}.csv`, '']);
+    // A detection that matched nothing still gets its file, header included; statements with no
+    // result columns (the rollup builds before the queries) have none.
+    if (q.status === 'succeeded' && q.columns !== undefined && q.columns.length > 0 && !files.some(([name]) => name === `${q.name}.csv`)) files.push([`${q.name}.csv`, csvOf([], q.columns)]);
   }
-  for (const [name, text] of files) await writeFile(join(dir, name), text);
+  for (const [name, text] of files) {
+    const path = join(dir, name);
+    await writeFile(path, text).catch((error: unknown) => {
+      throw new FlowlogError(`could not write ${path}: ${asError(error).message}`, { path }, { cause: error });
+    });
+  }
   return files.map(([name]) => name);
 }
 
-function csvOf(rows: readonly Row[]): string {
-  const first = rows[0];
-  if (first === undefined) return '';
-  return toCsv(Object.keys(first).map((name) => ({ name, type: typeof first[name] === 'number' ? 'bigint' : 'varchar' })), rows);
+/** A CSV with its header line always (from the result's columns, else the first row's keys) and ISO times beside epoch seconds. */
+function csvOf(rows: readonly Row[], columns: readonly string[] | undefined): string {
+  const names = withIsoColumns(columns ?? Object.keys(rows[0] ?? {}));
+  return toCsv(names.map((name) => ({ name, type: 'varchar' })), rows.map(withIsoTimes));
 }

@@ -7,6 +7,7 @@ import type { SampleManifest } from '../../lib/sample/generate.js';
 import { MAX_DAYS, MAX_RECORDS_PER_DAY, type SampleOptions } from '../../lib/sample/options.js';
 import { MANIFEST_FILE, writeSample } from '../../lib/sample/write-sample.js';
 import { parseFlags, type CliIo, type Command } from '../command.js';
+import { createProgress, progressMode } from '../progress.js';
 
 const FLAGS = {
   out: { type: 'string' },
@@ -40,7 +41,7 @@ Options:
   --days N                days ending at --date (default: 1; spikes need 2 or more)
   --records N             normal records per day and source (default: 20000)
   --seed TEXT             changes the data, keeps it reproducible (default: flowlog-pilot)
-  --quiet                 no incidents: every day is a normal day
+  --quiet                 no incidents: every day is a normal day (and no progress on stderr)
   --format-string FMT     custom format, e.g. '\${version} \${vpc-id} \${srcaddr} ...' (default: version 2)
   --sources LIST          ACCOUNT:REGION,... one folder tree each (default: 123456789012:ap-northeast-1)
   --hive                  folders as AWS names them with Hive-compatible S3 prefixes
@@ -55,11 +56,15 @@ export const sampleCommand: Command = {
   async run(args: readonly string[], io: CliIo): Promise<number> {
     const options = sampleOptionsFromFlags(args, io.cwd);
     const startedMs = Date.now();
-    const manifest = await writeSample(options).catch((error: unknown) => {
+    // --quiet is a quiet sample (no incidents) and a quiet run (no progress).
+    const progress = createProgress(progressMode({ quiet: options.incidents === false, isTTY: io.errIsTTY === true }), io.err);
+    const step = progress.step('writing sample files', 0, 'files');
+    const manifest = await writeSample(options, new Date(), (written, count) => step.update(written, count)).catch((error: unknown) => {
       throw error instanceof ValidationError && FLAG_OF[error.field] !== undefined
         ? new ValidationError(FLAG_OF[error.field] as string, error.message.replace(/^[^:]+: /, ''))
         : error;
     });
+    step.finish();
     io.out(summarize(manifest, resolve(options.out), Date.now() - startedMs));
     return 0;
   },

@@ -8,7 +8,10 @@ import type { LocalRollup } from '../local/local-rollup.js';
 import type { LocalTable } from '../local/local-table.js';
 import { isPartitionStatement, parsePartitionStatement } from '../local/partition-statements.js';
 import { athenaTypeName, cellOf } from '../local/result-values.js';
+import { describeSkipped, skippedLines, type RejectRow } from '../local/skipped-lines.js';
 import { bytesRead, type ProfileNode } from '../local/table-view.js';
+import { renderQuery } from '../sql/sql.js';
+import type { ReadWarning } from '../ports.js';
 
 /** Rounds of "find the unreadable file, leave it out, run again" before giving up. */
 const MAX_FILE_RETRIES = 5;
@@ -25,6 +28,8 @@ export interface DuckDbEngineDeps {
   /** The stored daily rollup: partition statements naming it act on its rows. */
   readonly rollup?: LocalRollup;
   readonly profilePath: string;
+  /** Set when the connection is confined to the data folder: only read-only statements are run. */
+  readonly sandbox?: { readonly dataDir: string };
 }
 
 /**
@@ -37,6 +42,8 @@ export class DuckDbEngine implements QueryEngine {
   readonly #deps: DuckDbEngineDeps;
   // One connection and one view: statements run one after another, like a single Athena session.
   #queue: Promise<unknown> = Promise.resolve();
+  // DuckDB's reject tables keep every scan's skipped lines; a query's own are those after this scan.
+  #lastScanId = 0;
 
   constructor(deps: DuckDbEngineDeps) {
     this.#deps = deps;
@@ -59,15 +66,17 @@ export class DuckDbEngine implements QueryEngine {
       const columns: Column[] = answer.rows === undefined ? [] : [{ name: 'partition', type: 'varchar' }];
       return this.#result(queryId, startedMs, columns, rows.map((partition) => ({ partition })), rows.length, 0, [], options);
     }
-    await this.#deps.table.refresh();
     await this.#checkOneStatement(sql, queryId);
+    if (this.#deps.sandbox !== undefined) await this.#checkReadOnly(sql, queryId);
+    await this.#deps.table.refresh();
     for (let round = 0; ; round += 1) {
       try {
         return await this.#select(sql, queryId, startedMs, options);
       } catch (error) {
         if (error instanceof DeadlineError || error instanceof QueryError) throw error;
-        const found = round < MAX_FILE_RETRIES && FILE_ERROR.test(asError(error).message) ? await this.#deps.table.probe() : 0;
-        if (found === 0) throw duckDbError(error, queryId);
+        const message = asError(error).message;
+        const found = round < MAX_FILE_RETRIES && FILE_ERROR.test(message) && !message.startsWith('Permission Error') ? await this.#deps.table.probe() : 0;
+        if (found === 0) throw duckDbError(error, queryId, this.#deps.sandbox);
         await this.#deps.table.refresh();
       }
     }
@@ -83,17 +92,45 @@ export class DuckDbEngine implements QueryEngine {
     if (count !== 1) throw new QueryError(`expected one SQL statement, got ${count} (Athena runs one statement per query)`, { queryId, state: 'FAILED' });
   }
 
+  /** The sandbox runs SELECTs only (WITH, VALUES, DESCRIBE, SHOW, SUMMARIZE parse as SELECTs); decided by parsing alone. */
+  async #checkReadOnly(sql: string, queryId: string): Promise<void> {
+    const reader = await this.#deps.connection.runAndReadAll(renderQuery('local/statement-tree', {}), [sql]);
+    const tree = JSON.parse(String(reader.getRowsJS()[0]?.[0] ?? '{}')) as { error?: boolean };
+    if (tree.error !== true) return;
+    const keyword = /^\s*(?:--[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*([A-Za-z]+)/.exec(sql)?.[1]?.toUpperCase() ?? 'this statement';
+    throw new QueryError(
+      `query runs read-only statements (SELECT, WITH, VALUES, DESCRIBE, SHOW) and the partition statements ALTER TABLE ... ADD/DROP PARTITION and SHOW PARTITIONS; ${keyword} is refused (README, "query")`,
+      { queryId, state: 'FAILED' },
+    );
+  }
+
   async #select(sql: string, queryId: string, startedMs: number, options: QueryOptions): Promise<QueryResult> {
     const result = await this.#withDeadline(options.deadlineMs, () => this.#deps.connection.run(sql));
     const { columns, rows, total } = await readRows(result, options.maxRows);
     const profile = await this.#profile();
     const branches = this.#deps.table.branches;
     const read = profile === undefined ? new Set<string>() : partitionsRead(profile, branches);
-    const warnings = this.#deps.table.skipped
-      .filter((s) => read.has(s.partition))
-      .map((s) => `skipped unreadable file ${s.path}: ${s.reason}`);
+    const skipped: ReadWarning[] = [
+      ...this.#deps.table.skipped.filter((s) => read.has(s.partition)).map((s): ReadWarning => ({ kind: 'skipped-file', file: s.path, reason: s.reason })),
+      ...(await this.#rejectedLines()),
+    ];
     const bytes = profile === undefined ? 0 : bytesRead(profile, branches);
-    return this.#result(queryId, startedMs, columns, rows, total, bytes, warnings, options);
+    return { ...this.#result(queryId, startedMs, columns, rows, total, bytes, describeSkipped(skipped), options), skipped };
+  }
+
+  /** The lines the last statement's scans skipped (DuckDB's reject tables exist once a scan skipped one). */
+  async #rejectedLines(): Promise<ReadWarning[]> {
+    let rows: RejectRow[];
+    try {
+      const reader = await this.#deps.connection.runAndReadAll(renderQuery('local/read-rejects', {}), [this.#lastScanId]);
+      const objects = reader.getRowObjectsJS();
+      for (const row of objects) this.#lastScanId = Math.max(this.#lastScanId, Number(row.scan_id));
+      rows = objects.map((row) => ({ file: String(row.file_path), line: Number(row.line), errorType: String(row.error_type), column: row.column_name === null ? null : String(row.column_name), message: String(row.error_message) }));
+    } catch (error) {
+      if (/reject_(errors|scans)/.test(asError(error).message)) return [];
+      throw error;
+    }
+    return skippedLines(rows);
   }
 
   async #withDeadline<T>(deadlineMs: number | undefined, work: () => Promise<T>): Promise<T> {
@@ -130,9 +167,14 @@ export class DuckDbEngine implements QueryEngine {
 }
 
 /** DuckDB's message as one line (the first; the rest, hints and options, stays in `detail`). */
-function duckDbError(error: unknown, queryId: string): QueryError {
+function duckDbError(error: unknown, queryId: string, sandbox?: { readonly dataDir: string }): QueryError {
   const detail = asError(error).message;
   const first = (detail.split('\n')[0] ?? detail).replace(/^Failed to extract statements: /, '');
+  const denied = sandbox === undefined ? null : /^Permission Error: (?:Cannot access (?:file|directory) ("[^"]*"))?/.exec(first);
+  if (denied !== null && sandbox !== undefined) {
+    const what = denied[1] === undefined ? 'that' : `reading ${denied[1]}`;
+    return new QueryError(`query may read only files under the data folder ${sandbox.dataDir}; ${what} is refused`, { queryId, state: 'FAILED', detail }, { cause: error });
+  }
   return new QueryError(first, { queryId, state: 'FAILED', detail }, { cause: error });
 }
 

@@ -1,5 +1,5 @@
 import { access, constants, mkdir, readdir, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { FlowlogConfig } from '../config.js';
 import { NotFoundError, StateError, asError } from '../errors.js';
@@ -7,7 +7,7 @@ import { formatString, withNaming } from '../flowlog/format.js';
 import { createdShape, type TableShape } from '../flowlog/raw-table.js';
 import { layoutFor, sourceRoot, type PartitionLayout, type Source } from '../partitions/layout.js';
 import type { PartitionCatalog, QueryEngine } from '../ports.js';
-import { identifier, queryNames, renderQuery, stringLiteral } from '../sql/sql.js';
+import { identifier, listOf, queryNames, renderQuery, stringLiteral } from '../sql/sql.js';
 import { DuckDbEngine } from '../adapters/duckdb-engine.js';
 import { LocalCatalog } from '../adapters/local-catalog.js';
 import { LocalRollupCatalog } from '../adapters/local-rollup-catalog.js';
@@ -27,7 +27,16 @@ export interface LocalHandle {
   close(): Promise<void>;
 }
 
+export interface OpenLocalOptions {
+  /**
+   * Runs statements on a connection of its own DuckDB instance that sees no state database and
+   * may read only the data folder (the `query` command: users' SQL).
+   */
+  readonly sandbox?: boolean;
+}
+
 const STATE_FILE = 'state.duckdb';
+const SANDBOX_TEMP_DIR = 'query-spill';
 const PROFILE_FILE = 'last-query-profile.json';
 const PLACEHOLDER_DIR = 'empty-partitions';
 const SHIM_PREFIX = 'local/shims/';
@@ -42,7 +51,7 @@ const openStates = new Set<string>();
  * Opens the local engine and catalog over a copy of the bucket: the partitions and file facts
  * live in a DuckDB file in the state folder, the table is a view over the registered partitions.
  */
-export async function openLocal(config: FlowlogConfig): Promise<LocalHandle> {
+export async function openLocal(config: FlowlogConfig, options: OpenLocalOptions = {}): Promise<LocalHandle> {
   const dataDir = resolve(config.local.dataDir);
   await checkDataDir(dataDir);
   const sources = config.logs.sources.length > 0
@@ -53,10 +62,13 @@ export async function openLocal(config: FlowlogConfig): Promise<LocalHandle> {
   if (openStates.has(stateDir)) throw inUse(stateDir);
   openStates.add(stateDir);
   let instance: DuckDBInstance | undefined;
+  let queryInstance: DuckDBInstance | undefined;
   try {
     instance = await DuckDBInstance.create(':memory:');
     const stateConnection = await instance.connect();
-    const queryConnection = await instance.connect();
+    // Databases attached to an instance are seen by all its connections: a sandbox needs its own.
+    queryInstance = options.sandbox === true ? await DuckDBInstance.create(':memory:') : instance;
+    const queryConnection = await queryInstance.connect();
     await attachState(stateConnection, stateDir);
     const { database, table, format } = config;
     const store = new StateStore(stateConnection, database, table);
@@ -65,18 +77,21 @@ export async function openLocal(config: FlowlogConfig): Promise<LocalHandle> {
     const rollup = new LocalRollup(stateConnection, { stateCatalog: STATE_CATALOG, database, rollupTable: config.rollup.table, keys: layout.keys });
     await rollup.create();
     // The rollup lives in the state database: `<database>.<rollup>` finds it through the search path.
-    await queryConnection.run(renderQuery('local/session', { database: identifier(database), search_path: stringLiteral(`${database},${STATE_CATALOG}.${database},main`) }));
+    const searchPath = options.sandbox === true ? `${database},main` : `${database},${STATE_CATALOG}.${database},main`;
+    await queryConnection.run(renderQuery('local/session', { database: identifier(database), search_path: stringLiteral(searchPath) }));
     await installShims(queryConnection);
     const profilePath = join(stateDir, PROFILE_FILE);
     await queryConnection.run(renderQuery('local/profile', { path: stringLiteral(profilePath) }));
+    if (options.sandbox === true) await confine(queryConnection, { dataDir, placeholderDir: join(stateDir, PLACEHOLDER_DIR), profilePath, tempDir: join(stateDir, SANDBOX_TEMP_DIR) });
     const named = withNaming(format, config.columnNames);
     const localTable = new LocalTable(queryConnection, store, { database, table, format: named, keys: layout.keys, dataDir, placeholderDir: join(stateDir, PLACEHOLDER_DIR) });
     await localTable.load();
     const partitions = new LocalPartitions(store, { database, table, keys: layout.keys, dataDir });
-    const engine = new DuckDbEngine({ connection: queryConnection, table: localTable, partitions, rollup, profilePath });
+    const engine = new DuckDbEngine({ connection: queryConnection, table: localTable, partitions, rollup, profilePath, ...(options.sandbox === true ? { sandbox: { dataDir } } : {}) });
     const location = sources.length === 1 ? (sources[0] as Source).root : `${dataDir}/`;
     const catalog = new LocalCatalog(store, { database, table, keys: layout.keys, format: named, dataDir, location });
     const opened = instance;
+    const openedQuery = queryInstance;
     let closed = false;
     return {
       engine,
@@ -89,15 +104,29 @@ export async function openLocal(config: FlowlogConfig): Promise<LocalHandle> {
         closed = true;
         queryConnection.closeSync();
         stateConnection.closeSync();
+        if (openedQuery !== opened) openedQuery.closeSync();
         opened.closeSync();
         openStates.delete(stateDir);
       },
     };
   } catch (error) {
+    if (queryInstance !== instance) queryInstance?.closeSync();
     instance?.closeSync();
     openStates.delete(stateDir);
     throw error;
   }
+}
+
+/** DuckDB's own file-access settings on the users' connection, locked (local/sandbox.sql). */
+async function confine(connection: DuckDBConnection, where: { dataDir: string; placeholderDir: string; profilePath: string; tempDir: string }): Promise<void> {
+  const folder = (path: string) => stringLiteral(path.endsWith(sep) ? path : `${path}${sep}`);
+  await connection.run(
+    renderQuery('local/sandbox', {
+      temp_directory: stringLiteral(where.tempDir),
+      directories: listOf([folder(where.dataDir), folder(where.placeholderDir)]),
+      paths: listOf([stringLiteral(where.profilePath)]),
+    }),
+  );
 }
 
 async function checkDataDir(dataDir: string): Promise<void> {

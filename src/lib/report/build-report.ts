@@ -124,6 +124,7 @@ function queryRun(input: ReportInput, outcome: QueryOutcome): QueryRun {
     durationMs: result.durationMs,
     queryId: result.queryId,
     ...(result.outputLocation === undefined ? {} : { outputLocation: result.outputLocation }),
+    columns: result.columns.map((c) => c.name),
   };
 }
 

@@ -69,6 +69,8 @@ export interface QueryRun {
   readonly queryId?: string;
   readonly outputLocation?: string;
   readonly error?: string;
+  /** The result's column names, so a file of it has its header even with no rows (not rendered in the JSON). */
+  readonly columns?: readonly string[];
 }
 
 export interface Report {

@@ -27,11 +27,11 @@ export interface ComputedWindow extends ReportWindow, TimeSpan {
 export function validateTimeZone(zone: unknown, field = 'timezone'): string {
   if (typeof zone !== 'string' || zone === '') throw new ValidationError(field, 'expected an IANA time zone such as UTC or Asia/Tokyo');
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    // Intl matches names in any case and answers with the canonical spelling (asia/tokyo -> Asia/Tokyo).
+    return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
   } catch {
     throw new ValidationError(field, `${quoteForMessage(zone)} is not a known time zone (IANA names such as UTC, Asia/Tokyo, America/New_York)`);
   }
-  return zone;
 }
 
 /**

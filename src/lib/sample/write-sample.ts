@@ -21,7 +21,10 @@ const MAX_FILES_IN_FLIGHT = 2;
  * A sample written there before is replaced (only its own files are removed), so counts stay
  * exact; real logs already there are never mixed with sample ones.
  */
-export async function writeSample(options: SampleOptions, now: Date = new Date()): Promise<SampleManifest> {
+const HOURS_PER_DAY = 24;
+
+/** `onFileWritten` hears of each file written, with the number expected in all (for progress). */
+export async function writeSample(options: SampleOptions, now: Date = new Date(), onFileWritten?: (written: number, total: number) => void): Promise<SampleManifest> {
   const resolved = resolveSampleOptions(options, now);
   const earlier = await earlierSample(resolved.out);
   if (earlier !== undefined) await removeSample(resolved.out, earlier);
@@ -30,6 +33,9 @@ export async function writeSample(options: SampleOptions, now: Date = new Date()
   // A file's last bytes compress while the next file is generated; at most this many are open.
   const inFlight: Promise<void>[] = [];
   try {
+    // One file per hour, day and source; files are made lazily (a day's last records carry into the next).
+    const expectedFiles = resolved.days.length * resolved.sources.length * HOURS_PER_DAY;
+    let written = 0;
     for (const file of generator.files()) {
       const path = join(resolved.out, file.path);
       let gzip: Gzip | undefined;
@@ -55,6 +61,8 @@ export async function writeSample(options: SampleOptions, now: Date = new Date()
         inFlight.push(done);
         if (inFlight.length >= MAX_FILES_IN_FLIGHT) await inFlight.shift();
       }
+      written += 1;
+      onFileWritten?.(written, Math.max(written, expectedFiles));
     }
     await Promise.all(inFlight);
   } catch (error) {
