@@ -49,7 +49,7 @@ describe('rollup decisions', () => {
     expect(rollupOnly).toContain("FROM flowlogs.vpc_flow_logs_rollup\nWHERE dt IN ('2026/11/20', '2026/11/21')");
     expect(rollupOnly).not.toContain('FROM flowlogs.vpc_flow_logs\n');
     expect(mixed).toContain("WHERE dt IN ('2026/11/20')");
-    expect(mixed).toContain("FROM flowlogs.vpc_flow_logs\nWHERE dt IN ('2026/11/21')");
+    expect(mixed).toContain("FROM flowlogs.vpc_flow_logs\nWHERE (dt IN ('2026/11/21'))");
     expect(() => servedFlowsRelation(tables, span, { rollup: ['2026/11/20'], raw: [] })).toThrow(/does not cover/);
   });
 

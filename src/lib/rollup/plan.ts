@@ -1,5 +1,6 @@
 import { addDays, dtOf, startOfDayMs, type UtcDay } from '../dates.js';
 import type { PartitionLayout } from '../partitions/layout.js';
+import type { LateFolder } from '../report/window.js';
 import { partitionId, partitionsFor, type Partition } from '../partitions/plan.js';
 
 /**
@@ -60,21 +61,35 @@ export function buildBatches(days: readonly UtcDay[], sources: number, maxPartit
 }
 
 export interface SpanSplit {
-  /** `dt` values read from the rollup. */
+  /** `dt` values read from the rollup (the late folder's, when its rollup is built). */
   readonly rollup: readonly string[];
-  /** `dt` values read from the raw table, aggregated on the fly. */
+  /** `dt` values read whole from the raw table, aggregated on the fly. */
   readonly raw: readonly string[];
+  /** The late folder, read from its early raw files because its rollup is not built yet. */
+  readonly rawLate?: LateFolder;
 }
 
 /**
- * Which of a span's `dt` partitions come from the rollup. The rollup keeps an hour per row, so
- * it can serve a span only when the span starts and ends on whole hours (every zone but the
- * half- and quarter-hour ones, such as Asia/Kolkata); otherwise the span is read raw.
+ * Which of a span's folders come from the rollup. The rollup keeps each folder's records by the
+ * hour they started, so the late records of a span's last minutes are the late folder's rows of
+ * the span's hours; before that folder's rollup exists, only its early files are read raw (never
+ * the whole folder, which its own rollup build reads once later). The rollup can serve a span
+ * only when the span starts and ends on whole hours (every zone but the half- and quarter-hour
+ * ones, such as Asia/Kolkata); otherwise the span is read raw.
  */
-export function splitSpan(span: { readonly partitions: readonly string[]; readonly startEpoch: number; readonly endEpoch: number }, rollupDays: readonly UtcDay[]): SpanSplit {
-  if (!isHourAligned(span.startEpoch) || !isHourAligned(span.endEpoch)) return { rollup: [], raw: [...span.partitions] };
+export function splitSpan(
+  span: { readonly partitions: readonly string[]; readonly startEpoch: number; readonly endEpoch: number; readonly late?: LateFolder },
+  rollupDays: readonly UtcDay[],
+): SpanSplit {
+  const late = span.late;
+  if (!isHourAligned(span.startEpoch) || !isHourAligned(span.endEpoch)) return { rollup: [], raw: [...span.partitions], ...(late === undefined ? {} : { rawLate: late }) };
   const stored = new Set(rollupDays.map(dtOf));
-  return { rollup: span.partitions.filter((dt) => stored.has(dt)), raw: span.partitions.filter((dt) => !stored.has(dt)) };
+  const lateStored = late !== undefined && stored.has(late.dt);
+  return {
+    rollup: [...span.partitions.filter((dt) => stored.has(dt)), ...(lateStored ? [late.dt] : [])],
+    raw: span.partitions.filter((dt) => !stored.has(dt)),
+    ...(late === undefined || lateStored ? {} : { rawLate: late }),
+  };
 }
 
 export function isHourAligned(epochSeconds: number): boolean {

@@ -6,7 +6,8 @@ import type { PartitionCatalog, QueryEngine } from '../ports.js';
 import { buildReport, DEFAULT_MAX_ROWS_PER_QUERY, type QueryOutcome } from '../report/build-report.js';
 import type { Report } from '../report/model.js';
 import type { QueryRun } from '../report/model.js';
-import { flowsRelation, servedFlowsRelation } from '../report/relations.js';
+import { flowsRelation, pathTable, servedFlowsRelation } from '../report/relations.js';
+import { DEFAULT_ROLLUP_SETTLE_MINUTES } from '../config.js';
 import { queryCostUsd } from '../report/build-report.js';
 import { splitSpan } from '../rollup/plan.js';
 import { queryValues, type ReportConfig } from '../report/report-config.js';
@@ -56,12 +57,14 @@ export interface RunReportRequest {
  * Runs every saved report query for one day and builds the Report. The partitions of the day and
  * of its baseline days are made to exist first (a missed partition run would otherwise give a
  * quiet report); one failing query is listed in the report and does not stop the others.
+ * Records count in the day they started: the window also takes the late records of its last
+ * minutes from the next folder (its rollup rows, or only its early files before those exist).
  * With a rollup, the complete UTC days are built into it first if missing (each day's raw logs
  * are read once, ever) and every query reads them from there; only days not complete yet are
  * read from the raw table.
  */
 export async function runReport(deps: RunReportDeps, request: RunReportRequest): Promise<Report> {
-  const window = reportWindow(request.date, request.timezone ?? deps.config.timezone);
+  const window = reportWindow(request.date, request.timezone ?? deps.config.timezone, deps.rollup?.settleMinutes ?? DEFAULT_ROLLUP_SETTLE_MINUTES);
   const saved = deps.queries ?? loadSavedQueries();
   const days = [...window.baseline.utcDays, ...window.utcDays].sort();
   const ensured = await ensurePartitions(
@@ -82,8 +85,10 @@ export async function runReport(deps: RunReportDeps, request: RunReportRequest):
     { days, requestId: request.requestId, deadlineMs: request.deadlineMs },
   );
   const relation = (span: typeof window | typeof window.baseline) => {
-    if (deps.rollup === undefined || rollups === undefined) return flowsRelation(deps.database, deps.table, span);
-    return servedFlowsRelation({ database: deps.database, table: deps.table, rollupTable: deps.rollup.table }, span, splitSpan(span, rollups.rollupDays));
+    // The late folder's early files are picked by "$path", which the local engine shows on a view of its own.
+    const table = span.late === undefined ? deps.table : pathTable(deps.engine.kind, deps.table);
+    if (deps.rollup === undefined || rollups === undefined) return flowsRelation(deps.database, table, span);
+    return servedFlowsRelation({ database: deps.database, table, rollupTable: deps.rollup.table }, span, splitSpan(span, rollups.rollupDays));
   };
   const context = {
     flows: relation(window),
@@ -115,7 +120,7 @@ export async function runReport(deps: RunReportDeps, request: RunReportRequest):
     database: deps.database,
     table: deps.table,
     generatedAt: deps.now(),
-    window: rollups === undefined ? window : { ...window, ...servedDays(window, rollups) },
+    window: { ...window, partitions: [...window.partitions, ...(window.late === undefined ? [] : [window.late.dt])], ...(rollups === undefined ? {} : servedDays(window, rollups)) },
     outcomes,
     preparation: (rollups?.statements ?? []).map((run) => preparationRun(deps.engine.kind, run, deps.config.pricePerTbUsd)),
     pricePerTbUsd: deps.config.pricePerTbUsd,
@@ -135,6 +140,7 @@ function servedDays(window: ReturnType<typeof reportWindow>, rollups: EnsureRoll
     const split = splitSpan(span, rollups.rollupDays);
     for (const dt of split.rollup) fromRollup.add(dt.replaceAll('/', '-'));
     for (const dt of split.raw) fromRaw.add(dt.replaceAll('/', '-'));
+    if (split.rawLate !== undefined) fromRaw.add(split.rawLate.utcDay);
   }
   return { rollupDays: [...fromRollup].sort(), rawDays: [...fromRaw].sort() };
 }
