@@ -5,7 +5,7 @@ import { servedFlowsRelation } from '../../src/lib/report/relations.js';
 import { reportWindow } from '../../src/lib/report/window.js';
 import { buildBatches, completeDays, daysWithRollup, isDayComplete, missingPartitions, splitSpan, wantedRollupPartitions } from '../../src/lib/rollup/plan.js';
 import { buildRollupSql, rebuildLocation } from '../../src/lib/rollup/statements.js';
-import { athenaScanOnce } from '../../bench/scan-once.js';
+import { athenaDailyScans, athenaScanOnce } from '../../bench/scan-once.js';
 
 const day = (d: string) => d as UtcDay;
 const two = layoutFor([
@@ -41,6 +41,26 @@ describe('rollup decisions', () => {
     expect(splitSpan(kolkata, [day('2026-11-19'), day('2026-11-20')])).toEqual({ rollup: [], raw: ['2026/11/19', '2026/11/20'] });
   });
 
+  it('when a day ends at 00:00 UTC, its window takes the next folder\'s files delivered up to the end plus the settle margin; a Tokyo or Kolkata day, or a margin of 0, takes none', () => {
+    expect(reportWindow('2026-11-20', 'UTC').late).toEqual({ dt: '2026/11/21', utcDay: '2026-11-21', deliveredBy: '20261121T0030' });
+    expect(reportWindow('2026-11-20', 'UTC', 45).late?.deliveredBy).toBe('20261121T0045');
+    expect(reportWindow('2026-11-20', 'UTC').utcDays).toEqual(['2026-11-20', '2026-11-21']);
+    expect(reportWindow('2026-11-20', 'UTC').baseline.late?.dt).toBe('2026/11/20');
+    expect(reportWindow('2026-11-20', 'UTC', 0).late).toBeUndefined();
+    expect(reportWindow('2026-11-20', 'Asia/Tokyo').late).toBeUndefined();
+    expect(reportWindow('2026-11-20', 'Asia/Kolkata').late).toBeUndefined();
+  });
+
+  it('when the next folder has its rollup, the late records come from its stored rows; before that only from its early files', () => {
+    const utc = reportWindow('2026-11-20', 'UTC');
+    expect(splitSpan(utc, [day('2026-11-20'), day('2026-11-21')])).toEqual({ rollup: ['2026/11/20', '2026/11/21'], raw: [] });
+    expect(splitSpan(utc, [day('2026-11-20')])).toEqual({ rollup: ['2026/11/20'], raw: [], rawLate: utc.late });
+    const tables = { database: 'flowlogs', table: 'vpc_flow_logs', rollupTable: 'vpc_flow_logs_rollup' };
+    const sql = String(servedFlowsRelation(tables, utc, splitSpan(utc, [day('2026-11-20')])));
+    expect(sql).toContain("WHERE ((dt = '2026/11/21'\nAND coalesce(regexp_extract(\"$path\", '_([0-9]{8}T[0-9]{4})Z_[^/]*$', 1), '') <= '20261121T0030'))");
+    expect(sql).not.toMatch(/dt IN \([^)]*2026\/11\/21/);
+  });
+
   it('when a span is served, the SQL reads the rollup only, raw only or both, never a partition twice', () => {
     const tables = { database: 'flowlogs', table: 'vpc_flow_logs', rollupTable: 'vpc_flow_logs_rollup' };
     const span = { partitions: ['2026/11/20', '2026/11/21'], startEpoch: 1_795_158_000, endEpoch: 1_795_244_400 };
@@ -63,12 +83,25 @@ describe('rollup decisions', () => {
 });
 
 describe('the rollup on the Athena path', () => {
-  it('when a daily UTC report runs with the 7 previous rollups present, exactly one statement reads the raw table (the build), and a second run issues none', async () => {
+  it('when a daily UTC report runs with the 7 previous rollups present, exactly one statement reads a raw folder whole (the build), the next folder is read only by its early files, and a second run reads no raw folder whole', async () => {
     const result = await athenaScanOnce(day('2026-11-20'));
 
-    expect(result.rawStatements).toEqual([1, 0]);
+    expect(result.wholeRawStatements).toEqual([1, 0]);
     expect(result.runs[0]?.[0]?.reads).toEqual([{ table: 'flowlogs.vpc_flow_logs', partitions: ['2026/11/20'] }]);
-    expect(result.runs[1]?.every((s) => s.reads.length > 0 && s.reads.every((r) => r.table === 'flowlogs.vpc_flow_logs_rollup'))).toBe(true);
+    const reads = result.runs.flat().flatMap((s) => s.reads);
+    expect(reads.filter((r) => r.partitions.includes('2026/11/21'))).toEqual([]);
+    expect(reads.filter((r) => r.earlyFiles !== undefined).every((r) => r.table === 'flowlogs.vpc_flow_logs' && r.earlyFiles?.join() === '2026/11/21')).toBe(true);
+    expect(result.runs[1]?.every((s) => s.reads.length > 0 && s.reads.every((r) => r.table === 'flowlogs.vpc_flow_logs_rollup' || r.earlyFiles !== undefined))).toBe(true);
     expect(result.naiveRawStatements).toBe(10);
+  });
+
+  it('when five daily UTC reports run in a row, every raw folder is read whole exactly once over its life, and otherwise only by its early files', async () => {
+    const folders = await athenaDailyScans(day('2026-11-20'), 5);
+
+    expect(folders.map((f) => f.dt)).toEqual(['2026/11/20', '2026/11/21', '2026/11/22', '2026/11/23', '2026/11/24', '2026/11/25']);
+    expect(folders.slice(0, 5).map((f) => f.wholeReads)).toEqual([1, 1, 1, 1, 1]);
+    expect(folders[5]?.wholeReads).toBe(0);
+    expect(folders[0]?.earlyReads).toBe(0);
+    expect(folders.slice(1).every((f) => f.earlyReads > 0)).toBe(true);
   });
 });

@@ -54,7 +54,8 @@ function foldersCondition(partitions: readonly string[], late: LateFolder | unde
   const parts: SqlFragment[] = [];
   if (partitions.length > 0) parts.push(renderFragment(queryText(WHOLE), { partitions: dtList(partitions) }, WHOLE));
   if (late !== undefined) {
-    parts.push(renderFragment(`(${queryText(LATE)})`, { late_dt: stringLiteral(late.dt, 'dt'), delivered_by: stringLiteral(late.deliveredBy, 'delivered by') }, LATE));
+    const early = renderFragment(queryText(LATE), { late_dt: stringLiteral(late.dt, 'dt'), delivered_by: stringLiteral(late.deliveredBy, 'delivered by') }, LATE);
+    parts.push(renderFragment('({{early}})', { early }, LATE));
   }
   if (parts.length === 0) throw new ValidationError('partitions', 'a relation needs at least one dt partition');
   return joinFragments(parts, ' OR ');
