@@ -92,7 +92,8 @@ export async function athenaReports(date: UtcDay, schedule: readonly AthenaRun[]
   athena.on(GetQueryExecutionCommand).callsFake((input: { QueryExecutionId: string }) => {
     const sql = sqlById.get(input.QueryExecutionId) ?? '';
     const bytes = modelledBytes(sql);
-    if (sql.startsWith('INSERT INTO')) for (const r of statementReads(sql)) for (const dt of r.partitions) rollupDays.add(dt);
+    // A build's days count as built once the rollup's partitions are pointed at its folders.
+    if (sql.startsWith(`ALTER TABLE ${DATABASE}.${ROLLUP} ADD`)) for (const m of sql.matchAll(/dt = '([^']+)'/g)) rollupDays.add(m[1] as string);
     const type = sql.startsWith('ALTER') ? 'DDL' : sql.startsWith('INSERT') ? 'DML' : 'DML';
     return { QueryExecution: { QueryExecutionId: input.QueryExecutionId, StatementType: type, Status: { State: 'SUCCEEDED' }, Statistics: { DataScannedInBytes: bytes } } };
   });

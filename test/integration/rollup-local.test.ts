@@ -144,10 +144,12 @@ describe('the daily rollup on the local engine', () => {
 
     // Assess
     expect(built.builtDays).toEqual(days);
-    expect(built.statements.map((s) => s.kind)).toEqual(['build']);
+    expect(built.statements.map((s) => s.kind)).toEqual(['stage', 'build', 'switch', 'unstage']);
     expect(again.statements).toEqual([]);
-    expect(rebuilt.statements.map((s) => s.kind)).toEqual(['relocate', 'relocate', 'relocate', 'build']);
+    // One build, then each existing partition switched to it in one statement, after the build.
+    expect(rebuilt.statements.map((s) => s.kind)).toEqual(['stage', 'build', 'switch', 'switch', 'switch', 'unstage']);
     expect(afterRebuild).toEqual(afterBuild);
+    expect((await handle.engine.execute('SELECT count(*) AS n FROM flowlogs.vpc_flow_logs_rollup_builds')).rows[0]?.n).toBe(0);
     expect(Number(afterBuild?.flows)).toBeGreaterThan(100);
   });
 });

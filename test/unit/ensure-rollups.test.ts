@@ -20,7 +20,7 @@ function engineFailingOn(failing: string): QueryEngine & { sql: string[] } {
     sql,
     async execute(text) {
       sql.push(text);
-      if (text.includes(failing)) throw new QueryError('Athena query q-9 (rollup-build) was cancelled by the bytes-scanned limit');
+      if (text.startsWith('INSERT') && text.includes(failing)) throw new QueryError('Athena query q-9 (rollup-build) was cancelled by the bytes-scanned limit');
       return ok;
     },
   };
@@ -38,8 +38,44 @@ describe('ensureRollups', () => {
     expect(result.failedDays).toEqual(['2026-11-20']);
     expect(result.rollupDays).toEqual([]);
     expect(result.rawDays).toEqual(['2026-11-20']);
-    expect(result.statements.map((s) => [s.status, s.error])).toEqual([['failed', 'Athena query q-9 (rollup-build) was cancelled by the bytes-scanned limit']]);
+    expect(result.statements.filter((s) => s.status === 'failed').map((s) => [s.kind, s.error])).toEqual([['build', 'Athena query q-9 (rollup-build) was cancelled by the bytes-scanned limit']]);
     expect(second.failedDays).toEqual([]);
     expect(second.rollupDays).toEqual(['2026-11-21']);
+  });
+
+  it('when the INSERT of a build fails, nothing the reports read points at its files: no rollup partition is added or moved, its builds-table partitions are dropped, and its folder is listed as unreferenced', async () => {
+    // Prepare
+    const engine = engineFailingOn("'2026/11/20'");
+    const deps = { engine, rollupCatalog: emptyCatalog, layout, database: 'flowlogs', table: 'vpc_flow_logs', rollupTable: 'vpc_flow_logs_rollup', settleMinutes: 30, now: () => new Date('2026-11-26T00:00:00Z') };
+
+    // Act
+    const result = await ensureRollups(deps, { days: ['2026-11-20' as UtcDay] });
+
+    // Assess
+    const touchingRollup = engine.sql.filter((sql) => /^(INSERT INTO|ALTER TABLE) flowlogs\.vpc_flow_logs_rollup\s/.test(sql));
+    expect(touchingRollup).toEqual([]);
+    expect(result.statements.map((s) => [s.kind, s.status])).toEqual([['stage', 'succeeded'], ['build', 'failed'], ['unstage', 'succeeded']]);
+    expect(engine.sql[0]).toContain("ALTER TABLE flowlogs.vpc_flow_logs_rollup_builds ADD IF NOT EXISTS\nPARTITION (build = '20261126T000000000Z', dt = '2026/11/20') LOCATION 's3://results/rollup/builds/20261126T000000000Z/dt=2026%2F11%2F20/'");
+    expect(engine.sql[2]).toBe("ALTER TABLE flowlogs.vpc_flow_logs_rollup_builds DROP IF EXISTS PARTITION (build = '20261126T000000000Z', dt = '2026/11/20')");
+    expect(result.unreferenced).toEqual(['s3://results/rollup/builds/20261126T000000000Z/dt=2026%2F11%2F20/']);
+    expect(result.failedDays).toEqual(['2026-11-20']);
+  });
+
+  it('when a built day is rebuilt, the INSERT writes a folder of its own and only after it succeeded one SET LOCATION switches the day to it; the old folder is listed as unreferenced', async () => {
+    // Prepare
+    const engine = engineFailingOn('never');
+    const old = 's3://results/rollup/builds/20261122T000000000Z/dt=2026%2F11%2F20/';
+    const built: PartitionCatalog = { ...emptyCatalog, listPartitions: async () => [{ values: { dt: '2026/11/20' }, location: old }] };
+    const deps = { engine, rollupCatalog: built, layout, database: 'flowlogs', table: 'vpc_flow_logs', rollupTable: 'vpc_flow_logs_rollup', settleMinutes: 30, now: () => new Date('2026-11-26T00:00:00Z') };
+
+    // Act
+    const result = await ensureRollups(deps, { days: ['2026-11-20' as UtcDay], rebuild: true });
+
+    // Assess
+    expect(result.statements.map((s) => s.kind)).toEqual(['stage', 'build', 'switch', 'unstage']);
+    expect(engine.sql[1]).toMatch(/^INSERT INTO flowlogs\.vpc_flow_logs_rollup_builds\n/);
+    expect(engine.sql[2]).toBe("ALTER TABLE flowlogs.vpc_flow_logs_rollup PARTITION (dt = '2026/11/20') SET LOCATION 's3://results/rollup/builds/20261126T000000000Z/dt=2026%2F11%2F20/'");
+    expect(result.unreferenced).toEqual([old]);
+    expect(result.rollupDays).toEqual(['2026-11-20']);
   });
 });

@@ -4,7 +4,7 @@ import { layoutFor } from '../../src/lib/partitions/layout.js';
 import { servedFlowsRelation } from '../../src/lib/report/relations.js';
 import { reportWindow } from '../../src/lib/report/window.js';
 import { buildBatches, completeDays, daysWithRollup, isDayComplete, missingPartitions, splitSpan, wantedRollupPartitions } from '../../src/lib/rollup/plan.js';
-import { buildRollupSql, rebuildLocation } from '../../src/lib/rollup/statements.js';
+import { buildLocation, buildRollupSql } from '../../src/lib/rollup/statements.js';
 import { athenaDailyScans, athenaScanOnce } from '../../bench/scan-once.js';
 
 const day = (d: string) => d as UtcDay;
@@ -73,12 +73,13 @@ describe('rollup decisions', () => {
     expect(() => servedFlowsRelation(tables, span, { rollup: ['2026/11/20'], raw: [] })).toThrow(/does not cover/);
   });
 
-  it('when a build is rendered for two sources, it reads the days once and writes a marker row per partition', () => {
-    const sql = buildRollupSql({ database: 'flowlogs', table: 'vpc_flow_logs', rollupTable: 'vpc_flow_logs_rollup', keys: two.keys }, [day('2026-11-20')], wantedRollupPartitions(two, [day('2026-11-20')]));
-    expect(sql).toMatch(/^INSERT INTO flowlogs\.vpc_flow_logs_rollup\n/);
+  it('when a build is rendered for two sources, it reads the days once, writes into the builds table under its build id and a marker row per partition', () => {
+    const sql = buildRollupSql({ database: 'flowlogs', table: 'vpc_flow_logs', rollupTable: 'vpc_flow_logs_rollup', keys: two.keys }, [day('2026-11-20')], wantedRollupPartitions(two, [day('2026-11-20')]), '20261121T093000000Z');
+    expect(sql).toMatch(/^INSERT INTO flowlogs\.vpc_flow_logs_rollup_builds\n/);
+    expect(sql).toContain("'20261121T093000000Z' AS build,");
     expect(sql).toContain("WHERE dt IN ('2026/11/20')");
     expect(sql).toContain("FROM (VALUES ('123456789012', 'ap-northeast-1', '2026/11/20'), ('210987654321', 'us-east-1', '2026/11/20')) AS markers (aws_account, aws_region, dt)");
-    expect(rebuildLocation('s3://results/rollup', ['dt'], { values: { dt: '2026/11/20' }, location: '' }, '20261121T093000000Z')).toBe('s3://results/rollup/dt=2026%2F11%2F20/build=20261121T093000000Z/');
+    expect(buildLocation('s3://results/rollup', ['dt'], { values: { dt: '2026/11/20' }, location: '' }, '20261121T093000000Z')).toBe('s3://results/rollup/builds/20261121T093000000Z/dt=2026%2F11%2F20/');
   });
 });
 
@@ -87,10 +88,11 @@ describe('the rollup on the Athena path', () => {
     const result = await athenaScanOnce(day('2026-11-20'));
 
     expect(result.wholeRawStatements).toEqual([1, 0]);
-    expect(result.runs[0]?.[0]?.reads).toEqual([{ table: 'flowlogs.vpc_flow_logs', partitions: ['2026/11/20'] }]);
+    expect(result.runs[0]?.find((s) => s.label.startsWith('INSERT'))?.reads).toEqual([{ table: 'flowlogs.vpc_flow_logs', partitions: ['2026/11/20'] }]);
     const reads = result.runs.flat().flatMap((s) => s.reads);
     expect(reads.filter((r) => r.partitions.includes('2026/11/21'))).toEqual([]);
     expect(reads.filter((r) => r.earlyFiles !== undefined).every((r) => r.table === 'flowlogs.vpc_flow_logs' && r.earlyFiles?.join() === '2026/11/21')).toBe(true);
+    expect(result.runs[0]?.map((s) => s.label).slice(0, 4)).toEqual(['ALTER TABLE flowlogs.vpc_flow_logs_rollup_builds', 'INSERT INTO flowlogs.vpc_flow_logs_rollup_builds', 'ALTER TABLE flowlogs.vpc_flow_logs_rollup', 'ALTER TABLE flowlogs.vpc_flow_logs_rollup_builds']);
     expect(result.runs[1]?.every((s) => s.reads.length > 0 && s.reads.every((r) => r.table === 'flowlogs.vpc_flow_logs_rollup' || r.earlyFiles !== undefined))).toBe(true);
     expect(result.naiveRawStatements).toBe(10);
   });

@@ -147,7 +147,7 @@ function servedDays(window: ReturnType<typeof reportWindow>, rollups: EnsureRoll
 
 function preparationRun(engine: QueryEngine['kind'], run: RollupStatementRun, pricePerTbUsd: number): QueryRun {
   return {
-    name: run.kind === 'build' ? `rollup-build ${run.days.join(',')}` : `rollup-relocate ${run.days.join(',')}`,
+    name: `rollup-${run.kind} ${run.days.join(',')}`,
     status: run.status,
     ...(run.error === undefined ? {} : { error: run.error }),
     rows: 0,
