@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { withRollupAnswer } from '../../src/lib/partitions/answer.js';
 import type { UtcDay } from '../../src/lib/dates.js';
 import { QueryError } from '../../src/lib/errors.js';
 import { layoutFor, sourceRoot } from '../../src/lib/partitions/layout.js';
@@ -77,5 +78,79 @@ describe('ensureRollups', () => {
     expect(engine.sql[2]).toBe("ALTER TABLE flowlogs.vpc_flow_logs_rollup PARTITION (dt = '2026/11/20') SET LOCATION 's3://results/rollup/builds/20261126T000000000Z/dt=2026%2F11%2F20/'");
     expect(result.unreferenced).toEqual([old]);
     expect(result.rollupDays).toEqual(['2026-11-20']);
+  });
+
+  describe('sizing a backfill', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    /** An engine whose builds scan `bytesPerDay` and take `msPerDay` of (fake) time for each day they read. */
+    function meteredEngine(bytesPerDay: number, msPerDay: number): QueryEngine & { builds: number[]; bytes: number[] } {
+      const builds: number[] = [];
+      const bytes: number[] = [];
+      return {
+        kind: 'athena',
+        builds,
+        bytes,
+        async execute(text) {
+          if (!text.startsWith('INSERT')) return ok;
+          const days = [...(/WHERE dt IN \(([^)]*)\)/.exec(text)?.[1] ?? '').matchAll(/'/g)].length / 2;
+          builds.push(days);
+          bytes.push(days * bytesPerDay);
+          vi.setSystemTime(Date.now() + days * msPerDay);
+          return { ...ok, bytesScanned: days * bytesPerDay, durationMs: days * msPerDay };
+        },
+      };
+    }
+    const thirtyDays = Array.from({ length: 30 }, (_, i) => `2026-10-${String(i + 1).padStart(2, '0')}` as UtcDay);
+    const depsWith = (engine: QueryEngine, catalog: PartitionCatalog = emptyCatalog) => ({ engine, rollupCatalog: catalog, layout, database: 'flowlogs', table: 'vpc_flow_logs', rollupTable: 'vpc_flow_logs_rollup', settleMinutes: 30, maxBytesPerQuery: 10 * 1024 ** 3, now: () => new Date('2026-11-26T00:00:00Z') });
+
+    it('when 30 days of 20 s each meet a 120 s deadline, one day is built to measure, then as many as fit, and the rest is answered as left for the next invoke', async () => {
+      // Prepare
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(new Date('2026-11-26T01:00:00Z'));
+      const engine = meteredEngine(1000, 20_000);
+
+      // Act
+      const result = await ensureRollups(depsWith(engine), { days: thirtyDays, deadlineMs: Date.now() + 120_000 });
+      const answer = withRollupAnswer({ range: { from: '2026-10-01', to: '2026-10-30' }, dryRun: false, added: [], existing: [], statements: [], queryIds: [] } as never, result);
+
+      // Assess
+      expect(engine.builds).toEqual([1, 2, 1]);
+      expect(result.builtDays).toEqual(thirtyDays.slice(0, 4));
+      expect(result.leftDays).toEqual(thirtyDays.slice(4));
+      expect(answer.rollup).toMatchObject({ done: false, left: thirtyDays.slice(4), built: thirtyDays.slice(0, 4) });
+    });
+
+    it('when the days left are built by a second invoke, it skips the built days and carries on', async () => {
+      // Prepare
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(new Date('2026-11-26T01:00:00Z'));
+      const built = thirtyDays.slice(0, 4).map((day) => ({ values: { dt: day.replaceAll('-', '/') }, location: 's3://results/rollup/builds/x/' }));
+      const catalog: PartitionCatalog = { ...emptyCatalog, listPartitions: async () => built };
+      const engine = meteredEngine(1000, 1_000);
+
+      // Act
+      const result = await ensureRollups(depsWith(engine, catalog), { days: thirtyDays, deadlineMs: Date.now() + 300_000 });
+
+      // Assess
+      expect(engine.builds).toEqual([1, 25]);
+      expect(result.builtDays).toEqual(thirtyDays.slice(4));
+      expect(result.leftDays).toEqual([]);
+    });
+
+    it('when a day scans 3 GiB and the workgroup cutoff is 10 GiB, no build statement is expected to pass the cutoff', async () => {
+      // Prepare
+      const engine = meteredEngine(3 * 1024 ** 3, 1);
+
+      // Act
+      const result = await ensureRollups(depsWith(engine), { days: thirtyDays.slice(0, 7) });
+
+      // Assess
+      expect(engine.builds).toEqual([1, 2, 2, 2]);
+      expect(Math.max(...engine.bytes)).toBeLessThanOrEqual(10 * 1024 ** 3);
+      expect(result.builtDays).toEqual(thirtyDays.slice(0, 7));
+    });
   });
 });

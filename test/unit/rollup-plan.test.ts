@@ -3,7 +3,7 @@ import type { UtcDay } from '../../src/lib/dates.js';
 import { layoutFor } from '../../src/lib/partitions/layout.js';
 import { servedFlowsRelation } from '../../src/lib/report/relations.js';
 import { reportWindow } from '../../src/lib/report/window.js';
-import { buildBatches, completeDays, daysWithRollup, isDayComplete, missingPartitions, splitSpan, wantedRollupPartitions } from '../../src/lib/rollup/plan.js';
+import { buildBatches, completeDays, daysPerBuild, daysWithRollup, isDayComplete, missingPartitions, splitSpan, wantedRollupPartitions } from '../../src/lib/rollup/plan.js';
 import { buildLocation, buildRollupSql } from '../../src/lib/rollup/statements.js';
 import { athenaDailyScans, athenaScanOnce } from '../../bench/scan-once.js';
 
@@ -32,6 +32,34 @@ describe('rollup decisions', () => {
     const batches = buildBatches(days, 2);
     expect(batches.map((b) => b.length)).toEqual([50, 50, 20]);
     expect(batches.flat()).toEqual(days);
+  });
+
+  it('when builds are sized, a day count never passes Athena\'s 100 partitions per INSERT (one per source and day): 100 days of one source fit, 101 do not', () => {
+    // Athena: INSERT INTO / CTAS write at most 100 partitions per statement (Athena troubleshooting docs).
+    const roomy = { bytesPerDay: 1, msPerDay: 1, maxBytesPerQuery: 10 * 1024 ** 3, timeLeftMs: 3_600_000 };
+    expect(daysPerBuild({ ...roomy, sources: 1 })).toBe(100);
+    expect(daysPerBuild({ ...roomy, sources: 1, maxPartitions: 99 })).toBe(99);
+    expect(daysPerBuild({ ...roomy, sources: 3 })).toBe(33);
+  });
+
+  it('when an earlier build measured the bytes per day, a build covers the days whose bytes stay under three quarters of the workgroup cutoff', () => {
+    const cutoff = 10 * 1024 ** 3; // the stack's default bytesScannedCutoffMb, 10240 MB
+    const sized = (bytesPerDay: number) => daysPerBuild({ sources: 1, bytesPerDay, msPerDay: 1, maxBytesPerQuery: cutoff, timeLeftMs: 3_600_000 });
+    expect(sized(cutoff * 0.75 / 10)).toBe(10);
+    expect(sized(cutoff * 0.75 / 10 + 1)).toBe(9);
+    expect(sized(200 * 1024 ** 2)).toBe(38);
+    expect(sized(cutoff)).toBe(1);
+    expect(sized(cutoff + 1)).toBe(0);
+  });
+
+  it('when the time left is short, a build covers the days whose measured time fits three quarters of it after 30 s kept for the switch; under 30 s none starts', () => {
+    const sized = (timeLeftMs: number, msPerDay: number | undefined) => daysPerBuild({ sources: 1, bytesPerDay: msPerDay === undefined ? undefined : 1, msPerDay, maxBytesPerQuery: 10 * 1024 ** 3, timeLeftMs });
+    expect(sized(270_000, 20_000)).toBe(9);
+    expect(sized(270_000, 18_001)).toBe(9);
+    expect(sized(270_000, 18_000)).toBe(10);
+    expect(sized(29_999, 1)).toBe(0);
+    expect(sized(30_000, undefined)).toBe(1);
+    expect(sized(30_000, 1)).toBe(0);
   });
 
   it('when a Los Angeles day is split, its complete UTC day comes from the rollup and the current one from raw; a Kolkata day is read raw', () => {

@@ -95,3 +95,41 @@ export function splitSpan(
 export function isHourAligned(epochSeconds: number): boolean {
   return epochSeconds % HOUR_SECONDS === 0;
 }
+
+/**
+ * What a build statement may cost: a day's share of the measured bytes and time of an earlier
+ * build (undefined before one was measured), the workgroup's bytes-scanned cutoff per query and
+ * the time left before the deadline.
+ */
+export interface BuildSizing {
+  readonly sources: number;
+  /** Raw bytes one day (all sources) scanned in an earlier build: its bytes over its days. */
+  readonly bytesPerDay: number | undefined;
+  /** Milliseconds one day took in an earlier build: its duration over its days. */
+  readonly msPerDay: number | undefined;
+  readonly maxBytesPerQuery: number;
+  /** Milliseconds until the deadline; undefined when there is none. */
+  readonly timeLeftMs: number | undefined;
+  readonly maxPartitions?: number;
+}
+
+/** Estimates are kept this far under the cutoff and the deadline: days differ in size, and Athena in speed. */
+export const BUILD_HEADROOM = 0.75;
+/** No build is started with less time than this left: its switch and clean-up need a few DDL statements. */
+export const MIN_BUILD_TIME_MS = 30_000;
+
+/**
+ * Days one build statement may cover: as many as fit Athena's partition limit (one partition per
+ * source and day), the workgroup's bytes-scanned cutoff and the time left, each estimated from
+ * an earlier build's bytes and time per day with BUILD_HEADROOM. Before any build was measured it
+ * is one day, the measurement; 0 means start no build (no time left, or one day alone is expected
+ * to pass the cutoff).
+ */
+export function daysPerBuild(sizing: BuildSizing): number {
+  const byPartitions = Math.max(1, Math.floor((sizing.maxPartitions ?? ATHENA_MAX_INSERT_PARTITIONS) / Math.max(1, sizing.sources)));
+  if (sizing.timeLeftMs !== undefined && sizing.timeLeftMs < MIN_BUILD_TIME_MS) return 0;
+  if (sizing.bytesPerDay === undefined) return 1;
+  const byBytes = sizing.bytesPerDay <= 0 ? byPartitions : Math.max(sizing.bytesPerDay <= sizing.maxBytesPerQuery ? 1 : 0, Math.floor((sizing.maxBytesPerQuery * BUILD_HEADROOM) / sizing.bytesPerDay));
+  const byTime = sizing.timeLeftMs === undefined || sizing.msPerDay === undefined || sizing.msPerDay <= 0 ? byPartitions : Math.floor(((sizing.timeLeftMs - MIN_BUILD_TIME_MS) * BUILD_HEADROOM) / sizing.msPerDay);
+  return Math.max(0, Math.min(byPartitions, byBytes, byTime));
+}

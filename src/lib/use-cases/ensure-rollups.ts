@@ -1,10 +1,11 @@
 import { describeError } from '../answers.js';
+import { DEFAULT_BYTES_SCANNED_CUTOFF_MB } from '../config.js';
 import type { UtcDay } from '../dates.js';
 import { ValidationError } from '../errors.js';
 import type { PartitionLayout } from '../partitions/layout.js';
 import type { Partition } from '../partitions/plan.js';
 import type { PartitionCatalog, QueryEngine } from '../ports.js';
-import { buildBatches, completeDays, daysWithRollup, missingPartitions, presentPartitions, wantedRollupPartitions } from '../rollup/plan.js';
+import { completeDays, daysPerBuild, daysWithRollup, missingPartitions, presentPartitions, wantedRollupPartitions } from '../rollup/plan.js';
 import { addBuildPartitionsSql, addRollupPartitionsSql, buildLocation, buildPartitions, buildRollupSql, dropBuildPartitionsSql, setPartitionLocationSql, type RollupTables } from '../rollup/statements.js';
 import { requestToken } from './ensure-partitions.js';
 
@@ -18,6 +19,8 @@ export interface EnsureRollupsDeps {
   readonly rollupTable: string;
   readonly settleMinutes: number;
   readonly now: () => Date;
+  /** The workgroup's bytes-scanned cutoff per query (bytes); builds are sized under it. */
+  readonly maxBytesPerQuery?: number;
 }
 
 export interface EnsureRollupsRequest {
@@ -57,6 +60,8 @@ export interface EnsureRollupsResult {
   /** Days whose build failed: read from the raw table this time, listed so the caller can say so. */
   readonly failedDays: readonly UtcDay[];
   readonly statements: readonly RollupStatementRun[];
+  /** Days to build that this run left for the next (no time left, or a day too large for the cutoff): invoke again to continue. */
+  readonly leftDays: readonly UtcDay[];
   /**
    * Folders no rollup partition points at any more: those of failed builds and those a rebuild
    * replaced. Nothing reads them; the rollup's lifecycle rule expires them (see serverless.yml).
@@ -75,36 +80,53 @@ export interface EnsureRollupsResult {
 export async function ensureRollups(deps: EnsureRollupsDeps, request: EnsureRollupsRequest): Promise<EnsureRollupsResult> {
   const days = [...new Set(request.days)].sort();
   const complete = completeDays(days, deps.now(), deps.settleMinutes);
-  if (complete.length === 0) return { rollupDays: [], rawDays: days, builtDays: [], failedDays: [], statements: [], unreferenced: [] };
+  if (complete.length === 0) return { rollupDays: [], rawDays: days, builtDays: [], failedDays: [], statements: [], leftDays: [], unreferenced: [] };
   const keys = deps.layout.keys;
   const existing = await deps.rollupCatalog.listPartitions({ from: complete[0] as UtcDay, to: complete[complete.length - 1] as UtcDay });
   const toBuild = request.rebuild === true ? complete : complete.filter((day) => missingPartitions(keys, wantedRollupPartitions(deps.layout, [day]), existing).length > 0);
   if (request.dryRun === true) {
     const ready = daysWithRollup(deps.layout, complete, existing);
-    return { rollupDays: ready, rawDays: days.filter((day) => !ready.includes(day)), builtDays: toBuild, failedDays: [], statements: [], unreferenced: [] };
+    return { rollupDays: ready, rawDays: days.filter((day) => !ready.includes(day)), builtDays: toBuild, failedDays: [], statements: [], leftDays: [], unreferenced: [] };
   }
   const tables: RollupTables = { database: deps.database, table: deps.table, rollupTable: deps.rollupTable, keys };
   const statements: RollupStatementRun[] = [];
   const unreferenced: string[] = [];
+  const left: UtcDay[] = [];
   if (toBuild.length > 0) {
     const location = (await deps.rollupCatalog.describeTable()).location;
     if (location === undefined || location === '') {
       throw new ValidationError('rollup table', `${deps.database}.${deps.rollupTable} has no LOCATION, so a build cannot be given a folder of its own`);
     }
     const buildId = deps.now().toISOString().replaceAll(/[-:.]/g, '');
-    for (const batch of buildBatches(toBuild, deps.layout.sources.length)) {
+    const waiting = [...toBuild];
+    let measured: { bytesPerDay: number; msPerDay: number } | undefined;
+    while (waiting.length > 0) {
+      const count = daysPerBuild({
+        sources: deps.layout.sources.length,
+        bytesPerDay: measured?.bytesPerDay,
+        msPerDay: measured?.msPerDay,
+        maxBytesPerQuery: deps.maxBytesPerQuery ?? DEFAULT_BYTES_SCANNED_CUTOFF_MB * 1024 * 1024,
+        timeLeftMs: request.deadlineMs === undefined ? undefined : request.deadlineMs - Date.now(),
+      });
+      if (count === 0) break;
+      const batch = waiting.splice(0, count);
       const outcome = await buildBatch(deps, request, tables, { location, buildId, batch, existing });
       statements.push(...outcome.statements);
       unreferenced.push(...outcome.unreferenced);
+      const build = outcome.statements.find((s) => s.kind === 'build' && s.status === 'succeeded');
+      if (build !== undefined) measured = { bytesPerDay: build.bytesScanned / batch.length, msPerDay: build.durationMs / batch.length };
     }
+    left.push(...waiting);
   }
   const failed = new Set(statements.filter((s) => s.status === 'failed' && s.kind !== 'unstage').flatMap((s) => s.days));
+  const notBuilt = new Set([...failed, ...left]);
   return {
-    rollupDays: complete.filter((day) => !failed.has(day)),
-    rawDays: days.filter((day) => !complete.includes(day) || failed.has(day)),
-    builtDays: toBuild.filter((day) => !failed.has(day)),
+    rollupDays: complete.filter((day) => !notBuilt.has(day)),
+    rawDays: days.filter((day) => !complete.includes(day) || notBuilt.has(day)),
+    builtDays: toBuild.filter((day) => !notBuilt.has(day)),
     failedDays: [...failed].sort(),
     statements,
+    leftDays: left,
     unreferenced,
   };
 }

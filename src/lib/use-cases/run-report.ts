@@ -41,6 +41,8 @@ export interface ReportRollup {
   /** The rollup table's partitions (Glue, or the local state). */
   readonly catalog: PartitionCatalog;
   readonly settleMinutes: number;
+  /** The workgroup's bytes-scanned cutoff per query (bytes), which builds are sized under. */
+  readonly maxBytesPerQuery?: number;
 }
 
 export interface RunReportRequest {
@@ -80,6 +82,7 @@ export async function runReport(deps: RunReportDeps, request: RunReportRequest):
       table: deps.table,
       rollupTable: deps.rollup.table,
       settleMinutes: deps.rollup.settleMinutes,
+      ...(deps.rollup.maxBytesPerQuery === undefined ? {} : { maxBytesPerQuery: deps.rollup.maxBytesPerQuery }),
       now: deps.now,
     },
     { days, requestId: request.requestId, deadlineMs: request.deadlineMs },
@@ -128,6 +131,7 @@ export async function runReport(deps: RunReportDeps, request: RunReportRequest):
     warnings: [
       ...(added > 0 ? [`${added} missing partition${added === 1 ? ' was' : 's were'} added before the report ran`] : []),
       ...(rollups !== undefined && rollups.failedDays.length > 0 ? [`the rollup of ${rollups.failedDays.join(', ')} could not be built; those days were read from the raw logs`] : []),
+      ...(rollups !== undefined && rollups.leftDays.length > 0 ? [`the rollup of ${rollups.leftDays.join(', ')} was left for a later run (time or bytes-scanned cutoff); those days were read from the raw logs`] : []),
     ],
   });
 }
