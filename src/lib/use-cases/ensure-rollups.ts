@@ -1,7 +1,6 @@
 import { describeError } from '../answers.js';
 import { DEFAULT_BYTES_SCANNED_CUTOFF_MB } from '../config.js';
 import type { UtcDay } from '../dates.js';
-import { ValidationError } from '../errors.js';
 import type { PartitionLayout } from '../partitions/layout.js';
 import type { Partition } from '../partitions/plan.js';
 import type { PartitionCatalog, QueryEngine } from '../ports.js';
@@ -95,28 +94,31 @@ export async function ensureRollups(deps: EnsureRollupsDeps, request: EnsureRoll
   if (toBuild.length > 0) {
     const location = (await deps.rollupCatalog.describeTable()).location;
     if (location === undefined || location === '') {
-      throw new ValidationError('rollup table', `${deps.database}.${deps.rollupTable} has no LOCATION, so a build cannot be given a folder of its own`);
+      // Not thrown: a report still runs on the raw logs, and says why its days were not built.
+      const error = `${deps.database}.${deps.rollupTable} has no LOCATION, so a build cannot be given a folder of its own`;
+      statements.push({ kind: 'stage', sql: '', days: toBuild, status: 'failed', error, queryId: undefined, bytesScanned: 0, durationMs: 0 });
+    } else {
+      const buildId = deps.now().toISOString().replaceAll(/[-:.]/g, '');
+      const waiting = [...toBuild];
+      let measured: { bytesPerDay: number; msPerDay: number } | undefined;
+      while (waiting.length > 0) {
+        const count = daysPerBuild({
+          sources: deps.layout.sources.length,
+          bytesPerDay: measured?.bytesPerDay,
+          msPerDay: measured?.msPerDay,
+          maxBytesPerQuery: deps.maxBytesPerQuery ?? DEFAULT_BYTES_SCANNED_CUTOFF_MB * 1024 * 1024,
+          timeLeftMs: request.deadlineMs === undefined ? undefined : request.deadlineMs - Date.now(),
+        });
+        if (count === 0) break;
+        const batch = waiting.splice(0, count);
+        const outcome = await buildBatch(deps, request, tables, { location, buildId, batch, existing });
+        statements.push(...outcome.statements);
+        unreferenced.push(...outcome.unreferenced);
+        const build = outcome.statements.find((s) => s.kind === 'build' && s.status === 'succeeded');
+        if (build !== undefined) measured = { bytesPerDay: build.bytesScanned / batch.length, msPerDay: build.durationMs / batch.length };
+      }
+      left.push(...waiting);
     }
-    const buildId = deps.now().toISOString().replaceAll(/[-:.]/g, '');
-    const waiting = [...toBuild];
-    let measured: { bytesPerDay: number; msPerDay: number } | undefined;
-    while (waiting.length > 0) {
-      const count = daysPerBuild({
-        sources: deps.layout.sources.length,
-        bytesPerDay: measured?.bytesPerDay,
-        msPerDay: measured?.msPerDay,
-        maxBytesPerQuery: deps.maxBytesPerQuery ?? DEFAULT_BYTES_SCANNED_CUTOFF_MB * 1024 * 1024,
-        timeLeftMs: request.deadlineMs === undefined ? undefined : request.deadlineMs - Date.now(),
-      });
-      if (count === 0) break;
-      const batch = waiting.splice(0, count);
-      const outcome = await buildBatch(deps, request, tables, { location, buildId, batch, existing });
-      statements.push(...outcome.statements);
-      unreferenced.push(...outcome.unreferenced);
-      const build = outcome.statements.find((s) => s.kind === 'build' && s.status === 'succeeded');
-      if (build !== undefined) measured = { bytesPerDay: build.bytesScanned / batch.length, msPerDay: build.durationMs / batch.length };
-    }
-    left.push(...waiting);
   }
   const failed = new Set(statements.filter((s) => s.status === 'failed' && s.kind !== 'unstage').flatMap((s) => s.days));
   const notBuilt = new Set([...failed, ...left]);
