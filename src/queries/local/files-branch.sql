@@ -1,2 +1,2 @@
--- One partition's files sharing one header line, read by field name; `-` is NULL, like Athena's table.
+-- One partition's files sharing one header line, read by field name; a - field is NULL, like Athena's table.
 SELECT {{columns}}, filename AS "$path" FROM read_csv([{{files}}], delim = ' ', header = true, nullstr = '-', quote = '', escape = '', auto_detect = false, filename = true, columns = { {{file_columns}} })
