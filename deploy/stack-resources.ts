@@ -324,6 +324,32 @@ export function rollupTableResources(settings: StackSettings): Resources {
         },
       },
     },
+    // Each build writes here first (src/lib/rollup/statements.ts): partitioned by build id, then
+    // like the rollup, under rollup/builds/; the rollup's partitions point at a build's folders
+    // only once its INSERT succeeded. Reports never read this table.
+    GlueRollupBuildsTable: {
+      Type: 'AWS::Glue::Table',
+      ...(settings.tableMode === 'create' ? { DependsOn: ['GlueDatabase'] } : {}),
+      Properties: {
+        CatalogId: { Ref: 'AWS::AccountId' },
+        DatabaseName: settings.database,
+        TableInput: {
+          Name: `${settings.rollupTable}_builds`,
+          Description: 'Rollup builds before they are switched in (flowlog-pilot)',
+          TableType: 'EXTERNAL_TABLE',
+          Parameters: { EXTERNAL: 'TRUE', classification: 'parquet', 'parquet.compression': 'SNAPPY' },
+          PartitionKeys: ['build', ...partitionKeys(settings)].map((key) => ({ Name: key, Type: 'string' })),
+          StorageDescriptor: {
+            Columns: ROLLUP_COLUMNS.map((c) => ({ ...c })),
+            Location: { 'Fn::Sub': 's3://${ResultsBucket}/rollup/builds/' },
+            InputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
+            OutputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
+            Compressed: false,
+            SerdeInfo: { SerializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe', Parameters: { 'serialization.format': '1' } },
+          },
+        },
+      },
+    },
   };
 }
 

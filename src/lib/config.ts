@@ -49,11 +49,15 @@ export interface FlowlogConfig {
     readonly table: string;
     /** How long after a UTC day ends its folder is taken as complete (late deliveries). */
     readonly settleMinutes: number;
+    /** The workgroup's bytes-scanned cutoff per query: a rollup build is sized to stay under it. */
+    readonly maxBytesPerQuery: number;
   };
 }
 
 /** Flow logs arrive usually within ~10 minutes of their window; 30 minutes leaves room for stragglers. */
 export const DEFAULT_ROLLUP_SETTLE_MINUTES = 30;
+/** The stack's default workgroup cutoff (`bytesScannedCutoffMb` 10240, serverless.yml). */
+export const DEFAULT_BYTES_SCANNED_CUTOFF_MB = 10_240;
 
 export type Settings = Readonly<Record<string, string | undefined>>;
 
@@ -203,6 +207,7 @@ export function readCoreConfig(reader: SettingsReader): FlowlogConfig {
     rollup: {
       table: nameSetting(reader, 'FLOWLOG_ROLLUP_TABLE', `${table}_rollup`),
       settleMinutes: reader.integer('FLOWLOG_ROLLUP_SETTLE_MINUTES', DEFAULT_ROLLUP_SETTLE_MINUTES, 0, 7 * 24 * 60),
+      maxBytesPerQuery: reader.integer('FLOWLOG_BYTES_SCANNED_CUTOFF_MB', DEFAULT_BYTES_SCANNED_CUTOFF_MB, 10, 1024 * 1024 * 1024) * 1024 * 1024,
     },
   };
   if (config.rollup.table === table) reader.problems.push(`FLOWLOG_ROLLUP_TABLE must differ from FLOWLOG_TABLE (${table})`);

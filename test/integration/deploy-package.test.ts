@@ -30,7 +30,7 @@ const PARAMS = {
 const ACTIONS_WITHOUT_RESOURCE_LEVEL = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'cloudwatch:PutMetricData']);
 const AGREED_SETTINGS = new Set([
   'FLOWLOG_ENGINE', 'FLOWLOG_DATABASE', 'FLOWLOG_TABLE', 'FLOWLOG_TABLE_MODE', 'FLOWLOG_FORMAT', 'FLOWLOG_COLUMN_NAMES', 'FLOWLOG_BUCKET', 'FLOWLOG_PREFIX', 'FLOWLOG_FOLDERS',
-  'FLOWLOG_SOURCES', 'FLOWLOG_LOOKBACK_DAYS', 'FLOWLOG_MAX_RANGE_DAYS', 'FLOWLOG_WORKGROUP', 'FLOWLOG_OUTPUT_LOCATION', 'FLOWLOG_ROLLUP_TABLE', 'FLOWLOG_ROLLUP_SETTLE_MINUTES',
+  'FLOWLOG_SOURCES', 'FLOWLOG_LOOKBACK_DAYS', 'FLOWLOG_MAX_RANGE_DAYS', 'FLOWLOG_WORKGROUP', 'FLOWLOG_OUTPUT_LOCATION', 'FLOWLOG_ROLLUP_TABLE', 'FLOWLOG_ROLLUP_SETTLE_MINUTES', 'FLOWLOG_BYTES_SCANNED_CUTOFF_MB',
   'FLOWLOG_DATA_DIR', 'FLOWLOG_STATE_DIR', 'FLOWLOG_REPORT_TIMEZONE', 'FLOWLOG_NOTIFY', 'FLOWLOG_TOPIC_ARN', 'FLOWLOG_PRICE_PER_TB_USD',
   'FLOWLOG_PORT_SCAN_MIN_PORTS', 'FLOWLOG_BRUTE_FORCE_MIN_FLOWS', 'FLOWLOG_REJECT_SPIKE_RATIO', 'FLOWLOG_REJECT_SPIKE_MIN_RECORDS',
   'FLOWLOG_EGRESS_SPIKE_RATIO', 'FLOWLOG_EGRESS_SPIKE_MIN_BYTES', 'FLOWLOG_ADMIN_PORTS', 'FLOWLOG_EPHEMERAL_PORTS',
@@ -108,7 +108,7 @@ describe('serverless package', () => {
 
     it('when the Athena jobs are packaged, each gets the core settings and only report gets the report settings', () => {
       const env = (fn: keyof typeof FUNCTIONS) => resources[`${FUNCTIONS[fn]}LambdaFunction`]!.Properties.Environment.Variables;
-      const core = ['FLOWLOG_ENGINE', 'FLOWLOG_DATABASE', 'FLOWLOG_TABLE', 'FLOWLOG_TABLE_MODE', 'FLOWLOG_FORMAT', 'FLOWLOG_COLUMN_NAMES', 'FLOWLOG_BUCKET', 'FLOWLOG_PREFIX', 'FLOWLOG_FOLDERS', 'FLOWLOG_SOURCES', 'FLOWLOG_LOOKBACK_DAYS', 'FLOWLOG_WORKGROUP', 'FLOWLOG_OUTPUT_LOCATION', 'FLOWLOG_ROLLUP_TABLE', 'FLOWLOG_DATA_DIR', 'FLOWLOG_STATE_DIR'];
+      const core = ['FLOWLOG_ENGINE', 'FLOWLOG_DATABASE', 'FLOWLOG_TABLE', 'FLOWLOG_TABLE_MODE', 'FLOWLOG_FORMAT', 'FLOWLOG_COLUMN_NAMES', 'FLOWLOG_BUCKET', 'FLOWLOG_PREFIX', 'FLOWLOG_FOLDERS', 'FLOWLOG_SOURCES', 'FLOWLOG_LOOKBACK_DAYS', 'FLOWLOG_WORKGROUP', 'FLOWLOG_OUTPUT_LOCATION', 'FLOWLOG_ROLLUP_TABLE', 'FLOWLOG_BYTES_SCANNED_CUTOFF_MB', 'FLOWLOG_DATA_DIR', 'FLOWLOG_STATE_DIR'];
       expect(Object.keys(env('partitions')).filter((k) => k.startsWith('FLOWLOG_')).sort()).toEqual([...core].sort());
       expect(Object.keys(env('report'))).toEqual(expect.arrayContaining([...core, 'FLOWLOG_REPORT_TIMEZONE', 'FLOWLOG_NOTIFY', 'FLOWLOG_TOPIC_ARN', 'FLOWLOG_PORT_SCAN_MIN_PORTS']));
       expect(env('report').FLOWLOG_TOPIC_ARN).toEqual({ Ref: 'ReportTopic' });
@@ -191,7 +191,13 @@ describe('serverless package', () => {
       expect(input.PartitionKeys).toEqual(resources.GlueTable!.Properties.TableInput.PartitionKeys);
       expect(input.StorageDescriptor.Columns.map((c: Json) => c.Name)).toEqual(['hour', 'interfaceid', 'sourceaddress', 'destinationaddress', 'destinationport', 'protocol', 'action', 'logstatus', 'flows', 'packets', 'bytes', 'first_start', 'last_end']);
       const rules = resources.ResultsBucket!.Properties.LifecycleConfiguration.Rules;
-      expect(rules.every((r: Json) => r.Prefix === 'athena/')).toBe(true);
+      // Only query results expire; under rollup/ only the open uploads of a failed build are aborted.
+      expect(rules.filter((r: Json) => r.ExpirationInDays !== undefined).map((r: Json) => r.Prefix)).toEqual(['athena/']);
+      expect(rules.find((r: Json) => r.Prefix === 'rollup/')).toEqual({ Id: 'AbortRollupUploads', Status: 'Enabled', Prefix: 'rollup/', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } });
+      const builds = resources.GlueRollupBuildsTable!.Properties.TableInput;
+      expect(builds.Name).toBe('vpc_flow_logs_rollup_builds');
+      expect(builds.StorageDescriptor.Location).toEqual({ 'Fn::Sub': 's3://${ResultsBucket}/rollup/builds/' });
+      expect(builds.PartitionKeys.map((k: Json) => k.Name)).toEqual(['build', ...resources.GlueTable!.Properties.TableInput.PartitionKeys.map((k: Json) => k.Name)]);
     });
 
     it('when the report and partitions roles are packaged, each may add and move rollup partitions and write only under rollup/', () => {
@@ -199,7 +205,8 @@ describe('serverless package', () => {
         const own = statements().filter((s) => s.role === roleOf(fn));
         const rollupGlue = own.find((s) => asList(s.Action).includes('glue:BatchCreatePartition') && text(s.Resource).includes('vpc_flow_logs_rollup'));
         expect(rollupGlue, `${fn} rollup Glue statement`).toBeDefined();
-        expect(asList(rollupGlue!.Action)).toEqual(expect.arrayContaining(['glue:GetTable', 'glue:GetPartitions', 'glue:UpdatePartition']));
+        expect(asList(rollupGlue!.Action)).toEqual(expect.arrayContaining(['glue:GetTable', 'glue:GetPartitions', 'glue:UpdatePartition', 'glue:BatchDeletePartition']));
+        expect(text(rollupGlue!.Resource)).toContain('vpc_flow_logs_rollup_builds');
         const writes = own.filter((s) => asList(s.Action).includes('s3:PutObject')).flatMap((s) => asList(s.Resource).map(text));
         expect(writes).toContain(text({ 'Fn::Sub': '${ResultsBucket.Arn}/rollup/*' }));
         expect(own.some((s) => asList(s.Action).includes('s3:DeleteObject'))).toBe(false);
@@ -296,8 +303,8 @@ describe('serverless package', () => {
     it('when each action family is read, it names only its own resources', () => {
       const rules: [RegExp, (resource: string, s: Statement) => boolean][] = [
         [/^athena:/, (r) => r === text({ 'Fn::Sub': 'arn:${AWS::Partition}:athena:${AWS::Region}:${AWS::AccountId}:workgroup/${AthenaWorkGroup}' })],
-        [/^glue:UpdatePartition$/, (r) => /:glue:\$\{AWS::Region\}:\$\{AWS::AccountId\}:(catalog|database\/flowlogs_ci|table\/flowlogs_ci\/vpc_flow_logs_rollup_ci)"/.test(r)],
-        [/^glue:/, (r) => /:glue:\$\{AWS::Region\}:\$\{AWS::AccountId\}:(catalog|database\/flowlogs_ci|table\/flowlogs_ci\/vpc_flow_logs(_rollup_ci)?)"/.test(r)],
+        [/^glue:(UpdatePartition|DeletePartition|BatchDeletePartition)$/, (r) => /:glue:\$\{AWS::Region\}:\$\{AWS::AccountId\}:(catalog|database\/flowlogs_ci|table\/flowlogs_ci\/vpc_flow_logs_rollup_ci(_builds)?)"/.test(r)],
+        [/^glue:/, (r) => /:glue:\$\{AWS::Region\}:\$\{AWS::AccountId\}:(catalog|database\/flowlogs_ci|table\/flowlogs_ci\/vpc_flow_logs(_rollup_ci(_builds)?)?)"/.test(r)],
         [/^s3:GetObject$/, (r) => r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/athena/*' }) || r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/rollup/*' }) || r.includes('/AWSLogs/${AWS::AccountId}/vpcflowlogs/${AWS::Region}/*')],
         [/^s3:(PutObject|AbortMultipartUpload|ListMultipartUploadParts)$/, (r) => r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/athena/*' }) || r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/rollup/*' })],
         [/^s3:(GetBucketLocation|ListBucketMultipartUploads)$/, (r) => r === text({ 'Fn::GetAtt': ['ResultsBucket', 'Arn'] }) || r.includes('"arn:${AWS::Partition}:s3:::${LogBucket}"')],

@@ -50,7 +50,7 @@ describe('a report over local flow-log files', () => {
     expect(expected.records).toBeGreaterThan(60);
     expect(report.totals).toEqual(expected);
     expect(report.queries.every((q) => q.status === 'succeeded')).toBe(true);
-    expect(report.window.partitions).toEqual(timezone === 'UTC' ? ['2026/11/20'] : timezone === 'Asia/Tokyo' ? ['2026/11/19', '2026/11/20'] : ['2026/11/20', '2026/11/21']);
+    expect(report.window.partitions).toEqual(timezone === 'UTC' ? ['2026/11/20', '2026/11/21'] : timezone === 'Asia/Tokyo' ? ['2026/11/19', '2026/11/20'] : ['2026/11/20', '2026/11/21']);
   });
 
   it('when the day is quiet, the report has digests but no finding; with a scan and a brute force injected, it finds each under its rule', async () => {

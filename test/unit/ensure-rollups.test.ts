@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { withRollupAnswer } from '../../src/lib/partitions/answer.js';
 import type { UtcDay } from '../../src/lib/dates.js';
 import { QueryError } from '../../src/lib/errors.js';
 import { layoutFor, sourceRoot } from '../../src/lib/partitions/layout.js';
@@ -20,7 +21,7 @@ function engineFailingOn(failing: string): QueryEngine & { sql: string[] } {
     sql,
     async execute(text) {
       sql.push(text);
-      if (text.includes(failing)) throw new QueryError('Athena query q-9 (rollup-build) was cancelled by the bytes-scanned limit');
+      if (text.startsWith('INSERT') && text.includes(failing)) throw new QueryError('Athena query q-9 (rollup-build) was cancelled by the bytes-scanned limit');
       return ok;
     },
   };
@@ -38,8 +39,118 @@ describe('ensureRollups', () => {
     expect(result.failedDays).toEqual(['2026-11-20']);
     expect(result.rollupDays).toEqual([]);
     expect(result.rawDays).toEqual(['2026-11-20']);
-    expect(result.statements.map((s) => [s.status, s.error])).toEqual([['failed', 'Athena query q-9 (rollup-build) was cancelled by the bytes-scanned limit']]);
+    expect(result.statements.filter((s) => s.status === 'failed').map((s) => [s.kind, s.error])).toEqual([['build', 'Athena query q-9 (rollup-build) was cancelled by the bytes-scanned limit']]);
     expect(second.failedDays).toEqual([]);
     expect(second.rollupDays).toEqual(['2026-11-21']);
+  });
+
+  it('when the INSERT of a build fails, nothing the reports read points at its files: no rollup partition is added or moved, its builds-table partitions are dropped, and its folder is listed as unreferenced', async () => {
+    // Prepare
+    const engine = engineFailingOn("'2026/11/20'");
+    const deps = { engine, rollupCatalog: emptyCatalog, layout, database: 'flowlogs', table: 'vpc_flow_logs', rollupTable: 'vpc_flow_logs_rollup', settleMinutes: 30, now: () => new Date('2026-11-26T00:00:00Z') };
+
+    // Act
+    const result = await ensureRollups(deps, { days: ['2026-11-20' as UtcDay] });
+
+    // Assess
+    const touchingRollup = engine.sql.filter((sql) => /^(INSERT INTO|ALTER TABLE) flowlogs\.vpc_flow_logs_rollup\s/.test(sql));
+    expect(touchingRollup).toEqual([]);
+    expect(result.statements.map((s) => [s.kind, s.status])).toEqual([['stage', 'succeeded'], ['build', 'failed'], ['unstage', 'succeeded']]);
+    expect(engine.sql[0]).toContain("ALTER TABLE flowlogs.vpc_flow_logs_rollup_builds ADD IF NOT EXISTS\nPARTITION (build = '20261126T000000000Z', dt = '2026/11/20') LOCATION 's3://results/rollup/builds/20261126T000000000Z/dt=2026%2F11%2F20/'");
+    expect(engine.sql[2]).toBe("ALTER TABLE flowlogs.vpc_flow_logs_rollup_builds DROP IF EXISTS PARTITION (build = '20261126T000000000Z', dt = '2026/11/20')");
+    expect(result.unreferenced).toEqual(['s3://results/rollup/builds/20261126T000000000Z/dt=2026%2F11%2F20/']);
+    expect(result.failedDays).toEqual(['2026-11-20']);
+  });
+
+  it('when a built day is rebuilt, the INSERT writes a folder of its own and only after it succeeded one SET LOCATION switches the day to it; the old folder is listed as unreferenced', async () => {
+    // Prepare
+    const engine = engineFailingOn('never');
+    const old = 's3://results/rollup/builds/20261122T000000000Z/dt=2026%2F11%2F20/';
+    const built: PartitionCatalog = { ...emptyCatalog, listPartitions: async () => [{ values: { dt: '2026/11/20' }, location: old }] };
+    const deps = { engine, rollupCatalog: built, layout, database: 'flowlogs', table: 'vpc_flow_logs', rollupTable: 'vpc_flow_logs_rollup', settleMinutes: 30, now: () => new Date('2026-11-26T00:00:00Z') };
+
+    // Act
+    const result = await ensureRollups(deps, { days: ['2026-11-20' as UtcDay], rebuild: true });
+
+    // Assess
+    expect(result.statements.map((s) => s.kind)).toEqual(['stage', 'build', 'switch', 'unstage']);
+    expect(engine.sql[1]).toMatch(/^INSERT INTO flowlogs\.vpc_flow_logs_rollup_builds\n/);
+    expect(engine.sql[2]).toBe("ALTER TABLE flowlogs.vpc_flow_logs_rollup PARTITION (dt = '2026/11/20') SET LOCATION 's3://results/rollup/builds/20261126T000000000Z/dt=2026%2F11%2F20/'");
+    expect(result.unreferenced).toEqual([old]);
+    expect(result.rollupDays).toEqual(['2026-11-20']);
+  });
+
+  describe('sizing a backfill', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    /** An engine whose builds scan `bytesPerDay` and take `msPerDay` of (fake) time for each day they read. */
+    function meteredEngine(bytesPerDay: number, msPerDay: number): QueryEngine & { builds: number[]; bytes: number[] } {
+      const builds: number[] = [];
+      const bytes: number[] = [];
+      return {
+        kind: 'athena',
+        builds,
+        bytes,
+        async execute(text) {
+          if (!text.startsWith('INSERT')) return ok;
+          const days = [...(/WHERE dt IN \(([^)]*)\)/.exec(text)?.[1] ?? '').matchAll(/'/g)].length / 2;
+          builds.push(days);
+          bytes.push(days * bytesPerDay);
+          vi.setSystemTime(Date.now() + days * msPerDay);
+          return { ...ok, bytesScanned: days * bytesPerDay, durationMs: days * msPerDay };
+        },
+      };
+    }
+    const thirtyDays = Array.from({ length: 30 }, (_, i) => `2026-10-${String(i + 1).padStart(2, '0')}` as UtcDay);
+    const depsWith = (engine: QueryEngine, catalog: PartitionCatalog = emptyCatalog) => ({ engine, rollupCatalog: catalog, layout, database: 'flowlogs', table: 'vpc_flow_logs', rollupTable: 'vpc_flow_logs_rollup', settleMinutes: 30, maxBytesPerQuery: 10 * 1024 ** 3, now: () => new Date('2026-11-26T00:00:00Z') });
+
+    it('when 30 days of 20 s each meet a 120 s deadline, one day is built to measure, then as many as fit, and the rest is answered as left for the next invoke', async () => {
+      // Prepare
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(new Date('2026-11-26T01:00:00Z'));
+      const engine = meteredEngine(1000, 20_000);
+
+      // Act
+      const result = await ensureRollups(depsWith(engine), { days: thirtyDays, deadlineMs: Date.now() + 120_000 });
+      const answer = withRollupAnswer({ range: { from: '2026-10-01', to: '2026-10-30' }, dryRun: false, added: [], existing: [], statements: [], queryIds: [] } as never, result);
+
+      // Assess
+      expect(engine.builds).toEqual([1, 2, 1]);
+      expect(result.builtDays).toEqual(thirtyDays.slice(0, 4));
+      expect(result.leftDays).toEqual(thirtyDays.slice(4));
+      expect(answer.rollup).toMatchObject({ done: false, left: thirtyDays.slice(4), built: thirtyDays.slice(0, 4) });
+    });
+
+    it('when the days left are built by a second invoke, it skips the built days and carries on', async () => {
+      // Prepare
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(new Date('2026-11-26T01:00:00Z'));
+      const built = thirtyDays.slice(0, 4).map((day) => ({ values: { dt: day.replaceAll('-', '/') }, location: 's3://results/rollup/builds/x/' }));
+      const catalog: PartitionCatalog = { ...emptyCatalog, listPartitions: async () => built };
+      const engine = meteredEngine(1000, 1_000);
+
+      // Act
+      const result = await ensureRollups(depsWith(engine, catalog), { days: thirtyDays, deadlineMs: Date.now() + 300_000 });
+
+      // Assess
+      expect(engine.builds).toEqual([1, 25]);
+      expect(result.builtDays).toEqual(thirtyDays.slice(4));
+      expect(result.leftDays).toEqual([]);
+    });
+
+    it('when a day scans 3 GiB and the workgroup cutoff is 10 GiB, no build statement is expected to pass the cutoff', async () => {
+      // Prepare
+      const engine = meteredEngine(3 * 1024 ** 3, 1);
+
+      // Act
+      const result = await ensureRollups(depsWith(engine), { days: thirtyDays.slice(0, 7) });
+
+      // Assess
+      expect(engine.builds).toEqual([1, 2, 2, 2]);
+      expect(Math.max(...engine.bytes)).toBeLessThanOrEqual(10 * 1024 ** 3);
+      expect(result.builtDays).toEqual(thirtyDays.slice(0, 7));
+    });
   });
 });

@@ -260,7 +260,7 @@ describe('partitions handler', () => {
 });
 
 describe('partitions handler: backfill of the daily rollup', () => {
-  it('when a past range is backfilled with "rollup": true, it builds the rollup of every day in one INSERT after the partitions, and a second run builds nothing', async () => {
+  it('when a past range is backfilled with "rollup": true, after the partitions it builds one day to measure it and the rest in one INSERT, each into its own build folder that the rollup points at only afterwards, and a second run builds nothing', async () => {
     // Prepare
     const handler = await coldStart();
     const days = ['2026/11/01', '2026/11/02', '2026/11/03'];
@@ -271,11 +271,16 @@ describe('partitions handler: backfill of the daily rollup', () => {
 
     // Assess
     const sql = startedSql();
-    expect(sql).toHaveLength(2);
     expect(sql[0]).toMatch(/^ALTER TABLE flowlogs\.vpc_flow_logs ADD IF NOT EXISTS/);
-    expect(sql[1]).toMatch(/^INSERT INTO flowlogs\.vpc_flow_logs_rollup\n/);
-    expect(sql[1]).toContain(`WHERE dt IN (${days.map((d) => `'${d}'`).join(', ')})`);
-    expect(first.rollup).toEqual({ built: ['2026-11-01', '2026-11-02', '2026-11-03'], notComplete: [], queryIds: ['q-2'] });
+    expect(sql.slice(1).map((s) => s.split('\n')[0]?.split(' ').slice(0, 4).join(' '))).toEqual([
+      'ALTER TABLE flowlogs.vpc_flow_logs_rollup_builds ADD', 'INSERT INTO flowlogs.vpc_flow_logs_rollup_builds', 'ALTER TABLE flowlogs.vpc_flow_logs_rollup ADD', 'ALTER TABLE flowlogs.vpc_flow_logs_rollup_builds DROP',
+      'ALTER TABLE flowlogs.vpc_flow_logs_rollup_builds ADD', 'INSERT INTO flowlogs.vpc_flow_logs_rollup_builds', 'ALTER TABLE flowlogs.vpc_flow_logs_rollup ADD', 'ALTER TABLE flowlogs.vpc_flow_logs_rollup_builds DROP',
+    ]);
+    expect(sql[2]).toContain(`WHERE dt IN ('${days[0]}')`);
+    expect(sql[6]).toContain(`WHERE dt IN ('${days[1]}', '${days[2]}')`);
+    expect(sql[3]).toMatch(/PARTITION \(dt = '2026\/11\/01'\) LOCATION 's3:\/\/results-bucket\/rollup\/builds\/\d{8}T\d{9}Z\/dt=2026%2F11%2F01\/'/);
+    expect(first.rollup).toMatchObject({ built: ['2026-11-01', '2026-11-02', '2026-11-03'], notComplete: [], left: [], done: true, unreferenced: [] });
+    expect(first.rollup?.queryIds).toHaveLength(8);
     expect(glue).toHaveReceivedCommandWith(GetPartitionsCommand, { TableName: 'vpc_flow_logs_rollup', Expression: "dt >= '2026/11/01' AND dt <= '2026/11/03'" });
 
     // Prepare: Glue now has the raw and the rollup partitions
@@ -286,11 +291,11 @@ describe('partitions handler: backfill of the daily rollup', () => {
     const second = await handler({ from: '2026-11-01', to: '2026-11-03', rollup: true }, context('req-2'));
 
     // Assess
-    expect(second.rollup).toEqual({ built: [], notComplete: [], queryIds: [] });
+    expect(second.rollup).toEqual({ built: [], notComplete: [], left: [], done: true, unreferenced: [], queryIds: [] });
     expect(athena).not.toHaveReceivedCommand(StartQueryExecutionCommand);
   });
 
-  it('when "rebuild": true is given, each existing rollup partition is pointed at a fresh folder under the rollup location before the one INSERT', async () => {
+  it('when "rebuild": true is given, each existing rollup partition is switched by one SET LOCATION to its build\'s folder after that build\'s INSERT succeeded, and the old folders are answered as unreferenced', async () => {
     // Prepare
     const handler = await coldStart();
     const days = ['2026/11/01', '2026/11/02'];
@@ -302,10 +307,12 @@ describe('partitions handler: backfill of the daily rollup', () => {
 
     // Assess
     const sql = startedSql();
-    expect(sql).toHaveLength(3);
-    expect(sql[0]).toMatch(/^ALTER TABLE flowlogs\.vpc_flow_logs_rollup PARTITION \(dt = '2026\/11\/01'\) SET LOCATION 's3:\/\/results-bucket\/rollup\/dt=2026%2F11%2F01\/build=\d{8}T\d{9}Z\/'$/);
-    expect(sql[1]).toContain("PARTITION (dt = '2026/11/02') SET LOCATION 's3://results-bucket/rollup/dt=2026%2F11%2F02/build=");
-    expect(sql[2]).toMatch(/^INSERT INTO flowlogs\.vpc_flow_logs_rollup\n/);
+    expect(sql).toHaveLength(8);
+    expect(sql[1]).toMatch(/^INSERT INTO flowlogs\.vpc_flow_logs_rollup_builds\n/);
+    expect(sql[2]).toMatch(/^ALTER TABLE flowlogs\.vpc_flow_logs_rollup PARTITION \(dt = '2026\/11\/01'\) SET LOCATION 's3:\/\/results-bucket\/rollup\/builds\/\d{8}T\d{9}Z\/dt=2026%2F11%2F01\/'$/);
+    expect(sql[5]).toMatch(/^INSERT INTO flowlogs\.vpc_flow_logs_rollup_builds\n/);
+    expect(sql[6]).toContain("PARTITION (dt = '2026/11/02') SET LOCATION 's3://results-bucket/rollup/builds/");
     expect(answer.rollup?.built).toEqual(['2026-11-01', '2026-11-02']);
+    expect(answer.rollup?.unreferenced).toEqual(days.map((dt) => `${TOKYO}${dt}/`));
   });
 });

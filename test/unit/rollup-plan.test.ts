@@ -3,9 +3,9 @@ import type { UtcDay } from '../../src/lib/dates.js';
 import { layoutFor } from '../../src/lib/partitions/layout.js';
 import { servedFlowsRelation } from '../../src/lib/report/relations.js';
 import { reportWindow } from '../../src/lib/report/window.js';
-import { buildBatches, completeDays, daysWithRollup, isDayComplete, missingPartitions, splitSpan, wantedRollupPartitions } from '../../src/lib/rollup/plan.js';
-import { buildRollupSql, rebuildLocation } from '../../src/lib/rollup/statements.js';
-import { athenaScanOnce } from '../../bench/scan-once.js';
+import { buildBatches, completeDays, daysPerBuild, daysWithRollup, isDayComplete, missingPartitions, splitSpan, wantedRollupPartitions } from '../../src/lib/rollup/plan.js';
+import { buildLocation, buildRollupSql } from '../../src/lib/rollup/statements.js';
+import { athenaDailyScans, athenaScanOnce } from '../../bench/scan-once.js';
 
 const day = (d: string) => d as UtcDay;
 const two = layoutFor([
@@ -34,11 +34,59 @@ describe('rollup decisions', () => {
     expect(batches.flat()).toEqual(days);
   });
 
+  it('when builds are sized, a day count never passes Athena\'s 100 partitions per INSERT (one per source and day): 100 days of one source fit, 101 do not', () => {
+    // Athena: INSERT INTO / CTAS write at most 100 partitions per statement (Athena troubleshooting docs).
+    const roomy = { bytesPerDay: 1, msPerDay: 1, maxBytesPerQuery: 10 * 1024 ** 3, timeLeftMs: 3_600_000 };
+    expect(daysPerBuild({ ...roomy, sources: 1 })).toBe(100);
+    expect(daysPerBuild({ ...roomy, sources: 1, maxPartitions: 99 })).toBe(99);
+    expect(daysPerBuild({ ...roomy, sources: 3 })).toBe(33);
+  });
+
+  it('when an earlier build measured the bytes per day, a build covers the days whose bytes stay under three quarters of the workgroup cutoff', () => {
+    const cutoff = 10 * 1024 ** 3; // the stack's default bytesScannedCutoffMb, 10240 MB
+    const sized = (bytesPerDay: number) => daysPerBuild({ sources: 1, bytesPerDay, msPerDay: 1, maxBytesPerQuery: cutoff, timeLeftMs: 3_600_000 });
+    expect(sized(cutoff * 0.75 / 10)).toBe(10);
+    expect(sized(cutoff * 0.75 / 10 + 1)).toBe(9);
+    expect(sized(200 * 1024 ** 2)).toBe(38);
+    expect(sized(cutoff)).toBe(1);
+    expect(sized(cutoff + 1)).toBe(0);
+  });
+
+  it('when the time left is short, a build covers the days whose measured time fits three quarters of it after 30 s kept for the switch; under 30 s none starts', () => {
+    const sized = (timeLeftMs: number, msPerDay: number | undefined) => daysPerBuild({ sources: 1, bytesPerDay: msPerDay === undefined ? undefined : 1, msPerDay, maxBytesPerQuery: 10 * 1024 ** 3, timeLeftMs });
+    expect(sized(270_000, 20_000)).toBe(9);
+    expect(sized(270_000, 18_001)).toBe(9);
+    expect(sized(270_000, 18_000)).toBe(10);
+    expect(sized(29_999, 1)).toBe(0);
+    expect(sized(30_000, undefined)).toBe(1);
+    expect(sized(30_000, 1)).toBe(0);
+  });
+
   it('when a Los Angeles day is split, its complete UTC day comes from the rollup and the current one from raw; a Kolkata day is read raw', () => {
     const la = reportWindow('2026-11-20', 'America/Los_Angeles');
     expect(splitSpan(la, [day('2026-11-20')])).toEqual({ rollup: ['2026/11/20'], raw: ['2026/11/21'] });
     const kolkata = reportWindow('2026-11-20', 'Asia/Kolkata');
     expect(splitSpan(kolkata, [day('2026-11-19'), day('2026-11-20')])).toEqual({ rollup: [], raw: ['2026/11/19', '2026/11/20'] });
+  });
+
+  it('when a day ends at 00:00 UTC, its window takes the next folder\'s files delivered up to the end plus the settle margin; a Tokyo or Kolkata day, or a margin of 0, takes none', () => {
+    expect(reportWindow('2026-11-20', 'UTC').late).toEqual({ dt: '2026/11/21', utcDay: '2026-11-21', deliveredBy: '20261121T0030' });
+    expect(reportWindow('2026-11-20', 'UTC', 45).late?.deliveredBy).toBe('20261121T0045');
+    expect(reportWindow('2026-11-20', 'UTC').utcDays).toEqual(['2026-11-20', '2026-11-21']);
+    expect(reportWindow('2026-11-20', 'UTC').baseline.late?.dt).toBe('2026/11/20');
+    expect(reportWindow('2026-11-20', 'UTC', 0).late).toBeUndefined();
+    expect(reportWindow('2026-11-20', 'Asia/Tokyo').late).toBeUndefined();
+    expect(reportWindow('2026-11-20', 'Asia/Kolkata').late).toBeUndefined();
+  });
+
+  it('when the next folder has its rollup, the late records come from its stored rows; before that only from its early files', () => {
+    const utc = reportWindow('2026-11-20', 'UTC');
+    expect(splitSpan(utc, [day('2026-11-20'), day('2026-11-21')])).toEqual({ rollup: ['2026/11/20', '2026/11/21'], raw: [] });
+    expect(splitSpan(utc, [day('2026-11-20')])).toEqual({ rollup: ['2026/11/20'], raw: [], rawLate: utc.late });
+    const tables = { database: 'flowlogs', table: 'vpc_flow_logs', rollupTable: 'vpc_flow_logs_rollup' };
+    const sql = String(servedFlowsRelation(tables, utc, splitSpan(utc, [day('2026-11-20')])));
+    expect(sql).toContain("WHERE ((dt = '2026/11/21'\nAND coalesce(regexp_extract(\"$path\", '_([0-9]{8}T[0-9]{4})Z_[^/]*$', 1), '') <= '20261121T0030'))");
+    expect(sql).not.toMatch(/dt IN \([^)]*2026\/11\/21/);
   });
 
   it('when a span is served, the SQL reads the rollup only, raw only or both, never a partition twice', () => {
@@ -49,26 +97,41 @@ describe('rollup decisions', () => {
     expect(rollupOnly).toContain("FROM flowlogs.vpc_flow_logs_rollup\nWHERE dt IN ('2026/11/20', '2026/11/21')");
     expect(rollupOnly).not.toContain('FROM flowlogs.vpc_flow_logs\n');
     expect(mixed).toContain("WHERE dt IN ('2026/11/20')");
-    expect(mixed).toContain("FROM flowlogs.vpc_flow_logs\nWHERE dt IN ('2026/11/21')");
+    expect(mixed).toContain("FROM flowlogs.vpc_flow_logs\nWHERE (dt IN ('2026/11/21'))");
     expect(() => servedFlowsRelation(tables, span, { rollup: ['2026/11/20'], raw: [] })).toThrow(/does not cover/);
   });
 
-  it('when a build is rendered for two sources, it reads the days once and writes a marker row per partition', () => {
-    const sql = buildRollupSql({ database: 'flowlogs', table: 'vpc_flow_logs', rollupTable: 'vpc_flow_logs_rollup', keys: two.keys }, [day('2026-11-20')], wantedRollupPartitions(two, [day('2026-11-20')]));
-    expect(sql).toMatch(/^INSERT INTO flowlogs\.vpc_flow_logs_rollup\n/);
+  it('when a build is rendered for two sources, it reads the days once, writes into the builds table under its build id and a marker row per partition', () => {
+    const sql = buildRollupSql({ database: 'flowlogs', table: 'vpc_flow_logs', rollupTable: 'vpc_flow_logs_rollup', keys: two.keys }, [day('2026-11-20')], wantedRollupPartitions(two, [day('2026-11-20')]), '20261121T093000000Z');
+    expect(sql).toMatch(/^INSERT INTO flowlogs\.vpc_flow_logs_rollup_builds\n/);
+    expect(sql).toContain("'20261121T093000000Z' AS build,");
     expect(sql).toContain("WHERE dt IN ('2026/11/20')");
     expect(sql).toContain("FROM (VALUES ('123456789012', 'ap-northeast-1', '2026/11/20'), ('210987654321', 'us-east-1', '2026/11/20')) AS markers (aws_account, aws_region, dt)");
-    expect(rebuildLocation('s3://results/rollup', ['dt'], { values: { dt: '2026/11/20' }, location: '' }, '20261121T093000000Z')).toBe('s3://results/rollup/dt=2026%2F11%2F20/build=20261121T093000000Z/');
+    expect(buildLocation('s3://results/rollup', ['dt'], { values: { dt: '2026/11/20' }, location: '' }, '20261121T093000000Z')).toBe('s3://results/rollup/builds/20261121T093000000Z/dt=2026%2F11%2F20/');
   });
 });
 
 describe('the rollup on the Athena path', () => {
-  it('when a daily UTC report runs with the 7 previous rollups present, exactly one statement reads the raw table (the build), and a second run issues none', async () => {
+  it('when a daily UTC report runs with the 7 previous rollups present, exactly one statement reads a raw folder whole (the build), the next folder is read only by its early files, and a second run reads no raw folder whole', async () => {
     const result = await athenaScanOnce(day('2026-11-20'));
 
-    expect(result.rawStatements).toEqual([1, 0]);
-    expect(result.runs[0]?.[0]?.reads).toEqual([{ table: 'flowlogs.vpc_flow_logs', partitions: ['2026/11/20'] }]);
-    expect(result.runs[1]?.every((s) => s.reads.length > 0 && s.reads.every((r) => r.table === 'flowlogs.vpc_flow_logs_rollup'))).toBe(true);
+    expect(result.wholeRawStatements).toEqual([1, 0]);
+    expect(result.runs[0]?.find((s) => s.label.startsWith('INSERT'))?.reads).toEqual([{ table: 'flowlogs.vpc_flow_logs', partitions: ['2026/11/20'] }]);
+    const reads = result.runs.flat().flatMap((s) => s.reads);
+    expect(reads.filter((r) => r.partitions.includes('2026/11/21'))).toEqual([]);
+    expect(reads.filter((r) => r.earlyFiles !== undefined).every((r) => r.table === 'flowlogs.vpc_flow_logs' && r.earlyFiles?.join() === '2026/11/21')).toBe(true);
+    expect(result.runs[0]?.map((s) => s.label).slice(0, 4)).toEqual(['ALTER TABLE flowlogs.vpc_flow_logs_rollup_builds', 'INSERT INTO flowlogs.vpc_flow_logs_rollup_builds', 'ALTER TABLE flowlogs.vpc_flow_logs_rollup', 'ALTER TABLE flowlogs.vpc_flow_logs_rollup_builds']);
+    expect(result.runs[1]?.every((s) => s.reads.length > 0 && s.reads.every((r) => r.table === 'flowlogs.vpc_flow_logs_rollup' || r.earlyFiles !== undefined))).toBe(true);
     expect(result.naiveRawStatements).toBe(12);
+  });
+
+  it('when five daily UTC reports run in a row, every raw folder is read whole exactly once over its life, and otherwise only by its early files', async () => {
+    const folders = await athenaDailyScans(day('2026-11-20'), 5);
+
+    expect(folders.map((f) => f.dt)).toEqual(['2026/11/20', '2026/11/21', '2026/11/22', '2026/11/23', '2026/11/24', '2026/11/25']);
+    expect(folders.slice(0, 5).map((f) => f.wholeReads)).toEqual([1, 1, 1, 1, 1]);
+    expect(folders[5]?.wholeReads).toBe(0);
+    expect(folders[0]?.earlyReads).toBe(0);
+    expect(folders.slice(1).every((f) => f.earlyReads > 0)).toBe(true);
   });
 });

@@ -74,7 +74,7 @@ describe('rendering a saved query', () => {
     const sql = catalog.render('custom', context({ ports: [22, 3389], min_flows: 7 }));
 
     expect(sql).toContain('destinationport IN (22, 3389) AND flows >= 7');
-    expect(sql).toContain("WHERE dt IN ('2026/11/20')");
+    expect(sql).toContain("WHERE (dt IN ('2026/11/20'))");
     expect(sql).toContain('starttime >= 1795132800');
     expect(sql).not.toContain('--');
   });
@@ -106,7 +106,7 @@ describe('partitions read by the built-in queries', () => {
     };
 
     for (const query of saved.list()) {
-      const filters = [...saved.render(query.name, context).matchAll(/WHERE dt IN \(([^)]*)\)/g)].map((m) => m[1]);
+      const filters = [...saved.render(query.name, context).matchAll(/WHERE \(dt IN \(([^)]*)\)/g)].map((m) => m[1]);
       const expected = ["'2026/11/19', '2026/11/20'", ...(query.usesBaseline ? [window.baseline.partitions.map((p) => `'${p}'`).join(', ')] : [])];
       expect(filters, query.name).toEqual(expected);
     }

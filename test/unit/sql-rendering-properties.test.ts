@@ -181,7 +181,7 @@ describe('properties of the flows relation', () => {
     fc.assert(
       fc.property(fc.array(hostile, { minLength: 1, maxLength: 8 }), fc.integer({ min: 0, max: 2 ** 40 }), (partitions, start) => {
         const sql = String(flowsRelation('flowlogs', 'vpc_flow_logs', { partitions, startEpoch: start, endEpoch: start + 86_400 }));
-        expect(sql).toContain(`WHERE dt IN (${partitions.map((p) => `'${p.replaceAll("'", "''")}'`).join(', ')})`);
+        expect(sql).toContain(`WHERE (dt IN (${partitions.map((p) => `'${p.replaceAll("'", "''")}'`).join(', ')}))`);
         expect(sql).toContain(`starttime >= ${start}\n`);
         expect(sql).toContain('FROM flowlogs.vpc_flow_logs\n');
       }),

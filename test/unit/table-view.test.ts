@@ -40,9 +40,10 @@ describe('the view over registered partitions', () => {
     const sql = tableViewSql('flowlogs', 'vpc_flow_logs', parseFormatString('${version} ${srcaddr} ${bytes}'), ['dt'], branches);
 
     // Assess
-    expect(sql).toContain('SELECT version, sourceaddress, CAST(NULL AS bigint) AS numbytes, \'x\'\'; --\' AS dt FROM read_csv([\'/it\'\'s.gz\']');
+    expect(sql).toContain('SELECT version, sourceaddress, CAST(NULL AS bigint) AS numbytes, \'x\'\'; --\' AS dt, filename AS "$path" FROM read_csv([\'/it\'\'s.gz\']');
     expect(sql).toContain("columns = { 'version': 'integer', 'sourceaddress': 'varchar' }");
-    expect(sql.startsWith('CREATE OR REPLACE VIEW flowlogs.vpc_flow_logs AS')).toBe(true);
+    expect(sql.startsWith('CREATE OR REPLACE VIEW flowlogs.vpc_flow_logs_with_path AS')).toBe(true);
+    expect(sql).toContain('CREATE OR REPLACE VIEW flowlogs.vpc_flow_logs AS SELECT * EXCLUDE ("$path") FROM flowlogs.vpc_flow_logs_with_path');
   });
 
   it('when the profile shows which scans ran, it adds up the compressed size of the files they read', () => {

@@ -29,8 +29,9 @@ const rendered = (name: string, params: Readonly<Record<string, SqlFragment>>): 
  * What the raw-reading SQL (relations, rollup builds) puts where it reads `{{table}}`: the table
  * itself when it has the walkthrough's names (the statements stay exactly as before), or a
  * relation that selects AWS's columns as the walkthrough's, with the partition keys unchanged.
+ * `withPath` keeps Athena's `"$path"` through that relation, for reads that pick files by name.
  */
-export function rawTable(database: string, table: string, shape?: TableShape, dts: readonly string[] = []): SqlFragment {
+export function rawTable(database: string, table: string, shape?: TableShape, dts: readonly string[] = [], withPath = false): SqlFragment {
   const name = qualifiedName(database, table);
   if (shape === undefined || (shape.naming === 'walkthrough' && shape.tableKeys === undefined)) return name;
   const columns = shape.fields.map((f) =>
@@ -38,9 +39,10 @@ export function rawTable(database: string, table: string, shape?: TableShape, dt
       ? identifier(f.column)
       : rendered('tables/renamed-column', { source: quotedIdentifier(columnName(f, shape.naming), 'column'), type: identifier(SQL_TYPE[f.type]), column: identifier(f.column) }),
   );
+  const path = withPath ? [rendered('tables/path-column', {})] : [];
   if (shape.tableKeys === undefined) {
     const keys = shape.keys.map((key) => quotedIdentifier(key, 'partition key'));
-    return rendered('tables/aws-named', { columns: listOf([...columns, ...keys]), table: name });
+    return rendered('tables/aws-named', { columns: listOf([...columns, ...keys, ...path]), table: name });
   }
   const keys = shape.keys.map((key) =>
     key === 'dt' ? rendered('tables/dt-from-date-keys', {}) : rendered('tables/renamed-key', { source: quotedIdentifier(FROM_TABLE_KEY[key], 'partition key'), column: identifier(key) }),
@@ -48,7 +50,7 @@ export function rawTable(database: string, table: string, shape?: TableShape, dt
   const parts = dts.map((dt) => dt.split('/'));
   const distinct = (index: number) => listOf([...new Set(parts.map((p) => p[index] ?? ''))].sort().map((value) => stringLiteral(value, 'dt')));
   if (parts.length === 0) throw new ValidationError('partitions', 'a table keyed by year, month and day is read for given days only');
-  return rendered('tables/integration-keyed', { columns: listOf([...columns, ...keys]), table: name, years: distinct(0), months: distinct(1), days: distinct(2) });
+  return rendered('tables/integration-keyed', { columns: listOf([...columns, ...keys, ...path]), table: name, years: distinct(0), months: distinct(1), days: distinct(2) });
 }
 
 /** The shape of a table made from a format with a naming (the table the stack or the local engine creates). */

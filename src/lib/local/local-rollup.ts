@@ -5,6 +5,7 @@ import type { Partition } from '../partitions/plan.js';
 import { identifier, joinFragments, listOf, renderQuery, stringLiteral, type SqlFragment } from '../sql/sql.js';
 import type { PartitionAnswer } from './local-partitions.js';
 import type { PartitionStatement, TableRef } from './partition-statements.js';
+import { BUILD_KEY, buildsTableOf } from '../rollup/statements.js';
 
 export interface LocalRollupOptions {
   /** The catalog the state database is attached as. */
@@ -38,14 +39,16 @@ export class LocalRollup {
       renderQuery('local/rollup/create-table', {
         schema: joinFragments([identifier(stateCatalog), identifier(database, 'database')], '.'),
         rollup: this.#name(),
+        builds: this.#name(buildsTableOf(this.#options.rollupTable)),
         key_columns: listOf(this.#options.keys.map((key) => joinFragments([identifier(key, 'partition key'), identifier('varchar')], ' '))),
       }),
     );
   }
 
-  /** Whether a statement names this table (unqualified, or in the table's database). */
+  /** Whether a statement names this table or its builds table (unqualified, or in the table's database). */
   handles(ref: TableRef): boolean {
-    return ref.table === this.#options.rollupTable && (ref.database === undefined || ref.database === this.#options.database);
+    const { rollupTable, database } = this.#options;
+    return (ref.table === rollupTable || ref.table === buildsTableOf(rollupTable)) && (ref.database === undefined || ref.database === database);
   }
 
   async partitions(range: { readonly fromDt: string; readonly toDt: string }): Promise<Partition[]> {
@@ -55,9 +58,10 @@ export class LocalRollup {
   }
 
   async run(statement: PartitionStatement): Promise<PartitionAnswer> {
+    if (statement.table.table !== this.#options.rollupTable) return this.#runOnBuilds(statement);
     switch (statement.kind) {
       case 'set-location':
-        await this.#empty(statement.partition.values);
+        await this.#switch(statement.partition.values, statement.partition.location, true);
         return { rows: undefined };
       case 'drop':
         for (const spec of statement.partitions) await this.#empty(spec.values);
@@ -66,30 +70,78 @@ export class LocalRollup {
         const rows = await this.partitions({ fromDt: '0000', toDt: '9999' });
         return { rows: rows.map((p) => this.#options.keys.map((key) => `${key}=${p.values[key] ?? ''}`).join('/')) };
       }
-      case 'add':
-        throw new QueryError(`rollup partitions are made by INSERT INTO ${this.#options.database}.${this.#options.rollupTable}, not by ADD PARTITION`, { state: 'FAILED' });
+      case 'add': {
+        const have = new Set((await this.partitions({ fromDt: '0000', toDt: '9999' })).map((p) => this.#id(p.values)));
+        for (const spec of statement.partitions) {
+          if (have.has(this.#id(spec.values))) {
+            if (!statement.ifNotExists) throw new QueryError(`partition ${this.#id(spec.values)} already exists`, { state: 'FAILED' });
+            continue;
+          }
+          await this.#switch(spec.values, spec.location, false);
+        }
+        return { rows: undefined };
+      }
     }
   }
 
-  async #empty(given: Readonly<Record<string, string>>): Promise<void> {
-    const keys = this.#options.keys;
+  /** The builds table's partitions are its rows: adding one is a no-op, dropping one deletes its rows. */
+  async #runOnBuilds(statement: PartitionStatement): Promise<PartitionAnswer> {
+    if (statement.kind === 'drop') {
+      for (const spec of statement.partitions) await this.#empty(spec.values, buildsTableOf(this.#options.rollupTable), [BUILD_KEY, ...this.#options.keys]);
+    }
+    return { rows: undefined };
+  }
+
+  /**
+   * Points a rollup partition at a build: its rows become that build's rows, in one transaction
+   * (the local form of one ALTER TABLE). A location outside `builds/<id>/` empties it.
+   */
+  async #switch(values: Readonly<Record<string, string>>, location: string | undefined, replace: boolean): Promise<void> {
+    const build = /\/builds\/([^/]+)\//.exec(location ?? '')?.[1];
+    await this.#connection.run(renderQuery('local/state/begin', {}));
+    try {
+      if (replace) await this.#empty(values);
+      if (build !== undefined) {
+        await this.#connection.run(renderQuery('local/rollup/copy-build', {
+          rollup: this.#name(),
+          builds: this.#name(buildsTableOf(this.#options.rollupTable)),
+          keys: this.#keys(),
+          build: stringLiteral(decodeURIComponent(build), 'build id'),
+          conditions: this.#conditions(values, this.#options.keys),
+        }));
+      }
+      await this.#connection.run(renderQuery('local/state/commit', {}));
+    } catch (error) {
+      await this.#connection.run(renderQuery('local/state/rollback', {}));
+      throw error;
+    }
+  }
+
+  #id(values: Readonly<Record<string, string>>): string {
+    return this.#options.keys.map((key) => `${key}=${values[key] ?? ''}`).join('/');
+  }
+
+  async #empty(given: Readonly<Record<string, string>>, table = this.#options.rollupTable, keys: readonly string[] = this.#options.keys): Promise<void> {
+    await this.#connection.run(renderQuery('local/rollup/delete-partition', { rollup: this.#name(table), conditions: this.#conditions(given, keys) }));
+  }
+
+  #conditions(given: Readonly<Record<string, string>>, keys: readonly string[]): SqlFragment {
     const named = Object.keys(given);
     if (named.length !== keys.length || keys.some((key) => !named.includes(key))) {
-      throw new QueryError(`partition spec (${named.join(', ')}) does not match the rollup's partition keys (${keys.join(', ')})`, { state: 'FAILED' });
+      throw new QueryError(`partition spec (${named.join(', ')}) does not match the partition keys (${keys.join(', ')})`, { state: 'FAILED' });
     }
-    const conditions = joinFragments(
+    return joinFragments(
       keys.map((key) => joinFragments([identifier(key, 'partition key'), stringLiteral(given[key], `${quoteForMessage(key)}`)], ' = ')),
       ' AND ',
     );
-    await this.#connection.run(renderQuery('local/rollup/delete-partition', { rollup: this.#name(), conditions }));
   }
 
   #keys(): SqlFragment {
     return listOf(this.#options.keys.map((key) => identifier(key, 'partition key')));
   }
 
-  #name(): SqlFragment {
-    const { stateCatalog, database, rollupTable } = this.#options;
-    return joinFragments([identifier(stateCatalog), identifier(database, 'database'), identifier(rollupTable, 'rollup table')], '.');
+  #name(table = this.#options.rollupTable): SqlFragment {
+    const { stateCatalog, database } = this.#options;
+    return joinFragments([identifier(stateCatalog), identifier(database, 'database'), identifier(table, 'rollup table')], '.');
   }
 }

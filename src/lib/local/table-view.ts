@@ -1,6 +1,7 @@
 import { mapFileToTable, parseHeaderLine, type AthenaType, type FlowLogField } from '../flowlog/format.js';
 import { columnIdentifier, identifier, listOf, qualifiedName, renderQuery, SqlFragment, stringLiteral } from '../sql/sql.js';
 import type { Column } from '../ports.js';
+import { pathTable } from '../report/relations.js';
 import type { FileFacts } from './data-files.js';
 
 /** One registered partition with the files its folder holds. */
@@ -93,7 +94,11 @@ export function tableViewSql(database: string, table: string, format: readonly F
     branches.length === 0
       ? [rendered('local/empty-branch', { columns: listOf([...format.map((f) => nullColumn(f.column, f.type)), ...keys.map((k) => nullColumn(k, 'string'))]) })]
       : branches.map((b) => branchSql(format, keys, b));
-  return renderQuery('local/table-view', { table: qualifiedName(database, table), branches: SqlFragment.of(parts.map(String).join('\nUNION ALL\n')) });
+  return renderQuery('local/table-view', {
+    table: qualifiedName(database, table),
+    path_view: qualifiedName(database, pathTable('local', table)),
+    branches: SqlFragment.of(parts.map(String).join('\nUNION ALL\n')),
+  });
 }
 
 /** The DuckDB profile of a query: a tree of operators, scans naming (some of) their files. */

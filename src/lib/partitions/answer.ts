@@ -12,13 +12,27 @@ export interface PartitionsAnswer {
   readonly statements: readonly { readonly sql?: string; readonly partitions: number; readonly queryId?: string }[];
   readonly queryIds: readonly string[];
   /** With `"rollup": true`: the UTC days whose rollup was built, and those left for later (not complete yet). */
-  readonly rollup?: { readonly built: readonly string[]; readonly notComplete: readonly string[]; readonly queryIds: readonly string[] };
+  readonly rollup?: {
+    readonly built: readonly string[];
+    readonly notComplete: readonly string[];
+    /** Days not built for lack of time (or too large for the cutoff): invoke again with the same range to continue. */
+    readonly left: readonly string[];
+    readonly done: boolean;
+    /** Rollup folders nothing points at any more (failed or replaced builds), for the lifecycle rule or `aws s3 rm`. */
+    readonly unreferenced: readonly string[];
+    readonly queryIds: readonly string[];
+  };
 }
 
 /** Adds the rollup part of a backfill to the answer. */
 export function withRollupAnswer(answer: PartitionsAnswer, result: EnsureRollupsResult): PartitionsAnswer {
   const queryIds = result.statements.flatMap((s) => (s.queryId === undefined ? [] : [s.queryId]));
-  return { ...answer, rollup: { built: [...result.builtDays], notComplete: [...result.rawDays], queryIds }, queryIds: [...answer.queryIds, ...queryIds] };
+  const left = new Set(result.leftDays);
+  return {
+    ...answer,
+    rollup: { built: [...result.builtDays], notComplete: result.rawDays.filter((day) => !left.has(day)), left: [...result.leftDays], done: left.size === 0, unreferenced: [...result.unreferenced], queryIds },
+    queryIds: [...answer.queryIds, ...queryIds],
+  };
 }
 
 /**

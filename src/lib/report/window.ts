@@ -1,4 +1,5 @@
-import { addDays, dayOf, daysOf, dtOf, parseDay, quoteForMessage, type UtcDay } from '../dates.js';
+import { DEFAULT_ROLLUP_SETTLE_MINUTES } from '../config.js';
+import { addDays, dayOf, daysOf, dtOf, parseDay, quoteForMessage, startOfDayMs, type UtcDay } from '../dates.js';
 import { ValidationError } from '../errors.js';
 import type { ReportWindow } from './model.js';
 
@@ -14,8 +15,23 @@ export interface TimeSpan {
   readonly endEpoch: number;
   /** The UTC `dt` values (YYYY/MM/DD) whose folders can hold records of the span. */
   readonly partitions: readonly string[];
-  /** The same UTC days as YYYY-MM-DD, for ensuring the partitions exist. */
+  /** The same UTC days as YYYY-MM-DD, for ensuring the partitions exist (the late folder's day included). */
   readonly utcDays: readonly UtcDay[];
+  /** The folder after the span's last one, when records that started in the span's last minutes are filed there. */
+  readonly late?: LateFolder;
+}
+
+/**
+ * AWS files a record into the folder of the UTC day its log file was created, so the records that
+ * started in a span's last minutes can sit in the next day's folder. Only that folder's early
+ * deliveries hold them: the files created before the span's end plus the settle margin.
+ */
+export interface LateFolder {
+  /** The `dt` value of the folder (YYYY/MM/DD). */
+  readonly dt: string;
+  readonly utcDay: UtcDay;
+  /** The delivery time in AWS's file names (`YYYYMMDDTHHmm`, UTC) up to which a file counts as early. */
+  readonly deliveredBy: string;
 }
 
 export interface ComputedWindow extends ReportWindow, TimeSpan {
@@ -39,13 +55,25 @@ export function validateTimeZone(zone: unknown, field = 'timezone'): string {
  * its one `dt` partition; another zone's day spans two. Found with Intl, so DST days (23 or 25
  * hours) and zones whose midnight is skipped come out right without a table of offsets.
  */
-export function reportWindow(dateInput: unknown, timeZoneInput: unknown): ComputedWindow {
+export function reportWindow(dateInput: unknown, timeZoneInput: unknown, settleMinutes = DEFAULT_ROLLUP_SETTLE_MINUTES): ComputedWindow {
   const date = parseDay(dateInput, 'date');
   const timezone = validateTimeZone(timeZoneInput);
-  const span = spanOf(date, addDays(date, 1), timezone);
+  const span = spanOf(date, addDays(date, 1), timezone, settleMinutes);
   const first = addDays(date, -BASELINE_DAYS);
-  const baseline = { ...spanOf(first, date, timezone), days: daysOf({ from: first, to: addDays(date, -1) }) };
+  const baseline = { ...spanOf(first, date, timezone, settleMinutes), days: daysOf({ from: first, to: addDays(date, -1) }) };
   return { date, timezone, ...span, baseline };
+}
+
+/**
+ * The folder after `lastDay` when records that started before `endMs` can be filed in it: when
+ * the files created up to the end plus the settle margin reach past midnight UTC (a UTC day, and
+ * any zone whose day ends within the margin before 00:00 UTC). A margin of 0 reads no late folder.
+ */
+export function lateFolderOf(lastDay: UtcDay, endMs: number, settleMinutes: number): LateFolder | undefined {
+  const next = addDays(lastDay, 1);
+  const deliveredByMs = endMs + settleMinutes * 60_000;
+  if (settleMinutes <= 0 || deliveredByMs <= startOfDayMs(next)) return undefined;
+  return { dt: dtOf(next), utcDay: next, deliveredBy: new Date(deliveredByMs).toISOString().slice(0, 16).replaceAll(/[-:]/g, '') };
 }
 
 /** The local calendar day before the one `now` falls on: a report at 09:30 in Tokyo covers yesterday in Tokyo. */
@@ -53,17 +81,19 @@ export function previousLocalDay(now: Date, timeZone: string): UtcDay {
   return addDays(localDate(now.getTime(), timeZone), -1);
 }
 
-function spanOf(fromDay: UtcDay, toDay: UtcDay, timeZone: string): TimeSpan {
+function spanOf(fromDay: UtcDay, toDay: UtcDay, timeZone: string, settleMinutes: number): TimeSpan {
   const startMs = startOfLocalDayMs(fromDay, timeZone);
   const endMs = startOfLocalDayMs(toDay, timeZone);
   const utcDays = daysOf({ from: dayOf(new Date(startMs)), to: dayOf(new Date(endMs - 1)) });
+  const late = lateFolderOf(utcDays[utcDays.length - 1] as UtcDay, endMs, settleMinutes);
   return {
     start: new Date(startMs).toISOString(),
     end: new Date(endMs).toISOString(),
     startEpoch: startMs / 1000,
     endEpoch: endMs / 1000,
     partitions: utcDays.map(dtOf),
-    utcDays,
+    utcDays: late === undefined ? utcDays : [...utcDays, late.utcDay],
+    ...(late === undefined ? {} : { late }),
   };
 }
 

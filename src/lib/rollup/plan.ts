@@ -1,5 +1,6 @@
 import { addDays, dtOf, startOfDayMs, type UtcDay } from '../dates.js';
 import type { PartitionLayout } from '../partitions/layout.js';
+import type { LateFolder } from '../report/window.js';
 import { partitionId, partitionsFor, type Partition } from '../partitions/plan.js';
 
 /**
@@ -60,23 +61,75 @@ export function buildBatches(days: readonly UtcDay[], sources: number, maxPartit
 }
 
 export interface SpanSplit {
-  /** `dt` values read from the rollup. */
+  /** `dt` values read from the rollup (the late folder's, when its rollup is built). */
   readonly rollup: readonly string[];
-  /** `dt` values read from the raw table, aggregated on the fly. */
+  /** `dt` values read whole from the raw table, aggregated on the fly. */
   readonly raw: readonly string[];
+  /** The late folder, read from its early raw files because its rollup is not built yet. */
+  readonly rawLate?: LateFolder;
 }
 
 /**
- * Which of a span's `dt` partitions come from the rollup. The rollup keeps an hour per row, so
- * it can serve a span only when the span starts and ends on whole hours (every zone but the
- * half- and quarter-hour ones, such as Asia/Kolkata); otherwise the span is read raw.
+ * Which of a span's folders come from the rollup. The rollup keeps each folder's records by the
+ * hour they started, so the late records of a span's last minutes are the late folder's rows of
+ * the span's hours; before that folder's rollup exists, only its early files are read raw (never
+ * the whole folder, which its own rollup build reads once later). The rollup can serve a span
+ * only when the span starts and ends on whole hours (every zone but the half- and quarter-hour
+ * ones, such as Asia/Kolkata); otherwise the span is read raw.
  */
-export function splitSpan(span: { readonly partitions: readonly string[]; readonly startEpoch: number; readonly endEpoch: number }, rollupDays: readonly UtcDay[]): SpanSplit {
-  if (!isHourAligned(span.startEpoch) || !isHourAligned(span.endEpoch)) return { rollup: [], raw: [...span.partitions] };
+export function splitSpan(
+  span: { readonly partitions: readonly string[]; readonly startEpoch: number; readonly endEpoch: number; readonly late?: LateFolder },
+  rollupDays: readonly UtcDay[],
+): SpanSplit {
+  const late = span.late;
+  if (!isHourAligned(span.startEpoch) || !isHourAligned(span.endEpoch)) return { rollup: [], raw: [...span.partitions], ...(late === undefined ? {} : { rawLate: late }) };
   const stored = new Set(rollupDays.map(dtOf));
-  return { rollup: span.partitions.filter((dt) => stored.has(dt)), raw: span.partitions.filter((dt) => !stored.has(dt)) };
+  const lateStored = late !== undefined && stored.has(late.dt);
+  return {
+    rollup: [...span.partitions.filter((dt) => stored.has(dt)), ...(lateStored ? [late.dt] : [])],
+    raw: span.partitions.filter((dt) => !stored.has(dt)),
+    ...(late === undefined || lateStored ? {} : { rawLate: late }),
+  };
 }
 
 export function isHourAligned(epochSeconds: number): boolean {
   return epochSeconds % HOUR_SECONDS === 0;
+}
+
+/**
+ * What a build statement may cost: a day's share of the measured bytes and time of an earlier
+ * build (undefined before one was measured), the workgroup's bytes-scanned cutoff per query and
+ * the time left before the deadline.
+ */
+export interface BuildSizing {
+  readonly sources: number;
+  /** Raw bytes one day (all sources) scanned in an earlier build: its bytes over its days. */
+  readonly bytesPerDay: number | undefined;
+  /** Milliseconds one day took in an earlier build: its duration over its days. */
+  readonly msPerDay: number | undefined;
+  readonly maxBytesPerQuery: number;
+  /** Milliseconds until the deadline; undefined when there is none. */
+  readonly timeLeftMs: number | undefined;
+  readonly maxPartitions?: number;
+}
+
+/** Estimates are kept this far under the cutoff and the deadline: days differ in size, and Athena in speed. */
+export const BUILD_HEADROOM = 0.75;
+/** No build is started with less time than this left: its switch and clean-up need a few DDL statements. */
+export const MIN_BUILD_TIME_MS = 30_000;
+
+/**
+ * Days one build statement may cover: as many as fit Athena's partition limit (one partition per
+ * source and day), the workgroup's bytes-scanned cutoff and the time left, each estimated from
+ * an earlier build's bytes and time per day with BUILD_HEADROOM. Before any build was measured it
+ * is one day, the measurement; 0 means start no build (no time left, or one day alone is expected
+ * to pass the cutoff).
+ */
+export function daysPerBuild(sizing: BuildSizing): number {
+  const byPartitions = Math.max(1, Math.floor((sizing.maxPartitions ?? ATHENA_MAX_INSERT_PARTITIONS) / Math.max(1, sizing.sources)));
+  if (sizing.timeLeftMs !== undefined && sizing.timeLeftMs < MIN_BUILD_TIME_MS) return 0;
+  if (sizing.bytesPerDay === undefined) return 1;
+  const byBytes = sizing.bytesPerDay <= 0 ? byPartitions : Math.max(sizing.bytesPerDay <= sizing.maxBytesPerQuery ? 1 : 0, Math.floor((sizing.maxBytesPerQuery * BUILD_HEADROOM) / sizing.bytesPerDay));
+  const byTime = sizing.timeLeftMs === undefined || sizing.msPerDay === undefined || sizing.msPerDay <= 0 ? byPartitions : Math.floor(((sizing.timeLeftMs - MIN_BUILD_TIME_MS) * BUILD_HEADROOM) / sizing.msPerDay);
+  return Math.max(0, Math.min(byPartitions, byBytes, byTime));
 }

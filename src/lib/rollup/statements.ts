@@ -1,4 +1,5 @@
 import { dtOf, type UtcDay } from '../dates.js';
+import { addPartitionStatements } from '../partitions/ddl.js';
 import type { Partition } from '../partitions/plan.js';
 import { rawTable, type TableShape } from '../flowlog/raw-table.js';
 import { identifier, joinFragments, listOf, qualifiedName, renderQuery, SqlFragment, stringLiteral } from '../sql/sql.js';
@@ -13,44 +14,79 @@ export interface RollupTables {
   readonly shape?: TableShape;
 }
 
+/** The key the builds table adds before the rollup's own keys. */
+export const BUILD_KEY = 'build';
+
+/**
+ * The builds table of a rollup: same columns, partitioned by build id and then the rollup's keys,
+ * located under the rollup's `builds/` folder. Every build writes there; the rollup's partitions
+ * are pointed at a build's folders only once that build has succeeded.
+ */
+export function buildsTableOf(rollupTable: string): string {
+  return `${rollupTable}_builds`;
+}
+
 // Rendered templates are made only of validated fragments, so their text may be spliced again.
 const tuple = (parts: readonly SqlFragment[]): SqlFragment => SqlFragment.of(`(${String(listOf(parts))})`);
 
+const keyValues = (keys: readonly string[], values: Readonly<Record<string, string>>): SqlFragment =>
+  joinFragments(keys.map((key) => joinFragments([identifier(key, 'partition key'), stringLiteral(values[key] ?? '', key)], ' = ')), ', ');
+
 /**
- * The one statement that builds the rollup of these days, for every partition given (a marker
- * row per partition, so an empty day is still seen as built).
+ * The one statement that builds the rollup of these days into build `buildId`, for every
+ * partition given (a marker row per partition, so an empty day is still seen as built).
  */
-export function buildRollupSql(tables: RollupTables, days: readonly UtcDay[], partitions: readonly Partition[]): string {
+export function buildRollupSql(tables: RollupTables, days: readonly UtcDay[], partitions: readonly Partition[], buildId: string): string {
   const keys = listOf(tables.keys.map((key) => identifier(key, 'partition key')));
   const markers = listOf(partitions.map((p) => tuple(tables.keys.map((key) => stringLiteral(p.values[key] ?? '', key)))));
   return renderQuery('rollup/build-rollup', {
-    rollup: qualifiedName(tables.database, tables.rollupTable),
+    builds: qualifiedName(tables.database, buildsTableOf(tables.rollupTable)),
     table: rawTable(tables.database, tables.table, tables.shape, days.map(dtOf)),
+    build: stringLiteral(buildId, 'build id'),
     keys,
     partitions: listOf(days.map((day) => stringLiteral(dtOf(day), 'dt'))),
     markers,
   });
 }
 
-/** Points an existing rollup partition at a fresh folder, so that building it again leaves no duplicate. */
+/** The builds-table partitions of one build, each at the folder that build writes for it. */
+export function buildPartitions(tableLocation: string, keys: readonly string[], partitions: readonly Partition[], buildId: string): Partition[] {
+  return partitions.map((p) => ({ values: { [BUILD_KEY]: buildId, ...p.values }, location: buildLocation(tableLocation, keys, p, buildId) }));
+}
+
+/** Registers a build's partitions in the builds table before the INSERT, so that it writes to exactly those folders. */
+export function addBuildPartitionsSql(tables: RollupTables, partitions: readonly Partition[]): string[] {
+  return addPartitionStatements(tables.database, buildsTableOf(tables.rollupTable), [BUILD_KEY, ...tables.keys], partitions).map((s) => s.sql);
+}
+
+/** Adds new rollup partitions pointing at a finished build's folders. */
+export function addRollupPartitionsSql(tables: RollupTables, partitions: readonly Partition[]): string[] {
+  return addPartitionStatements(tables.database, tables.rollupTable, tables.keys, partitions).map((s) => s.sql);
+}
+
+/** Drops a build's partitions from the builds table (its files stay). */
+export function dropBuildPartitionsSql(tables: RollupTables, partitions: readonly Partition[]): string {
+  const keys = [BUILD_KEY, ...tables.keys];
+  const specs = partitions.map((p) => SqlFragment.of(renderQuery('rollup/partition-spec', { values: keyValues(keys, p.values) })));
+  return renderQuery('rollup/drop-build-partitions', { builds: qualifiedName(tables.database, buildsTableOf(tables.rollupTable)), partitions: joinFragments(specs, ', ') });
+}
+
+/** Switches an existing rollup partition to a finished build's folder (one statement per partition). */
 export function setPartitionLocationSql(tables: RollupTables, partition: Partition, location: string): string {
-  const values = joinFragments(
-    tables.keys.map((key) => joinFragments([identifier(key, 'partition key'), stringLiteral(partition.values[key] ?? '', key)], ' = ')),
-    ', ',
-  );
   return renderQuery('rollup/set-partition-location', {
     rollup: qualifiedName(tables.database, tables.rollupTable),
-    values,
+    values: keyValues(tables.keys, partition.values),
     location: stringLiteral(location, 'location'),
   });
 }
 
 /**
- * Where a rebuilt partition's files go: under the rollup table's location, in a folder named for
- * the partition and the build, so each build has its own and none is ever appended to twice.
+ * Where a build writes a partition's files: under the rollup table's location, in
+ * `builds/<build id>/<key=value>/`, so each build has a folder of its own, none is ever appended
+ * to twice, and the folders of a build that failed are never referenced by the rollup.
  */
-export function rebuildLocation(tableLocation: string, keys: readonly string[], partition: Partition, buildId: string): string {
+export function buildLocation(tableLocation: string, keys: readonly string[], partition: Partition, buildId: string): string {
   const base = tableLocation.endsWith('/') ? tableLocation : `${tableLocation}/`;
   const folders = keys.map((key) => `${key}=${encodeURIComponent(partition.values[key] ?? '')}`).join('/');
-  return `${base}${folders}/build=${encodeURIComponent(buildId)}/`;
+  return `${base}builds/${encodeURIComponent(buildId)}/${folders}/`;
 }

@@ -1,12 +1,12 @@
 import { describeError } from '../answers.js';
+import { DEFAULT_BYTES_SCANNED_CUTOFF_MB } from '../config.js';
 import type { UtcDay } from '../dates.js';
-import { ValidationError } from '../errors.js';
 import type { PartitionLayout } from '../partitions/layout.js';
 import type { Partition } from '../partitions/plan.js';
 import type { PartitionCatalog, QueryEngine } from '../ports.js';
 import type { TableShape } from '../flowlog/raw-table.js';
-import { buildBatches, completeDays, daysWithRollup, missingPartitions, presentPartitions, wantedRollupPartitions } from '../rollup/plan.js';
-import { buildRollupSql, rebuildLocation, setPartitionLocationSql, type RollupTables } from '../rollup/statements.js';
+import { completeDays, daysPerBuild, daysWithRollup, missingPartitions, presentPartitions, wantedRollupPartitions } from '../rollup/plan.js';
+import { addBuildPartitionsSql, addRollupPartitionsSql, buildLocation, buildPartitions, buildRollupSql, dropBuildPartitionsSql, setPartitionLocationSql, type RollupTables } from '../rollup/statements.js';
 import { requestToken } from './ensure-partitions.js';
 
 export interface EnsureRollupsDeps {
@@ -21,6 +21,8 @@ export interface EnsureRollupsDeps {
   readonly shape?: TableShape;
   readonly settleMinutes: number;
   readonly now: () => Date;
+  /** The workgroup's bytes-scanned cutoff per query (bytes); builds are sized under it. */
+  readonly maxBytesPerQuery?: number;
 }
 
 export interface EnsureRollupsRequest {
@@ -34,7 +36,12 @@ export interface EnsureRollupsRequest {
 }
 
 export interface RollupStatementRun {
-  readonly kind: 'build' | 'relocate';
+  /**
+   * stage: registers the build's own folders in the builds table; build: the INSERT that reads the
+   * raw folders; switch: points the rollup's partitions at the finished build (ADD, or SET
+   * LOCATION for a partition that exists); unstage: forgets the build's partitions in the builds table.
+   */
+  readonly kind: 'stage' | 'build' | 'switch' | 'unstage';
   readonly sql: string;
   readonly days: readonly UtcDay[];
   readonly status: 'succeeded' | 'failed';
@@ -55,54 +62,119 @@ export interface EnsureRollupsResult {
   /** Days whose build failed: read from the raw table this time, listed so the caller can say so. */
   readonly failedDays: readonly UtcDay[];
   readonly statements: readonly RollupStatementRun[];
+  /** Days to build that this run left for the next (no time left, or a day too large for the cutoff): invoke again to continue. */
+  readonly leftDays: readonly UtcDay[];
+  /**
+   * Folders no rollup partition points at any more: those of failed builds and those a rebuild
+   * replaced. Nothing reads them; the rollup's lifecycle rule expires them (see serverless.yml).
+   */
+  readonly unreferenced: readonly string[];
 }
 
 /**
  * Makes the rollup of every complete day among `days` exist, reading each day's raw logs once.
- * A failed build does not stop the others; its days are returned as raw days and `failedDays`:
- * a day already built is left alone (a second report builds nothing); a day to build whose
- * rollup partitions partly exist, or any day when `rebuild` is asked, first gets fresh, empty
- * partition folders so that the INSERT (which appends) leaves no duplicate.
+ * Each build writes into folders of its own (`builds/<build id>/...` under the rollup table's
+ * location, through the builds table), and the rollup's partitions are pointed at them only after
+ * the INSERT succeeded: a failed or stopped build leaves nothing the reports read, and a rebuild
+ * switches each partition in one ALTER TABLE. A failed build does not stop the others; its days
+ * are returned as raw days and `failedDays`. A day already built is left alone unless `rebuild`.
  */
 export async function ensureRollups(deps: EnsureRollupsDeps, request: EnsureRollupsRequest): Promise<EnsureRollupsResult> {
   const days = [...new Set(request.days)].sort();
   const complete = completeDays(days, deps.now(), deps.settleMinutes);
-  if (complete.length === 0) return { rollupDays: [], rawDays: days, builtDays: [], failedDays: [], statements: [] };
+  if (complete.length === 0) return { rollupDays: [], rawDays: days, builtDays: [], failedDays: [], statements: [], leftDays: [], unreferenced: [] };
   const keys = deps.layout.keys;
   const existing = await deps.rollupCatalog.listPartitions({ from: complete[0] as UtcDay, to: complete[complete.length - 1] as UtcDay });
   const toBuild = request.rebuild === true ? complete : complete.filter((day) => missingPartitions(keys, wantedRollupPartitions(deps.layout, [day]), existing).length > 0);
   if (request.dryRun === true) {
     const ready = daysWithRollup(deps.layout, complete, existing);
-    return { rollupDays: ready, rawDays: days.filter((day) => !ready.includes(day)), builtDays: toBuild, failedDays: [], statements: [] };
+    return { rollupDays: ready, rawDays: days.filter((day) => !ready.includes(day)), builtDays: toBuild, failedDays: [], statements: [], leftDays: [], unreferenced: [] };
   }
   const tables: RollupTables = { database: deps.database, table: deps.table, rollupTable: deps.rollupTable, keys, ...(deps.shape === undefined ? {} : { shape: deps.shape }) };
   const statements: RollupStatementRun[] = [];
-  const replaced = presentPartitions(keys, wantedRollupPartitions(deps.layout, toBuild), existing);
-  if (replaced.length > 0) {
+  const unreferenced: string[] = [];
+  const left: UtcDay[] = [];
+  if (toBuild.length > 0) {
     const location = (await deps.rollupCatalog.describeTable()).location;
     if (location === undefined || location === '') {
-      throw new ValidationError('rollup table', `${deps.database}.${deps.rollupTable} has no LOCATION, so a partition cannot be built again into a fresh folder`);
-    }
-    const buildId = deps.now().toISOString().replaceAll(/[-:.]/g, '');
-    for (const partition of replaced) {
-      const sql = setPartitionLocationSql(tables, partition, rebuildLocation(location, keys, partition, buildId));
-      statements.push(await run(deps, request, 'relocate', sql, [dayOfPartition(partition)]));
+      // Not thrown: a report still runs on the raw logs, and says why its days were not built.
+      const error = `${deps.database}.${deps.rollupTable} has no LOCATION, so a build cannot be given a folder of its own`;
+      statements.push({ kind: 'stage', sql: '', days: toBuild, status: 'failed', error, queryId: undefined, bytesScanned: 0, durationMs: 0 });
+    } else {
+      const buildId = deps.now().toISOString().replaceAll(/[-:.]/g, '');
+      const waiting = [...toBuild];
+      let measured: { bytesPerDay: number; msPerDay: number } | undefined;
+      while (waiting.length > 0) {
+        const count = daysPerBuild({
+          sources: deps.layout.sources.length,
+          bytesPerDay: measured?.bytesPerDay,
+          msPerDay: measured?.msPerDay,
+          maxBytesPerQuery: deps.maxBytesPerQuery ?? DEFAULT_BYTES_SCANNED_CUTOFF_MB * 1024 * 1024,
+          timeLeftMs: request.deadlineMs === undefined ? undefined : request.deadlineMs - Date.now(),
+        });
+        if (count === 0) break;
+        const batch = waiting.splice(0, count);
+        const outcome = await buildBatch(deps, request, tables, { location, buildId, batch, existing });
+        statements.push(...outcome.statements);
+        unreferenced.push(...outcome.unreferenced);
+        const build = outcome.statements.find((s) => s.kind === 'build' && s.status === 'succeeded');
+        if (build !== undefined) measured = { bytesPerDay: build.bytesScanned / batch.length, msPerDay: build.durationMs / batch.length };
+      }
+      left.push(...waiting);
     }
   }
-  // A day whose fresh folder could not be set up is not built: appending would duplicate it.
-  const unsafe = new Set(statements.filter((s) => s.status === 'failed').flatMap((s) => s.days));
-  for (const batch of buildBatches(toBuild.filter((day) => !unsafe.has(day)), deps.layout.sources.length)) {
-    const sql = buildRollupSql(tables, batch, wantedRollupPartitions(deps.layout, batch));
-    statements.push(await run(deps, request, 'build', sql, batch));
-  }
-  const failed = new Set(statements.filter((s) => s.status === 'failed').flatMap((s) => s.days));
+  const failed = new Set(statements.filter((s) => s.status === 'failed' && s.kind !== 'unstage').flatMap((s) => s.days));
+  const notBuilt = new Set([...failed, ...left]);
   return {
-    rollupDays: complete.filter((day) => !failed.has(day)),
-    rawDays: days.filter((day) => !complete.includes(day) || failed.has(day)),
-    builtDays: toBuild.filter((day) => !failed.has(day)),
+    rollupDays: complete.filter((day) => !notBuilt.has(day)),
+    rawDays: days.filter((day) => !complete.includes(day) || notBuilt.has(day)),
+    builtDays: toBuild.filter((day) => !notBuilt.has(day)),
     failedDays: [...failed].sort(),
     statements,
+    leftDays: left,
+    unreferenced,
   };
+}
+
+/** Stage, build, switch and unstage one batch of days; stops at the first failure before the switch. */
+async function buildBatch(
+  deps: EnsureRollupsDeps,
+  request: EnsureRollupsRequest,
+  tables: RollupTables,
+  plan: { readonly location: string; readonly buildId: string; readonly batch: readonly UtcDay[]; readonly existing: readonly Partition[] },
+): Promise<{ statements: RollupStatementRun[]; unreferenced: string[] }> {
+  const { batch } = plan;
+  const wanted = wantedRollupPartitions(deps.layout, batch);
+  const staged = buildPartitions(plan.location, tables.keys, wanted, plan.buildId);
+  const folders = staged.map((p) => p.location);
+  const statements: RollupStatementRun[] = [];
+  const step = async (kind: RollupStatementRun['kind'], sql: string): Promise<boolean> => {
+    const result = await run(deps, request, kind, sql, batch);
+    statements.push(result);
+    return result.status === 'succeeded';
+  };
+  const unstage = () => step('unstage', dropBuildPartitionsSql(tables, staged));
+  for (const sql of addBuildPartitionsSql(tables, staged)) {
+    if (!(await step('stage', sql))) return { statements, unreferenced: [] };
+  }
+  if (!(await step('build', buildRollupSql(tables, batch, wanted, plan.buildId)))) {
+    await unstage();
+    return { statements, unreferenced: folders };
+  }
+  const present = presentPartitions(tables.keys, wanted, plan.existing);
+  const fresh = missingPartitions(tables.keys, wanted, plan.existing);
+  const at = (p: Partition) => buildLocation(plan.location, tables.keys, p, plan.buildId);
+  const unreferenced: string[] = [];
+  for (const sql of addRollupPartitionsSql(tables, fresh.map((p) => ({ values: p.values, location: at(p) })))) {
+    if (!(await step('switch', sql))) return { statements, unreferenced: folders };
+  }
+  for (const partition of present) {
+    if (!(await step('switch', setPartitionLocationSql(tables, partition, at(partition))))) return { statements, unreferenced };
+    const old = plan.existing.find((p) => tables.keys.every((key) => p.values[key] === partition.values[key]))?.location;
+    if (old !== undefined && old !== '') unreferenced.push(old);
+  }
+  await unstage();
+  return { statements, unreferenced };
 }
 
 /** Runs one statement; a failure is recorded, not thrown, so the other days still get built. */
@@ -110,7 +182,7 @@ async function run(deps: EnsureRollupsDeps, request: EnsureRollupsRequest, kind:
   const startedMs = Date.now();
   try {
     const result = await deps.engine.execute(sql, {
-      label: kind === 'build' ? 'rollup-build' : 'rollup-relocate',
+      label: `rollup-${kind}`,
       deadlineMs: request.deadlineMs,
       requestToken: request.requestId === undefined ? undefined : requestToken(request.requestId, sql),
     });
@@ -119,8 +191,3 @@ async function run(deps: EnsureRollupsDeps, request: EnsureRollupsRequest, kind:
     return { kind, sql, days, status: 'failed', error: describeError(error), queryId: undefined, bytesScanned: 0, durationMs: Date.now() - startedMs };
   }
 }
-
-function dayOfPartition(partition: Partition): UtcDay {
-  return (partition.values.dt ?? '').replaceAll('/', '-') as UtcDay;
-}
-

@@ -16,8 +16,11 @@ export interface MaintainPartitionsRun {
 
 /**
  * The partitions job: registers the range's partitions and, for a backfill with `"rollup": true`,
- * builds the rollup of its complete days (all of them again with `"rebuild": true`). A rollup that
- * could not be built fails the job naming its days, after the partitions are registered.
+ * builds the rollup of its complete days (all of them again with `"rebuild": true`), in builds
+ * sized to the time left and the workgroup's cutoff. Days left for lack of time are answered in
+ * `rollup.left` with `rollup.done: false`: invoking again with the same range continues (built
+ * days are skipped). A rollup that could not be built fails the job naming its days, after the
+ * partitions are registered.
  */
 export async function maintainPartitions(deps: EngineHandle, config: FlowlogConfig, request: PartitionsRequest, run: MaintainPartitionsRun): Promise<PartitionsAnswer> {
   const result = await ensurePartitions(
@@ -37,6 +40,7 @@ export async function maintainPartitions(deps: EngineHandle, config: FlowlogConf
       rollupTable: config.rollup.table,
       ...(deps.shape === undefined ? {} : { shape: deps.shape }),
       settleMinutes: config.rollup.settleMinutes,
+      maxBytesPerQuery: config.rollup.maxBytesPerQuery,
       now: run.now,
     },
     { days: daysOf(request.range), rebuild: request.rebuild, dryRun: request.dryRun, requestId: run.requestId, deadlineMs: run.deadlineMs },

@@ -7,7 +7,8 @@ import type { TableShape } from '../flowlog/raw-table.js';
 import { buildReport, DEFAULT_MAX_ROWS_PER_QUERY, type QueryOutcome } from '../report/build-report.js';
 import type { Report } from '../report/model.js';
 import type { QueryRun } from '../report/model.js';
-import { flowsRelation, servedFlowsRelation } from '../report/relations.js';
+import { flowsRelation, pathTable, servedFlowsRelation } from '../report/relations.js';
+import { DEFAULT_ROLLUP_SETTLE_MINUTES } from '../config.js';
 import { queryCostUsd } from '../report/build-report.js';
 import { splitSpan } from '../rollup/plan.js';
 import { queryValues, type ReportConfig } from '../report/report-config.js';
@@ -43,6 +44,8 @@ export interface ReportRollup {
   /** The rollup table's partitions (Glue, or the local state). */
   readonly catalog: PartitionCatalog;
   readonly settleMinutes: number;
+  /** The workgroup's bytes-scanned cutoff per query (bytes), which builds are sized under. */
+  readonly maxBytesPerQuery?: number;
 }
 
 export interface RunReportRequest {
@@ -59,12 +62,14 @@ export interface RunReportRequest {
  * Runs every saved report query for one day and builds the Report. The partitions of the day and
  * of its baseline days are made to exist first (a missed partition run would otherwise give a
  * quiet report); one failing query is listed in the report and does not stop the others.
+ * Records count in the day they started: the window also takes the late records of its last
+ * minutes from the next folder (its rollup rows, or only its early files before those exist).
  * With a rollup, the complete UTC days are built into it first if missing (each day's raw logs
  * are read once, ever) and every query reads them from there; only days not complete yet are
  * read from the raw table.
  */
 export async function runReport(deps: RunReportDeps, request: RunReportRequest): Promise<Report> {
-  const window = reportWindow(request.date, request.timezone ?? deps.config.timezone);
+  const window = reportWindow(request.date, request.timezone ?? deps.config.timezone, deps.rollup?.settleMinutes ?? DEFAULT_ROLLUP_SETTLE_MINUTES);
   const saved = deps.queries ?? loadSavedQueries();
   const days = [...window.baseline.utcDays, ...window.utcDays].sort();
   const ensured = await ensurePartitions(
@@ -81,13 +86,16 @@ export async function runReport(deps: RunReportDeps, request: RunReportRequest):
       rollupTable: deps.rollup.table,
       ...(deps.shape === undefined ? {} : { shape: deps.shape }),
       settleMinutes: deps.rollup.settleMinutes,
+      ...(deps.rollup.maxBytesPerQuery === undefined ? {} : { maxBytesPerQuery: deps.rollup.maxBytesPerQuery }),
       now: deps.now,
     },
     { days, requestId: request.requestId, deadlineMs: request.deadlineMs },
   );
   const relation = (span: typeof window | typeof window.baseline) => {
-    if (deps.rollup === undefined || rollups === undefined) return flowsRelation(deps.database, deps.table, span, deps.shape);
-    return servedFlowsRelation({ database: deps.database, table: deps.table, rollupTable: deps.rollup.table, shape: deps.shape }, span, splitSpan(span, rollups.rollupDays));
+    // The late folder's early files are picked by "$path", which the local engine shows on a view of its own.
+    const table = span.late === undefined ? deps.table : pathTable(deps.engine.kind, deps.table);
+    if (deps.rollup === undefined || rollups === undefined) return flowsRelation(deps.database, table, span, deps.shape);
+    return servedFlowsRelation({ database: deps.database, table, rollupTable: deps.rollup.table, shape: deps.shape }, span, splitSpan(span, rollups.rollupDays));
   };
   const context = {
     flows: relation(window),
@@ -119,7 +127,7 @@ export async function runReport(deps: RunReportDeps, request: RunReportRequest):
     database: deps.database,
     table: deps.table,
     generatedAt: deps.now(),
-    window: rollups === undefined ? window : { ...window, ...servedDays(window, rollups) },
+    window: { ...window, partitions: [...window.partitions, ...(window.late === undefined ? [] : [window.late.dt])], ...(rollups === undefined ? {} : servedDays(window, rollups)) },
     outcomes,
     preparation: (rollups?.statements ?? []).map((run) => preparationRun(deps.engine.kind, run, deps.config.pricePerTbUsd)),
     pricePerTbUsd: deps.config.pricePerTbUsd,
@@ -127,6 +135,7 @@ export async function runReport(deps: RunReportDeps, request: RunReportRequest):
     warnings: [
       ...(added > 0 ? [`${added} missing partition${added === 1 ? ' was' : 's were'} added before the report ran`] : []),
       ...(rollups !== undefined && rollups.failedDays.length > 0 ? [`the rollup of ${rollups.failedDays.join(', ')} could not be built; those days were read from the raw logs`] : []),
+      ...(rollups !== undefined && rollups.leftDays.length > 0 ? [`the rollup of ${rollups.leftDays.join(', ')} was left for a later run (time or bytes-scanned cutoff); those days were read from the raw logs`] : []),
     ],
   });
 }
@@ -139,13 +148,14 @@ function servedDays(window: ReturnType<typeof reportWindow>, rollups: EnsureRoll
     const split = splitSpan(span, rollups.rollupDays);
     for (const dt of split.rollup) fromRollup.add(dt.replaceAll('/', '-'));
     for (const dt of split.raw) fromRaw.add(dt.replaceAll('/', '-'));
+    if (split.rawLate !== undefined) fromRaw.add(split.rawLate.utcDay);
   }
   return { rollupDays: [...fromRollup].sort(), rawDays: [...fromRaw].sort() };
 }
 
 function preparationRun(engine: QueryEngine['kind'], run: RollupStatementRun, pricePerTbUsd: number): QueryRun {
   return {
-    name: run.kind === 'build' ? `rollup-build ${run.days.join(',')}` : `rollup-relocate ${run.days.join(',')}`,
+    name: `rollup-${run.kind} ${run.days.join(',')}`,
     status: run.status,
     ...(run.error === undefined ? {} : { error: run.error }),
     rows: 0,

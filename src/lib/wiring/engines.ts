@@ -33,5 +33,5 @@ export async function openLocalEngine(config: FlowlogConfig): Promise<EngineHand
 /** The report's rollup from an opened engine and the configuration; none when the engine has no rollup catalog. */
 export function reportRollup(handle: EngineHandle, config: FlowlogConfig): ReportRollup | undefined {
   if (handle.rollupCatalog === undefined) return undefined;
-  return { table: config.rollup.table, catalog: handle.rollupCatalog, settleMinutes: config.rollup.settleMinutes };
+  return { table: config.rollup.table, catalog: handle.rollupCatalog, settleMinutes: config.rollup.settleMinutes, maxBytesPerQuery: config.rollup.maxBytesPerQuery };
 }

@@ -1,2 +1,2 @@
--- The table with no partition registered: its columns and no rows.
-SELECT {{columns}} WHERE false
+-- The table with no partition registered: its columns (and "$path") and no rows.
+SELECT {{columns}}, CAST(NULL AS VARCHAR) AS "$path" WHERE false

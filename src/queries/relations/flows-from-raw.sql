@@ -1,6 +1,7 @@
 -- The aggregated-flows relation, computed from the raw flow-log table: one row per hour,
 -- interface, source, destination, destination port, protocol, action and log status.
--- Reads only the dt partitions of the span ({{partitions}}) and keeps records that started in it.
+-- Reads only the folders of the span ({{folders}}: whole dt partitions, and the late folder's
+-- early files, see late-files.sql) and keeps records that started in it.
 -- hour is the epoch second the hour starts (start - start % 3600: no integer division, which
 -- differs between engines). NODATA and SKIPDATA records keep their row (NULL addresses).
 SELECT
@@ -18,7 +19,7 @@ SELECT
   CAST(min(starttime) AS BIGINT) AS first_start,
   CAST(max(endtime) AS BIGINT) AS last_end
 FROM {{table}}
-WHERE dt IN ({{partitions}})
+WHERE ({{folders}})
   AND starttime >= {{start}}
   AND starttime < {{end}}
 GROUP BY

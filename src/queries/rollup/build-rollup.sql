@@ -1,11 +1,13 @@
--- Writes the daily rollup of whole UTC days: the aggregated-flows relation of
--- src/queries/relations/flows-from-raw.sql, one row per hour, interface, source, destination,
--- destination port, protocol, action and log status, per dt partition (and source). Reads each
--- day's raw logs once; the reports then read these rows instead.
+-- Writes one build of the daily rollup of whole dt folders: the aggregated-flows relation of
+-- src/queries/relations/flows-from-raw.sql, one row per hour of start, interface, source,
+-- destination, destination port, protocol, action and log status, per dt partition (and source).
+-- Reads each folder's raw logs once. It writes into the builds table ({{builds}}), whose
+-- partitions (build id, then the rollup's keys) point at a folder of this build's own; no report
+-- reads them until the rollup's partition is switched to that folder after this succeeded.
 -- The second branch writes one marker row per partition: its hour is NULL, so no
 -- report relation ever reads it (they keep hour >= start), and a day without any record still
 -- gets its rollup partition, which tells later runs that the day is built.
-INSERT INTO {{rollup}}
+INSERT INTO {{builds}}
 SELECT
   starttime - starttime % 3600 AS hour,
   interfaceid,
@@ -20,6 +22,7 @@ SELECT
   CAST(coalesce(sum(numbytes), 0) AS BIGINT) AS bytes,
   CAST(min(starttime) AS BIGINT) AS first_start,
   CAST(max(endtime) AS BIGINT) AS last_end,
+  {{build}} AS build,
   {{keys}}
 FROM {{table}}
 WHERE dt IN ({{partitions}})
@@ -48,5 +51,6 @@ SELECT
   CAST(0 AS BIGINT),
   CAST(NULL AS BIGINT),
   CAST(NULL AS BIGINT),
+  {{build}},
   {{keys}}
 FROM (VALUES {{markers}}) AS markers ({{keys}})

@@ -73,12 +73,14 @@ export class FlowBucket {
     const connection = await instance.connect();
     await connection.run('CREATE MACRO regexp_like(s, p) AS regexp_matches(s, p)');
     await connection.run('CREATE SCHEMA flowlogs');
-    await connection.run(`CREATE TABLE flowlogs.vpc_flow_logs AS
-      SELECT * EXCLUDE (filename), regexp_extract(filename, '(\\d{4}/\\d{2}/\\d{2})/[^/]*$', 1) AS dt
+    // Like the local engine: the table, and a view of it with Athena's "$path" pseudo-column.
+    await connection.run(`CREATE TABLE flowlogs.vpc_flow_logs_with_path AS
+      SELECT * EXCLUDE (filename), regexp_extract(filename, '(\\d{4}/\\d{2}/\\d{2})/[^/]*$', 1) AS dt, filename AS "$path"
       FROM read_csv('${this.dir}/AWSLogs/*/vpcflowlogs/*/*/*/*/*.log.gz', delim=' ', header=true, nullstr='-', quote='', escape='', filename=true,
         columns={'version': 'INTEGER', 'account': 'VARCHAR', 'interfaceid': 'VARCHAR', 'sourceaddress': 'VARCHAR', 'destinationaddress': 'VARCHAR',
           'sourceport': 'INTEGER', 'destinationport': 'INTEGER', 'protocol': 'INTEGER', 'numpackets': 'BIGINT', 'numbytes': 'BIGINT',
           'starttime': 'BIGINT', 'endtime': 'BIGINT', 'action': 'VARCHAR', 'logstatus': 'VARCHAR'})`);
+    await connection.run('CREATE VIEW flowlogs.vpc_flow_logs AS SELECT * EXCLUDE ("$path") FROM flowlogs.vpc_flow_logs_with_path');
     const executed: string[] = [];
     const engine: QueryEngine = {
       kind: 'local',

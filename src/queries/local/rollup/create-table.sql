@@ -1,4 +1,7 @@
 -- The stored daily rollup, as a table of the state database (src/queries/rollup/build-rollup.sql
--- fills it): built once per day from the gz files, read by every later report.
+-- fills it through the builds table): built once per day from the gz files, read by every later
+-- report. The builds table holds each build's rows under its build id until the rollup's
+-- partitions are switched to it (what pointing a partition at the build's folder does on Athena).
 CREATE SCHEMA IF NOT EXISTS {{schema}};
-CREATE TABLE IF NOT EXISTS {{rollup}} (hour BIGINT, interfaceid VARCHAR, sourceaddress VARCHAR, destinationaddress VARCHAR, destinationport INTEGER, protocol INTEGER, action VARCHAR, logstatus VARCHAR, flows BIGINT, packets BIGINT, bytes BIGINT, first_start BIGINT, last_end BIGINT, {{key_columns}})
+CREATE TABLE IF NOT EXISTS {{rollup}} (hour BIGINT, interfaceid VARCHAR, sourceaddress VARCHAR, destinationaddress VARCHAR, destinationport INTEGER, protocol INTEGER, action VARCHAR, logstatus VARCHAR, flows BIGINT, packets BIGINT, bytes BIGINT, first_start BIGINT, last_end BIGINT, {{key_columns}});
+CREATE TABLE IF NOT EXISTS {{builds}} (hour BIGINT, interfaceid VARCHAR, sourceaddress VARCHAR, destinationaddress VARCHAR, destinationport INTEGER, protocol INTEGER, action VARCHAR, logstatus VARCHAR, flows BIGINT, packets BIGINT, bytes BIGINT, first_start BIGINT, last_end BIGINT, build VARCHAR, {{key_columns}})

@@ -1,0 +1,2 @@
+-- Whole dt folders of the raw table.
+dt IN ({{partitions}})
