@@ -70,7 +70,7 @@ async function report(settings: Record<string, string>) {
 
 /** The raw table read directly by its own column names (what an AWS-named table cannot answer). */
 const DIRECT_READ = /FROM flowlogs\.vpc_flow_logs\s*\n\s*WHERE/;
-const RENAMED = /\(SELECT CAST\("version" AS integer\) AS version, CAST\("account_id" AS varchar\) AS account, CAST\("interface_id" AS varchar\) AS interfaceid, CAST\("srcaddr" AS varchar\) AS sourceaddress, CAST\("dstaddr" AS varchar\) AS destinationaddress, CAST\("srcport" AS integer\) AS sourceport, CAST\("dstport" AS integer\) AS destinationport, CAST\("protocol" AS integer\) AS protocol, CAST\("packets" AS bigint\) AS numpackets, CAST\("bytes" AS bigint\) AS numbytes, CAST\("start" AS bigint\) AS starttime, CAST\("end" AS bigint\) AS endtime, CAST\("action" AS varchar\) AS action, CAST\("log_status" AS varchar\) AS logstatus, .*"dt" FROM flowlogs\.vpc_flow_logs\)/;
+const RENAMED = /\(SELECT CAST\("version" AS integer\) AS version, CAST\("account_id" AS varchar\) AS account, CAST\("interface_id" AS varchar\) AS interfaceid, CAST\("srcaddr" AS varchar\) AS sourceaddress, CAST\("dstaddr" AS varchar\) AS destinationaddress, CAST\("srcport" AS integer\) AS sourceport, CAST\("dstport" AS integer\) AS destinationport, CAST\("protocol" AS integer\) AS protocol, CAST\("packets" AS bigint\) AS numpackets, CAST\("bytes" AS bigint\) AS numbytes, CAST\("start" AS bigint\) AS starttime, CAST\("end" AS bigint\) AS endtime, CAST\("action" AS varchar\) AS action, CAST\("log_status" AS varchar\) AS logstatus, .*"dt"(, "\$path")? FROM flowlogs\.vpc_flow_logs\)/;
 
 describe('report Lambda on a table with AWS column names', () => {
   it('when the adopted table has the columns of AWS documentation DDL, every raw read goes through the renaming relation and every query runs', async () => {
@@ -82,11 +82,14 @@ describe('report Lambda on a table with AWS column names', () => {
 
     // Assess
     expect(summary.queries.filter((q) => q.status === 'failed')).toEqual([]);
-    // The rollup build of the 8 complete days and the 11 report queries (each over the rollup, so none reads raw).
+    // The rollup builds of the complete days (the first of one day, to measure it, then the rest)
+    // and the report queries over the rollup: no statement reads the raw table by its own names.
     const build = statements.filter((s) => s.startsWith('INSERT INTO flowlogs.vpc_flow_logs_rollup'));
-    expect(build).toHaveLength(1);
-    expect(build[0]).toMatch(RENAMED);
-    expect(build[0]).toContain('"traffic_path"');
+    expect(build).toHaveLength(2);
+    for (const sql of build) {
+      expect(sql).toMatch(RENAMED);
+      expect(sql).toContain('"traffic_path"');
+    }
     for (const sql of statements.filter((s) => !s.startsWith('ALTER TABLE'))) expect(sql).not.toMatch(DIRECT_READ);
   });
 
@@ -109,7 +112,9 @@ describe('report Lambda on a table with AWS column names', () => {
       expect(sql).toMatch(RENAMED);
       expect(sql).not.toMatch(DIRECT_READ);
     }
-    expect(summary.queries.filter((q) => q.status === 'failed').map((q) => q.name)).toEqual([expect.stringMatching(/^rollup-build/)]);
+    const failed = summary.queries.filter((q) => q.status === 'failed').map((q) => q.name);
+    expect(failed.length).toBeGreaterThan(0);
+    for (const name of failed) expect(name).toMatch(/^rollup-build /);
   });
 
   it('when the stack created the table with columnNames aws, the statements are the same as for an adopted AWS-named table', async () => {
@@ -124,7 +129,7 @@ describe('report Lambda on a table with AWS column names', () => {
 
     // Assess: the created table has the 14 default fields; the adopted one had 29, so compare the default part.
     const created = statements.filter((s) => s.startsWith('INSERT INTO'));
-    expect(created).toHaveLength(1);
+    expect(created).toHaveLength(2);
     expect(created[0]).toMatch(RENAMED);
     expect(created[0]).toContain('CAST("log_status" AS varchar) AS logstatus, "dt" FROM flowlogs.vpc_flow_logs)');
     expect(adopted[0]).toMatch(RENAMED);
@@ -139,9 +144,11 @@ describe('report Lambda on a table with AWS column names', () => {
 
     // Assess
     const build = statements.filter((s) => s.startsWith('INSERT INTO'));
-    expect(build).toHaveLength(1);
-    expect(build[0]).toMatch(DIRECT_READ);
-    expect(build[0]).not.toContain('CAST("');
+    expect(build).toHaveLength(2);
+    for (const sql of build) {
+      expect(sql).toMatch(DIRECT_READ);
+      expect(sql).not.toContain('CAST("');
+    }
   });
 
   it('when the adopted table has no flow-log columns it knows, the report fails naming the table and its columns, and runs no query', async () => {

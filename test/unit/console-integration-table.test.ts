@@ -127,12 +127,15 @@ describe("the console integration's table", () => {
 
     // Assess
     const statements = startedSql();
+    // Builds go a day at a time while none has been measured (here every build fails).
     const build = statements.find((s) => s.startsWith('INSERT INTO'));
-    expect(build).toContain(`CAST("end" AS bigint) AS endtime, CAST("action" AS varchar) AS action, CAST("log_status" AS varchar) AS logstatus, concat(year, '/', month, '/', day) AS dt FROM flowlogs.vpc_flow_logs WHERE year IN ('2026') AND month IN ('11') AND day IN ('13', '14', '15', '16', '17', '18', '19', '20'))`);
+    expect(build).toContain(`CAST("end" AS bigint) AS endtime, CAST("action" AS varchar) AS action, CAST("log_status" AS varchar) AS logstatus, concat(year, '/', month, '/', day) AS dt FROM flowlogs.vpc_flow_logs WHERE year IN ('2026') AND month IN ('11') AND day IN ('13'))`);
     const reportQueries = statements.filter((s) => s.startsWith('WITH flows AS'));
     expect(reportQueries.length).toBeGreaterThanOrEqual(10);
-    for (const sql of reportQueries) expect(sql).toMatch(/concat\(year, '\/', month, '\/', day\) AS dt FROM flowlogs\.vpc_flow_logs WHERE year IN \('2026'\) AND month IN \('11'\) AND day IN \(/);
-    expect(summary.queries.filter((q) => q.status === 'failed').map((q) => q.name)).toEqual([expect.stringMatching(/^rollup-build/)]);
+    for (const sql of reportQueries) expect(sql).toMatch(/concat\(year, '\/', month, '\/', day\) AS dt(, "\$path")? FROM flowlogs\.vpc_flow_logs WHERE year IN \('2026'\) AND month IN \('11'\) AND day IN \(/);
+    const failed = summary.queries.filter((q) => q.status === 'failed').map((q) => q.name);
+    expect(failed.length).toBeGreaterThan(0);
+    for (const name of failed) expect(name).toMatch(/^rollup-build /);
     const adds = statements.filter((s) => s.startsWith('ALTER TABLE flowlogs.vpc_flow_logs ADD'));
     expect(adds).toHaveLength(1);
     expect(adds[0]).toContain('`aws-account-id`');
