@@ -59,6 +59,7 @@ const FLAG_OF_SETTING: Readonly<Record<string, string>> = {
   FLOWLOG_FORMAT: '--format-string',
   FLOWLOG_FOLDERS: '--folders',
   FLOWLOG_REPORT_TIMEZONE: '--tz',
+  FLOWLOG_MIN_BASELINE_DAYS: '--min-baseline-days',
 };
 
 /** Loads settings, naming a bad one by the flag the user typed rather than by its setting key. */

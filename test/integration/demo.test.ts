@@ -25,7 +25,7 @@ describe('flowlog-pilot demo (npm start)', () => {
   it('when run on a fresh folder, it goes through every step and exits 0', () => {
     expect(io.stderr()).toBe('');
     expect(code).toBe(0);
-    for (const step of ['== 1. Sample', '== 2. Before any partition', '== 3. Register', '== 4. The same count', '== 5. A query', '== 6. The daily report', '== 7. Did the report']) {
+    for (const step of ['== 1. Sample', '== 2. Before any partition', '== 3. Register', '== 4. The same count', '== 5. A query', '== 6. The daily report', '== 7. The report for', '== 8. Did the reports']) {
       expect(io.stdout()).toContain(step);
     }
   });
@@ -43,5 +43,15 @@ describe('flowlog-pilot demo (npm start)', () => {
     expect(injected.size).toBe(5);
     expect(new Set(report.findings.map((f) => f.rule))).toEqual(injected);
     expect(io.stdout()).toContain(`${manifest.incidents.length} of ${manifest.incidents.length} injected incidents found, 0 other findings.`);
+  });
+
+  it("when the report for the third day ran, both spike rules said 'baseline building: 2 of 3 days' and the last day's baseline was complete", async () => {
+    const early = JSON.parse(await readFile(join(dir, 'run', 'report-early', 'report.json'), 'utf8')) as Report;
+    const last = JSON.parse(await readFile(join(dir, 'run', 'report', 'report.json'), 'utf8')) as Report;
+
+    expect(early.building?.map((b) => [b.rule, b.completeDays, b.requiredDays])).toEqual([['egress-spike', 2, 3], ['reject-spike', 2, 3]]);
+    expect(early.baseline?.days.map((d) => d.complete)).toEqual([false, false, false, false, false, true, true]);
+    expect(last.baseline).toMatchObject({ requiredDays: 3, completeDays: 7 });
+    expect(io.stdout()).toMatch(/held {4}baseline maturity {8}\S+: egress-spike, reject-spike: baseline building: 2 of 3 days/);
   });
 });

@@ -75,6 +75,22 @@ describe('flowlog-pilot report', () => {
     expect((JSON.parse(io.stdout()) as Report).window).toMatchObject({ timezone: 'Asia/Tokyo', partitions: ['2026/11/19', '2026/11/20'] });
   });
 
+  it('when --min-baseline-days is 1, the spike rules need 1 complete day; 0 and 8 are refused naming the flag', async () => {
+    const io = buffers();
+
+    await reportCommand(await adapters()).run(['--data', 'data', '--date', '2026-11-20', '--min-baseline-days', '1', '--format', 'json'], io);
+    const zero = buffers();
+    const eight = buffers();
+    await main(['report', '--data', 'd', '--date', '2026-11-20', '--min-baseline-days', '0'], zero);
+    await main(['report', '--data', 'd', '--date', '2026-11-20', '--min-baseline-days', '8'], eight);
+
+    const report = JSON.parse(io.stdout()) as Report;
+    expect(report.baseline).toMatchObject({ requiredDays: 1, completeDays: 0 });
+    expect(report.building?.map((b) => b.rule)).toEqual(['egress-spike', 'reject-spike']);
+    expect(zero.stderr()).toMatch(/--min-baseline-days must be a whole number from 1 to 7/);
+    expect(eight.stderr()).toMatch(/--min-baseline-days must be a whole number from 1 to 7/);
+  });
+
   it('when a flag is wrong, it names it and opens nothing', async () => {
     for (const [args, message] of [
       [['--data', 'd', '--date', '2026-11-20', '--tz', 'Japan/Osaka'], /--tz: "Japan\/Osaka" is not a known time zone/],

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { baselineDaysQuery, baselineDaysRelation, baselineStatus } from '../../src/lib/report/baseline.js';
 import { flowsRelation } from '../../src/lib/report/relations.js';
 import { loadSavedQueries } from '../../src/lib/report/saved-queries.js';
 import { reportWindow } from '../../src/lib/report/window.js';
@@ -21,9 +22,11 @@ afterEach(() => {
 async function runRule(rule: string, lines: readonly string[], values: Record<string, unknown> = {}, timezone = 'UTC'): Promise<readonly Row[]> {
   open = await new FlowBucket().write(lines).open();
   const window = reportWindow(DATE, timezone);
+  const baselineFlows = flowsRelation('flowlogs', 'vpc_flow_logs', window.baseline);
   const sql = catalog.render(rule, {
     flows: flowsRelation('flowlogs', 'vpc_flow_logs', window),
-    baselineFlows: flowsRelation('flowlogs', 'vpc_flow_logs', window.baseline),
+    baselineFlows,
+    baselineDays: baselineDaysRelation({ baselineFlows, windowStartEpoch: window.startEpoch, baselineStartEpoch: window.baseline.startEpoch, minDayHours: Number(values.min_day_hours ?? 20) }),
     windowStartEpoch: window.startEpoch,
     windowEndEpoch: window.endEpoch,
     values,
@@ -131,7 +134,10 @@ describe('admin-port-brute-force', () => {
 /** `count` rejected records spread over the day starting at `dayStart`. */
 const rejects = (count: number, dayStart: number) =>
   flows(count, (i) => ({ src: `203.0.113.${(i % 200) + 1}`, dst: '10.0.1.10', dstPort: 23, action: 'REJECT', start: dayStart + Math.floor((i * DAY) / count) }));
-const baselineDays = (make: (dayStart: number, day: number) => string[]) => Array.from({ length: 7 }, (_, d) => make(DAY_START - (d + 1) * DAY, d)).flat();
+/** One NODATA record in each hour from `fromHour`: what AWS writes for an idle interface, so the day counts as fully delivered. */
+const delivered = (dayStart: number, fromHour = 0, toHour = 24) => Array.from({ length: toHour - fromHour }, (_, h) => statusLine('NODATA', dayStart + (fromHour + h) * HOUR, 'eni-0ffffffffffffff01'));
+/** Seven earlier days, each fully delivered around what `make` puts in it (day 0 is the day before the report). */
+const baselineDays = (make: (dayStart: number, day: number) => string[]) => Array.from({ length: 7 }, (_, d) => [...delivered(DAY_START - (d + 1) * DAY), ...make(DAY_START - (d + 1) * DAY, d)]).flat();
 
 describe('reject-spike', () => {
   it('when the day has 3,000 rejected records against about 1,000 a day before, it reports the ratio', async () => {
@@ -152,9 +158,85 @@ describe('reject-spike', () => {
   });
 
   it('when only 3 previous days have data, it takes the mean of those 3', async () => {
-    const rows = await runRule('reject-spike', [...baselineDays((start, d) => (d < 3 ? rejects(1000, start) : [])), ...rejects(2500, DAY_START)]);
+    const threeDays = [0, 1, 2].flatMap((d) => [...delivered(DAY_START - (d + 1) * DAY), ...rejects(1000, DAY_START - (d + 1) * DAY)]);
+    const rows = await runRule('reject-spike', [...threeDays, ...rejects(2500, DAY_START)]);
 
     expect(rows[0]).toMatchObject({ baseline_days: 3, baseline_mean: 1000, ratio: 2.5 });
+  });
+
+  it('when 2 complete days precede the day (min_baseline_days 3), it stays quiet; with exactly 3 it fires', async () => {
+    const days = (n: number) => Array.from({ length: n }, (_, d) => [...delivered(DAY_START - (d + 1) * DAY), ...rejects(1000, DAY_START - (d + 1) * DAY)]).flat();
+    const two = await runRule('reject-spike', [...days(2), ...rejects(5000, DAY_START)]);
+    open?.close();
+    open = undefined;
+    const three = await runRule('reject-spike', [...days(3), ...rejects(5000, DAY_START)]);
+
+    expect(two).toEqual([]);
+    expect(three).toEqual([expect.objectContaining({ rejected: 5000, baseline_days: 3, ratio: 5 })]);
+  });
+
+  it("when the oldest day is a flow log's partial first day (delivery from 09:00), it is left out of the mean", async () => {
+    const full = [0, 1, 2].flatMap((d) => [...delivered(DAY_START - (d + 1) * DAY), ...rejects(1000, DAY_START - (d + 1) * DAY)]);
+    const firstDay = DAY_START - 4 * DAY;
+    const partial = [...delivered(firstDay, 9), ...flows(100, (i) => ({ src: '203.0.113.9', dst: '10.0.1.10', dstPort: 23, action: 'REJECT', start: firstDay + 9 * HOUR + i * 300 }))];
+    const rows = await runRule('reject-spike', [...partial, ...full, ...rejects(2500, DAY_START)]);
+
+    // Counted, the partial day would make the mean 775 and the ratio 3.23.
+    expect(rows).toEqual([expect.objectContaining({ baseline_days: 3, baseline_mean: 1000, ratio: 2.5 })]);
+  });
+});
+
+describe('baseline days (which earlier days are complete)', () => {
+  /** Runs the baseline-days query, as the report does once per run, and reads its rows. */
+  async function status(lines: readonly string[], minDayHours = 20) {
+    open = await new FlowBucket().write(lines).open();
+    const window = reportWindow(DATE, 'UTC');
+    const sql = baselineDaysQuery({ baselineFlows: flowsRelation('flowlogs', 'vpc_flow_logs', window.baseline), windowStartEpoch: window.startEpoch, baselineStartEpoch: window.baseline.startEpoch, minDayHours });
+    return baselineStatus((await open.engine.execute(sql)).rows, window.baseline.days, 3, minDayHours);
+  }
+  const dayStart = (d: number) => DAY_START - (d + 1) * DAY;
+
+  it('when a day has records in 20 of its hours it is complete, in 19 it is not (threshold 20)', async () => {
+    const result = await status([...delivered(dayStart(0), 0, 20), ...delivered(dayStart(1), 0, 19)]);
+
+    expect(result.days.slice(-2)).toEqual([
+      { date: '2026-11-18', hours: 19, firstRecordAfterSeconds: 0, complete: false },
+      { date: '2026-11-19', hours: 20, firstRecordAfterSeconds: 0, complete: true },
+    ]);
+    expect(result.completeDays).toBe(1);
+  });
+
+  it("when a day's first record starts 1,800 s after midnight it is complete, 1,801 s it is not", async () => {
+    const at = (d: number, offset: number) => [statusLine('NODATA', dayStart(d) + offset, 'eni-0ffffffffffffff01'), ...delivered(dayStart(d), 1)];
+    const result = await status([...at(0, 1800), ...at(1, 1801)]);
+
+    expect(result.days.slice(-2).map((d) => [d.date, d.firstRecordAfterSeconds, d.complete])).toEqual([['2026-11-18', 1801, false], ['2026-11-19', 1800, true]]);
+  });
+
+  it('when delivery stopped for 5 hours one day and a day has no record at all, neither counts', async () => {
+    const gap = [...delivered(dayStart(0), 0, 10), ...delivered(dayStart(0), 15, 24)];
+    const result = await status([...gap, ...delivered(dayStart(2))]);
+
+    expect(result.days.map((d) => [d.date, d.hours, d.complete])).toEqual([
+      ['2026-11-13', 0, false], ['2026-11-14', 0, false], ['2026-11-15', 0, false], ['2026-11-16', 0, false],
+      ['2026-11-17', 24, true], ['2026-11-18', 0, false], ['2026-11-19', 19, false],
+    ]);
+    expect(result.completeDays).toBe(1);
+  });
+
+  it('when the threshold is lowered to 19 hours, the 19-hour day counts', async () => {
+    const result = await status(delivered(dayStart(0), 0, 19), 19);
+
+    expect(result.days.at(-1)).toMatchObject({ hours: 19, complete: true });
+  });
+
+  it('when the day is taken in Asia/Tokyo, the days are Tokyo days (15:00 to 15:00 UTC)', async () => {
+    open = await new FlowBucket().write(delivered(DAY_START - 9 * HOUR - DAY, 0, 24)).open();
+    const window = reportWindow(DATE, 'Asia/Tokyo');
+    const sql = baselineDaysQuery({ baselineFlows: flowsRelation('flowlogs', 'vpc_flow_logs', window.baseline), windowStartEpoch: window.startEpoch, baselineStartEpoch: window.baseline.startEpoch, minDayHours: 24 });
+    const result = baselineStatus((await open.engine.execute(sql)).rows, window.baseline.days, 3, 24);
+
+    expect(result.days.at(-1)).toEqual({ date: '2026-11-19', hours: 24, firstRecordAfterSeconds: 0, complete: true });
   });
 });
 
@@ -179,6 +261,29 @@ describe('egress-spike', () => {
     const rows = await runRule('egress-spike', [...history, ...today]);
 
     expect(rows).toEqual([]);
+  });
+});
+
+describe('egress-spike baseline maturity', () => {
+  const day = (d: number, bytes: number) => [...delivered(DAY_START - (d + 1) * DAY), ...egress('10.0.1.20', bytes, DAY_START - (d + 1) * DAY)];
+
+  it('when 2 complete days precede the day it stays quiet; with exactly 3 it fires', async () => {
+    const two = await runRule('egress-spike', [day(0, 100_000_000), day(1, 100_000_000), egress('10.0.1.20', 2 * GB, DAY_START)].flat());
+    open?.close();
+    open = undefined;
+    const three = await runRule('egress-spike', [day(0, 100_000_000), day(1, 100_000_000), day(2, 100_000_000), egress('10.0.1.20', 2 * GB, DAY_START)].flat());
+
+    expect(two).toEqual([]);
+    expect(three).toEqual([expect.objectContaining({ sourceaddress: '10.0.1.20', baseline_days: 3, ratio: 20 })]);
+  });
+
+  it("when a partial day (a 6-hour gap) carried the host's big transfers, that day is left out and the spike still shows", async () => {
+    const gapDay = DAY_START - 4 * DAY;
+    const partial = [...delivered(gapDay, 0, 12), ...delivered(gapDay, 18, 24), ...egress('10.0.1.20', 9 * GB, gapDay)];
+    const rows = await runRule('egress-spike', [...day(0, 100_000_000), ...day(1, 100_000_000), ...day(2, 100_000_000), ...partial, ...egress('10.0.1.20', 2 * GB, DAY_START)]);
+
+    // Counted, the 9 GB day would make the mean 2.3 GB and hide the spike.
+    expect(rows).toEqual([expect.objectContaining({ baseline_days: 3, baseline_mean_bytes: 100_000_000, ratio: 20 })]);
   });
 });
 

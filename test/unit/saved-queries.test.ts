@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { baselineDaysRelation } from '../../src/lib/report/baseline.js';
 import { loadSavedQueries, parseSavedQuery, SavedQueryCatalog } from '../../src/lib/report/saved-queries.js';
 import { flowsRelation } from '../../src/lib/report/relations.js';
 import { ValidationError } from '../../src/lib/errors.js';
@@ -99,13 +100,16 @@ describe('partitions read by the built-in queries', () => {
     const context = {
       flows: flowsRelation('flowlogs', 'vpc_flow_logs', window),
       baselineFlows: flowsRelation('flowlogs', 'vpc_flow_logs', window.baseline),
+      baselineDays: baselineDaysRelation({ baselineFlows: flowsRelation('flowlogs', 'vpc_flow_logs', window.baseline), windowStartEpoch: window.startEpoch, baselineStartEpoch: window.baseline.startEpoch, minDayHours: 20 }),
       windowStartEpoch: window.startEpoch,
       windowEndEpoch: window.endEpoch,
     };
 
     for (const query of saved.list()) {
       const filters = [...saved.render(query.name, context).matchAll(/WHERE dt IN \(([^)]*)\)/g)].map((m) => m[1]);
-      const expected = ["'2026/11/19', '2026/11/20'", ...(query.usesBaseline ? [window.baseline.partitions.map((p) => `'${p}'`).join(', ')] : [])];
+      // Baseline rules read the baseline twice: for their own sums and inside {{baseline_days}}.
+      const baseline = window.baseline.partitions.map((p) => `'${p}'`).join(', ');
+      const expected = ["'2026/11/19', '2026/11/20'", ...(query.usesBaseline ? [baseline, baseline] : [])];
       expect(filters, query.name).toEqual(expected);
     }
     expect(saved.list().filter((q) => q.usesBaseline).map((q) => q.name)).toEqual(['egress-spike', 'reject-spike']);

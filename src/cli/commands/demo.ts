@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { addDays, dayOf, type UtcDay } from '../../lib/dates.js';
 import { FlowlogError, ValidationError } from '../../lib/errors.js';
 import type { Report } from '../../lib/report/model.js';
+import { buildingText } from '../../lib/report/baseline.js';
 import { MANIFEST_FILE } from '../../lib/sample/write-sample.js';
 import type { SampleManifest } from '../../lib/sample/generate.js';
 import { parseFlags, type CliIo, type Command } from '../command.js';
@@ -12,7 +13,8 @@ const USAGE = `Usage: flowlog-pilot demo [--dir DIR] [--records N]
 The whole local cycle on sample data, in a few seconds: writes 8 days of sample flow logs with
 incidents on the last day, shows that nothing is visible before the partitions exist, adds them,
 runs the queries users run in the Athena console, then the daily report, and checks that the
-report found every injected incident. Everything goes to DIR (default ./demo), which is replaced.
+report found every injected incident; a report for the third day shows the spike rules waiting
+for their baseline. Everything goes to DIR (default ./demo), which is replaced.
 
 Options:
   --dir DIR       where the sample bucket, the state and the report files go (default ./demo)
@@ -51,8 +53,13 @@ export function demoCommand(commands: () => readonly Command[]): Command {
       const out = join(dir, 'report');
       await run(`6. The daily report for ${last} (UTC), as e-mail and Slack would receive it`, 'report', [...state, '--date', last, '--out', out]);
 
+      const early = addDays(first, 2);
+      const earlyOut = join(dir, 'report-early');
+      await run(`7. The report for ${early}: only 2 earlier days, so the spike rules wait for a baseline of 3 complete days`, 'report', [...state, '--date', early, '--out', earlyOut]);
+
       const found = await compareWithIncidents(join(data, MANIFEST_FILE), join(out, 'report.json'), last);
-      io.out(`\n== 7. Did the report find what was injected? ==\n${found.lines.join('\n')}\n`);
+      const held = await checkBaselineBuilding(join(earlyOut, 'report.json'));
+      io.out(`\n== 8. Did the reports find what was injected? ==\n${[...found.lines, held.line].join('\n')}\n`);
       io.out(
         [
           '',
@@ -63,7 +70,7 @@ export function demoCommand(commands: () => readonly Command[]): Command {
           '',
         ].join('\n'),
       );
-      return found.missed === 0 ? 0 : 1;
+      return found.missed === 0 && held.ok ? 0 : 1;
     },
   };
 }
@@ -90,6 +97,15 @@ async function compareWithIncidents(manifestPath: string, reportPath: string, da
   const missed = lines.filter((l) => l.includes('MISSED')).length;
   const extra = report.findings.filter((f) => !incidents.some((i) => i.rule === f.rule)).map((f) => `  extra   ${f.rule.padEnd(24)} ${f.title}`);
   return { lines: [...lines, ...extra, `  ${incidents.length - missed} of ${incidents.length} injected incidents found, ${extra.length} other findings.`], missed };
+}
+
+/** The early report must hold both spike rules back ("baseline building: 2 of 3 days") instead of comparing with 2 days. */
+async function checkBaselineBuilding(reportPath: string): Promise<{ line: string; ok: boolean }> {
+  const report = JSON.parse(await readFile(reportPath, 'utf8')) as Report;
+  const held = (report.building ?? []).map((b) => b.rule).sort();
+  const ok = held.join() === 'egress-spike,reject-spike' && report.building?.every((b) => b.completeDays === 2 && b.requiredDays === 3) === true && !report.findings.some((f) => held.includes(f.rule));
+  const text = report.building?.[0] === undefined ? 'no rule held back' : `${held.join(', ')}: ${buildingText(report.building[0])}`;
+  return { line: `  ${ok ? 'held  ' : 'WRONG '}  ${'baseline maturity'.padEnd(24)} ${report.window.date}: ${text}`, ok };
 }
 
 function shellWord(word: string): string {

@@ -27,6 +27,7 @@ Options:
   --format text|json     what to print (default text)
   --out DIR              also write report.txt, report.json and one CSV per query there
   --slack-webhook URL    post the report to a Slack incoming webhook
+  --min-baseline-days N  complete earlier days the spike rules need (FLOWLOG_MIN_BASELINE_DAYS, default 3)
 ${LOCAL_FLAGS_USAGE}
 `;
 
@@ -37,6 +38,7 @@ const OPTIONS = {
   format: { type: 'string' },
   out: { type: 'string' },
   'slack-webhook': { type: 'string' },
+  'min-baseline-days': { type: 'string' },
 } as const;
 
 /** `flowlog-pilot report`: the report job of the Lambda, run on DuckDB over local files. */
@@ -63,6 +65,7 @@ export function reportCommand(adapters: ReportAdapters = LOCAL_REPORT_ADAPTERS):
         ...Object.fromEntries(Object.entries(io.env).filter(([key]) => key.startsWith('FLOWLOG_'))),
         ...definedOnly(localSettings(values, io.cwd)),
         ...(timezone === undefined ? {} : { FLOWLOG_REPORT_TIMEZONE: timezone }),
+        ...(values['min-baseline-days'] === undefined ? {} : { FLOWLOG_MIN_BASELINE_DAYS: values['min-baseline-days'] }),
       };
       const job = inFlagTerms(() => loadReportJobConfig(settings));
       const runtime = await openReportRuntime(job, adapters, notifiers);

@@ -1,5 +1,5 @@
 import type { QueryEngine, QueryResult } from '../ports.js';
-import type { Digest, Finding, QueryRun, Report, ReportWindow, Severity, Totals } from './model.js';
+import type { BaselineBuilding, BaselineStatus, Digest, Finding, QueryRun, Report, ReportWindow, Severity, Totals } from './model.js';
 import type { SavedQuery } from './saved-queries.js';
 
 /** Rows of a finding or digest kept in the report; the rest stay in the engine's result file. */
@@ -26,6 +26,8 @@ export interface ReportInput {
   readonly warnings?: readonly string[];
   /** Statements the job ran before the report queries (rollup builds), listed and billed like them. */
   readonly preparation?: readonly QueryRun[];
+  /** How many baseline days are complete; absent when no rule reads a baseline or it could not be learnt. */
+  readonly baseline?: BaselineStatus;
 }
 
 const SEVERITY_ORDER: Readonly<Record<Severity, number>> = { high: 0, medium: 1, low: 2 };
@@ -46,6 +48,7 @@ export function buildReport(input: ReportInput): Report {
   const queries = [...(input.preparation ?? []), ...input.outcomes.map((outcome) => queryRun(input, outcome))];
   const findings: Finding[] = [];
   const digests: Digest[] = [];
+  const building: BaselineBuilding[] = [];
   let totals: Totals = { records: 0, accepted: 0, rejected: 0, bytes: 0 };
   const warnings = new Set(input.warnings ?? []);
   for (const outcome of input.outcomes) {
@@ -54,6 +57,10 @@ export function buildReport(input: ReportInput): Report {
       continue;
     }
     const { query, result } = outcome;
+    const baseline = input.baseline;
+    if (query.needsMatureBaseline && baseline !== undefined && baseline.completeDays < baseline.requiredDays) {
+      building.push({ rule: query.name, title: query.title, completeDays: baseline.completeDays, requiredDays: baseline.requiredDays });
+    }
     for (const warning of result.warnings) warnings.add(warning);
     const kept = result.rows.slice(0, maxRows);
     const rowsLeftOut = result.rowsLeftOut + (result.rows.length - kept.length);
@@ -87,6 +94,8 @@ export function buildReport(input: ReportInput): Report {
     totals,
     findings,
     digests,
+    ...(input.baseline === undefined ? {} : { baseline: input.baseline }),
+    ...(building.length === 0 ? {} : { building: building.sort((a, b) => a.rule.localeCompare(b.rule)) }),
     queries,
     bytesScanned: queries.reduce((sum, q) => sum + q.bytesScanned, 0),
     costUsd: queries.reduce((sum, q) => sum + q.costUsd, 0),

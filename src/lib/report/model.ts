@@ -51,6 +51,34 @@ export interface Digest {
   readonly resultsLocation?: string;
 }
 
+/** One day before the report day, and whether the baseline rules may compare with it. */
+export interface BaselineDay {
+  /** The local calendar day, YYYY-MM-DD. */
+  readonly date: string;
+  /** Hours of the day in which records start (NODATA included), 0 to 24. */
+  readonly hours: number;
+  /** Seconds from the day's start to its first record; absent for a day without records. */
+  readonly firstRecordAfterSeconds?: number;
+  readonly complete: boolean;
+}
+
+/** How mature the baseline is: spike rules fire only with `requiredDays` complete days. */
+export interface BaselineStatus {
+  readonly requiredDays: number;
+  readonly minDayHours: number;
+  readonly completeDays: number;
+  /** Oldest first. */
+  readonly days: readonly BaselineDay[];
+}
+
+/** A baseline rule that did not run its comparison: "baseline building: k of N days". */
+export interface BaselineBuilding {
+  readonly rule: string;
+  readonly title: string;
+  readonly completeDays: number;
+  readonly requiredDays: number;
+}
+
 export interface QueryRun {
   readonly name: string;
   readonly status: 'succeeded' | 'failed';
@@ -73,6 +101,10 @@ export interface Report {
   readonly totals: Totals;
   readonly findings: readonly Finding[];
   readonly digests: readonly Digest[];
+  /** Completeness of the baseline days, when the report's rules read a baseline. */
+  readonly baseline?: BaselineStatus;
+  /** Baseline rules held back until the baseline has enough complete days. */
+  readonly building?: readonly BaselineBuilding[];
   readonly queries: readonly QueryRun[];
   readonly bytesScanned: number;
   readonly costUsd: number;

@@ -5,7 +5,7 @@
  */
 import { ValidationError } from '../errors.js';
 import type { Cell, Row } from '../ports.js';
-import type { Digest, Finding, QueryRun, Report, Severity } from './model.js';
+import type { BaselineBuilding, BaselineDay, BaselineStatus, Digest, Finding, QueryRun, Report, Severity } from './model.js';
 
 type Json = Record<string, unknown>;
 
@@ -99,6 +99,34 @@ function query(value: unknown, path: string): QueryRun {
   };
 }
 
+function bool(o: Json, key: string, path: string): boolean {
+  if (typeof o[key] !== 'boolean') throw new ValidationError(`${path}.${key}`, 'must be true or false');
+  return o[key] as boolean;
+}
+
+function baselineOf(value: unknown, path: string): BaselineStatus {
+  const o = object(value, path);
+  return {
+    requiredDays: num(o, 'requiredDays', path),
+    minDayHours: num(o, 'minDayHours', path),
+    completeDays: num(o, 'completeDays', path),
+    days: list(o, 'days', path, (v, p): BaselineDay => {
+      const d = object(v, p);
+      return {
+        date: str(d, 'date', p, DATE),
+        hours: num(d, 'hours', p),
+        ...(d.firstRecordAfterSeconds === undefined ? {} : { firstRecordAfterSeconds: num(d, 'firstRecordAfterSeconds', p) }),
+        complete: bool(d, 'complete', p),
+      };
+    }),
+  };
+}
+
+function buildingOf(value: unknown, path: string): BaselineBuilding {
+  const o = object(value, path);
+  return { rule: str(o, 'rule', path), title: str(o, 'title', path), completeDays: num(o, 'completeDays', path), requiredDays: num(o, 'requiredDays', path) };
+}
+
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const INSTANT = /^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})$/;
 const NAME = /^[a-z][a-z0-9_]{0,127}$/;
@@ -151,6 +179,8 @@ export function validateReport(value: unknown, path = 'report'): Report {
     totals: { records: num(t, 'records', `${path}.totals`), accepted: num(t, 'accepted', `${path}.totals`), rejected: num(t, 'rejected', `${path}.totals`), bytes: num(t, 'bytes', `${path}.totals`) },
     findings: list(o, 'findings', path, finding),
     digests: list(o, 'digests', path, digest),
+    ...(o.baseline === undefined ? {} : { baseline: baselineOf(o.baseline, `${path}.baseline`) }),
+    ...(o.building === undefined ? {} : { building: list(o, 'building', path, buildingOf) }),
     queries: list(o, 'queries', path, query),
     bytesScanned: num(o, 'bytesScanned', path),
     costUsd: num(o, 'costUsd', path),

@@ -7,7 +7,8 @@
  * are escaped like Slack's and rows sit in code spans. Its size limits are not all documented:
  * the caps below are conservative (the description becomes one Slack section, 3,000 characters).
  */
-import type { Report } from './model.js';
+import type { BaselineBuilding, Report } from './model.js';
+import { buildingText } from './baseline.js';
 import { countBySeverity, failedQueries, findingsBySeverity, formatBytes, formatCount, formatUsd, plural, safeLine } from './present.js';
 import { renderSubject } from './subject.js';
 
@@ -70,6 +71,9 @@ export function renderChatNotification(report: Report): ChatNotification {
     `*${plural(report.findings.length, 'finding')}* (${severities.high} high, ${severities.medium} medium, ${severities.low} low) in ${code(`${report.database}.${report.table}`)}`,
     `Records ${formatCount(report.totals.records)}, rejected ${formatCount(report.totals.rejected)}, ${formatBytes(report.totals.bytes)}; scanned ${formatBytes(report.bytesScanned)} for ${formatUsd(report.costUsd)}`,
   ];
+  if (report.building !== undefined && report.building.length > 0) {
+    headline.push(`${report.building.slice(0, 5).map((b) => code(b.rule, 60)).join(', ')}: ${buildingText(report.building[0] as BaselineBuilding)}`);
+  }
   if (failed.length > 0) headline.push(`:warning: ${plural(failed.length, 'query', 'queries')} failed: ${failed.slice(0, 5).map((q) => code(q.name, 60)).join(', ')}`);
   const findingLines = findingsBySeverity(report).map((f) => {
     const technique = f.technique === undefined ? '' : ` ${code(f.technique, 20)}`;

@@ -3,7 +3,7 @@
  * Keys come out in the model's order whatever order the object was built in, so two runs with
  * the same facts give the same bytes; row keys keep the engine's column order.
  */
-import type { Digest, Finding, QueryRun, Report } from './model.js';
+import type { BaselineStatus, Digest, Finding, QueryRun, Report } from './model.js';
 
 /** Pretty (people read it in SQS consoles and CloudWatch) and byte-stable (tests and diffs compare it). */
 export function renderJson(report: Report): string {
@@ -30,6 +30,8 @@ export function canonicalReport(report: Report): Report {
     totals: { records: report.totals.records, accepted: report.totals.accepted, rejected: report.totals.rejected, bytes: report.totals.bytes },
     findings: report.findings.map(canonicalFinding),
     digests: report.digests.map(canonicalDigest),
+    ...(report.baseline === undefined ? {} : { baseline: canonicalBaseline(report.baseline) }),
+    ...(report.building === undefined ? {} : { building: report.building.map((b) => ({ rule: b.rule, title: b.title, completeDays: b.completeDays, requiredDays: b.requiredDays })) }),
     queries: report.queries.map(canonicalQuery),
     bytesScanned: report.bytesScanned,
     costUsd: report.costUsd,
@@ -47,6 +49,20 @@ function canonicalFinding(f: Finding): Finding {
     rows: f.rows,
     rowsLeftOut: f.rowsLeftOut,
     ...(f.resultsLocation === undefined ? {} : { resultsLocation: f.resultsLocation }),
+  };
+}
+
+function canonicalBaseline(b: BaselineStatus): BaselineStatus {
+  return {
+    requiredDays: b.requiredDays,
+    minDayHours: b.minDayHours,
+    completeDays: b.completeDays,
+    days: b.days.map((d) => ({
+      date: d.date,
+      hours: d.hours,
+      ...(d.firstRecordAfterSeconds === undefined ? {} : { firstRecordAfterSeconds: d.firstRecordAfterSeconds }),
+      complete: d.complete,
+    })),
   };
 }
 

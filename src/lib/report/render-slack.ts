@@ -7,7 +7,8 @@
  * links), text objects are `verbatim` (Slack does not auto-link URLs or channel names), and
  * rows and error messages sit in code blocks whose backticks cannot be closed from the data.
  */
-import type { Digest, Finding, Report } from './model.js';
+import type { BaselineBuilding, Digest, Finding, Report } from './model.js';
+import { buildingText } from './baseline.js';
 import {
   withReportTimes,
   consoleHint,
@@ -108,6 +109,9 @@ export function renderSlack(given: Report, options: SlackOptions = {}): { messag
     ].join('\n'),
   );
   const head: SlackBlock[] = [header, summary];
+  if (report.building !== undefined && report.building.length > 0) {
+    head.push(context(`${report.building.slice(0, 5).map((b) => inlineCode(safeLine(b.rule, 60))).join(', ')}: ${buildingText(report.building[0] as BaselineBuilding)}`));
+  }
   const tail = tailBlocks(report);
 
   const items: { blocks: SlackBlock[]; kind: 'finding' | 'digest' }[] = [

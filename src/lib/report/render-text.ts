@@ -3,7 +3,8 @@
  * `flowlog-pilot report` prints. Readable in a terminal: no markup, aligned tables, no control
  * characters from the data.
  */
-import type { Digest, Finding, Report } from './model.js';
+import type { BaselineStatus, Digest, Finding, Report } from './model.js';
+import { buildingText } from './baseline.js';
 import {
   withReportTimes,
   consoleHint,
@@ -50,8 +51,11 @@ export function renderText(given: Report, options: TextOptions = {}): string {
   const failed = failedQueries(report);
   if (failed.length > 0) out.push(`ATTENTION: ${plural(failed.length, 'query', 'queries')} failed; this report is incomplete (see Queries).`);
 
+  if (report.baseline !== undefined) out.push(baselineLine(report.baseline));
+
   out.push('', section('Findings'));
   if (report.findings.length === 0) out.push('No findings.');
+  for (const held of report.building ?? []) out.push(`[BUILDING] ${safeLine(held.title, 200)}`, `  rule ${safeLine(held.rule)}; ${buildingText(held)}, not compared yet`, '');
   for (const finding of findingsBySeverity(report)) out.push(...findingText(finding, maxRows, maxCellChars), '');
 
   out.push(section('Digests'));
@@ -76,6 +80,18 @@ export function renderText(given: Report, options: TextOptions = {}): string {
 
   out.push('', section('Where to look'), consoleHint(report));
   return `${out.join('\n')}\n`;
+}
+
+/** Which baseline days count, and why the others do not (a partial first day, a gap). */
+function baselineLine(status: BaselineStatus): string {
+  const incomplete = status.days.filter((d) => !d.complete);
+  const why = incomplete.map((d) => `${safeLine(d.date)} ${d.hours === 0 ? 'no records' : `${d.hours} h${d.firstRecordAfterSeconds !== undefined && d.firstRecordAfterSeconds > 1800 ? `, first record ${formatOffset(d.firstRecordAfterSeconds)} after midnight` : ''}`}`);
+  return `Baseline: ${status.completeDays} of ${status.days.length} earlier days complete (spike rules need ${status.requiredDays}; a day counts with records in ${status.minDayHours}+ hours from its first 30 minutes)${why.length === 0 ? '' : `; not counted: ${why.join('; ')}`}`;
+}
+
+function formatOffset(seconds: number): string {
+  const minutes = Math.floor(seconds / 60);
+  return `${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, '0')}`;
 }
 
 function section(title: string): string {
