@@ -42,6 +42,9 @@ describe('flowlog-pilot demo (npm start)', () => {
     const injected = new Set(manifest.incidents.map((i) => i.rule));
     expect(injected.size).toBe(5);
     expect(new Set(report.findings.map((f) => f.rule))).toEqual(injected);
+    // The incidents exist on the last day only: every finding is new today, and the demo says so.
+    expect(report.findings.map((f) => f.newToday)).toEqual(report.findings.map(() => true));
+    expect(io.stdout()).toMatch(/found {3}port-scan {16}.*\(new today\)/);
     expect(io.stdout()).toContain(`${manifest.incidents.length} of ${manifest.incidents.length} injected incidents found, 0 other findings.`);
   });
 

@@ -287,6 +287,54 @@ describe('egress-spike baseline maturity', () => {
   });
 });
 
+describe('new or ongoing (seen_days over the baseline days)', () => {
+  const scanOn = (src: string, dayStart: number, ports = 120) => flows(ports, (i) => ({ src, dst: '10.0.1.10', dstPort: i + 1, action: 'REJECT', start: dayStart + 3 * HOUR + i }));
+  const before = (d: number) => DAY_START - (d + 1) * DAY;
+
+  it('when one scanner also scanned on 5 of the 7 days before and another is new, the new one comes first with 0 and the other says 5', async () => {
+    const history = [0, 1, 2, 4, 6].flatMap((d) => scanOn('203.0.113.50', before(d)));
+    const rows = await runRule('port-scan', [...history, ...scanOn('203.0.113.50', DAY_START), ...scanOn('198.51.100.60', DAY_START, 101)]);
+
+    expect(rows.map((r) => [r.sourceaddress, r.seen_days])).toEqual([['198.51.100.60', 0], ['203.0.113.50', 5]]);
+  });
+
+  it('when the scanner reached 99 ports on an earlier day it was not seen that day; 100 ports on another day counts (threshold 100)', async () => {
+    const rows = await runRule('port-scan', [...scanOn('203.0.113.50', before(0), 99), ...scanOn('203.0.113.50', before(1), 100), ...scanOn('203.0.113.50', DAY_START)]);
+
+    expect(rows.map((r) => r.seen_days)).toEqual([1]);
+  });
+
+  it('when a brute-force source had 100 rejected SSH flows 2 days before and 99 the day before, it was seen on 1 day', async () => {
+    const ssh = (dayStart: number, count: number) => flows(count, (i) => ({ src: '198.51.100.9', dst: '10.0.1.10', dstPort: 22, srcPort: 40000 + i, action: 'REJECT', start: dayStart + i * 60 }));
+    const rows = await runRule('admin-port-brute-force', [...ssh(before(1), 100), ...ssh(before(0), 99), ...ssh(DAY_START, 150)]);
+
+    expect(rows.map((r) => [r.sourceaddress, r.seen_days])).toEqual([['198.51.100.9', 1]]);
+  });
+
+  it('when an office address reached SSH every day of the week and a stranger reached RDP today, the stranger is new and first', async () => {
+    const office = (dayStart: number) => [flowLine({ src: '198.51.100.7', dst: '10.0.1.10', dstPort: 22, start: dayStart + 9 * HOUR })];
+    const history = Array.from({ length: 7 }, (_, d) => office(before(d))).flat();
+    const rows = await runRule('admin-port-exposure', [...history, ...office(DAY_START), flowLine({ src: '192.0.2.45', dst: '10.0.1.10', dstPort: 3389, start: DAY_START + 8 * HOUR })]);
+
+    expect(rows.map((r) => [r.sourceaddress, r.seen_days])).toEqual([['192.0.2.45', 0], ['198.51.100.7', 7]]);
+  });
+
+  it('when the spiking host sent exactly 1 GB out on one earlier day and 999,999,990 bytes on another, it was seen on 1 day (min_bytes 1 GB)', async () => {
+    const days = [0, 1, 2].map((d) => [...delivered(before(d)), ...egress('10.0.1.20', d === 0 ? GB : d === 1 ? GB - 10 : 10_000_000, before(d))]).flat();
+    const rows = await runRule('egress-spike', [...days, ...egress('10.0.1.20', 20 * GB, DAY_START)]);
+
+    expect(rows).toEqual([expect.objectContaining({ sourceaddress: '10.0.1.20', seen_days: 1 })]);
+  });
+
+  it('when one earlier day had a reject level over the ratio and the minimum, reject-spike says it was seen on 1 day', async () => {
+    const days = [0, 1, 2, 3].map((d) => [...delivered(before(d)), ...rejects(d === 3 ? 5000 : 1000, before(d))]).flat();
+    const rows = await runRule('reject-spike', [...days, ...rejects(6000, DAY_START)]);
+
+    // Mean of the 4 complete days is 2,000; only the 5,000 day reached 2x that.
+    expect(rows).toEqual([expect.objectContaining({ rejected: 6000, baseline_mean: 2000, seen_days: 1 })]);
+  });
+});
+
 describe('digests', () => {
   const incident = () => [
     ...background(DAY_START),

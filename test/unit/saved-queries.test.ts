@@ -85,10 +85,11 @@ describe('rendering a saved query', () => {
   });
 
   it('when an ephemeral preset is chosen, it becomes the range of a BETWEEN', () => {
-    const sql = loadSavedQueries().render('port-scan', { ...context({ ephemeral_ports: 'windows-xp' }), baselineFlows: undefined });
+    const baselineFlows = flowsRelation('flowlogs', 'vpc_flow_logs', { partitions: ['2026/11/19'], startEpoch: 1_795_046_400, endEpoch: 1_795_132_800 });
+    const sql = loadSavedQueries().render('port-scan', { ...context({ ephemeral_ports: 'windows-xp' }), baselineFlows });
 
     expect(sql).toContain('destinationport NOT BETWEEN 1025 AND 5000');
-    expect(() => loadSavedQueries().render('port-scan', context({ ephemeral_ports: 'freebsd' }))).toThrow(/expected one of linux, iana, windows-xp, rfc6056/);
+    expect(() => loadSavedQueries().render('port-scan', { ...context({ ephemeral_ports: 'freebsd' }), baselineFlows })).toThrow(/expected one of linux, iana, windows-xp, rfc6056/);
   });
 });
 
@@ -107,11 +108,12 @@ describe('partitions read by the built-in queries', () => {
 
     for (const query of saved.list()) {
       const filters = [...saved.render(query.name, context).matchAll(/WHERE dt IN \(([^)]*)\)/g)].map((m) => m[1]);
-      // Baseline rules read the baseline twice: for their own sums and inside {{baseline_days}}.
+      // Spike rules read the baseline twice: for their own sums and inside {{baseline_days}}.
       const baseline = window.baseline.partitions.map((p) => `'${p}'`).join(', ');
-      const expected = ["'2026/11/19', '2026/11/20'", ...(query.usesBaseline ? [baseline, baseline] : [])];
+      const expected = ["'2026/11/19', '2026/11/20'", ...(query.usesBaseline ? [baseline, ...(query.needsMatureBaseline ? [baseline] : [])] : [])];
       expect(filters, query.name).toEqual(expected);
     }
-    expect(saved.list().filter((q) => q.usesBaseline).map((q) => q.name)).toEqual(['egress-spike', 'reject-spike']);
+    // Every detection reads the baseline (new or ongoing); the spike rules also read it inside {{baseline_days}}.
+    expect(saved.list().filter((q) => q.usesBaseline).map((q) => q.name)).toEqual(['admin-port-brute-force', 'admin-port-exposure', 'egress-spike', 'port-scan', 'reject-spike']);
   });
 });

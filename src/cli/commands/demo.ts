@@ -4,6 +4,7 @@ import { addDays, dayOf, type UtcDay } from '../../lib/dates.js';
 import { FlowlogError, ValidationError } from '../../lib/errors.js';
 import type { Report } from '../../lib/report/model.js';
 import { buildingText } from '../../lib/report/baseline.js';
+import { noveltyText } from '../../lib/report/present.js';
 import { MANIFEST_FILE } from '../../lib/sample/write-sample.js';
 import type { SampleManifest } from '../../lib/sample/generate.js';
 import { parseFlags, type CliIo, type Command } from '../command.js';
@@ -92,9 +93,11 @@ async function compareWithIncidents(manifestPath: string, reportPath: string, da
   const incidents = manifest.incidents.filter((i) => i.day === day);
   const lines = incidents.map((incident) => {
     const finding = report.findings.find((f) => f.rule === incident.rule && (incident.sourceAddress === undefined || f.rows.some((row) => Object.values(row).includes(incident.sourceAddress ?? ''))));
-    return `  ${finding === undefined ? 'MISSED' : 'found '}  ${incident.rule.padEnd(24)} ${incident.description}`;
+    // Incidents exist on the last day only, so each must also be reported as new today.
+    const status = finding === undefined ? 'MISSED' : finding.newToday === true ? 'found ' : 'NOTNEW';
+    return `  ${status}  ${incident.rule.padEnd(24)} ${incident.description}${finding === undefined ? '' : ` (${noveltyText(finding)})`}`;
   });
-  const missed = lines.filter((l) => l.includes('MISSED')).length;
+  const missed = lines.filter((l) => l.includes('MISSED') || l.includes('NOTNEW')).length;
   const extra = report.findings.filter((f) => !incidents.some((i) => i.rule === f.rule)).map((f) => `  extra   ${f.rule.padEnd(24)} ${f.title}`);
   return { lines: [...lines, ...extra, `  ${incidents.length - missed} of ${incidents.length} injected incidents found, ${extra.length} other findings.`], missed };
 }

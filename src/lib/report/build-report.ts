@@ -1,4 +1,5 @@
-import type { QueryEngine, QueryResult } from '../ports.js';
+import type { QueryEngine, QueryResult, Row } from '../ports.js';
+import { BASELINE_DAYS } from './window.js';
 import type { BaselineBuilding, BaselineStatus, Digest, Finding, QueryRun, Report, ReportWindow, Severity, Totals } from './model.js';
 import type { SavedQuery } from './saved-queries.js';
 
@@ -70,6 +71,7 @@ export function buildReport(input: ReportInput): Report {
     } else if (query.kind === 'digest') {
       digests.push({ rule: query.name, title: query.title, rows: kept, rowsLeftOut, ...location });
     } else if (kept.length + rowsLeftOut > 0) {
+      const seenOfDays = input.baseline === undefined ? BASELINE_DAYS : input.baseline.days.filter((d) => d.hours > 0).length;
       findings.push({
         rule: query.name,
         severity: query.severity ?? 'low',
@@ -79,11 +81,12 @@ export function buildReport(input: ReportInput): Report {
         rows: kept,
         rowsLeftOut,
         ...location,
+        ...noveltyOf(kept, seenOfDays),
       });
     }
   }
   if (input.outcomes.some((o) => o.query.kind === 'totals' && o.status === 'failed')) warnings.add('the totals query failed: totals show 0');
-  findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.rule.localeCompare(b.rule));
+  findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || Number(b.newToday === true) - Number(a.newToday === true) || a.rule.localeCompare(b.rule));
   return {
     tool: 'flowlog-pilot',
     engine: input.engine,
@@ -101,6 +104,22 @@ export function buildReport(input: ReportInput): Report {
     costUsd: queries.reduce((sum, q) => sum + q.costUsd, 0),
     warnings: [...warnings],
   };
+}
+
+/** The column every detection fills with the baseline days on which the row's key already matched. */
+export const SEEN_DAYS_COLUMN = 'seen_days';
+
+/**
+ * New or ongoing, from the rows' seen_days (computed in SQL over the baseline days): new when any
+ * kept row's key matched on no baseline day. Rows come new first from the queries, so a new key
+ * is never among the rows left out while an ongoing one is kept. Pure.
+ */
+export function noveltyOf(rows: readonly Row[], seenOfDays: number): Pick<Finding, 'newToday' | 'newRows' | 'seenDays' | 'seenOfDays'> {
+  const seen = rows.map((row) => row[SEEN_DAYS_COLUMN]).map((v) => (typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined));
+  if (seen.length === 0 || seen.some((v) => v === undefined)) return {};
+  const days = seen as number[];
+  const newRows = days.filter((d) => d === 0).length;
+  return newRows > 0 ? { newToday: true, newRows, seenOfDays } : { newToday: false, newRows: 0, seenDays: Math.min(...days), seenOfDays };
 }
 
 function windowOf(window: ReportWindow): ReportWindow {

@@ -40,6 +40,14 @@ export interface Finding {
   /** Rows not shown here; the full result is at `resultsLocation`. */
   readonly rowsLeftOut: number;
   readonly resultsLocation?: string;
+  /** True when a row's key (the rule and its source or host) matched on none of the baseline days. */
+  readonly newToday?: boolean;
+  /** Rows (of those kept) whose key is new today. */
+  readonly newRows?: number;
+  /** For an ongoing finding: the fewest baseline days on which one of its keys matched. */
+  readonly seenDays?: number;
+  /** Baseline days that had records, the "of the last N days". */
+  readonly seenOfDays?: number;
 }
 
 /** A digest: a top-N list included every day whether or not anything is wrong. */

@@ -70,6 +70,10 @@ function finding(value: unknown, path: string): Finding {
     rows: list(o, 'rows', path, row),
     rowsLeftOut: num(o, 'rowsLeftOut', path),
     ...withOptional('resultsLocation', optionalStr(o, 'resultsLocation', path)),
+    ...(o.newToday === undefined ? {} : { newToday: bool(o, 'newToday', path) }),
+    ...(o.newRows === undefined ? {} : { newRows: num(o, 'newRows', path) }),
+    ...(o.seenDays === undefined ? {} : { seenDays: num(o, 'seenDays', path) }),
+    ...(o.seenOfDays === undefined ? {} : { seenOfDays: num(o, 'seenOfDays', path) }),
   };
 }
 

@@ -9,7 +9,7 @@
  */
 import type { BaselineBuilding, Report } from './model.js';
 import { buildingText } from './baseline.js';
-import { countBySeverity, failedQueries, findingsBySeverity, formatBytes, formatCount, formatUsd, plural, safeLine } from './present.js';
+import { countBySeverity, failedQueries, findingsBySeverity, formatBytes, formatCount, formatUsd, noveltyText, plural, safeLine } from './present.js';
 import { renderSubject } from './subject.js';
 
 export const CHAT_TITLE_MAX_CHARS = 250;
@@ -78,7 +78,8 @@ export function renderChatNotification(report: Report): ChatNotification {
   const findingLines = findingsBySeverity(report).map((f) => {
     const technique = f.technique === undefined ? '' : ` ${code(f.technique, 20)}`;
     const where = f.resultsLocation === undefined ? '' : ` → ${code(f.resultsLocation)}`;
-    return `• *${f.severity.toUpperCase()}* ${escape(f.title)} (${code(f.rule, 60)}${technique}): ${plural(f.count, 'match', 'matches')}${where}`;
+    const novelty = noveltyText(f) === '' ? '' : `, ${noveltyText(f)}`;
+    return `• *${f.severity.toUpperCase()}* ${escape(f.title)} (${code(f.rule, 60)}${technique}): ${plural(f.count, 'match', 'matches')}${novelty}${where}`;
   });
   const description = fitLines([...headline, ...findingLines], CHAT_DESCRIPTION_MAX_CHARS, (left) => `+${formatCount(left)} more not shown: see the e-mail report`);
 

@@ -49,6 +49,10 @@ function canonicalFinding(f: Finding): Finding {
     rows: f.rows,
     rowsLeftOut: f.rowsLeftOut,
     ...(f.resultsLocation === undefined ? {} : { resultsLocation: f.resultsLocation }),
+    ...(f.newToday === undefined ? {} : { newToday: f.newToday }),
+    ...(f.newRows === undefined ? {} : { newRows: f.newRows }),
+    ...(f.seenDays === undefined ? {} : { seenDays: f.seenDays }),
+    ...(f.seenOfDays === undefined ? {} : { seenOfDays: f.seenOfDays }),
   };
 }
 

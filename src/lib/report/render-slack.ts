@@ -18,6 +18,7 @@ import {
   formatBytes,
   formatCount,
   formatUsd,
+  noveltyText,
   plural,
   safeLine,
   smallTable,
@@ -142,7 +143,7 @@ function findingBlocks(finding: Finding, maxRows: number): SlackBlock[] {
   const table = smallTable(finding.rows, finding.rowsLeftOut, maxRows, 30);
   const lines = [
     `*${SEVERITY_MARK[finding.severity]}* ${escapeSlack(cutTitle(finding.title))}`,
-    `rule ${inlineCode(finding.rule)}${technique} · ${plural(finding.count, 'match', 'matches')}`,
+    `rule ${inlineCode(finding.rule)}${technique} · ${plural(finding.count, 'match', 'matches')}${noveltyText(finding) === '' ? '' : ` · *${noveltyText(finding)}*`}`,
   ];
   if (table.lines.length > 0) lines.push(codeBlock(table.lines));
   if (table.more > 0) lines.push(`+${formatCount(table.more)} more`);

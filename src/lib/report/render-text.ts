@@ -15,6 +15,7 @@ import {
   formatCount,
   formatDuration,
   formatUsd,
+  noveltyText,
   plural,
   safeLine,
   smallTable,
@@ -102,7 +103,7 @@ function findingText(finding: Finding, maxRows: number, maxCellChars: number): s
   const technique = finding.technique === undefined ? '' : `, ATT&CK ${safeLine(finding.technique)}`;
   const lines = [
     `[${finding.severity.toUpperCase()}] ${safeLine(finding.title, 200)}`,
-    `  rule ${safeLine(finding.rule)}${technique}; ${plural(finding.count, 'match', 'matches')}`,
+    `  rule ${safeLine(finding.rule)}${technique}; ${plural(finding.count, 'match', 'matches')}${noveltyText(finding) === '' ? '' : `; ${noveltyText(finding)}`}`,
   ];
   lines.push(...rowsText(finding.rows, finding.rowsLeftOut, finding.resultsLocation, maxRows, maxCellChars));
   return lines;

@@ -50,6 +50,23 @@ baseline_egress AS (
     AND regexp_like(sourceaddress, '^(10\.|127\.|169\.254\.|192\.168\.|172\.(1[6-9]|2[0-9]|3[01])\.|100\.(6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])\.|[fF][cCdD][0-9a-fA-F]{2}:|[fF][eE][89aAbB][0-9a-fA-F]:|::1$)')
     AND NOT regexp_like(destinationaddress, '^(10\.|127\.|169\.254\.|192\.168\.|172\.(1[6-9]|2[0-9]|3[01])\.|100\.(6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])\.|[fF][cCdD][0-9a-fA-F]{2}:|[fF][eE][89aAbB][0-9a-fA-F]:|::1$)')
   GROUP BY sourceaddress
+),
+-- New or ongoing: the baseline days (any, complete or not) on which the host already sent at
+-- least min_bytes to public addresses.
+seen AS (
+  SELECT sourceaddress, CAST(count(*) AS BIGINT) AS seen_days
+  FROM (
+    SELECT day_block, sourceaddress
+    FROM aged
+    WHERE action = 'ACCEPT'
+      AND sourceaddress IS NOT NULL
+      AND destinationaddress IS NOT NULL
+      AND regexp_like(sourceaddress, '^(10\.|127\.|169\.254\.|192\.168\.|172\.(1[6-9]|2[0-9]|3[01])\.|100\.(6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])\.|[fF][cCdD][0-9a-fA-F]{2}:|[fF][eE][89aAbB][0-9a-fA-F]:|::1$)')
+      AND NOT regexp_like(destinationaddress, '^(10\.|127\.|169\.254\.|192\.168\.|172\.(1[6-9]|2[0-9]|3[01])\.|100\.(6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])\.|[fF][cCdD][0-9a-fA-F]{2}:|[fF][eE][89aAbB][0-9a-fA-F]:|::1$)')
+    GROUP BY day_block, sourceaddress
+    HAVING sum(bytes) >= {{min_bytes}}
+  ) matched_days
+  GROUP BY sourceaddress
 )
 SELECT
   w.sourceaddress,
@@ -59,12 +76,14 @@ SELECT
   round(CAST(coalesce(b.bytes, 0) AS DOUBLE) / CAST(d.days AS DOUBLE), 1) AS baseline_mean_bytes,
   CASE WHEN coalesce(b.bytes, 0) > 0
     THEN round(CAST(w.bytes AS DOUBLE) * CAST(d.days AS DOUBLE) / CAST(b.bytes AS DOUBLE), 2)
-    ELSE NULL END AS ratio
+    ELSE NULL END AS ratio,
+  coalesce(s.seen_days, 0) AS seen_days
 FROM window_egress w
 CROSS JOIN complete_days d
 LEFT JOIN baseline_egress b ON b.sourceaddress = w.sourceaddress
+LEFT JOIN seen s ON s.sourceaddress = w.sourceaddress
 WHERE d.days > 0
   AND d.days >= {{min_baseline_days}}
   AND w.bytes >= {{min_bytes}}
   AND CAST(w.bytes AS DOUBLE) * CAST(d.days AS DOUBLE) >= {{egress_ratio}} * CAST(coalesce(b.bytes, 0) AS DOUBLE)
-ORDER BY w.bytes DESC, w.sourceaddress
+ORDER BY coalesce(s.seen_days, 0), w.bytes DESC, w.sourceaddress

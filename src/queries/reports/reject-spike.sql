@@ -40,14 +40,25 @@ baseline AS (
   FROM per_day p
   JOIN baseline_days d ON d.day_block = p.day_block
   WHERE d.complete = 1
+),
+-- New or ongoing: the baseline days (any, complete or not) whose own rejected count already
+-- reached the minimum and the ratio over the same usual level.
+seen AS (
+  SELECT CAST(count(*) AS BIGINT) AS seen_days
+  FROM per_day p
+  CROSS JOIN baseline b
+  WHERE p.rejected >= {{min_rejected}}
+    AND CAST(p.rejected AS DOUBLE) >= {{reject_ratio}} * b.mean_rejected
 )
 SELECT
   w.rejected,
   b.days AS baseline_days,
   round(b.mean_rejected, 1) AS baseline_mean,
-  CASE WHEN b.mean_rejected > 0 THEN round(CAST(w.rejected AS DOUBLE) / b.mean_rejected, 2) ELSE NULL END AS ratio
+  CASE WHEN b.mean_rejected > 0 THEN round(CAST(w.rejected AS DOUBLE) / b.mean_rejected, 2) ELSE NULL END AS ratio,
+  s.seen_days
 FROM window_rejected w
 CROSS JOIN baseline b
+CROSS JOIN seen s
 WHERE b.days > 0
   AND b.days >= {{min_baseline_days}}
   AND w.rejected >= {{min_rejected}}
