@@ -48,6 +48,17 @@ describe('flowlog-pilot demo (npm start)', () => {
     expect(io.stdout()).toContain(`${manifest.incidents.length} of ${manifest.incidents.length} injected incidents found, 0 other findings.`);
   });
 
+  it('when the report ran with the demo suppressions file, the known scanner is listed apart and the expired entry is reported, not applied', async () => {
+    const report = JSON.parse(await readFile(join(dir, 'run', 'report', 'report.json'), 'utf8')) as Report;
+
+    expect(report.suppressed?.map((x) => [x.rule, x.count, x.rows[0]?.sourceaddress])).toEqual([['port-scan', 1, '198.51.100.250']]);
+    expect(report.findings.find((f) => f.rule === 'port-scan')?.rows.map((r) => r.sourceaddress)).toEqual(['203.0.113.66']);
+    expect(report.expiredSuppressions).toEqual([expect.objectContaining({ entry: 2, reason: 'Contractor RDP access during the migration' })]);
+    expect(report.findings.find((f) => f.rule === 'admin-port-exposure')?.rows.map((r) => r.sourceaddress)).toContain('192.0.2.45');
+    expect(io.stdout()).toMatch(/silenced port-scan {15}198\.51\.100\.250/);
+    expect(io.stdout()).toContain('1 suppressed, 1 expired suppression');
+  });
+
   it("when the report for the third day ran, both spike rules said 'baseline building: 2 of 3 days' and the last day's baseline was complete", async () => {
     const early = JSON.parse(await readFile(join(dir, 'run', 'report-early', 'report.json'), 'utf8')) as Report;
     const last = JSON.parse(await readFile(join(dir, 'run', 'report', 'report.json'), 'utf8')) as Report;

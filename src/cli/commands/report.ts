@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ValidationError } from '../../lib/errors.js';
 import type { Notifier, Row } from '../../lib/ports.js';
@@ -14,6 +14,8 @@ import { parseFlags, type CliIo, type Command } from '../command.js';
 import { definedOnly, inFlagTerms, LOCAL_FLAGS, LOCAL_FLAGS_USAGE, localSettings } from '../settings.js';
 import { renderJson } from '../../lib/report/render-json.js';
 import { renderText } from '../../lib/report/render-text.js';
+import { loadSavedQueries } from '../../lib/report/saved-queries.js';
+import { parseSuppressions, type Suppression } from '../../lib/report/suppressions.js';
 
 const USAGE = `Usage: flowlog-pilot report --date YYYY-MM-DD [options]
 
@@ -28,6 +30,8 @@ Options:
   --out DIR              also write report.txt, report.json and one CSV per query there
   --slack-webhook URL    post the report to a Slack incoming webhook
   --min-baseline-days N  complete earlier days the spike rules need (FLOWLOG_MIN_BASELINE_DAYS, default 3)
+  --suppressions FILE    YAML or JSON list of known traffic to silence (rule, source, destination,
+                         ports, interface, reason, expires); silenced matches are listed apart
 ${LOCAL_FLAGS_USAGE}
 `;
 
@@ -39,6 +43,7 @@ const OPTIONS = {
   out: { type: 'string' },
   'slack-webhook': { type: 'string' },
   'min-baseline-days': { type: 'string' },
+  suppressions: { type: 'string' },
 } as const;
 
 /** `flowlog-pilot report`: the report job of the Lambda, run on DuckDB over local files. */
@@ -68,11 +73,12 @@ export function reportCommand(adapters: ReportAdapters = LOCAL_REPORT_ADAPTERS):
         ...(values['min-baseline-days'] === undefined ? {} : { FLOWLOG_MIN_BASELINE_DAYS: values['min-baseline-days'] }),
       };
       const job = inFlagTerms(() => loadReportJobConfig(settings));
+      const suppressions = values.suppressions === undefined ? undefined : await readSuppressions(resolve(io.cwd, values.suppressions));
       const runtime = await openReportRuntime(job, adapters, notifiers);
       let report: Report;
       try {
         report = await runReport(
-          reportDeps(runtime, job, () => new Date()),
+          { ...reportDeps(runtime, job, () => new Date()), ...(suppressions === undefined ? {} : { suppressions }) },
           { date },
         );
       } finally {
@@ -86,6 +92,18 @@ export function reportCommand(adapters: ReportAdapters = LOCAL_REPORT_ADAPTERS):
       return report.queries.some((q) => q.status === 'failed') ? 1 : 0;
     },
   };
+}
+
+/** Reads and checks the suppressions file before anything is opened; every bad entry is named. */
+async function readSuppressions(path: string): Promise<readonly Suppression[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ValidationError('--suppressions', `cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const detections = loadSavedQueries().list().filter((q) => q.kind === 'detection').map((q) => q.name);
+  return parseSuppressions(text, path, detections);
 }
 
 /** report.txt, report.json and `<rule>.csv` for every query that returned rows to the report. */

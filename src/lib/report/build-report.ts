@@ -1,5 +1,6 @@
 import type { QueryEngine, QueryResult, Row } from '../ports.js';
 import { BASELINE_DAYS } from './window.js';
+import { applySuppressions, type Suppression } from './suppressions.js';
 import type { BaselineBuilding, BaselineStatus, Digest, Finding, QueryRun, Report, ReportWindow, Severity, Totals } from './model.js';
 import type { SavedQuery } from './saved-queries.js';
 
@@ -29,6 +30,8 @@ export interface ReportInput {
   readonly preparation?: readonly QueryRun[];
   /** How many baseline days are complete; absent when no rule reads a baseline or it could not be learnt. */
   readonly baseline?: BaselineStatus;
+  /** Suppression entries to apply to the findings' rows (the report day decides which expired). */
+  readonly suppressions?: readonly Suppression[];
 }
 
 const SEVERITY_ORDER: Readonly<Record<Severity, number>> = { high: 0, medium: 1, low: 2 };
@@ -86,6 +89,11 @@ export function buildReport(input: ReportInput): Report {
     }
   }
   if (input.outcomes.some((o) => o.query.kind === 'totals' && o.status === 'failed')) warnings.add('the totals query failed: totals show 0');
+  const silenced = input.suppressions === undefined ? undefined : applySuppressions(findings, input.suppressions, input.window.date);
+  if (silenced !== undefined) {
+    const seenOfDays = input.baseline === undefined ? BASELINE_DAYS : input.baseline.days.filter((d) => d.hours > 0).length;
+    findings.splice(0, findings.length, ...silenced.findings.map((f) => ({ ...f, ...noveltyOf(f.rows, seenOfDays) })));
+  }
   findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || Number(b.newToday === true) - Number(a.newToday === true) || a.rule.localeCompare(b.rule));
   return {
     tool: 'flowlog-pilot',
@@ -99,6 +107,7 @@ export function buildReport(input: ReportInput): Report {
     digests,
     ...(input.baseline === undefined ? {} : { baseline: input.baseline }),
     ...(building.length === 0 ? {} : { building: building.sort((a, b) => a.rule.localeCompare(b.rule)) }),
+    ...(silenced === undefined ? {} : { suppressed: silenced.suppressed, expiredSuppressions: silenced.expired }),
     queries,
     bytesScanned: queries.reduce((sum, q) => sum + q.bytesScanned, 0),
     costUsd: queries.reduce((sum, q) => sum + q.costUsd, 0),

@@ -87,6 +87,23 @@ export interface BaselineBuilding {
   readonly requiredDays: number;
 }
 
+/** A suppression that silenced rows of one finding today. */
+export interface SuppressedMatch {
+  readonly rule: string;
+  readonly entry: number;
+  readonly reason: string;
+  readonly expires: string;
+  readonly count: number;
+  readonly rows: readonly Row[];
+}
+
+/** An entry past its expiry date: listed so someone renews or deletes it. */
+export interface ExpiredSuppression {
+  readonly entry: number;
+  readonly reason: string;
+  readonly expires: string;
+}
+
 export interface QueryRun {
   readonly name: string;
   readonly status: 'succeeded' | 'failed';
@@ -113,6 +130,10 @@ export interface Report {
   readonly baseline?: BaselineStatus;
   /** Baseline rules held back until the baseline has enough complete days. */
   readonly building?: readonly BaselineBuilding[];
+  /** Rows that active suppressions silenced, by rule and entry: counted and listed apart, never dropped. */
+  readonly suppressed?: readonly SuppressedMatch[];
+  /** Suppression entries past their expiry date; they no longer apply. */
+  readonly expiredSuppressions?: readonly ExpiredSuppression[];
   readonly queries: readonly QueryRun[];
   readonly bytesScanned: number;
   readonly costUsd: number;

@@ -185,6 +185,18 @@ export function validateReport(value: unknown, path = 'report'): Report {
     digests: list(o, 'digests', path, digest),
     ...(o.baseline === undefined ? {} : { baseline: baselineOf(o.baseline, `${path}.baseline`) }),
     ...(o.building === undefined ? {} : { building: list(o, 'building', path, buildingOf) }),
+    ...(o.suppressed === undefined ? {} : {
+      suppressed: list(o, 'suppressed', path, (v, p) => {
+        const x = object(v, p);
+        return { rule: str(x, 'rule', p), entry: num(x, 'entry', p), reason: str(x, 'reason', p), expires: str(x, 'expires', p, DATE), count: num(x, 'count', p), rows: list(x, 'rows', p, row) };
+      }),
+    }),
+    ...(o.expiredSuppressions === undefined ? {} : {
+      expiredSuppressions: list(o, 'expiredSuppressions', path, (v, p) => {
+        const x = object(v, p);
+        return { entry: num(x, 'entry', p), reason: str(x, 'reason', p), expires: str(x, 'expires', p, DATE) };
+      }),
+    }),
     queries: list(o, 'queries', path, query),
     bytesScanned: num(o, 'bytesScanned', path),
     costUsd: num(o, 'costUsd', path),

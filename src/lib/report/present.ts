@@ -34,6 +34,13 @@ export function noveltyText(finding: Finding): string {
   return '';
 }
 
+/** "3 suppressed, 1 expired suppression": empty when the report used no suppressions file or nothing applied. */
+export function suppressionText(report: Report): string {
+  const count = (report.suppressed ?? []).reduce((sum, s) => sum + s.count, 0);
+  const expired = report.expiredSuppressions?.length ?? 0;
+  return [count > 0 ? `${formatCount(count)} suppressed` : '', expired > 0 ? plural(expired, 'expired suppression') : ''].filter((t) => t !== '').join(', ');
+}
+
 /** Thousands separators: 18,233 reads at a glance where 18233 does not. */
 export function formatCount(value: number): string {
   return Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : String(value);

@@ -9,7 +9,7 @@
  */
 import type { BaselineBuilding, Report } from './model.js';
 import { buildingText } from './baseline.js';
-import { countBySeverity, failedQueries, findingsBySeverity, formatBytes, formatCount, formatUsd, noveltyText, plural, safeLine } from './present.js';
+import { countBySeverity, failedQueries, findingsBySeverity, formatBytes, formatCount, formatUsd, noveltyText, plural, safeLine, suppressionText } from './present.js';
 import { renderSubject } from './subject.js';
 
 export const CHAT_TITLE_MAX_CHARS = 250;
@@ -71,6 +71,7 @@ export function renderChatNotification(report: Report): ChatNotification {
     `*${plural(report.findings.length, 'finding')}* (${severities.high} high, ${severities.medium} medium, ${severities.low} low) in ${code(`${report.database}.${report.table}`)}`,
     `Records ${formatCount(report.totals.records)}, rejected ${formatCount(report.totals.rejected)}, ${formatBytes(report.totals.bytes)}; scanned ${formatBytes(report.bytesScanned)} for ${formatUsd(report.costUsd)}`,
   ];
+  if (suppressionText(report) !== '') headline.push(escape(suppressionText(report)));
   if (report.building !== undefined && report.building.length > 0) {
     headline.push(`${report.building.slice(0, 5).map((b) => code(b.rule, 60)).join(', ')}: ${buildingText(report.building[0] as BaselineBuilding)}`);
   }

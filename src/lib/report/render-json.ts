@@ -32,6 +32,8 @@ export function canonicalReport(report: Report): Report {
     digests: report.digests.map(canonicalDigest),
     ...(report.baseline === undefined ? {} : { baseline: canonicalBaseline(report.baseline) }),
     ...(report.building === undefined ? {} : { building: report.building.map((b) => ({ rule: b.rule, title: b.title, completeDays: b.completeDays, requiredDays: b.requiredDays })) }),
+    ...(report.suppressed === undefined ? {} : { suppressed: report.suppressed.map((x) => ({ rule: x.rule, entry: x.entry, reason: x.reason, expires: x.expires, count: x.count, rows: x.rows })) }),
+    ...(report.expiredSuppressions === undefined ? {} : { expiredSuppressions: report.expiredSuppressions.map((x) => ({ entry: x.entry, reason: x.reason, expires: x.expires })) }),
     queries: report.queries.map(canonicalQuery),
     bytesScanned: report.bytesScanned,
     costUsd: report.costUsd,

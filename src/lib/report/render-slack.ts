@@ -20,6 +20,7 @@ import {
   formatUsd,
   noveltyText,
   plural,
+  suppressionText,
   safeLine,
   smallTable,
 } from './present.js';
@@ -110,6 +111,10 @@ export function renderSlack(given: Report, options: SlackOptions = {}): { messag
     ].join('\n'),
   );
   const head: SlackBlock[] = [header, summary];
+  if (suppressionText(report) !== '') {
+    const groups = (report.suppressed ?? []).slice(0, 3).map((s) => `${inlineCode(safeLine(s.rule, 60))} ${escapeSlack(safeLine(s.reason, 80))}`);
+    head.push(context(`${escapeSlack(suppressionText(report))}${groups.length === 0 ? '' : `: ${groups.join(', ')}`}`));
+  }
   if (report.building !== undefined && report.building.length > 0) {
     head.push(context(`${report.building.slice(0, 5).map((b) => inlineCode(safeLine(b.rule, 60))).join(', ')}: ${buildingText(report.building[0] as BaselineBuilding)}`));
   }

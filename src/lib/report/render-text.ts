@@ -17,6 +17,7 @@ import {
   formatUsd,
   noveltyText,
   plural,
+  suppressionText,
   safeLine,
   smallTable,
 } from './present.js';
@@ -47,7 +48,8 @@ export function renderText(given: Report, options: TextOptions = {}): string {
   out.push(`Table: ${safeLine(report.database)}.${safeLine(report.table)} on ${report.engine}; generated ${safeLine(report.generatedAt)}`);
   out.push(
     `Findings: ${formatCount(report.findings.length)} (${severities.high} high, ${severities.medium} medium, ${severities.low} low); ` +
-      `records ${formatCount(report.totals.records)}, rejected ${formatCount(report.totals.rejected)}`,
+      `records ${formatCount(report.totals.records)}, rejected ${formatCount(report.totals.rejected)}` +
+      (suppressionText(report) === '' ? '' : `; ${suppressionText(report)}`),
   );
   const failed = failedQueries(report);
   if (failed.length > 0) out.push(`ATTENTION: ${plural(failed.length, 'query', 'queries')} failed; this report is incomplete (see Queries).`);
@@ -58,6 +60,16 @@ export function renderText(given: Report, options: TextOptions = {}): string {
   if (report.findings.length === 0) out.push('No findings.');
   for (const held of report.building ?? []) out.push(`[BUILDING] ${safeLine(held.title, 200)}`, `  rule ${safeLine(held.rule)}; ${buildingText(held)}, not compared yet`, '');
   for (const finding of findingsBySeverity(report)) out.push(...findingText(finding, maxRows, maxCellChars), '');
+
+  if ((report.suppressed?.length ?? 0) > 0 || (report.expiredSuppressions?.length ?? 0) > 0) {
+    out.push(section('Suppressed'));
+    for (const s of report.suppressed ?? []) {
+      out.push(`${safeLine(s.rule)}: ${plural(s.count, 'match', 'matches')} silenced by entry ${s.entry} (${safeLine(s.reason, 200)}; until ${safeLine(s.expires)})`);
+      out.push(...rowsText(s.rows, 0, undefined, maxRows, maxCellChars));
+    }
+    for (const e of report.expiredSuppressions ?? []) out.push(`Expired, no longer applied: entry ${e.entry} (${safeLine(e.reason, 200)}; expired ${safeLine(e.expires)})`);
+    out.push('');
+  }
 
   out.push(section('Digests'));
   if (report.digests.length === 0) out.push('No digests.');

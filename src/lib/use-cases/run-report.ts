@@ -14,6 +14,7 @@ import { loadSavedQueries, type SavedQuery, type SavedQueryCatalog } from '../re
 import { reportWindow } from '../report/window.js';
 import { baselineDaysQuery, baselineDaysRelation, baselineStatus } from '../report/baseline.js';
 import type { BaselineStatus } from '../report/model.js';
+import type { Suppression } from '../report/suppressions.js';
 import { mapBounded } from '../concurrency.js';
 import { ensurePartitions, requestToken } from './ensure-partitions.js';
 import { ensureRollups, type EnsureRollupsResult, type RollupStatementRun } from './ensure-rollups.js';
@@ -35,6 +36,8 @@ export interface RunReportDeps {
   readonly maxRowsPerQuery?: number;
   /** The stored daily rollup; without it every query reads the raw table. */
   readonly rollup?: ReportRollup;
+  /** Known traffic to silence (parsed from a suppressions file); applied to the findings' rows. */
+  readonly suppressions?: readonly Suppression[];
 }
 
 export interface ReportRollup {
@@ -135,6 +138,7 @@ export async function runReport(deps: RunReportDeps, request: RunReportRequest):
       ...(maturity === undefined ? [] : [maturity.run]),
     ],
     ...(maturity?.status === undefined ? {} : { baseline: maturity.status }),
+    ...(deps.suppressions === undefined ? {} : { suppressions: deps.suppressions }),
     pricePerTbUsd: deps.config.pricePerTbUsd,
     maxRowsPerQuery: maxRows,
     warnings: [
