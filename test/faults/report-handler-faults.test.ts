@@ -114,7 +114,8 @@ describe('report Lambda: Athena faults', () => {
     expect(summary.notifications).toEqual([{ channel: 'sns', status: 'sent', messageId: 'msg-1' }]);
     expect(failed.map((q) => q.name)).toContain('rollup-build 2026-11-13,2026-11-14,2026-11-15,2026-11-16,2026-11-17,2026-11-18,2026-11-19,2026-11-20');
     expect(summary.window.rawDays).toHaveLength(8);
-    expect(sns).toHaveReceivedCommandWith(PublishCommand, { TopicArn: TOPIC, Subject: expect.stringMatching(/11 queries failed/) });
+    // 12: ten saved queries, the baseline-days query and the rollup build.
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, { TopicArn: TOPIC, Subject: expect.stringMatching(/12 queries failed/) });
   });
 
   it('when queries are still running as the Lambda nears its deadline, each is stopped, listed as failed with the reason, and the report is still published', async () => {
