@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/lib/errors.js';
-import { applySuppressions, parseSuppressions } from '../../src/lib/report/suppressions.js';
+import { applySuppressions } from '../../src/lib/report/suppressions.js';
+import { parseSuppressions } from '../../src/lib/report/suppressions-file.js';
 import { parseReport } from '../../src/lib/report/parse-report.js';
 import { renderChatNotification } from '../../src/lib/report/render-chat.js';
 import { renderJson } from '../../src/lib/report/render-json.js';

@@ -15,7 +15,8 @@ import { definedOnly, inFlagTerms, LOCAL_FLAGS, LOCAL_FLAGS_USAGE, localSettings
 import { renderJson } from '../../lib/report/render-json.js';
 import { renderText } from '../../lib/report/render-text.js';
 import { loadSavedQueries } from '../../lib/report/saved-queries.js';
-import { parseSuppressions, type Suppression } from '../../lib/report/suppressions.js';
+import { parseSuppressions } from '../../lib/report/suppressions-file.js';
+import type { Suppression } from '../../lib/report/suppressions.js';
 
 const USAGE = `Usage: flowlog-pilot report --date YYYY-MM-DD [options]
 
