@@ -64,6 +64,7 @@ const FLAG_OF_SETTING: Readonly<Record<string, string>> = {
   FLOWLOG_FOLDERS: '--folders',
   FLOWLOG_COLUMN_NAMES: '--column-names',
   FLOWLOG_REPORT_TIMEZONE: '--tz',
+  FLOWLOG_MIN_BASELINE_DAYS: '--min-baseline-days',
 };
 
 /** Loads settings, naming a bad one by the flag the user typed rather than by its setting key. */

@@ -26,7 +26,7 @@ describe('flowlog-pilot demo (npm start)', () => {
     // Only progress, one line per step (stderr is not a terminal here).
     expect(io.stderr()).toMatch(/^((writing sample files|registering partitions|report queries|rollup-build \(stored daily rollup\)): .* in \d+(\.\d)? s( \(.*\))?\n)+$/);
     expect(code).toBe(0);
-    for (const step of ['== 1. Sample', '== 2. Before any partition', '== 3. Register', '== 4. The same count', '== 5. A query', '== 6. The daily report', '== 7. Did the report']) {
+    for (const step of ['== 1. Sample', '== 2. Before any partition', '== 3. Register', '== 4. The same count', '== 5. A query', '== 6. The daily report', '== 7. The report for', '== 8. Did the reports']) {
       expect(io.stdout()).toContain(step);
     }
   });
@@ -43,6 +43,9 @@ describe('flowlog-pilot demo (npm start)', () => {
     const injected = new Set(manifest.incidents.map((i) => i.rule));
     expect(injected.size).toBe(5);
     expect(new Set(report.findings.map((f) => f.rule))).toEqual(injected);
+    // The incidents exist on the last day only: every finding is new today, and the demo says so.
+    expect(report.findings.map((f) => f.newToday)).toEqual(report.findings.map(() => true));
+    expect(io.stdout()).toMatch(/found {3}port-scan {16}.*\(new today\)/);
     expect(io.stdout()).toContain(`${manifest.incidents.length} of ${manifest.incidents.length} injected incidents found, 0 other findings.`);
   });
 
@@ -53,5 +56,26 @@ describe('flowlog-pilot demo (npm start)', () => {
     expect(io.stdout().trimEnd().split('\n').slice(-5).join('\n')).toContain(page);
     const html = await readFile(page, 'utf8');
     expect([...html.matchAll(/<tr data-rule="([^"]+)"/g)].map((m) => m[1]).sort()).toEqual(report.findings.map((f) => f.rule).sort());
+  });
+
+  it('when the report ran with the demo suppressions file, the known scanner is listed apart and the expired entry is reported, not applied', async () => {
+    const report = JSON.parse(await readFile(join(dir, 'run', 'report', 'report.json'), 'utf8')) as Report;
+
+    expect(report.suppressed?.map((x) => [x.rule, x.count, x.rows[0]?.sourceaddress])).toEqual([['port-scan', 1, '198.51.100.250']]);
+    expect(report.findings.find((f) => f.rule === 'port-scan')?.rows.map((r) => r.sourceaddress)).toEqual(['203.0.113.66']);
+    expect(report.expiredSuppressions).toEqual([expect.objectContaining({ entry: 2, reason: 'Contractor RDP access during the migration' })]);
+    expect(report.findings.find((f) => f.rule === 'admin-port-exposure')?.rows.map((r) => r.sourceaddress)).toContain('192.0.2.45');
+    expect(io.stdout()).toMatch(/silenced port-scan {15}198\.51\.100\.250/);
+    expect(io.stdout()).toContain('1 suppressed, 1 expired suppression');
+  });
+
+  it("when the report for the third day ran, both spike rules said 'baseline building: 2 of 3 days' and the last day's baseline was complete", async () => {
+    const early = JSON.parse(await readFile(join(dir, 'run', 'report-early', 'report.json'), 'utf8')) as Report;
+    const last = JSON.parse(await readFile(join(dir, 'run', 'report', 'report.json'), 'utf8')) as Report;
+
+    expect(early.building?.map((b) => [b.rule, b.completeDays, b.requiredDays])).toEqual([['egress-spike', 2, 3], ['reject-spike', 2, 3]]);
+    expect(early.baseline?.days.map((d) => d.complete)).toEqual([false, false, false, false, false, true, true]);
+    expect(last.baseline).toMatchObject({ requiredDays: 3, completeDays: 7 });
+    expect(io.stdout()).toMatch(/held {4}baseline maturity {8}\S+: egress-spike, reject-spike: baseline building: 2 of 3 days/);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -74,6 +74,67 @@ describe('flowlog-pilot report', () => {
     await reportCommand(await adapters()).run(['--data', 'data', '--date', '2026-11-20', '--tz', 'Asia/Tokyo', '--format', 'json'], io);
 
     expect((JSON.parse(io.stdout()) as Report).window).toMatchObject({ timezone: 'Asia/Tokyo', partitions: ['2026/11/19', '2026/11/20'] });
+  });
+
+  it('when --min-baseline-days is 1, the spike rules need 1 complete day; 0 and 8 are refused naming the flag', async () => {
+    const io = buffers();
+
+    await reportCommand(await adapters()).run(['--data', 'data', '--date', '2026-11-20', '--min-baseline-days', '1', '--format', 'json'], io);
+    const zero = buffers();
+    const eight = buffers();
+    await main(['report', '--data', 'd', '--date', '2026-11-20', '--min-baseline-days', '0'], zero);
+    await main(['report', '--data', 'd', '--date', '2026-11-20', '--min-baseline-days', '8'], eight);
+
+    const report = JSON.parse(io.stdout()) as Report;
+    expect(report.baseline).toMatchObject({ requiredDays: 1, completeDays: 0 });
+    expect(report.building?.map((b) => b.rule)).toEqual(['egress-spike', 'reject-spike']);
+    expect(zero.stderr()).toMatch(/--min-baseline-days must be a whole number from 1 to 7/);
+    expect(eight.stderr()).toMatch(/--min-baseline-days must be a whole number from 1 to 7/);
+  });
+
+  it('when --suppressions silences the office SSH source, the finding moves to "1 suppressed"; once expired, it is back and the entry listed expired', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flowlog-supp-'));
+    temp.push(dir);
+    const file = join(dir, 'suppressions.yml');
+    const write = (expires: string) => writeFileSync(file, `- rule: admin-port-exposure\n  source: 198.51.100.0/24\n  ports: [22]\n  reason: Office network\n  expires: ${expires}\n`);
+
+    write('2026-11-20');
+    const active = buffers();
+    await reportCommand(await adapters()).run(['--data', 'data', '--date', '2026-11-20', '--suppressions', file, '--format', 'json'], active);
+    open?.close();
+    write('2026-11-19');
+    const expired = buffers();
+    await reportCommand(await adapters()).run(['--data', 'data', '--date', '2026-11-20', '--suppressions', file], expired);
+    const without = buffers();
+    open?.close();
+    await reportCommand(await adapters()).run(['--data', 'data', '--date', '2026-11-20', '--format', 'json'], without);
+
+    const report = JSON.parse(active.stdout()) as Report;
+    expect(report.findings).toEqual([]);
+    expect(report.suppressed).toEqual([expect.objectContaining({ rule: 'admin-port-exposure', entry: 1, reason: 'Office network', count: 1 })]);
+    expect(report.suppressed?.[0]?.rows[0]).toMatchObject({ sourceaddress: '198.51.100.7', destinationport: 22 });
+    expect(expired.stdout()).toContain('[HIGH] Admin ports reached from the internet');
+    expect(expired.stdout()).toContain('1 expired suppression');
+    expect(expired.stdout()).toContain('Expired, no longer applied: entry 1 (Office network; expired 2026-11-19)');
+    expect((JSON.parse(without.stdout()) as Report).suppressed).toBeUndefined();
+  });
+
+  it('when the suppressions file has bad entries, the command names each and opens no engine', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flowlog-supp-'));
+    temp.push(dir);
+    const file = join(dir, 'bad.json');
+    writeFileSync(file, JSON.stringify([{ rule: 'port-scan', source: '10.0.0.0/40', reason: 'x', expires: '2026-12-31' }, { rule: 'nope', reason: 'y', expires: '2026-12-31' }]));
+    const io = buffers();
+    const local = await adapters();
+
+    const code = await main(['report', '--data', 'data', '--date', '2026-11-20', '--suppressions', file], io);
+    const run = reportCommand(local).run(['--data', 'data', '--date', '2026-11-20', '--suppressions', file], buffers());
+
+    expect(code).toBe(1);
+    expect(io.stderr()).toContain('entry 1: source: "10.0.0.0/40": the prefix length must be 0 to 32');
+    expect(io.stderr()).toContain('entry 2: rule "nope" is not a detection');
+    await expect(run).rejects.toThrow(/entry 2: rule "nope" is not a detection/);
+    expect(local.dataDirs).toEqual([]);
   });
 
   it('when a flag is wrong, it names it and opens nothing', async () => {

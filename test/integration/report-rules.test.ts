@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { baselineDaysQuery, baselineDaysRelation, baselineStatus } from '../../src/lib/report/baseline.js';
 import { flowsRelation, pathTable } from '../../src/lib/report/relations.js';
 import { loadSavedQueries } from '../../src/lib/report/saved-queries.js';
 import { reportWindow } from '../../src/lib/report/window.js';
@@ -21,10 +22,12 @@ afterEach(() => {
 async function runRule(rule: string, lines: readonly string[], values: Record<string, unknown> = {}, timezone = 'UTC'): Promise<readonly Row[]> {
   open = await new FlowBucket().write(lines).open();
   const window = reportWindow(DATE, timezone);
+  const baselineFlows = flowsRelation('flowlogs', window.baseline.late === undefined ? 'vpc_flow_logs' : pathTable('local', 'vpc_flow_logs'), window.baseline);
   const sql = catalog.render(rule, {
     // A window with a late folder reads its early files by "$path", which the local engine shows on a view of its own.
     flows: flowsRelation('flowlogs', window.late === undefined ? 'vpc_flow_logs' : pathTable('local', 'vpc_flow_logs'), window),
-    baselineFlows: flowsRelation('flowlogs', window.baseline.late === undefined ? 'vpc_flow_logs' : pathTable('local', 'vpc_flow_logs'), window.baseline),
+    baselineFlows,
+    baselineDays: baselineDaysRelation({ baselineFlows, windowStartEpoch: window.startEpoch, baselineStartEpoch: window.baseline.startEpoch, minDayHours: Number(values.min_day_hours ?? 20) }),
     windowStartEpoch: window.startEpoch,
     windowEndEpoch: window.endEpoch,
     values,
@@ -132,7 +135,10 @@ describe('admin-port-brute-force', () => {
 /** `count` rejected records spread over the day starting at `dayStart`. */
 const rejects = (count: number, dayStart: number) =>
   flows(count, (i) => ({ src: `203.0.113.${(i % 200) + 1}`, dst: '10.0.1.10', dstPort: 23, action: 'REJECT', start: dayStart + Math.floor((i * DAY) / count) }));
-const baselineDays = (make: (dayStart: number, day: number) => string[]) => Array.from({ length: 7 }, (_, d) => make(DAY_START - (d + 1) * DAY, d)).flat();
+/** One NODATA record in each hour from `fromHour`: what AWS writes for an idle interface, so the day counts as fully delivered. */
+const delivered = (dayStart: number, fromHour = 0, toHour = 24) => Array.from({ length: toHour - fromHour }, (_, h) => statusLine('NODATA', dayStart + (fromHour + h) * HOUR, 'eni-0ffffffffffffff01'));
+/** Seven earlier days, each fully delivered around what `make` puts in it (day 0 is the day before the report). */
+const baselineDays = (make: (dayStart: number, day: number) => string[]) => Array.from({ length: 7 }, (_, d) => [...delivered(DAY_START - (d + 1) * DAY), ...make(DAY_START - (d + 1) * DAY, d)]).flat();
 
 describe('reject-spike', () => {
   it('when the day has 3,000 rejected records against about 1,000 a day before, it reports the ratio', async () => {
@@ -153,9 +159,85 @@ describe('reject-spike', () => {
   });
 
   it('when only 3 previous days have data, it takes the mean of those 3', async () => {
-    const rows = await runRule('reject-spike', [...baselineDays((start, d) => (d < 3 ? rejects(1000, start) : [])), ...rejects(2500, DAY_START)]);
+    const threeDays = [0, 1, 2].flatMap((d) => [...delivered(DAY_START - (d + 1) * DAY), ...rejects(1000, DAY_START - (d + 1) * DAY)]);
+    const rows = await runRule('reject-spike', [...threeDays, ...rejects(2500, DAY_START)]);
 
     expect(rows[0]).toMatchObject({ baseline_days: 3, baseline_mean: 1000, ratio: 2.5 });
+  });
+
+  it('when 2 complete days precede the day (min_baseline_days 3), it stays quiet; with exactly 3 it fires', async () => {
+    const days = (n: number) => Array.from({ length: n }, (_, d) => [...delivered(DAY_START - (d + 1) * DAY), ...rejects(1000, DAY_START - (d + 1) * DAY)]).flat();
+    const two = await runRule('reject-spike', [...days(2), ...rejects(5000, DAY_START)]);
+    open?.close();
+    open = undefined;
+    const three = await runRule('reject-spike', [...days(3), ...rejects(5000, DAY_START)]);
+
+    expect(two).toEqual([]);
+    expect(three).toEqual([expect.objectContaining({ rejected: 5000, baseline_days: 3, ratio: 5 })]);
+  });
+
+  it("when the oldest day is a flow log's partial first day (delivery from 09:00), it is left out of the mean", async () => {
+    const full = [0, 1, 2].flatMap((d) => [...delivered(DAY_START - (d + 1) * DAY), ...rejects(1000, DAY_START - (d + 1) * DAY)]);
+    const firstDay = DAY_START - 4 * DAY;
+    const partial = [...delivered(firstDay, 9), ...flows(100, (i) => ({ src: '203.0.113.9', dst: '10.0.1.10', dstPort: 23, action: 'REJECT', start: firstDay + 9 * HOUR + i * 300 }))];
+    const rows = await runRule('reject-spike', [...partial, ...full, ...rejects(2500, DAY_START)]);
+
+    // Counted, the partial day would make the mean 775 and the ratio 3.23.
+    expect(rows).toEqual([expect.objectContaining({ baseline_days: 3, baseline_mean: 1000, ratio: 2.5 })]);
+  });
+});
+
+describe('baseline days (which earlier days are complete)', () => {
+  /** Runs the baseline-days query, as the report does once per run, and reads its rows. */
+  async function status(lines: readonly string[], minDayHours = 20) {
+    open = await new FlowBucket().write(lines).open();
+    const window = reportWindow(DATE, 'UTC');
+    const sql = baselineDaysQuery({ baselineFlows: flowsRelation('flowlogs', 'vpc_flow_logs', window.baseline), windowStartEpoch: window.startEpoch, baselineStartEpoch: window.baseline.startEpoch, minDayHours });
+    return baselineStatus((await open.engine.execute(sql)).rows, window.baseline.days, 3, minDayHours);
+  }
+  const dayStart = (d: number) => DAY_START - (d + 1) * DAY;
+
+  it('when a day has records in 20 of its hours it is complete, in 19 it is not (threshold 20)', async () => {
+    const result = await status([...delivered(dayStart(0), 0, 20), ...delivered(dayStart(1), 0, 19)]);
+
+    expect(result.days.slice(-2)).toEqual([
+      { date: '2026-11-18', hours: 19, firstRecordAfterSeconds: 0, complete: false },
+      { date: '2026-11-19', hours: 20, firstRecordAfterSeconds: 0, complete: true },
+    ]);
+    expect(result.completeDays).toBe(1);
+  });
+
+  it("when a day's first record starts 1,800 s after midnight it is complete, 1,801 s it is not", async () => {
+    const at = (d: number, offset: number) => [statusLine('NODATA', dayStart(d) + offset, 'eni-0ffffffffffffff01'), ...delivered(dayStart(d), 1)];
+    const result = await status([...at(0, 1800), ...at(1, 1801)]);
+
+    expect(result.days.slice(-2).map((d) => [d.date, d.firstRecordAfterSeconds, d.complete])).toEqual([['2026-11-18', 1801, false], ['2026-11-19', 1800, true]]);
+  });
+
+  it('when delivery stopped for 5 hours one day and a day has no record at all, neither counts', async () => {
+    const gap = [...delivered(dayStart(0), 0, 10), ...delivered(dayStart(0), 15, 24)];
+    const result = await status([...gap, ...delivered(dayStart(2))]);
+
+    expect(result.days.map((d) => [d.date, d.hours, d.complete])).toEqual([
+      ['2026-11-13', 0, false], ['2026-11-14', 0, false], ['2026-11-15', 0, false], ['2026-11-16', 0, false],
+      ['2026-11-17', 24, true], ['2026-11-18', 0, false], ['2026-11-19', 19, false],
+    ]);
+    expect(result.completeDays).toBe(1);
+  });
+
+  it('when the threshold is lowered to 19 hours, the 19-hour day counts', async () => {
+    const result = await status(delivered(dayStart(0), 0, 19), 19);
+
+    expect(result.days.at(-1)).toMatchObject({ hours: 19, complete: true });
+  });
+
+  it('when the day is taken in Asia/Tokyo, the days are Tokyo days (15:00 to 15:00 UTC)', async () => {
+    open = await new FlowBucket().write(delivered(DAY_START - 9 * HOUR - DAY, 0, 24)).open();
+    const window = reportWindow(DATE, 'Asia/Tokyo');
+    const sql = baselineDaysQuery({ baselineFlows: flowsRelation('flowlogs', 'vpc_flow_logs', window.baseline), windowStartEpoch: window.startEpoch, baselineStartEpoch: window.baseline.startEpoch, minDayHours: 24 });
+    const result = baselineStatus((await open.engine.execute(sql)).rows, window.baseline.days, 3, 24);
+
+    expect(result.days.at(-1)).toEqual({ date: '2026-11-19', hours: 24, firstRecordAfterSeconds: 0, complete: true });
   });
 });
 
@@ -180,6 +262,77 @@ describe('egress-spike', () => {
     const rows = await runRule('egress-spike', [...history, ...today]);
 
     expect(rows).toEqual([]);
+  });
+});
+
+describe('egress-spike baseline maturity', () => {
+  const day = (d: number, bytes: number) => [...delivered(DAY_START - (d + 1) * DAY), ...egress('10.0.1.20', bytes, DAY_START - (d + 1) * DAY)];
+
+  it('when 2 complete days precede the day it stays quiet; with exactly 3 it fires', async () => {
+    const two = await runRule('egress-spike', [day(0, 100_000_000), day(1, 100_000_000), egress('10.0.1.20', 2 * GB, DAY_START)].flat());
+    open?.close();
+    open = undefined;
+    const three = await runRule('egress-spike', [day(0, 100_000_000), day(1, 100_000_000), day(2, 100_000_000), egress('10.0.1.20', 2 * GB, DAY_START)].flat());
+
+    expect(two).toEqual([]);
+    expect(three).toEqual([expect.objectContaining({ sourceaddress: '10.0.1.20', baseline_days: 3, ratio: 20 })]);
+  });
+
+  it("when a partial day (a 6-hour gap) carried the host's big transfers, that day is left out and the spike still shows", async () => {
+    const gapDay = DAY_START - 4 * DAY;
+    const partial = [...delivered(gapDay, 0, 12), ...delivered(gapDay, 18, 24), ...egress('10.0.1.20', 9 * GB, gapDay)];
+    const rows = await runRule('egress-spike', [...day(0, 100_000_000), ...day(1, 100_000_000), ...day(2, 100_000_000), ...partial, ...egress('10.0.1.20', 2 * GB, DAY_START)]);
+
+    // Counted, the 9 GB day would make the mean 2.3 GB and hide the spike.
+    expect(rows).toEqual([expect.objectContaining({ baseline_days: 3, baseline_mean_bytes: 100_000_000, ratio: 20 })]);
+  });
+});
+
+describe('new or ongoing (seen_days over the baseline days)', () => {
+  const scanOn = (src: string, dayStart: number, ports = 120) => flows(ports, (i) => ({ src, dst: '10.0.1.10', dstPort: i + 1, action: 'REJECT', start: dayStart + 3 * HOUR + i }));
+  const before = (d: number) => DAY_START - (d + 1) * DAY;
+
+  it('when one scanner also scanned on 5 of the 7 days before and another is new, the new one comes first with 0 and the other says 5', async () => {
+    const history = [0, 1, 2, 4, 6].flatMap((d) => scanOn('203.0.113.50', before(d)));
+    const rows = await runRule('port-scan', [...history, ...scanOn('203.0.113.50', DAY_START), ...scanOn('198.51.100.60', DAY_START, 101)]);
+
+    expect(rows.map((r) => [r.sourceaddress, r.seen_days])).toEqual([['198.51.100.60', 0], ['203.0.113.50', 5]]);
+  });
+
+  it('when the scanner reached 99 ports on an earlier day it was not seen that day; 100 ports on another day counts (threshold 100)', async () => {
+    const rows = await runRule('port-scan', [...scanOn('203.0.113.50', before(0), 99), ...scanOn('203.0.113.50', before(1), 100), ...scanOn('203.0.113.50', DAY_START)]);
+
+    expect(rows.map((r) => r.seen_days)).toEqual([1]);
+  });
+
+  it('when a brute-force source had 100 rejected SSH flows 2 days before and 99 the day before, it was seen on 1 day', async () => {
+    const ssh = (dayStart: number, count: number) => flows(count, (i) => ({ src: '198.51.100.9', dst: '10.0.1.10', dstPort: 22, srcPort: 40000 + i, action: 'REJECT', start: dayStart + i * 60 }));
+    const rows = await runRule('admin-port-brute-force', [...ssh(before(1), 100), ...ssh(before(0), 99), ...ssh(DAY_START, 150)]);
+
+    expect(rows.map((r) => [r.sourceaddress, r.seen_days])).toEqual([['198.51.100.9', 1]]);
+  });
+
+  it('when an office address reached SSH every day of the week and a stranger reached RDP today, the stranger is new and first', async () => {
+    const office = (dayStart: number) => [flowLine({ src: '198.51.100.7', dst: '10.0.1.10', dstPort: 22, start: dayStart + 9 * HOUR })];
+    const history = Array.from({ length: 7 }, (_, d) => office(before(d))).flat();
+    const rows = await runRule('admin-port-exposure', [...history, ...office(DAY_START), flowLine({ src: '192.0.2.45', dst: '10.0.1.10', dstPort: 3389, start: DAY_START + 8 * HOUR })]);
+
+    expect(rows.map((r) => [r.sourceaddress, r.seen_days])).toEqual([['192.0.2.45', 0], ['198.51.100.7', 7]]);
+  });
+
+  it('when the spiking host sent exactly 1 GB out on one earlier day and 999,999,990 bytes on another, it was seen on 1 day (min_bytes 1 GB)', async () => {
+    const days = [0, 1, 2].map((d) => [...delivered(before(d)), ...egress('10.0.1.20', d === 0 ? GB : d === 1 ? GB - 10 : 10_000_000, before(d))]).flat();
+    const rows = await runRule('egress-spike', [...days, ...egress('10.0.1.20', 20 * GB, DAY_START)]);
+
+    expect(rows).toEqual([expect.objectContaining({ sourceaddress: '10.0.1.20', seen_days: 1 })]);
+  });
+
+  it('when one earlier day had a reject level over the ratio and the minimum, reject-spike says it was seen on 1 day', async () => {
+    const days = [0, 1, 2, 3].map((d) => [...delivered(before(d)), ...rejects(d === 3 ? 5000 : 1000, before(d))]).flat();
+    const rows = await runRule('reject-spike', [...days, ...rejects(6000, DAY_START)]);
+
+    // Mean of the 4 complete days is 2,000; only the 5,000 day reached 2x that.
+    expect(rows).toEqual([expect.objectContaining({ rejected: 6000, baseline_mean: 2000, seen_days: 1 })]);
   });
 });
 

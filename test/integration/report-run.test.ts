@@ -6,6 +6,7 @@ import type { PartitionCatalog } from '../../src/lib/ports.js';
 import { loadReportConfig } from '../../src/lib/report/report-config.js';
 import { reportWindow } from '../../src/lib/report/window.js';
 import { runReport } from '../../src/lib/use-cases/run-report.js';
+import { renderText } from '../../src/lib/report/render-text.js';
 import { ACCOUNT, FlowBucket, flowLine, REGION, statusLine, type TestEngine } from './support/flow-files.js';
 
 const layout = layoutFor([{ account: ACCOUNT, region: REGION, root: sourceRoot('/data', '', ACCOUNT, REGION) }]);
@@ -68,5 +69,24 @@ describe('a report over local flow-log files', () => {
     expect(quiet.findings).toEqual([]);
     expect(noisy.findings.map((f) => [f.rule, f.severity, f.count])).toEqual([['port-scan', 'high', 1], ['admin-port-brute-force', 'medium', 1]]);
     expect(noisy.totals.records).toBe(quiet.totals.records + 250);
+  });
+
+  it('when only 1 earlier day is complete, the spike rules say "baseline building: 1 of 3 days"; with 1 required they compare', async () => {
+    open = await new FlowBucket().write(lines).open();
+    const run = (settings: Record<string, string>) =>
+      runReport({ engine: open!.engine, catalog: everyPartition, layout, database: 'flowlogs', table: 'vpc_flow_logs', config: loadReportConfig(settings), now: () => new Date() }, { date: '2026-11-20' });
+
+    const building = await run({});
+    const mature = await run({ FLOWLOG_MIN_BASELINE_DAYS: '1' });
+
+    expect(building.baseline).toMatchObject({ requiredDays: 3, completeDays: 1, minDayHours: 20 });
+    expect(building.baseline?.days.map((d) => [d.date, d.hours, d.complete])).toEqual([
+      ['2026-11-13', 0, false], ['2026-11-14', 0, false], ['2026-11-15', 0, false], ['2026-11-16', 0, false], ['2026-11-17', 0, false], ['2026-11-18', 0, false], ['2026-11-19', 24, true],
+    ]);
+    expect(building.building?.map((b) => [b.rule, b.completeDays, b.requiredDays])).toEqual([['egress-spike', 1, 3], ['reject-spike', 1, 3]]);
+    expect(renderText(building)).toContain('rule reject-spike; baseline building: 1 of 3 days, not compared yet');
+    expect(building.queries.find((q) => q.name === 'baseline-days')).toMatchObject({ status: 'succeeded', rows: 1 });
+    expect(mature.building).toBeUndefined();
+    expect(mature.baseline?.completeDays).toBe(1);
   });
 });

@@ -91,6 +91,21 @@ export function richReport(overrides: Partial<Report> = {}): Report {
       digest({ rule: 'rejected-by-interface', title: 'Rejected by interface', rows: [{ interfaceid: 'eni-0a1b2c3d4e5f60718', rejected: 12_000 }] }),
       digest(),
     ],
+    baseline: {
+      requiredDays: 3,
+      minDayHours: 20,
+      completeDays: 2,
+      days: [
+        ...['2026-11-18', '2026-11-19', '2026-11-20', '2026-11-21'].map((date) => ({ date, hours: 0, complete: false })),
+        { date: '2026-11-22', hours: 15, firstRecordAfterSeconds: 32_400, complete: false },
+        { date: '2026-11-23', hours: 24, firstRecordAfterSeconds: 0, complete: true },
+        { date: '2026-11-24', hours: 24, firstRecordAfterSeconds: 0, complete: true },
+      ],
+    },
+    building: [
+      { rule: 'egress-spike', title: 'Private address sending far more to the internet than usual', completeDays: 2, requiredDays: 3 },
+      { rule: 'reject-spike', title: 'Rejected records far above the usual level', completeDays: 2, requiredDays: 3 },
+    ],
     queries: [
       queryRun(),
       queryRun({ name: 'brute-force', rows: 240, queryId: '7a1d2c3b-0000-4000-8000-000000000001' }),

@@ -154,7 +154,7 @@ describe('renderHtml', () => {
   });
 
   it('when a finding or the report carries facts this page does not know (new or ongoing, suppressed), they are shown by name', () => {
-    const report = { ...richReport({ findings: [{ ...finding(), novelty: 'new', seenDays: 0 } as never] }), suppressed: [{ rule: 'port-scan' }, { rule: 'port-scan' }, { rule: 'egress-spike' }] } as Report;
+    const report = { ...richReport({ findings: [{ ...finding(), novelty: 'new', seenDays: 0 } as never] }), suppressed: [{ rule: 'port-scan' }, { rule: 'port-scan' }, { rule: 'egress-spike' }] } as unknown as Report;
 
     const html = renderHtml(report);
 

@@ -238,3 +238,26 @@ describe('SNS message', () => {
     expect(sent.warnings.some((w) => /findings left out/.test(w))).toBe(true);
   });
 });
+
+describe('baseline maturity in every rendering', () => {
+  it('when spike rules wait for their baseline, text, Slack and chat say "baseline building: 2 of 3 days" and name the rules', () => {
+    const report = richReport();
+
+    const text = renderText(report);
+    const slack = texts(renderSlackBlocks(report).blocks).join('\n');
+    const chat = renderChatNotification(report).content.description;
+
+    expect(text).toContain('[BUILDING] Rejected records far above the usual level\n  rule reject-spike; baseline building: 2 of 3 days, not compared yet');
+    expect(text).toContain('Baseline: 2 of 7 earlier days complete (spike rules need 3; a day counts with records in 20+ hours from its first 30 minutes); not counted: 2026-11-18 no records');
+    expect(text).toContain('2026-11-22 15 h, first record 9:00 after midnight');
+    expect(slack).toContain('`egress-spike`, `reject-spike`: baseline building: 2 of 3 days');
+    expect(chat).toContain('`egress-spike`, `reject-spike`: baseline building: 2 of 3 days');
+  });
+
+  it('when the baseline is mature, nothing says building', () => {
+    const report = richReport({ building: undefined });
+
+    expect(renderText(report)).not.toContain('building');
+    expect(texts(renderSlackBlocks(report).blocks).join('\n')).not.toContain('building');
+  });
+});

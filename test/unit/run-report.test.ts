@@ -58,13 +58,14 @@ class FakeEngine implements QueryEngine {
 const deps = (engine: QueryEngine, has = true) => ({ engine, catalog: catalog(has), layout, database: 'flowlogs', table: 'vpc_flow_logs', config, now: () => new Date('2026-11-21T00:30:00Z') });
 
 describe('running a report', () => {
-  it('when twelve queries run with a bound of 4, at most 4 run at once and every query is listed', async () => {
+  it('when twelve saved queries and the baseline-days query run with a bound of 4, at most 4 run at once and every query is listed', async () => {
     const engine = new FakeEngine('local');
     const report = await runReport({ ...deps(engine), concurrency: 4 }, { date: '2026-11-20' });
 
     expect(engine.maxInFlight).toBe(4);
     expect(report.queries.map((q) => q.name).sort()).toEqual([...engine.labels].sort());
-    expect(report.queries).toHaveLength(12);
+    expect(report.queries).toHaveLength(13);
+    expect(report.queries.map((q) => q.name)).toContain('baseline-days');
   });
 
   it('when one query fails, the others still run and the failure is listed with its error', async () => {
@@ -73,7 +74,7 @@ describe('running a report', () => {
 
     const failed = report.queries.filter((q) => q.status === 'failed');
     expect(failed).toEqual([expect.objectContaining({ name: 'top-talkers', status: 'failed', error: 'query top-talkers failed: HIVE_BAD_DATA' })]);
-    expect(report.queries.filter((q) => q.status === 'succeeded')).toHaveLength(11);
+    expect(report.queries.filter((q) => q.status === 'succeeded')).toHaveLength(12);
     expect(report.totals).toEqual({ records: 10, accepted: 6, rejected: 3, bytes: 999 });
   });
 
@@ -105,7 +106,8 @@ describe('running a report', () => {
     const succeeded = report.queries.filter((q) => q.status === 'succeeded');
     const billed = Math.ceil(2e12 / 1048576) * 1048576;
     for (const q of succeeded) expect(q.costUsd).toBeCloseTo((billed / 1e12) * 5, 9);
-    expect(report.bytesScanned).toBe(2e12 * 12);
+    // Twelve saved queries and the baseline-days query.
+    expect(report.bytesScanned).toBe(2e12 * 13);
     expect(report.costUsd).toBeCloseTo(succeeded.length * (billed / 1e12) * 5, 6);
   });
 });
@@ -131,6 +133,19 @@ describe('report settings', () => {
     expect(load).toThrow(/FLOWLOG_REPORT_TIMEZONE: "Asia\/Tokio" is not a known time zone/);
     expect(load).toThrow(/FLOWLOG_ADMIN_PORTS: ports are whole numbers from 1 to 65535, got "0"/);
     expect(load).toThrow(/FLOWLOG_NOTIFY must be one of always, findings/);
+  });
+
+  it('when the baseline settings are unset, spike rules need 3 complete days of at least 20 hours', () => {
+    expect(config.thresholds).toMatchObject({ minBaselineDays: 3, baselineMinDayHours: 20 });
+  });
+
+  it('when the baseline settings are at their bounds (1..7 days, 1..24 hours) they are taken; one past them is refused', () => {
+    expect(loadReportConfig({ FLOWLOG_MIN_BASELINE_DAYS: '1', FLOWLOG_BASELINE_MIN_DAY_HOURS: '24' }).thresholds).toMatchObject({ minBaselineDays: 1, baselineMinDayHours: 24 });
+    expect(loadReportConfig({ FLOWLOG_MIN_BASELINE_DAYS: '7', FLOWLOG_BASELINE_MIN_DAY_HOURS: '1' }).thresholds).toMatchObject({ minBaselineDays: 7, baselineMinDayHours: 1 });
+    const load = () => loadReportConfig({ FLOWLOG_MIN_BASELINE_DAYS: '8', FLOWLOG_BASELINE_MIN_DAY_HOURS: '25' });
+    expect(load).toThrow(/FLOWLOG_MIN_BASELINE_DAYS must be a whole number from 1 to 7/);
+    expect(load).toThrow(/FLOWLOG_BASELINE_MIN_DAY_HOURS must be a whole number from 1 to 24/);
+    expect(() => loadReportConfig({ FLOWLOG_MIN_BASELINE_DAYS: '0' })).toThrow(/FLOWLOG_MIN_BASELINE_DAYS/);
   });
 
   it('when thresholds are set, they are read as numbers', () => {

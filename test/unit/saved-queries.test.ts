@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { baselineDaysRelation } from '../../src/lib/report/baseline.js';
 import { loadSavedQueries, parseSavedQuery, SavedQueryCatalog } from '../../src/lib/report/saved-queries.js';
 import { flowsRelation } from '../../src/lib/report/relations.js';
 import { ValidationError } from '../../src/lib/errors.js';
@@ -86,10 +87,11 @@ describe('rendering a saved query', () => {
   });
 
   it('when an ephemeral preset is chosen, it becomes the range of a BETWEEN', () => {
-    const sql = loadSavedQueries().render('port-scan', { ...context({ ephemeral_ports: 'windows-xp' }), baselineFlows: undefined });
+    const baselineFlows = flowsRelation('flowlogs', 'vpc_flow_logs', { partitions: ['2026/11/19'], startEpoch: 1_795_046_400, endEpoch: 1_795_132_800 });
+    const sql = loadSavedQueries().render('port-scan', { ...context({ ephemeral_ports: 'windows-xp' }), baselineFlows });
 
     expect(sql).toContain('destinationport NOT BETWEEN 1025 AND 5000');
-    expect(() => loadSavedQueries().render('port-scan', context({ ephemeral_ports: 'freebsd' }))).toThrow(/expected one of linux, iana, windows-xp, rfc6056/);
+    expect(() => loadSavedQueries().render('port-scan', { ...context({ ephemeral_ports: 'freebsd' }), baselineFlows })).toThrow(/expected one of linux, iana, windows-xp, rfc6056/);
   });
 });
 
@@ -101,15 +103,19 @@ describe('partitions read by the built-in queries', () => {
     const context = {
       flows: flowsRelation('flowlogs', 'vpc_flow_logs', window),
       baselineFlows: flowsRelation('flowlogs', 'vpc_flow_logs', window.baseline),
+      baselineDays: baselineDaysRelation({ baselineFlows: flowsRelation('flowlogs', 'vpc_flow_logs', window.baseline), windowStartEpoch: window.startEpoch, baselineStartEpoch: window.baseline.startEpoch, minDayHours: 20 }),
       windowStartEpoch: window.startEpoch,
       windowEndEpoch: window.endEpoch,
     };
 
     for (const query of saved.list()) {
       const filters = [...saved.render(query.name, context).matchAll(/WHERE \(dt IN \(([^)]*)\)/g)].map((m) => m[1]);
-      const expected = ["'2026/11/19', '2026/11/20'", ...(query.usesBaseline ? [window.baseline.partitions.map((p) => `'${p}'`).join(', ')] : [])];
+      // Spike rules read the baseline twice: for their own sums and inside {{baseline_days}}.
+      const baseline = window.baseline.partitions.map((p) => `'${p}'`).join(', ');
+      const expected = ["'2026/11/19', '2026/11/20'", ...(query.usesBaseline ? [baseline, ...(query.needsMatureBaseline ? [baseline] : [])] : [])];
       expect(filters, query.name).toEqual(expected);
     }
-    expect(saved.list().filter((q) => q.usesBaseline).map((q) => q.name)).toEqual(['egress-spike', 'host-egress', 'hourly-records', 'reject-spike']);
+    // Every detection reads the baseline (new or ongoing); the spike rules also read it inside {{baseline_days}}.
+    expect(saved.list().filter((q) => q.usesBaseline).map((q) => q.name)).toEqual(['admin-port-brute-force', 'admin-port-exposure', 'egress-spike', 'host-egress', 'hourly-records', 'port-scan', 'reject-spike']);
   });
 });

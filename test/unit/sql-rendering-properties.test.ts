@@ -12,6 +12,7 @@ import { parsePartitionsEvent } from '../../src/lib/partitions/event.js';
 import { MULTI_SOURCE_KEYS, SINGLE_SOURCE_KEYS } from '../../src/lib/partitions/layout.js';
 import type { Partition } from '../../src/lib/partitions/plan.js';
 import { parseReportEvent } from '../../src/lib/report/report-event.js';
+import { baselineDaysRelation } from '../../src/lib/report/baseline.js';
 import { flowsRelation } from '../../src/lib/report/relations.js';
 import { loadSavedQueries } from '../../src/lib/report/saved-queries.js';
 import { systemTiming } from '../../src/lib/retry.js';
@@ -129,7 +130,8 @@ describe('properties of the Glue dt-range expression', () => {
 describe('properties of the report query rendering', () => {
   const saved = loadSavedQueries();
   const relation = flowsRelation('flowlogs', 'vpc_flow_logs', { partitions: ['2026/11/20'], startEpoch: 1_763_596_800, endEpoch: 1_763_683_200 });
-  const context = (values: Record<string, unknown>) => ({ flows: relation, baselineFlows: relation, windowStartEpoch: 1_763_596_800, windowEndEpoch: 1_763_683_200, values });
+  const baselineDays = baselineDaysRelation({ baselineFlows: relation, windowStartEpoch: 1_763_596_800, baselineStartEpoch: 1_762_992_000, minDayHours: 20 });
+  const context = (values: Record<string, unknown>) => ({ flows: relation, baselineFlows: relation, baselineDays, windowStartEpoch: 1_763_596_800, windowEndEpoch: 1_763_683_200, values });
   const validValues = fc.record({
     min_ports: fc.integer({ min: 1, max: 65_535 }),
     min_flows: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
@@ -139,6 +141,7 @@ describe('properties of the report query rendering', () => {
     min_bytes: fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
     admin_ports: fc.uniqueArray(fc.integer({ min: 1, max: 65_535 }), { minLength: 1, maxLength: 20 }),
     ephemeral_ports: fc.constantFrom('linux', 'iana', 'windows-xp', 'rfc6056'),
+    min_baseline_days: fc.integer({ min: 1, max: 7 }),
   });
 
   it('when any valid thresholds and ports are configured, every query renders with each value spliced in and no placeholder left', () => {

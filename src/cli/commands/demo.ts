@@ -1,8 +1,10 @@
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { addDays, dayOf, type UtcDay } from '../../lib/dates.js';
 import { FlowlogError, ValidationError } from '../../lib/errors.js';
 import type { Report } from '../../lib/report/model.js';
+import { buildingText } from '../../lib/report/baseline.js';
+import { noveltyText } from '../../lib/report/present.js';
 import { MANIFEST_FILE } from '../../lib/sample/write-sample.js';
 import type { SampleManifest } from '../../lib/sample/generate.js';
 import { parseFlags, type CliIo, type Command } from '../command.js';
@@ -12,7 +14,8 @@ const USAGE = `Usage: flowlog-pilot demo [--dir DIR] [--records N]
 The whole local cycle on sample data, in a few seconds: writes 8 days of sample flow logs with
 incidents on the last day, shows that nothing is visible before the partitions exist, adds them,
 runs the queries users run in the Athena console, then the daily report, and checks that the
-report found every injected incident. Everything goes to DIR (default ./demo), which is replaced.
+report found every injected incident; a report for the third day shows the spike rules waiting
+for their baseline. Everything goes to DIR (default ./demo), which is replaced.
 
 Options:
   --dir DIR       where the sample bucket, the state and the report files go (default ./demo)
@@ -49,10 +52,18 @@ export function demoCommand(commands: () => readonly Command[]): Command {
       await run('4. The same count now sees every record', 'query', [...state, 'SELECT count(*) AS records FROM vpc_flow_logs']);
       await run('5. A query from the console walkthrough: rejected traffic', 'query', [...state, "SELECT sourceaddress, destinationaddress, destinationport, protocol, action, dt FROM vpc_flow_logs WHERE action = 'REJECT' LIMIT 5"]);
       const out = join(dir, 'report');
-      await run(`6. The daily report for ${last} (UTC), as e-mail and Slack would receive it`, 'report', [...state, '--date', last, '--out', out]);
+      const suppressions = join(dir, 'suppressions.yml');
+      await writeFile(suppressions, await suppressionsFor(join(data, MANIFEST_FILE), last));
+      io.out(`\n== Known traffic to silence, with reasons and expiry dates (${suppressions}) ==\n${await readFile(suppressions, 'utf8')}`);
+      await run(`6. The daily report for ${last} (UTC), as e-mail and Slack would receive it`, 'report', [...state, '--date', last, '--out', out, '--suppressions', suppressions]);
+
+      const early = addDays(first, 2);
+      const earlyOut = join(dir, 'report-early');
+      await run(`7. The report for ${early}: only 2 earlier days, so the spike rules wait for a baseline of 3 complete days`, 'report', [...state, '--date', early, '--out', earlyOut]);
 
       const found = await compareWithIncidents(join(data, MANIFEST_FILE), join(out, 'report.json'), last);
-      io.out(`\n== 7. Did the report find what was injected? ==\n${found.lines.join('\n')}\n`);
+      const held = await checkBaselineBuilding(join(earlyOut, 'report.json'));
+      io.out(`\n== 8. Did the reports find what was injected? ==\n${[...found.lines, held.line].join('\n')}\n`);
       io.out(
         [
           '',
@@ -64,7 +75,7 @@ export function demoCommand(commands: () => readonly Command[]): Command {
           '',
         ].join('\n'),
       );
-      return found.missed === 0 ? 0 : 1;
+      return found.missed === 0 && held.ok ? 0 : 1;
     },
   };
 }
@@ -85,12 +96,42 @@ async function compareWithIncidents(manifestPath: string, reportPath: string, da
   const report = JSON.parse(await readFile(reportPath, 'utf8')) as Report;
   const incidents = manifest.incidents.filter((i) => i.day === day);
   const lines = incidents.map((incident) => {
+    if (incident.knownReason !== undefined) {
+      // Known traffic must be listed apart under suppressed, and not among the findings.
+      const apart = report.suppressed?.some((x) => x.rule === incident.rule && x.rows.some((row) => row.sourceaddress === incident.sourceAddress)) === true;
+      const leaked = report.findings.some((f) => f.rule === incident.rule && f.rows.some((row) => row.sourceaddress === incident.sourceAddress));
+      return `  ${apart && !leaked ? 'silenced' : 'MISSED  '} ${incident.rule.padEnd(23)} ${incident.description} (suppressed: ${incident.knownReason})`;
+    }
     const finding = report.findings.find((f) => f.rule === incident.rule && (incident.sourceAddress === undefined || f.rows.some((row) => Object.values(row).includes(incident.sourceAddress ?? ''))));
-    return `  ${finding === undefined ? 'MISSED' : 'found '}  ${incident.rule.padEnd(24)} ${incident.description}`;
+    // Incidents exist on the last day only, so each must also be reported as new today.
+    const status = finding === undefined ? 'MISSED' : finding.newToday === true ? 'found ' : 'NOTNEW';
+    return `  ${status}  ${incident.rule.padEnd(24)} ${incident.description}${finding === undefined ? '' : ` (${noveltyText(finding)})`}`;
   });
-  const missed = lines.filter((l) => l.includes('MISSED')).length;
+  const missed = lines.filter((l) => l.includes('MISSED') || l.includes('NOTNEW')).length;
+  const expired = (report.expiredSuppressions ?? []).map((e) => `  expired  suppression entry ${e.entry} (${e.reason}, expired ${e.expires}) no longer applies`);
   const extra = report.findings.filter((f) => !incidents.some((i) => i.rule === f.rule)).map((f) => `  extra   ${f.rule.padEnd(24)} ${f.title}`);
-  return { lines: [...lines, ...extra, `  ${incidents.length - missed} of ${incidents.length} injected incidents found, ${extra.length} other findings.`], missed };
+  return { lines: [...lines, ...expired, ...extra, `  ${incidents.length - missed} of ${incidents.length} injected incidents found, ${extra.length} other findings.`], missed };
+}
+
+/** The early report must hold both spike rules back ("baseline building: 2 of 3 days") instead of comparing with 2 days. */
+async function checkBaselineBuilding(reportPath: string): Promise<{ line: string; ok: boolean }> {
+  const report = JSON.parse(await readFile(reportPath, 'utf8')) as Report;
+  const held = (report.building ?? []).map((b) => b.rule).sort();
+  const ok = held.join() === 'egress-spike,reject-spike' && report.building?.every((b) => b.completeDays === 2 && b.requiredDays === 3) === true && !report.findings.some((f) => held.includes(f.rule));
+  const text = report.building?.[0] === undefined ? 'no rule held back' : `${held.join(', ')}: ${buildingText(report.building[0])}`;
+  return { line: `  ${ok ? 'held  ' : 'WRONG '}  ${'baseline maturity'.padEnd(24)} ${report.window.date}: ${text}`, ok };
+}
+
+/**
+ * The demo's suppressions file: the sample's known scanner (silenced until a month after the
+ * report day) and an entry that expired the day before, which the report must list as expired.
+ */
+async function suppressionsFor(manifestPath: string, day: UtcDay): Promise<string> {
+  const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as SampleManifest;
+  const known = manifest.incidents.filter((i) => i.day === day && i.knownReason !== undefined && i.sourceAddress !== undefined);
+  const entries = known.map((i) => [`- rule: ${i.rule}`, `  source: ${i.sourceAddress}/32`, `  reason: ${i.knownReason}`, `  expires: ${addDays(day, 30)}`].join('\n'));
+  entries.push([`- rule: admin-port-exposure`, `  source: 192.0.2.0/24`, `  ports: [3389]`, `  reason: Contractor RDP access during the migration`, `  expires: ${addDays(day, -1)}`].join('\n'));
+  return `${entries.join('\n')}\n`;
 }
 
 function shellWord(word: string): string {

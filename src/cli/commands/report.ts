@@ -1,4 +1,4 @@
-import { access, constants, mkdir, writeFile } from 'node:fs/promises';
+import { access, constants, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { asError, FlowlogError, ValidationError } from '../../lib/errors.js';
 import type { Notifier, QueryEngine, Row } from '../../lib/ports.js';
@@ -19,6 +19,9 @@ import { parseFlags, type CliIo, type Command } from '../command.js';
 import { definedOnly, inFlagTerms, LOCAL_FLAGS, LOCAL_FLAGS_USAGE, localSettings } from '../settings.js';
 import { renderText } from '../../lib/report/render-text.js';
 import { renderHtml } from '../../lib/report/render-html.js';
+import { loadSavedQueries } from '../../lib/report/saved-queries.js';
+import { parseSuppressions } from '../../lib/report/suppressions-file.js';
+import type { Suppression } from '../../lib/report/suppressions.js';
 
 const USAGE = `Usage: flowlog-pilot report --date YYYY-MM-DD [options]
 
@@ -35,6 +38,9 @@ Options:
   --slack-webhook URL    post the report to a Slack incoming webhook
   --fail-on SEVERITY     exit ${EXIT_FINDINGS} when a finding is at or above high, medium or low
   --quiet                no progress on stderr (a bar on a terminal, one line per step otherwise)
+  --min-baseline-days N  complete earlier days the spike rules need (FLOWLOG_MIN_BASELINE_DAYS, default 3)
+  --suppressions FILE    YAML or JSON list of known traffic to silence (rule, source, destination,
+                         ports, interface, reason, expires); silenced matches are listed apart
 ${LOCAL_FLAGS_USAGE}
 
 Exit codes: ${EXIT_OK} ok; ${EXIT_FAILURE} a query failed or nothing could be made; 2 usage; ${EXIT_NOTIFY_FAILED} the report was made
@@ -56,6 +62,8 @@ const OPTIONS = {
   'slack-webhook': { type: 'string' },
   'fail-on': { type: 'string' },
   quiet: { type: 'boolean' },
+  'min-baseline-days': { type: 'string' },
+  suppressions: { type: 'string' },
 } as const;
 
 /** `flowlog-pilot report`: the report job of the Lambda, run on DuckDB over local files. */
@@ -85,8 +93,10 @@ export function reportCommand(adapters: ReportAdapters = LOCAL_REPORT_ADAPTERS):
         ...Object.fromEntries(Object.entries(io.env).filter(([key]) => key.startsWith('FLOWLOG_'))),
         ...definedOnly(localSettings(values, io.cwd)),
         ...(timezone === undefined ? {} : { FLOWLOG_REPORT_TIMEZONE: timezone }),
+        ...(values['min-baseline-days'] === undefined ? {} : { FLOWLOG_MIN_BASELINE_DAYS: values['min-baseline-days'] }),
       };
       const job = inFlagTerms(() => loadReportJobConfig(settings));
+      const suppressions = values.suppressions === undefined ? undefined : await readSuppressions(resolve(io.cwd, values.suppressions));
       const out = values.out === undefined ? undefined : await writableFolder(resolve(io.cwd, values.out));
       const runtime = await openReportRuntime(job, adapters, notifiers);
       const progress = createProgress(progressMode({ quiet: values.quiet === true, isTTY: io.errIsTTY === true }), io.err);
@@ -95,7 +105,7 @@ export function reportCommand(adapters: ReportAdapters = LOCAL_REPORT_ADAPTERS):
       let report: Report;
       try {
         report = await runReport(
-          reportDeps({ ...runtime, engine: withProgress(runtime.engine, progress, queries, savedNames) }, job, () => new Date()),
+          { ...reportDeps({ ...runtime, engine: withProgress(runtime.engine, progress, queries, savedNames) }, job, () => new Date()), ...(suppressions === undefined ? {} : { suppressions }) },
           { date },
         );
         queries.finish();
@@ -175,6 +185,18 @@ export function reportFileJson(report: Report): string {
     null,
     2,
   )}\n`;
+}
+
+/** Reads and checks the suppressions file before anything is opened; every bad entry is named. */
+async function readSuppressions(path: string): Promise<readonly Suppression[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ValidationError('--suppressions', `cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const detections = loadSavedQueries().list().filter((q) => q.kind === 'detection').map((q) => q.name);
+  return parseSuppressions(text, path, detections);
 }
 
 /** report.txt, report.json, report.html and `<rule>.csv` for every query that returned rows to the report. */

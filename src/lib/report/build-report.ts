@@ -1,5 +1,7 @@
-import type { QueryEngine, QueryResult } from '../ports.js';
-import type { Digest, Finding, QueryRun, Report, ReportWindow, Series, Severity, Totals } from './model.js';
+import type { QueryEngine, QueryResult, Row } from '../ports.js';
+import { BASELINE_DAYS } from './window.js';
+import { applySuppressions, type Suppression } from './suppressions.js';
+import type { BaselineBuilding, BaselineStatus, Digest, Finding, QueryRun, Report, ReportWindow, Series, Severity, Totals } from './model.js';
 import type { SavedQuery } from './saved-queries.js';
 
 /** Rows of a finding or digest kept in the report; the rest stay in the engine's result file. */
@@ -26,6 +28,10 @@ export interface ReportInput {
   readonly warnings?: readonly string[];
   /** Statements the job ran before the report queries (rollup builds), listed and billed like them. */
   readonly preparation?: readonly QueryRun[];
+  /** How many baseline days are complete; absent when no rule reads a baseline or it could not be learnt. */
+  readonly baseline?: BaselineStatus;
+  /** Suppression entries to apply to the findings' rows (the report day decides which expired). */
+  readonly suppressions?: readonly Suppression[];
 }
 
 const SEVERITY_ORDER: Readonly<Record<Severity, number>> = { high: 0, medium: 1, low: 2 };
@@ -47,6 +53,7 @@ export function buildReport(input: ReportInput): Report {
   const findings: Finding[] = [];
   const digests: Digest[] = [];
   const series: Series[] = [];
+  const building: BaselineBuilding[] = [];
   let totals: Totals = { records: 0, accepted: 0, rejected: 0, bytes: 0 };
   const warnings = new Set(input.warnings ?? []);
   for (const outcome of input.outcomes) {
@@ -55,6 +62,10 @@ export function buildReport(input: ReportInput): Report {
       continue;
     }
     const { query, result } = outcome;
+    const baseline = input.baseline;
+    if (query.needsMatureBaseline && baseline !== undefined && baseline.completeDays < baseline.requiredDays) {
+      building.push({ rule: query.name, title: query.title, completeDays: baseline.completeDays, requiredDays: baseline.requiredDays });
+    }
     for (const warning of result.warnings) warnings.add(warning);
     const kept = result.rows.slice(0, maxRows);
     const rowsLeftOut = result.rowsLeftOut + (result.rows.length - kept.length);
@@ -66,6 +77,7 @@ export function buildReport(input: ReportInput): Report {
     } else if (query.kind === 'digest') {
       digests.push({ rule: query.name, title: query.title, rows: kept, rowsLeftOut, ...location });
     } else if (kept.length + rowsLeftOut > 0) {
+      const seenOfDays = input.baseline === undefined ? BASELINE_DAYS : input.baseline.days.filter((d) => d.hours > 0).length;
       findings.push({
         rule: query.name,
         severity: query.severity ?? 'low',
@@ -75,11 +87,17 @@ export function buildReport(input: ReportInput): Report {
         rows: kept,
         rowsLeftOut,
         ...location,
+        ...noveltyOf(kept, seenOfDays),
       });
     }
   }
   if (input.outcomes.some((o) => o.query.kind === 'totals' && o.status === 'failed')) warnings.add('the totals query failed: totals show 0');
-  findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.rule.localeCompare(b.rule));
+  const silenced = input.suppressions === undefined ? undefined : applySuppressions(findings, input.suppressions, input.window.date);
+  if (silenced !== undefined) {
+    const seenOfDays = input.baseline === undefined ? BASELINE_DAYS : input.baseline.days.filter((d) => d.hours > 0).length;
+    findings.splice(0, findings.length, ...silenced.findings.map((f) => ({ ...f, ...noveltyOf(f.rows, seenOfDays) })));
+  }
+  findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || Number(b.newToday === true) - Number(a.newToday === true) || a.rule.localeCompare(b.rule));
   return {
     tool: 'flowlog-pilot',
     engine: input.engine,
@@ -91,11 +109,30 @@ export function buildReport(input: ReportInput): Report {
     findings,
     digests,
     ...(input.outcomes.some((o) => o.query.kind === 'series') ? { series } : {}),
+    ...(input.baseline === undefined ? {} : { baseline: input.baseline }),
+    ...(building.length === 0 ? {} : { building: building.sort((a, b) => a.rule.localeCompare(b.rule)) }),
+    ...(silenced === undefined ? {} : { suppressed: silenced.suppressed, expiredSuppressions: silenced.expired }),
     queries,
     bytesScanned: queries.reduce((sum, q) => sum + q.bytesScanned, 0),
     costUsd: queries.reduce((sum, q) => sum + q.costUsd, 0),
     warnings: [...warnings],
   };
+}
+
+/** The column every detection fills with the baseline days on which the row's key already matched. */
+export const SEEN_DAYS_COLUMN = 'seen_days';
+
+/**
+ * New or ongoing, from the rows' seen_days (computed in SQL over the baseline days): new when any
+ * kept row's key matched on no baseline day. Rows come new first from the queries, so a new key
+ * is never among the rows left out while an ongoing one is kept. Pure.
+ */
+export function noveltyOf(rows: readonly Row[], seenOfDays: number): Pick<Finding, 'newToday' | 'newRows' | 'seenDays' | 'seenOfDays'> {
+  const seen = rows.map((row) => row[SEEN_DAYS_COLUMN]).map((v) => (typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined));
+  if (seen.length === 0 || seen.some((v) => v === undefined)) return {};
+  const days = seen as number[];
+  const newRows = days.filter((d) => d === 0).length;
+  return newRows > 0 ? { newToday: true, newRows, seenOfDays } : { newToday: false, newRows: 0, seenDays: Math.min(...days), seenOfDays };
 }
 
 function windowOf(window: ReportWindow): ReportWindow {

@@ -40,6 +40,14 @@ export interface Finding {
   /** Rows not shown here; the full result is at `resultsLocation`. */
   readonly rowsLeftOut: number;
   readonly resultsLocation?: string;
+  /** True when a row's key (the rule and its source or host) matched on none of the baseline days. */
+  readonly newToday?: boolean;
+  /** Rows (of those kept) whose key is new today. */
+  readonly newRows?: number;
+  /** For an ongoing finding: the fewest baseline days on which one of its keys matched. */
+  readonly seenDays?: number;
+  /** Baseline days that had records, the "of the last N days". */
+  readonly seenOfDays?: number;
 }
 
 /** A digest: a top-N list included every day whether or not anything is wrong. */
@@ -57,6 +65,51 @@ export interface Series {
   readonly title: string;
   readonly rows: readonly Row[];
   readonly rowsLeftOut: number;
+}
+
+/** One day before the report day, and whether the baseline rules may compare with it. */
+export interface BaselineDay {
+  /** The local calendar day, YYYY-MM-DD. */
+  readonly date: string;
+  /** Hours of the day in which records start (NODATA included), 0 to 24. */
+  readonly hours: number;
+  /** Seconds from the day's start to its first record; absent for a day without records. */
+  readonly firstRecordAfterSeconds?: number;
+  readonly complete: boolean;
+}
+
+/** How mature the baseline is: spike rules fire only with `requiredDays` complete days. */
+export interface BaselineStatus {
+  readonly requiredDays: number;
+  readonly minDayHours: number;
+  readonly completeDays: number;
+  /** Oldest first. */
+  readonly days: readonly BaselineDay[];
+}
+
+/** A baseline rule that did not run its comparison: "baseline building: k of N days". */
+export interface BaselineBuilding {
+  readonly rule: string;
+  readonly title: string;
+  readonly completeDays: number;
+  readonly requiredDays: number;
+}
+
+/** A suppression that silenced rows of one finding today. */
+export interface SuppressedMatch {
+  readonly rule: string;
+  readonly entry: number;
+  readonly reason: string;
+  readonly expires: string;
+  readonly count: number;
+  readonly rows: readonly Row[];
+}
+
+/** An entry past its expiry date: listed so someone renews or deletes it. */
+export interface ExpiredSuppression {
+  readonly entry: number;
+  readonly reason: string;
+  readonly expires: string;
 }
 
 export interface QueryRun {
@@ -85,6 +138,14 @@ export interface Report {
   readonly digests: readonly Digest[];
   /** Chart data; present when the catalogue has series queries (absent in reports read back from SNS). */
   readonly series?: readonly Series[];
+  /** Completeness of the baseline days, when the report's rules read a baseline. */
+  readonly baseline?: BaselineStatus;
+  /** Baseline rules held back until the baseline has enough complete days. */
+  readonly building?: readonly BaselineBuilding[];
+  /** Rows that active suppressions silenced, by rule and entry: counted and listed apart, never dropped. */
+  readonly suppressed?: readonly SuppressedMatch[];
+  /** Suppression entries past their expiry date; they no longer apply. */
+  readonly expiredSuppressions?: readonly ExpiredSuppression[];
   readonly queries: readonly QueryRun[];
   readonly bytesScanned: number;
   readonly costUsd: number;

@@ -5,7 +5,7 @@
  */
 import { ValidationError } from '../errors.js';
 import type { Cell, Row } from '../ports.js';
-import type { Digest, Finding, QueryRun, Report, Severity } from './model.js';
+import type { BaselineBuilding, BaselineDay, BaselineStatus, Digest, Finding, QueryRun, Report, Severity } from './model.js';
 
 type Json = Record<string, unknown>;
 
@@ -70,6 +70,10 @@ function finding(value: unknown, path: string): Finding {
     rows: list(o, 'rows', path, row),
     rowsLeftOut: num(o, 'rowsLeftOut', path),
     ...withOptional('resultsLocation', optionalStr(o, 'resultsLocation', path)),
+    ...(o.newToday === undefined ? {} : { newToday: bool(o, 'newToday', path) }),
+    ...(o.newRows === undefined ? {} : { newRows: num(o, 'newRows', path) }),
+    ...(o.seenDays === undefined ? {} : { seenDays: num(o, 'seenDays', path) }),
+    ...(o.seenOfDays === undefined ? {} : { seenOfDays: num(o, 'seenOfDays', path) }),
   };
 }
 
@@ -97,6 +101,34 @@ function query(value: unknown, path: string): QueryRun {
     ...withOptional('outputLocation', optionalStr(o, 'outputLocation', path)),
     ...withOptional('error', optionalStr(o, 'error', path)),
   };
+}
+
+function bool(o: Json, key: string, path: string): boolean {
+  if (typeof o[key] !== 'boolean') throw new ValidationError(`${path}.${key}`, 'must be true or false');
+  return o[key] as boolean;
+}
+
+function baselineOf(value: unknown, path: string): BaselineStatus {
+  const o = object(value, path);
+  return {
+    requiredDays: num(o, 'requiredDays', path),
+    minDayHours: num(o, 'minDayHours', path),
+    completeDays: num(o, 'completeDays', path),
+    days: list(o, 'days', path, (v, p): BaselineDay => {
+      const d = object(v, p);
+      return {
+        date: str(d, 'date', p, DATE),
+        hours: num(d, 'hours', p),
+        ...(d.firstRecordAfterSeconds === undefined ? {} : { firstRecordAfterSeconds: num(d, 'firstRecordAfterSeconds', p) }),
+        complete: bool(d, 'complete', p),
+      };
+    }),
+  };
+}
+
+function buildingOf(value: unknown, path: string): BaselineBuilding {
+  const o = object(value, path);
+  return { rule: str(o, 'rule', path), title: str(o, 'title', path), completeDays: num(o, 'completeDays', path), requiredDays: num(o, 'requiredDays', path) };
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -151,6 +183,20 @@ export function validateReport(value: unknown, path = 'report'): Report {
     totals: { records: num(t, 'records', `${path}.totals`), accepted: num(t, 'accepted', `${path}.totals`), rejected: num(t, 'rejected', `${path}.totals`), bytes: num(t, 'bytes', `${path}.totals`) },
     findings: list(o, 'findings', path, finding),
     digests: list(o, 'digests', path, digest),
+    ...(o.baseline === undefined ? {} : { baseline: baselineOf(o.baseline, `${path}.baseline`) }),
+    ...(o.building === undefined ? {} : { building: list(o, 'building', path, buildingOf) }),
+    ...(o.suppressed === undefined ? {} : {
+      suppressed: list(o, 'suppressed', path, (v, p) => {
+        const x = object(v, p);
+        return { rule: str(x, 'rule', p), entry: num(x, 'entry', p), reason: str(x, 'reason', p), expires: str(x, 'expires', p, DATE), count: num(x, 'count', p), rows: list(x, 'rows', p, row) };
+      }),
+    }),
+    ...(o.expiredSuppressions === undefined ? {} : {
+      expiredSuppressions: list(o, 'expiredSuppressions', path, (v, p) => {
+        const x = object(v, p);
+        return { entry: num(x, 'entry', p), reason: str(x, 'reason', p), expires: str(x, 'expires', p, DATE) };
+      }),
+    }),
     queries: list(o, 'queries', path, query),
     bytesScanned: num(o, 'bytesScanned', path),
     costUsd: num(o, 'costUsd', path),

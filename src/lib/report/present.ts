@@ -19,6 +19,28 @@ export function countBySeverity(report: Report): Record<Severity, number> {
   return counts;
 }
 
+/** High-severity findings whose key matched on none of the baseline days: what the subject counts first. */
+export function newHighCount(report: Report): number {
+  return report.findings.filter((f) => f.severity === 'high' && f.newToday === true).length;
+}
+
+/** "new today" or "seen on 5 of the last 7 days"; empty when the rule does not tell. */
+export function noveltyText(finding: Finding): string {
+  if (finding.newToday === true) {
+    const rows = finding.rows.length;
+    return finding.newRows !== undefined && finding.newRows < rows ? `new today (${finding.newRows} of ${rows} new)` : 'new today';
+  }
+  if (finding.newToday === false && finding.seenDays !== undefined) return `seen on ${finding.seenDays} of the last ${finding.seenOfDays ?? finding.seenDays} days`;
+  return '';
+}
+
+/** "3 suppressed, 1 expired suppression": empty when the report used no suppressions file or nothing applied. */
+export function suppressionText(report: Report): string {
+  const count = (report.suppressed ?? []).reduce((sum, s) => sum + s.count, 0);
+  const expired = report.expiredSuppressions?.length ?? 0;
+  return [count > 0 ? `${formatCount(count)} suppressed` : '', expired > 0 ? plural(expired, 'expired suppression') : ''].filter((t) => t !== '').join(', ');
+}
+
 /** Thousands separators: 18,233 reads at a glance where 18233 does not. */
 export function formatCount(value: number): string {
   return Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : String(value);

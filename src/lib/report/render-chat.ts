@@ -7,8 +7,9 @@
  * are escaped like Slack's and rows sit in code spans. Its size limits are not all documented:
  * the caps below are conservative (the description becomes one Slack section, 3,000 characters).
  */
-import type { Report } from './model.js';
-import { countBySeverity, failedQueries, findingsBySeverity, formatBytes, formatCount, formatUsd, plural, safeLine } from './present.js';
+import type { BaselineBuilding, Report } from './model.js';
+import { buildingText } from './baseline.js';
+import { countBySeverity, failedQueries, findingsBySeverity, formatBytes, formatCount, formatUsd, noveltyText, plural, safeLine, suppressionText } from './present.js';
 import { renderSubject } from './subject.js';
 
 export const CHAT_TITLE_MAX_CHARS = 250;
@@ -70,11 +71,16 @@ export function renderChatNotification(report: Report): ChatNotification {
     `*${plural(report.findings.length, 'finding')}* (${severities.high} high, ${severities.medium} medium, ${severities.low} low) in ${code(`${report.database}.${report.table}`)}`,
     `Records ${formatCount(report.totals.records)}, rejected ${formatCount(report.totals.rejected)}, ${formatBytes(report.totals.bytes)}; scanned ${formatBytes(report.bytesScanned)} for ${formatUsd(report.costUsd)}`,
   ];
+  if (suppressionText(report) !== '') headline.push(escape(suppressionText(report)));
+  if (report.building !== undefined && report.building.length > 0) {
+    headline.push(`${report.building.slice(0, 5).map((b) => code(b.rule, 60)).join(', ')}: ${buildingText(report.building[0] as BaselineBuilding)}`);
+  }
   if (failed.length > 0) headline.push(`:warning: ${plural(failed.length, 'query', 'queries')} failed: ${failed.slice(0, 5).map((q) => code(q.name, 60)).join(', ')}`);
   const findingLines = findingsBySeverity(report).map((f) => {
     const technique = f.technique === undefined ? '' : ` ${code(f.technique, 20)}`;
     const where = f.resultsLocation === undefined ? '' : ` → ${code(f.resultsLocation)}`;
-    return `• *${f.severity.toUpperCase()}* ${escape(f.title)} (${code(f.rule, 60)}${technique}): ${plural(f.count, 'match', 'matches')}${where}`;
+    const novelty = noveltyText(f) === '' ? '' : `, ${noveltyText(f)}`;
+    return `• *${f.severity.toUpperCase()}* ${escape(f.title)} (${code(f.rule, 60)}${technique}): ${plural(f.count, 'match', 'matches')}${novelty}${where}`;
   });
   const description = fitLines([...headline, ...findingLines], CHAT_DESCRIPTION_MAX_CHARS, (left) => `+${formatCount(left)} more not shown: see the e-mail report`);
 

@@ -3,7 +3,7 @@
  * Keys come out in the model's order whatever order the object was built in, so two runs with
  * the same facts give the same bytes; row keys keep the engine's column order.
  */
-import type { Digest, Finding, QueryRun, Report, Series } from './model.js';
+import type { BaselineStatus, Digest, Finding, QueryRun, Report, Series } from './model.js';
 
 /** Pretty (people read it in SQS consoles and CloudWatch) and byte-stable (tests and diffs compare it). */
 export function renderJson(report: Report): string {
@@ -31,6 +31,10 @@ export function canonicalReport(report: Report): Report {
     findings: report.findings.map(canonicalFinding),
     digests: report.digests.map(canonicalDigest),
     ...(report.series === undefined ? {} : { series: report.series.map(canonicalSeries) }),
+    ...(report.baseline === undefined ? {} : { baseline: canonicalBaseline(report.baseline) }),
+    ...(report.building === undefined ? {} : { building: report.building.map((b) => ({ rule: b.rule, title: b.title, completeDays: b.completeDays, requiredDays: b.requiredDays })) }),
+    ...(report.suppressed === undefined ? {} : { suppressed: report.suppressed.map((x) => ({ rule: x.rule, entry: x.entry, reason: x.reason, expires: x.expires, count: x.count, rows: x.rows })) }),
+    ...(report.expiredSuppressions === undefined ? {} : { expiredSuppressions: report.expiredSuppressions.map((x) => ({ entry: x.entry, reason: x.reason, expires: x.expires })) }),
     queries: report.queries.map(canonicalQuery),
     bytesScanned: report.bytesScanned,
     costUsd: report.costUsd,
@@ -48,6 +52,24 @@ function canonicalFinding(f: Finding): Finding {
     rows: f.rows,
     rowsLeftOut: f.rowsLeftOut,
     ...(f.resultsLocation === undefined ? {} : { resultsLocation: f.resultsLocation }),
+    ...(f.newToday === undefined ? {} : { newToday: f.newToday }),
+    ...(f.newRows === undefined ? {} : { newRows: f.newRows }),
+    ...(f.seenDays === undefined ? {} : { seenDays: f.seenDays }),
+    ...(f.seenOfDays === undefined ? {} : { seenOfDays: f.seenOfDays }),
+  };
+}
+
+function canonicalBaseline(b: BaselineStatus): BaselineStatus {
+  return {
+    requiredDays: b.requiredDays,
+    minDayHours: b.minDayHours,
+    completeDays: b.completeDays,
+    days: b.days.map((d) => ({
+      date: d.date,
+      hours: d.hours,
+      ...(d.firstRecordAfterSeconds === undefined ? {} : { firstRecordAfterSeconds: d.firstRecordAfterSeconds }),
+      complete: d.complete,
+    })),
   };
 }
 

@@ -7,7 +7,8 @@
  * links), text objects are `verbatim` (Slack does not auto-link URLs or channel names), and
  * rows and error messages sit in code blocks whose backticks cannot be closed from the data.
  */
-import type { Digest, Finding, Report } from './model.js';
+import type { BaselineBuilding, Digest, Finding, Report } from './model.js';
+import { buildingText } from './baseline.js';
 import {
   withReportTimes,
   consoleHint,
@@ -17,7 +18,9 @@ import {
   formatBytes,
   formatCount,
   formatUsd,
+  noveltyText,
   plural,
+  suppressionText,
   safeLine,
   smallTable,
 } from './present.js';
@@ -108,6 +111,13 @@ export function renderSlack(given: Report, options: SlackOptions = {}): { messag
     ].join('\n'),
   );
   const head: SlackBlock[] = [header, summary];
+  if (suppressionText(report) !== '') {
+    const groups = (report.suppressed ?? []).slice(0, 3).map((s) => `${inlineCode(safeLine(s.rule, 60))} ${escapeSlack(safeLine(s.reason, 80))}`);
+    head.push(context(`${escapeSlack(suppressionText(report))}${groups.length === 0 ? '' : `: ${groups.join(', ')}`}`));
+  }
+  if (report.building !== undefined && report.building.length > 0) {
+    head.push(context(`${report.building.slice(0, 5).map((b) => inlineCode(safeLine(b.rule, 60))).join(', ')}: ${buildingText(report.building[0] as BaselineBuilding)}`));
+  }
   const tail = tailBlocks(report);
 
   const items: { blocks: SlackBlock[]; kind: 'finding' | 'digest' }[] = [
@@ -138,7 +148,7 @@ function findingBlocks(finding: Finding, maxRows: number): SlackBlock[] {
   const table = smallTable(finding.rows, finding.rowsLeftOut, maxRows, 30);
   const lines = [
     `*${SEVERITY_MARK[finding.severity]}* ${escapeSlack(cutTitle(finding.title))}`,
-    `rule ${inlineCode(finding.rule)}${technique} · ${plural(finding.count, 'match', 'matches')}`,
+    `rule ${inlineCode(finding.rule)}${technique} · ${plural(finding.count, 'match', 'matches')}${noveltyText(finding) === '' ? '' : ` · *${noveltyText(finding)}*`}`,
   ];
   if (table.lines.length > 0) lines.push(codeBlock(table.lines));
   if (table.more > 0) lines.push(`+${formatCount(table.more)} more`);

@@ -3,7 +3,8 @@
  * `flowlog-pilot report` prints. Readable in a terminal: no markup, aligned tables, no control
  * characters from the data.
  */
-import type { Digest, Finding, Report } from './model.js';
+import type { BaselineStatus, Digest, Finding, Report } from './model.js';
+import { buildingText } from './baseline.js';
 import {
   withReportTimes,
   consoleHint,
@@ -14,7 +15,9 @@ import {
   formatCount,
   formatDuration,
   formatUsd,
+  noveltyText,
   plural,
+  suppressionText,
   safeLine,
   smallTable,
 } from './present.js';
@@ -45,14 +48,28 @@ export function renderText(given: Report, options: TextOptions = {}): string {
   out.push(`Table: ${safeLine(report.database)}.${safeLine(report.table)} on ${report.engine}; generated ${safeLine(report.generatedAt)}`);
   out.push(
     `Findings: ${formatCount(report.findings.length)} (${severities.high} high, ${severities.medium} medium, ${severities.low} low); ` +
-      `records ${formatCount(report.totals.records)}, rejected ${formatCount(report.totals.rejected)}`,
+      `records ${formatCount(report.totals.records)}, rejected ${formatCount(report.totals.rejected)}` +
+      (suppressionText(report) === '' ? '' : `; ${suppressionText(report)}`),
   );
   const failed = failedQueries(report);
   if (failed.length > 0) out.push(`ATTENTION: ${plural(failed.length, 'query', 'queries')} failed; this report is incomplete (see Queries).`);
 
+  if (report.baseline !== undefined) out.push(baselineLine(report.baseline));
+
   out.push('', section('Findings'));
   if (report.findings.length === 0) out.push('No findings.');
+  for (const held of report.building ?? []) out.push(`[BUILDING] ${safeLine(held.title, 200)}`, `  rule ${safeLine(held.rule)}; ${buildingText(held)}, not compared yet`, '');
   for (const finding of findingsBySeverity(report)) out.push(...findingText(finding, maxRows, maxCellChars), '');
+
+  if ((report.suppressed?.length ?? 0) > 0 || (report.expiredSuppressions?.length ?? 0) > 0) {
+    out.push(section('Suppressed'));
+    for (const s of report.suppressed ?? []) {
+      out.push(`${safeLine(s.rule)}: ${plural(s.count, 'match', 'matches')} silenced by entry ${s.entry} (${safeLine(s.reason, 200)}; until ${safeLine(s.expires)})`);
+      out.push(...rowsText(s.rows, 0, undefined, maxRows, maxCellChars));
+    }
+    for (const e of report.expiredSuppressions ?? []) out.push(`Expired, no longer applied: entry ${e.entry} (${safeLine(e.reason, 200)}; expired ${safeLine(e.expires)})`);
+    out.push('');
+  }
 
   out.push(section('Digests'));
   if (report.digests.length === 0) out.push('No digests.');
@@ -78,6 +95,18 @@ export function renderText(given: Report, options: TextOptions = {}): string {
   return `${out.join('\n')}\n`;
 }
 
+/** Which baseline days count, and why the others do not (a partial first day, a gap). */
+function baselineLine(status: BaselineStatus): string {
+  const incomplete = status.days.filter((d) => !d.complete);
+  const why = incomplete.map((d) => `${safeLine(d.date)} ${d.hours === 0 ? 'no records' : `${d.hours} h${d.firstRecordAfterSeconds !== undefined && d.firstRecordAfterSeconds > 1800 ? `, first record ${formatOffset(d.firstRecordAfterSeconds)} after midnight` : ''}`}`);
+  return `Baseline: ${status.completeDays} of ${status.days.length} earlier days complete (spike rules need ${status.requiredDays}; a day counts with records in ${status.minDayHours}+ hours from its first 30 minutes)${why.length === 0 ? '' : `; not counted: ${why.join('; ')}`}`;
+}
+
+function formatOffset(seconds: number): string {
+  const minutes = Math.floor(seconds / 60);
+  return `${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, '0')}`;
+}
+
 function section(title: string): string {
   return `== ${title} ==`;
 }
@@ -86,7 +115,7 @@ function findingText(finding: Finding, maxRows: number, maxCellChars: number): s
   const technique = finding.technique === undefined ? '' : `, ATT&CK ${safeLine(finding.technique)}`;
   const lines = [
     `[${finding.severity.toUpperCase()}] ${safeLine(finding.title, 200)}`,
-    `  rule ${safeLine(finding.rule)}${technique}; ${plural(finding.count, 'match', 'matches')}`,
+    `  rule ${safeLine(finding.rule)}${technique}; ${plural(finding.count, 'match', 'matches')}${noveltyText(finding) === '' ? '' : `; ${noveltyText(finding)}`}`,
   ];
   lines.push(...rowsText(finding.rows, finding.rowsLeftOut, finding.resultsLocation, maxRows, maxCellChars));
   return lines;

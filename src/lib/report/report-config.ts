@@ -1,6 +1,6 @@
 import { freeze, readCoreConfig, SettingsReader, type FlowlogConfig, type Settings } from '../config.js';
 import { EPHEMERAL_PRESET_NAMES, validateParam, type EphemeralPreset } from './saved-queries.js';
-import { validateTimeZone } from './window.js';
+import { BASELINE_DAYS, validateTimeZone } from './window.js';
 
 export type NotifyWhen = 'always' | 'findings';
 
@@ -13,6 +13,10 @@ export interface ReportThresholds {
   readonly egressSpikeMinBytes: number;
   readonly adminPorts: readonly number[];
   readonly ephemeralPorts: EphemeralPreset;
+  /** Complete baseline days the spike rules need before they compare (FLOWLOG_MIN_BASELINE_DAYS). */
+  readonly minBaselineDays: number;
+  /** Hours of a day that must hold records for the day to count as complete (FLOWLOG_BASELINE_MIN_DAY_HOURS). */
+  readonly baselineMinDayHours: number;
 }
 
 /** The report job's settings, parsed once next to the core configuration. */
@@ -28,6 +32,14 @@ export const DEFAULT_ADMIN_PORTS: readonly number[] = Object.freeze([22, 3389, 5
 /** Athena's list price per TB scanned in most regions. */
 export const DEFAULT_PRICE_PER_TB_USD = 5;
 const ONE_GB = 1_000_000_000;
+/** Three complete days: one odd day cannot set the usual level alone. */
+export const DEFAULT_MIN_BASELINE_DAYS = 3;
+/**
+ * AWS writes a record (NODATA when idle) for every interface in every aggregation interval, so a
+ * day of full delivery has records in all 24 hours; 20 tolerates a few hours lost to a delivery
+ * hiccup while a flow log created at 05:00 (19 hours) does not count.
+ */
+export const DEFAULT_BASELINE_MIN_DAY_HOURS = 20;
 
 /**
  * Reads the FLOWLOG_REPORT_* and threshold keys with the shared reader, so a bad report setting
@@ -54,6 +66,8 @@ export function readReportConfig(reader: SettingsReader): ReportConfig {
         validateParam('ports', reader.string('FLOWLOG_ADMIN_PORTS', DEFAULT_ADMIN_PORTS.join(',')), 'FLOWLOG_ADMIN_PORTS') as readonly number[],
       ),
       ephemeralPorts: reader.oneOf('FLOWLOG_EPHEMERAL_PORTS', EPHEMERAL_PRESET_NAMES, 'linux'),
+      minBaselineDays: reader.integer('FLOWLOG_MIN_BASELINE_DAYS', DEFAULT_MIN_BASELINE_DAYS, 1, BASELINE_DAYS),
+      baselineMinDayHours: reader.integer('FLOWLOG_BASELINE_MIN_DAY_HOURS', DEFAULT_BASELINE_MIN_DAY_HOURS, 1, 24),
     },
   };
 }
@@ -94,5 +108,6 @@ export function queryValues(thresholds: ReportThresholds): Readonly<Record<strin
     min_bytes: thresholds.egressSpikeMinBytes,
     admin_ports: thresholds.adminPorts,
     ephemeral_ports: thresholds.ephemeralPorts,
+    min_baseline_days: thresholds.minBaselineDays,
   });
 }

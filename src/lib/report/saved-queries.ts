@@ -38,12 +38,17 @@ export interface SavedQuery {
   readonly params: readonly QueryParam[];
   /** Reads the baseline relation (the days before the window) as well as the window's. */
   readonly usesBaseline: boolean;
+  /** Declares min_baseline_days: the report says "baseline building" for it until the baseline is mature. */
+  readonly needsMatureBaseline: boolean;
   /** The whole file, header included (headers are comments, dropped at render time). */
   readonly text: string;
 }
 
 /** Placeholders the report job fills itself; a parameter may not take one of these names. */
-export const RESERVED_PLACEHOLDERS: readonly string[] = Object.freeze(['flows', 'baseline_flows', 'window_start', 'window_end']);
+export const RESERVED_PLACEHOLDERS: readonly string[] = Object.freeze(['flows', 'baseline_flows', 'baseline_days', 'window_start', 'window_end']);
+
+/** The parameter that marks a rule as held back until the baseline has that many complete days. */
+export const MIN_BASELINE_DAYS_PARAM = 'min_baseline_days';
 
 const HEADER_KEYS = ['title', 'kind', 'severity', 'technique', 'description', 'param'] as const;
 const KINDS: readonly QueryKind[] = ['totals', 'digest', 'detection', 'series'];
@@ -108,7 +113,8 @@ export function parseSavedQuery(file: string, text: string): SavedQuery {
     ...(technique === undefined ? {} : { technique }),
     ...(fields.has('description') ? { description: fields.get('description') } : {}),
     params,
-    usesBaseline: used.includes('baseline_flows'),
+    usesBaseline: used.includes('baseline_flows') || used.includes('baseline_days'),
+    needsMatureBaseline: names.includes(MIN_BASELINE_DAYS_PARAM),
     text,
   };
 }
@@ -194,6 +200,8 @@ export interface RenderContext {
   readonly flows: SqlFragment;
   /** The same relation over the baseline days; needed only by queries that read it. */
   readonly baselineFlows?: SqlFragment;
+  /** Which baseline days are complete (src/lib/report/baseline.ts); needed only by queries that read it. */
+  readonly baselineDays?: SqlFragment;
   readonly windowStartEpoch: number;
   readonly windowEndEpoch: number;
   /**
@@ -229,9 +237,14 @@ export class SavedQueryCatalog {
       window_start: integerLiteral(context.windowStartEpoch, 'window_start'),
       window_end: integerLiteral(context.windowEndEpoch, 'window_end'),
     };
-    if (query.usesBaseline) {
+    const used = placeholdersOf(query.text);
+    if (used.includes('baseline_flows')) {
       if (context.baselineFlows === undefined) throw new ValidationError(query.name, 'reads {{baseline_flows}} but no baseline relation was given');
       params.baseline_flows = context.baselineFlows;
+    }
+    if (used.includes('baseline_days')) {
+      if (context.baselineDays === undefined) throw new ValidationError(query.name, 'reads {{baseline_days}} but no baseline days relation was given');
+      params.baseline_days = context.baselineDays;
     }
     for (const param of query.params) {
       const given = context.values?.[param.name];

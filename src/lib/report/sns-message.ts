@@ -119,12 +119,15 @@ export function shrinkReport(report: Report, step: Shrink): Report {
     ...(queries.length < report.queries.length ? [`${report.queries.length - queries.length} query runs left out to fit the SNS message size limit`] : []),
     ...(report.warnings.length > step.maxWarnings ? [`${report.warnings.length - step.maxWarnings} more warnings left out`] : []),
   ];
+  // Suppressed matches keep their counts and reasons; only their rows are cut, like a finding's.
+  const suppressed = report.suppressed?.map((x) => ({ ...x, rule: s(x.rule), reason: s(x.reason), rows: rows(x.rows) }));
   return canonicalReport({
     ...report,
     // Chart data is for the HTML report; a message cut to fit has no room for it.
     series: undefined,
     findings,
     digests,
+    ...(suppressed === undefined ? {} : { suppressed }),
     queries,
     warnings: [...notes, ...report.warnings.slice(0, step.maxWarnings).map(s)],
   });

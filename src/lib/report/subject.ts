@@ -3,7 +3,7 @@
  * control character or is 100 characters or longer, so every subject goes through cleanSubject.
  */
 import type { Report } from './model.js';
-import { countBySeverity, failedQueries, formatCount, plural } from './present.js';
+import { countBySeverity, failedQueries, formatCount, newHighCount, plural } from './present.js';
 
 /** SNS: "less than 100 characters". */
 export const SNS_SUBJECT_MAX_CHARS = 99;
@@ -29,7 +29,8 @@ export function cleanSubject(value: string): string {
 /** The facts a reader triages by, in the subject line: day, findings, high ones, rejects, failures. */
 export function renderSubject(report: Report): string {
   const high = countBySeverity(report).high;
-  const findings = report.findings.length === 0 ? 'no findings' : `${plural(report.findings.length, 'finding')}${high > 0 ? ` (${formatCount(high)} high)` : ''}`;
+  const newHigh = newHighCount(report);
+  const findings = report.findings.length === 0 ? 'no findings' : `${plural(report.findings.length, 'finding')}${high > 0 ? ` (${formatCount(high)} high${newHigh > 0 ? `, ${formatCount(newHigh)} new high` : ''})` : ''}`;
   const failed = failedQueries(report).length;
   const failures = failed > 0 ? `, ${plural(failed, 'query', 'queries')} failed` : '';
   return cleanSubject(`flowlog-pilot ${report.window.date}: ${findings}, ${formatCount(report.totals.rejected)} rejected${failures}`);

@@ -24,6 +24,8 @@ export interface IncidentSummary {
   /** The earlier days' mean of what the rule compares (REJECT records, or bytes sent out). */
   readonly baselinePerDay?: number;
   readonly description: string;
+  /** Expected traffic a suppressions file should silence (a vendor's scanner), with the reason to give. */
+  readonly knownReason?: string;
 }
 
 /** An incident that could not be placed, and why (a spike needs earlier days to compare with). */
@@ -58,6 +60,9 @@ const BRUTE_FORCE_FLOWS = 180;
 const SSH_EXPOSURE_SOURCE = '198.51.100.23';
 const RDP_EXPOSURE_SOURCE = '192.0.2.45';
 const EGRESS_DESTINATION = '192.0.2.200';
+/** A security vendor's weekly external scan: a real port scan that people expect and suppress. */
+const KNOWN_SCANNER_SOURCE = '198.51.100.250';
+const KNOWN_SCANNER_PORTS = 150;
 /** Comfortably over the rule's 1 GB floor and at least 2 GB, as the demo promises. */
 const EGRESS_MIN_BYTES = 2.5e9;
 /** The rule asks for 5x the host's own average; 12x leaves no doubt. */
@@ -91,7 +96,8 @@ interface FixedRecord {
 export function planIncidents(world: SourceWorld, day: UtcDay, baseline: Baseline, rng: Rng): { plans: IncidentPlan[]; skipped: SkippedIncident[] } {
   const context = { day, account: world.account, region: world.region };
   const target = world.webHosts[0] as Host;
-  const plans: IncidentPlan[] = [portScan(context, target, rng), ...adminExposure(context, target, rng), bruteForce(context, target, rng)];
+  // The known scanner draws nothing from rng, so every other record stays as it was without it.
+  const plans: IncidentPlan[] = [portScan(context, target, rng), ...adminExposure(context, target, rng), bruteForce(context, target, rng), knownScanner(context, target)];
   const skipped: SkippedIncident[] = [];
   const earlierDays = baseline.rejectsPerDay.length;
   if (earlierDays === 0) {
@@ -125,6 +131,16 @@ function portScan(context: Context, target: Host, rng: Rng): IncidentPlan {
     };
   });
   return fixed(context, 'port-scan', records, `${PORT_SCAN_SOURCE} probed ${ports.length} ports of ${target.eni} (${target.ip}); ${ports.length - 2} rejected`);
+}
+
+function knownScanner(context: Context, target: Host): IncidentPlan {
+  const start = 11 * 3600;
+  const records = Array.from({ length: KNOWN_SCANNER_PORTS }, (_, i): FixedRecord => ({
+    host: target, srcaddr: KNOWN_SCANNER_SOURCE, srcport: 45000 + i, dstaddr: target.ip, dstport: 1000 + i,
+    packets: 1, bytes: 44, offsetSec: start + i * 10, durationSec: 0, action: 'REJECT', tcpFlags: FLAGS_SYN, publicPeer: true,
+  }));
+  const plan = fixed(context, 'port-scan', records, `${KNOWN_SCANNER_SOURCE} (the security vendor's weekly scan) probed ${KNOWN_SCANNER_PORTS} ports of ${target.eni} (${target.ip})`);
+  return { ...plan, summary: Object.freeze({ ...plan.summary, knownReason: 'Weekly external scan by the security vendor' }) };
 }
 
 function adminExposure(context: Context, target: Host, rng: Rng): IncidentPlan[] {

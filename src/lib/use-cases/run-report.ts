@@ -14,6 +14,9 @@ import { splitSpan } from '../rollup/plan.js';
 import { queryValues, type ReportConfig } from '../report/report-config.js';
 import { loadSavedQueries, type SavedQuery, type SavedQueryCatalog } from '../report/saved-queries.js';
 import { reportWindow } from '../report/window.js';
+import { baselineDaysQuery, baselineDaysRelation, baselineStatus } from '../report/baseline.js';
+import type { BaselineStatus } from '../report/model.js';
+import type { Suppression } from '../report/suppressions.js';
 import { mapBounded } from '../concurrency.js';
 import { ensurePartitions, requestToken } from './ensure-partitions.js';
 import { ensureRollups, type EnsureRollupsResult, type RollupStatementRun } from './ensure-rollups.js';
@@ -37,6 +40,8 @@ export interface RunReportDeps {
   readonly maxRowsPerQuery?: number;
   /** The stored daily rollup; without it every query reads the raw table. */
   readonly rollup?: ReportRollup;
+  /** Known traffic to silence (parsed from a suppressions file); applied to the findings' rows. */
+  readonly suppressions?: readonly Suppression[];
 }
 
 export interface ReportRollup {
@@ -97,9 +102,17 @@ export async function runReport(deps: RunReportDeps, request: RunReportRequest):
     if (deps.rollup === undefined || rollups === undefined) return flowsRelation(deps.database, table, span, deps.shape);
     return servedFlowsRelation({ database: deps.database, table, rollupTable: deps.rollup.table, shape: deps.shape }, span, splitSpan(span, rollups.rollupDays));
   };
+  const baselineFlows = relation(window.baseline);
+  const baselineInput = {
+    baselineFlows,
+    windowStartEpoch: window.startEpoch,
+    baselineStartEpoch: window.baseline.startEpoch,
+    minDayHours: deps.config.thresholds.baselineMinDayHours,
+  };
   const context = {
     flows: relation(window),
-    baselineFlows: relation(window.baseline),
+    baselineFlows,
+    baselineDays: baselineDaysRelation(baselineInput),
     windowStartEpoch: window.startEpoch,
     windowEndEpoch: window.endEpoch,
     values: queryValues(deps.config.thresholds),
@@ -121,6 +134,9 @@ export async function runReport(deps: RunReportDeps, request: RunReportRequest):
     }
   };
   const outcomes = await mapBounded(saved.list(), deps.concurrency ?? DEFAULT_REPORT_CONCURRENCY, runOne);
+  const maturity = saved.list().some((q) => q.needsMatureBaseline)
+    ? await learnBaseline(deps, request, baselineDaysQuery(baselineInput), window.baseline.days)
+    : undefined;
   const added = ensured.added.length;
   return buildReport({
     engine: deps.engine.kind,
@@ -129,15 +145,49 @@ export async function runReport(deps: RunReportDeps, request: RunReportRequest):
     generatedAt: deps.now(),
     window: { ...window, partitions: [...window.partitions, ...(window.late === undefined ? [] : [window.late.dt])], ...(rollups === undefined ? {} : servedDays(window, rollups)) },
     outcomes,
-    preparation: (rollups?.statements ?? []).map((run) => preparationRun(deps.engine.kind, run, deps.config.pricePerTbUsd)),
+    preparation: [
+      ...(rollups?.statements ?? []).map((run) => preparationRun(deps.engine.kind, run, deps.config.pricePerTbUsd)),
+      ...(maturity === undefined ? [] : [maturity.run]),
+    ],
+    ...(maturity?.status === undefined ? {} : { baseline: maturity.status }),
+    ...(deps.suppressions === undefined ? {} : { suppressions: deps.suppressions }),
     pricePerTbUsd: deps.config.pricePerTbUsd,
     maxRowsPerQuery: maxRows,
     warnings: [
       ...(added > 0 ? [`${added} missing partition${added === 1 ? ' was' : 's were'} added before the report ran`] : []),
+      ...(maturity !== undefined && maturity.status === undefined ? [`the baseline-days query failed (${maturity.run.error ?? 'no error message'}); whether the baseline is complete is not known`] : []),
       ...(rollups !== undefined && rollups.failedDays.length > 0 ? [`the rollup of ${rollups.failedDays.join(', ')} could not be built; those days were read from the raw logs`] : []),
       ...(rollups !== undefined && rollups.leftDays.length > 0 ? [`the rollup of ${rollups.leftDays.join(', ')} was left for a later run (time or bytes-scanned cutoff); those days were read from the raw logs`] : []),
     ],
   });
+}
+
+/**
+ * Runs the baseline-days query once: how many of the days before the report day are complete.
+ * A failure leaves the status unknown (the spike rules still apply the same rule in their own SQL).
+ */
+async function learnBaseline(deps: RunReportDeps, request: RunReportRequest, sql: string, dates: readonly string[]): Promise<{ run: QueryRun; status?: BaselineStatus }> {
+  const startedMs = Date.now();
+  const label = 'baseline-days';
+  try {
+    const result = await deps.engine.execute(sql, {
+      label,
+      maxRows: dates.length + 1,
+      deadlineMs: request.deadlineMs,
+      requestToken: request.requestId === undefined ? undefined : requestToken(request.requestId, sql),
+    });
+    const status = baselineStatus(result.rows, dates, deps.config.thresholds.minBaselineDays, deps.config.thresholds.baselineMinDayHours);
+    return {
+      status,
+      run: {
+        name: label, status: 'succeeded', rows: result.rows.length, bytesScanned: result.bytesScanned,
+        costUsd: queryCostUsd(deps.engine.kind, result.bytesScanned, deps.config.pricePerTbUsd), durationMs: result.durationMs,
+        ...(result.queryId === undefined ? {} : { queryId: result.queryId }),
+      },
+    };
+  } catch (error) {
+    return { run: { name: label, status: 'failed', rows: 0, bytesScanned: 0, costUsd: 0, durationMs: Date.now() - startedMs, error: describeError(asError(error)) } };
+  }
 }
 
 /** Which UTC days the report read from the rollup and which from the raw logs, hour alignment included. */

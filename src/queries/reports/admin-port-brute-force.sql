@@ -7,7 +7,27 @@
 -- param: admin_ports = 22, 3389, 5985, 5986, 3306, 5432, 1433, 1521, 27017, 6379, 9042
 WITH flows AS (
 {{flows}}
-)
+),
+baseline_flows AS (
+{{baseline_flows}}
+),
+-- New or ongoing: the same rule evaluated on each baseline day (24-hour blocks counted back from
+-- the window start, as in the spike rules); seen_days is on how many of them the source matched.
+seen AS (
+  SELECT sourceaddress, CAST(count(*) AS BIGINT) AS seen_days
+  FROM (
+    SELECT least(({{window_start}} - 1 - first_start) - ({{window_start}} - 1 - first_start) % 86400, 518400) AS day_block, sourceaddress
+    FROM baseline_flows
+    WHERE action = 'REJECT'
+      AND destinationport IN ({{admin_ports}})
+      AND sourceaddress IS NOT NULL
+      AND NOT regexp_like(sourceaddress, '^(10\.|127\.|169\.254\.|192\.168\.|172\.(1[6-9]|2[0-9]|3[01])\.|100\.(6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])\.|[fF][cCdD][0-9a-fA-F]{2}:|[fF][eE][89aAbB][0-9a-fA-F]:|::1$)')
+    GROUP BY least(({{window_start}} - 1 - first_start) - ({{window_start}} - 1 - first_start) % 86400, 518400), sourceaddress
+    HAVING sum(flows) >= {{min_flows}}
+  ) matched_days
+  GROUP BY sourceaddress
+),
+today AS (
 SELECT
   sourceaddress,
   CAST(sum(flows) AS BIGINT) AS rejected,
@@ -23,4 +43,8 @@ WHERE action = 'REJECT'
   AND NOT regexp_like(sourceaddress, '^(10\.|127\.|169\.254\.|192\.168\.|172\.(1[6-9]|2[0-9]|3[01])\.|100\.(6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])\.|[fF][cCdD][0-9a-fA-F]{2}:|[fF][eE][89aAbB][0-9a-fA-F]:|::1$)')
 GROUP BY sourceaddress
 HAVING sum(flows) >= {{min_flows}}
-ORDER BY rejected DESC, sourceaddress
+)
+SELECT t.*, coalesce(s.seen_days, 0) AS seen_days
+FROM today t
+LEFT JOIN seen s ON s.sourceaddress = t.sourceaddress
+ORDER BY coalesce(s.seen_days, 0), t.rejected DESC, t.sourceaddress

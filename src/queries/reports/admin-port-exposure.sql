@@ -6,7 +6,22 @@
 -- param: admin_ports = 22, 3389, 5985, 5986, 3306, 5432, 1433, 1521, 27017, 6379, 9042
 WITH flows AS (
 {{flows}}
-)
+),
+baseline_flows AS (
+{{baseline_flows}}
+),
+-- New or ongoing: the same rule evaluated on each baseline day (24-hour blocks counted back from
+-- the window start, as in the spike rules); seen_days is on how many of them the source matched.
+seen AS (
+  SELECT sourceaddress, CAST(count(DISTINCT least(({{window_start}} - 1 - first_start) - ({{window_start}} - 1 - first_start) % 86400, 518400)) AS BIGINT) AS seen_days
+  FROM baseline_flows
+  WHERE action = 'ACCEPT'
+    AND destinationport IN ({{admin_ports}})
+    AND sourceaddress IS NOT NULL
+    AND NOT regexp_like(sourceaddress, '^(10\.|127\.|169\.254\.|192\.168\.|172\.(1[6-9]|2[0-9]|3[01])\.|100\.(6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])\.|[fF][cCdD][0-9a-fA-F]{2}:|[fF][eE][89aAbB][0-9a-fA-F]:|::1$)')
+  GROUP BY sourceaddress
+),
+today AS (
 SELECT
   sourceaddress,
   destinationaddress,
@@ -23,4 +38,8 @@ WHERE action = 'ACCEPT'
   -- private and special-use ranges: 10/8, 172.16/12, 192.168/16, 100.64/10, 127/8, 169.254/16, fc00::/7, fe80::/10, ::1
   AND NOT regexp_like(sourceaddress, '^(10\.|127\.|169\.254\.|192\.168\.|172\.(1[6-9]|2[0-9]|3[01])\.|100\.(6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])\.|[fF][cCdD][0-9a-fA-F]{2}:|[fF][eE][89aAbB][0-9a-fA-F]:|::1$)')
 GROUP BY sourceaddress, destinationaddress, destinationport, interfaceid
-ORDER BY records DESC, sourceaddress, destinationaddress, destinationport
+)
+SELECT t.*, coalesce(s.seen_days, 0) AS seen_days
+FROM today t
+LEFT JOIN seen s ON s.sourceaddress = t.sourceaddress
+ORDER BY coalesce(s.seen_days, 0), t.records DESC, t.sourceaddress, t.destinationaddress, t.destinationport

@@ -2,14 +2,18 @@
 -- kind: detection
 -- severity: high
 -- technique: T1048
--- description: Bytes a private address sent to public addresses, against its own daily mean over up to 7 previous days.
+-- description: Bytes a private address sent to public addresses, against its own daily mean over the complete days among the 7 before; held back until min_baseline_days of them are complete.
 -- param: egress_ratio = 5.0
 -- param: min_bytes = 1000000000
+-- param: min_baseline_days = 3
 WITH flows AS (
 {{flows}}
 ),
 baseline_flows AS (
 {{baseline_flows}}
+),
+baseline_days AS (
+{{baseline_days}}
 ),
 window_egress AS (
   SELECT
@@ -24,24 +28,44 @@ window_egress AS (
     AND NOT regexp_like(destinationaddress, '^(10\.|127\.|169\.254\.|192\.168\.|172\.(1[6-9]|2[0-9]|3[01])\.|100\.(6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])\.|[fF][cCdD][0-9a-fA-F]{2}:|[fF][eE][89aAbB][0-9a-fA-F]:|::1$)')
   GROUP BY sourceaddress
 ),
--- Baseline days as 24-hour blocks counted back from the window start (see reject-spike); the
--- mean divides by the days that have any data, so a quiet source's missing days count as zero.
+-- Baseline days as 24-hour blocks counted back from the window start (see reject-spike). Only
+-- complete days count; the mean divides by them all, so a quiet source's days without egress
+-- count as zero.
 aged AS (
-  SELECT action, flows, bytes, sourceaddress, destinationaddress, {{window_start}} - 1 - first_start AS age
+  SELECT action, flows, bytes, sourceaddress, destinationaddress, least(({{window_start}} - 1 - first_start) - ({{window_start}} - 1 - first_start) % 86400, 518400) AS day_block
   FROM baseline_flows
 ),
-baseline_days AS (
-  SELECT CAST(count(DISTINCT least(age - age % 86400, 518400)) AS BIGINT) AS days
-  FROM aged
+complete_days AS (
+  SELECT CAST(count(*) AS BIGINT) AS days
+  FROM baseline_days
+  WHERE complete = 1
 ),
 baseline_egress AS (
   SELECT sourceaddress, CAST(sum(bytes) AS BIGINT) AS bytes
-  FROM aged
+  FROM aged a
+  JOIN baseline_days c ON c.day_block = a.day_block AND c.complete = 1
   WHERE action = 'ACCEPT'
     AND sourceaddress IS NOT NULL
     AND destinationaddress IS NOT NULL
     AND regexp_like(sourceaddress, '^(10\.|127\.|169\.254\.|192\.168\.|172\.(1[6-9]|2[0-9]|3[01])\.|100\.(6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])\.|[fF][cCdD][0-9a-fA-F]{2}:|[fF][eE][89aAbB][0-9a-fA-F]:|::1$)')
     AND NOT regexp_like(destinationaddress, '^(10\.|127\.|169\.254\.|192\.168\.|172\.(1[6-9]|2[0-9]|3[01])\.|100\.(6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])\.|[fF][cCdD][0-9a-fA-F]{2}:|[fF][eE][89aAbB][0-9a-fA-F]:|::1$)')
+  GROUP BY sourceaddress
+),
+-- New or ongoing: the baseline days (any, complete or not) on which the host already sent at
+-- least min_bytes to public addresses.
+seen AS (
+  SELECT sourceaddress, CAST(count(*) AS BIGINT) AS seen_days
+  FROM (
+    SELECT day_block, sourceaddress
+    FROM aged
+    WHERE action = 'ACCEPT'
+      AND sourceaddress IS NOT NULL
+      AND destinationaddress IS NOT NULL
+      AND regexp_like(sourceaddress, '^(10\.|127\.|169\.254\.|192\.168\.|172\.(1[6-9]|2[0-9]|3[01])\.|100\.(6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])\.|[fF][cCdD][0-9a-fA-F]{2}:|[fF][eE][89aAbB][0-9a-fA-F]:|::1$)')
+      AND NOT regexp_like(destinationaddress, '^(10\.|127\.|169\.254\.|192\.168\.|172\.(1[6-9]|2[0-9]|3[01])\.|100\.(6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])\.|[fF][cCdD][0-9a-fA-F]{2}:|[fF][eE][89aAbB][0-9a-fA-F]:|::1$)')
+    GROUP BY day_block, sourceaddress
+    HAVING sum(bytes) >= {{min_bytes}}
+  ) matched_days
   GROUP BY sourceaddress
 )
 SELECT
@@ -52,11 +76,14 @@ SELECT
   round(CAST(coalesce(b.bytes, 0) AS DOUBLE) / CAST(d.days AS DOUBLE), 1) AS baseline_mean_bytes,
   CASE WHEN coalesce(b.bytes, 0) > 0
     THEN round(CAST(w.bytes AS DOUBLE) * CAST(d.days AS DOUBLE) / CAST(b.bytes AS DOUBLE), 2)
-    ELSE NULL END AS ratio
+    ELSE NULL END AS ratio,
+  coalesce(s.seen_days, 0) AS seen_days
 FROM window_egress w
-CROSS JOIN baseline_days d
+CROSS JOIN complete_days d
 LEFT JOIN baseline_egress b ON b.sourceaddress = w.sourceaddress
+LEFT JOIN seen s ON s.sourceaddress = w.sourceaddress
 WHERE d.days > 0
+  AND d.days >= {{min_baseline_days}}
   AND w.bytes >= {{min_bytes}}
   AND CAST(w.bytes AS DOUBLE) * CAST(d.days AS DOUBLE) >= {{egress_ratio}} * CAST(coalesce(b.bytes, 0) AS DOUBLE)
-ORDER BY w.bytes DESC, w.sourceaddress
+ORDER BY coalesce(s.seen_days, 0), w.bytes DESC, w.sourceaddress

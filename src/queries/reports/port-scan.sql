@@ -7,7 +7,28 @@
 -- param: ephemeral_ports = linux
 WITH flows AS (
 {{flows}}
-)
+),
+baseline_flows AS (
+{{baseline_flows}}
+),
+-- New or ongoing: the same rule evaluated on each baseline day (24-hour blocks counted back from
+-- the window start, as in the spike rules); seen_days is on how many of them the source matched.
+seen AS (
+  SELECT sourceaddress, CAST(count(*) AS BIGINT) AS seen_days
+  FROM (
+    SELECT least(({{window_start}} - 1 - first_start) - ({{window_start}} - 1 - first_start) % 86400, 518400) AS day_block, sourceaddress
+    FROM baseline_flows
+    WHERE sourceaddress IS NOT NULL
+      AND protocol IN (6, 17)
+      AND destinationport IS NOT NULL
+      AND destinationport NOT BETWEEN {{ephemeral_ports}}
+      AND (action = 'REJECT' OR NOT regexp_like(sourceaddress, '^(10\.|127\.|169\.254\.|192\.168\.|172\.(1[6-9]|2[0-9]|3[01])\.|100\.(6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])\.|[fF][cCdD][0-9a-fA-F]{2}:|[fF][eE][89aAbB][0-9a-fA-F]:|::1$)'))
+    GROUP BY least(({{window_start}} - 1 - first_start) - ({{window_start}} - 1 - first_start) % 86400, 518400), sourceaddress
+    HAVING count(DISTINCT destinationport) >= {{min_ports}}
+  ) matched_days
+  GROUP BY sourceaddress
+),
+today AS (
 SELECT
   sourceaddress,
   CAST(count(DISTINCT destinationport) AS BIGINT) AS ports,
@@ -24,4 +45,8 @@ WHERE sourceaddress IS NOT NULL
   AND (action = 'REJECT' OR NOT regexp_like(sourceaddress, '^(10\.|127\.|169\.254\.|192\.168\.|172\.(1[6-9]|2[0-9]|3[01])\.|100\.(6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])\.|[fF][cCdD][0-9a-fA-F]{2}:|[fF][eE][89aAbB][0-9a-fA-F]:|::1$)'))
 GROUP BY sourceaddress
 HAVING count(DISTINCT destinationport) >= {{min_ports}}
-ORDER BY ports DESC, sourceaddress
+)
+SELECT t.*, coalesce(s.seen_days, 0) AS seen_days
+FROM today t
+LEFT JOIN seen s ON s.sourceaddress = t.sourceaddress
+ORDER BY coalesce(s.seen_days, 0), t.ports DESC, t.sourceaddress
