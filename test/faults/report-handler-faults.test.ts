@@ -136,7 +136,7 @@ describe('report Lambda: Athena faults', () => {
     await expect(outcome).rejects.toMatchObject({ name: 'QueryError', message: expect.stringMatching(/^no report query succeeded \(10 of 10 failed; first: [a-z-]+: .*bytes-scanned limit of workgroup flowlog after scanning 5000000000 bytes.*\); the report listing the failures was sent \(sns\)$/) });
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
     expect(sns).toHaveReceivedCommandWith(PublishCommand, { TopicArn: TOPIC, Subject: expect.stringMatching(/11 queries failed/) });
-    expect(publishedMetrics()).toEqual([{ values: { QueriesFailed: 11, NotificationsFailed: 0 }, dimensions: [['service=flowlog-report', 'FunctionName=flowlog-pilot-prod-report']] }]);
+    expect(publishedMetrics()).toEqual([{ values: expect.objectContaining({ ReportRuns: 1, QueriesFailed: 11, NotificationsFailed: 0 }), dimensions: [['service=flowlog-report', 'FunctionName=flowlog-pilot-prod-report']] }]);
   });
 
   it('when queries are still running as the Lambda nears its deadline, each is stopped, the report is still published, and the invocation fails', async () => {
@@ -167,7 +167,7 @@ describe('report Lambda: Athena faults', () => {
     // Assess
     await expect(outcome).rejects.toMatchObject({ name: 'QueryError', message: expect.stringMatching(/^no report query succeeded \(10 of 10 failed/) });
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
-    expect(publishedMetrics()[0]?.values).toEqual({ QueriesFailed: 10, NotificationsFailed: 0 });
+    expect(publishedMetrics()[0]?.values).toMatchObject({ QueriesFailed: 10, NotificationsFailed: 0 });
   });
 
   it('when one saved query fails and the others succeed, the report is published, the invocation succeeds and QueriesFailed counts 1', async () => {
@@ -180,14 +180,14 @@ describe('report Lambda: Athena faults', () => {
     expect(failed.length).toBeGreaterThanOrEqual(1);
     expect(failed.length).toBeLessThan(summary.queries.length);
     expect(summary.notifications).toEqual([{ channel: 'sns', status: 'sent', messageId: 'msg-1' }]);
-    expect(publishedMetrics()).toEqual([{ values: { QueriesFailed: failed.length, NotificationsFailed: 0 }, dimensions: [['service=flowlog-report', 'FunctionName=flowlog-pilot-prod-report']] }]);
+    expect(publishedMetrics()).toEqual([{ values: expect.objectContaining({ ReportRuns: 1, QueriesFailed: failed.length, NotificationsFailed: 0 }), dimensions: [['service=flowlog-report', 'FunctionName=flowlog-pilot-prod-report']] }]);
   });
 
   it('when every query succeeds, both failure counts are published as 0 so the alarm sees a healthy run', async () => {
     athenaAnswers('SUCCEEDED');
     const summary: Summary = await handler()({ date: '2026-11-20' }, context(120_000));
     expect(summary.queries.every((q) => q.status === 'succeeded')).toBe(true);
-    expect(publishedMetrics()[0]?.values).toEqual({ QueriesFailed: 0, NotificationsFailed: 0 });
+    expect(publishedMetrics()[0]?.values).toMatchObject({ QueriesFailed: 0, NotificationsFailed: 0 });
   });
 });
 
@@ -200,7 +200,7 @@ describe('report Lambda: SNS faults', () => {
     const outcome = handler()({ date: '2026-11-20' }, context(120_000));
     // Assess
     await expect(outcome).rejects.toMatchObject({ name: 'DeliveryError', message: expect.stringContaining(`no notification could be sent (sns: SNS publish to ${TOPIC} failed: AuthorizationErrorException`) });
-    expect(publishedMetrics()[0]?.values).toEqual({ QueriesFailed: 0, NotificationsFailed: 1 });
+    expect(publishedMetrics()[0]?.values).toMatchObject({ QueriesFailed: 0, NotificationsFailed: 1 });
   });
 
   it('when SNS never answers the publish, the invocation fails at the delivery deadline, before the function times out', async () => {

@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ValidationError } from '../../lib/errors.js';
-import type { Notifier, Row } from '../../lib/ports.js';
-import { toCsv } from '../../lib/render/result-formats.js';
+import type { Notifier } from '../../lib/ports.js';
+import { reportArtifacts } from '../../lib/report/artifacts.js';
 import type { Report } from '../../lib/report/model.js';
 import { loadReportJobConfig } from '../../lib/report/report-config.js';
 import { parseDay } from '../../lib/dates.js';
@@ -85,26 +85,10 @@ export function reportCommand(adapters: ReportAdapters = LOCAL_REPORT_ADAPTERS):
   };
 }
 
-/** report.txt, report.json and `<rule>.csv` for every query that returned rows to the report. */
+/** Writes the report's artifacts (reportArtifacts) into `dir`; returns their names. */
 export async function writeReportFiles(dir: string, report: Report): Promise<string[]> {
   await mkdir(dir, { recursive: true });
-  const files: [string, string][] = [
-    ['report.txt', renderText(report)],
-    ['report.json', renderJson(report)],
-    ['totals.csv', csvOf([report.totals as unknown as Row])],
-    ...report.findings.map((f): [string, string] => [`${f.rule}.csv`, csvOf(f.rows)]),
-    ...report.digests.map((d): [string, string] => [`${d.rule}.csv`, csvOf(d.rows)]),
-  ];
-  for (const q of report.queries) {
-    // A detection that matched nothing still gets its (empty) file, so every query that ran has one.
-    if (q.status === 'succeeded' && !files.some(([name]) => name === `${q.name}.csv`)) files.push([`${q.name}.csv`, '']);
-  }
-  for (const [name, text] of files) await writeFile(join(dir, name), text);
-  return files.map(([name]) => name);
-}
-
-function csvOf(rows: readonly Row[]): string {
-  const first = rows[0];
-  if (first === undefined) return '';
-  return toCsv(Object.keys(first).map((name) => ({ name, type: typeof first[name] === 'number' ? 'bigint' : 'varchar' })), rows);
+  const artifacts = reportArtifacts(report);
+  for (const artifact of artifacts) await writeFile(join(dir, artifact.name), artifact.body);
+  return artifacts.map((artifact) => artifact.name);
 }
