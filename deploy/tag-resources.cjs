@@ -45,7 +45,6 @@ class TagResources {
     const provider = this.serverless.service.provider;
     const tags = provider.stackTags || {};
     tagTemplate(provider.compiledCloudFormationTemplate, tags);
-    tagTemplate(provider.coreCloudFormationTemplate, tags);
   }
 }
 

@@ -13,6 +13,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { reportArtifacts } from '../../src/lib/report/artifacts.js';
 import { parseReport } from '../../src/lib/report/parse-report.js';
+import { METRICS_NAMESPACE, REPORT_METRICS, REPORT_SERVICE } from '../../src/lib/report/report-metrics.js';
 import { buildAdapters } from '../../src/lib/wiring/aws-report.js';
 
 const athena = mockClient(AthenaClient);
@@ -80,6 +81,22 @@ describe('report Lambda: S3 refuses the report files', () => {
     expect(published().email).not.toContain('console.aws.amazon.com/s3');
     expect(metricValues().ReportFilesFailed).toBe(calls.length);
     expect(calls.length).toBe(reportArtifacts(report).length);
+  });
+
+  it('when a run ends, it publishes every report metric the alarms and the dashboard name, with the service and function dimensions', async () => {
+    s3.on(PutObjectCommand).resolves({});
+    const handler = createReportHandler({ settings: SETTINGS, adapters: buildAdapters(clients) });
+
+    const summary = await handler({ date: '2026-11-20' }, context);
+
+    const emf = metricValues() as { _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[] } } & Record<string, unknown>;
+    const [directive] = emf._aws.CloudWatchMetrics;
+    expect(directive!.Namespace).toBe(METRICS_NAMESPACE);
+    expect(directive!.Dimensions).toEqual([['service', 'FunctionName']]);
+    expect(directive!.Metrics.map((m) => m.Name).sort()).toEqual(Object.values(REPORT_METRICS).sort());
+    expect(directive!.Metrics.find((m) => m.Name === REPORT_METRICS.bytesScanned)?.Unit).toBe('Bytes');
+    expect(emf).toMatchObject({ service: REPORT_SERVICE, FunctionName: 'flowlog-pilot-prod-report', ReportRuns: 1, FindingsHigh: 0, ReportFilesFailed: 0, BytesScanned: summary.bytesScanned });
+    expect(summary.bytesScanned).toBeGreaterThan(0);
   });
 
   it('when only one CSV is refused, the report links to the folder and its main file and warns about that one file', async () => {
