@@ -76,6 +76,7 @@ for t in types:
         m = re.search('"' + re.escape(t) + '": "(\\w+)"', src)
         schema = json.load(open(os.path.join(base, 'resources', m.group(1) + '.json'))) if m else {}
         tags = schema.get('properties', {}).get('Tags', {})
+        if '$ref' in tags: tags = schema.get('definitions', {}).get(tags['$ref'].split('/')[-1], {})
         ok = ok and schema.get('tagging', {}).get('taggable', False) and tags.get('type') == 'array'
     if ok: out.append(t)
 print(json.dumps(out))`;
