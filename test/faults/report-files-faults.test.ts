@@ -11,6 +11,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { S3ArtifactStore } from '../../src/lib/adapters/s3-artifact-store.js';
 import { reportArtifacts } from '../../src/lib/report/artifacts.js';
 import { parseReport } from '../../src/lib/report/parse-report.js';
 import { METRICS_NAMESPACE, REPORT_METRICS, REPORT_SERVICE } from '../../src/lib/report/report-metrics.js';
@@ -114,5 +115,19 @@ describe('report Lambda: S3 refuses the report files', () => {
     expect(report.files?.mainUrl).toContain('prefix=reports%2F2026-11-20%2Freport.txt');
     expect(report.warnings.at(-1)).toMatch(/^1 of \d+ report files could not be saved under reports\/2026-11-20\/ \(totals\.csv\)/);
     expect(metricValues().ReportFilesFailed).toBe(1);
+  });
+
+  it('when PutObject never answers, the write gives up at the deadline with a DeliveryError naming the key', async () => {
+    // Prepare: S3 accepts the request and never answers.
+    s3.on(PutObjectCommand).callsFake(() => new Promise(() => {}));
+    const store = new S3ArtifactStore(new S3Client({ region: 'ap-northeast-1' }), 'flowlog-results', 'ap-northeast-1');
+    const startedMs = Date.now();
+
+    // Act
+    const write = store.put('reports/2026-11-20/report.txt', 'text', 'text/plain; charset=utf-8', { deadlineMs: startedMs + 200 });
+
+    // Assess
+    await expect(write).rejects.toMatchObject({ name: 'DeliveryError', message: expect.stringMatching(/^s3:\/\/flowlog-results\/reports\/2026-11-20\/report\.txt was not written before the deadline/) });
+    expect(Date.now() - startedMs).toBeLessThan(5_000);
   });
 });
