@@ -8,7 +8,7 @@ const { pathToFileURL } = require('node:url');
 
 const root = path.join(__dirname, '..');
 const PARAMS = ['bucket', 'prefix', 'folders', 'perHour', 'sources', 'database', 'table', 'tableMode', 'format', 'columnNames', 'fileFormat', 'vpcIds', 'alertEmails', 'slackWebhookParameter',
-  'bytesScannedCutoffMb', 'resultsRetentionDays'];
+  'bytesScannedCutoffMb', 'resultsRetentionDays', 'tags'];
 
 async function loadModel() {
   const { build } = require('esbuild');
@@ -50,8 +50,10 @@ async function buildStack(resolveVariable) {
     const value = await resolveVariable(`param:${key}`);
     raw[key] = value === null || value === undefined ? '' : String(value).trim();
   }
-  raw.stage = String(await resolveVariable('sls:stage')).trim();
-  const settings = m.readStackParams(raw);
+  const { tags: tagsParam, ...stackParams } = raw;
+  const stage = String(await resolveVariable('sls:stage')).trim();
+  const settings = m.readStackParams({ ...stackParams, stage });
+  const tags = m.stackTags(tagsParam, { service: String(await resolveVariable('self:service')), stage });
   const files = queryFiles(path.join(root, 'src', 'queries'));
   const logRead = m.logReadResources(settings);
   return {
@@ -67,6 +69,7 @@ async function buildStack(resolveVariable) {
     slackParameterArn: m.slackParameterArn(settings),
     bytesScannedCutoff: settings.bytesScannedCutoffBytes,
     resultsRetentionDays: settings.resultsRetentionDays,
+    tags,
     resources: {
       ...m.logBucketResources(settings),
       ...m.glueResources(settings),
@@ -74,6 +77,7 @@ async function buildStack(resolveVariable) {
       ...m.namedQueryResources(settings, files),
       ...m.emailSubscriptions(settings, { Report: 'ReportTopic', Operations: 'OperationsTopic' }),
       ...m.flowLogResources(settings),
+      ...m.dashboardResources(),
     },
   };
 }

@@ -532,3 +532,6 @@ export function slackParameterArn(settings: StackSettings): Cfn {
   const name = settings.slackWebhookParameter.replace(/^\//, '');
   return { 'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/${name}` };
 }
+
+export { stackTags } from './stack-tags.js';
+export { dashboardResources } from './dashboard.js';

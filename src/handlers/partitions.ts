@@ -10,17 +10,20 @@ import { loadCoreConfig } from '../lib/config.js';
 import { ValidationError, asError } from '../lib/errors.js';
 import type { PartitionsAnswer } from '../lib/partitions/answer.js';
 import { parsePartitionsEvent } from '../lib/partitions/event.js';
+import { METRICS_NAMESPACE, PARTITIONS_METRICS, PARTITIONS_SERVICE } from '../lib/report/report-metrics.js';
 import { maintainPartitions } from '../lib/use-cases/maintain-partitions.js';
 import { engineOpener } from '../lib/wiring/aws.js';
 
 // Cold start: a bad setting fails here, with every bad key named, before any event is handled.
 const config = loadCoreConfig(process.env);
 const logger = new Logger({ serviceName: 'flowlog-partitions' });
-const metrics = new Metrics({ namespace: 'FlowlogPilot', serviceName: 'flowlog-partitions' });
+const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: PARTITIONS_SERVICE });
 const openDeps = engineOpener(config, createAwsClients);
 
 async function ensure(event: unknown, context: Context): Promise<PartitionsAnswer> {
   const request = parsePartitionsEvent(event, config.partitions);
+  // As the report's metrics: the function name carries the stage, so each stack's dashboard sees its own.
+  metrics.addDimension('FunctionName', context.functionName);
   const deps = await openDeps();
   try {
     const answer = await maintainPartitions(deps, config, request, {
@@ -28,8 +31,8 @@ async function ensure(event: unknown, context: Context): Promise<PartitionsAnswe
       deadlineMs: Date.now() + context.getRemainingTimeInMillis(),
       now: () => new Date(),
     });
-    if (!answer.dryRun) metrics.addMetric('PartitionsAdded', MetricUnit.Count, answer.added.length);
-    metrics.addMetric('PartitionsExisting', MetricUnit.Count, answer.existing.length);
+    if (!answer.dryRun) metrics.addMetric(PARTITIONS_METRICS.added, MetricUnit.Count, answer.added.length);
+    metrics.addMetric(PARTITIONS_METRICS.existing, MetricUnit.Count, answer.existing.length);
     logger.info('partitions ensured', { trigger: request.trigger, range: answer.range, dryRun: answer.dryRun, added: answer.added.length, existing: answer.existing.length, queryIds: answer.queryIds });
     return answer;
   } finally {
@@ -45,7 +48,7 @@ const errorAnswer: MiddlewareObj<unknown, PartitionsAnswer> = {
       logger.warn('partitions event refused', { field: error.field, reason: error.message });
     } else {
       logger.error('partitions run failed', asError(error));
-      metrics.addMetric('PartitionFailures', MetricUnit.Count, 1);
+      metrics.addMetric(PARTITIONS_METRICS.failures, MetricUnit.Count, 1);
     }
     request.error = invokeError(error);
   },

@@ -5,7 +5,7 @@
  */
 import type { DayRange } from './dates.js';
 import type { Partition } from './partitions/plan.js';
-import type { Report } from './report/model.js';
+import type { Report, ReportFiles } from './report/model.js';
 
 export type Cell = string | number | null;
 export type Row = Readonly<Record<string, Cell>>;
@@ -88,4 +88,12 @@ export interface NotifyResult {
   readonly messageId?: string;
   /** Findings rows cut to fit the channel's size limit. */
   readonly truncated: boolean;
+}
+
+/** Keeps a report's files where people can open them (the results bucket on AWS). */
+export interface ArtifactStore {
+  /** Writes one file; with a deadline, gives up at it. */
+  put(key: string, body: string, contentType: string, options?: { readonly deadlineMs?: number }): Promise<void>;
+  /** Where a folder of saved files is and how a reader opens it and its main file. */
+  linkTo(folder: string, mainKey: string): ReportFiles;
 }

@@ -137,7 +137,7 @@ describe('report Lambda: Athena faults', () => {
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
     // Every build is tried (a day at a time while none has been measured); none is read from the rollup.
     expect(sns).toHaveReceivedCommandWith(PublishCommand, { TopicArn: TOPIC, Subject: expect.stringMatching(/21 queries failed/) });
-    expect(publishedMetrics()).toEqual([{ values: { QueriesFailed: 21, NotificationsFailed: 0 }, dimensions: [['service=flowlog-report', 'FunctionName=flowlog-pilot-prod-report']] }]);
+    expect(publishedMetrics()).toEqual([{ values: expect.objectContaining({ ReportRuns: 1, QueriesFailed: 21, NotificationsFailed: 0 }), dimensions: [['service=flowlog-report', 'FunctionName=flowlog-pilot-prod-report']] }]);
   });
 
   it('when queries are still running as the Lambda nears its deadline, each is stopped, the report is still published, and the invocation fails', async () => {
@@ -168,7 +168,7 @@ describe('report Lambda: Athena faults', () => {
     // Assess
     await expect(outcome).rejects.toMatchObject({ name: 'QueryError', message: expect.stringMatching(/^no report query succeeded \(12 of 12 failed/) });
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
-    expect(publishedMetrics()[0]?.values).toEqual({ QueriesFailed: 12, NotificationsFailed: 0 });
+    expect(publishedMetrics()[0]?.values).toMatchObject({ QueriesFailed: 12, NotificationsFailed: 0 });
   });
 
   it('when one saved query fails and the others succeed, the report is published, the invocation succeeds and QueriesFailed counts 1', async () => {
@@ -181,14 +181,14 @@ describe('report Lambda: Athena faults', () => {
     expect(failed.length).toBeGreaterThanOrEqual(1);
     expect(failed.length).toBeLessThan(summary.queries.length);
     expect(summary.notifications).toEqual([{ channel: 'sns', status: 'sent', messageId: 'msg-1' }]);
-    expect(publishedMetrics()).toEqual([{ values: { QueriesFailed: failed.length, NotificationsFailed: 0 }, dimensions: [['service=flowlog-report', 'FunctionName=flowlog-pilot-prod-report']] }]);
+    expect(publishedMetrics()).toEqual([{ values: expect.objectContaining({ ReportRuns: 1, QueriesFailed: failed.length, NotificationsFailed: 0 }), dimensions: [['service=flowlog-report', 'FunctionName=flowlog-pilot-prod-report']] }]);
   });
 
   it('when every query succeeds, both failure counts are published as 0 so the alarm sees a healthy run', async () => {
     athenaAnswers('SUCCEEDED');
     const summary: Summary = await handler()({ date: '2026-11-20' }, context(120_000));
     expect(summary.queries.every((q) => q.status === 'succeeded')).toBe(true);
-    expect(publishedMetrics()[0]?.values).toEqual({ QueriesFailed: 0, NotificationsFailed: 0 });
+    expect(publishedMetrics()[0]?.values).toMatchObject({ QueriesFailed: 0, NotificationsFailed: 0 });
   });
 });
 
@@ -201,7 +201,7 @@ describe('report Lambda: SNS faults', () => {
     const outcome = handler()({ date: '2026-11-20' }, context(120_000));
     // Assess
     await expect(outcome).rejects.toMatchObject({ name: 'DeliveryError', message: expect.stringContaining(`no notification could be sent (sns: SNS publish to ${TOPIC} failed: AuthorizationErrorException`) });
-    expect(publishedMetrics()[0]?.values).toEqual({ QueriesFailed: 0, NotificationsFailed: 1 });
+    expect(publishedMetrics()[0]?.values).toMatchObject({ QueriesFailed: 0, NotificationsFailed: 1 });
   });
 
   it('when SNS never answers the publish, the invocation fails at the delivery deadline, before the function times out', async () => {

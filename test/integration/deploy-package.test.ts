@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_FORMAT } from '../../src/lib/flowlog/format.js';
+import { METRICS_NAMESPACE, PARTITIONS_METRICS, PARTITIONS_SERVICE, REPORT_METRICS, REPORT_SERVICE } from '../../src/lib/report/report-metrics.js';
 import { runServerlessOffline } from '../../deploy/offline-serverless.js';
 import { readZip } from '../../deploy/zip-reader.js';
 import { SINGLE_SOURCE_KEYS } from '../../src/lib/partitions/layout.js';
@@ -25,6 +26,7 @@ const PARAMS = {
   reportTimezone: 'Asia/Tokyo',
   bytesScannedCutoffMb: '2048',
   resultsRetentionDays: '7',
+  tags: 'team=secops,cost-center=1234',
 };
 // AWS offers no resource-level permission for these; any other action must name its resources.
 const ACTIONS_WITHOUT_RESOURCE_LEVEL = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'cloudwatch:PutMetricData']);
@@ -35,7 +37,7 @@ const AGREED_SETTINGS = new Set([
   'FLOWLOG_PORT_SCAN_MIN_PORTS', 'FLOWLOG_BRUTE_FORCE_MIN_FLOWS', 'FLOWLOG_REJECT_SPIKE_RATIO', 'FLOWLOG_REJECT_SPIKE_MIN_RECORDS',
   'FLOWLOG_EGRESS_SPIKE_RATIO', 'FLOWLOG_EGRESS_SPIKE_MIN_BYTES', 'FLOWLOG_ADMIN_PORTS', 'FLOWLOG_EPHEMERAL_PORTS',
   'FLOWLOG_MIN_BASELINE_DAYS', 'FLOWLOG_BASELINE_MIN_DAY_HOURS',
-  'FLOWLOG_SLACK_WEBHOOK_PARAMETER',
+  'FLOWLOG_SLACK_WEBHOOK_PARAMETER', 'FLOWLOG_REPORT_BUCKET',
 ]);
 
 type Json = Record<string, any>;
@@ -56,6 +58,33 @@ function sqlFiles(dir: string, base = dir): { name: string; text: string }[] {
 }
 
 const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+/**
+ * The resource types, among `types`, whose CloudFormation schema takes a `Tags` list in every one
+ * of `regions`, read from the schemas cfn-lint bundles (its regions differ: the dashboard takes
+ * Tags in ap-northeast-1 and not yet in us-east-1).
+ */
+function taggableTypes(regions: readonly string[], types: ReadonlySet<string>): Set<string> {
+  const script = `
+import json, os, re, sys, cfnlint
+base = os.path.join(os.path.dirname(cfnlint.__file__), 'data', 'schemas')
+regions, types = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+out = []
+for t in types:
+    ok = True
+    for r in regions:
+        src = open(os.path.join(base, 'providers', r.replace('-', '_') + '.py')).read()
+        m = re.search('"' + re.escape(t) + '": "(\\w+)"', src)
+        schema = json.load(open(os.path.join(base, 'resources', m.group(1) + '.json'))) if m else {}
+        tags = schema.get('properties', {}).get('Tags', {})
+        if '$ref' in tags: tags = schema.get('definitions', {}).get(tags['$ref'].split('/')[-1], {})
+        ok = ok and schema.get('tagging', {}).get('taggable', False) and tags.get('type') == 'array'
+    if ok: out.append(t)
+print(json.dumps(out))`;
+  const run = spawnSync('python', ['-c', script, JSON.stringify(regions), JSON.stringify([...types])], { encoding: 'utf8', env: { ...process.env, PATH: `/root/.pyenv/shims:${process.env.PATH}` } });
+  if (run.status !== 0) throw new Error(`reading cfn-lint's schemas needs pyenv's Python with cfn-lint: ${run.stderr || run.error?.message}`);
+  return new Set(JSON.parse(run.stdout) as string[]);
+}
 const text = (value: unknown): string => JSON.stringify(value);
 
 
@@ -265,10 +294,10 @@ describe('serverless package', () => {
       expect(queue?.AlarmActions).toEqual([{ Ref: 'OperationsTopic' }]);
     });
 
-    it('when packaged, a partial-failure alarm sums the report\'s QueriesFailed and NotificationsFailed, with the dimensions the report Lambda publishes, and notifies the operations topic', () => {
+    it('when packaged, a partial-failure alarm sums the report\'s QueriesFailed, NotificationsFailed and ReportFilesFailed, with the dimensions the report Lambda publishes, and notifies the operations topic', () => {
       const alarm = resources.ReportPartialFailuresAlarm!.Properties;
       const stats = alarm.Metrics.filter((m: Json) => m.MetricStat !== undefined);
-      expect(stats.map((m: Json) => m.MetricStat.Metric.MetricName).sort()).toEqual(['NotificationsFailed', 'QueriesFailed']);
+      expect(stats.map((m: Json) => m.MetricStat.Metric.MetricName).sort()).toEqual(['NotificationsFailed', 'QueriesFailed', 'ReportFilesFailed']);
       for (const m of stats) {
         expect(m.MetricStat.Metric.Namespace).toBe('FlowlogPilot');
         // As test/faults/report-handler-faults.test.ts reads them from the handler's metric lines.
@@ -277,9 +306,93 @@ describe('serverless package', () => {
         expect(m.ReturnData).toBe(false);
       }
       const [sum] = alarm.Metrics.filter((m: Json) => m.ReturnData === true);
-      expect(sum.Expression).toBe(`FILL(${stats[0].Id}, 0) + FILL(${stats[1].Id}, 0)`);
+      expect(sum.Expression).toBe(stats.map((m: Json) => `FILL(${m.Id}, 0)`).join(' + '));
       expect(alarm).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 1, TreatMissingData: 'notBreaching', AlarmActions: [{ Ref: 'OperationsTopic' }] });
     });
+  });
+
+  describe('report files, metrics, alarms, dashboard and tags', () => {
+    it('when the report role is read, it may put objects in the results bucket only under reports/, and the report is told the bucket', () => {
+      const writes = statements().filter((s) => asList(s.Action).includes('s3:PutObject') && text(s.Resource).includes('/reports/'));
+      expect(writes.map((s) => [s.role, asList(s.Action), asList(s.Resource).map(text)])).toEqual([
+        [roleOf('report'), ['s3:PutObject'], [text({ 'Fn::Sub': '${ResultsBucket.Arn}/reports/*' })]],
+      ]);
+      // SSE-S3 (AES256) on the bucket: writing needs no KMS key, and no statement grants one for it.
+      expect(resources.ResultsBucket!.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
+      expect(resources.ReportLambdaFunction!.Properties.Environment.Variables.FLOWLOG_REPORT_BUCKET).toEqual({ Ref: 'ResultsBucket' });
+      for (const fn of ['partitions', 'slackForwarder'] as const) {
+        expect(resources[`${FUNCTIONS[fn]}LambdaFunction`]!.Properties.Environment.Variables.FLOWLOG_REPORT_BUCKET).toBeUndefined();
+      }
+    });
+
+    it('when the missed-run alarm is read, it watches ReportRuns as the report publishes it, with missing data breaching over a day and two hours', () => {
+      const alarm = resources.ReportMissedAlarm!.Properties;
+      expect(alarm).toMatchObject({ Namespace: METRICS_NAMESPACE, MetricName: REPORT_METRICS.runs, Statistic: 'Sum', Threshold: 1, ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching', AlarmActions: [{ Ref: 'OperationsTopic' }] });
+      expect(alarm.Dimensions).toEqual([{ Name: 'service', Value: REPORT_SERVICE }, { Name: 'FunctionName', Value: { Ref: 'ReportLambdaFunction' } }]);
+      // Every period of the window must be empty before it alarms: one run in it keeps it quiet.
+      expect(alarm.DatapointsToAlarm).toBe(alarm.EvaluationPeriods);
+      expect(alarm.Period * alarm.EvaluationPeriods).toBe(26 * 3600);
+      // CloudWatch PutMetricAlarm: Period x EvaluationPeriods at most 604,800 s (7 days); under one
+      // day (86,400 s) in total when the period is shorter than an hour.
+      expect(alarm.Period * alarm.EvaluationPeriods).toBeLessThanOrEqual(604_800);
+      expect(alarm.Period).toBeGreaterThanOrEqual(3_600);
+    });
+
+    it('when the partial-failure alarm is read, queries failed alone are enough to set it off', () => {
+      const alarm = resources.ReportPartialFailuresAlarm!.Properties;
+      const queries = alarm.Metrics.find((m: Json) => m.MetricStat?.Metric.MetricName === REPORT_METRICS.queriesFailed);
+      expect(queries.MetricStat.Metric.Namespace).toBe(METRICS_NAMESPACE);
+      expect(alarm.Threshold).toBe(1);
+    });
+
+    it('when the dashboard is read, every widget names metrics the handlers publish (or Athena\'s), per day, and only resources of this stack', () => {
+      const [[, dashboard]] = ofType('AWS::CloudWatch::Dashboard') as [[string, Json]];
+      const body = JSON.parse(dashboard.Properties.DashboardBody['Fn::Sub']) as { widgets: Json[] };
+      const published = new Map<string, string>([...Object.values(REPORT_METRICS).map((m): [string, string] => [m, REPORT_SERVICE]), ...Object.values(PARTITIONS_METRICS).map((m): [string, string] => [m, PARTITIONS_SERVICE])]);
+      const named: string[] = [];
+      const expressions: string[] = [];
+      for (const widget of body.widgets) {
+        expect(widget.properties.region).toBe('${AWS::Region}');
+        expect(widget.properties.period).toBe(86_400);
+        for (const row of widget.properties.metrics as unknown[][]) {
+          const first = row[0] as Json | string;
+          if (typeof first === 'object') {
+            expressions.push(first.expression);
+            continue;
+          }
+          const [namespace, name, ...rest] = row as string[];
+          expect(namespace).toBe(METRICS_NAMESPACE);
+          expect(published.get(name!), `${name} is published by a handler`).toBeDefined();
+          // The dimensions exactly as Powertools writes them: service, then FunctionName.
+          expect(rest.slice(0, 4)).toEqual(['service', published.get(name!), 'FunctionName', published.get(name!) === REPORT_SERVICE ? '${ReportLambdaFunction}' : '${PartitionsLambdaFunction}']);
+          named.push(name!);
+        }
+      }
+      expect(named).toEqual(expect.arrayContaining([PARTITIONS_METRICS.added, REPORT_METRICS.runs, REPORT_METRICS.queriesFailed, REPORT_METRICS.findingsHigh, REPORT_METRICS.findingsMedium, REPORT_METRICS.findingsLow, REPORT_METRICS.bytesScanned, REPORT_METRICS.duration]));
+      expect(expressions).toEqual([`SUM(SEARCH('{AWS/Athena,QueryState,QueryType,WorkGroup} MetricName="ProcessedBytes" WorkGroup="\${AthenaWorkGroup}"', 'Sum', 86400))`]);
+      const placeholders = [...dashboard.Properties.DashboardBody['Fn::Sub'].matchAll(/\$\{([^}]+)\}/g)].map((m: RegExpMatchArray) => m[1]!);
+      for (const name of new Set(placeholders)) expect(name.startsWith('AWS::') || resources[name] !== undefined, `\${${name}}`).toBe(true);
+    });
+
+    it('when every resource of both templates is read, each one whose type takes a Tags list in every region carries service, stage and the tags param', () => {
+      const expected = [{ Key: 'service', Value: 'flowlog-pilot' }, { Key: 'stage', Value: 'ci' }, { Key: 'team', Value: 'secops' }, { Key: 'cost-center', Value: '1234' }];
+      const create = JSON.parse(readFileSync(join(outDir, 'cloudformation-template-create-stack.json'), 'utf8')) as Json;
+      const all = [...Object.entries(resources), ...Object.entries(create.Resources as Record<string, Json>).map(([id, r]): [string, Json] => [`create:${id}`, r])];
+      const taggable = taggableTypes(['ap-northeast-1', 'us-east-1'], new Set(all.map(([, r]) => r.Type as string)));
+      const untagged = all.filter(([, r]) => taggable.has(r.Type) && !expected.every((tag) => (r.Properties.Tags ?? []).some((t: Json) => t.Key === tag.Key && t.Value === tag.Value)));
+      expect(untagged.map(([id, r]) => `${id} (${r.Type})`)).toEqual([]);
+      expect([...taggable]).toEqual(expect.arrayContaining(['AWS::S3::Bucket', 'AWS::Lambda::Function', 'AWS::IAM::Role', 'AWS::SNS::Topic', 'AWS::CloudWatch::Alarm', 'AWS::Athena::WorkGroup']));
+      // The stack itself (osls passes stackTags to CreateStack/UpdateStack).
+      const state = JSON.parse(readFileSync(join(outDir, 'serverless-state.json'), 'utf8')) as Json;
+      expect(state.service.provider.stackTags).toEqual(Object.fromEntries(expected.map((t) => [t.Key, t.Value])));
+    });
+
+    it('when cfn-lint reads both packaged templates for ap-northeast-1 and us-east-1, it finds no errors', () => {
+      const run = spawnSync('cfn-lint', ['--format', 'json', '--regions', 'ap-northeast-1', 'us-east-1', '--', join(outDir, 'cloudformation-template-update-stack.json'), join(outDir, 'cloudformation-template-create-stack.json')], { encoding: 'utf8', env: { ...process.env, PATH: `${process.env.PATH}:/root/.pyenv/shims` }, timeout: 120_000 });
+      expect(run.error, 'cfn-lint must be on PATH (pyenv: /root/.pyenv/shims)').toBeUndefined();
+      const findings = JSON.parse(run.stdout || '[]') as Json[];
+      expect(findings.filter((f) => f.Level === 'Error').map((f) => `${f.Rule.Id} ${f.Message} at ${f.Location.Path.join('/')}`)).toEqual([]);
+    }, 130_000);
   });
 
   describe('least privilege', () => {
@@ -307,7 +420,8 @@ describe('serverless package', () => {
         [/^glue:(UpdatePartition|DeletePartition|BatchDeletePartition)$/, (r) => /:glue:\$\{AWS::Region\}:\$\{AWS::AccountId\}:(catalog|database\/flowlogs_ci|table\/flowlogs_ci\/vpc_flow_logs_rollup_ci(_builds)?)"/.test(r)],
         [/^glue:/, (r) => /:glue:\$\{AWS::Region\}:\$\{AWS::AccountId\}:(catalog|database\/flowlogs_ci|table\/flowlogs_ci\/vpc_flow_logs(_rollup_ci(_builds)?)?)"/.test(r)],
         [/^s3:GetObject$/, (r) => r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/athena/*' }) || r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/rollup/*' }) || r.includes('/AWSLogs/${AWS::AccountId}/vpcflowlogs/${AWS::Region}/*')],
-        [/^s3:(PutObject|AbortMultipartUpload|ListMultipartUploadParts)$/, (r) => r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/athena/*' }) || r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/rollup/*' })],
+        [/^s3:PutObject$/, (r, s) => r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/athena/*' }) || r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/rollup/*' }) || (r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/reports/*' }) && s.role === roleOf('report'))],
+        [/^s3:(AbortMultipartUpload|ListMultipartUploadParts)$/, (r) => r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/athena/*' }) || r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/rollup/*' })],
         [/^s3:(GetBucketLocation|ListBucketMultipartUploads)$/, (r) => r === text({ 'Fn::GetAtt': ['ResultsBucket', 'Arn'] }) || r.includes('"arn:${AWS::Partition}:s3:::${LogBucket}"')],
         [/^s3:ListBucket$/, (r, s) => r === text({ 'Fn::GetAtt': ['ResultsBucket', 'Arn'] }) || s.Condition?.StringLike?.['s3:prefix'] !== undefined],
         [/^sns:/, (r, s) => r === text({ Ref: 'ReportTopic' }) && s.role === roleOf('report')],

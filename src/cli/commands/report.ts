@@ -1,13 +1,11 @@
 import { access, constants, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { asError, FlowlogError, ValidationError } from '../../lib/errors.js';
-import type { Notifier, QueryEngine, Row } from '../../lib/ports.js';
+import type { Notifier, QueryEngine } from '../../lib/ports.js';
 import { queryNames } from '../../lib/sql/sql.js';
 import { createProgress, progressMode, type Progress, type ProgressStep } from '../progress.js';
-import { toCsv } from '../../lib/render/result-formats.js';
+import { reportArtifacts, reportFileJson } from '../../lib/report/artifacts.js';
 import type { Report, Severity } from '../../lib/report/model.js';
-import { withIsoColumns, withIsoTimes } from '../../lib/render/iso-times.js';
-import { canonicalReport } from '../../lib/report/render-json.js';
 import { EXIT_FAILURE, EXIT_FINDINGS, EXIT_NOTIFY_FAILED, EXIT_OK } from '../exit-codes.js';
 import { loadReportJobConfig } from '../../lib/report/report-config.js';
 import { parseDay } from '../../lib/dates.js';
@@ -18,7 +16,6 @@ import { LOCAL_REPORT_ADAPTERS, openReportRuntime, reportDeps, type ReportAdapte
 import { parseFlags, type CliIo, type Command } from '../command.js';
 import { definedOnly, inFlagTerms, LOCAL_FLAGS, LOCAL_FLAGS_USAGE, localSettings } from '../settings.js';
 import { renderText } from '../../lib/report/render-text.js';
-import { renderHtml } from '../../lib/report/render-html.js';
 import { loadSavedQueries } from '../../lib/report/saved-queries.js';
 import { parseSuppressions } from '../../lib/report/suppressions-file.js';
 import type { Suppression } from '../../lib/report/suppressions.js';
@@ -47,8 +44,6 @@ Exit codes: ${EXIT_OK} ok; ${EXIT_FAILURE} a query failed or nothing could be ma
 but a notification (Slack) failed; ${EXIT_FINDINGS} --fail-on found something at or above its severity.
 `;
 
-/** Version of the layout of report.json and --format json; raised when a key changes meaning or goes away. */
-export const REPORT_SCHEMA_VERSION = 1;
 /** The last day a report can cover: its window (up to a day later in UTC) must end in a 4-digit year. */
 const LAST_REPORT_DAY = '9999-12-30';
 const SEVERITY_RANK: Readonly<Record<Severity, number>> = { high: 3, medium: 2, low: 1 };
@@ -172,21 +167,6 @@ async function writableFolder(dir: string): Promise<string> {
   return dir;
 }
 
-/** report.json and --format json: the report with its schema version first and ISO 8601 times beside epoch seconds. */
-export function reportFileJson(report: Report): string {
-  const canonical = canonicalReport(report);
-  return `${JSON.stringify(
-    {
-      schemaVersion: REPORT_SCHEMA_VERSION,
-      ...canonical,
-      findings: canonical.findings.map((f) => ({ ...f, rows: f.rows.map(withIsoTimes) })),
-      digests: canonical.digests.map((d) => ({ ...d, rows: d.rows.map(withIsoTimes) })),
-    },
-    null,
-    2,
-  )}\n`;
-}
-
 /** Reads and checks the suppressions file before anything is opened; every bad entry is named. */
 async function readSuppressions(path: string): Promise<readonly Suppression[]> {
   let text: string;
@@ -199,35 +179,15 @@ async function readSuppressions(path: string): Promise<readonly Suppression[]> {
   return parseSuppressions(text, path, detections);
 }
 
-/** report.txt, report.json, report.html and `<rule>.csv` for every query that returned rows to the report. */
+/** Writes the report's artifacts (reportArtifacts) into `dir`; returns their names. */
 export async function writeReportFiles(dir: string, report: Report): Promise<string[]> {
   await mkdir(dir, { recursive: true });
-  const columnsOf = (name: string) => report.queries.find((q) => q.name === name)?.columns;
-  const files: [string, string][] = [
-    ['report.txt', renderText(report)],
-    ['report.json', reportFileJson(report)],
-    ['report.html', renderHtml(report)],
-    ['totals.csv', csvOf([report.totals as unknown as Row], Object.keys(report.totals))],
-    ...report.findings.map((f): [string, string] => [`${f.rule}.csv`, csvOf(f.rows, columnsOf(f.rule))]),
-    ...report.digests.map((d): [string, string] => [`${d.rule}.csv`, csvOf(d.rows, columnsOf(d.rule))]),
-    ...(report.series ?? []).map((s): [string, string] => [`${s.rule}.csv`, csvOf(s.rows, columnsOf(s.rule))]),
-  ];
-  for (const q of report.queries) {
-    // A detection that matched nothing still gets its file, header included; statements with no
-    // result columns (the rollup builds before the queries) have none.
-    if (q.status === 'succeeded' && q.columns !== undefined && q.columns.length > 0 && !files.some(([name]) => name === `${q.name}.csv`)) files.push([`${q.name}.csv`, csvOf([], q.columns)]);
-  }
-  for (const [name, text] of files) {
-    const path = join(dir, name);
-    await writeFile(path, text).catch((error: unknown) => {
+  const artifacts = reportArtifacts(report);
+  for (const artifact of artifacts) {
+    const path = join(dir, artifact.name);
+    await writeFile(path, artifact.body).catch((error: unknown) => {
       throw new FlowlogError(`could not write ${path}: ${asError(error).message}`, { path }, { cause: error });
     });
   }
-  return files.map(([name]) => name);
-}
-
-/** A CSV with its header line always (from the result's columns, else the first row's keys) and ISO times beside epoch seconds. */
-function csvOf(rows: readonly Row[], columns: readonly string[] | undefined): string {
-  const names = withIsoColumns(columns ?? Object.keys(rows[0] ?? {}));
-  return toCsv(names.map((name) => ({ name, type: 'varchar' })), rows.map(withIsoTimes));
+  return artifacts.map((artifact) => artifact.name);
 }

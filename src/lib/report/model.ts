@@ -126,6 +126,21 @@ export interface QueryRun {
   readonly columns?: readonly string[];
 }
 
+/**
+ * Where the report's files were saved for people to open (the results bucket on AWS): links to
+ * the S3 console, which asks the reader to sign in; nothing is public and nothing expires.
+ */
+export interface ReportFiles {
+  /** The folder, s3://bucket/reports/YYYY-MM-DD/ */
+  readonly location: string;
+  /** The folder's page in the S3 console. */
+  readonly folderUrl: string;
+  /** The file to open first (report.html when written, else report.txt). */
+  readonly main: string;
+  /** The main file's page in the S3 console. */
+  readonly mainUrl: string;
+}
+
 export interface Report {
   readonly tool: 'flowlog-pilot';
   readonly engine: 'athena' | 'local';
@@ -151,4 +166,6 @@ export interface Report {
   readonly costUsd: number;
   /** Things that did not stop the report but that a reader should know (a skipped corrupt file). */
   readonly warnings: readonly string[];
+  /** Where the report's files were saved, when they were (the report Lambda with a results bucket). */
+  readonly files?: ReportFiles;
 }

@@ -5,7 +5,8 @@
  */
 import { ValidationError } from '../errors.js';
 import type { Cell, Row } from '../ports.js';
-import type { BaselineBuilding, BaselineDay, BaselineStatus, Digest, Finding, QueryRun, Report, Severity } from './model.js';
+import { S3_CONSOLE_URL } from '../s3/console-url.js';
+import type { BaselineBuilding, BaselineDay, BaselineStatus, Digest, Finding, QueryRun, Report, ReportFiles, Severity } from './model.js';
 
 type Json = Record<string, unknown>;
 
@@ -204,5 +205,17 @@ export function validateReport(value: unknown, path = 'report'): Report {
       if (typeof v !== 'string') throw new ValidationError(p, 'must be a string');
       return v;
     }),
+    ...(o.files === undefined ? {} : { files: reportFiles(o.files, `${path}.files`) }),
+  };
+}
+
+/** Links go into Slack buttons and e-mails: only S3 console addresses of the form built here pass. */
+function reportFiles(value: unknown, path: string): ReportFiles {
+  const o = object(value, path);
+  return {
+    location: str(o, 'location', path, /^s3:\/\/[a-z0-9.-]{3,63}\/[A-Za-z0-9/_.-]*\/$/),
+    folderUrl: str(o, 'folderUrl', path, S3_CONSOLE_URL),
+    main: str(o, 'main', path, /^[A-Za-z0-9_.-]{1,128}$/),
+    mainUrl: str(o, 'mainUrl', path, S3_CONSOLE_URL),
   };
 }

@@ -85,6 +85,8 @@ export function renderChatNotification(report: Report): ChatNotification {
   const description = fitLines([...headline, ...findingLines], CHAT_DESCRIPTION_MAX_CHARS, (left) => `+${formatCount(left)} more not shown: see the e-mail report`);
 
   const nextSteps: string[] = [];
+  // A bare URL: the chat client links it; markdown link syntax differs between Slack and Teams.
+  if (report.files !== undefined && report.files.mainUrl.length <= CHAT_NEXT_STEP_MAX_CHARS - 20) nextSteps.push(`Open the report: ${report.files.mainUrl}`);
   const firstLocation = findingsBySeverity(report).find((f) => f.resultsLocation !== undefined)?.resultsLocation;
   if (firstLocation !== undefined) nextSteps.push(`Full rows of the first finding: ${code(firstLocation)}`);
   if (failed.length > 0) nextSteps.push('Check the failed queries in the report job logs; the report is incomplete.');

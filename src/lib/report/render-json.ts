@@ -39,6 +39,7 @@ export function canonicalReport(report: Report): Report {
     bytesScanned: report.bytesScanned,
     costUsd: report.costUsd,
     warnings: [...report.warnings],
+    ...(report.files === undefined ? {} : { files: { location: report.files.location, folderUrl: report.files.folderUrl, main: report.files.main, mainUrl: report.files.mainUrl } }),
   };
 }
 

@@ -31,6 +31,9 @@ export const SLACK_SECTION_MAX_CHARS = 3_000;
 export const SLACK_HEADER_MAX_CHARS = 150;
 /** Slack documents no total, but messages much above ~13k characters of blocks are refused. */
 export const SLACK_BLOCKS_MAX_CHARS = 12_000;
+/** Block Kit button element: text at most 75 characters, url at most 3,000. */
+export const SLACK_BUTTON_TEXT_MAX_CHARS = 75;
+export const SLACK_BUTTON_URL_MAX_CHARS = 3_000;
 
 export interface SlackText {
   readonly type: 'mrkdwn' | 'plain_text';
@@ -43,7 +46,17 @@ export type SlackBlock =
   | { readonly type: 'header'; readonly text: SlackText }
   | { readonly type: 'section'; readonly text: SlackText }
   | { readonly type: 'context'; readonly elements: readonly SlackText[] }
-  | { readonly type: 'divider' };
+  | { readonly type: 'divider' }
+  | { readonly type: 'actions'; readonly elements: readonly SlackButton[] };
+
+/** A link button: Slack opens its url in the reader's browser (the S3 console asks them to sign in). */
+export interface SlackButton {
+  readonly type: 'button';
+  readonly text: { readonly type: 'plain_text'; readonly text: string; readonly emoji: false };
+  readonly url: string;
+  readonly action_id: string;
+  readonly style?: 'primary';
+}
 
 export interface SlackMessage {
   /** Shown in notifications and by clients that cannot show blocks. */
@@ -110,7 +123,7 @@ export function renderSlack(given: Report, options: SlackOptions = {}): { messag
       `Records ${formatCount(report.totals.records)} · accepted ${formatCount(report.totals.accepted)} · rejected ${formatCount(report.totals.rejected)} · ${formatBytes(report.totals.bytes)}`,
     ].join('\n'),
   );
-  const head: SlackBlock[] = [header, summary];
+  const head: SlackBlock[] = [header, summary, ...reportButtons(report)];
   if (suppressionText(report) !== '') {
     const groups = (report.suppressed ?? []).slice(0, 3).map((s) => `${inlineCode(safeLine(s.rule, 60))} ${escapeSlack(safeLine(s.reason, 80))}`);
     head.push(context(`${escapeSlack(suppressionText(report))}${groups.length === 0 ? '' : `: ${groups.join(', ')}`}`));
@@ -141,6 +154,16 @@ export function renderSlack(given: Report, options: SlackOptions = {}): { messag
   const hidden = items.slice(shown);
   if (hidden.length > 0) body.push(notice(hidden.filter((i) => i.kind === 'finding').length, hidden.filter((i) => i.kind === 'digest').length));
   return { message: { text: escapeSlack(renderSubject(report)), blocks: [...head, ...body, ...tail] }, leftOut: hidden.length };
+}
+
+/** "Open report" (the main file) and "All files" (the folder), when the files were saved; a link too long for a button is left out. */
+function reportButtons(report: Report): SlackBlock[] {
+  const files = report.files;
+  if (files === undefined) return [];
+  const button = (text: string, url: string, actionId: string, primary: boolean): SlackButton[] =>
+    url.length > SLACK_BUTTON_URL_MAX_CHARS ? [] : [{ type: 'button', text: { type: 'plain_text', text: safeLine(text, SLACK_BUTTON_TEXT_MAX_CHARS), emoji: false }, url, action_id: actionId, ...(primary ? { style: 'primary' as const } : {}) }];
+  const elements = [...button('Open report', files.mainUrl, 'open-report', true), ...button('All files', files.folderUrl, 'open-report-folder', false)];
+  return elements.length === 0 ? [] : [{ type: 'actions', elements }];
 }
 
 function findingBlocks(finding: Finding, maxRows: number): SlackBlock[] {

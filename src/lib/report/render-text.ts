@@ -51,6 +51,7 @@ export function renderText(given: Report, options: TextOptions = {}): string {
       `records ${formatCount(report.totals.records)}, rejected ${formatCount(report.totals.rejected)}` +
       (suppressionText(report) === '' ? '' : `; ${suppressionText(report)}`),
   );
+  if (report.files !== undefined) out.push(`Full report (${safeLine(report.files.main)}, S3 console): ${safeLine(report.files.mainUrl)}`);
   const failed = failedQueries(report);
   if (failed.length > 0) out.push(`ATTENTION: ${plural(failed.length, 'query', 'queries')} failed; this report is incomplete (see Queries).`);
 
@@ -91,7 +92,11 @@ export function renderText(given: Report, options: TextOptions = {}): string {
     for (const warning of report.warnings) out.push(`- ${safeLine(warning, 500)}`);
   }
 
-  out.push('', section('Where to look'), consoleHint(report));
+  out.push('', section('Where to look'));
+  if (report.files !== undefined) {
+    out.push(`Report files, CSVs included, in ${safeLine(report.files.location)} (S3 console, sign in to open): ${safeLine(report.files.folderUrl)}`);
+  }
+  out.push(consoleHint(report));
   return `${out.join('\n')}\n`;
 }
 

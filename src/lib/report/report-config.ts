@@ -26,6 +26,8 @@ export interface ReportConfig {
   readonly topicArn: string | undefined;
   readonly pricePerTbUsd: number;
   readonly thresholds: ReportThresholds;
+  /** Where the report Lambda saves the report's files (the results bucket), when it does. */
+  readonly files: { readonly bucket: string; readonly region: string } | undefined;
 }
 
 export const DEFAULT_ADMIN_PORTS: readonly number[] = Object.freeze([22, 3389, 5985, 5986, 3306, 5432, 1433, 1521, 27017, 6379, 9042]);
@@ -50,6 +52,15 @@ export function readReportConfig(reader: SettingsReader): ReportConfig {
   if (topicArn !== undefined && !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/.test(topicArn)) {
     reader.problems.push(`FLOWLOG_TOPIC_ARN must be an SNS topic ARN, got ${JSON.stringify(topicArn)}`);
   }
+  const filesBucket = reader.string('FLOWLOG_REPORT_BUCKET');
+  if (filesBucket !== undefined && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(filesBucket)) {
+    reader.problems.push(`FLOWLOG_REPORT_BUCKET must be an S3 bucket name, got ${JSON.stringify(filesBucket)}`);
+  }
+  // The console links name the bucket's region: the stack's own, which Lambda sets as AWS_REGION.
+  const region = filesBucket === undefined ? undefined : reader.string('AWS_REGION');
+  if (filesBucket !== undefined && (region === undefined || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))) {
+    reader.problems.push(`AWS_REGION must name the region of FLOWLOG_REPORT_BUCKET, got ${JSON.stringify(region ?? '')}`);
+  }
   return {
     timezone: reader.check('FLOWLOG_REPORT_TIMEZONE', 'UTC', () => validateTimeZone(reader.string('FLOWLOG_REPORT_TIMEZONE', 'UTC'), 'FLOWLOG_REPORT_TIMEZONE')),
     notify: reader.oneOf('FLOWLOG_NOTIFY', ['always', 'findings'] as const, 'always'),
@@ -69,6 +80,7 @@ export function readReportConfig(reader: SettingsReader): ReportConfig {
       minBaselineDays: reader.integer('FLOWLOG_MIN_BASELINE_DAYS', DEFAULT_MIN_BASELINE_DAYS, 1, BASELINE_DAYS),
       baselineMinDayHours: reader.integer('FLOWLOG_BASELINE_MIN_DAY_HOURS', DEFAULT_BASELINE_MIN_DAY_HOURS, 1, 24),
     },
+    files: filesBucket === undefined || region === undefined ? undefined : { bucket: filesBucket, region },
   };
 }
 

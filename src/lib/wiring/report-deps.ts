@@ -1,7 +1,7 @@
 import { SlackNotifier, SlackWebhook } from '../adapters/slack-webhook.js';
 import type { FlowlogConfig } from '../config.js';
 import { FlowlogError } from '../errors.js';
-import type { Notifier } from '../ports.js';
+import type { ArtifactStore, Notifier } from '../ports.js';
 import type { ReportJobConfig } from '../report/report-config.js';
 import type { RunReportDeps } from '../use-cases/run-report.js';
 import { openLocalEngine, reportRollup, type EngineHandle } from './engines.js';
@@ -21,10 +21,14 @@ export interface ReportAdapters {
   snsNotifier?(topicArn: string): Notifier;
   /** Posts to a Slack incoming webhook (the CLI's --slack-webhook). */
   slackNotifier?(webhookUrl: string): Notifier;
+  /** Saves the report's files to a bucket; absent when FLOWLOG_REPORT_BUCKET is unset. */
+  artifactStore?(bucket: string, region: string): ArtifactStore;
 }
 
 export interface ReportRuntime extends EngineHandle {
   readonly notifiers: readonly Notifier[];
+  /** Where the report's files are saved, when the configuration names a bucket. */
+  readonly artifacts?: ArtifactStore;
 }
 
 /** What runReport needs from an open runtime and the job's settings (the handler and the CLI alike). */
@@ -50,7 +54,10 @@ export async function openReportRuntime(job: ReportJobConfig, adapters: ReportAd
     if (adapters.snsNotifier === undefined) throw new FlowlogError('FLOWLOG_TOPIC_ARN is set but this build has no SNS notifier');
     notifiers.push(adapters.snsNotifier(job.report.topicArn));
   }
-  return { ...handle, notifiers };
+  const files = job.report.files;
+  if (files === undefined) return { ...handle, notifiers };
+  if (adapters.artifactStore === undefined) throw new FlowlogError('FLOWLOG_REPORT_BUCKET is set but this build cannot write to S3');
+  return { ...handle, notifiers, artifacts: adapters.artifactStore(files.bucket, files.region) };
 }
 
 /**

@@ -1,0 +1,10 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { DEFAULT_AWS_HTTP_TIMEOUTS, requestHandlerOptions, type AwsHttpTimeouts } from './http-options.js';
+import { once } from './once.js';
+
+/** The results bucket's client, for the report's files (in a module of its own: only the report bundle carries it). */
+export function createS3Client(timeouts: AwsHttpTimeouts = DEFAULT_AWS_HTTP_TIMEOUTS): S3Client {
+  return new S3Client({ requestHandler: requestHandlerOptions(timeouts) });
+}
+
+export const s3Client = once(() => createS3Client());
