@@ -90,11 +90,12 @@ export function reportCommand(adapters: ReportAdapters = LOCAL_REPORT_ADAPTERS):
       const out = values.out === undefined ? undefined : await writableFolder(resolve(io.cwd, values.out));
       const runtime = await openReportRuntime(job, adapters, notifiers);
       const progress = createProgress(progressMode({ quiet: values.quiet === true, isTTY: io.errIsTTY === true }), io.err);
-      const queries = progress.step('report queries', queryNames().filter((name) => name.startsWith('reports/')).length, 'queries');
+      const reportQueries = new Set(queryNames().filter((name) => name.startsWith('reports/')).map((name) => name.slice('reports/'.length)));
+      const queries = progress.step('report queries', reportQueries.size, 'queries');
       let report: Report;
       try {
         report = await runReport(
-          reportDeps({ ...runtime, engine: withProgress(runtime.engine, progress, queries) }, job, () => new Date()),
+          reportDeps({ ...runtime, engine: withProgress(runtime.engine, progress, queries, reportQueries) }, job, () => new Date()),
           { date },
         );
         queries.finish();
@@ -121,21 +122,23 @@ export function reportCommand(adapters: ReportAdapters = LOCAL_REPORT_ADAPTERS):
 
 /**
  * The engine with each statement counted: report queries move the bar, a rollup build (which can
- * take a while on a long day) is a step of its own.
+ * take a while on a long day) is a step of its own; the quick DDL around them (partitions, a
+ * build's stage, switch and unstage) shows nothing.
  */
-function withProgress(engine: QueryEngine, progress: Progress, queries: ProgressStep): QueryEngine {
+function withProgress(engine: QueryEngine, progress: Progress, queries: ProgressStep, reportQueries: ReadonlySet<string>): QueryEngine {
   let done = 0;
   return {
     kind: engine.kind,
     async execute(sql, options) {
       const label = options?.label ?? 'query';
-      if (label.startsWith('rollup')) {
+      if (label === 'rollup-build') {
         const step = progress.step(`${label} (stored daily rollup)`, 1, 'statement');
         const result = await engine.execute(sql, options);
         step.update(1);
         step.finish();
         return result;
       }
+      if (!reportQueries.has(label)) return engine.execute(sql, options);
       try {
         return await engine.execute(sql, options);
       } finally {
