@@ -1,4 +1,5 @@
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCli, type BuiltCli } from '../support/cli-process.js';
 import { flow, manyFlows, tempDirs, truncateFile, writeFlowLogFile, type FlowRecord, type TempDirs } from '../support/flow-log-files.js';
@@ -77,6 +78,18 @@ describe('the stored rollup keeps its warnings and notices changed files (a real
       expect(builds(second)).toEqual([]);
       expect(second.warnings).toEqual(expect.arrayContaining(expected));
       expect(second.totals.records).toBe(59);
+    });
+
+    it('it names the skipped file in the text and HTML report files too', async () => {
+      // Act
+      const out = join(dirs.root, 'report-files');
+      const run = await cli.run(['report', ...local(), '--date', DAY, '--tz', 'UTC', '--out', out, '--quiet']);
+
+      // Assess
+      const line = `rollup of ${DAY}: skipped unreadable file ${cut}: the gzip data is truncated`;
+      expect(run.code).toBe(0);
+      expect(await readFile(join(out, 'report.txt'), 'utf8')).toContain(`- ${line}`);
+      expect(await readFile(join(out, 'report.html'), 'utf8')).toContain(`<li>${line}</li>`);
     });
   });
 
