@@ -3,7 +3,7 @@
  * src/lib/adapters (Athena and DuckDB for the engine, Glue and the local catalog for partitions),
  * so the CLI and the Lambda handlers run the same use cases.
  */
-import type { DayRange } from './dates.js';
+import type { DayRange, UtcDay } from './dates.js';
 import type { Partition } from './partitions/plan.js';
 import type { Report, ReportFiles } from './report/model.js';
 
@@ -47,6 +47,37 @@ export interface QueryResult {
 export type ReadWarning =
   | { readonly kind: 'skipped-file'; readonly file: string; readonly reason: string }
   | { readonly kind: 'skipped-line'; readonly file: string; readonly line: number; readonly reason: string };
+
+/**
+ * One raw file as a rollup build found it. Told apart by stat alone (contents are never read
+ * again): locally its size and modification time, on S3 its size and ETag.
+ */
+export interface SourceFile {
+  readonly path: string;
+  readonly sizeBytes: number;
+  /** The modification time in milliseconds locally (as text); the ETag on S3. */
+  readonly version: string;
+}
+
+/** What a UTC day's rollup was built from, and what that build's read skipped. */
+export interface RollupDayRecord {
+  readonly day: UtcDay;
+  readonly files: readonly SourceFile[];
+  readonly skipped: readonly ReadWarning[];
+}
+
+/**
+ * Keeps, beside the stored rollup, the files each day was built from and what its build skipped,
+ * so a later report still warns about them and notices files added, changed or removed since.
+ */
+export interface RollupLedger {
+  /** The files each day's registered raw folders hold now (listed and stat'ed, never read). */
+  filesOf(days: readonly UtcDay[]): Promise<ReadonlyMap<UtcDay, readonly SourceFile[]>>;
+  /** The record of each day's last build, for the days that have one. */
+  recorded(days: readonly UtcDay[]): Promise<ReadonlyMap<UtcDay, RollupDayRecord>>;
+  /** Replaces the records of these days (after their build was switched in). */
+  record(records: readonly RollupDayRecord[]): Promise<void>;
+}
 
 /** Runs SQL: Athena statements, and the same statements on the local engine. */
 export interface QueryEngine {

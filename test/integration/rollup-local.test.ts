@@ -10,6 +10,7 @@ import type { Report } from '../../src/lib/report/model.js';
 import { loadReportConfig } from '../../src/lib/report/report-config.js';
 import { ensureRollups } from '../../src/lib/use-cases/ensure-rollups.js';
 import { runReport } from '../../src/lib/use-cases/run-report.js';
+import { reportRollup } from '../../src/lib/wiring/engines.js';
 import { FlowBucket, flowLine, statusLine } from './support/flow-files.js';
 
 const HOUR = 3600;
@@ -65,7 +66,8 @@ describe('the daily rollup on the local engine', () => {
           table: core.table,
           config: loadReportConfig({ FLOWLOG_EGRESS_SPIKE_MIN_BYTES: '1000000', FLOWLOG_REJECT_SPIKE_MIN_RECORDS: '10', FLOWLOG_PORT_SCAN_MIN_PORTS: '100' }),
           now: () => now,
-          ...(withRollup ? { rollup: { table: core.rollup.table, catalog: handle.rollupCatalog, settleMinutes: core.rollup.settleMinutes } } : {}),
+          // The CLI's and the Lambda's wiring: the rollup with its ledger of each day's files.
+          ...(withRollup ? { rollup: reportRollup(handle, core) } : {}),
         },
         { date, timezone },
       );
@@ -102,6 +104,8 @@ describe('the daily rollup on the local engine', () => {
     expect(comparable(second)).toEqual(comparable(firstReport));
     expect(second.window.rollupDays).toEqual(['2026-11-13', '2026-11-14', '2026-11-15', '2026-11-16', '2026-11-17', '2026-11-18', '2026-11-19', '2026-11-20', '2026-11-21']);
     expect(second.window.rawDays).toEqual([]);
+    // Every raw file is gone: each day keeps its stored rollup, and the report says so.
+    expect(second.warnings.filter((w) => w.startsWith('the raw files of '))).toHaveLength(9);
   });
 
   it.each([

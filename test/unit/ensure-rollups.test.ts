@@ -3,7 +3,7 @@ import { withRollupAnswer } from '../../src/lib/partitions/answer.js';
 import type { UtcDay } from '../../src/lib/dates.js';
 import { QueryError } from '../../src/lib/errors.js';
 import { layoutFor, sourceRoot } from '../../src/lib/partitions/layout.js';
-import type { PartitionCatalog, QueryEngine, QueryResult } from '../../src/lib/ports.js';
+import type { PartitionCatalog, QueryEngine, QueryResult, ReadWarning, RollupDayRecord, RollupLedger, SourceFile } from '../../src/lib/ports.js';
 import { ensureRollups } from '../../src/lib/use-cases/ensure-rollups.js';
 
 const layout = layoutFor([{ account: '123456789012', region: 'ap-northeast-1', root: sourceRoot('s3://logs', '', '123456789012', 'ap-northeast-1') }]);
@@ -152,5 +152,53 @@ describe('ensureRollups', () => {
       expect(Math.max(...engine.bytes)).toBeLessThanOrEqual(10 * 1024 ** 3);
       expect(result.builtDays).toEqual(thirtyDays.slice(0, 7));
     });
+  });
+});
+
+describe('ensureRollups with a ledger of each day\'s files', () => {
+  const day = '2026-11-20' as UtcDay;
+  const built: PartitionCatalog = { ...emptyCatalog, listPartitions: async () => [{ values: { dt: '2026/11/20' }, location: 's3://results/rollup/builds/old/dt=2026%2F11%2F20/' }] };
+  const ledgerOf = (now: SourceFile[], recorded: RollupDayRecord | undefined) => {
+    const saved: RollupDayRecord[] = [];
+    const ledger: RollupLedger = {
+      filesOf: async (days) => new Map(days.map((d) => [d, d === day ? now : []])),
+      recorded: async (days) => new Map(recorded !== undefined && days.includes(recorded.day) ? [[recorded.day, recorded]] : []),
+      record: async (records) => {
+        saved.push(...records);
+      },
+    };
+    return { ledger, saved };
+  };
+  const deps = (engine: QueryEngine, ledger: RollupLedger) => ({ engine, rollupCatalog: built, layout, database: 'flowlogs', table: 'vpc_flow_logs', rollupTable: 'vpc_flow_logs_rollup', settleMinutes: 30, now: () => new Date('2026-11-26T00:00:00Z'), ledger });
+
+  it('when a built day\'s files changed and its build again fails, the day is read raw and its old record is kept', async () => {
+    // Prepare
+    const old: RollupDayRecord = { day, files: [{ path: '/d/a', sizeBytes: 1, version: '1' }], skipped: [] };
+    const { ledger, saved } = ledgerOf([{ path: '/d/a', sizeBytes: 2, version: '1' }], old);
+
+    // Act
+    const result = await ensureRollups(deps(engineFailingOn("'2026/11/20'"), ledger), { days: [day] });
+
+    // Assess
+    expect(result.drifted).toEqual([{ day, drift: { kind: 'changed', changes: { added: [], changed: ['/d/a'], removed: [] } } }]);
+    expect(result.failedDays).toEqual([day]);
+    expect(result.rawDays).toEqual([day]);
+    expect(saved).toEqual([]);
+  });
+
+  it('when a built day\'s files changed and the build succeeds, the new files and the build\'s skipped reads are recorded after the switch', async () => {
+    // Prepare
+    const now = [{ path: '/d/a', sizeBytes: 1, version: '1' }, { path: '/d/b', sizeBytes: 9, version: '5' }];
+    const { ledger, saved } = ledgerOf(now, { day, files: [now[0] as SourceFile], skipped: [] });
+    const skipped: ReadWarning[] = [{ kind: 'skipped-line', file: '/d/b', line: 2, reason: 'bytes that are not UTF-8' }];
+    const engine: QueryEngine = { kind: 'athena', execute: async (sql) => (sql.startsWith('INSERT') ? { ...ok, skipped } : ok) };
+
+    // Act
+    const result = await ensureRollups(deps(engine, ledger), { days: [day] });
+
+    // Assess
+    expect(result.statements.map((s) => s.kind)).toEqual(['stage', 'build', 'switch', 'unstage']);
+    expect(result.rollupDays).toEqual([day]);
+    expect(saved).toEqual([{ day, files: now, skipped }]);
   });
 });

@@ -6,6 +6,13 @@ import { identifier, joinFragments, listOf, renderQuery, stringLiteral, type Sql
 import type { PartitionAnswer } from './local-partitions.js';
 import type { PartitionStatement, TableRef } from './partition-statements.js';
 import { BUILD_KEY, buildsTableOf } from '../rollup/statements.js';
+import type { ReadWarning, RollupDayRecord, SourceFile } from '../ports.js';
+import type { UtcDay } from '../dates.js';
+
+/** The table beside the rollup keeping each day's source files and skipped reads. */
+export function daysTableOf(rollupTable: string): string {
+  return `${rollupTable}_days`;
+}
 
 export interface LocalRollupOptions {
   /** The catalog the state database is attached as. */
@@ -40,9 +47,34 @@ export class LocalRollup {
         schema: joinFragments([identifier(stateCatalog), identifier(database, 'database')], '.'),
         rollup: this.#name(),
         builds: this.#name(buildsTableOf(this.#options.rollupTable)),
+        days: this.#name(daysTableOf(this.#options.rollupTable)),
         key_columns: listOf(this.#options.keys.map((key) => joinFragments([identifier(key, 'partition key'), identifier('varchar')], ' '))),
       }),
     );
+  }
+
+  /** The records of the days from `from` to `to` (YYYY-MM-DD) that have one. */
+  async dayRecords(from: UtcDay, to: UtcDay): Promise<RollupDayRecord[]> {
+    const reader = await this.#connection.runAndReadAll(renderQuery('local/rollup/list-days', { days: this.#name(daysTableOf(this.#options.rollupTable)) }), [from, to]);
+    return reader.getRowObjectsJS().map((row) => ({
+      day: String(row.utc_day) as UtcDay,
+      files: JSON.parse(String(row.files)) as SourceFile[],
+      skipped: JSON.parse(String(row.skipped)) as ReadWarning[],
+    }));
+  }
+
+  /** Replaces these days' records in one transaction. */
+  async saveDayRecords(records: readonly RollupDayRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const sql = renderQuery('local/rollup/save-day', { days: this.#name(daysTableOf(this.#options.rollupTable)) });
+    await this.#connection.run(renderQuery('local/state/begin', {}));
+    try {
+      for (const r of records) await this.#connection.run(sql, [r.day, JSON.stringify(r.files), JSON.stringify(r.skipped)]);
+      await this.#connection.run(renderQuery('local/state/commit', {}));
+    } catch (error) {
+      await this.#connection.run(renderQuery('local/state/rollback', {}));
+      throw error;
+    }
   }
 
   /** Whether a statement names this table or its builds table (unqualified, or in the table's database). */

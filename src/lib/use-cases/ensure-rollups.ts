@@ -3,7 +3,8 @@ import { DEFAULT_BYTES_SCANNED_CUTOFF_MB } from '../config.js';
 import type { UtcDay } from '../dates.js';
 import type { PartitionLayout } from '../partitions/layout.js';
 import type { Partition } from '../partitions/plan.js';
-import type { PartitionCatalog, QueryEngine } from '../ports.js';
+import type { PartitionCatalog, QueryEngine, ReadWarning, RollupDayRecord, RollupLedger, SourceFile } from '../ports.js';
+import { dayDrift, skippedByDay, type DayDrift } from '../rollup/drift.js';
 import type { TableShape } from '../flowlog/raw-table.js';
 import { completeDays, daysPerBuild, daysWithRollup, missingPartitions, presentPartitions, wantedRollupPartitions } from '../rollup/plan.js';
 import { addBuildPartitionsSql, addRollupPartitionsSql, buildLocation, buildPartitions, buildRollupSql, dropBuildPartitionsSql, setPartitionLocationSql, type RollupTables } from '../rollup/statements.js';
@@ -23,6 +24,11 @@ export interface EnsureRollupsDeps {
   readonly now: () => Date;
   /** The workgroup's bytes-scanned cutoff per query (bytes); builds are sized under it. */
   readonly maxBytesPerQuery?: number;
+  /**
+   * Where each day's source files and skipped reads are kept beside its rollup (the local state);
+   * without one (Athena today) built days are trusted as they are and builds keep no warnings.
+   */
+  readonly ledger?: RollupLedger;
 }
 
 export interface EnsureRollupsRequest {
@@ -50,6 +56,8 @@ export interface RollupStatementRun {
   readonly queryId: string | undefined;
   readonly bytesScanned: number;
   readonly durationMs: number;
+  /** What the statement's read left out (a build's skipped files and lines). */
+  readonly skipped?: readonly ReadWarning[];
 }
 
 export interface EnsureRollupsResult {
@@ -69,6 +77,10 @@ export interface EnsureRollupsResult {
    * replaced. Nothing reads them; the rollup's lifecycle rule expires them (see serverless.yml).
    */
   readonly unreferenced: readonly string[];
+  /** Built days found to differ from their raw files (or kept without them), with what was found. */
+  readonly drifted: readonly { readonly day: UtcDay; readonly drift: DayDrift }[];
+  /** What the builds of the rollup days skipped, stored with them: one entry per day that skipped something. */
+  readonly skipped: readonly { readonly day: UtcDay; readonly skipped: readonly ReadWarning[] }[];
 }
 
 /**
@@ -82,13 +94,18 @@ export interface EnsureRollupsResult {
 export async function ensureRollups(deps: EnsureRollupsDeps, request: EnsureRollupsRequest): Promise<EnsureRollupsResult> {
   const days = [...new Set(request.days)].sort();
   const complete = completeDays(days, deps.now(), deps.settleMinutes);
-  if (complete.length === 0) return { rollupDays: [], rawDays: days, builtDays: [], failedDays: [], statements: [], leftDays: [], unreferenced: [] };
+  if (complete.length === 0) return { rollupDays: [], rawDays: days, builtDays: [], failedDays: [], statements: [], leftDays: [], unreferenced: [], drifted: [], skipped: [] };
   const keys = deps.layout.keys;
   const existing = await deps.rollupCatalog.listPartitions({ from: complete[0] as UtcDay, to: complete[complete.length - 1] as UtcDay });
-  const toBuild = request.rebuild === true ? complete : complete.filter((day) => missingPartitions(keys, wantedRollupPartitions(deps.layout, [day]), existing).length > 0);
+  const missing = complete.filter((day) => missingPartitions(keys, wantedRollupPartitions(deps.layout, [day]), existing).length > 0);
+  // The ledger's listing is taken before any build: a file added later is found by the next report.
+  const files = deps.ledger === undefined ? new Map<UtcDay, readonly SourceFile[]>() : await deps.ledger.filesOf(complete);
+  const drifted = deps.ledger === undefined ? [] : await driftedDays(deps.ledger, complete.filter((day) => !missing.includes(day)), files);
+  const stale = drifted.filter((d) => d.drift.kind === 'changed' || d.drift.kind === 'unrecorded').map((d) => d.day);
+  const toBuild = request.rebuild === true ? complete : complete.filter((day) => missing.includes(day) || stale.includes(day));
   if (request.dryRun === true) {
     const ready = daysWithRollup(deps.layout, complete, existing);
-    return { rollupDays: ready, rawDays: days.filter((day) => !ready.includes(day)), builtDays: toBuild, failedDays: [], statements: [], leftDays: [], unreferenced: [] };
+    return { rollupDays: ready, rawDays: days.filter((day) => !ready.includes(day)), builtDays: toBuild, failedDays: [], statements: [], leftDays: [], unreferenced: [], drifted, skipped: [] };
   }
   const tables: RollupTables = { database: deps.database, table: deps.table, rollupTable: deps.rollupTable, keys, ...(deps.shape === undefined ? {} : { shape: deps.shape }) };
   const statements: RollupStatementRun[] = [];
@@ -119,21 +136,38 @@ export async function ensureRollups(deps: EnsureRollupsDeps, request: EnsureRoll
         unreferenced.push(...outcome.unreferenced);
         const build = outcome.statements.find((s) => s.kind === 'build' && s.status === 'succeeded');
         if (build !== undefined) measured = { bytesPerDay: build.bytesScanned / batch.length, msPerDay: build.durationMs / batch.length };
+        const switched = outcome.statements.every((s) => s.status === 'succeeded' || s.kind === 'unstage');
+        if (build !== undefined && switched && deps.ledger !== undefined) {
+          const byDay = skippedByDay(build.skipped ?? [], files, batch);
+          await deps.ledger.record(batch.map((day): RollupDayRecord => ({ day, files: files.get(day) ?? [], skipped: byDay.get(day) ?? [] })));
+        }
       }
       left.push(...waiting);
     }
   }
   const failed = new Set(statements.filter((s) => s.status === 'failed' && s.kind !== 'unstage').flatMap((s) => s.days));
+  // A stale day that could not be built again is read raw: its stored rollup no longer matches its files.
   const notBuilt = new Set([...failed, ...left]);
+  const rollupDays = complete.filter((day) => !notBuilt.has(day));
+  const stored = deps.ledger === undefined ? new Map<UtcDay, RollupDayRecord>() : await deps.ledger.recorded(rollupDays);
   return {
-    rollupDays: complete.filter((day) => !notBuilt.has(day)),
+    rollupDays,
     rawDays: days.filter((day) => !complete.includes(day) || notBuilt.has(day)),
     builtDays: toBuild.filter((day) => !notBuilt.has(day)),
     failedDays: [...failed].sort(),
     statements,
     leftDays: left,
     unreferenced,
+    drifted,
+    skipped: rollupDays.map((day) => ({ day, skipped: stored.get(day)?.skipped ?? [] })).filter((d) => d.skipped.length > 0),
   };
+}
+
+/** The built days whose raw files differ from those recorded at their build (or that have no record). */
+async function driftedDays(ledger: RollupLedger, built: readonly UtcDay[], files: ReadonlyMap<UtcDay, readonly SourceFile[]>): Promise<{ day: UtcDay; drift: DayDrift }[]> {
+  if (built.length === 0) return [];
+  const records = await ledger.recorded(built);
+  return built.map((day) => ({ day, drift: dayDrift(records.get(day), files.get(day) ?? []) })).filter((d) => d.drift.kind !== 'same');
 }
 
 /** Stage, build, switch and unstage one batch of days; stops at the first failure before the switch. */
@@ -186,7 +220,7 @@ async function run(deps: EnsureRollupsDeps, request: EnsureRollupsRequest, kind:
       deadlineMs: request.deadlineMs,
       requestToken: request.requestId === undefined ? undefined : requestToken(request.requestId, sql),
     });
-    return { kind, sql, days, status: 'succeeded', queryId: result.queryId, bytesScanned: result.bytesScanned, durationMs: result.durationMs };
+    return { kind, sql, days, status: 'succeeded', queryId: result.queryId, bytesScanned: result.bytesScanned, durationMs: result.durationMs, ...(result.skipped === undefined || result.skipped.length === 0 ? {} : { skipped: result.skipped }) };
   } catch (error) {
     return { kind, sql, days, status: 'failed', error: describeError(error), queryId: undefined, bytesScanned: 0, durationMs: Date.now() - startedMs };
   }

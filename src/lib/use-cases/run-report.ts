@@ -2,7 +2,8 @@ import { asError } from '../errors.js';
 import { describeError } from '../answers.js';
 import type { UtcDay } from '../dates.js';
 import type { PartitionLayout } from '../partitions/layout.js';
-import type { PartitionCatalog, QueryEngine } from '../ports.js';
+import type { PartitionCatalog, QueryEngine, RollupLedger } from '../ports.js';
+import { describeDrift, describeStoredSkipped } from '../rollup/drift.js';
 import type { TableShape } from '../flowlog/raw-table.js';
 import { buildReport, DEFAULT_MAX_ROWS_PER_QUERY, type QueryOutcome } from '../report/build-report.js';
 import type { Report } from '../report/model.js';
@@ -51,6 +52,8 @@ export interface ReportRollup {
   readonly settleMinutes: number;
   /** The workgroup's bytes-scanned cutoff per query (bytes), which builds are sized under. */
   readonly maxBytesPerQuery?: number;
+  /** Each day's source files and skipped reads, kept beside the rollup (locally); see EnsureRollupsDeps.ledger. */
+  readonly ledger?: RollupLedger;
 }
 
 export interface RunReportRequest {
@@ -92,6 +95,7 @@ export async function runReport(deps: RunReportDeps, request: RunReportRequest):
       ...(deps.shape === undefined ? {} : { shape: deps.shape }),
       settleMinutes: deps.rollup.settleMinutes,
       ...(deps.rollup.maxBytesPerQuery === undefined ? {} : { maxBytesPerQuery: deps.rollup.maxBytesPerQuery }),
+      ...(deps.rollup.ledger === undefined ? {} : { ledger: deps.rollup.ledger }),
       now: deps.now,
     },
     { days, requestId: request.requestId, deadlineMs: request.deadlineMs },
@@ -138,12 +142,13 @@ export async function runReport(deps: RunReportDeps, request: RunReportRequest):
     ? await learnBaseline(deps, request, baselineDaysQuery(baselineInput), window.baseline.days)
     : undefined;
   const added = ensured.added.length;
+  const served = rollups === undefined ? undefined : servedDays(window, rollups);
   return buildReport({
     engine: deps.engine.kind,
     database: deps.database,
     table: deps.table,
     generatedAt: deps.now(),
-    window: { ...window, partitions: [...window.partitions, ...(window.late === undefined ? [] : [window.late.dt])], ...(rollups === undefined ? {} : servedDays(window, rollups)) },
+    window: { ...window, partitions: [...window.partitions, ...(window.late === undefined ? [] : [window.late.dt])], ...(served ?? {}) },
     outcomes,
     preparation: [
       ...(rollups?.statements ?? []).map((run) => preparationRun(deps.engine.kind, run, deps.config.pricePerTbUsd)),
@@ -158,6 +163,7 @@ export async function runReport(deps: RunReportDeps, request: RunReportRequest):
       ...(maturity !== undefined && maturity.status === undefined ? [`the baseline-days query failed (${maturity.run.error ?? 'no error message'}); whether the baseline is complete is not known`] : []),
       ...(rollups !== undefined && rollups.failedDays.length > 0 ? [`the rollup of ${rollups.failedDays.join(', ')} could not be built; those days were read from the raw logs`] : []),
       ...(rollups !== undefined && rollups.leftDays.length > 0 ? [`the rollup of ${rollups.leftDays.join(', ')} was left for a later run (time or bytes-scanned cutoff); those days were read from the raw logs`] : []),
+      ...(rollups === undefined ? [] : rollupWarnings(rollups, served?.rollupDays ?? [])),
     ],
   });
 }
@@ -188,6 +194,19 @@ async function learnBaseline(deps: RunReportDeps, request: RunReportRequest, sql
   } catch (error) {
     return { run: { name: label, status: 'failed', rows: 0, bytesScanned: 0, costUsd: 0, durationMs: Date.now() - startedMs, error: describeError(asError(error)) } };
   }
+}
+
+/**
+ * What the report should say about the rollup days it read: days built again because their files
+ * changed (or kept though their files are gone), and the files and lines their builds skipped,
+ * stored with each day so every later report of it says so too.
+ */
+function rollupWarnings(rollups: EnsureRollupsResult, readDays: readonly string[]): string[] {
+  const read = new Set(readDays);
+  // A stale day whose build failed or was left is read raw; the warnings above say so.
+  const drift = rollups.drifted.filter((d) => rollups.rollupDays.includes(d.day)).map((d) => describeDrift(d.day, d.drift)).filter((w): w is string => w !== undefined);
+  const skipped = rollups.skipped.filter((d) => read.has(d.day)).flatMap((d) => describeStoredSkipped(d.day, d.skipped));
+  return [...drift, ...skipped];
 }
 
 /** Which UTC days the report read from the rollup and which from the raw logs, hour alignment included. */
