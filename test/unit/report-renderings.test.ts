@@ -100,6 +100,7 @@ describe('text rendering', () => {
   it('when values carry terminal escapes and line breaks, it prints them as visible characters on one line', () => {
     const text = renderText(hostileReport());
 
+    // eslint-disable-next-line no-control-regex -- the test asserts no control character survives
     expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f\u202e]/u);
     expect(text).not.toContain('\nSubject: injected');
   });

@@ -16,7 +16,7 @@ import { flowsRelation } from '../../src/lib/report/relations.js';
 import { loadSavedQueries } from '../../src/lib/report/saved-queries.js';
 import { systemTiming } from '../../src/lib/retry.js';
 
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- the property is about strings without control characters
 const CONTROL = /[\u0000-\u001f\u007f]/;
 /** Any text without control characters: quotes, SQL, spaces, emoji and CJK included. */
 const text = fc.string({ unit: 'grapheme', maxLength: 40 }).filter((s) => !CONTROL.test(s));
