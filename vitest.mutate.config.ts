@@ -9,7 +9,8 @@ import { sqlVitePlugin } from './scripts/sql-module.mjs';
 export default defineConfig({
   plugins: [sqlVitePlugin()],
   test: {
-    include: [
+    // MUTATE_TESTS=a.test.ts,b.test.ts narrows the run to one module's tests (see the README).
+    include: process.env.MUTATE_TESTS?.split(',').map((f) => `test/unit/${f}`) ?? [
       'test/unit/saved-queries.test.ts',
       'test/unit/sql-rendering-properties.test.ts',
       'test/unit/report-window.test.ts',

@@ -20,6 +20,12 @@ describe('rollup decisions', () => {
     expect(completeDays([day('2026-11-19'), day('2026-11-20'), day('2026-11-21')], new Date('2026-11-21T09:30:00Z'), 30)).toEqual(['2026-11-19', '2026-11-20']);
   });
 
+  it('when the settle margin is 0, the day is complete from the first second of the next UTC day, not before', () => {
+    expect(isDayComplete(day('2026-11-20'), new Date('2026-11-20T23:59:59Z'), 0)).toBe(false);
+    expect(isDayComplete(day('2026-11-20'), new Date('2026-11-21T00:00:00Z'), 0)).toBe(true);
+    expect(isDayComplete(day('2026-11-20'), new Date('2026-11-21T00:00:00Z'), 1)).toBe(false);
+  });
+
   it('when one source of a day has its rollup and the other has not, the day is missing and not readable from the rollup', () => {
     const existing = wantedRollupPartitions(two, [day('2026-11-19')]).concat(wantedRollupPartitions(two, [day('2026-11-20')]).slice(0, 1));
     const wanted = wantedRollupPartitions(two, [day('2026-11-19'), day('2026-11-20')]);

@@ -1,7 +1,7 @@
 import queries from 'virtual:flowlog-queries';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { quoteForMessage } from '../dates.js';
-import { integerLiteral, joinFragments, listOf, numberLiteral, placeholdersOf, renderFragment, type SqlFragment } from '../sql/sql.js';
+import { integerLiteral, joinFragments, listOf, numberLiteral, placeholdersOf, queryText, renderFragment, type SqlFragment } from '../sql/sql.js';
 import type { Severity } from './model.js';
 
 export type QueryKind = 'totals' | 'digest' | 'detection';
@@ -42,7 +42,15 @@ export interface SavedQuery {
 }
 
 /** Placeholders the report job fills itself; a parameter may not take one of these names. */
-export const RESERVED_PLACEHOLDERS: readonly string[] = Object.freeze(['flows', 'baseline_flows', 'window_start', 'window_end']);
+export const RESERVED_PLACEHOLDERS: readonly string[] = Object.freeze(['flows', 'baseline_flows', 'window_start', 'window_end', 'private_address']);
+
+/** The file holding the one private-address pattern every rule uses (`{{private_address}}`). */
+export const PRIVATE_ADDRESS_FILE = 'fragments/private-address';
+
+/** The private and special-use address pattern as a SQL string literal, for `regexp_like(address, ...)`. */
+export function privateAddressPattern(): SqlFragment {
+  return renderFragment(queryText(PRIVATE_ADDRESS_FILE), {}, `src/queries/${PRIVATE_ADDRESS_FILE}.sql`);
+}
 
 const HEADER_KEYS = ['title', 'kind', 'severity', 'technique', 'description', 'param'] as const;
 const KINDS: readonly QueryKind[] = ['totals', 'digest', 'detection'];
@@ -228,6 +236,7 @@ export class SavedQueryCatalog {
       window_start: integerLiteral(context.windowStartEpoch, 'window_start'),
       window_end: integerLiteral(context.windowEndEpoch, 'window_end'),
     };
+    if (placeholdersOf(query.text).includes('private_address')) params.private_address = privateAddressPattern();
     if (query.usesBaseline) {
       if (context.baselineFlows === undefined) throw new ValidationError(query.name, 'reads {{baseline_flows}} but no baseline relation was given');
       params.baseline_flows = context.baselineFlows;
