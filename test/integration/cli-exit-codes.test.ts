@@ -7,7 +7,7 @@ import { layoutFor, sourceRoot } from '../../src/lib/partitions/layout.js';
 import { partitionsFor } from '../../src/lib/partitions/plan.js';
 import type { PartitionCatalog, QueryEngine } from '../../src/lib/ports.js';
 import { bufferedIo } from '../support/cli-io.js';
-import { ACCOUNT, FlowBucket, flowLine, REGION, type TestEngine } from './support/flow-files.js';
+import { ACCOUNT, FlowBucket, flowLine, REGION, type TestEngine } from '../support/flow-log-files.js';
 
 const run = promisify(execFile);
 const root = new URL('../../', import.meta.url).pathname;

@@ -3,7 +3,7 @@ import { flowsRelation } from '../../src/lib/report/relations.js';
 import { loadSavedQueries } from '../../src/lib/report/saved-queries.js';
 import { reportWindow } from '../../src/lib/report/window.js';
 import type { Row } from '../../src/lib/ports.js';
-import { FlowBucket, flowLine, type Flow, type TestEngine } from './support/flow-files.js';
+import { FlowBucket, flowLine, type Flow, type TestEngine } from '../support/flow-log-files.js';
 
 /*
  * Each rule threshold just below and exactly at its value, on real DuckDB over real gzip files.
