@@ -8,7 +8,7 @@ const MODULES = {
   'saved-queries': { file: 'src/lib/report/saved-queries.ts', tests: ['saved-queries.test.ts', 'sql-rendering-properties.test.ts'] },
   window: { file: 'src/lib/report/window.ts', tests: ['report-window.test.ts', 'report-times.test.ts', 'rollup-plan.test.ts'] },
   'rollup-plan': { file: 'src/lib/rollup/plan.ts', tests: ['rollup-plan.test.ts'] },
-  ddl: { file: 'src/lib/partitions/ddl.ts', tests: ['partition-ddl.test.ts', 'sql.test.ts'] },
+  ddl: { file: 'src/lib/partitions/ddl.ts', tests: ['partition-ddl.test.ts', 'sql.test.ts', 'sql-rendering-properties.test.ts'] },
   'sns-message': { file: 'src/lib/report/sns-message.ts', tests: ['sns-notifier.test.ts', 'report-renderings.test.ts'] },
 };
 

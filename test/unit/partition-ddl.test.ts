@@ -62,9 +62,20 @@ describe('add-partition statements', () => {
     const partitions = partitionsFor(layout, daysOf(parseRange('2026-11-01', '2026-11-10')));
     const [whole] = addPartitionStatements('flowlogs', 'vpc_flow_logs', layout.keys, partitions);
     const exact = Buffer.byteLength(whole?.sql ?? '');
+    expect(whole?.sql.split('\n')).toHaveLength(11);
 
     expect(addPartitionStatements('flowlogs', 'vpc_flow_logs', layout.keys, partitions, exact).map((s) => s.partitions.length)).toEqual([10]);
     expect(addPartitionStatements('flowlogs', 'vpc_flow_logs', layout.keys, partitions, exact - 1).map((s) => s.partitions.length)).toEqual([9, 1]);
+  });
+
+  it('when there are no partitions to add, it makes no statement', () => {
+    expect(addPartitionStatements('flowlogs', 'vpc_flow_logs', ['dt'], [])).toEqual([]);
+  });
+
+  it('when one partition clause alone is longer than the limit, it is refused naming the location and the limit', () => {
+    const act = () => addPartitionStatements('flowlogs', 'vpc_flow_logs', ['dt'], [{ values: { dt: '2026/11/01' }, location: `s3://b/${'x'.repeat(500)}/` }], 400);
+
+    expect(act).toThrow(/^location: one partition clause is longer than the 400-byte query limit$/);
   });
 
   it('when some partitions exist, it plans only the missing ones', () => {

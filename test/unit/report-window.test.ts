@@ -62,6 +62,10 @@ describe('report window', () => {
     expect(window.baseline.partitions).toHaveLength(8);
   });
 
+  it('when the zone is empty or not a string, it is refused naming the field', () => {
+    for (const zone of ['', undefined, 9, null]) expect(() => reportWindow('2026-11-20', zone)).toThrow(/^timezone: expected an IANA time zone such as UTC or Asia\/Tokyo$/);
+  });
+
   it('when the date or zone is malformed, it names the field', () => {
     expect(() => reportWindow('2026-02-30', 'UTC')).toThrow(/date: 2026-02-30 is not a real calendar day/);
     expect(() => reportWindow('2026-11-20', 'Mars/Olympus')).toThrow(ValidationError);
