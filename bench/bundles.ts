@@ -48,6 +48,7 @@ export async function measureBundles(root: string, log: (line: string) => void):
     await packageFunctions(root, outDir);
     const packageSeconds = (Date.now() - started) / 1000;
     log(`serverless package: ${packageSeconds.toFixed(1)} s`);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- CloudFormation properties are free-form JSON read by path
     const template = JSON.parse(readFileSync(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8')) as { Resources: Record<string, { Type: string; Properties: Record<string, any> }> };
     const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
     const measured: { figures: Omit<BundleFigures, 'loadMs' | 'loadSamplesMs' | 'loadWithoutNodeOptionsMs'>; url?: string; env?: NodeJS.ProcessEnv }[] = [];

@@ -8,7 +8,7 @@ import { ConfigError, ValidationError } from '../src/lib/errors.js';
 import { parseSources } from '../src/lib/config.js';
 import { COLUMN_NAMINGS, DEFAULT_FORMAT, formatString, parseFormatString, withNaming, type ColumnNaming, type FlowLogField } from '../src/lib/flowlog/format.js';
 import { FOLDER_STYLES, layoutFor, sourceFolder, sourceRoot, validateBucket, validatePrefix, type FolderStyle, type Source } from '../src/lib/partitions/layout.js';
-import { isIdentifier, placeholdersOf } from '../src/lib/sql/sql.js';
+import { isIdentifier, placeholdersOf, stripComments } from '../src/lib/sql/sql.js';
 
 type Cfn = Record<string, unknown>;
 export type Resources = Record<string, Cfn>;
@@ -479,9 +479,12 @@ function description(text: string): string {
  */
 export function namedQueryResources(settings: StackSettings, files: readonly QueryFile[]): Resources {
   const table = `${settings.database}.${settings.table}`;
+  // The private-address pattern is fixed, so the saved query carries it written out.
+  const privateAddress = files.find((f) => f.name === 'fragments/private-address');
   return Object.fromEntries(files.filter((f) => isSavedQuery(f.name)).map((file) => {
     const base = file.name.slice('reports/'.length);
-    const rendered = file.text.replace(/\{\{\s*table\s*\}\}/g, table).replace(/\{\{\s*database\s*\}\}/g, settings.database);
+    const rendered = file.text.replace(/\{\{\s*table\s*\}\}/g, table).replace(/\{\{\s*database\s*\}\}/g, settings.database)
+      .replace(/\{\{\s*private_address\s*\}\}/g, () => (privateAddress === undefined ? '{{private_address}}' : stripComments(privateAddress.text).trim()));
     const open = placeholdersOf(rendered);
     const note = open.length > 0 ? `-- Before running, replace ${open.map((p) => `{{${p}}}`).join(', ')} (the report job fills them in).\n` : '';
     return [

@@ -7,8 +7,8 @@ import type { DayRange, UtcDay } from './dates.js';
 import type { Partition } from './partitions/plan.js';
 import type { Report, ReportFiles } from './report/model.js';
 
-export type Cell = string | number | null;
-export type Row = Readonly<Record<string, Cell>>;
+export type { Cell, Row } from './rows.js';
+import type { Row } from './rows.js';
 
 export interface Column {
   readonly name: string;

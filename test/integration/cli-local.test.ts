@@ -67,7 +67,7 @@ describe('flowlog-pilot partitions and query (local)', () => {
     expect(JSON.parse(before.stdout())).toEqual([{ n: 0 }]);
     expect(code).toBe(0);
     expect(after.stdout()).toBe('"action","n"\n"ACCEPT","25"\n"REJECT","1"\n');
-    expect(listed.stdout()).toMatch(/^dt=2026\/11\/02  .*\/2026\/11\/02\/\n1 partition registered from 2026-11-02 to 2026-11-30\.\n$/);
+    expect(listed.stdout()).toMatch(/^dt=2026\/11\/02 {2}.*\/2026\/11\/02\/\n1 partition registered from 2026-11-02 to 2026-11-30\.\n$/);
   });
 
   it('when more rows exist than --max-rows, it prints that many and says how many were left out on stderr', async () => {

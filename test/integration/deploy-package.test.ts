@@ -40,6 +40,7 @@ const AGREED_SETTINGS = new Set([
   'FLOWLOG_SLACK_WEBHOOK_PARAMETER', 'FLOWLOG_REPORT_BUCKET',
 ]);
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the packaged template is free-form JSON read by path
 type Json = Record<string, any>;
 interface Statement {
   readonly role: string;

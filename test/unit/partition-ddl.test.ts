@@ -19,7 +19,7 @@ describe('add-partition statements', () => {
       const clause = `PARTITION (dt = '${dt}') LOCATION 's3://logs-bucket/AWSLogs/123456789012/vpcflowlogs/ap-northeast-1/${dt}/'`;
       expect(sql.split(clause).length - 1).toBe(1);
     }
-    for (const s of statements) expect(Buffer.byteLength(s.sql)).toBeLessThanOrEqual(ATHENA_MAX_QUERY_BYTES);
+    for (const s of statements) expect(Buffer.byteLength(s.sql)).toBeLessThanOrEqual(262_144);
     expect(statements[0]?.sql).toMatch(/^ALTER TABLE flowlogs\.vpc_flow_logs ADD IF NOT EXISTS\nPARTITION/);
   });
 
@@ -33,6 +33,49 @@ describe('add-partition statements', () => {
     expect(statements.flatMap((s) => s.partitions)).toEqual(partitions);
     for (const s of statements) expect(Buffer.byteLength(s.sql)).toBeLessThanOrEqual(4_000);
     expect(statements[0]?.sql).toContain("PARTITION (aws_account = '123456789012', aws_region = 'ap-northeast-1', dt = '2024/01/01')");
+  });
+
+  // Athena: "the maximum allowed query string length is 262144 bytes" (Service Quotas, Athena).
+  it('when the statement limit is left at its default, it is 262,144 bytes', () => {
+    expect(ATHENA_MAX_QUERY_BYTES).toBe(262_144);
+  });
+
+  it('when 3,000 partitions take more than 262,144 bytes, each statement is filled up to that limit and no further', () => {
+    const layout = layoutFor([source('123456789012', 'ap-northeast-1'), source('210987654321', 'us-east-1')]);
+    const partitions = partitionsFor(layout, daysOf({ from: '2020-01-01' as UtcDay, to: addDays('2020-01-01' as UtcDay, 1_499) }));
+    const statements = addPartitionStatements('flowlogs', 'vpc_flow_logs', layout.keys, partitions);
+
+    expect(statements.length).toBeGreaterThan(1);
+    expect(statements.flatMap((s) => s.partitions)).toEqual(partitions);
+    for (const [i, s] of statements.entries()) {
+      const bytes = Buffer.byteLength(s.sql);
+      expect(bytes).toBeLessThanOrEqual(262_144);
+      const next = statements[i + 1];
+      if (next === undefined) continue;
+      const nextClause = addPartitionStatements('flowlogs', 'vpc_flow_logs', layout.keys, next.partitions.slice(0, 1))[0]?.sql.split('\n').at(-1) ?? '';
+      expect(bytes + 1 + Buffer.byteLength(nextClause)).toBeGreaterThan(262_144);
+    }
+  });
+
+  it('when the statement would be exactly the byte limit it is one statement; one byte less splits it', () => {
+    const layout = layoutFor([source('123456789012', 'ap-northeast-1')]);
+    const partitions = partitionsFor(layout, daysOf(parseRange('2026-11-01', '2026-11-10')));
+    const [whole] = addPartitionStatements('flowlogs', 'vpc_flow_logs', layout.keys, partitions);
+    const exact = Buffer.byteLength(whole?.sql ?? '');
+    expect(whole?.sql.split('\n')).toHaveLength(11);
+
+    expect(addPartitionStatements('flowlogs', 'vpc_flow_logs', layout.keys, partitions, exact).map((s) => s.partitions.length)).toEqual([10]);
+    expect(addPartitionStatements('flowlogs', 'vpc_flow_logs', layout.keys, partitions, exact - 1).map((s) => s.partitions.length)).toEqual([9, 1]);
+  });
+
+  it('when there are no partitions to add, it makes no statement', () => {
+    expect(addPartitionStatements('flowlogs', 'vpc_flow_logs', ['dt'], [])).toEqual([]);
+  });
+
+  it('when one partition clause alone is longer than the limit, it is refused naming the location and the limit', () => {
+    const act = () => addPartitionStatements('flowlogs', 'vpc_flow_logs', ['dt'], [{ values: { dt: '2026/11/01' }, location: `s3://b/${'x'.repeat(500)}/` }], 400);
+
+    expect(act).toThrow(/^location: one partition clause is longer than the 400-byte query limit$/);
   });
 
   it('when some partitions exist, it plans only the missing ones', () => {

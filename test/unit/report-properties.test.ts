@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { escapeSlack } from '../../src/lib/report/render-slack.js';
-import { buildSnsMessage, SNS_MAX_PUBLISH_BYTES } from '../../src/lib/report/sns-message.js';
+import { buildSnsMessage } from '../../src/lib/report/sns-message.js';
 import { cleanSubject } from '../../src/lib/report/subject.js';
 import { finding, richReport, scanRows } from '../support/report-fixture.js';
 
@@ -37,7 +37,7 @@ describe('SNS size with multi-byte text', () => {
     const sns = buildSnsMessage(report);
 
     expect(sns.truncated).toBe(true);
-    expect(Buffer.byteLength(sns.Message, 'utf8') + Buffer.byteLength(sns.Subject, 'utf8')).toBeLessThanOrEqual(SNS_MAX_PUBLISH_BYTES);
+    expect(Buffer.byteLength(sns.Message, 'utf8') + Buffer.byteLength(sns.Subject, 'utf8')).toBeLessThanOrEqual(262_144);
     expect(Buffer.byteLength(sns.Message, 'utf8')).toBeGreaterThan(sns.Message.length);
   });
 });

@@ -40,6 +40,19 @@ describe('report window', () => {
     expect(window.endEpoch - window.startEpoch).toBe(23 * 3600);
   });
 
+  it('when the zone is far east of UTC (+13, +14), the day starts at its local midnight the UTC day before', () => {
+    expect(reportWindow('2026-11-20', 'Pacific/Auckland').start).toBe('2026-11-19T11:00:00.000Z');
+    expect(reportWindow('2026-11-20', 'Pacific/Tongatapu').start).toBe('2026-11-19T11:00:00.000Z');
+    expect(reportWindow('2026-11-20', 'Pacific/Kiritimati').start).toBe('2026-11-19T10:00:00.000Z');
+    expect(reportWindow('2026-11-20', 'Pacific/Kiritimati').partitions).toEqual(['2026/11/19', '2026/11/20']);
+  });
+
+  it('when the zone is far west of UTC (-11, -12), the day starts at its local midnight the same UTC day', () => {
+    expect(reportWindow('2026-11-20', 'Pacific/Pago_Pago').start).toBe('2026-11-20T11:00:00.000Z');
+    expect(reportWindow('2026-11-20', 'Etc/GMT+12').start).toBe('2026-11-20T12:00:00.000Z');
+    expect(reportWindow('2026-11-20', 'Etc/GMT+12').end).toBe('2026-11-21T12:00:00.000Z');
+  });
+
   it('when a baseline is needed, it is the 7 local days before, ending where the window starts', () => {
     const window = reportWindow('2026-11-20', 'Asia/Tokyo');
 
@@ -47,6 +60,10 @@ describe('report window', () => {
     expect(window.baseline.end).toBe(window.start);
     expect(window.baseline.start).toBe('2026-11-12T15:00:00.000Z');
     expect(window.baseline.partitions).toHaveLength(8);
+  });
+
+  it('when the zone is empty or not a string, it is refused naming the field', () => {
+    for (const zone of ['', undefined, 9, null]) expect(() => reportWindow('2026-11-20', zone)).toThrow(/^timezone: expected an IANA time zone such as UTC or Asia\/Tokyo$/);
   });
 
   it('when the date or zone is malformed, it names the field', () => {

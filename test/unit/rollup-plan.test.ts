@@ -3,7 +3,7 @@ import type { UtcDay } from '../../src/lib/dates.js';
 import { layoutFor } from '../../src/lib/partitions/layout.js';
 import { servedFlowsRelation } from '../../src/lib/report/relations.js';
 import { reportWindow } from '../../src/lib/report/window.js';
-import { buildBatches, completeDays, daysPerBuild, daysWithRollup, isDayComplete, missingPartitions, splitSpan, wantedRollupPartitions } from '../../src/lib/rollup/plan.js';
+import { buildBatches, completeDays, daysPerBuild, daysWithRollup, isDayComplete, missingPartitions, presentPartitions, splitSpan, wantedRollupPartitions } from '../../src/lib/rollup/plan.js';
 import { buildLocation, buildRollupSql } from '../../src/lib/rollup/statements.js';
 import { athenaDailyScans, athenaScanOnce } from '../../bench/scan-once.js';
 
@@ -18,6 +18,32 @@ describe('rollup decisions', () => {
     expect(isDayComplete(day('2026-11-20'), new Date('2026-11-21T00:29:59Z'), 30)).toBe(false);
     expect(isDayComplete(day('2026-11-20'), new Date('2026-11-21T00:30:00Z'), 30)).toBe(true);
     expect(completeDays([day('2026-11-19'), day('2026-11-20'), day('2026-11-21')], new Date('2026-11-21T09:30:00Z'), 30)).toEqual(['2026-11-19', '2026-11-20']);
+  });
+
+  it('when the settle margin is 0, the day is complete from the first second of the next UTC day, not before', () => {
+    expect(isDayComplete(day('2026-11-20'), new Date('2026-11-20T23:59:59Z'), 0)).toBe(false);
+    expect(isDayComplete(day('2026-11-20'), new Date('2026-11-21T00:00:00Z'), 0)).toBe(true);
+    expect(isDayComplete(day('2026-11-20'), new Date('2026-11-21T00:00:00Z'), 1)).toBe(false);
+  });
+
+  it('when a rebuild asks which wanted rollup partitions exist, it returns exactly those, whatever their locations', () => {
+    const wanted = wantedRollupPartitions(two, [day('2026-11-19'), day('2026-11-20')]);
+    const existing = wantedRollupPartitions(two, [day('2026-11-20')]).map((p) => ({ ...p, location: 's3://rollup/build-7/' }));
+
+    expect(wanted.every((p) => p.location === '')).toBe(true);
+    expect(presentPartitions(two.keys, wanted, existing).map((p) => p.values.dt)).toEqual(['2026/11/20', '2026/11/20']);
+    expect(presentPartitions(two.keys, wanted, []).length).toBe(0);
+  });
+
+  it('when days come out of order, the build batches are in day order', () => {
+    expect(buildBatches([day('2026-11-21'), day('2026-11-19'), day('2026-11-20')], 2, 4)).toEqual([['2026-11-19', '2026-11-20'], ['2026-11-21']]);
+  });
+
+  it('when only the end of a span is off the hour, the whole span is read raw', () => {
+    const span = { partitions: ['2026/11/19', '2026/11/20'], startEpoch: Date.parse('2026-11-19T15:00:00Z') / 1000, endEpoch: Date.parse('2026-11-20T15:30:00Z') / 1000 };
+
+    expect(splitSpan(span, [day('2026-11-19'), day('2026-11-20')])).toEqual({ rollup: [], raw: ['2026/11/19', '2026/11/20'] });
+    expect(splitSpan({ ...span, startEpoch: span.startEpoch + 1800, endEpoch: span.endEpoch - 1800 }, [day('2026-11-19')])).toEqual({ rollup: [], raw: ['2026/11/19', '2026/11/20'] });
   });
 
   it('when one source of a day has its rollup and the other has not, the day is missing and not readable from the rollup', () => {

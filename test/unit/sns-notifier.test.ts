@@ -4,7 +4,6 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SnsNotifier } from '../../src/lib/adapters/sns-notifier.js';
 import { DeliveryError } from '../../src/lib/errors.js';
-import { SNS_MAX_PUBLISH_BYTES } from '../../src/lib/report/sns-message.js';
 import { hugeReport, richReport } from '../support/report-fixture.js';
 
 const topicArn = 'arn:aws:sns:ap-northeast-1:123456789012:flowlog-pilot-reports';
@@ -47,7 +46,7 @@ describe('SNS notifier', () => {
 
     expect(result.truncated).toBe(true);
     const input = sns.commandCalls(PublishCommand)[0]?.args[0].input;
-    expect(Buffer.byteLength(input?.Message ?? '') + Buffer.byteLength(input?.Subject ?? '')).toBeLessThanOrEqual(SNS_MAX_PUBLISH_BYTES);
+    expect(Buffer.byteLength(input?.Message ?? '') + Buffer.byteLength(input?.Subject ?? '')).toBeLessThanOrEqual(262_144);
   });
 
   it('when SNS throttles twice, it waits with jittered backoff and publishes on the third attempt', async () => {

@@ -14,10 +14,10 @@ import type { Partition } from '../../src/lib/partitions/plan.js';
 import { parseReportEvent } from '../../src/lib/report/report-event.js';
 import { baselineDaysRelation } from '../../src/lib/report/baseline.js';
 import { flowsRelation } from '../../src/lib/report/relations.js';
-import { loadSavedQueries } from '../../src/lib/report/saved-queries.js';
+import { loadSavedQueries, privateAddressPattern } from '../../src/lib/report/saved-queries.js';
 import { systemTiming } from '../../src/lib/retry.js';
 
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- the property is about strings without control characters
 const CONTROL = /[\u0000-\u001f\u007f]/;
 /** Any text without control characters: quotes, SQL, spaces, emoji and CJK included. */
 const text = fc.string({ unit: 'grapheme', maxLength: 40 }).filter((s) => !CONTROL.test(s));
@@ -77,15 +77,31 @@ describe('properties of the partition DDL', () => {
 });
 
 describe('properties of the local partition-statement parser', () => {
-  it('when any text follows ALTER TABLE or SHOW PARTITIONS, it either parses or is a QueryError, never another error', () => {
+  const quoted = (s: string) => `'${s.replaceAll("'", "''")}'`;
+
+  it('when any partitions are dropped or listed, parsing gives back exactly the table and the values written', () => {
     fc.assert(
-      fc.property(fc.constantFrom('ALTER TABLE ', 'alter table t ', 'ALTER TABLE t ADD ', 'ALTER TABLE t ADD PARTITION (', 'SHOW PARTITIONS ', 'ALTER TABLE t DROP PARTITION ('), fc.string({ maxLength: 60 }), (start, rest) => {
-        try {
-          const parsed = parsePartitionStatement(`${start}${rest}`);
-          expect(['add', 'drop', 'show']).toContain(parsed.kind);
-        } catch (error) {
-          expect(error).toBeInstanceOf(QueryError);
-        }
+      fc.property(fc.array(fc.tuple(hostile, hostile), { minLength: 1, maxLength: 5 }), fc.boolean(), (rows, ifExists) => {
+        const specs = rows.map(([account, dt]) => `PARTITION (aws_account = ${quoted(account)}, dt = ${quoted(dt)})`).join(', ');
+        const dropped = parsePartitionStatement(`ALTER TABLE flowlogs.vpc_flow_logs DROP ${ifExists ? 'IF EXISTS ' : ''}${specs}`);
+        const shown = parsePartitionStatement('SHOW PARTITIONS flowlogs.vpc_flow_logs');
+
+        expect(dropped).toEqual({
+          kind: 'drop',
+          table: { database: 'flowlogs', table: 'vpc_flow_logs' },
+          ifExists,
+          partitions: rows.map(([account, dt]) => ({ values: { aws_account: account, dt }, location: undefined })),
+        });
+        expect(shown).toEqual({ kind: 'show', table: { database: 'flowlogs', table: 'vpc_flow_logs' } });
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('when a partition list is left open (no closing parenthesis), it is a QueryError, never another error', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('ALTER TABLE t ADD PARTITION (', 'ALTER TABLE t DROP PARTITION ('), fc.string({ maxLength: 60 }).filter((s) => !s.includes(')')), (start, rest) => {
+        expect(() => parsePartitionStatement(`${start}${rest}`)).toThrow(QueryError);
       }),
       { numRuns: 300 },
     );
@@ -144,18 +160,39 @@ describe('properties of the report query rendering', () => {
     min_baseline_days: fc.integer({ min: 1, max: 7 }),
   });
 
-  it('when any valid thresholds and ports are configured, every query renders with each value spliced in and no placeholder left', () => {
+  /** Each placeholder's expected text, written out independently of the renderer. */
+  const EPHEMERAL = { linux: '32768 AND 61000', iana: '49152 AND 65535', 'windows-xp': '1025 AND 5000', rfc6056: '1024 AND 65535' } as const;
+  type Values = typeof validValues extends fc.Arbitrary<infer T> ? T : never;
+  const expectedFill = (values: Values): Record<string, string> => ({
+    flows: String(relation),
+    baseline_flows: String(relation),
+    window_start: '1763596800',
+    window_end: '1763683200',
+    private_address: String(privateAddressPattern()),
+    min_ports: String(values.min_ports),
+    min_flows: String(values.min_flows),
+    reject_ratio: String(values.reject_ratio),
+    min_rejected: String(values.min_rejected),
+    egress_ratio: String(values.egress_ratio),
+    min_bytes: String(values.min_bytes),
+    admin_ports: values.admin_ports.join(', '),
+    ephemeral_ports: EPHEMERAL[values.ephemeral_ports],
+    limit: '10',
+  });
+
+  it('when any valid thresholds and ports are configured, every query renders as its file with exactly those values in place', () => {
     fc.assert(
       fc.property(validValues, (values) => {
+        const fill = expectedFill(values);
         for (const query of saved.list()) {
-          const sql = saved.render(query.name, context(values));
-          expect(sql).not.toContain('{{');
-          for (const param of query.params) {
-            const value = values[param.name as keyof typeof values];
-            if (value === undefined) continue;
-            if (param.type === 'ports') expect(sql).toContain((value as number[]).join(', '));
-            else if (param.type === 'integer' || param.type === 'number') expect(sql).toContain(String(value));
-          }
+          const expected = query.text
+            .split('\n')
+            .filter((line) => !line.trimStart().startsWith('--'))
+            .join('\n')
+            .replace(/\{\{(\w+)\}\}/g, (_, name: string) => fill[name] ?? `<no value for ${name}>`)
+            .trim();
+
+          expect(saved.render(query.name, context(values))).toBe(expected);
         }
       }),
       { numRuns: 40 },

@@ -18,7 +18,7 @@ export interface PartitionAnswer {
   readonly rows: readonly string[] | undefined;
 }
 
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- matching control characters is the point: a location must not carry one
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /**

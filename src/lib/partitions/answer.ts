@@ -1,7 +1,24 @@
-import type { DayRange } from '../dates.js';
-import type { EnsurePartitionsResult } from '../use-cases/ensure-partitions.js';
-import type { EnsureRollupsResult } from '../use-cases/ensure-rollups.js';
-import { partitionId } from './plan.js';
+import type { DayRange, UtcDay } from '../dates.js';
+import { partitionId, type Partition } from './plan.js';
+
+/*
+ * What the answer reads of the use cases' results, declared here so this module does not import
+ * the use cases above it: EnsurePartitionsResult and EnsureRollupsResult have these shapes.
+ */
+interface EnsurePartitionsResult {
+  readonly range: DayRange;
+  readonly dryRun: boolean;
+  readonly added: readonly Partition[];
+  readonly existing: readonly Partition[];
+  readonly statements: readonly { readonly sql: string; readonly partitions: number; readonly queryId: string | undefined }[];
+}
+interface EnsureRollupsResult {
+  readonly rawDays: readonly UtcDay[];
+  readonly builtDays: readonly UtcDay[];
+  readonly leftDays: readonly UtcDay[];
+  readonly unreferenced: readonly string[];
+  readonly statements: readonly { readonly queryId?: string | undefined }[];
+}
 
 /** What an invoker of the partitions job reads back: plain JSON, partitions as `key=value/...`. */
 export interface PartitionsAnswer {

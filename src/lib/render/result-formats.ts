@@ -26,6 +26,7 @@ export function toJson(columns: readonly Column[], rows: readonly Row[]): string
 /** An aligned text table for a terminal; numbers right-aligned, NULL shown as NULL. */
 export function toTable(columns: readonly Column[], rows: readonly Row[]): string {
   if (columns.length === 0) return '(no columns)\n';
+  // eslint-disable-next-line no-control-regex -- control characters are what gets replaced
   const show = (cell: Cell) => (cell === null ? 'NULL' : String(cell).replace(/[\u0000-\u001f\u007f]/g, '?'));
   const cells = rows.map((row) => columns.map((c) => show(row[c.name] ?? null)));
   const widths = columns.map((c, i) => Math.max(c.name.length, ...cells.map((r) => (r[i] ?? '').length)));

@@ -2,7 +2,7 @@
  * The one Report object a report run produces; every rendering (text, JSON, Slack, SNS) is a
  * pure function of it.
  */
-import type { Row } from '../ports.js';
+import type { Row } from '../rows.js';
 
 export type Severity = 'high' | 'medium' | 'low';
 

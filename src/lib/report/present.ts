@@ -74,6 +74,7 @@ export function formatDuration(ms: number): string {
  * Control characters (terminal escapes, line breaks), bidirectional overrides and zero-width
  * characters: a string from a log must not move the cursor, reorder a line or hide text.
  */
+// eslint-disable-next-line no-control-regex -- control characters are what gets removed
 const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/gu;
 
 /** One visible line: unsafe characters become `?`, long values end with an ellipsis. */

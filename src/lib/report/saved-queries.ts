@@ -1,7 +1,7 @@
 import queries from 'virtual:flowlog-queries';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { quoteForMessage } from '../dates.js';
-import { integerLiteral, joinFragments, listOf, numberLiteral, placeholdersOf, renderFragment, type SqlFragment } from '../sql/sql.js';
+import { integerLiteral, joinFragments, listOf, numberLiteral, placeholdersOf, queryText, renderFragment, type SqlFragment } from '../sql/sql.js';
 import type { Severity } from './model.js';
 
 /** `series`: data for the HTML report's charts, kept in report.json and left out of the text renderings. */
@@ -45,10 +45,18 @@ export interface SavedQuery {
 }
 
 /** Placeholders the report job fills itself; a parameter may not take one of these names. */
-export const RESERVED_PLACEHOLDERS: readonly string[] = Object.freeze(['flows', 'baseline_flows', 'baseline_days', 'window_start', 'window_end']);
+export const RESERVED_PLACEHOLDERS: readonly string[] = Object.freeze(['flows', 'baseline_flows', 'baseline_days', 'window_start', 'window_end', 'private_address']);
 
 /** The parameter that marks a rule as held back until the baseline has that many complete days. */
 export const MIN_BASELINE_DAYS_PARAM = 'min_baseline_days';
+
+/** The file holding the one private-address pattern every rule uses (`{{private_address}}`). */
+export const PRIVATE_ADDRESS_FILE = 'fragments/private-address';
+
+/** The private and special-use address pattern as a SQL string literal, for `regexp_like(address, ...)`. */
+export function privateAddressPattern(): SqlFragment {
+  return renderFragment(queryText(PRIVATE_ADDRESS_FILE), {}, `src/queries/${PRIVATE_ADDRESS_FILE}.sql`);
+}
 
 const HEADER_KEYS = ['title', 'kind', 'severity', 'technique', 'description', 'param'] as const;
 const KINDS: readonly QueryKind[] = ['totals', 'digest', 'detection', 'series'];
@@ -238,6 +246,7 @@ export class SavedQueryCatalog {
       window_end: integerLiteral(context.windowEndEpoch, 'window_end'),
     };
     const used = placeholdersOf(query.text);
+    if (used.includes('private_address')) params.private_address = privateAddressPattern();
     if (used.includes('baseline_flows')) {
       if (context.baselineFlows === undefined) throw new ValidationError(query.name, 'reads {{baseline_flows}} but no baseline relation was given');
       params.baseline_flows = context.baselineFlows;

@@ -3,9 +3,23 @@ import { FlowlogError, QueryError } from '../errors.js';
 import type { FlowlogConfig } from '../config.js';
 import { partitionsAnswer, withRollupAnswer, type PartitionsAnswer } from '../partitions/answer.js';
 import type { PartitionsRequest } from '../partitions/event.js';
-import type { EngineHandle } from '../wiring/engines.js';
+import type { PartitionLayout } from '../partitions/layout.js';
+import type { TableShape } from '../flowlog/raw-table.js';
+import type { PartitionCatalog, QueryEngine, RollupLedger } from '../ports.js';
 import { ensurePartitions } from './ensure-partitions.js';
 import { ensureRollups } from './ensure-rollups.js';
+
+/** What the job needs of an opened engine (a composition root's EngineHandle has this shape). */
+export interface MaintainPartitionsDeps {
+  readonly engine: QueryEngine;
+  readonly catalog: PartitionCatalog;
+  readonly rollupCatalog?: PartitionCatalog;
+  /** Where each rollup day's source files and skipped reads are kept (local only for now). */
+  readonly rollupLedger?: RollupLedger;
+  readonly layout: PartitionLayout;
+  /** How the raw table names its columns. */
+  readonly shape?: TableShape;
+}
 
 export interface MaintainPartitionsRun {
   /** Identifies this invocation across retries (the Lambda request id): a retry starts no new DDL. */
@@ -22,7 +36,7 @@ export interface MaintainPartitionsRun {
  * days are skipped). A rollup that could not be built fails the job naming its days, after the
  * partitions are registered.
  */
-export async function maintainPartitions(deps: EngineHandle, config: FlowlogConfig, request: PartitionsRequest, run: MaintainPartitionsRun): Promise<PartitionsAnswer> {
+export async function maintainPartitions(deps: MaintainPartitionsDeps, config: FlowlogConfig, request: PartitionsRequest, run: MaintainPartitionsRun): Promise<PartitionsAnswer> {
   const result = await ensurePartitions(
     { engine: deps.engine, catalog: deps.catalog, database: config.database, table: config.table, layout: deps.layout },
     { range: request.range, dryRun: request.dryRun, requestId: run.requestId, deadlineMs: run.deadlineMs },

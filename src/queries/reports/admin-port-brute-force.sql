@@ -21,7 +21,7 @@ seen AS (
     WHERE action = 'REJECT'
       AND destinationport IN ({{admin_ports}})
       AND sourceaddress IS NOT NULL
-      AND NOT regexp_like(sourceaddress, '^(10\.|127\.|169\.254\.|192\.168\.|172\.(1[6-9]|2[0-9]|3[01])\.|100\.(6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])\.|[fF][cCdD][0-9a-fA-F]{2}:|[fF][eE][89aAbB][0-9a-fA-F]:|::1$)')
+      AND NOT regexp_like(sourceaddress, {{private_address}})
     GROUP BY least(({{window_start}} - 1 - first_start) - ({{window_start}} - 1 - first_start) % 86400, 518400), sourceaddress
     HAVING sum(flows) >= {{min_flows}}
   ) matched_days
@@ -39,8 +39,8 @@ FROM flows
 WHERE action = 'REJECT'
   AND destinationport IN ({{admin_ports}})
   AND sourceaddress IS NOT NULL
-  -- private and special-use ranges: 10/8, 172.16/12, 192.168/16, 100.64/10, 127/8, 169.254/16, fc00::/7, fe80::/10, ::1
-  AND NOT regexp_like(sourceaddress, '^(10\.|127\.|169\.254\.|192\.168\.|172\.(1[6-9]|2[0-9]|3[01])\.|100\.(6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])\.|[fF][cCdD][0-9a-fA-F]{2}:|[fF][eE][89aAbB][0-9a-fA-F]:|::1$)')
+  -- private and special-use ranges: src/queries/fragments/private-address.sql
+  AND NOT regexp_like(sourceaddress, {{private_address}})
 GROUP BY sourceaddress
 HAVING sum(flows) >= {{min_flows}}
 )

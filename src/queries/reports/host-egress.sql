@@ -14,8 +14,8 @@ window_egress AS (
   WHERE action = 'ACCEPT'
     AND sourceaddress IS NOT NULL
     AND destinationaddress IS NOT NULL
-    AND regexp_like(sourceaddress, '^(10\.|127\.|169\.254\.|192\.168\.|172\.(1[6-9]|2[0-9]|3[01])\.|100\.(6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])\.|[fF][cCdD][0-9a-fA-F]{2}:|[fF][eE][89aAbB][0-9a-fA-F]:|::1$)')
-    AND NOT regexp_like(destinationaddress, '^(10\.|127\.|169\.254\.|192\.168\.|172\.(1[6-9]|2[0-9]|3[01])\.|100\.(6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])\.|[fF][cCdD][0-9a-fA-F]{2}:|[fF][eE][89aAbB][0-9a-fA-F]:|::1$)')
+    AND regexp_like(sourceaddress, {{private_address}})
+    AND NOT regexp_like(destinationaddress, {{private_address}})
   GROUP BY sourceaddress
 ),
 -- Baseline days as 24-hour blocks counted back from the window start (see egress-spike).
@@ -37,8 +37,8 @@ host_days AS (
   WHERE action = 'ACCEPT'
     AND sourceaddress IS NOT NULL
     AND destinationaddress IS NOT NULL
-    AND regexp_like(sourceaddress, '^(10\.|127\.|169\.254\.|192\.168\.|172\.(1[6-9]|2[0-9]|3[01])\.|100\.(6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])\.|[fF][cCdD][0-9a-fA-F]{2}:|[fF][eE][89aAbB][0-9a-fA-F]:|::1$)')
-    AND NOT regexp_like(destinationaddress, '^(10\.|127\.|169\.254\.|192\.168\.|172\.(1[6-9]|2[0-9]|3[01])\.|100\.(6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])\.|[fF][cCdD][0-9a-fA-F]{2}:|[fF][eE][89aAbB][0-9a-fA-F]:|::1$)')
+    AND regexp_like(sourceaddress, {{private_address}})
+    AND NOT regexp_like(destinationaddress, {{private_address}})
   GROUP BY sourceaddress, day_block
 ),
 baseline_egress AS (

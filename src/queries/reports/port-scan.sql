@@ -22,7 +22,7 @@ seen AS (
       AND protocol IN (6, 17)
       AND destinationport IS NOT NULL
       AND destinationport NOT BETWEEN {{ephemeral_ports}}
-      AND (action = 'REJECT' OR NOT regexp_like(sourceaddress, '^(10\.|127\.|169\.254\.|192\.168\.|172\.(1[6-9]|2[0-9]|3[01])\.|100\.(6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])\.|[fF][cCdD][0-9a-fA-F]{2}:|[fF][eE][89aAbB][0-9a-fA-F]:|::1$)'))
+      AND (action = 'REJECT' OR NOT regexp_like(sourceaddress, {{private_address}}))
     GROUP BY least(({{window_start}} - 1 - first_start) - ({{window_start}} - 1 - first_start) % 86400, 518400), sourceaddress
     HAVING count(DISTINCT destinationport) >= {{min_ports}}
   ) matched_days
@@ -42,7 +42,7 @@ WHERE sourceaddress IS NOT NULL
   AND protocol IN (6, 17)
   AND destinationport IS NOT NULL
   AND destinationport NOT BETWEEN {{ephemeral_ports}}
-  AND (action = 'REJECT' OR NOT regexp_like(sourceaddress, '^(10\.|127\.|169\.254\.|192\.168\.|172\.(1[6-9]|2[0-9]|3[01])\.|100\.(6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])\.|[fF][cCdD][0-9a-fA-F]{2}:|[fF][eE][89aAbB][0-9a-fA-F]:|::1$)'))
+  AND (action = 'REJECT' OR NOT regexp_like(sourceaddress, {{private_address}}))
 GROUP BY sourceaddress
 HAVING count(DISTINCT destinationport) >= {{min_ports}}
 )
