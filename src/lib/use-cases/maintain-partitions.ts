@@ -41,6 +41,7 @@ export async function maintainPartitions(deps: EngineHandle, config: FlowlogConf
       ...(deps.shape === undefined ? {} : { shape: deps.shape }),
       settleMinutes: config.rollup.settleMinutes,
       maxBytesPerQuery: config.rollup.maxBytesPerQuery,
+      ...(deps.objectStore === undefined ? {} : { objectStore: deps.objectStore }),
       now: run.now,
     },
     { days: daysOf(request.range), rebuild: request.rebuild, dryRun: request.dryRun, requestId: run.requestId, deadlineMs: run.deadlineMs },

@@ -2,7 +2,7 @@ import { asError } from '../errors.js';
 import { describeError } from '../answers.js';
 import type { UtcDay } from '../dates.js';
 import type { PartitionLayout } from '../partitions/layout.js';
-import type { PartitionCatalog, QueryEngine } from '../ports.js';
+import type { ObjectStore, PartitionCatalog, QueryEngine } from '../ports.js';
 import type { TableShape } from '../flowlog/raw-table.js';
 import { buildReport, DEFAULT_MAX_ROWS_PER_QUERY, type QueryOutcome } from '../report/build-report.js';
 import type { Report } from '../report/model.js';
@@ -46,6 +46,8 @@ export interface ReportRollup {
   readonly settleMinutes: number;
   /** The workgroup's bytes-scanned cutoff per query (bytes), which builds are sized under. */
   readonly maxBytesPerQuery?: number;
+  /** Deletes the folders of failed or replaced builds (S3 on AWS); without it they stay. */
+  readonly objectStore?: ObjectStore;
 }
 
 export interface RunReportRequest {
@@ -87,6 +89,7 @@ export async function runReport(deps: RunReportDeps, request: RunReportRequest):
       ...(deps.shape === undefined ? {} : { shape: deps.shape }),
       settleMinutes: deps.rollup.settleMinutes,
       ...(deps.rollup.maxBytesPerQuery === undefined ? {} : { maxBytesPerQuery: deps.rollup.maxBytesPerQuery }),
+      ...(deps.rollup.objectStore === undefined ? {} : { objectStore: deps.rollup.objectStore }),
       now: deps.now,
     },
     { days, requestId: request.requestId, deadlineMs: request.deadlineMs },
@@ -135,6 +138,7 @@ export async function runReport(deps: RunReportDeps, request: RunReportRequest):
     warnings: [
       ...(added > 0 ? [`${added} missing partition${added === 1 ? ' was' : 's were'} added before the report ran`] : []),
       ...(rollups !== undefined && rollups.failedDays.length > 0 ? [`the rollup of ${rollups.failedDays.join(', ')} could not be built; those days were read from the raw logs`] : []),
+      ...(rollups?.cleanupWarnings ?? []),
       ...(rollups !== undefined && rollups.leftDays.length > 0 ? [`the rollup of ${rollups.leftDays.join(', ')} was left for a later run (time or bytes-scanned cutoff); those days were read from the raw logs`] : []),
     ],
   });

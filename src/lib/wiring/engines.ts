@@ -1,7 +1,7 @@
 import type { FlowlogConfig } from '../config.js';
 import type { PartitionLayout } from '../partitions/layout.js';
 import type { TableShape } from '../flowlog/raw-table.js';
-import type { PartitionCatalog, QueryEngine } from '../ports.js';
+import type { ObjectStore, PartitionCatalog, QueryEngine } from '../ports.js';
 import type { ReportRollup } from '../use-cases/run-report.js';
 
 /*
@@ -15,6 +15,8 @@ export interface EngineHandle {
   readonly catalog: PartitionCatalog;
   /** The stored daily rollup's partitions; without one, reports read the raw table only. */
   readonly rollupCatalog?: PartitionCatalog;
+  /** Where orphaned rollup build folders are deleted (S3; the local engine has none to delete). */
+  readonly objectStore?: ObjectStore;
   readonly layout: PartitionLayout;
   /** How the raw table names its columns (from the configuration, or from Glue for an adopted table). */
   readonly shape?: TableShape;
@@ -33,5 +35,11 @@ export async function openLocalEngine(config: FlowlogConfig): Promise<EngineHand
 /** The report's rollup from an opened engine and the configuration; none when the engine has no rollup catalog. */
 export function reportRollup(handle: EngineHandle, config: FlowlogConfig): ReportRollup | undefined {
   if (handle.rollupCatalog === undefined) return undefined;
-  return { table: config.rollup.table, catalog: handle.rollupCatalog, settleMinutes: config.rollup.settleMinutes, maxBytesPerQuery: config.rollup.maxBytesPerQuery };
+  return {
+    table: config.rollup.table,
+    catalog: handle.rollupCatalog,
+    settleMinutes: config.rollup.settleMinutes,
+    maxBytesPerQuery: config.rollup.maxBytesPerQuery,
+    ...(handle.objectStore === undefined ? {} : { objectStore: handle.objectStore }),
+  };
 }
