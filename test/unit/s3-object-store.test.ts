@@ -2,7 +2,10 @@ import { DeleteObjectsCommand, ListObjectsV2Command, S3Client, S3ServiceExceptio
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deleteBatches, parseFolder, S3_MAX_DELETE_KEYS, S3ObjectStore } from '../../src/lib/adapters/s3-object-store.js';
+import { createAwsClients } from '../../src/lib/aws/clients.js';
+import { loadCoreConfig } from '../../src/lib/config.js';
 import { FlowlogError, ValidationError } from '../../src/lib/errors.js';
+import { athenaOpener } from '../../src/lib/wiring/aws.js';
 
 const FOLDER = 's3://results/rollup/builds/b1/dt=2026%2F11%2F20/';
 const keys = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `rollup/builds/b1/dt=2026%2F11%2F20/part-${from + i}`);
@@ -77,5 +80,23 @@ describe('S3ObjectStore', () => {
     expect(() => parseFolder(folder)).toThrow(ValidationError);
     await expect(new S3ObjectStore({ client: new S3Client({ region: 'ap-northeast-1' }) }).deleteFolder(folder)).rejects.toThrow(ValidationError);
     expect(s3.calls()).toHaveLength(0);
+  });
+
+  it('when the AWS wiring opens the Athena engine, its handle carries the S3 object store on the clients\' S3 client', async () => {
+    // Prepare
+    s3.on(ListObjectsV2Command).resolves({ Contents: [], IsTruncated: false });
+    const config = loadCoreConfig({
+      FLOWLOG_ENGINE: 'athena', FLOWLOG_DATABASE: 'flowlogs', FLOWLOG_TABLE: 'vpc_flow_logs', FLOWLOG_BUCKET: 'flow-log-bucket',
+      FLOWLOG_WORKGROUP: 'flowlog', FLOWLOG_OUTPUT_LOCATION: 's3://results/athena/', FLOWLOG_SOURCES: '123456789012:ap-northeast-1',
+    });
+
+    // Act
+    const handle = await athenaOpener(config, createAwsClients())();
+    const deletion = await handle.objectStore?.deleteFolder(FOLDER);
+
+    // Assess
+    expect(handle.objectStore?.kind).toBe('s3');
+    expect(deletion).toEqual({ folder: FOLDER, deletedObjects: 0 });
+    expect(s3.commandCalls(ListObjectsV2Command)).toHaveLength(1);
   });
 });
