@@ -128,3 +128,20 @@ export interface ArtifactStore {
   /** Where a folder of saved files is and how a reader opens it and its main file. */
   linkTo(folder: string, mainKey: string): ReportFiles;
 }
+
+/**
+ * Removes the files of folders nothing reads any more (the rollup's orphaned build folders): S3
+ * on AWS; the local engine keeps builds as rows, so its store has no folders to remove.
+ */
+export interface ObjectStore {
+  readonly kind: 's3' | 'local';
+  /** Deletes every object under `folder` (a location ending in `/`) and answers how many there were. */
+  deleteFolder(folder: string, options?: { readonly deadlineMs?: number }): Promise<FolderDeletion>;
+}
+
+export interface FolderDeletion {
+  readonly folder: string;
+  readonly deletedObjects: number;
+  /** Said when the store did nothing because it keeps no files there (the local engine). */
+  readonly note?: string;
+}

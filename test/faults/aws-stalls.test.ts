@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AthenaEngine } from '../../src/lib/adapters/athena-engine.js';
 import { createAwsClients } from '../../src/lib/aws/clients.js';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { requestHandlerOptions } from '../../src/lib/aws/http-options.js';
 import { createSnsClient } from '../../src/lib/aws/sns-client.js';
 import { createSsmClient } from '../../src/lib/aws/ssm-client.js';
@@ -44,7 +45,7 @@ describe('SDK clients against an endpoint that never answers', () => {
     // Assess: the options every factory passes, and what each built client resolved from them.
     expect(requestHandlerOptions()).toEqual({ connectionTimeout: 3_000, requestTimeout: 10_000, throwOnRequestTimeout: true });
     const clients = createAwsClients();
-    for (const client of [clients.athena, clients.glue, createSnsClient(), createSsmClient()]) {
+    for (const client of [clients.athena, clients.glue, clients.s3!, createSnsClient(), createSsmClient()]) {
       const handler = client.config.requestHandler as unknown as { configProvider: Promise<Record<string, unknown>> };
       expect(await handler.configProvider).toMatchObject({ connectionTimeout: 3_000, requestTimeout: 10_000, throwOnRequestTimeout: true });
     }
@@ -54,6 +55,7 @@ describe('SDK clients against an endpoint that never answers', () => {
   it.each([
     ['Athena', () => createAwsClients(TIMEOUTS).athena.send(new GetQueryExecutionCommand({ QueryExecutionId: 'q-1' })), 3],
     ['Glue', () => createAwsClients(TIMEOUTS).glue.send(new GetTableCommand({ DatabaseName: 'flowlogs', Name: 'vpc_flow_logs' })), 3],
+    ['S3', () => createAwsClients(TIMEOUTS).s3!.send(new ListObjectsV2Command({ Bucket: 'results', Prefix: 'rollup/builds/b1/' })), 3],
     ['SNS', () => createSnsClient(TIMEOUTS).send(new PublishCommand({ TopicArn: 'arn:aws:sns:ap-northeast-1:123456789012:t', Message: 'm' })), 1],
     ['SSM', () => createSsmClient(TIMEOUTS).send(new GetParameterCommand({ Name: '/flowlog/slack', WithDecryption: true })), 3],
   ] as const)('when %s never answers, each attempt fails with TimeoutError at the request timeout and the call ends', async (_, call, attempts) => {

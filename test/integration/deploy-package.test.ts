@@ -226,21 +226,23 @@ describe('serverless package', () => {
       expect(rules.filter((r: Json) => r.ExpirationInDays !== undefined).map((r: Json) => r.Prefix)).toEqual(['athena/']);
       expect(rules.find((r: Json) => r.Prefix === 'rollup/')).toEqual({ Id: 'AbortRollupUploads', Status: 'Enabled', Prefix: 'rollup/', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } });
       const builds = resources.GlueRollupBuildsTable!.Properties.TableInput;
-      expect(builds.Name).toBe('vpc_flow_logs_rollup_builds');
+      expect(builds.Name).toBe('vpc_flow_logs_rollup_ci_builds');
       expect(builds.StorageDescriptor.Location).toEqual({ 'Fn::Sub': 's3://${ResultsBucket}/rollup/builds/' });
       expect(builds.PartitionKeys.map((k: Json) => k.Name)).toEqual(['build', ...resources.GlueTable!.Properties.TableInput.PartitionKeys.map((k: Json) => k.Name)]);
     });
 
-    it('when the report and partitions roles are packaged, each may add and move rollup partitions and write only under rollup/', () => {
+    it('when the report and partitions roles are packaged, each may add and move rollup partitions, write only under rollup/builds/ and delete only there', () => {
       for (const fn of ['report', 'partitions'] as const) {
         const own = statements().filter((s) => s.role === roleOf(fn));
-        const rollupGlue = own.find((s) => asList(s.Action).includes('glue:BatchCreatePartition') && text(s.Resource).includes('vpc_flow_logs_rollup'));
-        expect(rollupGlue, `${fn} rollup Glue statement`).toBeDefined();
-        expect(asList(rollupGlue!.Action)).toEqual(expect.arrayContaining(['glue:GetTable', 'glue:GetPartitions', 'glue:UpdatePartition', 'glue:BatchDeletePartition']));
-        expect(text(rollupGlue!.Resource)).toContain('vpc_flow_logs_rollup_builds');
+        const rollupGlue = own.find((s) => asList(s.Action).includes('glue:BatchCreatePartition') && text(s.Resource).includes('vpc_flow_logs_rollup_ci"'));
+        const buildsGlue = own.find((s) => asList(s.Action).includes('glue:BatchCreatePartition') && text(s.Resource).includes('vpc_flow_logs_rollup_ci_builds'));
+        expect(asList(rollupGlue!.Action)).toEqual(expect.arrayContaining(['glue:GetTable', 'glue:GetPartitions', 'glue:UpdatePartition']));
+        expect(asList(buildsGlue!.Action)).toEqual(expect.arrayContaining(['glue:GetTable', 'glue:BatchDeletePartition']));
         const writes = own.filter((s) => asList(s.Action).includes('s3:PutObject')).flatMap((s) => asList(s.Resource).map(text));
-        expect(writes).toContain(text({ 'Fn::Sub': '${ResultsBucket.Arn}/rollup/*' }));
-        expect(own.some((s) => asList(s.Action).includes('s3:DeleteObject'))).toBe(false);
+        expect(writes).toContain(text({ 'Fn::Sub': '${ResultsBucket.Arn}/rollup/builds/*' }));
+        expect(writes).not.toContain(text({ 'Fn::Sub': '${ResultsBucket.Arn}/rollup/*' }));
+        const deletes = own.filter((s) => asList(s.Action).includes('s3:DeleteObject')).flatMap((s) => asList(s.Resource).map(text));
+        expect(deletes).toEqual([text({ 'Fn::Sub': '${ResultsBucket.Arn}/rollup/builds/*' })]);
       }
       const environment = resources.ReportLambdaFunction!.Properties.Environment.Variables;
       expect(environment.FLOWLOG_ROLLUP_TABLE).toBe('vpc_flow_logs_rollup_ci');
@@ -420,9 +422,10 @@ describe('serverless package', () => {
         [/^athena:/, (r) => r === text({ 'Fn::Sub': 'arn:${AWS::Partition}:athena:${AWS::Region}:${AWS::AccountId}:workgroup/${AthenaWorkGroup}' })],
         [/^glue:(UpdatePartition|DeletePartition|BatchDeletePartition)$/, (r) => /:glue:\$\{AWS::Region\}:\$\{AWS::AccountId\}:(catalog|database\/flowlogs_ci|table\/flowlogs_ci\/vpc_flow_logs_rollup_ci(_builds)?)"/.test(r)],
         [/^glue:/, (r) => /:glue:\$\{AWS::Region\}:\$\{AWS::AccountId\}:(catalog|database\/flowlogs_ci|table\/flowlogs_ci\/vpc_flow_logs(_rollup_ci(_builds)?)?)"/.test(r)],
-        [/^s3:GetObject$/, (r) => r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/athena/*' }) || r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/rollup/*' }) || r.includes('/AWSLogs/${AWS::AccountId}/vpcflowlogs/${AWS::Region}/*')],
-        [/^s3:PutObject$/, (r, s) => r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/athena/*' }) || r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/rollup/*' }) || (r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/reports/*' }) && s.role === roleOf('report'))],
-        [/^s3:(AbortMultipartUpload|ListMultipartUploadParts)$/, (r) => r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/athena/*' }) || r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/rollup/*' })],
+        [/^s3:GetObject$/, (r) => r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/athena/*' }) || r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/rollup/*' }) || r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/rollup/builds/*' }) || r.includes('/AWSLogs/${AWS::AccountId}/vpcflowlogs/${AWS::Region}/*')],
+        [/^s3:PutObject$/, (r, s) => r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/athena/*' }) || r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/rollup/builds/*' }) || (r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/reports/*' }) && s.role === roleOf('report'))],
+        [/^s3:(AbortMultipartUpload|ListMultipartUploadParts)$/, (r) => r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/athena/*' }) || r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/rollup/builds/*' })],
+        [/^s3:DeleteObject$/, (r, s) => r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/rollup/builds/*' }) && [roleOf('report'), roleOf('partitions')].includes(s.role)],
         [/^s3:(GetBucketLocation|ListBucketMultipartUploads)$/, (r) => r === text({ 'Fn::GetAtt': ['ResultsBucket', 'Arn'] }) || r.includes('"arn:${AWS::Partition}:s3:::${LogBucket}"')],
         [/^s3:ListBucket$/, (r, s) => r === text({ 'Fn::GetAtt': ['ResultsBucket', 'Arn'] }) || s.Condition?.StringLike?.['s3:prefix'] !== undefined],
         [/^sns:/, (r, s) => r === text({ Ref: 'ReportTopic' }) && s.role === roleOf('report')],

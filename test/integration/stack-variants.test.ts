@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sourceFolder, type FolderStyle } from '../../src/lib/partitions/layout.js';
-import { collectAthenaStatements, statementKind, tablesOf, type EmittedStatement, type Job, type StatementKind } from '../support/athena-statements.js';
+import { collectAthenaStatements, collectFolderDeletions, COLLECTED_ROLLUP_LOCATION, statementKind, tablesOf, type EmittedStatement, type FolderDeletionCall, type Job, type StatementKind } from '../support/athena-statements.js';
 import { findTool, missingToolReason } from '../support/aws-tools.js';
 import { ACCOUNT, iamMatches, packageStack, REGION, resolve, roleStatements, type Json } from '../support/packaged-stack.js';
 
@@ -54,6 +54,14 @@ const RESULT_OBJECT_ACTIONS = ['s3:GetObject', 's3:PutObject', 's3:AbortMultipar
 const RESULT_BUCKET_ACTIONS = ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'];
 const TABLE_READ_OBJECT_ACTIONS = ['s3:GetObject'];
 const TABLE_BUCKET_ACTIONS = ['s3:GetBucketLocation', 's3:ListBucket'];
+/*
+ * What the object store needs to delete a build folder (the jobs call S3 themselves, not through
+ * Athena). Sources: Amazon S3 API Reference, ListObjectsV2 ("you must have READ access to the
+ * bucket": s3:ListBucket on the bucket) and DeleteObjects ("the s3:DeleteObject permission" for
+ * each key; there is no separate DeleteObjects action).
+ */
+const FOLDER_DELETE_BUCKET_ACTIONS = ['s3:ListBucket'];
+const FOLDER_DELETE_OBJECT_ACTIONS = ['s3:DeleteObject'];
 
 /** The collector's table names (test/support/athena-statements.ts) and what they stand for. */
 const COLLECTED = { database: 'flowlogs_ci', raw: 'vpc_flow_logs', rollup: 'vpc_flow_logs_rollup_ci' } as const;
@@ -73,6 +81,7 @@ function arnsOf(deployed: Deployed, job: Job) {
     return { bucket: `arn:aws:s3:::${bucket}`, objects: `arn:aws:s3:::${bucket}/${key}*` };
   };
   const rollupLocation = (resolve(deployed.template, deployed.template.Resources.GlueRollupTable.Properties.TableInput) as Json).StorageDescriptor.Location as string;
+  const buildsLocation = (resolve(deployed.template, deployed.template.Resources.GlueRollupBuildsTable.Properties.TableInput) as Json).StorageDescriptor.Location as string;
   const sources = env.FLOWLOG_SOURCES!.split(',').map((s) => s.split(':') as [string, string]);
   const rawFolders = sources.map(([account, region]) => s3(`s3://${env.FLOWLOG_BUCKET}/${env.FLOWLOG_PREFIX}${sourceFolder(account, region, env.FLOWLOG_FOLDERS as FolderStyle)}`));
   return {
@@ -80,14 +89,23 @@ function arnsOf(deployed: Deployed, job: Job) {
     tables: {
       [COLLECTED.raw]: { glue: glue(env.FLOWLOG_TABLE!), data: rawFolders },
       [COLLECTED.rollup]: { glue: glue(env.FLOWLOG_ROLLUP_TABLE!), data: [s3(rollupLocation)] },
+      [`${COLLECTED.rollup}_builds`]: { glue: glue(`${env.FLOWLOG_ROLLUP_TABLE!}_builds`), data: [s3(buildsLocation)] },
     } as Record<string, { glue: string[]; data: { bucket: string; objects: string }[] }>,
   };
 }
 
-/** Every `action resource` pair a job's statements need in this variant. */
-function needsOf(deployed: Deployed, job: Job, statements: readonly EmittedStatement[]): Set<string> {
+/** Every `action resource` pair a job's statements (and its deletions of build folders) need in this variant. */
+function needsOf(deployed: Deployed, job: Job, statements: readonly EmittedStatement[], deletions: readonly FolderDeletionCall[]): Set<string> {
   const arns = arnsOf(deployed, job);
   const needs = new Set<string>();
+  for (const deletion of deletions.filter((d) => d.job === job)) {
+    // Only the builds folder: a folder elsewhere would need a broader grant, and fails here instead.
+    const relative = deletion.folder.slice(COLLECTED_ROLLUP_LOCATION.length);
+    if (!deletion.folder.startsWith(COLLECTED_ROLLUP_LOCATION) || !relative.startsWith('builds/')) throw new Error(`${deletion.scenario} deletes ${deletion.folder}, outside the rollup's builds/ folder`);
+    const rollup = arns.tables[COLLECTED.rollup]!.data[0]!;
+    FOLDER_DELETE_BUCKET_ACTIONS.forEach((a) => needs.add(`${a} ${rollup.bucket}`));
+    FOLDER_DELETE_OBJECT_ACTIONS.forEach((a) => needs.add(`${a} ${rollup.objects.replace(/\*$/, '')}builds/*`));
+  }
   const table = (name: string) => {
     const known = arns.tables[name];
     if (known === undefined) throw new Error(`a statement names table ${name}, which this test does not map to ARNs yet (arnsOf)`);
@@ -126,9 +144,11 @@ const skipLint = missingToolReason('cfn-lint');
 describe('packaged template variants', () => {
   const deployed = new Map<string, Deployed>();
   let statements: EmittedStatement[] = [];
+  let deletions: FolderDeletionCall[] = [];
 
   beforeAll(async () => {
     statements = await collectAthenaStatements();
+    deletions = await collectFolderDeletions();
     for (const [name, { stage, params }] of Object.entries(VARIANTS)) {
       const started = Date.now();
       deployed.set(name, await packageStack(params, stage));
@@ -155,6 +175,11 @@ describe('packaged template variants', () => {
     expect(run.status === 0 || (run.status! & 2) === 0).toBe(true);
   }, 300_000);
 
+  it('when every build fails, both jobs delete the failed builds\' folders, all under the rollup\'s builds/ folder', () => {
+    expect(new Set(deletions.map((d) => d.job))).toEqual(new Set(['partitions', 'report']));
+    expect(deletions.filter((d) => !d.folder.startsWith(`${COLLECTED_ROLLUP_LOCATION}builds/`))).toEqual([]);
+  });
+
   it('when the jobs run, every statement is of a kind the permission table knows', () => {
     const unknown = statements.filter((s) => statementKind(s.sql) === undefined).map((s) => `${s.scenario}: ${s.sql.slice(0, 120)}`);
     expect(unknown).toEqual([]);
@@ -165,7 +190,7 @@ describe('packaged template variants', () => {
     it.each(['partitions', 'report'] as const)('when the %s role is read, it grants every Glue and S3 action its statements need, on those resources', (job) => {
       const d = deployed.get(variant)!;
       const granted = roleStatements(d.template, `${FUNCTION_OF_JOB[job]}IamRoleLambdaExecution`).filter((s) => s.effect === 'Allow');
-      const missing = [...needsOf(d, job, statements)].filter((need) => {
+      const missing = [...needsOf(d, job, statements, deletions)].filter((need) => {
         const [action, resource] = need.split(' ') as [string, string];
         return !granted.some((s) => s.actions.some((a) => iamMatches(a, action)) && s.resources.some((r) => iamMatches(r, resource)));
       });
@@ -174,7 +199,7 @@ describe('packaged template variants', () => {
 
     it.each(['partitions', 'report'] as const)('when the %s role is read, it grants no Glue or S3 action on a resource its statements do not need', (job) => {
       const d = deployed.get(variant)!;
-      const needs = needsOf(d, job, statements);
+      const needs = needsOf(d, job, statements, deletions);
       const granted = roleStatements(d.template, `${FUNCTION_OF_JOB[job]}IamRoleLambdaExecution`).filter((s) => s.effect === 'Allow');
       const extra = granted.flatMap((s) => s.actions.filter((a) => /^(glue|s3):/.test(a)).flatMap((a) => s.resources.map((r) => `${a} ${r}`))).filter((pair) => !needs.has(pair));
       expect(extra).toEqual([]);

@@ -10,7 +10,7 @@ import { parsePartitionsEvent } from '../../src/lib/partitions/event.js';
 import { partitionsFor, type Partition } from '../../src/lib/partitions/plan.js';
 import { configuredLayout } from '../../src/lib/partitions/table-layout.js';
 import type { PartitionLayout } from '../../src/lib/partitions/layout.js';
-import type { PartitionCatalog, QueryEngine, QueryOptions, QueryResult, TableDescription } from '../../src/lib/ports.js';
+import type { FolderDeletion, ObjectStore, PartitionCatalog, QueryEngine, QueryOptions, QueryResult, TableDescription } from '../../src/lib/ports.js';
 import { loadReportConfig } from '../../src/lib/report/report-config.js';
 import { maintainPartitions } from '../../src/lib/use-cases/maintain-partitions.js';
 import { runReport } from '../../src/lib/use-cases/run-report.js';
@@ -26,12 +26,14 @@ export interface EmittedStatement {
   readonly sql: string;
 }
 
-/** Answers every statement with an empty result and keeps what it was asked. */
+/** Answers every statement with an empty result and keeps what it was asked; with `failInserts`, every INSERT fails as a cancelled build would. */
 class RecordingEngine implements QueryEngine {
   readonly kind = 'athena' as const;
   readonly seen: { sql: string; label: string }[] = [];
+  constructor(readonly failInserts = false) {}
   async execute(sql: string, options?: QueryOptions): Promise<QueryResult> {
     this.seen.push({ sql, label: options?.label ?? '' });
+    if (this.failInserts && sql.startsWith('INSERT')) throw new Error('Query was cancelled by the bytes-scanned limit');
     return { queryId: `q-${this.seen.length}`, columns: [], rows: [], rowsLeftOut: 0, bytesScanned: 0, durationMs: 0, warnings: [] };
   }
 }
@@ -68,13 +70,33 @@ function configFor(setup: Readonly<Record<string, string>>): FlowlogConfig {
   });
 }
 
-function handle(config: FlowlogConfig, layout: PartitionLayout, engine: QueryEngine, raw: readonly Partition[], rollup: readonly Partition[]): EngineHandle {
+/** The object store's calls a job made: each build folder it deleted. */
+export interface FolderDeletionCall {
+  readonly job: Job;
+  readonly scenario: string;
+  readonly folder: string;
+}
+
+class RecordingObjectStore implements ObjectStore {
+  readonly kind = 's3' as const;
+  readonly folders: string[] = [];
+  async deleteFolder(folder: string): Promise<FolderDeletion> {
+    this.folders.push(folder);
+    return { folder, deletedObjects: 1 };
+  }
+}
+
+/** The rollup table's LOCATION in the collector's catalogs. */
+export const COLLECTED_ROLLUP_LOCATION = 's3://results-bucket/rollup/';
+
+function handle(config: FlowlogConfig, layout: PartitionLayout, engine: QueryEngine, raw: readonly Partition[], rollup: readonly Partition[], objectStore?: ObjectStore): EngineHandle {
   const describe = (table: string, location: string | undefined): TableDescription => ({ database: config.database, table, partitionKeys: layout.keys, columns: [], location });
   return {
     engine,
     layout,
     catalog: new MemoryCatalog(describe(config.table, 's3://flow-log-bucket/AWSLogs/'), raw),
-    rollupCatalog: new MemoryCatalog(describe(config.rollup.table, 's3://results-bucket/rollup/'), rollup),
+    rollupCatalog: new MemoryCatalog(describe(config.rollup.table, COLLECTED_ROLLUP_LOCATION), rollup),
+    ...(objectStore === undefined ? {} : { objectStore }),
     close: async () => {},
   };
 }
@@ -133,6 +155,35 @@ export async function collectAthenaStatements(): Promise<EmittedStatement[]> {
     }
   }
   return emitted;
+}
+
+/**
+ * The folders each job deletes through its object store, collected by running the use cases with
+ * every build failing (a backfill with the rollup, and a report): the jobs then remove the failed
+ * builds' folders. Their statements are the kinds collectAthenaStatements already sends.
+ */
+export async function collectFolderDeletions(): Promise<FolderDeletionCall[]> {
+  const calls: FolderDeletionCall[] = [];
+  for (const [setupName, setup] of Object.entries(SOURCE_SETUPS)) {
+    const config = configFor(setup);
+    const layout = configuredLayout(config);
+    const built = partitionsFor(layout, daysOf({ from: addDays(TODAY, -10), to: TODAY }));
+    const record = async (job: Job, scenario: string, act: (engine: RecordingEngine, store: RecordingObjectStore) => Promise<unknown>): Promise<void> => {
+      const store = new RecordingObjectStore();
+      await act(new RecordingEngine(true), store).catch(() => undefined);
+      for (const folder of store.folders) calls.push({ job, scenario: `${scenario} (${setupName})`, folder });
+    };
+    await record('partitions', 'backfill whose builds fail', (engine, store) =>
+      maintainPartitions(handle(config, layout, engine, [], [], store), config, parsePartitionsEvent({ from: addDays(TODAY, -3), to: addDays(TODAY, -1), rollup: true }, config.partitions), RUN));
+    await record('report', 'report whose builds fail', (engine, store) => {
+      const h = handle(config, layout, engine, built, [], store);
+      return runReport(
+        { engine, catalog: h.catalog, layout, database: config.database, table: config.table, config: loadReportConfig({}), now: () => NOW, rollup: { table: config.rollup.table, catalog: h.rollupCatalog!, settleMinutes: config.rollup.settleMinutes, objectStore: store } },
+        { date: addDays(TODAY, -1), requestId: 'request-6' },
+      );
+    });
+  }
+  return calls;
 }
 
 /** What a statement does, as far as the permissions it needs go. */

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { withRollupAnswer } from '../../src/lib/partitions/answer.js';
 import type { UtcDay } from '../../src/lib/dates.js';
-import { QueryError } from '../../src/lib/errors.js';
+import { FlowlogError, QueryError } from '../../src/lib/errors.js';
 import { layoutFor, sourceRoot } from '../../src/lib/partitions/layout.js';
-import type { PartitionCatalog, QueryEngine, QueryResult, ReadWarning, RollupDayRecord, RollupLedger, SourceFile } from '../../src/lib/ports.js';
+import type { FolderDeletion, ObjectStore, PartitionCatalog, QueryEngine, QueryResult, ReadWarning, RollupDayRecord, RollupLedger, SourceFile } from '../../src/lib/ports.js';
 import { ensureRollups } from '../../src/lib/use-cases/ensure-rollups.js';
 
 const layout = layoutFor([{ account: '123456789012', region: 'ap-northeast-1', root: sourceRoot('s3://logs', '', '123456789012', 'ap-northeast-1') }]);
@@ -78,6 +78,88 @@ describe('ensureRollups', () => {
     expect(engine.sql[2]).toBe("ALTER TABLE flowlogs.vpc_flow_logs_rollup PARTITION (dt = '2026/11/20') SET LOCATION 's3://results/rollup/builds/20261126T000000000Z/dt=2026%2F11%2F20/'");
     expect(result.unreferenced).toEqual([old]);
     expect(result.rollupDays).toEqual(['2026-11-20']);
+  });
+
+  describe('removing orphaned build folders', () => {
+    /** An object store that records what it is asked to delete; folders in `refusing` fail. */
+    function memoryStore(refusing: readonly string[] = []): ObjectStore & { deleted: string[] } {
+      const deleted: string[] = [];
+      return {
+        kind: 's3',
+        deleted,
+        async deleteFolder(folder): Promise<FolderDeletion> {
+          if (refusing.includes(folder)) throw new FlowlogError(`could not delete ${folder} (0 objects deleted): AccessDenied: not allowed`);
+          deleted.push(folder);
+          return { folder, deletedObjects: 3 };
+        },
+      };
+    }
+    const base = { layout, database: 'flowlogs', table: 'vpc_flow_logs', rollupTable: 'vpc_flow_logs_rollup', settleMinutes: 30, now: () => new Date('2026-11-26T00:00:00Z') };
+    const failedFolder = 's3://results/rollup/builds/20261126T000000000Z/dt=2026%2F11%2F20/';
+
+    it('when a build fails, its folder is deleted through the object store and no longer listed as unreferenced', async () => {
+      // Prepare
+      const store = memoryStore();
+
+      // Act
+      const result = await ensureRollups({ ...base, engine: engineFailingOn("'2026/11/20'"), rollupCatalog: emptyCatalog, objectStore: store }, { days: ['2026-11-20' as UtcDay] });
+
+      // Assess
+      expect(store.deleted).toEqual([failedFolder]);
+      expect(result.removed).toEqual([{ folder: failedFolder, deletedObjects: 3 }]);
+      expect(result.unreferenced).toEqual([]);
+      expect(result.cleanupWarnings).toEqual([]);
+    });
+
+    it('when a rebuild replaces a build folder, the old folder is deleted after the switch; a replaced folder outside builds/ is kept and listed', async () => {
+      // Prepare
+      const oldBuild = 's3://results/rollup/builds/20261122T000000000Z/dt=2026%2F11%2F20/';
+      const oldPlain = 's3://results/rollup/dt=2026%2F11%2F21/';
+      let switched = false;
+      const engine: QueryEngine = { kind: 'athena', async execute(text) { if (text.includes('SET LOCATION')) switched = true; return ok; } };
+      const catalog: PartitionCatalog = {
+        ...emptyCatalog,
+        // Before the switch the old folders are referenced; after it the new build's are.
+        listPartitions: async () => switched
+          ? [{ values: { dt: '2026/11/20' }, location: 's3://results/rollup/builds/20261126T000000000Z/dt=2026%2F11%2F20/' }, { values: { dt: '2026/11/21' }, location: 's3://results/rollup/builds/20261126T000000000Z/dt=2026%2F11%2F21/' }]
+          : [{ values: { dt: '2026/11/20' }, location: oldBuild }, { values: { dt: '2026/11/21' }, location: oldPlain }],
+      };
+      const store = memoryStore();
+
+      // Act
+      const result = await ensureRollups({ ...base, engine, rollupCatalog: catalog, objectStore: store }, { days: ['2026-11-20', '2026-11-21'] as UtcDay[], rebuild: true });
+
+      // Assess
+      expect(store.deleted).toEqual([oldBuild]);
+      expect(result.unreferenced).toEqual([oldPlain]);
+    });
+
+    it('when the listing after the builds shows a partition still pointing at a candidate folder, that folder is not deleted', async () => {
+      // Prepare: another run pointed the day at the folder this run found unreferenced.
+      const catalog: PartitionCatalog = { ...emptyCatalog, listPartitions: async () => [{ values: { dt: '2026/11/20' }, location: failedFolder }] };
+      let listed = 0;
+      const counting: PartitionCatalog = { ...catalog, listPartitions: async (range) => (listed++ === 0 ? [] : catalog.listPartitions(range)) };
+      const store = memoryStore();
+
+      // Act
+      const result = await ensureRollups({ ...base, engine: engineFailingOn("'2026/11/20'"), rollupCatalog: counting, objectStore: store }, { days: ['2026-11-20' as UtcDay] });
+
+      // Assess
+      expect(listed).toBe(2);
+      expect(store.deleted).toEqual([]);
+      expect(result.unreferenced).toEqual([failedFolder]);
+    });
+
+    it('when a deletion fails, the run goes on and a warning names the folder, which stays listed', async () => {
+      // Act
+      const result = await ensureRollups({ ...base, engine: engineFailingOn("'2026/11/20'"), rollupCatalog: emptyCatalog, objectStore: memoryStore([failedFolder]) }, { days: ['2026-11-20' as UtcDay] });
+
+      // Assess
+      expect(result.removed).toEqual([]);
+      expect(result.unreferenced).toEqual([failedFolder]);
+      expect(result.cleanupWarnings).toEqual([`the unreferenced rollup folder ${failedFolder} could not be deleted (could not delete ${failedFolder} (0 objects deleted): AccessDenied: not allowed); nothing reads it, remove it with aws s3 rm --recursive`]);
+      expect(withRollupAnswer({ range: { from: '2026-11-20', to: '2026-11-20' }, dryRun: false, added: [], existing: [], statements: [], queryIds: [] } as never, result).rollup?.warnings).toEqual(result.cleanupWarnings);
+    });
   });
 
   describe('sizing a backfill', () => {

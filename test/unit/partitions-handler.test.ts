@@ -291,7 +291,7 @@ describe('partitions handler: backfill of the daily rollup', () => {
     const second = await handler({ from: '2026-11-01', to: '2026-11-03', rollup: true }, context('req-2'));
 
     // Assess
-    expect(second.rollup).toEqual({ built: [], notComplete: [], left: [], done: true, unreferenced: [], queryIds: [] });
+    expect(second.rollup).toEqual({ built: [], notComplete: [], left: [], done: true, unreferenced: [], removed: [], warnings: [], queryIds: [] });
     expect(athena).not.toHaveReceivedCommand(StartQueryExecutionCommand);
   });
 

@@ -6,12 +6,13 @@ import { NotFoundError, StateError, asError } from '../errors.js';
 import { formatString, withNaming } from '../flowlog/format.js';
 import { createdShape, type TableShape } from '../flowlog/raw-table.js';
 import { layoutFor, sourceRoot, type PartitionLayout, type Source } from '../partitions/layout.js';
-import type { PartitionCatalog, QueryEngine, RollupLedger } from '../ports.js';
+import type { ObjectStore, PartitionCatalog, QueryEngine, RollupLedger } from '../ports.js';
 import { identifier, listOf, queryNames, renderQuery, stringLiteral } from '../sql/sql.js';
 import { DuckDbEngine } from '../adapters/duckdb-engine.js';
 import { LocalCatalog } from '../adapters/local-catalog.js';
 import { LocalRollupCatalog } from '../adapters/local-rollup-catalog.js';
 import { LocalRollupLedger } from '../adapters/local-rollup-ledger.js';
+import { LocalObjectStore } from '../adapters/local-object-store.js';
 import { LocalRollup } from './local-rollup.js';
 import { LocalPartitions } from './local-partitions.js';
 import { LocalTable } from './local-table.js';
@@ -24,6 +25,8 @@ export interface LocalHandle {
   readonly rollupCatalog: PartitionCatalog;
   /** Each rollup day's source files and skipped reads (a table of the state database). */
   readonly rollupLedger: RollupLedger;
+  /** Build folders to delete: none locally (builds are rows), said honestly by the store. */
+  readonly objectStore: ObjectStore;
   readonly layout: PartitionLayout;
   /** The view's columns carry the configured naming (FLOWLOG_COLUMN_NAMES). */
   readonly shape: TableShape;
@@ -101,6 +104,7 @@ export async function openLocal(config: FlowlogConfig, options: OpenLocalOptions
       catalog,
       rollupCatalog: new LocalRollupCatalog(rollup, join(stateDir, STATE_FILE)),
       rollupLedger: new LocalRollupLedger(rollup, catalog),
+      objectStore: new LocalObjectStore(),
       layout,
       shape: createdShape(format, config.columnNames, layout.keys),
       async close() {

@@ -17,6 +17,8 @@ interface EnsureRollupsResult {
   readonly builtDays: readonly UtcDay[];
   readonly leftDays: readonly UtcDay[];
   readonly unreferenced: readonly string[];
+  readonly removed: readonly { readonly folder: string; readonly deletedObjects: number; readonly note?: string }[];
+  readonly cleanupWarnings: readonly string[];
   readonly statements: readonly { readonly queryId?: string | undefined }[];
 }
 
@@ -35,8 +37,12 @@ export interface PartitionsAnswer {
     /** Days not built for lack of time (or too large for the cutoff): invoke again with the same range to continue. */
     readonly left: readonly string[];
     readonly done: boolean;
-    /** Rollup folders nothing points at any more (failed or replaced builds), for the lifecycle rule or `aws s3 rm`. */
+    /** Rollup folders nothing points at any more (failed or replaced builds) that are still there, for `aws s3 rm`. */
     readonly unreferenced: readonly string[];
+    /** Build folders deleted by this run, with the objects each held. */
+    readonly removed: readonly { readonly folder: string; readonly deletedObjects: number; readonly note?: string }[];
+    /** Deletions that failed, each naming its folder. */
+    readonly warnings: readonly string[];
     readonly queryIds: readonly string[];
   };
 }
@@ -47,7 +53,7 @@ export function withRollupAnswer(answer: PartitionsAnswer, result: EnsureRollups
   const left = new Set(result.leftDays);
   return {
     ...answer,
-    rollup: { built: [...result.builtDays], notComplete: result.rawDays.filter((day) => !left.has(day)), left: [...result.leftDays], done: left.size === 0, unreferenced: [...result.unreferenced], queryIds },
+    rollup: { built: [...result.builtDays], notComplete: result.rawDays.filter((day) => !left.has(day)), left: [...result.leftDays], done: left.size === 0, unreferenced: [...result.unreferenced], removed: [...result.removed], warnings: [...result.cleanupWarnings], queryIds },
     queryIds: [...answer.queryIds, ...queryIds],
   };
 }

@@ -3,7 +3,8 @@ import { DEFAULT_BYTES_SCANNED_CUTOFF_MB } from '../config.js';
 import type { UtcDay } from '../dates.js';
 import type { PartitionLayout } from '../partitions/layout.js';
 import type { Partition } from '../partitions/plan.js';
-import type { PartitionCatalog, QueryEngine, ReadWarning, RollupDayRecord, RollupLedger, SourceFile } from '../ports.js';
+import type { ObjectStore, PartitionCatalog, QueryEngine, ReadWarning, RollupDayRecord, RollupLedger, SourceFile } from '../ports.js';
+import { deletableFolders } from '../rollup/cleanup.js';
 import { dayDrift, skippedByDay, type DayDrift } from '../rollup/drift.js';
 import type { TableShape } from '../flowlog/raw-table.js';
 import { completeDays, daysPerBuild, daysWithRollup, missingPartitions, presentPartitions, wantedRollupPartitions } from '../rollup/plan.js';
@@ -29,6 +30,8 @@ export interface EnsureRollupsDeps {
    * without one (Athena today) built days are trusted as they are and builds keep no warnings.
    */
   readonly ledger?: RollupLedger;
+  /** Deletes the files of build folders no rollup partition references; without it they are only listed. */
+  readonly objectStore?: ObjectStore;
 }
 
 export interface EnsureRollupsRequest {
@@ -73,14 +76,19 @@ export interface EnsureRollupsResult {
   /** Days to build that this run left for the next (no time left, or a day too large for the cutoff): invoke again to continue. */
   readonly leftDays: readonly UtcDay[];
   /**
-   * Folders no rollup partition points at any more: those of failed builds and those a rebuild
-   * replaced. Nothing reads them; the rollup's lifecycle rule expires them (see serverless.yml).
+   * Folders no rollup partition points at any more (those of failed builds and those a rebuild
+   * replaced) that are still there: not deleted (no object store, a folder outside `builds/`, or
+   * its deletion failed). Nothing reads them.
    */
   readonly unreferenced: readonly string[];
   /** Built days found to differ from their raw files (or kept without them), with what was found. */
   readonly drifted: readonly { readonly day: UtcDay; readonly drift: DayDrift }[];
   /** What the builds of the rollup days skipped, stored with them: one entry per day that skipped something. */
   readonly skipped: readonly { readonly day: UtcDay; readonly skipped: readonly ReadWarning[] }[];
+  /** Build folders this run deleted, with the objects each held. */
+  readonly removed: readonly { readonly folder: string; readonly deletedObjects: number; readonly note?: string }[];
+  /** Deletions that failed, each naming its folder; the folder stays listed in `unreferenced`. */
+  readonly cleanupWarnings: readonly string[];
 }
 
 /**
@@ -94,7 +102,7 @@ export interface EnsureRollupsResult {
 export async function ensureRollups(deps: EnsureRollupsDeps, request: EnsureRollupsRequest): Promise<EnsureRollupsResult> {
   const days = [...new Set(request.days)].sort();
   const complete = completeDays(days, deps.now(), deps.settleMinutes);
-  if (complete.length === 0) return { rollupDays: [], rawDays: days, builtDays: [], failedDays: [], statements: [], leftDays: [], unreferenced: [], drifted: [], skipped: [] };
+  if (complete.length === 0) return { rollupDays: [], rawDays: days, builtDays: [], failedDays: [], statements: [], leftDays: [], unreferenced: [], drifted: [], skipped: [], removed: [], cleanupWarnings: [] };
   const keys = deps.layout.keys;
   const existing = await deps.rollupCatalog.listPartitions({ from: complete[0] as UtcDay, to: complete[complete.length - 1] as UtcDay });
   const missing = complete.filter((day) => missingPartitions(keys, wantedRollupPartitions(deps.layout, [day]), existing).length > 0);
@@ -105,14 +113,15 @@ export async function ensureRollups(deps: EnsureRollupsDeps, request: EnsureRoll
   const toBuild = request.rebuild === true ? complete : complete.filter((day) => missing.includes(day) || stale.includes(day));
   if (request.dryRun === true) {
     const ready = daysWithRollup(deps.layout, complete, existing);
-    return { rollupDays: ready, rawDays: days.filter((day) => !ready.includes(day)), builtDays: toBuild, failedDays: [], statements: [], leftDays: [], unreferenced: [], drifted, skipped: [] };
+    return { rollupDays: ready, rawDays: days.filter((day) => !ready.includes(day)), builtDays: toBuild, failedDays: [], statements: [], leftDays: [], unreferenced: [], drifted, skipped: [], removed: [], cleanupWarnings: [] };
   }
   const tables: RollupTables = { database: deps.database, table: deps.table, rollupTable: deps.rollupTable, keys, ...(deps.shape === undefined ? {} : { shape: deps.shape }) };
   const statements: RollupStatementRun[] = [];
   const unreferenced: string[] = [];
   const left: UtcDay[] = [];
+  let location: string | undefined;
   if (toBuild.length > 0) {
-    const location = (await deps.rollupCatalog.describeTable()).location;
+    location = (await deps.rollupCatalog.describeTable()).location;
     if (location === undefined || location === '') {
       // Not thrown: a report still runs on the raw logs, and says why its days were not built.
       const error = `${deps.database}.${deps.rollupTable} has no LOCATION, so a build cannot be given a folder of its own`;
@@ -145,6 +154,7 @@ export async function ensureRollups(deps: EnsureRollupsDeps, request: EnsureRoll
       left.push(...waiting);
     }
   }
+  const cleanup = location === undefined || location === '' ? { unreferenced, removed: [], cleanupWarnings: [] } : await removeUnreferenced(deps, request, location, complete, unreferenced);
   const failed = new Set(statements.filter((s) => s.status === 'failed' && s.kind !== 'unstage').flatMap((s) => s.days));
   // A stale day that could not be built again is read raw: its stored rollup no longer matches its files.
   const notBuilt = new Set([...failed, ...left]);
@@ -157,7 +167,7 @@ export async function ensureRollups(deps: EnsureRollupsDeps, request: EnsureRoll
     failedDays: [...failed].sort(),
     statements,
     leftDays: left,
-    unreferenced,
+    ...cleanup,
     drifted,
     skipped: rollupDays.map((day) => ({ day, skipped: stored.get(day)?.skipped ?? [] })).filter((d) => d.skipped.length > 0),
   };
@@ -168,6 +178,42 @@ async function driftedDays(ledger: RollupLedger, built: readonly UtcDay[], files
   if (built.length === 0) return [];
   const records = await ledger.recorded(built);
   return built.map((day) => ({ day, drift: dayDrift(records.get(day), files.get(day) ?? []) })).filter((d) => d.drift.kind !== 'same');
+}
+
+/**
+ * Deletes the build folders this run left unreferenced. The rollup's partitions are listed again
+ * first (another run may have switched a day meanwhile) and a pure decision keeps any folder a
+ * partition points at, or that lies outside the builds folder. A deletion that fails is a warning
+ * naming the folder, not an error: nothing reads the folder, and a later run or a person can remove it.
+ */
+async function removeUnreferenced(
+  deps: EnsureRollupsDeps,
+  request: EnsureRollupsRequest,
+  location: string,
+  complete: readonly UtcDay[],
+  candidates: readonly string[],
+): Promise<Pick<EnsureRollupsResult, 'unreferenced' | 'removed' | 'cleanupWarnings'>> {
+  if (deps.objectStore === undefined || candidates.length === 0) return { unreferenced: [...candidates], removed: [], cleanupWarnings: [] };
+  const store = deps.objectStore;
+  let partitions: Partition[];
+  try {
+    partitions = await deps.rollupCatalog.listPartitions({ from: complete[0] as UtcDay, to: complete[complete.length - 1] as UtcDay });
+  } catch (error) {
+    return { unreferenced: [...candidates], removed: [], cleanupWarnings: [`unreferenced rollup folders were kept: the rollup's partitions could not be listed to check them (${describeError(error)})`] };
+  }
+  const decision = deletableFolders(candidates, location, partitions);
+  const removed: EnsureRollupsResult['removed'][number][] = [];
+  const warnings: string[] = [];
+  const kept = [...decision.keep];
+  for (const folder of decision.delete) {
+    try {
+      removed.push(await store.deleteFolder(folder, { ...(request.deadlineMs === undefined ? {} : { deadlineMs: request.deadlineMs }) }));
+    } catch (error) {
+      kept.push(folder);
+      warnings.push(`the unreferenced rollup folder ${folder} could not be deleted (${describeError(error)}); nothing reads it, remove it with aws s3 rm --recursive`);
+    }
+  }
+  return { unreferenced: kept, removed, cleanupWarnings: warnings };
 }
 
 /** Stage, build, switch and unstage one batch of days; stops at the first failure before the switch. */

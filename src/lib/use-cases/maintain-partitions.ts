@@ -5,7 +5,7 @@ import { partitionsAnswer, withRollupAnswer, type PartitionsAnswer } from '../pa
 import type { PartitionsRequest } from '../partitions/event.js';
 import type { PartitionLayout } from '../partitions/layout.js';
 import type { TableShape } from '../flowlog/raw-table.js';
-import type { PartitionCatalog, QueryEngine, RollupLedger } from '../ports.js';
+import type { ObjectStore, PartitionCatalog, QueryEngine, RollupLedger } from '../ports.js';
 import { ensurePartitions } from './ensure-partitions.js';
 import { ensureRollups } from './ensure-rollups.js';
 
@@ -16,6 +16,8 @@ export interface MaintainPartitionsDeps {
   readonly rollupCatalog?: PartitionCatalog;
   /** Where each rollup day's source files and skipped reads are kept (local only for now). */
   readonly rollupLedger?: RollupLedger;
+  /** Deletes orphaned rollup build folders (S3 on AWS). */
+  readonly objectStore?: ObjectStore;
   readonly layout: PartitionLayout;
   /** How the raw table names its columns. */
   readonly shape?: TableShape;
@@ -56,6 +58,7 @@ export async function maintainPartitions(deps: MaintainPartitionsDeps, config: F
       settleMinutes: config.rollup.settleMinutes,
       maxBytesPerQuery: config.rollup.maxBytesPerQuery,
       ...(deps.rollupLedger === undefined ? {} : { ledger: deps.rollupLedger }),
+      ...(deps.objectStore === undefined ? {} : { objectStore: deps.objectStore }),
       now: run.now,
     },
     { days: daysOf(request.range), rebuild: request.rebuild, dryRun: request.dryRun, requestId: run.requestId, deadlineMs: run.deadlineMs },

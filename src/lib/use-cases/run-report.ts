@@ -2,7 +2,7 @@ import { asError } from '../errors.js';
 import { describeError } from '../answers.js';
 import type { UtcDay } from '../dates.js';
 import type { PartitionLayout } from '../partitions/layout.js';
-import type { PartitionCatalog, QueryEngine, RollupLedger } from '../ports.js';
+import type { ObjectStore, PartitionCatalog, QueryEngine, RollupLedger } from '../ports.js';
 import { describeDrift, describeStoredSkipped } from '../rollup/drift.js';
 import type { TableShape } from '../flowlog/raw-table.js';
 import { buildReport, DEFAULT_MAX_ROWS_PER_QUERY, type QueryOutcome } from '../report/build-report.js';
@@ -54,6 +54,8 @@ export interface ReportRollup {
   readonly maxBytesPerQuery?: number;
   /** Each day's source files and skipped reads, kept beside the rollup (locally); see EnsureRollupsDeps.ledger. */
   readonly ledger?: RollupLedger;
+  /** Deletes the folders of failed or replaced builds (S3 on AWS); without it they stay. */
+  readonly objectStore?: ObjectStore;
 }
 
 export interface RunReportRequest {
@@ -96,6 +98,7 @@ export async function runReport(deps: RunReportDeps, request: RunReportRequest):
       settleMinutes: deps.rollup.settleMinutes,
       ...(deps.rollup.maxBytesPerQuery === undefined ? {} : { maxBytesPerQuery: deps.rollup.maxBytesPerQuery }),
       ...(deps.rollup.ledger === undefined ? {} : { ledger: deps.rollup.ledger }),
+      ...(deps.rollup.objectStore === undefined ? {} : { objectStore: deps.rollup.objectStore }),
       now: deps.now,
     },
     { days, requestId: request.requestId, deadlineMs: request.deadlineMs },
@@ -162,6 +165,7 @@ export async function runReport(deps: RunReportDeps, request: RunReportRequest):
       ...(added > 0 ? [`${added} missing partition${added === 1 ? ' was' : 's were'} added before the report ran`] : []),
       ...(maturity !== undefined && maturity.status === undefined ? [`the baseline-days query failed (${maturity.run.error ?? 'no error message'}); whether the baseline is complete is not known`] : []),
       ...(rollups !== undefined && rollups.failedDays.length > 0 ? [`the rollup of ${rollups.failedDays.join(', ')} could not be built; those days were read from the raw logs`] : []),
+      ...(rollups?.cleanupWarnings ?? []),
       ...(rollups !== undefined && rollups.leftDays.length > 0 ? [`the rollup of ${rollups.leftDays.join(', ')} was left for a later run (time or bytes-scanned cutoff); those days were read from the raw logs`] : []),
       ...(rollups === undefined ? [] : rollupWarnings(rollups, served?.rollupDays ?? [])),
     ],

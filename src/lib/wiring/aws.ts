@@ -1,5 +1,6 @@
 import { AthenaEngine } from '../adapters/athena-engine.js';
 import { GlueCatalog } from '../adapters/glue-catalog.js';
+import { S3ObjectStore } from '../adapters/s3-object-store.js';
 import type { AwsClients } from '../aws/clients.js';
 import type { FlowlogConfig } from '../config.js';
 import { adoptedLayout, configuredLayout } from '../partitions/table-layout.js';
@@ -23,11 +24,13 @@ export function athenaOpener(config: FlowlogConfig, clients: AwsClients): () => 
   });
   const catalog = new GlueCatalog({ client: clients.glue, database: config.database, table: config.table });
   const rollupCatalog = new GlueCatalog({ client: clients.glue, database: config.database, table: config.rollup.table });
+  // Removes the folders of failed or replaced rollup builds (ListObjectsV2 + DeleteObjects under rollup/builds/).
+  const objectStore = clients.s3 === undefined ? undefined : new S3ObjectStore({ client: clients.s3 });
   const created = config.tableMode === 'create' ? configuredLayout(config) : undefined;
   const close = async () => {};
   if (created !== undefined) {
     const shape = createdShape(config.format, config.columnNames, created.keys);
-    return async () => ({ engine, catalog, rollupCatalog, layout: created, shape, close });
+    return async () => ({ engine, catalog, rollupCatalog, ...(objectStore === undefined ? {} : { objectStore }), layout: created, shape, close });
   }
   return async () => {
     const table = await catalog.describeTable();
@@ -37,7 +40,7 @@ export function athenaOpener(config: FlowlogConfig, clients: AwsClients): () => 
     const shape = table.columns.length === 0
       ? createdShape(config.format, config.columnNames, layout.keys, layout.tableKeys)
       : detectedShape(table.columns.map((c) => c.name), `${table.database}.${table.table}`, layout);
-    return { engine, catalog, rollupCatalog, layout, shape, close };
+    return { engine, catalog, rollupCatalog, ...(objectStore === undefined ? {} : { objectStore }), layout, shape, close };
   };
 }
 

@@ -1,7 +1,7 @@
 import type { FlowlogConfig } from '../config.js';
 import type { PartitionLayout } from '../partitions/layout.js';
 import type { TableShape } from '../flowlog/raw-table.js';
-import type { PartitionCatalog, QueryEngine, RollupLedger } from '../ports.js';
+import type { ObjectStore, PartitionCatalog, QueryEngine, RollupLedger } from '../ports.js';
 import type { ReportRollup } from '../use-cases/run-report.js';
 
 /*
@@ -17,6 +17,8 @@ export interface EngineHandle {
   readonly rollupCatalog?: PartitionCatalog;
   /** Where each rollup day's source files and skipped reads are kept (local only for now). */
   readonly rollupLedger?: RollupLedger;
+  /** Where orphaned rollup build folders are deleted (S3; the local engine has none to delete). */
+  readonly objectStore?: ObjectStore;
   readonly layout: PartitionLayout;
   /** How the raw table names its columns (from the configuration, or from Glue for an adopted table). */
   readonly shape?: TableShape;
@@ -35,5 +37,12 @@ export async function openLocalEngine(config: FlowlogConfig): Promise<EngineHand
 /** The report's rollup from an opened engine and the configuration; none when the engine has no rollup catalog. */
 export function reportRollup(handle: EngineHandle, config: FlowlogConfig): ReportRollup | undefined {
   if (handle.rollupCatalog === undefined) return undefined;
-  return { table: config.rollup.table, catalog: handle.rollupCatalog, settleMinutes: config.rollup.settleMinutes, maxBytesPerQuery: config.rollup.maxBytesPerQuery, ...(handle.rollupLedger === undefined ? {} : { ledger: handle.rollupLedger }) };
+  return {
+    table: config.rollup.table,
+    catalog: handle.rollupCatalog,
+    settleMinutes: config.rollup.settleMinutes,
+    maxBytesPerQuery: config.rollup.maxBytesPerQuery,
+    ...(handle.rollupLedger === undefined ? {} : { ledger: handle.rollupLedger }),
+    ...(handle.objectStore === undefined ? {} : { objectStore: handle.objectStore }),
+  };
 }
