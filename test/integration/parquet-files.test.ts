@@ -33,8 +33,8 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-async function report(data: string, state: string, format = ''): Promise<{ report: Report; count: number }> {
-  const core = loadCoreConfig({ FLOWLOG_ENGINE: 'local', FLOWLOG_DATA_DIR: join(root, data), FLOWLOG_STATE_DIR: join(root, state), FLOWLOG_COLUMN_NAMES: 'aws', FLOWLOG_FORMAT: format });
+async function report(data: string, state: string, partitioning = 'managed'): Promise<{ report: Report; count: number }> {
+  const core = loadCoreConfig({ FLOWLOG_ENGINE: 'local', FLOWLOG_DATA_DIR: join(root, data), FLOWLOG_STATE_DIR: join(root, state), FLOWLOG_COLUMN_NAMES: 'aws', FLOWLOG_PARTITIONING: partitioning });
   const handle = await openLocal(core);
   try {
     const result = await runReport(
@@ -94,6 +94,12 @@ describe('Parquet flow-log files (sample and local engine)', () => {
     expect(fromParquet.report.findings.map((f) => f.rule)).toEqual(expect.arrayContaining(['port-scan', 'admin-port-exposure']));
     const comparable = (r: Report) => ({ totals: r.totals, findings: r.findings, digests: r.digests });
     expect(comparable(fromParquet.report)).toEqual(comparable(fromText.report));
+  }, 120_000);
+
+  it('when the settings say partitioning=projection (a projected stack\'s, run locally), the local engine still registers its days and reads them all', async () => {
+    const projected = await report('parquet', 'state-projected', 'projection');
+    expect(projected.report.warnings.filter((w) => w.includes('partition'))).toEqual(['8 missing partitions were added before the report ran']);
+    expect(projected.count).toBe(parquet.records);
   }, 120_000);
 
   it('when one day holds text and Parquet files (two flow logs into one folder), both are read and counted', async () => {
