@@ -1,3 +1,4 @@
+import { benchFileSizes } from './file-sizes.js';
 import { benchScanOnce } from './scan-once.js';
 
 /**
@@ -33,5 +34,10 @@ export const EXTRA_SECTIONS: readonly BenchSection[] = [
   {
     name: 'Scan once (daily rollup)',
     run: (context) => benchScanOnce({ records: Math.min(context.records, SCAN_ONCE_MAX_RECORDS_PER_DAY), workDir: context.workDir, log: context.log }),
+  },
+  {
+    // Local file sizes only; Athena's bytes scanned, Parquet against text, is not measured here.
+    name: 'File sizes (text and Parquet)',
+    run: (context) => benchFileSizes({ records: Math.min(context.records, SCAN_ONCE_MAX_RECORDS_PER_DAY), workDir: context.workDir, day: context.day, log: context.log }),
   },
 ];

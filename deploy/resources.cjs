@@ -7,7 +7,7 @@ const path = require('node:path');
 const { pathToFileURL } = require('node:url');
 
 const root = path.join(__dirname, '..');
-const PARAMS = ['bucket', 'prefix', 'folders', 'perHour', 'sources', 'database', 'table', 'tableMode', 'format', 'columnNames', 'fileFormat', 'vpcIds', 'alertEmails', 'slackWebhookParameter',
+const PARAMS = ['bucket', 'prefix', 'folders', 'perHour', 'sources', 'database', 'table', 'tableMode', 'format', 'columnNames', 'fileFormat', 'partitioning', 'projectionStart', 'vpcIds', 'alertEmails', 'slackWebhookParameter',
   'bytesScannedCutoffMb', 'resultsRetentionDays', 'tags'];
 
 async function loadModel() {
@@ -63,6 +63,10 @@ async function buildStack(resolveVariable) {
     stage: settings.stage,
     sources: m.sourcesSetting(settings),
     columnNames: settings.columnNames,
+    partitioning: settings.partitioning,
+    // Reads of the raw table, plus adding partitions when the jobs manage them (not with projection).
+    rawGlueActions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartition', 'glue:GetPartitions', 'glue:BatchGetPartition',
+      ...(settings.partitioning === 'projection' ? [] : ['glue:CreatePartition', 'glue:BatchCreatePartition'])],
     logObjects: logRead.objects,
     logBucketArn: logRead.bucket,
     logListPrefixes: m.logListPrefixes(settings),

@@ -9,6 +9,7 @@ import { parseSources } from '../src/lib/config.js';
 import { COLUMN_NAMINGS, DEFAULT_FORMAT, formatString, parseFormatString, withNaming, type ColumnNaming, type FlowLogField } from '../src/lib/flowlog/format.js';
 import { FOLDER_STYLES, layoutFor, sourceFolder, sourceRoot, validateBucket, validatePrefix, type FolderStyle, type Source } from '../src/lib/partitions/layout.js';
 import { isIdentifier, placeholdersOf, stripComments } from '../src/lib/sql/sql.js';
+import { PARTITIONINGS, type Partitioning } from '../src/lib/config.js';
 
 type Cfn = Record<string, unknown>;
 export type Resources = Record<string, Cfn>;
@@ -33,6 +34,10 @@ export interface StackParams {
   readonly columnNames?: string;
   /** `plain-text` or `parquet`: how the flow logs are delivered; empty means plain-text. */
   readonly fileFormat?: string;
+  /** `managed` (the jobs add partitions) or `projection` (Athena partition projection); empty means managed. */
+  readonly partitioning?: string;
+  /** First day partition projection covers, YYYY/MM/DD; empty means NOW-1YEARS. */
+  readonly projectionStart?: string;
   readonly vpcIds: string;
   readonly alertEmails: string;
   readonly slackWebhookParameter: string;
@@ -57,6 +62,9 @@ export interface StackSettings {
   readonly format: readonly FlowLogField[];
   readonly columnNames: ColumnNaming;
   readonly fileFormat: FileFormat;
+  readonly partitioning: Partitioning;
+  /** The first value of `projection.dt.range`: a day (`2025/01/01`) or a NOW-relative one. */
+  readonly projectionStart: string;
   readonly vpcIds: readonly string[];
   readonly alertEmails: readonly string[];
   readonly slackWebhookParameter: string;
@@ -145,6 +153,8 @@ export function readStackParams(params: StackParams): StackSettings {
     format: check('format', DEFAULT_FORMAT, () => parseFormatString(params.format, 'format')),
     columnNames: 'walkthrough',
     fileFormat: check('fileFormat', 'plain-text', () => fileFormat(params.fileFormat ?? '')),
+    partitioning: check('partitioning', 'managed', () => partitioning(params.partitioning ?? '')),
+    projectionStart: check('projectionStart', DEFAULT_PROJECTION_START, () => projectionStart(params.projectionStart ?? '')),
     vpcIds,
     alertEmails,
     slackWebhookParameter: slack,
@@ -155,6 +165,12 @@ export function readStackParams(params: StackParams): StackSettings {
   const naming = check('columnNames', 'walkthrough' as ColumnNaming, () => columnNaming(params.columnNames ?? '', settings.fileFormat));
   if (vpcIds.length > 0 && settings.sources.length > 1) {
     problems.push('param vpcIds: the stack can create flow logs only for its own account and region; leave sources empty or list just that one');
+  }
+  if (settings.partitioning === 'projection' && settings.tableMode === 'adopt') {
+    problems.push('param partitioning: projection is set on the table the stack creates; an adopted table is projected or not as it is (its Glue parameters are read)');
+  }
+  if (settings.partitioning === 'projection' && settings.folders === 'hive') {
+    problems.push('param partitioning: projection needs folders=default: Hive-compatible folders split the day into year=/month=/day=, which one yyyy/MM/dd dt key cannot be projected onto; use partitioning=managed');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return { ...settings, columnNames: naming };
@@ -173,6 +189,25 @@ function columnNaming(value: string, format: FileFormat): ColumnNaming {
     throw new ValidationError('columnNames', 'a Parquet table reads its files\' columns by name, which AWS writes as srcaddr, bytes, start, ...: use aws (or leave it empty)');
   }
   return value as ColumnNaming;
+}
+
+function partitioning(value: string): Partitioning {
+  if (value === '') return 'managed';
+  if (!(PARTITIONINGS as readonly string[]).includes(value)) throw new ValidationError('partitioning', `must be ${PARTITIONINGS.join(' or ')}, got ${JSON.stringify(value)}`);
+  return value as Partitioning;
+}
+
+/** A year back by default: old enough for the 7-day baseline and a year of ad hoc queries. */
+const DEFAULT_PROJECTION_START = 'NOW-1YEARS';
+
+function projectionStart(value: string): string {
+  if (value === '') return DEFAULT_PROJECTION_START;
+  const day = /^(\d{4})\/(\d{2})\/(\d{2})$/.exec(value);
+  const valid = day !== null && new Date(`${day[1]}-${day[2]}-${day[3]}T00:00:00Z`).toISOString().startsWith(`${day[1]}-${day[2]}-${day[3]}`);
+  if (!valid && !/^NOW-\d{1,4}(DAYS|MONTHS|YEARS)$/.test(value)) {
+    throw new ValidationError('projectionStart', `must be a day as YYYY/MM/DD (2025/01/01) or NOW-<n>DAYS|MONTHS|YEARS, got ${JSON.stringify(value)}`);
+  }
+  return value;
 }
 
 function fileFormat(value: string): FileFormat {
@@ -270,9 +305,12 @@ export function glueResources(settings: StackSettings): Resources {
           Name: settings.table,
           Description: `VPC Flow Logs, format ${formatString(settings.format)}`,
           TableType: 'EXTERNAL_TABLE',
-          Parameters: settings.fileFormat === 'parquet'
-            ? { EXTERNAL: 'TRUE', classification: 'parquet' }
-            : { EXTERNAL: 'TRUE', 'skip.header.line.count': '1', classification: 'csv', compressionType: 'gzip' },
+          Parameters: {
+            ...(settings.fileFormat === 'parquet'
+              ? { EXTERNAL: 'TRUE', classification: 'parquet' }
+              : { EXTERNAL: 'TRUE', 'skip.header.line.count': '1', classification: 'csv', compressionType: 'gzip' }),
+            ...projectionParameters(settings),
+          },
           PartitionKeys: partitionKeys(settings).map((key) => ({ Name: key, Type: 'string' })),
           StorageDescriptor: {
             Columns: withNaming(settings.format, settings.columnNames).map((f) => ({ Name: f.column, Type: settings.fileFormat === 'parquet' ? PARQUET_TYPES[f.name] ?? f.type : f.type })),
@@ -282,6 +320,39 @@ export function glueResources(settings: StackSettings): Resources {
         },
       },
     },
+  };
+}
+
+/**
+ * Athena partition projection for the created table ("Partition projection with Amazon Athena",
+ * Athena User Guide): `dt` is a date `yyyy/MM/dd` one day apart from projectionStart to NOW, the
+ * account and region keys of several sources are enums of the listed ones, and
+ * `storage.location.template` names the day folder as AWS delivers it. Nothing when managed.
+ */
+export function projectionParameters(settings: StackSettings): Record<string, string | Cfn> {
+  if (settings.partitioning !== 'projection') return {};
+  const sources = sourcesOrOwn(settings);
+  const keys = partitionKeys(settings);
+  const several = keys.includes('aws_account');
+  const base = `s3://\${LogBucket}/${settings.prefix}AWSLogs/`;
+  const folder = several ? `${base}\${!aws_account}/vpcflowlogs/\${!aws_region}/\${!dt}/` : `${base}${sources[0]!.account}/vpcflowlogs/${sources[0]!.region}/\${!dt}/`;
+  const enumOf = (values: readonly string[]) => sub([...new Set(values)].join(','));
+  return {
+    'projection.enabled': 'true',
+    'projection.dt.type': 'date',
+    'projection.dt.format': 'yyyy/MM/dd',
+    'projection.dt.range': `${settings.projectionStart},NOW`,
+    'projection.dt.interval': '1',
+    'projection.dt.interval.unit': 'DAYS',
+    ...(several
+      ? {
+          'projection.aws_account.type': 'enum',
+          'projection.aws_account.values': enumOf(sources.map((s) => s.account)),
+          'projection.aws_region.type': 'enum',
+          'projection.aws_region.values': enumOf(sources.map((s) => s.region)),
+        }
+      : {}),
+    'storage.location.template': withBucket(folder, settings),
   };
 }
 

@@ -4,6 +4,10 @@ import { COLUMN_NAMINGS, DEFAULT_FORMAT, parseFormatString, type ColumnNaming, t
 import { bucketNameProblem, FOLDER_STYLES, validateAccount, validateBucket, validatePrefix, validateRegion, type FolderStyle } from './partitions/layout.js';
 import { isIdentifier } from './sql/sql.js';
 
+/** Who keeps a table's partitions: the jobs (`managed`, ALTER TABLE ADD PARTITION) or Athena's partition projection. */
+export type Partitioning = 'managed' | 'projection';
+export const PARTITIONINGS: readonly Partitioning[] = Object.freeze(['managed', 'projection']);
+
 export interface SourceId {
   readonly account: string;
   readonly region: string;
@@ -22,6 +26,11 @@ export interface FlowlogConfig {
    * An adopted Athena table's naming is read from its Glue columns instead.
    */
   readonly columnNames: ColumnNaming;
+  /**
+   * `managed`: the jobs add the table's partitions (ALTER TABLE ADD PARTITION). `projection`: the
+   * table created by the stack has Athena partition projection, so nothing is ever added.
+   */
+  readonly partitioning: Partitioning;
   readonly logs: {
     readonly bucket: string | undefined;
     /** Key prefix before `AWSLogs/`, empty or ending with `/`. */
@@ -192,6 +201,7 @@ export function readCoreConfig(reader: SettingsReader): FlowlogConfig {
       sources: reader.check('FLOWLOG_SOURCES', [], () => parseSources(sourcesRaw)),
       folders: reader.oneOf('FLOWLOG_FOLDERS', FOLDER_STYLES, 'default'),
     },
+    partitioning: reader.oneOf('FLOWLOG_PARTITIONING', PARTITIONINGS, 'managed'),
     partitions: {
       lookBackDays: reader.integer('FLOWLOG_LOOKBACK_DAYS', 3, 0, 366),
       maxRangeDays: reader.integer('FLOWLOG_MAX_RANGE_DAYS', DEFAULT_MAX_RANGE_DAYS, 1, 36_600),

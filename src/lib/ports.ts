@@ -92,6 +92,8 @@ export interface TableDescription {
   readonly columns: readonly Column[];
   /** The table's LOCATION, when it has one. */
   readonly location: string | undefined;
+  /** True when its Glue parameters enable Athena partition projection (`projection.enabled`). */
+  readonly projected?: boolean;
 }
 
 /** Knows which partitions exist (Glue, or the local catalog). Adding them is DDL on the engine. */

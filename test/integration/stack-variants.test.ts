@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sourceFolder, type FolderStyle } from '../../src/lib/partitions/layout.js';
-import { collectAthenaStatements, collectFolderDeletions, COLLECTED_ROLLUP_LOCATION, statementKind, tablesOf, type EmittedStatement, type FolderDeletionCall, type Job, type StatementKind } from '../support/athena-statements.js';
+import { collectAthenaStatements, collectFolderDeletions, COLLECTED_ROLLUP_LOCATION, fromProjectedSetup, statementKind, tablesOf, type EmittedStatement, type FolderDeletionCall, type Job, type StatementKind } from '../support/athena-statements.js';
 import { findTool, missingToolReason } from '../support/aws-tools.js';
 import { ACCOUNT, iamMatches, packageStack, REGION, resolve, roleStatements, type Json } from '../support/packaged-stack.js';
 
@@ -19,6 +19,8 @@ const VARIANTS: Readonly<Record<string, { readonly stage: string; readonly param
   'several sources': { stage: 'ci', params: { sources: `${ACCOUNT}:${REGION},111111111111:ap-northeast-1,222222222222:us-east-1` } },
   'hive folders with per-hour delivery': { stage: 'ci', params: { folders: 'hive', perHour: 'true', prefix: 'org/', vpcIds: 'vpc-0123456789abcdef0' } },
   'adopted table': { stage: 'ci', params: { tableMode: 'adopt', database: 'network_logs', table: 'vpc_flow_logs_console', bucket: 'existing-flow-logs', sources: `${ACCOUNT}:${REGION}` } },
+  'projection with several sources': { stage: 'ci', params: { partitioning: 'projection', projectionStart: '2025/01/01', sources: `${ACCOUNT}:${REGION},111111111111:ap-northeast-1,222222222222:us-east-1` } },
+  'projection, Parquet delivery': { stage: 'ci', params: { partitioning: 'projection', fileFormat: 'parquet', vpcIds: 'vpc-0123456789abcdef0' } },
   'vpcIds with Slack': {
     stage: 'qa-tokyo',
     params: { vpcIds: 'vpc-0123456789abcdef0,vpc-0fedcba98765432a', slackWebhookParameter: '/flowlog-pilot/qa/slack-webhook', alertEmails: 'secops@example.com', reportTimezone: 'Asia/Tokyo' },
@@ -94,8 +96,12 @@ function arnsOf(deployed: Deployed, job: Job) {
   };
 }
 
+const projected = (variant: string): boolean => VARIANTS[variant]!.params.partitioning === 'projection';
+
 /** Every `action resource` pair a job's statements (and its deletions of build folders) need in this variant. */
-function needsOf(deployed: Deployed, job: Job, statements: readonly EmittedStatement[], deletions: readonly FolderDeletionCall[]): Set<string> {
+function needsOf(deployed: Deployed, job: Job, all: readonly EmittedStatement[], deletions: readonly FolderDeletionCall[], isProjected: boolean): Set<string> {
+  // A projected table's statements come from the projected setups, a managed one's from the others.
+  const statements = all.filter((s) => fromProjectedSetup(s) === isProjected);
   const arns = arnsOf(deployed, job);
   const needs = new Set<string>();
   for (const deletion of deletions.filter((d) => d.job === job)) {
@@ -189,8 +195,9 @@ describe('packaged template variants', () => {
   describe.each(Object.keys(VARIANTS))('%s', (variant) => {
     it.each(['partitions', 'report'] as const)('when the %s role is read, it grants every Glue and S3 action its statements need, on those resources', (job) => {
       const d = deployed.get(variant)!;
+      if (job === 'partitions' && projected(variant)) return;
       const granted = roleStatements(d.template, `${FUNCTION_OF_JOB[job]}IamRoleLambdaExecution`).filter((s) => s.effect === 'Allow');
-      const missing = [...needsOf(d, job, statements, deletions)].filter((need) => {
+      const missing = [...needsOf(d, job, statements, deletions, projected(variant))].filter((need) => {
         const [action, resource] = need.split(' ') as [string, string];
         return !granted.some((s) => s.actions.some((a) => iamMatches(a, action)) && s.resources.some((r) => iamMatches(r, resource)));
       });
@@ -199,7 +206,8 @@ describe('packaged template variants', () => {
 
     it.each(['partitions', 'report'] as const)('when the %s role is read, it grants no Glue or S3 action on a resource its statements do not need', (job) => {
       const d = deployed.get(variant)!;
-      const needs = needsOf(d, job, statements, deletions);
+      if (job === 'partitions' && projected(variant)) return;
+      const needs = needsOf(d, job, statements, deletions, projected(variant));
       const granted = roleStatements(d.template, `${FUNCTION_OF_JOB[job]}IamRoleLambdaExecution`).filter((s) => s.effect === 'Allow');
       const extra = granted.flatMap((s) => s.actions.filter((a) => /^(glue|s3):/.test(a)).flatMap((a) => s.resources.map((r) => `${a} ${r}`))).filter((pair) => !needs.has(pair));
       expect(extra).toEqual([]);
@@ -226,6 +234,49 @@ describe('packaged template variants', () => {
       expect(named.length).toBeGreaterThan(10);
       expect(named.filter(([, name]) => !stageForms.some((f) => name.includes(f)))).toEqual([]);
     });
+  });
+
+  it.each(Object.keys(VARIANTS))('when %s is packaged, the partitions function, its role, schedule and alarm exist only with managed partitions', (variant) => {
+    const { template } = deployed.get(variant)!;
+    const partitionsResources = Object.entries(template.Resources as Record<string, Json>)
+      .filter(([id, r]) => id.startsWith('Partitions') || JSON.stringify(r.Properties ?? {}).includes('PartitionsLambdaFunction'))
+      .map(([id]) => id)
+      .sort();
+    if (projected(variant)) {
+      expect(partitionsResources).toEqual([]);
+      expect(template.Resources.ReportLambdaFunction.Properties.Environment.Variables.FLOWLOG_PARTITIONING).toBe('projection');
+    } else {
+      expect(partitionsResources).toEqual(expect.arrayContaining(['PartitionsErrorsAlarm', 'PartitionsIamRoleLambdaExecution', 'PartitionsLambdaFunction']));
+      expect(partitionsResources.some((id) => /Events?Rule/.test(id))).toBe(true);
+      expect(template.Resources.ReportLambdaFunction.Properties.Environment.Variables.FLOWLOG_PARTITIONING).toBe('managed');
+    }
+  });
+
+  it('when the report role of a projected table is read, it may not add partitions to the raw table', () => {
+    const d = deployed.get('projection with several sources')!;
+    const rawTable = `arn:aws:glue:${REGION}:${ACCOUNT}:table/flowlogs_ci/vpc_flow_logs`;
+    const granted = roleStatements(d.template, 'ReportIamRoleLambdaExecution').filter((s) => s.effect === 'Allow');
+    const creates = granted.filter((s) => s.actions.some((a) => iamMatches(a, 'glue:BatchCreatePartition')) && s.resources.some((r) => iamMatches(r, rawTable)));
+    expect(creates).toEqual([]);
+  });
+
+  it('when the projected table is packaged, it carries the projection properties for dt, account and region and a location template', () => {
+    const { template } = deployed.get('projection with several sources')!;
+    const table = resolve(template, template.Resources.GlueTable.Properties.TableInput) as Json;
+    expect(table.PartitionKeys.map((k: Json) => k.Name)).toEqual(['aws_account', 'aws_region', 'dt']);
+    expect(table.Parameters).toMatchObject({
+      'projection.enabled': 'true',
+      'projection.dt.type': 'date',
+      'projection.dt.format': 'yyyy/MM/dd',
+      'projection.dt.range': '2025/01/01,NOW',
+      'projection.dt.interval': '1',
+      'projection.dt.interval.unit': 'DAYS',
+      'projection.aws_account.type': 'enum',
+      'projection.aws_account.values': `${ACCOUNT},111111111111,222222222222`,
+      'projection.aws_region.type': 'enum',
+      'projection.aws_region.values': `${REGION},us-east-1`,
+    });
+    expect(table.Parameters['storage.location.template']).toMatch(/^s3:\/\/[^/]+\/AWSLogs\/\$\{aws_account\}\/vpcflowlogs\/\$\{aws_region\}\/\$\{dt\}\/$/);
   });
 
   it.each(['default', 'several sources', 'hive folders with per-hour delivery'])('when the stack creates the log bucket (%s), its policy is AWS\'s delivery policy for each source account', (variant) => {

@@ -55,7 +55,15 @@ export const SOURCE_SETUPS: Readonly<Record<string, Readonly<Record<string, stri
   'one source': { FLOWLOG_SOURCES: '123456789012:ap-northeast-1' },
   'several sources': { FLOWLOG_SOURCES: '111111111111:ap-northeast-1,222222222222:us-east-1,333333333333:ap-south-1' },
   'hive folders': { FLOWLOG_SOURCES: '123456789012:ap-northeast-1', FLOWLOG_FOLDERS: 'hive', FLOWLOG_PREFIX: 'org/' },
+  // partitioning=projection: Athena projects the partitions, so no job adds any.
+  'projected, one source': { FLOWLOG_SOURCES: '123456789012:ap-northeast-1', FLOWLOG_PARTITIONING: 'projection' },
+  'projected, several sources': { FLOWLOG_SOURCES: '111111111111:ap-northeast-1,222222222222:us-east-1,333333333333:ap-south-1', FLOWLOG_PARTITIONING: 'projection' },
 };
+
+/** Whether a statement was emitted for a projected table's setup. */
+export function fromProjectedSetup(statement: EmittedStatement): boolean {
+  return /\(projected, [^)]*\)$/.test(statement.scenario);
+}
 
 function configFor(setup: Readonly<Record<string, string>>): FlowlogConfig {
   return loadCoreConfig({

@@ -64,7 +64,7 @@ export function resolve(template: Json, value: unknown, vars: Readonly<Record<st
       if (own[name] !== undefined) return String(own[name]);
       const [id, attribute] = name.split('.');
       return attribute === undefined || PSEUDO[name] !== undefined ? refOf(template, name) : attOf(template, id!, attribute);
-    });
+    }).replace(/\$\{!([^}]+)\}/g, (_, literal: string) => `\${${literal}}`); // `${!name}` is CloudFormation's escape for a literal `${name}`
   }
   return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, resolve(template, v, vars)]));
 }

@@ -42,6 +42,20 @@ afterEach(() => {
 });
 
 describe('Glue catalog', () => {
+  it.each([
+    [{ 'projection.enabled': 'true' }, true],
+    [{ 'projection.enabled': 'TRUE' }, true],
+    [{ 'projection.enabled': 'false' }, false],
+    [{}, false],
+  ])('when the table parameters are %j, the description says projected %s', async (parameters, projected) => {
+    // Prepare
+    glue.on(GetTableCommand).resolves({ Table: { Name: 'vpc_flow_logs', Parameters: parameters, PartitionKeys: [{ Name: 'dt' }], StorageDescriptor: { Location: ROOT } } });
+    // Act
+    const description = await catalog().describeTable();
+    // Assess
+    expect(description.projected).toBe(projected);
+  });
+
   it('when partitions come in two pages, it lists every one with its values and location, filtered by a dt expression', async () => {
     // Prepare
     glue.on(GetPartitionsCommand).resolves({ Partitions: [gluePartition('2026/11/01'), gluePartition('2026/11/02')], NextToken: 'more' });

@@ -100,6 +100,19 @@ describe('running a report', () => {
     expect(report.warnings).toContain('9 missing partitions were added before the report ran');
   });
 
+  it('when the table is projected, it neither lists nor adds partitions, and the queries still read the window', async () => {
+    // Prepare: a projected table with no catalog partitions at all.
+    const engine = new FakeEngine('athena');
+    const projectedDeps = { ...deps(engine, false), layout: { ...layout, projected: true } };
+    // Act
+    const report = await runReport(projectedDeps, { date: '2026-11-20', timezone: 'Asia/Tokyo' });
+    // Assess
+    expect(engine.statements.filter((sql) => /ALTER TABLE/.test(sql))).toEqual([]);
+    expect(projectedDeps.catalog.listed).toEqual([]);
+    expect(engine.statements.some((sql) => sql.includes("dt IN ('2026/11/19', '2026/11/20')") || sql.includes("'2026/11/19'"))).toBe(true);
+    expect(report.warnings.filter((w) => w.includes('partition'))).toEqual([]);
+  });
+
   it('when the engine is Athena, each query costs its bytes at the price per TB and the report adds them up', async () => {
     const report = await runReport(deps(new FakeEngine('athena', [], 2e12)), { date: '2026-11-20' });
 

@@ -35,6 +35,39 @@ describe('stack resources', () => {
     expect(table.Properties.TableInput.StorageDescriptor.Location).toEqual({ 'Fn::Sub': ['s3://${LogBucket}/vpc/AWSLogs/', { LogBucket: 'org-flow-logs' }] });
   });
 
+  it('when partitioning is projection with one source, the table projects dt from projectionStart to NOW into its day folders', () => {
+    const settings = readStackParams({ ...DEFAULTS, bucket: 'org-flow-logs', prefix: 'vpc/', sources: '111111111111:ap-northeast-1', partitioning: 'projection', projectionStart: '2025/01/01' });
+    const input = (glueResources(settings).GlueTable as { Properties: { TableInput: { Parameters: Record<string, unknown> } } }).Properties.TableInput;
+
+    expect(input.Parameters).toEqual({
+      EXTERNAL: 'TRUE', 'skip.header.line.count': '1', classification: 'csv', compressionType: 'gzip',
+      'projection.enabled': 'true', 'projection.dt.type': 'date', 'projection.dt.format': 'yyyy/MM/dd', 'projection.dt.range': '2025/01/01,NOW',
+      'projection.dt.interval': '1', 'projection.dt.interval.unit': 'DAYS',
+      'storage.location.template': { 'Fn::Sub': ['s3://${LogBucket}/vpc/AWSLogs/111111111111/vpcflowlogs/ap-northeast-1/${!dt}/', { LogBucket: 'org-flow-logs' }] },
+    });
+  });
+
+  it('when partitioning is managed (the default), the table has no projection property', () => {
+    const input = (glueResources(readStackParams(DEFAULTS)).GlueTable as { Properties: { TableInput: { Parameters: Record<string, unknown> } } }).Properties.TableInput;
+
+    expect(Object.keys(input.Parameters).filter((k) => k.startsWith('projection.') || k.startsWith('storage.'))).toEqual([]);
+  });
+
+  it.each([
+    [{ partitioning: 'auto' }, /param partitioning: must be managed or projection, got "auto"/],
+    [{ partitioning: 'projection', projectionStart: '2025-01-01' }, /param projectionStart: must be a day as YYYY\/MM\/DD/],
+    [{ partitioning: 'projection', projectionStart: '2025/02/30' }, /param projectionStart/],
+    [{ partitioning: 'projection', folders: 'hive' }, /param partitioning: projection needs folders=default/],
+    [{ partitioning: 'projection', tableMode: 'adopt' }, /param partitioning: projection is set on the table the stack creates/],
+  ])('when the params are %j, they are refused naming the param', (params, message) => {
+    expect(() => readStackParams({ ...DEFAULTS, ...params })).toThrow(message);
+  });
+
+  it('when projectionStart is NOW-relative, it is the start of the range', () => {
+    expect(readStackParams({ ...DEFAULTS, partitioning: 'projection', projectionStart: 'NOW-3YEARS' }).projectionStart).toBe('NOW-3YEARS');
+    expect(readStackParams({ ...DEFAULTS, partitioning: 'projection' }).projectionStart).toBe('NOW-1YEARS');
+  });
+
   it('when the table is adopted, the stack creates no Glue resources and saved queries do not wait for a table', () => {
     const settings = readStackParams({ ...DEFAULTS, tableMode: 'adopt' });
     const queries = namedQueryResources(settings, [{ name: 'reports/top-talkers', text: '-- Top talkers\nSELECT * FROM {{table}} WHERE dt >= {{from}}' }]);

@@ -21,6 +21,22 @@ describe('table layouts', () => {
     ]);
   });
 
+  it('when the adopted table is projected (projection.enabled in Glue), its layout says so; when not, it does not', () => {
+    const projected = adoptedLayout({ ...table(['dt'], 's3://old/AWSLogs/123456789012/vpcflowlogs/eu-west-1/'), projected: true }, adopt());
+    const managed = adoptedLayout(table(['dt'], 's3://old/AWSLogs/123456789012/vpcflowlogs/eu-west-1/'), adopt());
+
+    expect(projected.projected).toBe(true);
+    expect(managed.projected).toBeUndefined();
+  });
+
+  it('when the stack created the table with partitioning=projection, the configured layout is projected', () => {
+    const env = { FLOWLOG_BUCKET: 'org-logs', FLOWLOG_SOURCES: '123456789012:ap-northeast-1' };
+
+    expect(configuredLayout(loadCoreConfig({ ...env, FLOWLOG_PARTITIONING: 'projection' })).projected).toBe(true);
+    expect(configuredLayout(loadCoreConfig(env)).projected).toBeUndefined();
+    expect(() => loadCoreConfig({ ...env, FLOWLOG_PARTITIONING: 'projected' })).toThrow(/FLOWLOG_PARTITIONING/);
+  });
+
   it('when an adopted dt table has a LOCATION without a trailing slash, its day folders go under that LOCATION', () => {
     const layout = adoptedLayout(table(['dt'], 's3://old/AWSLogs/123456789012/vpcflowlogs/eu-west-1'), adopt());
 

@@ -29,7 +29,7 @@ describe('the view over registered partitions', () => {
     const branches = viewBranches([{ id: 'dt=2026/11/02', values: { dt: '2026/11/02' }, files: [file('/x', 9, V2, 'corrupt')] }], placeholder);
 
     // Assess
-    expect(branches).toEqual([{ partition: 'dt=2026/11/02', values: { dt: '2026/11/02' }, header: V2, files: [placeholder('dt=2026/11/02')] }]);
+    expect(branches).toEqual([{ partition: 'dt=2026/11/02', values: { dt: '2026/11/02' }, header: V2, files: [placeholder('dt=2026/11/02')], parquet: false }]);
   });
 
   it('when a file has fewer fields than the table, the view selects NULL for the missing columns and quotes hostile paths', () => {
@@ -64,3 +64,19 @@ describe('the view over registered partitions', () => {
     expect(bytes).toBe(150);
   });
 });
+
+describe('text and Parquet files in one day', () => {
+  it('when a day holds text and Parquet files with the same fields, they form two branches, each read by its own reader', () => {
+    const text = { path: '/d/a.log.gz', sizeBytes: 9, mtimeMs: 1, header: V2, status: 'ok' as const, reason: undefined, probed: false };
+    const parquet = { ...text, path: '/d/b.log.parquet' };
+
+    const branches = viewBranches([{ id: 'dt=2026/11/02', values: { dt: '2026/11/02' }, files: [text, parquet] }], () => text);
+    const sql = tableViewSql('flowlogs', 'vpc_flow_logs', DEFAULT_FORMAT, ['dt'], branches);
+
+    expect(branches.map((b) => [b.parquet, b.files.map((f) => f.path)])).toEqual([[false, ['/d/a.log.gz']], [true, ['/d/b.log.parquet']]]);
+    expect(sql).toContain("read_parquet(['/d/b.log.parquet'])");
+    expect(sql).toMatch(/CAST\("?srcaddr"? AS varchar\) AS "?sourceaddress"?/);
+    expect(sql).toContain("read_csv(['/d/a.log.gz']");
+  });
+});
+

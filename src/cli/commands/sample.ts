@@ -4,7 +4,7 @@ import { parseDay } from '../../lib/dates.js';
 import { ValidationError } from '../../lib/errors.js';
 import { parseFormatString } from '../../lib/flowlog/format.js';
 import type { SampleManifest } from '../../lib/sample/generate.js';
-import { MAX_DAYS, MAX_RECORDS_PER_DAY, type SampleOptions } from '../../lib/sample/options.js';
+import { MAX_DAYS, MAX_RECORDS_PER_DAY, type SampleFileFormat, type SampleOptions } from '../../lib/sample/options.js';
 import { MANIFEST_FILE, writeSample } from '../../lib/sample/write-sample.js';
 import { parseFlags, type CliIo, type Command } from '../command.js';
 import { createProgress, progressMode } from '../progress.js';
@@ -20,11 +20,12 @@ const FLAGS = {
   sources: { type: 'string' },
   hive: { type: 'boolean' },
   'per-hour': { type: 'boolean' },
+  'file-format': { type: 'string' },
 } as const;
 
 /** Option names of the library, as the user typed them. */
 const FLAG_OF: Readonly<Record<string, string>> = {
-  out: '--out', endDate: '--date', days: '--days', recordsPerDay: '--records', seed: '--seed', format: '--format-string', sources: '--sources',
+  out: '--out', endDate: '--date', days: '--days', recordsPerDay: '--records', seed: '--seed', format: '--format-string', sources: '--sources', fileFormat: '--file-format',
 };
 
 const USAGE = `Usage: flowlog-pilot sample --out DIR [options]
@@ -47,6 +48,8 @@ Options:
   --hive                  folders as AWS names them with Hive-compatible S3 prefixes
                           (AWSLogs/aws-account-id=.../aws-service=vpcflowlogs/aws-region=.../year=YYYY/month=MM/day=DD/)
   --per-hour              one subfolder per hour below each day (HH/, or hour=HH/ with --hive)
+  --file-format FORMAT    plain-text (default: .log.gz) or parquet (.log.parquet, AWS's Parquet
+                          column names and types, gzip-compressed, as FileFormat parquet delivers)
 `;
 
 export const sampleCommand: Command = {
@@ -83,6 +86,7 @@ export function sampleOptionsFromFlags(args: readonly string[], cwd: string): Sa
     ...(values['format-string'] === undefined ? {} : { format: parseFormatString(values['format-string'], '--format-string') }),
     ...(values.sources === undefined ? {} : { sources: parseSources(values.sources, '--sources') }),
     incidents: values.quiet !== true,
+    ...(values['file-format'] === undefined ? {} : { fileFormat: values['file-format'] as SampleFileFormat }),
     folders: values.hive === true ? 'hive' : 'default',
     perHour: values['per-hour'] === true,
   };

@@ -45,6 +45,8 @@ export class GlueCatalog implements PartitionCatalog {
       partitionKeys: (table?.PartitionKeys ?? []).map((k) => (k.Name ?? '').toLowerCase()),
       columns: (table?.StorageDescriptor?.Columns ?? []).map((c) => ({ name: (c.Name ?? '').toLowerCase(), type: (c.Type ?? '').toLowerCase() })),
       location: table?.StorageDescriptor?.Location,
+      // Athena reads the flag case-insensitively ("true", "TRUE").
+      projected: (table?.Parameters?.['projection.enabled'] ?? '').toLowerCase() === 'true',
     };
     this.#description = description;
     return description;

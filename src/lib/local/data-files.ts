@@ -1,8 +1,9 @@
 import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { asError } from '../errors.js';
+import { isParquetFile } from '../flowlog/parquet.js';
 
 export interface DataFile {
   readonly path: string;
@@ -59,6 +60,7 @@ const READ_CHUNK_BYTES = 1024 * 1024;
  * once per file version, natively in zlib, off the query's path.
  */
 export async function inspectDataFile(file: DataFile): Promise<FileFacts> {
+  if (isParquetFile(file.path)) return inspectParquetFile(file);
   const gzip = file.path.endsWith('.gz');
   let header: string | undefined;
   let pending = '';
@@ -87,6 +89,33 @@ export async function inspectDataFile(file: DataFile): Promise<FileFacts> {
   if (header === undefined) header = pending === '' ? undefined : pending;
   if (header === undefined) return { ...file, header, status: 'corrupt', reason: 'the file is empty (no header line)', probed: false };
   return { ...file, header, status: 'ok', reason: undefined, probed: false };
+}
+
+/** Parquet files start and end with the magic `PAR1`; a file cut short lacks the trailing one. */
+const PARQUET_MAGIC = 'PAR1';
+
+/**
+ * Checks a Parquet file's framing; its header (the column names) is read from its schema by
+ * DuckDB afterwards (LocalTable), since only a Parquet reader can decode the footer.
+ */
+async function inspectParquetFile(file: DataFile): Promise<FileFacts> {
+  const magic = PARQUET_MAGIC.length;
+  if (file.sizeBytes < 2 * magic) return { ...file, header: undefined, status: 'corrupt', reason: 'the Parquet file is too short (truncated?)', probed: false };
+  let handle;
+  try {
+    handle = await open(file.path, 'r');
+    const head = Buffer.alloc(magic);
+    const tail = Buffer.alloc(magic);
+    await handle.read(head, 0, magic, 0);
+    await handle.read(tail, 0, magic, file.sizeBytes - magic);
+    if (head.toString('latin1') !== PARQUET_MAGIC) return { ...file, header: undefined, status: 'corrupt', reason: 'not a Parquet file (no PAR1 at its start)', probed: false };
+    if (tail.toString('latin1') !== PARQUET_MAGIC) return { ...file, header: undefined, status: 'corrupt', reason: 'the Parquet file is truncated (no PAR1 at its end)', probed: false };
+    return { ...file, header: undefined, status: 'ok', reason: undefined, probed: false };
+  } catch (error) {
+    return { ...file, header: undefined, status: 'corrupt', reason: describeReadError(error), probed: false };
+  } finally {
+    await handle?.close();
+  }
 }
 
 function describeReadError(error: unknown): string {

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { FlowLogField } from '../flowlog/format.js';
 import { headerLine, parseHeaderLine } from '../flowlog/format.js';
-import { renderQuery } from '../sql/sql.js';
+import { renderQuery, stringLiteral } from '../sql/sql.js';
+import { fieldNameOfParquetColumn, isParquetFile } from '../flowlog/parquet.js';
 import { asError } from '../errors.js';
 import { inspectDataFile, listDataFiles, sameFile, type DataFile, type FileFacts } from './data-files.js';
 import type { StateStore, StoredPartition } from './state-store.js';
@@ -74,7 +75,8 @@ export class LocalTable {
     const listed = await Promise.all(partitions.map(async (p) => ({ partition: p, files: await listDataFiles(join(this.#options.dataDir, p.location)) })));
     const fresh = listed.flatMap((l) => l.files).filter((file) => !this.#known(file));
     const inspected = await mapLimited(dedupe(fresh), INSPECT_CONCURRENCY, (file) => inspectDataFile(file));
-    const checked = inspected.map((fact) => this.#checkHeader(fact));
+    const withSchemas = await Promise.all(inspected.map((fact) => this.#parquetHeader(fact)));
+    const checked = withSchemas.map((fact) => this.#checkHeader(fact));
     await this.#remember(checked);
     const withFacts = listed.map(({ partition, files }) => ({ id: partition.id, values: partition.values, files: files.map((f) => this.#facts.get(f.path) as FileFacts) }));
     const signature = createHash('sha256').update(JSON.stringify(withFacts)).digest('hex');
@@ -106,7 +108,11 @@ export class LocalTable {
       const columns = fileColumns(parseHeaderLine(branch.header));
       for (const file of branch.files.filter((f) => !f.probed)) {
         try {
-          await this.#connection.run(renderQuery('local/probe-files', { files: filesList([file]), file_columns: columns }));
+          await this.#connection.run(
+            branch.parquet
+              ? renderQuery('local/probe-parquet', { files: filesList([file]) })
+              : renderQuery('local/probe-files', { files: filesList([file]), file_columns: columns }),
+          );
           probed.push({ ...file, probed: true });
         } catch (error) {
           found.push({ ...file, status: 'corrupt', reason: firstLine(asError(error).message), probed: true });
@@ -123,6 +129,21 @@ export class LocalTable {
     return { path, sizeBytes: 0, mtimeMs: 0, header: headerLine(this.#options.format), status: 'ok', reason: undefined, probed: true };
   }
 
+  /**
+   * A Parquet file's header: its column names (AWS's, `account_id`) as the field names a text
+   * header carries (`account-id`), read from its schema, so both kinds are grouped and mapped alike.
+   */
+  async #parquetHeader(fact: FileFacts): Promise<FileFacts> {
+    if (!isParquetFile(fact.path) || fact.status !== 'ok') return fact;
+    try {
+      const reader = await this.#connection.runAndReadAll(renderQuery('local/parquet-columns', { file: stringLiteral(fact.path, 'file') }));
+      const names = reader.getRowObjects().map((row) => fieldNameOfParquetColumn(String(row.name)));
+      return { ...fact, header: names.join(' ') };
+    } catch (error) {
+      return { ...fact, status: 'corrupt', reason: `the Parquet schema cannot be read (${firstLine(asError(error).message)})` };
+    }
+  }
+
   #known(file: DataFile): boolean {
     const fact = this.#facts.get(file.path);
     return fact !== undefined && sameFile(fact, file);
@@ -134,7 +155,8 @@ export class LocalTable {
       parseHeaderLine(fact.header);
       return fact;
     } catch (error) {
-      return { ...fact, status: 'corrupt', reason: `the first line is not a flow-log header (${asError(error).message})` };
+      const what = isParquetFile(fact.path) ? 'the Parquet columns are not flow-log fields' : 'the first line is not a flow-log header';
+      return { ...fact, status: 'corrupt', reason: `${what} (${asError(error).message})` };
     }
   }
 

@@ -3,6 +3,7 @@ import { columnIdentifier, identifier, listOf, qualifiedName, renderQuery, SqlFr
 import type { Column } from '../ports.js';
 import { pathTable } from '../report/relations.js';
 import type { FileFacts } from './data-files.js';
+import { isParquetFile } from '../flowlog/parquet.js';
 
 /** One registered partition with the files its folder holds. */
 export interface PartitionFiles {
@@ -18,6 +19,8 @@ export interface ViewBranch {
   readonly values: Readonly<Record<string, string>>;
   readonly header: string;
   readonly files: readonly FileFacts[];
+  /** True for AWS's Parquet files (`.log.parquet`), read by column name with read_parquet. */
+  readonly parquet: boolean;
 }
 
 /** DuckDB types of the table's columns; they are also the Athena names the results report. */
@@ -34,20 +37,28 @@ export function tableColumns(format: readonly FlowLogField[], keys: readonly str
  */
 export function viewBranches(partitions: readonly PartitionFiles[], placeholder: (partition: string) => FileFacts): ViewBranch[] {
   return partitions.flatMap((partition): ViewBranch[] => {
+    // Text and Parquet files of one day (two flow logs into one folder) are read by their own reader.
     const byHeader = new Map<string, FileFacts[]>();
     for (const file of partition.files) {
       if (file.status !== 'ok' || file.header === undefined) continue;
-      const group = byHeader.get(file.header) ?? [];
+      const key = `${isParquetFile(file.path) ? 'parquet' : 'text'}\n${file.header}`;
+      const group = byHeader.get(key) ?? [];
       group.push(file);
-      byHeader.set(file.header, group);
+      byHeader.set(key, group);
     }
     // A partition whose every file is unreadable still gets a branch (an empty file), so a query
     // that reads it can be told which files were skipped.
     if (byHeader.size === 0 && partition.files.length > 0) {
       const empty = placeholder(partition.id);
-      return [{ partition: partition.id, values: partition.values, header: empty.header ?? '', files: [empty] }];
+      return [{ partition: partition.id, values: partition.values, header: empty.header ?? '', files: [empty], parquet: false }];
     }
-    return [...byHeader].map(([header, files]) => ({ partition: partition.id, values: partition.values, header, files }));
+    return [...byHeader].map(([key, files]) => ({
+      partition: partition.id,
+      values: partition.values,
+      header: key.slice(key.indexOf('\n') + 1),
+      files,
+      parquet: key.startsWith('parquet\n'),
+    }));
   });
 }
 
@@ -73,8 +84,16 @@ export function filesList(files: readonly { readonly path: string }[]): SqlFragm
   return listOf(files.map((f) => stringLiteral(f.path, 'file')));
 }
 
+/** A Parquet file's field (named as AWS names it, `srcaddr`) as the table's column, with the table's type. */
+const parquetColumn = (source: FlowLogField, column: string, type: AthenaType): SqlFragment =>
+  rendered('local/cast-column', { source: columnIdentifier(source.awsColumn), type: identifier(COLUMN_TYPE[type]), column: columnIdentifier(column) });
+
 function branchSql(format: readonly FlowLogField[], keys: readonly string[], branch: ViewBranch): SqlFragment {
   const fields = parseHeaderLine(branch.header);
+  if (branch.parquet) {
+    const selected = mapFileToTable(format, fields).map((m) => (m.source === undefined ? nullColumn(m.column, m.type) : parquetColumn(m.source, m.column, m.type)));
+    return rendered('local/parquet-branch', { columns: listOf([...selected, ...keyColumns(keys, branch.values)]), files: filesList(branch.files) });
+  }
   const inFile = new Map(fields.map((f) => [f.name, f]));
   const selected = mapFileToTable(format, fields).map((m) => (m.source === undefined ? nullColumn(m.column, m.type) : fileColumn(inFile.get(m.source.name) ?? m.source, m.column)));
   return rendered('local/files-branch', {

@@ -34,6 +34,11 @@ export interface PartitionLayout {
    * (src/lib/partitions/integration.ts).
    */
   readonly tableKeys?: readonly string[];
+  /**
+   * True when Athena projects the table's partitions (`projection.enabled` in its Glue
+   * parameters): no partition is ever added to it, so the jobs skip ALTER TABLE ADD PARTITION.
+   */
+  readonly projected?: boolean;
 }
 
 export const DT_KEY = 'dt';

@@ -9,7 +9,8 @@ export function configuredLayout(config: FlowlogConfig): PartitionLayout {
   const bucket = config.logs.bucket;
   if (bucket === undefined) throw new ValidationError('FLOWLOG_BUCKET', 'is required to know where the log folders are');
   const folders = config.logs.folders;
-  return layoutFor(config.logs.sources.map((s) => ({ ...s, folders, root: sourceRoot(`s3://${bucket}/`, config.logs.prefix, s.account, s.region, folders) })));
+  const layout = layoutFor(config.logs.sources.map((s) => ({ ...s, folders, root: sourceRoot(`s3://${bucket}/`, config.logs.prefix, s.account, s.region, folders) })));
+  return config.partitioning === 'projection' ? { ...layout, projected: true } : layout;
 }
 
 const DELIVERY_FOLDER = /\/AWSLogs\/(\d{12})\/vpcflowlogs\/([a-z0-9-]+)\/$/;
@@ -21,6 +22,11 @@ const HIVE_DELIVERY_FOLDER = /\/AWSLogs\/aws-account-id=(\d{12})\/aws-service=vp
  * keeps its day folders under its LOCATION; an account/region/dt table needs the sources listed.
  */
 export function adoptedLayout(table: TableDescription, config: FlowlogConfig): PartitionLayout {
+  const layout = adoptedKeysLayout(table, config);
+  return table.projected === true ? { ...layout, projected: true } : layout;
+}
+
+function adoptedKeysLayout(table: TableDescription, config: FlowlogConfig): PartitionLayout {
   const name = `${table.database}.${table.table}`;
   const keys = table.partitionKeys.join(', ');
   const location = table.location === undefined || table.location === '' ? undefined : withSlash(table.location);

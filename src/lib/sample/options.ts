@@ -21,7 +21,12 @@ export interface SampleOptions {
   readonly folders?: FolderStyle;
   /** One subfolder per hour below each day, as a flow log with per-hour partitions delivers. */
   readonly perHour?: boolean;
+  /** `parquet`: each file written as AWS delivers Parquet (`.log.parquet`); `plain-text` (gzip) otherwise. */
+  readonly fileFormat?: SampleFileFormat;
 }
+
+export type SampleFileFormat = 'plain-text' | 'parquet';
+export const SAMPLE_FILE_FORMATS: readonly SampleFileFormat[] = Object.freeze(['plain-text', 'parquet']);
 
 export interface ResolvedSampleOptions {
   readonly out: string;
@@ -33,6 +38,7 @@ export interface ResolvedSampleOptions {
   readonly incidents: boolean;
   readonly seed: string;
   readonly gzipLevel: number;
+  readonly fileFormat: SampleFileFormat;
   readonly folders: FolderStyle;
   readonly perHour: boolean;
 }
@@ -87,7 +93,14 @@ export function resolveSampleOptions(options: SampleOptions, now: Date): Resolve
     gzipLevel,
     folders: options.folders ?? 'default',
     perHour: options.perHour ?? false,
+    fileFormat: fileFormat(options.fileFormat),
   });
+}
+
+function fileFormat(value: unknown): SampleFileFormat {
+  if (value === undefined) return 'plain-text';
+  if (!(SAMPLE_FILE_FORMATS as readonly unknown[]).includes(value)) throw new ValidationError('fileFormat', `must be ${SAMPLE_FILE_FORMATS.join(' or ')}, got ${JSON.stringify(value)}`);
+  return value as SampleFileFormat;
 }
 
 function wholeNumber(value: number, field: string, min: number, max: number): number {

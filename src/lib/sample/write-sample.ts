@@ -8,6 +8,7 @@ import { createGzip, type Gzip, type ZlibOptions } from 'node:zlib';
 import { StateError, ValidationError, asError } from '../errors.js';
 import { SampleGenerator, type SampleManifest } from './generate.js';
 import { resolveSampleOptions, type SampleOptions } from './options.js';
+import { convertToParquet, parquetName } from './parquet-files.js';
 
 /** Written next to `AWSLogs/`, so a demo or a test can check a report against what was injected. */
 export const MANIFEST_FILE = 'sample-manifest.json';
@@ -70,7 +71,8 @@ export async function writeSample(options: SampleOptions, now: Date = new Date()
     if (error instanceof StateError) throw error;
     throw new StateError(`cannot write the sample under ${resolved.out}: ${asError(error).message}`, { path: resolved.out }, { cause: error });
   }
-  const manifest = generator.manifest();
+  const written = generator.manifest();
+  const manifest = resolved.fileFormat === 'parquet' ? await asParquet(resolved.out, written) : written;
   try {
     await mkdir(resolved.out, { recursive: true });
     await writeFile(join(resolved.out, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
@@ -104,7 +106,7 @@ async function removeSample(out: string, earlier: Pick<SampleManifest, 'folders'
   for (const folder of earlier.folders) {
     if (typeof folder.path !== 'string' || folder.path.split('/').includes('..') || !folder.path.startsWith('AWSLogs/')) continue;
     for (const name of folder.files) {
-      if (typeof name === 'string' && /^[\w.-]+\.log\.gz$/.test(name)) await rm(join(out, folder.path, name), { force: true });
+      if (typeof name === 'string' && /^[\w.-]+\.log\.(gz|parquet)$/.test(name)) await rm(join(out, folder.path, name), { force: true });
     }
     let dir = folder.path.replace(/\/$/, '');
     while (dir.includes('/')) {
@@ -114,6 +116,17 @@ async function removeSample(out: string, earlier: Pick<SampleManifest, 'folders'
     }
   }
   await rm(join(out, MANIFEST_FILE), { force: true });
+}
+
+/** The written text files rewritten as Parquet, and the manifest naming the Parquet files. */
+async function asParquet(out: string, manifest: SampleManifest): Promise<SampleManifest> {
+  const paths = manifest.folders.flatMap((folder) => folder.files.map((name) => join(out, folder.path, name)));
+  try {
+    await convertToParquet(paths, manifest.header);
+  } catch (error) {
+    throw new StateError(`cannot write the sample's Parquet files under ${out}: ${asError(error).message}`, { path: out }, { cause: error });
+  }
+  return { ...manifest, folders: manifest.folders.map((folder) => ({ ...folder, files: folder.files.map(parquetName) })) };
 }
 
 async function exists(path: string): Promise<boolean> {

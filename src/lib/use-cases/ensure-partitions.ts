@@ -35,6 +35,8 @@ export interface EnsurePartitionsResult {
   readonly added: readonly Partition[];
   readonly existing: readonly Partition[];
   readonly statements: readonly StatementRun[];
+  /** True when the table is projected and nothing was listed or added. */
+  readonly projected?: boolean;
 }
 
 /**
@@ -42,6 +44,9 @@ export interface EnsurePartitionsResult {
  * and adds them in as few statements as the query-size limit allows.
  */
 export async function ensurePartitions(deps: EnsurePartitionsDeps, request: EnsurePartitionsRequest): Promise<EnsurePartitionsResult> {
+  // A projected table has no catalog partitions: Athena computes them from the query, and ADD
+  // PARTITION would only register partitions projection ignores.
+  if (deps.layout.projected === true) return { range: request.range, dryRun: request.dryRun ?? false, added: [], existing: [], statements: [], projected: true };
   const listed = await deps.catalog.listPartitions(request.range);
   const tableKeys = deps.layout.tableKeys;
   const existing = tableKeys === undefined ? listed : plannedPartitions(deps.layout, tableKeys, listed, request.range);
