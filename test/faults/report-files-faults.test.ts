@@ -81,7 +81,11 @@ describe('report Lambda: S3 refuses the report files', () => {
     expect(published().email).toContain('report files could not be saved');
     expect(published().email).not.toContain('console.aws.amazon.com/s3');
     expect(metricValues().ReportFilesFailed).toBe(calls.length);
-    expect(calls.length).toBe(reportArtifacts(report).length);
+    // Every file was tried once: the page, the text, the JSON, the totals and each query's CSV.
+    const keys = calls.map((input) => input.Key!.slice('reports/2026-11-20/'.length));
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(keys).toEqual(expect.arrayContaining(['report.txt', 'report.json', 'report.html', 'totals.csv']));
+    expect(keys.length).toBeGreaterThan(reportArtifacts(report).filter((a) => !a.name.endsWith('.csv')).length);
   });
 
   it('when a run ends, it publishes every report metric the alarms and the dashboard name, with the service and function dimensions', async () => {
@@ -112,7 +116,7 @@ describe('report Lambda: S3 refuses the report files', () => {
     // Assess
     const report = parseReport(published().lambda);
     expect(report.files?.location).toBe('s3://flowlog-results/reports/2026-11-20/');
-    expect(report.files?.mainUrl).toContain('prefix=reports%2F2026-11-20%2Freport.txt');
+    expect(report.files?.mainUrl).toContain('prefix=reports%2F2026-11-20%2Freport.html');
     expect(report.warnings.at(-1)).toMatch(/^1 of \d+ report files could not be saved under reports\/2026-11-20\/ \(totals\.csv\)/);
     expect(metricValues().ReportFilesFailed).toBe(1);
   });

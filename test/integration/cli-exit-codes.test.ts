@@ -39,7 +39,7 @@ describe('flowlog-pilot exit codes (the real process)', () => {
     const result = await cli(['reprot']);
 
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe('flowlog-pilot: unknown command "reprot"; see flowlog-pilot --help\n');
+    expect(result.stderr).toBe('flowlog-pilot: unknown command "reprot"; did you mean report?; see flowlog-pilot --help\n');
   });
 
   it('when --help is asked, it exits 0', async () => {

@@ -69,8 +69,8 @@ describe('S3 artifact store', () => {
     expect(saved.report.files).toEqual({
       location: `s3://${BUCKET}/reports/2026-11-25/`,
       folderUrl: `https://${REGION}.console.aws.amazon.com/s3/buckets/${BUCKET}?region=${REGION}&bucketType=general&prefix=reports%2F2026-11-25%2F&showversions=false`,
-      main: 'report.txt',
-      mainUrl: `https://${REGION}.console.aws.amazon.com/s3/object/${BUCKET}?region=${REGION}&bucketType=general&prefix=reports%2F2026-11-25%2Freport.txt`,
+      main: 'report.html',
+      mainUrl: `https://${REGION}.console.aws.amazon.com/s3/object/${BUCKET}?region=${REGION}&bucketType=general&prefix=reports%2F2026-11-25%2Freport.html`,
     });
   });
 
@@ -83,7 +83,7 @@ describe('S3 artifact store', () => {
     expect(saved.failed.length).toBe(reportArtifacts(richReport()).length);
     expect(saved.failed[0]?.error).toMatch(/^s3:\/\/no-such-bucket-here\/reports\/2026-11-25\/report\.txt could not be written: NoSuchBucket/);
     expect(saved.report.files).toBeUndefined();
-    expect(saved.report.warnings.at(-1)).toMatch(/^\d+ of \d+ report files could not be saved under reports\/2026-11-25\/ \(report\.txt, report\.json, totals\.csv, \.\.\.\); first error: /);
+    expect(saved.report.warnings.at(-1)).toMatch(/^\d+ of \d+ report files could not be saved under reports\/2026-11-25\/ \(report\.txt, report\.json, report\.html, \.\.\.\); first error: /);
   });
 });
 

@@ -192,7 +192,7 @@ describe('baseline days (which earlier days are complete)', () => {
   async function status(lines: readonly string[], minDayHours = 20) {
     open = await new FlowBucket().write(lines).open();
     const window = reportWindow(DATE, 'UTC');
-    const sql = baselineDaysQuery({ baselineFlows: flowsRelation('flowlogs', 'vpc_flow_logs', window.baseline), windowStartEpoch: window.startEpoch, baselineStartEpoch: window.baseline.startEpoch, minDayHours });
+    const sql = baselineDaysQuery({ baselineFlows: flowsRelation('flowlogs', window.baseline.late === undefined ? 'vpc_flow_logs' : pathTable('local', 'vpc_flow_logs'), window.baseline), windowStartEpoch: window.startEpoch, baselineStartEpoch: window.baseline.startEpoch, minDayHours });
     return baselineStatus((await open.engine.execute(sql)).rows, window.baseline.days, 3, minDayHours);
   }
   const dayStart = (d: number) => DAY_START - (d + 1) * DAY;
@@ -234,7 +234,7 @@ describe('baseline days (which earlier days are complete)', () => {
   it('when the day is taken in Asia/Tokyo, the days are Tokyo days (15:00 to 15:00 UTC)', async () => {
     open = await new FlowBucket().write(delivered(DAY_START - 9 * HOUR - DAY, 0, 24)).open();
     const window = reportWindow(DATE, 'Asia/Tokyo');
-    const sql = baselineDaysQuery({ baselineFlows: flowsRelation('flowlogs', 'vpc_flow_logs', window.baseline), windowStartEpoch: window.startEpoch, baselineStartEpoch: window.baseline.startEpoch, minDayHours: 24 });
+    const sql = baselineDaysQuery({ baselineFlows: flowsRelation('flowlogs', window.baseline.late === undefined ? 'vpc_flow_logs' : pathTable('local', 'vpc_flow_logs'), window.baseline), windowStartEpoch: window.startEpoch, baselineStartEpoch: window.baseline.startEpoch, minDayHours: 24 });
     const result = baselineStatus((await open.engine.execute(sql)).rows, window.baseline.days, 3, 24);
 
     expect(result.days.at(-1)).toEqual({ date: '2026-11-19', hours: 24, firstRecordAfterSeconds: 0, complete: true });

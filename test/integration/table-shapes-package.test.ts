@@ -15,6 +15,7 @@ const ROOT = new URL('../../', import.meta.url).pathname;
 // cfn-lint lives in pyenv's Python (facts.md: Tools), whose shims folder may not be on PATH.
 const PATH = `${process.env.PATH ?? ''}:/root/.pyenv/shims`;
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the packaged template is free-form JSON read by path
 type Json = Record<string, any>;
 interface Variant {
   readonly name: string;

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runServerlessOffline } from '../../deploy/offline-serverless.js';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the packaged template is free-form JSON read by path
 export type Json = Record<string, any>;
 
 export const ROOT = new URL('../../', import.meta.url).pathname;

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { HTML_TYPE, mainArtifact, reportArtifacts } from '../../src/lib/report/artifacts.js';
+import { withIsoColumns } from '../../src/lib/render/iso-times.js';
 import type { Report, ReportFiles } from '../../src/lib/report/model.js';
 import { parseReport } from '../../src/lib/report/parse-report.js';
 import { renderChatNotification } from '../../src/lib/report/render-chat.js';
@@ -46,27 +47,31 @@ describe('S3 console addresses', () => {
 });
 
 describe('report artifacts', () => {
-  it('when a report is turned into files, it gives report.txt, report.json, totals and one CSV per query, each typed', () => {
+  it('when a report is turned into files, it gives report.txt, report.json, report.html, totals and one CSV per query, each typed', () => {
     const report = richReport();
 
     const artifacts = reportArtifacts(report);
 
     const names = artifacts.map((a) => a.name);
-    expect(names.slice(0, 3)).toEqual(['report.txt', 'report.json', 'totals.csv']);
+    expect(names.slice(0, 4)).toEqual(['report.txt', 'report.json', 'report.html', 'totals.csv']);
     for (const q of report.queries.filter((x) => x.status === 'succeeded')) expect(names).toContain(`${q.name}.csv`);
     expect(new Set(names).size).toBe(names.length);
-    expect(artifacts.find((a) => a.name === 'report.json')?.body).toBe(renderJson(report));
+    const json = JSON.parse(artifacts.find((a) => a.name === 'report.json')?.body ?? '{}') as { schemaVersion: number; findings: unknown[]; totals: unknown };
+    expect(json.schemaVersion).toBe(1);
+    expect(json.totals).toEqual(JSON.parse(renderJson(report)).totals);
+    expect(json.findings).toHaveLength(report.findings.length);
+    expect(artifacts.find((a) => a.name === 'report.html')?.contentType).toBe('text/html; charset=utf-8');
     expect(artifacts.find((a) => a.name === 'report.txt')?.contentType).toBe('text/plain; charset=utf-8');
     expect(artifacts.find((a) => a.name === 'report.json')?.contentType).toBe('application/json; charset=utf-8');
     expect(artifacts.filter((a) => a.name.endsWith('.csv')).every((a) => a.contentType === 'text/csv; charset=utf-8')).toBe(true);
     const firstFinding = report.findings[0]!;
-    expect(artifacts.find((a) => a.name === `${firstFinding.rule}.csv`)?.body.split('\n')[0]).toBe(Object.keys(firstFinding.rows[0]!).map((k) => `"${k}"`).join(','));
+    expect(artifacts.find((a) => a.name === `${firstFinding.rule}.csv`)?.body.split('\n')[0]).toBe(withIsoColumns(Object.keys(firstFinding.rows[0]!)).map((k) => `"${k}"`).join(','));
   });
 
   it('when the list has an HTML page, it is the one to open first; without one, the text report is', () => {
     const artifacts = reportArtifacts(richReport());
-    expect(mainArtifact(artifacts)?.name).toBe('report.txt');
-    expect(mainArtifact([...artifacts, { name: 'report.html', contentType: HTML_TYPE, body: '<html></html>' }])?.name).toBe('report.html');
+    expect(mainArtifact(artifacts)?.name).toBe('report.html');
+    expect(mainArtifact(artifacts.filter((a) => a.contentType !== HTML_TYPE))?.name).toBe('report.txt');
   });
 });
 
@@ -119,6 +124,7 @@ describe('links in messages', () => {
   });
 
   it('when a report read from SNS carries a link that is not an S3 console address, it is refused naming the field', () => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a Slack message is free-form JSON read by path
     const json = JSON.parse(renderJson(linked())) as Record<string, any>;
     json.files.mainUrl = 'https://evil.example/s3/object/bucket?prefix=x';
 

@@ -166,6 +166,7 @@ describe('properties of the report query rendering', () => {
   const expectedFill = (values: Values): Record<string, string> => ({
     flows: String(relation),
     baseline_flows: String(relation),
+    baseline_days: String(baselineDays),
     window_start: '1763596800',
     window_end: '1763683200',
     private_address: String(privateAddressPattern()),
@@ -177,6 +178,8 @@ describe('properties of the report query rendering', () => {
     min_bytes: String(values.min_bytes),
     admin_ports: values.admin_ports.join(', '),
     ephemeral_ports: EPHEMERAL[values.ephemeral_ports],
+    min_baseline_days: String(values.min_baseline_days),
+    hosts: '20',
     limit: '10',
   });
 

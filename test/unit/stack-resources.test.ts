@@ -157,6 +157,7 @@ describe('stack resources', () => {
     // Prepare
     const settings = readStackParams({ ...DEFAULTS, prefix: 'org/', sources: '111111111111:ap-northeast-1,111111111111:us-east-1,222222222222:eu-west-1' });
     // Act
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- CloudFormation resources are free-form JSON read by path
     const policy = logBucketResources(settings).FlowLogBucketPolicy as { Properties: { PolicyDocument: { Statement: Record<string, any>[] } } };
     const delivery = policy.Properties.PolicyDocument.Statement.filter((s) => s.Principal?.Service === 'delivery.logs.amazonaws.com');
     // Assess
@@ -171,6 +172,7 @@ describe('stack resources', () => {
   });
 
   it('when the stack creates the bucket for its own account, the delivery statements name that account and region through CloudFormation', () => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- CloudFormation resources are free-form JSON read by path
     const policy = logBucketResources(readStackParams(DEFAULTS)).FlowLogBucketPolicy as { Properties: { PolicyDocument: { Statement: Record<string, any>[] } } };
     const [, check, write] = policy.Properties.PolicyDocument.Statement;
     expect(check).toMatchObject({ Sid: 'FlowLogDeliveryAclCheck', Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } }, ArnLike: { 'aws:SourceArn': [{ 'Fn::Sub': 'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:*' }] } } });
@@ -181,6 +183,7 @@ describe('stack resources', () => {
 describe('column names of the created table', () => {
   it("when columnNames is aws, the Glue table's columns are AWS's DDL names; empty or walkthrough keeps the walkthrough's", () => {
     const columns = (params: Partial<StackParams>) =>
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- CloudFormation resources are free-form JSON read by path
       ((glueResources(readStackParams({ ...DEFAULTS, ...params })).GlueTable as any).Properties.TableInput.StorageDescriptor.Columns as { Name: string }[]).map((c) => c.Name);
     expect(columns({ columnNames: 'aws' })).toEqual(['version', 'account_id', 'interface_id', 'srcaddr', 'dstaddr', 'srcport', 'dstport', 'protocol', 'packets', 'bytes', 'start', 'end', 'action', 'log_status']);
     expect(columns({ columnNames: '' })).toContain('sourceaddress');
@@ -201,6 +204,7 @@ describe('Parquet delivery', () => {
   });
 
   it('when fileFormat is parquet, the flow logs the stack creates deliver Parquet; otherwise plain text', () => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- CloudFormation resources are free-form JSON read by path
     const options = (params: Partial<StackParams>) => (Object.values(flowLogResources(readStackParams({ ...DEFAULTS, vpcIds: 'vpc-0a1b2c3d4e5f60718', ...params })))[0] as any).Properties.DestinationOptions.FileFormat;
     expect(options({ fileFormat: 'parquet' })).toBe('parquet');
     expect(options({})).toBe('plain-text');

@@ -9,9 +9,6 @@ export interface RejectRow {
   readonly message: string;
 }
 
-/** Lines named in one warning; the count stays exact, the rest of the numbers are left out. */
-export const MAX_LINES_NAMED = 20;
-
 type SkippedLine = Extract<ReadWarning, { kind: 'skipped-line' }>;
 
 // A line can fail several ways at once; the first of these kinds explains it best.
@@ -57,25 +54,4 @@ export function skippedLines(rows: readonly RejectRow[]): SkippedLine[] {
   return [...byLine.values()]
     .map((errors): SkippedLine => ({ kind: 'skipped-line', file: (errors[0] as RejectRow).file, line: (errors[0] as RejectRow).line, reason: reasonOf(errors) }))
     .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
-}
-
-/** The warning lines a reader sees: one per file, with the exact count and the first lines named. */
-export function describeSkipped(skipped: readonly ReadWarning[]): string[] {
-  const files = new Map<string, SkippedLine[]>();
-  const out: string[] = [];
-  for (const warning of skipped) {
-    if (warning.kind === 'skipped-file') {
-      out.push(`skipped unreadable file ${warning.file}: ${warning.reason}`);
-      continue;
-    }
-    const list = files.get(warning.file) ?? [];
-    list.push(warning);
-    files.set(warning.file, list);
-  }
-  for (const [file, lines] of files) {
-    const named = lines.slice(0, MAX_LINES_NAMED).map((l) => `line ${l.line} (${l.reason})`);
-    const more = lines.length > MAX_LINES_NAMED ? `; and ${lines.length - MAX_LINES_NAMED} more` : '';
-    out.push(`skipped ${lines.length} bad line${lines.length === 1 ? '' : 's'} of ${file}: ${named.join('; ')}${more}`);
-  }
-  return out;
 }

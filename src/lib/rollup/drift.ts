@@ -1,6 +1,6 @@
 import type { UtcDay } from '../dates.js';
 import type { ReadWarning, RollupDayRecord, SourceFile } from '../ports.js';
-import { describeSkipped } from '../local/skipped-lines.js';
+import { describeSkipped } from '../report/skipped-reads.js';
 
 /**
  * Pure decisions about a stored rollup day against its raw folders now: whether it has to be
