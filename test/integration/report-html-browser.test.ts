@@ -1,7 +1,8 @@
 /**
  * The demo's report.html opened in a real browser (Debian's chromium, headless, driven by
  * playwright-core): it loads with no console error and no request, each chart draws one bar or
- * point per data row of report.json, the findings table matches report.json, the phone layout
+ * point per data row of report.json, the findings table matches report.json (with each finding new or
+ * ongoing, the suppressed and expired entries, the baseline days and the rules held back), the phone layout
  * does not overflow, dark mode is dark, and screenshots land in test-output/report-html.
  */
 import { existsSync } from 'node:fs';
@@ -12,7 +13,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import type { Report } from '../../src/lib/report/model.js';
-import { findingsBySeverity } from '../../src/lib/report/present.js';
+import { buildingText } from '../../src/lib/report/baseline.js';
+import { findingsBySeverity, noveltyText } from '../../src/lib/report/present.js';
 import { bufferedIo } from '../support/cli-io.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -92,6 +94,37 @@ describe.skipIf(!available)('the demo report.html in headless Chromium', () => {
     expect(rows).toEqual(findingsBySeverity(report).map((f) => ({ rule: f.rule, severity: f.severity, count: f.count })));
     expect(rows.length).toBeGreaterThanOrEqual(5);
     expect(problems).toEqual([]);
+  });
+
+  it('when opened, it shows each finding new or ongoing, the suppressed and expired entries and the baseline days as report.json has them', async () => {
+    const page = await open({ width: 1200, height: 900, colorScheme: 'light' });
+
+    const badges = await page.locator('table.findings tbody tr').evaluateAll((trs) => trs.map((tr) => tr.querySelector('[data-novelty]')?.textContent ?? ''));
+    const suppressed = await page.locator('table.suppressed tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    const expired = await page.locator('[data-expired-entry]').evaluateAll((lis) => lis.map((li) => Number(li.getAttribute('data-expired-entry'))));
+    const days = await page.locator('ol.days li').evaluateAll((lis) => lis.map((li) => ({ date: li.getAttribute('data-date'), complete: li.getAttribute('data-complete') === 'true', hours: Number(li.getAttribute('data-hours')) })));
+
+    expect(badges).toEqual(findingsBySeverity(report).map((f) => noveltyText(f)));
+    expect(badges.every((b) => b !== '')).toBe(true);
+    expect(report.suppressed?.length).toBeGreaterThan(0);
+    expect(suppressed).toEqual((report.suppressed ?? []).map((s) => [s.rule, `${s.reason} entry ${s.entry}`, s.expires, String(s.count)]));
+    expect(expired).toEqual((report.expiredSuppressions ?? []).map((e) => e.entry));
+    expect(expired.length).toBeGreaterThan(0);
+    expect(days).toEqual(report.baseline?.days.map((d) => ({ date: d.date, complete: d.complete, hours: d.hours })));
+    expect(days).toHaveLength(7);
+    expect(problems).toEqual([]);
+  });
+
+  it('when the early report is opened, it says which spike rules wait for the baseline, as report.json does', async () => {
+    const early = JSON.parse(await readFile(join(OUTPUT, 'demo', 'report-early', 'report.json'), 'utf8')) as Report;
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    await page.goto(pathToFileURL(join(OUTPUT, 'demo', 'report-early', 'report.html')).href, { waitUntil: 'load' });
+
+    const held = await page.locator('[data-building]').evaluateAll((lis) => lis.map((li) => [li.getAttribute('data-building'), li.querySelector('.badge')?.textContent]));
+
+    expect(held).toEqual((early.building ?? []).map((b) => [b.rule, buildingText(b)]));
+    expect(held.length).toBeGreaterThan(0);
+    await page.screenshot({ path: join(OUTPUT, 'report-early-laptop-light.png') });
   });
 
   it('when opened on a phone in dark mode, nothing is wider than the screen and the page is dark', async () => {

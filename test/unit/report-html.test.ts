@@ -119,6 +119,11 @@ describe('renderHtml', () => {
         const value = `${before}<x-evil onload="${after}">`;
         const report = withSeries(
           richReport({
+            suppressed: [{ rule: value, entry: 1, reason: value, expires: value, count: 1, rows: [] }],
+            expiredSuppressions: [{ entry: 2, reason: value, expires: value }],
+            building: [{ rule: value, title: value, completeDays: 1, requiredDays: 3 }],
+            baseline: { requiredDays: 3, minDayHours: 20, completeDays: 0, days: [{ date: value, hours: 0, complete: false }] },
+            files: { location: value, folderUrl: value, main: value, mainUrl: value },
             table: value,
             findings: [finding({ rule: value, title: value, technique: value, rows: [{ [value]: value }], count: 1, resultsLocation: value })],
             digests: [digest({ rule: 'top-rejected-ports', title: value, rows: [{ destinationport: value, protocol: value, rejected: 3, sources: 1 }] }), digest({ title: value, rows: [{ value }], rowsLeftOut: 2 })],
@@ -153,15 +158,125 @@ describe('renderHtml', () => {
     ]);
   });
 
-  it('when a finding or the report carries facts this page does not know (new or ongoing, suppressed), they are shown by name', () => {
-    const report = { ...richReport({ findings: [{ ...finding(), novelty: 'new', seenDays: 0 } as never] }), suppressed: [{ rule: 'port-scan' }, { rule: 'port-scan' }, { rule: 'egress-spike' }] } as unknown as Report;
+  it('when findings say new today or seen on k of N days, each row of the findings table carries that badge by name, in the model order within a severity', () => {
+    const report = richReport({
+      findings: [
+        finding({ rule: 'port-scan', newToday: true, newRows: 1, seenOfDays: 7, rows: [{ sourceaddress: '203.0.113.5', seen_days: 0 }, { sourceaddress: '198.51.100.7', seen_days: 4 }], count: 2 }),
+        finding({ rule: 'brute-force', newToday: false, newRows: 0, seenDays: 3, seenOfDays: 7, rows: [{ sourceaddress: '192.0.2.1', seen_days: 3 }], count: 1 }),
+        finding({ rule: 'old-rule', severity: 'low', rows: [{ sourceaddress: '192.0.2.9' }], count: 1 }),
+      ],
+    });
+
+    const html = renderHtml(report);
+    const badges = [...html.matchAll(/<tr data-rule="([^"]+)"[^>]*>.*?<\/tr>/g)].map((m) => [m[1], /data-novelty="(\w+)">([^<]*)</.exec(m[0])?.slice(1) ?? []]);
+
+    expect(badges).toEqual([
+      ['port-scan', ['new', 'new today (1 of 2 new)']],
+      ['brute-force', ['ongoing', 'seen on 3 of the last 7 days']],
+      ['old-rule', []],
+    ]);
+    expect(html).not.toContain('class="chip"');
+    expect(html).not.toContain('new today:');
+    expect(html).toMatch(/<th>seen<\/th>/);
+    expect(html).toMatch(/<td>203\.0\.113\.5<\/td><td>new today<\/td>/);
+    expect(html).toMatch(/<td>198\.51\.100\.7<\/td><td>4 of 7 days<\/td>/);
+    expect(html).not.toContain('seen_days');
+  });
+
+  it('when suppressions silenced rows and one entry expired, a Suppressed section lists rule, reason, expiry and count, and calls out the expired entry', () => {
+    const report: Report = {
+      ...richReport(),
+      suppressed: [
+        { rule: 'port-scan', entry: 1, reason: 'Weekly external scan by the security vendor', expires: '2026-12-28', count: 3, rows: [] },
+        { rule: 'egress-spike', entry: 4, reason: 'Nightly backup to the DR region', expires: '2027-01-31', count: 1, rows: [] },
+      ],
+      expiredSuppressions: [{ entry: 2, reason: 'Contractor RDP access during the migration', expires: '2026-11-20' }],
+    };
+
+    const html = renderHtml(report);
+    const rows = [...html.matchAll(/<tr data-suppressed="([^"]+)" data-entry="(\d+)" data-count="(\d+)"><td><code>[^<]*<\/code><\/td><td>([^<]*) <small>[^<]*<\/small><\/td><td>([^<]*)<\/td>/g)].map((m) => m.slice(1));
+
+    expect(rows).toEqual([
+      ['port-scan', '1', '3', 'Weekly external scan by the security vendor', '2026-12-28'],
+      ['egress-spike', '4', '1', 'Nightly backup to the DR region', '2027-01-31'],
+    ]);
+    expect(html).toContain('<h2>Suppressed <small>4 suppressed, 1 expired suppression</small></h2>');
+    expect(html).toContain('<li data-expired-entry="2">entry 2: Contractor RDP access during the migration <small>expired 2026-11-20</small></li>');
+    expect(html).toContain('1 expired suppression, no longer applied');
+    expect(html).toMatch(/data-total="findings"><span>Findings<\/span><strong>3 <small>4 suppressed<\/small><\/strong>/);
+  });
+
+  it('when the report used no suppressions, there is no Suppressed section and no suppressed count', () => {
+    const html = renderHtml(richReport());
+
+    expect(html).not.toContain('id="suppressed"');
+    expect(html).not.toContain('suppressed</small>');
+  });
+
+  it('when spike rules are held back and the baseline has 2 of 7 complete days, the page says "baseline building: 2 of 3 days" per rule and draws one cell per baseline day', () => {
+    const days = ['11-16', '11-17', '11-18', '11-19', '11-20', '11-21', '11-22'].map((d, i) => ({ date: `2026-${d}`, hours: i < 5 ? 0 : i === 5 ? 19 : 24, complete: i === 6 }));
+    const report: Report = {
+      ...richReport({ findings: [] }),
+      baseline: { requiredDays: 3, minDayHours: 20, completeDays: 1, days },
+      building: [
+        { rule: 'egress-spike', title: 'Private address sending far more to the internet than usual', completeDays: 1, requiredDays: 3 },
+        { rule: 'reject-spike', title: 'Rejected records far above the usual level', completeDays: 1, requiredDays: 3 },
+      ],
+    };
+
+    const html = renderHtml(report);
+    const cells = [...html.matchAll(/<li class="day (\w+)" data-date="([^"]+)" data-complete="(\w+)" data-hours="(\d+)"[^>]*><span>([^<]+)<\/span><strong>([^<]+)<\/strong>/g)].map((m) => m.slice(1));
+    const held = [...html.matchAll(/<li data-building="([^"]+)"><span class="badge building">([^<]+)<\/span>/g)].map((m) => [m[1], m[2]]);
+
+    expect(held).toEqual([
+      ['egress-spike', 'baseline building: 1 of 3 days'],
+      ['reject-spike', 'baseline building: 1 of 3 days'],
+    ]);
+    expect(cells).toHaveLength(7);
+    expect(cells[0]).toEqual(['incomplete', '2026-11-16', 'false', '0', '11-16', '0 h']);
+    expect(cells[5]).toEqual(['incomplete', '2026-11-21', 'false', '19', '11-21', '19 h']);
+    expect(cells[6]).toEqual(['complete', '2026-11-22', 'true', '24', '11-22', '24 h']);
+    expect(html).toContain('Baseline: 1 of 7 earlier days complete; spike rules need 3');
+    expect(html).toContain('No detection matched in this window.');
+  });
+
+  it('when the report was saved to S3, the header links to its console pages, and a link that is not https is made inert', () => {
+    const files = { location: 's3://results/reports/2026-11-25/', folderUrl: 'https://console.aws.amazon.com/s3/buckets/results?prefix=reports/2026-11-25/', main: 'report.html', mainUrl: 'javascript:alert(1)' };
+
+    const html = renderHtml({ ...richReport(), files });
+
+    expect(html).toContain('<a href="https://console.aws.amazon.com/s3/buckets/results?prefix=reports/2026-11-25/">all files, CSVs included</a>');
+    expect(html).toContain('<a href="#">report.html in the S3 console</a>');
+    expect(html).not.toContain('javascript:');
+    expect(html).toContain('<code>s3://results/reports/2026-11-25/</code>');
+  });
+
+  it('when a suppression reason, an expired entry, a held-back rule or a baseline date is hostile, it is shown as text and never becomes markup', () => {
+    const report: Report = {
+      ...richReport({ findings: [finding({ newToday: false, seenDays: 2, seenOfDays: 7, rows: [{ sourceaddress: '192.0.2.1', seen_days: SCRIPT }] })] }),
+      baseline: { requiredDays: 3, minDayHours: 20, completeDays: 0, days: [{ date: IMG, hours: 0, complete: false }] },
+      building: [{ rule: IMG, title: SCRIPT, completeDays: 0, requiredDays: 3 }],
+      suppressed: [{ rule: IMG, entry: 1, reason: SCRIPT, expires: IMG, count: 2, rows: [] }],
+      expiredSuppressions: [{ entry: 2, reason: `${SCRIPT}${IMG}`, expires: SCRIPT }],
+    };
 
     const html = renderHtml(report);
 
-    expect(html).toContain('<th>Status</th>');
-    expect(html).toContain('<span class="chip">novelty: new</span>');
-    expect(html).toContain('<span class="chip">seen days: 0</span>');
-    expect(html).toMatch(/data-total="extra"><span>suppressed<\/span><strong>3<\/strong>/);
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toMatch(/<img/i);
+    expect(html).not.toContain('" onerror');
+    expect(html).toContain('<td>&lt;script&gt;alert(1)&lt;/script&gt; <small>entry 1</small></td>');
+    expect(html).toContain('<li data-expired-entry="2">entry 2: &lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert(2)&gt; <small>expired &lt;script&gt;alert(1)&lt;/script&gt;</small></li>');
+  });
+
+  it('when a finding or the report carries a field this page does not render by name yet, it is still shown as a fact, not lost', () => {
+    const report = { ...richReport({ findings: [{ ...finding(), interface: 'eni-0abc' } as never] }), watchlist: [{ address: '192.0.2.1' }, { address: '192.0.2.2' }] } as unknown as Report;
+
+    const html = renderHtml(report);
+
+    expect(html).toContain('<th>Other</th>');
+    expect(html).toContain('<span class="chip">interface: eni-0abc</span>');
+    expect(html).toMatch(/data-total="extra"><span>watchlist<\/span><strong>2<\/strong>/);
   });
 
   it('when a query failed, its row says so with its error, and the totals row sums bytes scanned and cost', () => {

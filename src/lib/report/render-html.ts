@@ -4,9 +4,11 @@
  * function of the Report, like every other rendering.
  */
 import type { Cell, Row } from '../ports.js';
-import type { Digest, Finding, Report, Series } from './model.js';
+import { buildingText } from './baseline.js';
+import { SEEN_DAYS_COLUMN } from './build-report.js';
+import type { BaselineStatus, Digest, Finding, Report, Series } from './model.js';
 import { barList, escapeHtml as esc, hourlyChart, rangeRows, type HourPoint } from './html-charts.js';
-import { cellText, columnsOf, countBySeverity, findingsBySeverity, formatBytes, formatCount, formatDuration, formatUsd, plural, safeLine, SEVERITIES, withLocalTimes } from './present.js';
+import { cellText, columnsOf, countBySeverity, findingsBySeverity, formatBytes, formatCount, formatDuration, formatUsd, noveltyText, plural, safeLine, SEVERITIES, suppressionText, withLocalTimes } from './present.js';
 
 /** The series and digests the charts draw, by rule id (src/queries/reports). */
 export const HOURLY_SERIES = 'hourly-records';
@@ -17,8 +19,9 @@ export const TOP_PORTS_DIGEST = 'top-rejected-ports';
 const MAX_TABLE_ROWS = 10;
 const HOUR_SECONDS = 3600;
 
-const FINDING_KEYS = new Set(['rule', 'severity', 'title', 'technique', 'count', 'rows', 'rowsLeftOut', 'resultsLocation']);
-const REPORT_KEYS = new Set(['tool', 'engine', 'database', 'table', 'generatedAt', 'window', 'totals', 'findings', 'digests', 'series', 'queries', 'bytesScanned', 'costUsd', 'warnings']);
+/** Fields this page renders by name; anything else a newer model adds is shown as a generic fact. */
+const FINDING_KEYS = new Set(['rule', 'severity', 'title', 'technique', 'count', 'rows', 'rowsLeftOut', 'resultsLocation', 'newToday', 'newRows', 'seenDays', 'seenOfDays']);
+const REPORT_KEYS = new Set(['tool', 'engine', 'database', 'table', 'generatedAt', 'window', 'totals', 'findings', 'digests', 'series', 'baseline', 'building', 'suppressed', 'expiredSuppressions', 'queries', 'bytesScanned', 'costUsd', 'warnings', 'files']);
 const PROTOCOLS: Readonly<Record<string, string>> = { '1': 'icmp', '6': 'tcp', '17': 'udp', '58': 'icmpv6' };
 
 /** The page for one report. */
@@ -41,6 +44,7 @@ export function renderHtml(report: Report): string {
     summary(report),
     warnings(report),
     findingsSection(report),
+    suppressedSection(report),
     chartsSection(report),
     findingDetails(report),
     otherDigests(report),
@@ -63,19 +67,33 @@ function header(report: Report): string {
     `<h1>${esc(report.window.date)} <span class="zone">${esc(zone)}</span></h1>`,
     `<p class="window">${esc(localTime(report.window.start, zone))} to ${esc(localTime(report.window.end, zone))} · ${esc(safeLine(report.database))}.${esc(safeLine(report.table))} · ${report.engine === 'athena' ? 'Athena' : 'local engine (DuckDB)'}</p>`,
     `<p class="verdict">${verdict}</p>`,
+    files(report),
     '</header>',
   ].join('\n');
 }
 
+/** Where the report was saved (the results bucket on AWS): S3 console pages, which ask the reader to sign in. */
+function files(report: Report): string {
+  const f = report.files;
+  if (f === undefined) return '';
+  return `<p class="files">Saved in <code>${esc(safeLine(f.location, 300))}</code>: <a href="${esc(safeHref(f.mainUrl))}">${esc(safeLine(f.main, 80))} in the S3 console</a> · <a href="${esc(safeHref(f.folderUrl))}">all files, CSVs included</a></p>`;
+}
+
+/** Only https links reach an href; anything else (a javascript: URL) becomes an inert anchor. */
+function safeHref(url: string): string {
+  return /^https:\/\//i.test(url) ? safeLine(url, 2000) : '#';
+}
+
 function summary(report: Report): string {
   const t = report.totals;
+  const silenced = report.suppressed?.reduce((sum, s) => sum + s.count, 0);
   const share = t.records > 0 ? ` <small>${((t.rejected / t.records) * 100).toFixed(1)}%</small>` : '';
   const cards: [string, string, string][] = [
     ['records', 'Records', formatCount(t.records)],
     ['accepted', 'Accepted', formatCount(t.accepted)],
     ['rejected', 'Rejected', `${formatCount(t.rejected)}${share}`],
     ['bytes', 'Bytes', esc(formatBytes(t.bytes))],
-    ['findings', 'Findings', formatCount(report.findings.length)],
+    ['findings', 'Findings', `${formatCount(report.findings.length)}${silenced === undefined ? '' : ` <small>${formatCount(silenced)} suppressed</small>`}`],
     ['scanned', `Scanned · ${esc(formatUsd(report.costUsd))}`, esc(formatBytes(report.bytesScanned))],
     ...extraFacts(report as unknown as Record<string, unknown>, REPORT_KEYS).map(([key, value]): [string, string, string] => ['extra', esc(labelOf(key)), esc(value)]),
   ];
@@ -89,21 +107,71 @@ function warnings(report: Report): string {
 
 function findingsSection(report: Report): string {
   const findings = findingsBySeverity(report);
-  if (findings.length === 0) return '<section id="findings"><h2>Findings</h2><p class="none">No detection matched in this window.</p></section>';
+  const parts = ['<section id="findings">', '<h2>Findings</h2>', baselineDays(report.baseline), building(report)];
+  if (findings.length === 0) return [...parts, '<p class="none">No detection matched in this window.</p>', '</section>'].join('\n');
   const withStatus = findings.some((f) => extraFacts(f as unknown as Record<string, unknown>, FINDING_KEYS).length > 0);
   const rows = findings.map((f) => {
     const status = withStatus ? `<td class="status">${extraFacts(f as unknown as Record<string, unknown>, FINDING_KEYS).map(([k, v]) => `<span class="chip">${esc(labelOf(k))}: ${esc(v)}</span>`).join(' ')}</td>` : '';
-    return `<tr data-rule="${esc(f.rule)}" data-severity="${f.severity}" data-count="${f.count}"><td><span class="sev ${f.severity}">${f.severity}</span></td><td><a href="#finding-${esc(anchor(f.rule))}">${esc(safeLine(f.title))}</a><br><code>${esc(safeLine(f.rule))}</code></td><td>${f.technique === undefined ? '' : esc(safeLine(f.technique))}</td><td class="num">${formatCount(f.count)}</td>${status}</tr>`;
+    return `<tr data-rule="${esc(f.rule)}" data-severity="${f.severity}" data-count="${f.count}"><td><span class="sev ${f.severity}">${f.severity}</span></td><td><a href="#finding-${esc(anchor(f.rule))}">${esc(safeLine(f.title))}</a><br><code>${esc(safeLine(f.rule))}</code>${noveltyBadge(f)}</td><td>${f.technique === undefined ? '' : esc(safeLine(f.technique))}</td><td class="num">${formatCount(f.count)}</td>${status}</tr>`;
   });
   return [
-    '<section id="findings">',
-    '<h2>Findings</h2>',
+    ...parts,
     '<div class="scroll"><table class="findings">',
-    `<thead><tr><th>Severity</th><th>Finding</th><th>ATT&amp;CK</th><th class="num">Matches</th>${withStatus ? '<th>Status</th>' : ''}</tr></thead>`,
+    `<thead><tr><th>Severity</th><th>Finding</th><th>ATT&amp;CK</th><th class="num">Matches</th>${withStatus ? '<th>Other</th>' : ''}</tr></thead>`,
     `<tbody>${rows.join('')}</tbody>`,
     '</table></div>',
     '</section>',
   ].join('\n');
+}
+
+/** "new today" (a key no baseline day had) or "seen on k of N days"; empty when the rule does not tell. */
+function noveltyBadge(f: Finding): string {
+  const text = noveltyText(f);
+  if (text === '') return '';
+  const kind = f.newToday === true ? 'new' : 'ongoing';
+  return ` <span class="badge ${kind}" data-novelty="${kind}">${esc(text)}</span>`;
+}
+
+/** Baseline rules held back until the baseline has enough complete days: said, so silence is not read as "nothing happened". */
+function building(report: Report): string {
+  const held = report.building ?? [];
+  if (held.length === 0) return '';
+  const items = held.map((b) => `<li data-building="${esc(b.rule)}"><span class="badge building">${esc(buildingText(b))}</span> ${esc(safeLine(b.title, 200))} <code>${esc(safeLine(b.rule))}</code>, not compared yet</li>`);
+  return `<ul class="building">${items.join('')}</ul>`;
+}
+
+/** The baseline days, oldest first, as a row of cells: complete (counted) or not, with the hours that had records. */
+function baselineDays(status: BaselineStatus | undefined): string {
+  if (status === undefined || status.days.length === 0) return '';
+  const cells = status.days.map((d) => {
+    const state = d.complete ? 'complete' : 'incomplete';
+    const late = d.firstRecordAfterSeconds !== undefined && d.firstRecordAfterSeconds > 1800 ? `, first record ${Math.round(d.firstRecordAfterSeconds / 60)} min after midnight` : '';
+    const hint = `${d.date}: ${d.hours === 0 ? 'no records' : `records in ${d.hours} h${late}`}, ${d.complete ? 'counted' : 'not counted'}`;
+    return `<li class="day ${state}" data-date="${esc(safeLine(d.date))}" data-complete="${d.complete}" data-hours="${d.hours}" title="${esc(safeLine(hint, 200))}"><span>${esc(safeLine(d.date.slice(5), 10))}</span><strong>${d.hours} h</strong></li>`;
+  });
+  const caption = `Baseline: ${status.completeDays} of ${plural(status.days.length, 'earlier day')} complete; spike rules need ${status.requiredDays}, a day counts with records in ${status.minDayHours}+ hours`;
+  return `<div class="baseline" data-complete-days="${status.completeDays}"><p>${esc(caption)}</p><ol class="days">${cells.join('')}</ol></div>`;
+}
+
+/** What active suppressions silenced, per rule and entry with its reason and expiry, and entries past their expiry date. */
+function suppressedSection(report: Report): string {
+  const silenced = report.suppressed ?? [];
+  const expired = report.expiredSuppressions ?? [];
+  if (silenced.length === 0 && expired.length === 0) return '';
+  const rows = silenced.map(
+    (s) =>
+      `<tr data-suppressed="${esc(s.rule)}" data-entry="${s.entry}" data-count="${s.count}"><td><code>${esc(safeLine(s.rule))}</code></td><td>${esc(safeLine(s.reason, 200))} <small>entry ${s.entry}</small></td><td>${esc(safeLine(s.expires))}</td><td class="num">${formatCount(s.count)}</td></tr>`,
+  );
+  const table =
+    silenced.length === 0
+      ? '<p class="none">No active suppression matched today.</p>'
+      : `<div class="scroll"><table class="suppressed"><thead><tr><th>Rule</th><th>Reason</th><th>Until</th><th class="num">Silenced</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
+  const expiredList =
+    expired.length === 0
+      ? ''
+      : `<div class="expired"><strong>${esc(plural(expired.length, 'expired suppression'))}, no longer applied</strong>: renew or delete ${expired.length === 1 ? 'it' : 'them'}.<ul>${expired.map((e) => `<li data-expired-entry="${e.entry}">entry ${e.entry}: ${esc(safeLine(e.reason, 200))} <small>expired ${esc(safeLine(e.expires))}</small></li>`).join('')}</ul></div>`;
+  const total = suppressionText(report);
+  return ['<section id="suppressed">', `<h2>Suppressed${total === '' ? '' : ` <small>${esc(total)}</small>`}</h2>`, table, expiredList, '</section>'].join('\n');
 }
 
 function findingDetails(report: Report): string {
@@ -115,10 +183,21 @@ function findingDetails(report: Report): string {
 function findingDetail(f: Finding, zone: string): string {
   return [
     `<article class="finding ${f.severity}" id="finding-${esc(anchor(f.rule))}">`,
-    `<h3><span class="sev ${f.severity}">${f.severity}</span> ${esc(safeLine(f.title))}</h3>`,
-    rowsTable(withLocalTimes(f.rows, zone), f.rowsLeftOut, f.resultsLocation),
+    `<h3><span class="sev ${f.severity}">${f.severity}</span> ${esc(safeLine(f.title))}${noveltyBadge(f)}</h3>`,
+    rowsTable(withSeenText(withLocalTimes(f.rows, zone), f.seenOfDays), f.rowsLeftOut, f.resultsLocation),
     '</article>',
   ].join('\n');
+}
+
+/** A row's `seen_days` (baseline days its key matched on) as words in a `seen` column: "new today" or "3 of 7 days". */
+function withSeenText(rows: readonly Row[], ofDays: number | undefined): Row[] {
+  return rows.map((row) => {
+    if (!(SEEN_DAYS_COLUMN in row)) return row;
+    const { [SEEN_DAYS_COLUMN]: days, ...rest } = row;
+    const n = typeof days === 'number' ? days : typeof days === 'string' && /^\d+$/.test(days) ? Number(days) : undefined;
+    const seen = n === undefined ? cellText(days ?? null, 20) : n === 0 ? 'new today' : `${n}${ofDays === undefined ? '' : ` of ${ofDays}`} days`;
+    return { ...rest, seen };
+  });
 }
 
 function rowsTable(rows: readonly Row[], rowsLeftOut: number, location: string | undefined): string {
@@ -261,9 +340,8 @@ function text(value: Cell | undefined): string {
 }
 
 /**
- * Facts a newer report model adds that this page does not know by name (a finding's
- * new-or-ongoing status, a count of suppressed matches): shown as `key: value`, so they are not
- * lost. Scalars as they are; lists by their length.
+ * Facts a newer report model adds that this page does not render by name yet: shown as
+ * `key: value`, so they are not lost. Scalars as they are; lists by their length.
  */
 function extraFacts(object: Readonly<Record<string, unknown>>, known: ReadonlySet<string>): [string, string][] {
   const facts: [string, string][] = [];
@@ -292,8 +370,8 @@ function localTime(iso: string, zone: string): string {
 }
 
 const STYLE = `
-:root{--bg:#f7f8fa;--panel:#fff;--fg:#1d2430;--muted:#5d6778;--line:#dde2ea;--grid:#e9edf2;--accent:#2563eb;--reject:#d9480f;--accept:#0f8a7e;--band:rgba(100,116,139,.22);--high:#c92a2a;--medium:#d97706;--low:#2f6fd0;--ok:#2b8a3e;--chip:#eef1f5}
-@media (prefers-color-scheme:dark){:root{--bg:#0f141b;--panel:#171e28;--fg:#e6eaf0;--muted:#9aa5b5;--line:#2a3441;--grid:#222b37;--accent:#6ea8fe;--reject:#ff8a4c;--accept:#38d9c0;--band:rgba(148,163,184,.25);--high:#ff6b6b;--medium:#fcc419;--low:#74a9ff;--ok:#69db7c;--chip:#222b37}}
+:root{--bg:#f7f8fa;--panel:#fff;--fg:#1d2430;--muted:#5d6778;--line:#dde2ea;--grid:#e9edf2;--accent:#2563eb;--reject:#d9480f;--accept:#0f8a7e;--band:rgba(100,116,139,.22);--high:#c92a2a;--medium:#d97706;--low:#2f6fd0;--ok:#2b8a3e;--chip:#eef1f5;--new:#7c3aed}
+@media (prefers-color-scheme:dark){:root{--bg:#0f141b;--panel:#171e28;--fg:#e6eaf0;--muted:#9aa5b5;--line:#2a3441;--grid:#222b37;--accent:#6ea8fe;--reject:#ff8a4c;--accept:#38d9c0;--band:rgba(148,163,184,.25);--high:#ff6b6b;--medium:#fcc419;--low:#74a9ff;--ok:#69db7c;--chip:#222b37;--new:#b197fc}}
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%}
 body{margin:0;background:var(--bg);color:var(--fg);font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Hiragino Sans","Noto Sans JP",sans-serif}
@@ -323,6 +401,24 @@ code{font:13px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;color:va
 @media (prefers-color-scheme:dark){.sev{color:#0f141b}}
 .chip{display:inline-block;background:var(--chip);border-radius:6px;padding:0 6px;font-size:12px;margin:1px 0}
 .scroll{overflow-x:auto}
+.badge{display:inline-block;border-radius:6px;padding:0 7px;font-size:12px;font-weight:600;white-space:nowrap;border:1px solid var(--line);color:var(--muted);background:var(--chip)}
+.badge.new{background:color-mix(in srgb,var(--new) 14%,transparent);border-color:var(--new);color:var(--new)}
+.badge.building{border-color:var(--medium);color:var(--medium);background:transparent}
+.baseline{display:flex;flex-wrap:wrap;align-items:center;gap:6px 14px;margin:0 0 10px}
+.baseline p{margin:0;color:var(--muted);font-size:13px}
+ol.days{display:flex;gap:4px;list-style:none;margin:0;padding:0}
+ol.days li{display:flex;flex-direction:column;align-items:center;min-width:46px;padding:2px 4px;border-radius:6px;font-size:11px;line-height:1.3;border:1px solid var(--line)}
+ol.days li span{color:var(--muted)}
+ol.days li strong{font-size:12px;font-variant-numeric:tabular-nums}
+ol.days li.complete{background:color-mix(in srgb,var(--ok) 16%,transparent);border-color:color-mix(in srgb,var(--ok) 45%,transparent)}
+ol.days li.incomplete{border-style:dashed;border-color:var(--medium)}
+ol.days li.incomplete strong{color:var(--medium)}
+ul.building{list-style:none;margin:0 0 10px;padding:0;font-size:14px}
+ul.building li{margin:2px 0}
+table.suppressed small,.expired small{color:var(--muted)}
+.expired{margin-top:10px;background:var(--panel);border:1px solid var(--medium);border-left-width:5px;border-radius:10px;padding:8px 14px;font-size:14px}
+.expired ul{margin:4px 0 0;padding-left:18px}
+.files{margin:6px 0 0;font-size:14px}
 table{width:100%;border-collapse:collapse;background:var(--panel);border:1px solid var(--line);border-radius:10px;font-variant-numeric:tabular-nums}
 th,td{text-align:left;padding:7px 10px;border-bottom:1px solid var(--line);vertical-align:top}
 th{font-size:13px;color:var(--muted);font-weight:600}
@@ -378,10 +474,12 @@ h1{font-size:24px}
 ol.bars li,ol.ranges li{grid-template-columns:1fr auto;gap:2px 8px}
 ol.bars .track{grid-column:1 / -1;grid-row:2}
 th,td{padding:6px 7px}
+ol.days li{min-width:0;flex:1}
 }
 @media print{
-:root{--bg:#fff;--panel:#fff;--fg:#000;--muted:#444;--line:#bbb;--grid:#e5e5e5;--chip:#eee;--accent:#2563eb;--reject:#d9480f;--accept:#0f8a7e;--band:rgba(100,116,139,.22);--high:#c92a2a;--medium:#d97706;--low:#2f6fd0;--ok:#2b8a3e}
+:root{--bg:#fff;--panel:#fff;--fg:#000;--muted:#444;--line:#bbb;--grid:#e5e5e5;--chip:#eee;--accent:#2563eb;--reject:#d9480f;--accept:#0f8a7e;--band:rgba(100,116,139,.22);--high:#c92a2a;--medium:#d97706;--low:#2f6fd0;--ok:#2b8a3e;--new:#7c3aed}
 .sev{color:#fff}
+.badge,.day{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 body{font-size:10pt}
 .cards{grid-template-columns:repeat(6,1fr)}
 .grid2{grid-template-columns:1fr 1fr}
