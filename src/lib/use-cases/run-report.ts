@@ -206,7 +206,7 @@ function rollupWarnings(rollups: EnsureRollupsResult, readDays: readonly string[
   // A stale day whose build failed or was left is read raw; the warnings above say so.
   const drift = rollups.drifted.filter((d) => rollups.rollupDays.includes(d.day)).map((d) => describeDrift(d.day, d.drift)).filter((w): w is string => w !== undefined);
   const skipped = rollups.skipped.filter((d) => read.has(d.day)).flatMap((d) => describeStoredSkipped(d.day, d.skipped));
-  return [...drift, ...skipped];
+  return [...rollups.ledgerWarnings, ...drift, ...skipped];
 }
 
 /** Which UTC days the report read from the rollup and which from the raw logs, hour alignment included. */
