@@ -131,8 +131,15 @@ export class S3RollupLedger implements RollupLedger {
     );
   }
 
-  #send<T>(operation: string, send: (abortSignal?: AbortSignal) => Promise<T>): Promise<T> {
-    return callWithin(operation, this.#timeoutMs, send);
+  /** One SDK call within the per-call timeout; a failure becomes a StateError naming the call, its object and S3's error (NoSuchKey kept as it is, for the caller). */
+  async #send<T>(operation: string, send: (abortSignal?: AbortSignal) => Promise<T>): Promise<T> {
+    try {
+      return await callWithin(operation, this.#timeoutMs, send);
+    } catch (error) {
+      const e = asError(error);
+      if (e.name === 'NoSuchKey') throw e;
+      throw new StateError(`${operation} failed: ${e.name}: ${e.message.split('\n')[0] ?? ''}`, { operation }, { cause: e });
+    }
   }
 }
 
