@@ -3,6 +3,7 @@
  * answered, a record that cannot be read or kept. The report still runs: stored days are read as
  * they are, and the report says what could not be checked and why.
  */
+import { GetTableCommand, GlueClient } from '@aws-sdk/client-glue';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -13,6 +14,9 @@ import { partitionsFor } from '../../src/lib/partitions/plan.js';
 import type { PartitionCatalog, QueryEngine, QueryOptions, QueryResult } from '../../src/lib/ports.js';
 import { loadReportConfig } from '../../src/lib/report/report-config.js';
 import { runReport } from '../../src/lib/use-cases/run-report.js';
+import { createAwsClients } from '../../src/lib/aws/clients.js';
+import { loadCoreConfig } from '../../src/lib/config.js';
+import { athenaOpener } from '../../src/lib/wiring/aws.js';
 
 const ROOT = sourceRoot('s3://logs', '', '123456789012', 'ap-northeast-1');
 const layout = layoutFor([{ account: '123456789012', region: 'ap-northeast-1', root: ROOT }]);
@@ -142,5 +146,24 @@ describe('S3 rollup ledger faults', () => {
     // Assess
     expect(answer.window.rollupDays).toContain(DAY);
     expect(answer.warnings.find((w) => w.startsWith('the record of the files of '))).toMatch(/could not be kept \(S3 PutObject s3:\/\/results\/rollup\/ledger\/vpc_flow_logs_rollup\/2026-11-\d\d\.json failed: AccessDenied: AccessDenied \(stand-in\)\): the next report builds (it|them) again$/);
+  });
+
+  it('when the AWS wiring opens the Athena engine, its ledger keeps each day\'s record under ledger/<rollup table>/ of the rollup table\'s LOCATION, on the wiring\'s S3 client', async () => {
+    // Prepare
+    const glue = mockClient(GlueClient);
+    glue.on(GetTableCommand).resolves({ Table: { Name: 'vpc_flow_logs_rollup', DatabaseName: 'flowlogs', PartitionKeys: [{ Name: 'dt', Type: 'string' }], StorageDescriptor: { Location: 's3://results/rollup/' } } });
+    s3.on(PutObjectCommand).resolves({});
+    const config = loadCoreConfig({
+      FLOWLOG_ENGINE: 'athena', FLOWLOG_DATABASE: 'flowlogs', FLOWLOG_TABLE: 'vpc_flow_logs', FLOWLOG_BUCKET: 'flow-log-bucket',
+      FLOWLOG_WORKGROUP: 'flowlog', FLOWLOG_OUTPUT_LOCATION: 's3://results/athena/', FLOWLOG_SOURCES: '123456789012:ap-northeast-1',
+    });
+
+    // Act
+    const handle = await athenaOpener(config, createAwsClients())();
+    await handle.rollupLedger?.record([{ day: DAY, files: [], skipped: [] }]);
+
+    // Assess
+    glue.restore();
+    expect(s3.commandCalls(PutObjectCommand).map((c) => [c.args[0].input.Bucket, c.args[0].input.Key])).toEqual([['results', `rollup/ledger/${config.rollup.table}/${DAY}.json`]]);
   });
 });

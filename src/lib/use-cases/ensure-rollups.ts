@@ -26,8 +26,8 @@ export interface EnsureRollupsDeps {
   /** The workgroup's bytes-scanned cutoff per query (bytes); builds are sized under it. */
   readonly maxBytesPerQuery?: number;
   /**
-   * Where each day's source files and skipped reads are kept beside its rollup (the local state);
-   * without one (Athena today) built days are trusted as they are and builds keep no warnings.
+   * Where each day's source files and skipped reads are kept beside its rollup (the local state,
+   * or JSON objects in S3 on Athena); without one built days are trusted as they are.
    */
   readonly ledger?: RollupLedger;
 }

@@ -52,7 +52,7 @@ export interface ReportRollup {
   readonly settleMinutes: number;
   /** The workgroup's bytes-scanned cutoff per query (bytes), which builds are sized under. */
   readonly maxBytesPerQuery?: number;
-  /** Each day's source files and skipped reads, kept beside the rollup (locally); see EnsureRollupsDeps.ledger. */
+  /** Each day's source files and skipped reads, kept beside the rollup (the local state, or S3); see EnsureRollupsDeps.ledger. */
   readonly ledger?: RollupLedger;
 }
 

@@ -15,7 +15,7 @@ export interface EngineHandle {
   readonly catalog: PartitionCatalog;
   /** The stored daily rollup's partitions; without one, reports read the raw table only. */
   readonly rollupCatalog?: PartitionCatalog;
-  /** Where each rollup day's source files and skipped reads are kept (local only for now). */
+  /** Where each rollup day's source files and skipped reads are kept (the state database, or S3 on Athena). */
   readonly rollupLedger?: RollupLedger;
   readonly layout: PartitionLayout;
   /** How the raw table names its columns (from the configuration, or from Glue for an adopted table). */
