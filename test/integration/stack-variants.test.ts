@@ -199,6 +199,15 @@ describe('packaged template variants', () => {
       expect(allowed.some((pattern) => iamMatches(pattern, 'AWSLogs/'))).toBe(false);
     });
 
+    it.each(['partitions', 'report'] as const)('when the %s role is read, one statement grants s3:GetObject and s3:PutObject on the rollup ledger\'s records and nothing wider', (job) => {
+      const d = deployed.get(variant)!;
+      const { ledger } = arnsOf(d, job);
+      const granted = roleStatements(d.template, `${FUNCTION_OF_JOB[job]}IamRoleLambdaExecution`).filter((s) => s.effect === 'Allow' && s.resources.includes(ledger.records));
+      expect(granted.map((s) => [...s.actions].sort())).toEqual([['s3:GetObject', 's3:PutObject']]);
+      expect(granted[0]!.resources).toEqual([ledger.records]);
+      expect(ledger.records).toMatch(/^arn:aws:s3:::[^/]+\/rollup\/ledger\/[a-z0-9_]+\/\*$/);
+    });
+
     it('when the names two stages in one account and region could share are read, each carries the stage', () => {
       const { template } = deployed.get(variant)!;
       const stage = VARIANTS[variant]!.stage;
