@@ -7,13 +7,17 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand, type StartQueryExecutionCommandInput } from '@aws-sdk/client-athena';
 import { GetPartitionsCommand, GetTableCommand, GlueClient, type Partition as GluePartition } from '@aws-sdk/client-glue';
 import type { Context } from 'aws-lambda';
+import { S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
+import { answerLedgerCalls } from '../support/ledger-s3.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parsePartitionStatement } from '../../src/lib/local/partition-statements.js';
 import type { PartitionsAnswer } from '../../src/lib/partitions/answer.js';
 
 const athena = mockClient(AthenaClient);
 const glue = mockClient(GlueClient);
+// The rollup ledger lists day folders and keeps records in S3 (answered here, never sent).
+const s3 = mockClient(S3Client);
 type Handler = (event: unknown, context: Context) => Promise<PartitionsAnswer>;
 let handler: Handler;
 
@@ -67,6 +71,8 @@ function statefulAws(): void {
 beforeEach(() => {
   athena.reset();
   glue.reset();
+  s3.reset();
+  answerLedgerCalls(s3);
   statefulAws();
 });
 

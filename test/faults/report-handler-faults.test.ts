@@ -11,12 +11,16 @@ import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, StartQu
 import { GetPartitionsCommand, GetTableCommand, GlueClient } from '@aws-sdk/client-glue';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
+import { S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
+import { answerLedgerCalls } from '../support/ledger-s3.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildAdapters } from '../../src/lib/wiring/aws-report.js';
 
 const athena = mockClient(AthenaClient);
 const glue = mockClient(GlueClient);
+// The rollup ledger lists day folders and keeps records in S3 (answered here, never sent).
+const s3 = mockClient(S3Client);
 const sns = mockClient(SNSClient);
 const TOPIC = 'arn:aws:sns:ap-northeast-1:123456789012:flowlog-reports';
 const SETTINGS = {
@@ -88,6 +92,8 @@ beforeEach(() => {
   athena.reset();
   glue.reset();
   sns.reset();
+  s3.reset();
+  answerLedgerCalls(s3);
   glue.on(GetTableCommand).resolves({ Table: { Name: 'vpc_flow_logs', PartitionKeys: [{ Name: 'dt', Type: 'string' }], StorageDescriptor: { Location: 's3://results/rollup/' } } });
   glue.on(GetPartitionsCommand).resolves({ Partitions: [] });
   sns.on(PublishCommand).resolves({ MessageId: 'msg-1' });

@@ -418,12 +418,14 @@ describe('serverless package', () => {
     });
 
     it('when each action family is read, it names only its own resources', () => {
+      // The rollup days' records (src/lib/adapters/s3-rollup-ledger.ts): only this stage's rollup table's folder.
+      const ledgerRecords = (r: string) => r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/rollup/ledger/vpc_flow_logs_rollup_ci/*' });
       const rules: [RegExp, (resource: string, s: Statement) => boolean][] = [
         [/^athena:/, (r) => r === text({ 'Fn::Sub': 'arn:${AWS::Partition}:athena:${AWS::Region}:${AWS::AccountId}:workgroup/${AthenaWorkGroup}' })],
         [/^glue:(UpdatePartition|DeletePartition|BatchDeletePartition)$/, (r) => /:glue:\$\{AWS::Region\}:\$\{AWS::AccountId\}:(catalog|database\/flowlogs_ci|table\/flowlogs_ci\/vpc_flow_logs_rollup_ci(_builds)?)"/.test(r)],
         [/^glue:/, (r) => /:glue:\$\{AWS::Region\}:\$\{AWS::AccountId\}:(catalog|database\/flowlogs_ci|table\/flowlogs_ci\/vpc_flow_logs(_rollup_ci(_builds)?)?)"/.test(r)],
-        [/^s3:GetObject$/, (r) => r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/athena/*' }) || r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/rollup/*' }) || r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/rollup/builds/*' }) || r.includes('/AWSLogs/${AWS::AccountId}/vpcflowlogs/${AWS::Region}/*')],
-        [/^s3:PutObject$/, (r, s) => r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/athena/*' }) || r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/rollup/builds/*' }) || (r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/reports/*' }) && s.role === roleOf('report'))],
+        [/^s3:GetObject$/, (r) => r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/athena/*' }) || r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/rollup/*' }) || r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/rollup/builds/*' }) || ledgerRecords(r) || r.includes('/AWSLogs/${AWS::AccountId}/vpcflowlogs/${AWS::Region}/*')],
+        [/^s3:PutObject$/, (r, s) => r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/athena/*' }) || r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/rollup/builds/*' }) || ledgerRecords(r) || (r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/reports/*' }) && s.role === roleOf('report'))],
         [/^s3:(AbortMultipartUpload|ListMultipartUploadParts)$/, (r) => r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/athena/*' }) || r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/rollup/builds/*' })],
         [/^s3:DeleteObject$/, (r, s) => r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/rollup/builds/*' }) && [roleOf('report'), roleOf('partitions')].includes(s.role)],
         [/^s3:(GetBucketLocation|ListBucketMultipartUploads)$/, (r) => r === text({ 'Fn::GetAtt': ['ResultsBucket', 'Arn'] }) || r.includes('"arn:${AWS::Partition}:s3:::${LogBucket}"')],

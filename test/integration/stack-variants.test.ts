@@ -9,7 +9,8 @@
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sourceFolder, type FolderStyle } from '../../src/lib/partitions/layout.js';
+import { dayFolder, sourceFolder, type FolderStyle } from '../../src/lib/partitions/layout.js';
+import type { UtcDay } from '../../src/lib/dates.js';
 import { collectAthenaStatements, collectFolderDeletions, COLLECTED_ROLLUP_LOCATION, fromProjectedSetup, statementKind, tablesOf, type EmittedStatement, type FolderDeletionCall, type Job, type StatementKind } from '../support/athena-statements.js';
 import { findTool, missingToolReason } from '../support/aws-tools.js';
 import { ACCOUNT, iamMatches, packageStack, REGION, resolve, roleStatements, type Json } from '../support/packaged-stack.js';
@@ -86,7 +87,12 @@ function arnsOf(deployed: Deployed, job: Job) {
   const buildsLocation = (resolve(deployed.template, deployed.template.Resources.GlueRollupBuildsTable.Properties.TableInput) as Json).StorageDescriptor.Location as string;
   const sources = env.FLOWLOG_SOURCES!.split(',').map((s) => s.split(':') as [string, string]);
   const rawFolders = sources.map(([account, region]) => s3(`s3://${env.FLOWLOG_BUCKET}/${env.FLOWLOG_PREFIX}${sourceFolder(account, region, env.FLOWLOG_FOLDERS as FolderStyle)}`));
+  // The rollup ledger (src/lib/adapters/s3-rollup-ledger.ts, wired in src/lib/wiring/aws.ts): its
+  // own S3 calls, not Athena statements. ListObjectsV2 (s3:ListBucket) under each source's day
+  // folders; GetObject and PutObject of the day records, <rollup LOCATION>ledger/<rollup table>/<day>.json.
+  const dayPrefixes = sources.map(([account, region]) => `${env.FLOWLOG_PREFIX}${sourceFolder(account, region, env.FLOWLOG_FOLDERS as FolderStyle)}${dayFolder('2026-11-18' as UtcDay, env.FLOWLOG_FOLDERS as FolderStyle)}`);
   return {
+    ledger: { listBucket: `arn:aws:s3:::${env.FLOWLOG_BUCKET}`, dayPrefixes, records: s3(`${rollupLocation}ledger/${env.FLOWLOG_ROLLUP_TABLE}/`).objects },
     results: s3(env.FLOWLOG_OUTPUT_LOCATION!),
     tables: {
       [COLLECTED.raw]: { glue: glue(env.FLOWLOG_TABLE!), data: rawFolders },
@@ -142,6 +148,9 @@ function needsOf(deployed: Deployed, job: Job, all: readonly EmittedStatement[],
       }
     }
   }
+  // Both jobs build rollup days, so both list the days' files and read and write their records.
+  add(['s3:ListBucket'], [arns.ledger.listBucket]);
+  add(['s3:GetObject', 's3:PutObject'], [arns.ledger.records]);
   return needs;
 }
 
@@ -211,6 +220,25 @@ describe('packaged template variants', () => {
       const granted = roleStatements(d.template, `${FUNCTION_OF_JOB[job]}IamRoleLambdaExecution`).filter((s) => s.effect === 'Allow');
       const extra = granted.flatMap((s) => s.actions.filter((a) => /^(glue|s3):/.test(a)).flatMap((a) => s.resources.map((r) => `${a} ${r}`))).filter((pair) => !needs.has(pair));
       expect(extra).toEqual([]);
+    });
+
+    it.each(['partitions', 'report'] as const)('when the %s role is read, its s3:ListBucket on the log bucket admits the rollup ledger\'s listing of each source\'s day folder, and only under the sources\' folders', (job) => {
+      const d = deployed.get(variant)!;
+      const { ledger } = arnsOf(d, job);
+      const lists = roleStatements(d.template, `${FUNCTION_OF_JOB[job]}IamRoleLambdaExecution`).filter((s) => s.effect === 'Allow' && s.actions.includes('s3:ListBucket') && s.resources.includes(ledger.listBucket));
+      expect(lists).toHaveLength(1);
+      const allowed = [lists[0]!.condition?.StringLike?.['s3:prefix']].flat() as string[];
+      expect(ledger.dayPrefixes.filter((prefix) => !allowed.some((pattern) => iamMatches(pattern, prefix)))).toEqual([]);
+      expect(allowed.some((pattern) => iamMatches(pattern, 'AWSLogs/'))).toBe(false);
+    });
+
+    it.each(['partitions', 'report'] as const)('when the %s role is read, one statement grants s3:GetObject and s3:PutObject on the rollup ledger\'s records and nothing wider', (job) => {
+      const d = deployed.get(variant)!;
+      const { ledger } = arnsOf(d, job);
+      const granted = roleStatements(d.template, `${FUNCTION_OF_JOB[job]}IamRoleLambdaExecution`).filter((s) => s.effect === 'Allow' && s.resources.includes(ledger.records));
+      expect(granted.map((s) => [...s.actions].sort())).toEqual([['s3:GetObject', 's3:PutObject']]);
+      expect(granted[0]!.resources).toEqual([ledger.records]);
+      expect(ledger.records).toMatch(/^arn:aws:s3:::[^/]+\/rollup\/ledger\/[a-z0-9_]+\/\*$/);
     });
 
     it('when the names two stages in one account and region could share are read, each carries the stage', () => {

@@ -10,13 +10,17 @@ import {
 } from '@aws-sdk/client-athena';
 import { GetPartitionsCommand, GetTableCommand, GlueClient, type Partition as GluePartition } from '@aws-sdk/client-glue';
 import type { Context } from 'aws-lambda';
+import { S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
+import { answerLedgerCalls } from '../support/ledger-s3.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { PartitionsAnswer } from '../../src/lib/partitions/answer.js';
 import { requestToken } from '../../src/lib/use-cases/ensure-partitions.js';
 
 const athena = mockClient(AthenaClient);
 const glue = mockClient(GlueClient);
+// The rollup ledger lists day folders and keeps records in S3 (answered here, never sent).
+const s3 = mockClient(S3Client);
 const TOKYO = 's3://logs-bucket/AWSLogs/123456789012/vpcflowlogs/ap-northeast-1/';
 const VIRGINIA = 's3://logs-bucket/AWSLogs/210987654321/vpcflowlogs/us-east-1/';
 const BASE_ENV = {
@@ -77,6 +81,8 @@ function occurrences(text: string, part: string): number {
 beforeEach(() => {
   athena.reset();
   glue.reset();
+  s3.reset();
+  answerLedgerCalls(s3);
   let started = 0;
   athena.on(StartQueryExecutionCommand).callsFake(() => ({ QueryExecutionId: `q-${(started += 1)}` }));
   athena.on(GetQueryExecutionCommand).callsFake((input: { QueryExecutionId: string }) => ({

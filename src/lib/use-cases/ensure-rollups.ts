@@ -1,4 +1,5 @@
 import { describeError } from '../answers.js';
+import { asError } from '../errors.js';
 import { DEFAULT_BYTES_SCANNED_CUTOFF_MB } from '../config.js';
 import type { UtcDay } from '../dates.js';
 import type { PartitionLayout } from '../partitions/layout.js';
@@ -26,8 +27,8 @@ export interface EnsureRollupsDeps {
   /** The workgroup's bytes-scanned cutoff per query (bytes); builds are sized under it. */
   readonly maxBytesPerQuery?: number;
   /**
-   * Where each day's source files and skipped reads are kept beside its rollup (the local state);
-   * without one (Athena today) built days are trusted as they are and builds keep no warnings.
+   * Where each day's source files and skipped reads are kept beside its rollup (the local state,
+   * or JSON objects in S3 on Athena); without one built days are trusted as they are.
    */
   readonly ledger?: RollupLedger;
   /** Deletes the files of build folders no rollup partition references; without it they are only listed. */
@@ -89,6 +90,8 @@ export interface EnsureRollupsResult {
   readonly removed: readonly { readonly folder: string; readonly deletedObjects: number; readonly note?: string }[];
   /** Deletions that failed, each naming its folder; the folder stays listed in `unreferenced`. */
   readonly cleanupWarnings: readonly string[];
+  /** What the ledger could not do (list the files, read or keep a record), said in the report. */
+  readonly ledgerWarnings: readonly string[];
 }
 
 /**
@@ -102,18 +105,31 @@ export interface EnsureRollupsResult {
 export async function ensureRollups(deps: EnsureRollupsDeps, request: EnsureRollupsRequest): Promise<EnsureRollupsResult> {
   const days = [...new Set(request.days)].sort();
   const complete = completeDays(days, deps.now(), deps.settleMinutes);
-  if (complete.length === 0) return { rollupDays: [], rawDays: days, builtDays: [], failedDays: [], statements: [], leftDays: [], unreferenced: [], drifted: [], skipped: [], removed: [], cleanupWarnings: [] };
+  if (complete.length === 0) return { rollupDays: [], rawDays: days, builtDays: [], failedDays: [], statements: [], leftDays: [], unreferenced: [], drifted: [], skipped: [], removed: [], cleanupWarnings: [], ledgerWarnings: [] };
   const keys = deps.layout.keys;
   const existing = await deps.rollupCatalog.listPartitions({ from: complete[0] as UtcDay, to: complete[complete.length - 1] as UtcDay });
   const missing = complete.filter((day) => missingPartitions(keys, wantedRollupPartitions(deps.layout, [day]), existing).length > 0);
   // The ledger's listing is taken before any build: a file added later is found by the next report.
-  const files = deps.ledger === undefined ? new Map<UtcDay, readonly SourceFile[]>() : await deps.ledger.filesOf(complete);
-  const drifted = deps.ledger === undefined ? [] : await driftedDays(deps.ledger, complete.filter((day) => !missing.includes(day)), files);
+  // A listing or record that cannot be read leaves the stored days as they are (read, and said so):
+  // the report still runs, and no record is written from a listing that did not happen.
+  const ledgerWarnings: string[] = [];
+  let ledger = deps.ledger;
+  let files = new Map<UtcDay, readonly SourceFile[]>() as ReadonlyMap<UtcDay, readonly SourceFile[]>;
+  let drifted: { day: UtcDay; drift: DayDrift }[] = [];
+  if (ledger !== undefined) {
+    try {
+      files = await ledger.filesOf(complete);
+      drifted = await driftedDays(ledger, complete.filter((day) => !missing.includes(day)), files);
+    } catch (error) {
+      ledgerWarnings.push(ledgerUnavailable(complete.filter((day) => !missing.includes(day)), error));
+      ledger = undefined;
+    }
+  }
   const stale = drifted.filter((d) => d.drift.kind === 'changed' || d.drift.kind === 'unrecorded').map((d) => d.day);
   const toBuild = request.rebuild === true ? complete : complete.filter((day) => missing.includes(day) || stale.includes(day));
   if (request.dryRun === true) {
     const ready = daysWithRollup(deps.layout, complete, existing);
-    return { rollupDays: ready, rawDays: days.filter((day) => !ready.includes(day)), builtDays: toBuild, failedDays: [], statements: [], leftDays: [], unreferenced: [], drifted, skipped: [], removed: [], cleanupWarnings: [] };
+    return { rollupDays: ready, rawDays: days.filter((day) => !ready.includes(day)), builtDays: toBuild, failedDays: [], statements: [], leftDays: [], unreferenced: [], drifted, skipped: [], removed: [], cleanupWarnings: [], ledgerWarnings };
   }
   const tables: RollupTables = { database: deps.database, table: deps.table, rollupTable: deps.rollupTable, keys, ...(deps.shape === undefined ? {} : { shape: deps.shape }) };
   const statements: RollupStatementRun[] = [];
@@ -146,9 +162,13 @@ export async function ensureRollups(deps: EnsureRollupsDeps, request: EnsureRoll
         const build = outcome.statements.find((s) => s.kind === 'build' && s.status === 'succeeded');
         if (build !== undefined) measured = { bytesPerDay: build.bytesScanned / batch.length, msPerDay: build.durationMs / batch.length };
         const switched = outcome.statements.every((s) => s.status === 'succeeded' || s.kind === 'unstage');
-        if (build !== undefined && switched && deps.ledger !== undefined) {
+        if (build !== undefined && switched && ledger !== undefined) {
           const byDay = skippedByDay(build.skipped ?? [], files, batch);
-          await deps.ledger.record(batch.map((day): RollupDayRecord => ({ day, files: files.get(day) ?? [], skipped: byDay.get(day) ?? [] })));
+          try {
+            await ledger.record(batch.map((day): RollupDayRecord => ({ day, files: files.get(day) ?? [], skipped: byDay.get(day) ?? [] })));
+          } catch (error) {
+            ledgerWarnings.push(`the record of the files of ${batch.join(', ')} could not be kept (${describeError(asError(error))}): the next report builds ${batch.length === 1 ? 'it' : 'them'} again`);
+          }
         }
       }
       left.push(...waiting);
@@ -159,7 +179,14 @@ export async function ensureRollups(deps: EnsureRollupsDeps, request: EnsureRoll
   // A stale day that could not be built again is read raw: its stored rollup no longer matches its files.
   const notBuilt = new Set([...failed, ...left]);
   const rollupDays = complete.filter((day) => !notBuilt.has(day));
-  const stored = deps.ledger === undefined ? new Map<UtcDay, RollupDayRecord>() : await deps.ledger.recorded(rollupDays);
+  let stored: ReadonlyMap<UtcDay, RollupDayRecord> = new Map();
+  if (ledger !== undefined) {
+    try {
+      stored = await ledger.recorded(rollupDays);
+    } catch (error) {
+      ledgerWarnings.push(`the skipped files and lines stored with ${rollupDays.join(', ')} could not be read (${describeError(asError(error))})`);
+    }
+  }
   return {
     rollupDays,
     rawDays: days.filter((day) => !complete.includes(day) || notBuilt.has(day)),
@@ -170,7 +197,14 @@ export async function ensureRollups(deps: EnsureRollupsDeps, request: EnsureRoll
     ...cleanup,
     drifted,
     skipped: rollupDays.map((day) => ({ day, skipped: stored.get(day)?.skipped ?? [] })).filter((d) => d.skipped.length > 0),
+    ledgerWarnings,
   };
+}
+
+/** The warning for stored days whose files could not be compared with those they were built from. */
+function ledgerUnavailable(built: readonly UtcDay[], error: unknown): string {
+  const what = built.length === 0 ? 'the rollup days' : built.join(', ');
+  return `the files of ${what} could not be listed or compared with those the rollup was built from (${describeError(asError(error))}): their stored rollup is read as it is, and a file added, changed or removed since is not seen this time`;
 }
 
 /** The built days whose raw files differ from those recorded at their build (or that have no record). */

@@ -52,7 +52,7 @@ export interface ReportRollup {
   readonly settleMinutes: number;
   /** The workgroup's bytes-scanned cutoff per query (bytes), which builds are sized under. */
   readonly maxBytesPerQuery?: number;
-  /** Each day's source files and skipped reads, kept beside the rollup (locally); see EnsureRollupsDeps.ledger. */
+  /** Each day's source files and skipped reads, kept beside the rollup (the local state, or S3); see EnsureRollupsDeps.ledger. */
   readonly ledger?: RollupLedger;
   /** Deletes the folders of failed or replaced builds (S3 on AWS); without it they stay. */
   readonly objectStore?: ObjectStore;
@@ -210,7 +210,7 @@ function rollupWarnings(rollups: EnsureRollupsResult, readDays: readonly string[
   // A stale day whose build failed or was left is read raw; the warnings above say so.
   const drift = rollups.drifted.filter((d) => rollups.rollupDays.includes(d.day)).map((d) => describeDrift(d.day, d.drift)).filter((w): w is string => w !== undefined);
   const skipped = rollups.skipped.filter((d) => read.has(d.day)).flatMap((d) => describeStoredSkipped(d.day, d.skipped));
-  return [...drift, ...skipped];
+  return [...rollups.ledgerWarnings, ...drift, ...skipped];
 }
 
 /** Which UTC days the report read from the rollup and which from the raw logs, hour alignment included. */

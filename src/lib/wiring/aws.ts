@@ -1,8 +1,12 @@
 import { AthenaEngine } from '../adapters/athena-engine.js';
 import { GlueCatalog } from '../adapters/glue-catalog.js';
 import { S3ObjectStore } from '../adapters/s3-object-store.js';
+import { S3RollupLedger } from '../adapters/s3-rollup-ledger.js';
+import { s3LogsClient } from '../aws/s3-logs.js';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { AwsClients } from '../aws/clients.js';
 import type { FlowlogConfig } from '../config.js';
+import { StateError } from '../errors.js';
 import { adoptedLayout, configuredLayout } from '../partitions/table-layout.js';
 import type { PartitionLayout } from '../partitions/layout.js';
 import { detectColumns } from '../flowlog/format.js';
@@ -15,7 +19,7 @@ import { openLocalEngine, type EngineHandle } from './engines.js';
  * Athena for queries and DDL, Glue for what partitions exist. Built once per cold start; an
  * adopted table's layout is read from Glue on each open (cheap, and a changed LOCATION is seen).
  */
-export function athenaOpener(config: FlowlogConfig, clients: AwsClients): () => Promise<EngineHandle> {
+export function athenaOpener(config: FlowlogConfig, clients: AwsClients, s3: () => S3Client = () => clients.s3 ?? s3LogsClient()): () => Promise<EngineHandle> {
   const engine = new AthenaEngine({
     client: clients.athena,
     workgroup: config.athena.workgroup,
@@ -26,11 +30,14 @@ export function athenaOpener(config: FlowlogConfig, clients: AwsClients): () => 
   const rollupCatalog = new GlueCatalog({ client: clients.glue, database: config.database, table: config.rollup.table });
   // Removes the folders of failed or replaced rollup builds (ListObjectsV2 + DeleteObjects under rollup/builds/).
   const objectStore = clients.s3 === undefined ? undefined : new S3ObjectStore({ client: clients.s3 });
+  // Each rollup day's files (ListObjectsV2 under its raw folders: key, size, ETag) and its record,
+  // a JSON object per day beside the rollup: <rollup LOCATION>ledger/<rollup table>/<day>.json.
+  const rollupLedger = new S3RollupLedger({ client: s3(), raw: catalog, folder: () => ledgerFolder(rollupCatalog, config.rollup.table) });
   const created = config.tableMode === 'create' ? configuredLayout(config) : undefined;
   const close = async () => {};
   if (created !== undefined) {
     const shape = createdShape(config.format, config.columnNames, created.keys);
-    return async () => ({ engine, catalog, rollupCatalog, ...(objectStore === undefined ? {} : { objectStore }), layout: created, shape, close });
+    return async () => ({ engine, catalog, rollupCatalog, rollupLedger, ...(objectStore === undefined ? {} : { objectStore }), layout: created, shape, close });
   }
   return async () => {
     const table = await catalog.describeTable();
@@ -40,8 +47,15 @@ export function athenaOpener(config: FlowlogConfig, clients: AwsClients): () => 
     const shape = table.columns.length === 0
       ? createdShape(config.format, config.columnNames, layout.keys, layout.tableKeys)
       : detectedShape(table.columns.map((c) => c.name), `${table.database}.${table.table}`, layout);
-    return { engine, catalog, rollupCatalog, ...(objectStore === undefined ? {} : { objectStore }), layout, shape, close };
+    return { engine, catalog, rollupCatalog, rollupLedger, ...(objectStore === undefined ? {} : { objectStore }), layout, shape, close };
   };
+}
+
+/** Where the rollup days' records are kept: `ledger/<rollup table>/` under the rollup table's LOCATION (the results bucket's rollup/). */
+export async function ledgerFolder(rollupCatalog: GlueCatalog, rollupTable: string): Promise<string> {
+  const location = (await rollupCatalog.describeTable()).location;
+  if (location === undefined || location === '') throw new StateError(`${rollupTable} has no LOCATION, so its days' records have no place`);
+  return `${location.endsWith('/') ? location : `${location}/`}ledger/${rollupTable}/`;
 }
 
 /** An adopted table's shape from its Glue columns: AWS's names or the walkthrough's, and the fields it has. */

@@ -15,7 +15,7 @@ export interface EngineHandle {
   readonly catalog: PartitionCatalog;
   /** The stored daily rollup's partitions; without one, reports read the raw table only. */
   readonly rollupCatalog?: PartitionCatalog;
-  /** Where each rollup day's source files and skipped reads are kept (local only for now). */
+  /** Where each rollup day's source files and skipped reads are kept (the state database, or S3 on Athena). */
   readonly rollupLedger?: RollupLedger;
   /** Where orphaned rollup build folders are deleted (S3; the local engine has none to delete). */
   readonly objectStore?: ObjectStore;
