@@ -21,12 +21,16 @@ function widget(x: number, y: number, title: string, metrics: MetricRow[], extra
 }
 
 /** The dashboard's widgets, before CloudFormation fills in the function, workgroup and region names. */
-export function dashboardWidgets(): Record<string, unknown>[] {
+export function dashboardWidgets(options: { readonly partitionsFunction: boolean } = { partitionsFunction: true }): Record<string, unknown>[] {
   return [
-    widget(0, 0, 'Partitions added per day', [
-      [METRICS_NAMESPACE, PARTITIONS_METRICS.added, 'service', PARTITIONS_SERVICE, 'FunctionName', '${PartitionsLambdaFunction}', { stat: 'Sum', period: DAY_SECONDS }],
-      [METRICS_NAMESPACE, PARTITIONS_METRICS.failures, 'service', PARTITIONS_SERVICE, 'FunctionName', '${PartitionsLambdaFunction}', { stat: 'Sum', period: DAY_SECONDS }],
-    ]),
+    ...(options.partitionsFunction
+      ? [
+          widget(0, 0, 'Partitions added per day', [
+            [METRICS_NAMESPACE, PARTITIONS_METRICS.added, 'service', PARTITIONS_SERVICE, 'FunctionName', '${PartitionsLambdaFunction}', { stat: 'Sum', period: DAY_SECONDS }],
+            [METRICS_NAMESPACE, PARTITIONS_METRICS.failures, 'service', PARTITIONS_SERVICE, 'FunctionName', '${PartitionsLambdaFunction}', { stat: 'Sum', period: DAY_SECONDS }],
+          ]),
+        ]
+      : []),
     widget(12, 0, 'Report runs and failures per day', [
       report(REPORT_METRICS.runs),
       report(REPORT_METRICS.queriesFailed),
@@ -47,14 +51,17 @@ export function dashboardWidgets(): Record<string, unknown>[] {
   ];
 }
 
-/** One dashboard per stack, named after it. */
-export function dashboardResources(): Record<string, Cfn> {
+/**
+ * One dashboard per stack, named with its stage so two stages in one account keep their own; with
+ * partition projection there is no partitions function, so no partitions widget.
+ */
+export function dashboardResources(settings: { readonly stage: string; readonly partitioning?: string } = { stage: 'dev' }): Record<string, Cfn> {
   return {
     [DASHBOARD_ID]: {
       Type: 'AWS::CloudWatch::Dashboard',
       Properties: {
-        DashboardName: { 'Fn::Sub': '${AWS::StackName}' },
-        DashboardBody: { 'Fn::Sub': JSON.stringify({ widgets: dashboardWidgets() }) },
+        DashboardName: `flowlog-pilot-${settings.stage}`,
+        DashboardBody: { 'Fn::Sub': JSON.stringify({ widgets: dashboardWidgets({ partitionsFunction: settings.partitioning !== 'projection' }) }) },
       },
     },
   };

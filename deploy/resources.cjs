@@ -81,7 +81,7 @@ async function buildStack(resolveVariable) {
       ...m.namedQueryResources(settings, files),
       ...m.emailSubscriptions(settings, { Report: 'ReportTopic', Operations: 'OperationsTopic' }),
       ...m.flowLogResources(settings),
-      ...m.dashboardResources(),
+      ...m.dashboardResources(settings),
     },
   };
 }

@@ -74,7 +74,7 @@ describe('text and Parquet files in one day', () => {
     const sql = tableViewSql('flowlogs', 'vpc_flow_logs', DEFAULT_FORMAT, ['dt'], branches);
 
     expect(branches.map((b) => [b.parquet, b.files.map((f) => f.path)])).toEqual([[false, ['/d/a.log.gz']], [true, ['/d/b.log.parquet']]]);
-    expect(sql).toContain("read_parquet(['/d/b.log.parquet'])");
+    expect(sql).toContain("read_parquet(['/d/b.log.parquet'], filename = true)");
     expect(sql).toMatch(/CAST\("?srcaddr"? AS varchar\) AS "?sourceaddress"?/);
     expect(sql).toContain("read_csv(['/d/a.log.gz']");
   });
