@@ -10,7 +10,7 @@ import { CreateBucketCommand, GetBucketPolicyCommand, PutBucketPolicyCommand, S3
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GlueCatalog } from '../../src/lib/adapters/glue-catalog.js';
 import { SnsNotifier } from '../../src/lib/adapters/sns-notifier.js';
 import { SsmParameter } from '../../src/lib/adapters/ssm-parameter.js';
@@ -18,13 +18,11 @@ import { addDays, daysOf, type UtcDay } from '../../src/lib/dates.js';
 import { NotFoundError } from '../../src/lib/errors.js';
 import { buildSnsMessage } from '../../src/lib/report/sns-message.js';
 import { logBucketResources, readStackParams, type StackParams } from '../../deploy/stack-resources.js';
-import { missingToolReason } from '../support/aws-tools.js';
 import { resolve } from '../support/packaged-stack.js';
-import { startMotoServer, type MotoServer } from '../support/moto-server.js';
+import { useMotoServer } from '../support/moto-server.js';
 import { startLoopbackServer } from '../support/loopback-server.js';
 import { richReport } from '../support/report-fixture.js';
 
-const skipReason = missingToolReason('moto_server');
 const ACCOUNT = '123456789012';
 const STACK_DEFAULTS: StackParams = {
   stage: 'ci', bucket: '', prefix: '', sources: '', database: '', table: 'vpc_flow_logs', tableMode: 'create', format: '',
@@ -32,23 +30,7 @@ const STACK_DEFAULTS: StackParams = {
 };
 
 describe('AWS adapters against moto_server', () => {
-  let moto: MotoServer | undefined;
-  const need = (ctx: TestContext): MotoServer => {
-    if (moto === undefined) ctx.skip(`moto_server stand-in unavailable: ${skipReason}`);
-    return moto!;
-  };
-
-  beforeAll(async () => {
-    if (skipReason !== undefined) {
-      console.warn(`skipping the moto_server tests: ${skipReason}`);
-      return;
-    }
-    moto = await startMotoServer();
-  }, 90_000);
-
-  afterAll(async () => {
-    await moto?.stop();
-  });
+  const { need } = useMotoServer();
 
   it('when the Glue table has 1,200 day partitions, the catalog describes it and lists exactly the days of a range, every page', async (ctx) => {
     // Prepare

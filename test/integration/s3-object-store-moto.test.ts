@@ -5,35 +5,17 @@
  * whose name starts alike. Faults are in test/unit/s3-object-store.test.ts.
  */
 import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { S3ObjectStore } from '../../src/lib/adapters/s3-object-store.js';
 import { requestHandlerOptions } from '../../src/lib/aws/http-options.js';
 import { mapBounded } from '../../src/lib/concurrency.js';
-import { missingToolReason } from '../support/aws-tools.js';
-import { startMotoServer, type MotoServer } from '../support/moto-server.js';
+import { useMotoServer } from '../support/moto-server.js';
 
-const skipReason = missingToolReason('moto_server');
 const BUCKET = 'flowlog-results-ci';
 const FOLDER = 'rollup/builds/20261126T000000000Z/dt=2026%2F11%2F20/';
 
 describe('S3 object store against moto_server', () => {
-  let moto: MotoServer | undefined;
-  const need = (ctx: TestContext): MotoServer => {
-    if (moto === undefined) ctx.skip(`moto_server stand-in unavailable: ${skipReason}`);
-    return moto!;
-  };
-
-  beforeAll(async () => {
-    if (skipReason !== undefined) {
-      console.warn(`skipping the moto_server tests: ${skipReason}`);
-      return;
-    }
-    moto = await startMotoServer();
-  }, 90_000);
-
-  afterAll(async () => {
-    await moto?.stop();
-  });
+  const { need } = useMotoServer();
 
   it('when a build folder holds 1,001 objects, every one is deleted and the objects beside it stay', async (ctx) => {
     // Prepare

@@ -6,7 +6,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { findTool } from './aws-tools.js';
+import { afterAll, beforeAll, type TestContext } from 'vitest';
+import { findTool, missingToolReason } from './aws-tools.js';
 
 /** moto imports every service it serves at start: a few seconds on a shared 2-core machine. */
 const READY_TIMEOUT_MS = 60_000;
@@ -70,5 +71,31 @@ export async function startMotoServer(): Promise<MotoServer> {
     endpoint,
     clientConfig: { endpoint, region: 'ap-northeast-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } },
     stop,
+  };
+}
+
+/**
+ * One moto_server for the tests of the calling describe block: started before them, always
+ * stopped after. Each test asks `need(ctx)` for it; without moto_server (outside CI) the test is
+ * skipped, saying why.
+ */
+export function useMotoServer(): { need(ctx: TestContext): MotoServer } {
+  const skipReason = missingToolReason('moto_server');
+  let moto: MotoServer | undefined;
+  beforeAll(async () => {
+    if (skipReason !== undefined) {
+      console.warn(`skipping the moto_server tests: ${skipReason}`);
+      return;
+    }
+    moto = await startMotoServer();
+  }, 90_000);
+  afterAll(async () => {
+    await moto?.stop();
+  });
+  return {
+    need(ctx: TestContext): MotoServer {
+      if (moto === undefined) ctx.skip(`moto_server stand-in unavailable: ${skipReason}`);
+      return moto!;
+    },
   };
 }
