@@ -1,4 +1,5 @@
-import { dtOf, type UtcDay } from '../dates.js';
+import type { UtcDay } from '../dates.js';
+import { filesByDay } from '../rollup/drift.js';
 import { listDataFiles } from '../local/data-files.js';
 import type { LocalRollup } from '../local/local-rollup.js';
 import type { PartitionCatalog, RollupDayRecord, RollupLedger, SourceFile } from '../ports.js';
@@ -18,21 +19,7 @@ export class LocalRollupLedger implements RollupLedger {
   }
 
   async filesOf(days: readonly UtcDay[]): Promise<ReadonlyMap<UtcDay, readonly SourceFile[]>> {
-    const out = new Map<UtcDay, SourceFile[]>(days.map((day) => [day, []]));
-    const sorted = [...days].sort();
-    if (sorted.length === 0) return out;
-    const byDt = new Map(days.map((day) => [dtOf(day), day]));
-    const partitions = await this.#raw.listPartitions({ from: sorted[0] as UtcDay, to: sorted[sorted.length - 1] as UtcDay });
-    await Promise.all(
-      partitions.map(async (partition) => {
-        const day = byDt.get(partition.values.dt ?? '');
-        if (day === undefined) return;
-        const files = await listDataFiles(partition.location);
-        out.get(day)?.push(...files.map((f) => ({ path: f.path, sizeBytes: f.sizeBytes, version: String(f.mtimeMs) })));
-      }),
-    );
-    for (const list of out.values()) list.sort((a, b) => a.path.localeCompare(b.path));
-    return out;
+    return filesByDay(this.#raw, days, async (location) => (await listDataFiles(location)).map((f) => ({ path: f.path, sizeBytes: f.sizeBytes, version: String(f.mtimeMs) })));
   }
 
   async recorded(days: readonly UtcDay[]): Promise<ReadonlyMap<UtcDay, RollupDayRecord>> {

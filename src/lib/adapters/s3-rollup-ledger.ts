@@ -1,6 +1,7 @@
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { callWithin } from '../aws/call-timeout.js';
-import { dtOf, type UtcDay } from '../dates.js';
+import type { UtcDay } from '../dates.js';
+import { filesByDay } from '../rollup/drift.js';
 import { StateError, ValidationError, asError } from '../errors.js';
 import type { PartitionCatalog, ReadWarning, RollupDayRecord, RollupLedger, SourceFile } from '../ports.js';
 
@@ -59,20 +60,7 @@ export class S3RollupLedger implements RollupLedger {
   }
 
   async filesOf(days: readonly UtcDay[]): Promise<ReadonlyMap<UtcDay, readonly SourceFile[]>> {
-    const out = new Map<UtcDay, SourceFile[]>(days.map((day) => [day, []]));
-    const sorted = [...days].sort();
-    if (sorted.length === 0) return out;
-    const byDt = new Map(days.map((day) => [dtOf(day), day]));
-    const partitions = await this.#raw.listPartitions({ from: sorted[0] as UtcDay, to: sorted[sorted.length - 1] as UtcDay });
-    await Promise.all(
-      partitions.map(async (partition) => {
-        const day = byDt.get(partition.values.dt ?? '');
-        if (day === undefined) return;
-        out.get(day)?.push(...(await this.listFolder(partition.location)));
-      }),
-    );
-    for (const list of out.values()) list.sort((a, b) => a.path.localeCompare(b.path));
-    return out;
+    return filesByDay(this.#raw, days, (location) => this.listFolder(location));
   }
 
   /** Every object under one folder, over as many ListObjectsV2 pages as it takes. */

@@ -1,5 +1,5 @@
-import type { UtcDay } from '../dates.js';
-import type { ReadWarning, RollupDayRecord, SourceFile } from '../ports.js';
+import { dtOf, type UtcDay } from '../dates.js';
+import type { PartitionCatalog, ReadWarning, RollupDayRecord, SourceFile } from '../ports.js';
 import { describeSkipped } from '../report/skipped-reads.js';
 
 /**
@@ -86,4 +86,26 @@ export function describeDrift(day: UtcDay, drift: DayDrift): string | undefined 
 /** A stored day's skipped files and lines as report warnings, each saying which day's rollup they concern. */
 export function describeStoredSkipped(day: UtcDay, skipped: readonly ReadWarning[]): string[] {
   return describeSkipped(skipped).map((line) => `rollup of ${day}: ${line}`);
+}
+
+/**
+ * The raw files of each day, whatever lists a folder (the local file system, S3): the days' raw
+ * partitions from the catalog, each partition's folder listed once, every day present (empty when
+ * it has no folder), each list in path order so two listings compare file by file.
+ */
+export async function filesByDay(raw: PartitionCatalog, days: readonly UtcDay[], listFolder: (location: string) => Promise<readonly SourceFile[]>): Promise<ReadonlyMap<UtcDay, readonly SourceFile[]>> {
+  const out = new Map<UtcDay, SourceFile[]>(days.map((day) => [day, []]));
+  const sorted = [...days].sort();
+  if (sorted.length === 0) return out;
+  const byDt = new Map(days.map((day) => [dtOf(day), day]));
+  const partitions = await raw.listPartitions({ from: sorted[0] as UtcDay, to: sorted[sorted.length - 1] as UtcDay });
+  await Promise.all(
+    partitions.map(async (partition) => {
+      const day = byDt.get(partition.values.dt ?? '');
+      if (day === undefined) return;
+      out.get(day)?.push(...(await listFolder(partition.location)));
+    }),
+  );
+  for (const list of out.values()) list.sort((a, b) => a.path.localeCompare(b.path));
+  return out;
 }
