@@ -22,12 +22,22 @@ export interface RelationSplit {
   readonly raw: readonly string[];
   /** The late folder when it is read from its early raw files (its rollup is not built yet). */
   readonly rawLate?: LateFolder;
+  /** The late folder when its early rows were staged once for this report (instead of rawLate). */
+  readonly stagedLate?: StagedLate;
+}
+
+/** A late folder's early rows, aggregated once into the builds table under a build id of their own. */
+export interface StagedLate {
+  readonly late: LateFolder;
+  readonly build: string;
 }
 
 export interface RelationTables {
   readonly database: string;
   readonly table: string;
   readonly rollupTable: string;
+  /** The rollup's builds table, where a late folder's early rows are staged (needed with stagedLate). */
+  readonly buildsTable?: string;
   /** How the raw table names its columns; the walkthrough's names when absent. */
   readonly shape?: TableShape;
 }
@@ -37,6 +47,8 @@ const ROLLUP = 'relations/flows-from-rollup';
 const MIXED = 'relations/flows-from-rollup-and-raw';
 const WHOLE = 'relations/whole-folders';
 const LATE = 'relations/late-files';
+const STAGED = 'relations/flows-from-staged';
+const UNION = 'relations/union-all';
 
 /** The local engine's view that adds Athena's `"$path"` pseudo-column to the table (src/lib/local/table-view.ts defines it). */
 export const LOCAL_PATH_VIEW_SUFFIX = '_with_path';
@@ -52,14 +64,25 @@ export function pathTable(engine: 'athena' | 'local', table: string): string {
 
 const dtList = (partitions: readonly string[]) => listOf(partitions.map((dt) => stringLiteral(dt, 'dt')));
 
+/** Whole dt folders of the raw table, as a condition (`dt IN (...)`). */
+export function wholeFoldersCondition(partitions: readonly string[]): SqlFragment {
+  return renderFragment(queryText(WHOLE), { partitions: dtList(partitions) }, WHOLE);
+}
+
+/**
+ * The late folder's early files, as a condition on `dt` and `"$path"` (the relation read must
+ * have Athena's `"$path"`, see pathTable): what a report reads of the folder after its span.
+ */
+export function earlyFilesCondition(late: LateFolder): SqlFragment {
+  const early = renderFragment(queryText(LATE), { late_dt: stringLiteral(late.dt, 'dt'), delivered_by: stringLiteral(late.deliveredBy, 'delivered by') }, LATE);
+  return renderFragment('({{early}})', { early }, LATE);
+}
+
 /** The folder condition of a raw read: whole partitions, the late folder's early files, or both. */
 function foldersCondition(partitions: readonly string[], late: LateFolder | undefined): SqlFragment {
   const parts: SqlFragment[] = [];
-  if (partitions.length > 0) parts.push(renderFragment(queryText(WHOLE), { partitions: dtList(partitions) }, WHOLE));
-  if (late !== undefined) {
-    const early = renderFragment(queryText(LATE), { late_dt: stringLiteral(late.dt, 'dt'), delivered_by: stringLiteral(late.deliveredBy, 'delivered by') }, LATE);
-    parts.push(renderFragment('({{early}})', { early }, LATE));
-  }
+  if (partitions.length > 0) parts.push(wholeFoldersCondition(partitions));
+  if (late !== undefined) parts.push(earlyFilesCondition(late));
   if (parts.length === 0) throw new ValidationError('partitions', 'a relation needs at least one dt partition');
   return joinFragments(parts, ' OR ');
 }
@@ -87,10 +110,12 @@ export function flowsRelation(database: string, table: string, span: RelationSpa
  */
 export function servedFlowsRelation(tables: RelationTables, span: RelationSpan, split: RelationSplit): SqlFragment {
   const wanted = [...span.partitions, ...(span.late === undefined ? [] : [span.late.dt])].sort();
-  const given = [...split.rollup, ...split.raw, ...(split.rawLate === undefined ? [] : [split.rawLate.dt])].sort();
-  if (given.join() !== wanted.join() || (split.rawLate !== undefined && split.rawLate.dt !== span.late?.dt) || split.raw.includes(span.late?.dt ?? '')) {
+  const lateDts = [...(split.rawLate === undefined ? [] : [split.rawLate.dt]), ...(split.stagedLate === undefined ? [] : [split.stagedLate.late.dt])];
+  const given = [...split.rollup, ...split.raw, ...lateDts].sort();
+  if (given.join() !== wanted.join() || lateDts.some((dt) => dt !== span.late?.dt) || split.raw.includes(span.late?.dt ?? '')) {
     throw new ValidationError('partitions', `the split (${given.join(', ')}) does not cover the span's folders (${wanted.join(', ')})`);
   }
+  if (split.stagedLate !== undefined) return withStagedLate(tables, span, split, split.stagedLate);
   const rawSpan = { ...span, partitions: split.raw, late: split.rawLate };
   if (split.rollup.length === 0) return flowsRelation(tables.database, tables.table, rawSpan, tables.shape);
   const common = {
@@ -104,4 +129,23 @@ export function servedFlowsRelation(tables: RelationTables, span: RelationSpan, 
     { ...common, rollup_partitions: dtList(split.rollup), raw: flowsRelation(tables.database, tables.table, rawSpan, tables.shape) },
     MIXED,
   );
+}
+
+/**
+ * The relation with its late folder's early rows read from where the report staged them: the rest
+ * of the span as servedFlowsRelation reads it, and the staged rows of the span's hours. The staged
+ * rows are grouped by start hour, so a span that does not start and end on whole hours cannot use them.
+ */
+function withStagedLate(tables: RelationTables, span: RelationSpan, split: RelationSplit, staged: StagedLate): SqlFragment {
+  if (tables.buildsTable === undefined) throw new ValidationError('buildsTable', 'staged early rows are read from the rollup\'s builds table, which was not given');
+  if (span.startEpoch % 3600 !== 0 || span.endEpoch % 3600 !== 0) throw new ValidationError('partitions', 'staged early rows serve only a span that starts and ends on whole hours');
+  const rows = renderFragment(queryText(STAGED), {
+    builds: qualifiedName(tables.database, tables.buildsTable),
+    build: stringLiteral(staged.build, 'build id'),
+    late_dt: stringLiteral(staged.late.dt, 'dt'),
+    start: integerLiteral(span.startEpoch, 'start'),
+    end: integerLiteral(span.endEpoch, 'end'),
+  }, STAGED);
+  const rest = servedFlowsRelation(tables, { ...span, late: undefined }, { rollup: split.rollup, raw: split.raw });
+  return renderFragment(queryText(UNION), { first: rest, second: rows }, UNION);
 }

@@ -3,6 +3,8 @@ import { addPartitionStatements } from '../partitions/ddl.js';
 import type { Partition } from '../partitions/plan.js';
 import { rawTable, type TableShape } from '../flowlog/raw-table.js';
 import { identifier, joinFragments, listOf, qualifiedName, renderQuery, SqlFragment, stringLiteral } from '../sql/sql.js';
+import { earlyFilesCondition, pathTable, wholeFoldersCondition } from '../report/relations.js';
+import type { LateFolder } from '../report/window.js';
 
 export interface RollupTables {
   readonly database: string;
@@ -37,14 +39,29 @@ const keyValues = (keys: readonly string[], values: Readonly<Record<string, stri
  * partition given (a marker row per partition, so an empty day is still seen as built).
  */
 export function buildRollupSql(tables: RollupTables, days: readonly UtcDay[], partitions: readonly Partition[], buildId: string): string {
+  return renderBuild(tables, partitions, buildId, rawTable(tables.database, tables.table, tables.shape, days.map(dtOf)), wholeFoldersCondition(days.map(dtOf)));
+}
+
+/**
+ * The one statement that stages a late folder's early rows for a report: the same build statement
+ * (so the rows have exactly the rollup's shape), over only the folder's early files, into build
+ * `buildId`'s partitions of that day. The report's queries then read these rows, not the files.
+ * The early files are picked by `"$path"`, which the local engine shows on a view of its own.
+ */
+export function stageEarlyRowsSql(tables: RollupTables, engine: 'athena' | 'local', late: LateFolder, partitions: readonly Partition[], buildId: string): string {
+  const table = rawTable(tables.database, pathTable(engine, tables.table), tables.shape, [late.dt], true);
+  return renderBuild(tables, partitions, buildId, table, earlyFilesCondition(late));
+}
+
+function renderBuild(tables: RollupTables, partitions: readonly Partition[], buildId: string, table: SqlFragment, folders: SqlFragment): string {
   const keys = listOf(tables.keys.map((key) => identifier(key, 'partition key')));
   const markers = listOf(partitions.map((p) => tuple(tables.keys.map((key) => stringLiteral(p.values[key] ?? '', key)))));
   return renderQuery('rollup/build-rollup', {
     builds: qualifiedName(tables.database, buildsTableOf(tables.rollupTable)),
-    table: rawTable(tables.database, tables.table, tables.shape, days.map(dtOf)),
+    table,
     build: stringLiteral(buildId, 'build id'),
     keys,
-    partitions: listOf(days.map((day) => stringLiteral(dtOf(day), 'dt'))),
+    folders,
     markers,
   });
 }

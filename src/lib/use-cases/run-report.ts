@@ -21,6 +21,8 @@ import type { Suppression } from '../report/suppressions.js';
 import { mapBounded } from '../concurrency.js';
 import { ensurePartitions, requestToken } from './ensure-partitions.js';
 import { ensureRollups, type EnsureRollupsResult, type RollupStatementRun } from './ensure-rollups.js';
+import { buildsTableOf } from '../rollup/statements.js';
+import { dropStagedRows, lateFoldersToStage, stageEarlyRows, type StageEarlyRowsDeps, type StagingRun } from './stage-early-rows.js';
 
 /** Queries in flight at once: a fifth of Athena's default 20 active DML queries, leaving room for other work. */
 export const DEFAULT_REPORT_CONCURRENCY = 4;
@@ -103,11 +105,21 @@ export async function runReport(deps: RunReportDeps, request: RunReportRequest):
     },
     { days, requestId: request.requestId, deadlineMs: request.deadlineMs },
   );
+  // The next folder's early files, when its rollup is not there yet, are read once into staged rows that every query reads.
+  const stagingDeps: StageEarlyRowsDeps | undefined = deps.rollup === undefined ? undefined : {
+    engine: deps.engine, rollupCatalog: deps.rollup.catalog, layout: deps.layout, database: deps.database, table: deps.table, rollupTable: deps.rollup.table,
+    ...(deps.shape === undefined ? {} : { shape: deps.shape }), now: deps.now, ...(deps.rollup.objectStore === undefined ? {} : { objectStore: deps.rollup.objectStore }),
+  };
+  const lates = rollups === undefined ? [] : lateFoldersToStage([window.baseline, window], rollups.rollupDays);
+  const staging = stagingDeps === undefined || lates.length === 0 ? undefined : await stageEarlyRows(stagingDeps, { lates, requestId: request.requestId, deadlineMs: request.deadlineMs });
   const relation = (span: typeof window | typeof window.baseline) => {
     // The late folder's early files are picked by "$path", which the local engine shows on a view of its own.
     const table = span.late === undefined ? deps.table : pathTable(deps.engine.kind, deps.table);
     if (deps.rollup === undefined || rollups === undefined) return flowsRelation(deps.database, table, span, deps.shape);
-    return servedFlowsRelation({ database: deps.database, table, rollupTable: deps.rollup.table, shape: deps.shape }, span, splitSpan(span, rollups.rollupDays));
+    const split = splitSpan(span, rollups.rollupDays);
+    const staged = staging?.staged.find((s) => s.late.dt === split.rawLate?.dt && s.late.deliveredBy === split.rawLate.deliveredBy);
+    const tables = { database: deps.database, table, rollupTable: deps.rollup.table, buildsTable: buildsTableOf(deps.rollup.table), shape: deps.shape };
+    return servedFlowsRelation(tables, span, staged === undefined ? split : { rollup: split.rollup, raw: split.raw, stagedLate: staged });
   };
   const baselineFlows = relation(window.baseline);
   const baselineInput = {
@@ -140,10 +152,20 @@ export async function runReport(deps: RunReportDeps, request: RunReportRequest):
       return { query, status: 'failed', error: describeError(asError(error)), durationMs: Date.now() - startedMs };
     }
   };
-  const outcomes = await mapBounded(saved.list(), deps.concurrency ?? DEFAULT_REPORT_CONCURRENCY, runOne);
-  const maturity = saved.list().some((q) => q.needsMatureBaseline)
-    ? await learnBaseline(deps, request, baselineDaysQuery(baselineInput), window.baseline.days)
-    : undefined;
+  let outcomes: QueryOutcome[];
+  let maturity: Awaited<ReturnType<typeof learnBaseline>> | undefined;
+  let dropped: { runs: StagingRun[]; warnings: string[] } | undefined;
+  try {
+    outcomes = await mapBounded(saved.list(), deps.concurrency ?? DEFAULT_REPORT_CONCURRENCY, runOne);
+    maturity = saved.list().some((q) => q.needsMatureBaseline)
+      ? await learnBaseline(deps, request, baselineDaysQuery(baselineInput), window.baseline.days)
+      : undefined;
+  } finally {
+    // The staged rows serve this report only: dropped once its queries are done (a stopped report's expire, see the README).
+    if (stagingDeps !== undefined && staging !== undefined && staging.staged.length > 0) {
+      dropped = await dropStagedRows(stagingDeps, { requestId: request.requestId, deadlineMs: request.deadlineMs }, staging.staged);
+    }
+  }
   const added = ensured.added.length;
   const served = rollups === undefined ? undefined : servedDays(window, rollups);
   return buildReport({
@@ -155,7 +177,9 @@ export async function runReport(deps: RunReportDeps, request: RunReportRequest):
     outcomes,
     preparation: [
       ...(rollups?.statements ?? []).map((run) => preparationRun(deps.engine.kind, run, deps.config.pricePerTbUsd)),
+      ...(staging?.runs ?? []).map((run) => stagingRun(deps.engine.kind, run, deps.config.pricePerTbUsd)),
       ...(maturity === undefined ? [] : [maturity.run]),
+      ...(dropped?.runs ?? []).map((run) => stagingRun(deps.engine.kind, run, deps.config.pricePerTbUsd)),
     ],
     ...(maturity?.status === undefined ? {} : { baseline: maturity.status }),
     ...(deps.suppressions === undefined ? {} : { suppressions: deps.suppressions }),
@@ -168,6 +192,9 @@ export async function runReport(deps: RunReportDeps, request: RunReportRequest):
       ...(rollups?.cleanupWarnings ?? []),
       ...(rollups !== undefined && rollups.leftDays.length > 0 ? [`the rollup of ${rollups.leftDays.join(', ')} was left for a later run (time or bytes-scanned cutoff); those days were read from the raw logs`] : []),
       ...(rollups === undefined ? [] : rollupWarnings(rollups, served?.rollupDays ?? [])),
+      ...(staging?.warnings ?? []),
+      ...(staging?.runs ?? []).flatMap((run) => run.warnings ?? []),
+      ...(dropped?.warnings ?? []),
     ],
   });
 }
@@ -234,6 +261,19 @@ function preparationRun(engine: QueryEngine['kind'], run: RollupStatementRun, pr
     rows: 0,
     bytesScanned: run.bytesScanned,
     costUsd: run.kind === 'build' && run.status === 'succeeded' ? queryCostUsd(engine, run.bytesScanned, pricePerTbUsd) : 0,
+    durationMs: run.durationMs,
+    ...(run.queryId === undefined ? {} : { queryId: run.queryId }),
+  };
+}
+
+function stagingRun(engine: QueryEngine['kind'], run: StagingRun, pricePerTbUsd: number): QueryRun {
+  return {
+    name: `early-${run.kind} ${run.day}`,
+    status: run.status,
+    ...(run.error === undefined ? {} : { error: run.error }),
+    rows: 0,
+    bytesScanned: run.bytesScanned,
+    costUsd: run.kind === 'rows' && run.status === 'succeeded' ? queryCostUsd(engine, run.bytesScanned, pricePerTbUsd) : 0,
     durationMs: run.durationMs,
     ...(run.queryId === undefined ? {} : { queryId: run.queryId }),
   };

@@ -1,7 +1,8 @@
 -- Writes one build of the daily rollup of whole dt folders: the aggregated-flows relation of
 -- src/queries/relations/flows-from-raw.sql, one row per hour of start, interface, source,
 -- destination, destination port, protocol, action and log status, per dt partition (and source).
--- Reads each folder's raw logs once. It writes into the builds table ({{builds}}), whose
+-- Reads each folder's raw logs once ({{folders}}: whole dt folders; a report staging the next
+-- folder's early rows gives that folder's early files instead, see src/lib/rollup/statements.ts). It writes into the builds table ({{builds}}), whose
 -- partitions (build id, then the rollup's keys) point at a folder of this build's own; no report
 -- reads them until the rollup's partition is switched to that folder after this succeeded.
 -- The second branch writes one marker row per partition: its hour is NULL, so no
@@ -25,7 +26,7 @@ SELECT
   {{build}} AS build,
   {{keys}}
 FROM {{table}}
-WHERE dt IN ({{partitions}})
+WHERE {{folders}}
 GROUP BY
   starttime - starttime % 3600,
   interfaceid,
