@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCoreConfig, type FlowlogConfig } from '../../src/lib/config.js';
 import { openLocal } from '../../src/lib/local/open-local.js';
+import type { QueryEngine } from '../../src/lib/ports.js';
 import type { Report } from '../../src/lib/report/model.js';
 import { loadReportConfig } from '../../src/lib/report/report-config.js';
 import { reportWindow } from '../../src/lib/report/window.js';
@@ -41,15 +42,22 @@ afterAll(() => {
 
 const startedIn = (startEpoch: number, endEpoch: number) => starts.filter((s) => s >= BigInt(startEpoch) && s < BigInt(endEpoch)).length;
 
-async function report(date: string, timezone: string, now: string, withRollup: boolean, stateDir?: string): Promise<Report> {
+interface ReportOptions {
+  /** Stands in for the engine (a fault injected at its edge); the real one otherwise. */
+  readonly engine?: (real: QueryEngine) => QueryEngine;
+  /** Looks at the state once the report is done, before the engine closes. */
+  readonly after?: (engine: QueryEngine) => Promise<void>;
+}
+
+async function report(date: string, timezone: string, now: string, withRollup: boolean, stateDir?: string, options: ReportOptions = {}): Promise<Report> {
   const state = stateDir ?? mkdtempSync(join(tmpdir(), 'flowlog-late-state-'));
   if (stateDir === undefined) stateDirs.push(state);
   const core: FlowlogConfig = loadCoreConfig({ FLOWLOG_ENGINE: 'local', FLOWLOG_DATA_DIR: dataDir, FLOWLOG_STATE_DIR: state });
   const handle = await openLocal(core);
   try {
-    return await runReport(
+    const result = await runReport(
       {
-        engine: handle.engine,
+        engine: options.engine === undefined ? handle.engine : options.engine(handle.engine),
         catalog: handle.catalog,
         layout: handle.layout,
         database: core.database,
@@ -60,6 +68,8 @@ async function report(date: string, timezone: string, now: string, withRollup: b
       },
       { date, timezone },
     );
+    await options.after?.(handle.engine);
+    return result;
   } finally {
     await handle.close();
   }
@@ -104,6 +114,53 @@ describe('late records on the local engine, with the sample files', () => {
     expect(served.totals.records).toBe(startedIn(window.startEpoch, window.endEpoch));
     expect(served.window.rawDays).toEqual(rawDays);
     expect(served.window.rollupDays).toContain('2026-11-19');
+  }, 60_000);
+
+  it('when the next folder is not complete, its early files are read once into staged rows that every query reads, and the staged rows are gone after the report', async () => {
+    // Prepare
+    const window = reportWindow('2026-11-19', 'UTC');
+    const next = folderOf('2026-11-20')?.files ?? [];
+    let stagedAfter: unknown;
+
+    // Act
+    const served = await report('2026-11-19', 'UTC', '2026-11-20T09:30:00Z', true, undefined, {
+      after: async (engine) => {
+        stagedAfter = (await engine.execute("SELECT count(*) AS n FROM flowlogs.vpc_flow_logs_rollup_builds WHERE build LIKE 'early-%'")).rows[0]?.n;
+      },
+    });
+
+    // Assess
+    expect(served.totals.records).toBe(startedIn(window.startEpoch, window.endEpoch));
+    const staging = served.queries.filter((q) => q.name.startsWith('early-'));
+    expect(staging.map((q) => `${q.name} ${q.status}`)).toEqual(['early-stage 2026-11-20 succeeded', 'early-rows 2026-11-20 succeeded', 'early-drop 2026-11-20 succeeded']);
+    expect(staging.find((q) => q.name.startsWith('early-rows'))?.bytesScanned).toBe(sizeOf('2026-11-20', next.slice(0, 1)));
+    // No report query reads a raw file: the day is in the rollup, the early files' rows are staged.
+    const reportQueries = served.queries.filter((q) => !q.name.startsWith('early-') && !q.name.startsWith('rollup-'));
+    expect(reportQueries.length).toBeGreaterThan(10);
+    expect(reportQueries.filter((q) => q.bytesScanned > 0)).toEqual([]);
+    expect(stagedAfter).toBe(0);
+    expect(served.warnings.filter((w) => w.includes('staged'))).toEqual([]);
+  }, 60_000);
+
+  it('when staging the early rows fails, each query reads the early files as before, the totals are unchanged and a warning says why', async () => {
+    // Prepare
+    const window = reportWindow('2026-11-19', 'UTC');
+    const failStaging = (real: QueryEngine): QueryEngine => ({
+      kind: real.kind,
+      execute: async (sql, options) => {
+        if (options?.label === 'early-rows') throw new Error('Out of Memory Error: could not allocate block');
+        return real.execute(sql, options);
+      },
+    });
+
+    // Act
+    const served = await report('2026-11-19', 'UTC', '2026-11-20T09:30:00Z', true, undefined, { engine: failStaging });
+
+    // Assess
+    expect(served.queries.filter((q) => q.status === 'failed').map((q) => q.name)).toEqual(['early-rows 2026-11-20']);
+    expect(served.totals.records).toBe(startedIn(window.startEpoch, window.endEpoch));
+    expect(served.queries.find((q) => q.name === 'totals')?.bytesScanned).toBe(sizeOf('2026-11-20', (folderOf('2026-11-20')?.files ?? []).slice(0, 1)));
+    expect(served.warnings).toContainEqual(expect.stringMatching(/^the early files of 2026-11-20 could not be staged once for this report \(.*Out of Memory Error.*\); each query read them from the raw logs instead$/));
   }, 60_000);
 
   it.each(['Asia/Tokyo', 'Asia/Kolkata'])('when the middle day is taken in %s, raw and rollup reports both count the records that started in its local day', async (timezone) => {

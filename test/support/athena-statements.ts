@@ -15,6 +15,7 @@ import { loadReportConfig } from '../../src/lib/report/report-config.js';
 import { maintainPartitions } from '../../src/lib/use-cases/maintain-partitions.js';
 import { runReport } from '../../src/lib/use-cases/run-report.js';
 import type { EngineHandle } from '../../src/lib/wiring/engines.js';
+import type { Report } from '../../src/lib/report/model.js';
 
 /** The Lambda function whose role runs the statement. */
 export type Job = 'partitions' | 'report';
@@ -213,4 +214,31 @@ export function tablesOf(sql: string, database: string): string[] {
   const names = new Set<string>();
   for (const match of sql.matchAll(new RegExp(`"?${database}"?\\."?([a-z0-9_]+)"?`, 'g'))) names.add(match[1]!);
   return [...names].sort();
+}
+
+/** What one recorded report run sent: its statements in order, the report, and the folders it deleted. */
+export interface RecordedReport {
+  readonly statements: readonly { readonly sql: string; readonly label: string }[];
+  readonly report: Report;
+  readonly deletedFolders: readonly string[];
+}
+
+/**
+ * One daily UTC report of yesterday (one source, every earlier day's rollup built, today's not:
+ * the window's late folder is read from its early files), run with the recording engine; with
+ * `failInserts` every INSERT fails, the staging of the early rows included.
+ */
+export async function recordReport(options: { readonly failInserts?: boolean } = {}): Promise<RecordedReport> {
+  const config = configFor(SOURCE_SETUPS['one source'] ?? {});
+  const layout = configuredLayout(config);
+  const raw = partitionsFor(layout, daysOf({ from: addDays(TODAY, -30), to: TODAY }));
+  const built = partitionsFor(layout, daysOf({ from: addDays(TODAY, -30), to: addDays(TODAY, -1) }));
+  const engine = new RecordingEngine(options.failInserts === true);
+  const store = new RecordingObjectStore();
+  const h = handle(config, layout, engine, raw, built, store);
+  const report = await runReport(
+    { engine, catalog: h.catalog, layout, database: config.database, table: config.table, config: loadReportConfig({}), now: () => NOW, rollup: { table: config.rollup.table, catalog: h.rollupCatalog!, settleMinutes: config.rollup.settleMinutes, objectStore: store } },
+    { date: addDays(TODAY, -1), requestId: 'request-7', timezone: 'UTC' },
+  );
+  return { statements: engine.seen, report, deletedFolders: store.folders };
 }
