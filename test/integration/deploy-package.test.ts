@@ -222,8 +222,9 @@ describe('serverless package', () => {
       expect(input.PartitionKeys).toEqual(resources.GlueTable!.Properties.TableInput.PartitionKeys);
       expect(input.StorageDescriptor.Columns.map((c: Json) => c.Name)).toEqual(['hour', 'interfaceid', 'sourceaddress', 'destinationaddress', 'destinationport', 'protocol', 'action', 'logstatus', 'flows', 'packets', 'bytes', 'first_start', 'last_end']);
       const rules = resources.ResultsBucket!.Properties.LifecycleConfiguration.Rules;
-      // Only query results expire; under rollup/ only the open uploads of a failed build are aborted.
-      expect(rules.filter((r: Json) => r.ExpirationInDays !== undefined).map((r: Json) => r.Prefix)).toEqual(['athena/']);
+      // Only query results and a report's staged early rows expire; otherwise under rollup/ only the open uploads of a failed build are aborted.
+      expect(rules.filter((r: Json) => r.ExpirationInDays !== undefined).map((r: Json) => r.Prefix)).toEqual(['athena/', 'rollup/builds/early-']);
+      expect(rules.find((r: Json) => r.Prefix === 'rollup/builds/early-')).toEqual({ Id: 'ExpireStagedEarlyRows', Status: 'Enabled', Prefix: 'rollup/builds/early-', ExpirationInDays: 1 });
       expect(rules.find((r: Json) => r.Prefix === 'rollup/')).toEqual({ Id: 'AbortRollupUploads', Status: 'Enabled', Prefix: 'rollup/', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } });
       const builds = resources.GlueRollupBuildsTable!.Properties.TableInput;
       expect(builds.Name).toBe('vpc_flow_logs_rollup_ci_builds');

@@ -163,6 +163,32 @@ describe('late records on the local engine, with the sample files', () => {
     expect(served.warnings).toContainEqual(expect.stringMatching(/^the early files of 2026-11-20 could not be staged once for this report \(.*Out of Memory Error.*\); each query read them from the raw logs instead$/));
   }, 60_000);
 
+  it('when a report stops before dropping its staged rows, it says so and the next opening of the state deletes them', async () => {
+    // Prepare
+    const state = mkdtempSync(join(tmpdir(), 'flowlog-late-state-'));
+    stateDirs.push(state);
+    const stopBeforeDrop = (real: QueryEngine): QueryEngine => ({
+      kind: real.kind,
+      execute: async (sql, options) => {
+        if (options?.label === 'early-drop') throw new Error('Task timed out after 900.00 seconds');
+        return real.execute(sql, options);
+      },
+    });
+    const stagedRows = async (engine: QueryEngine) => (await engine.execute("SELECT count(*) AS n FROM flowlogs.vpc_flow_logs_rollup_builds WHERE build LIKE 'early-%'")).rows[0]?.n;
+    let left: unknown;
+
+    // Act
+    const stopped = await report('2026-11-19', 'UTC', '2026-11-20T09:30:00Z', true, state, { engine: stopBeforeDrop, after: async (engine) => { left = await stagedRows(engine); } });
+    const core = loadCoreConfig({ FLOWLOG_ENGINE: 'local', FLOWLOG_DATA_DIR: dataDir, FLOWLOG_STATE_DIR: state });
+    const reopened = await openLocal(core);
+    const afterReopen = await stagedRows(reopened.engine).finally(() => reopened.close());
+
+    // Assess
+    expect(left).toBeGreaterThan(0);
+    expect(stopped.warnings).toContainEqual(expect.stringMatching(/^the staged early rows of 2026-11-20 \(build early-20261120T093000000Z\) could not be dropped/));
+    expect(afterReopen).toBe(0);
+  }, 60_000);
+
   it.each(['Asia/Tokyo', 'Asia/Kolkata'])('when the middle day is taken in %s, raw and rollup reports both count the records that started in its local day', async (timezone) => {
     // Prepare
     const window = reportWindow('2026-11-19', timezone);

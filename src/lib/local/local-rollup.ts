@@ -5,7 +5,7 @@ import type { Partition } from '../partitions/plan.js';
 import { identifier, joinFragments, listOf, renderQuery, stringLiteral, type SqlFragment } from '../sql/sql.js';
 import type { PartitionAnswer } from './local-partitions.js';
 import type { PartitionStatement, TableRef } from './partition-statements.js';
-import { BUILD_KEY, buildsTableOf } from '../rollup/statements.js';
+import { BUILD_KEY, buildsTableOf, STAGED_BUILD_PREFIX } from '../rollup/statements.js';
 import type { ReadWarning, RollupDayRecord, SourceFile } from '../ports.js';
 import type { UtcDay } from '../dates.js';
 
@@ -51,6 +51,8 @@ export class LocalRollup {
         key_columns: listOf(this.#options.keys.map((key) => joinFragments([identifier(key, 'partition key'), identifier('varchar')], ' '))),
       }),
     );
+    // One process holds the state file at a time, so staged early rows found on opening it are a stopped report's.
+    await this.#connection.run(renderQuery('local/rollup/delete-staged', { builds: this.#name(buildsTableOf(this.#options.rollupTable)), prefix: stringLiteral(`${STAGED_BUILD_PREFIX}%`, 'build id') }));
   }
 
   /** The records of the days from `from` to `to` (YYYY-MM-DD) that have one. */

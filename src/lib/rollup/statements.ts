@@ -16,6 +16,13 @@ export interface RollupTables {
   readonly shape?: TableShape;
 }
 
+/**
+ * What the build ids of a report's staged early rows start with (`early-<report time>`, under
+ * `<rollup location>/builds/`): they serve one report and are removed after it; S3's lifecycle
+ * rule on that prefix, and locally the next open of the state, remove those of a stopped report.
+ */
+export const STAGED_BUILD_PREFIX = 'early-';
+
 /** The key the builds table adds before the rollup's own keys. */
 export const BUILD_KEY = 'build';
 

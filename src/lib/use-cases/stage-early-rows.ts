@@ -7,7 +7,7 @@ import type { TableShape } from '../flowlog/raw-table.js';
 import type { StagedLate } from '../report/relations.js';
 import type { LateFolder } from '../report/window.js';
 import { isHourAligned, splitSpan, wantedRollupPartitions } from '../rollup/plan.js';
-import { addBuildPartitionsSql, buildPartitions, dropBuildPartitionsSql, stageEarlyRowsSql, type RollupTables } from '../rollup/statements.js';
+import { addBuildPartitionsSql, buildPartitions, dropBuildPartitionsSql, stageEarlyRowsSql, STAGED_BUILD_PREFIX, type RollupTables } from '../rollup/statements.js';
 import { requestToken } from './ensure-partitions.js';
 
 /**
@@ -18,9 +18,6 @@ import { requestToken } from './ensure-partitions.js';
  * mechanism, so nothing the rollup reads), the queries read those rows, and the staging is
  * dropped after the report.
  */
-
-/** What the staged build ids start with: `early-<report time>`, under `<rollup location>/builds/`. */
-export const STAGED_BUILD_PREFIX = 'early-';
 
 export interface StageEarlyRowsDeps {
   readonly engine: QueryEngine;
