@@ -5,7 +5,8 @@
  * shape (every query reading the raw table) issues. (2) The local path on generated sample data:
  * the first report of a day (builds the rollup from the gz files) against the second (reads it).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { join } from 'node:path';
 import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand, type StartQueryExecutionCommandInput } from '@aws-sdk/client-athena';
 import { GetPartitionsCommand, GetTableCommand, GlueClient, type GetPartitionsCommandInput } from '@aws-sdk/client-glue';
@@ -31,7 +32,7 @@ export interface ScanOnceOptions {
 export interface StatementReads {
   readonly label: string;
   /** For each table the statement reads: the dt folders it reads whole and those it reads only the early files of. */
-  readonly reads: readonly { readonly table: string; readonly partitions: readonly string[]; readonly earlyFiles?: readonly string[] }[];
+  readonly reads: readonly { readonly table: string; readonly partitions: readonly string[]; readonly earlyFiles?: readonly string[]; readonly stagedRows?: readonly string[] }[];
 }
 
 const DATABASE = 'flowlogs';
@@ -39,32 +40,49 @@ const TABLE = 'vpc_flow_logs';
 const ROLLUP = 'vpc_flow_logs_rollup';
 const ACCOUNT = '123456789012';
 const REGION = 'ap-northeast-1';
-const RAW_BYTES_PER_DAY = 2_000_000_000;
-const ROLLUP_BYTES_PER_DAY = 20_000_000;
 /**
- * The share of a day's raw bytes in the files delivered in its first 30 minutes (the settle
- * margin): 7 of 288 five-minute files. A model for the scripted Athena, not a measurement.
+ * The sizes the scripted Athena bills by: a raw day's compressed bytes, the share of a folder in
+ * its early files (those delivered within the settle margin after midnight) and a day's rollup
+ * as Parquet. Measured on the local sample by measureSizes; MODELLED_SIZES is the fallback.
  */
-const EARLY_FILES_SHARE = 7 / 288;
+export interface DaySizes {
+  readonly rawBytesPerDay: number;
+  readonly earlyShare: number;
+  readonly rollupBytesPerDay: number;
+  /** Where the figures come from, printed with them. */
+  readonly source: string;
+}
 
-/** The tables and dt folders a statement reads, from its `FROM <table> WHERE ...dt IN (...)` and `dt = '...' AND ... "$path"` clauses. */
+/** A model, not a measurement: 2 GB of gz a day, early files 7 of 288 five-minute files, rollup 1% of raw. */
+export const MODELLED_SIZES: DaySizes = { rawBytesPerDay: 2_000_000_000, earlyShare: 7 / 288, rollupBytesPerDay: 20_000_000, source: 'modelled' };
+
+/**
+ * The tables and dt folders a statement reads, from its `FROM <table> WHERE ...dt IN (...)`,
+ * `dt = '...' AND ... "$path"` (early files) and `build = '...' AND dt = '...'` (staged early rows) clauses.
+ */
 export function statementReads(sql: string): StatementReads['reads'] {
-  return [...sql.matchAll(/FROM ([a-z0-9_]+\.[a-z0-9_]+)\s+WHERE \(?((?:dt IN \([^)]*\))?(?: OR )?(?:\(dt = '[^']+'\s+AND coalesce\(regexp_extract\("\$path"[^\n]*)?)/g)].map((m) => {
+  return [...sql.matchAll(/FROM ([a-z0-9_]+\.[a-z0-9_]+)\s+WHERE \(?((?:dt IN \([^)]*\))?(?: OR )?(?:\(?dt = '[^']+'\s+AND coalesce\(regexp_extract\("\$path"[^\n]*)?(?:build = '[^']+'\s+AND dt = '[^']+')?)/g)].map((m) => {
     const condition = m[2] as string;
     const whole = /dt IN \(([^)]*)\)/.exec(condition)?.[1] ?? '';
     const early = /dt = '([^']+)'\s+AND coalesce\(regexp_extract\("\$path"/.exec(condition)?.[1];
+    const staged = /build = '[^']+'\s+AND dt = '([^']+)'/.exec(condition)?.[1];
     return {
       table: m[1] as string,
       partitions: [...whole.matchAll(/'([^']+)'/g)].map((p) => p[1] as string),
       ...(early === undefined ? {} : { earlyFiles: [early] }),
+      ...(staged === undefined ? {} : { stagedRows: [staged] }),
     };
   });
 }
 
-/** Bytes the scripted Athena bills a statement: whole folders, early files, rollup partitions. */
-function modelledBytes(sql: string): number {
+/** Bytes the scripted Athena bills a statement: whole folders, early files, rollup partitions, staged early rows. */
+function modelledBytes(sql: string, sizes: DaySizes): number {
   return statementReads(sql).reduce(
-    (sum, r) => sum + r.partitions.length * (r.table.endsWith('_rollup') ? ROLLUP_BYTES_PER_DAY : RAW_BYTES_PER_DAY) + (r.earlyFiles?.length ?? 0) * Math.round(RAW_BYTES_PER_DAY * EARLY_FILES_SHARE),
+    (sum, r) =>
+      sum +
+      r.partitions.length * (r.table.endsWith('_rollup') ? sizes.rollupBytesPerDay : sizes.rawBytesPerDay) +
+      (r.earlyFiles?.length ?? 0) * Math.round(sizes.rawBytesPerDay * sizes.earlyShare) +
+      (r.stagedRows?.length ?? 0) * Math.round(sizes.rollupBytesPerDay * sizes.earlyShare),
     0,
   );
 }
@@ -79,7 +97,7 @@ export interface AthenaRun {
  * Daily UTC reports run one after the other against a scripted Athena and Glue (rollups of the 7
  * days before `date` present at the start): the statements of each run with what they read.
  */
-export async function athenaReports(date: UtcDay, schedule: readonly AthenaRun[]): Promise<{ runs: StatementReads[][]; bytes: number[][] }> {
+export async function athenaReports(date: UtcDay, schedule: readonly AthenaRun[], sizes: DaySizes = MODELLED_SIZES): Promise<{ runs: StatementReads[][]; bytes: number[][] }> {
   const athena = mockClient(AthenaClient);
   const glue = mockClient(GlueClient);
   const sqlById = new Map<string, string>();
@@ -91,7 +109,7 @@ export async function athenaReports(date: UtcDay, schedule: readonly AthenaRun[]
   });
   athena.on(GetQueryExecutionCommand).callsFake((input: { QueryExecutionId: string }) => {
     const sql = sqlById.get(input.QueryExecutionId) ?? '';
-    const bytes = modelledBytes(sql);
+    const bytes = modelledBytes(sql, sizes);
     // A build's days count as built once the rollup's partitions are pointed at its folders.
     if (sql.startsWith(`ALTER TABLE ${DATABASE}.${ROLLUP} ADD`)) for (const m of sql.matchAll(/dt = '([^']+)'/g)) rollupDays.add(m[1] as string);
     const type = sql.startsWith('ALTER') ? 'DDL' : sql.startsWith('INSERT') ? 'DML' : 'DML';
@@ -128,7 +146,7 @@ export async function athenaReports(date: UtcDay, schedule: readonly AthenaRun[]
       await runReport({ ...deps, now: () => new Date(run.now), concurrency: 1 }, { date: run.date, timezone: 'UTC' });
       const issued = [...sqlById.values()].slice(before);
       runs.push(issued.map((sql) => ({ label: sql.split(/\s+/).slice(0, 3).join(' '), reads: statementReads(sql) })));
-      bytes.push(issued.map(modelledBytes));
+      bytes.push(issued.map((sql) => modelledBytes(sql, sizes)));
     }
     return { runs, bytes };
   } finally {
@@ -151,33 +169,65 @@ export interface FolderScans {
   readonly dt: string;
   /** Statements that read the folder whole (its rollup build). */
   readonly wholeReads: number;
-  /** Statements that read only its early files (the day before's report queries, before its rollup exists). */
+  /** Statements that read only its early files (the day before's report staging them, before its rollup exists). */
   readonly earlyReads: number;
   /** Raw bytes billed for the folder, in units of the whole folder. */
   readonly scans: number;
 }
 
+/** One daily report's Athena bytes (all its queries and builds) against the raw day's compressed size. */
+export interface ReportBytes {
+  readonly date: UtcDay;
+  readonly bytesScanned: number;
+  readonly rawDayBytes: number;
+  readonly ratio: number;
+}
+
+/** Raw scans per folder target (issue 11: each raw folder read once over its life). */
+export const SCANS_PER_FOLDER_TARGET = 1.0;
+/** Athena bytes of one daily report over the raw day's compressed size (issue 17). */
+export const REPORT_BYTES_RATIO_TARGET = 1.3;
+
 /**
  * Daily UTC reports of `days` consecutive days, each at 09:30 the day after: how often each raw
- * folder is read over its life, whole and by its early files, and the raw bytes that makes.
+ * folder is read over its life, whole and by its early files, the raw bytes that makes, and
+ * each report's bytes against the raw day.
  */
-export async function athenaDailyScans(first: UtcDay = '2026-11-20' as UtcDay, days = 5): Promise<FolderScans[]> {
+export async function athenaDailyScans(first: UtcDay = '2026-11-20' as UtcDay, days = 5, sizes: DaySizes = MODELLED_SIZES): Promise<{ folders: FolderScans[]; reports: ReportBytes[] }> {
   const schedule = daysOf({ from: first, to: addDays(first, days - 1) }).map((date) => ({ date, now: `${addDays(date, 1)}T09:30:00Z` }));
-  const { runs } = await athenaReports(first, schedule);
+  const { runs, bytes } = await athenaReports(first, schedule, sizes);
   const byFolder = new Map<string, { whole: number; early: number }>();
   for (const read of runs.flat().flatMap((s) => s.reads).filter((r) => r.table === `${DATABASE}.${TABLE}`)) {
     for (const dt of read.partitions) byFolder.set(dt, { whole: (byFolder.get(dt)?.whole ?? 0) + 1, early: byFolder.get(dt)?.early ?? 0 });
     for (const dt of read.earlyFiles ?? []) byFolder.set(dt, { whole: byFolder.get(dt)?.whole ?? 0, early: (byFolder.get(dt)?.early ?? 0) + 1 });
   }
-  return [...byFolder].sort(([a], [b]) => a.localeCompare(b)).map(([dt, n]) => ({ dt, wholeReads: n.whole, earlyReads: n.early, scans: Number((n.whole + n.early * EARLY_FILES_SHARE).toFixed(3)) }));
+  const folders = [...byFolder].sort(([a], [b]) => a.localeCompare(b)).map(([dt, n]) => ({ dt, wholeReads: n.whole, earlyReads: n.early, scans: Number((n.whole + n.early * sizes.earlyShare).toFixed(3)) }));
+  const reports = schedule.map((run, i) => {
+    const scanned = (bytes[i] ?? []).reduce((sum, b) => sum + b, 0);
+    return { date: run.date, bytesScanned: scanned, rawDayBytes: sizes.rawBytesPerDay, ratio: Number((scanned / sizes.rawBytesPerDay).toFixed(3)) };
+  });
+  return { folders, reports };
 }
 
-/** The local path: the first and the second report of one day on generated sample data. */
-export async function localScanOnce(options: ScanOnceOptions): Promise<{ firstMs: number; secondMs: number; ratio: number; same: boolean }> {
+export interface LocalScanOnce {
+  readonly firstMs: number;
+  readonly secondMs: number;
+  readonly ratio: number;
+  readonly same: boolean;
+  /** The sizes measured on the sample: its reported day's gz files, their early share and the day's rollup as Parquet. */
+  readonly sizes: DaySizes;
+  /** The first local report's own figure: bytes it read over its raw day's compressed size. */
+  readonly reportRatio: number;
+}
+
+const SAMPLE_END = '2026-11-20';
+
+/** The local path: the first and the second report of one day on generated sample data, and the sizes it measures. */
+export async function localScanOnce(options: ScanOnceOptions): Promise<LocalScanOnce> {
   const dataDir = await mkdtemp(join(options.workDir, 'scan-once-data-'));
   const stateDir = await mkdtemp(join(options.workDir, 'scan-once-state-'));
   try {
-    await writeSample({ out: dataDir, days: 8, recordsPerDay: options.records, endDate: '2026-11-20' });
+    const manifest = await writeSample({ out: dataDir, days: 8, recordsPerDay: options.records, endDate: SAMPLE_END });
     const core = loadCoreConfig({ FLOWLOG_ENGINE: 'local', FLOWLOG_DATA_DIR: dataDir, FLOWLOG_STATE_DIR: stateDir });
     const once = async (): Promise<{ ms: number; report: Report }> => {
       const startedMs = Date.now();
@@ -192,9 +242,9 @@ export async function localScanOnce(options: ScanOnceOptions): Promise<{ firstMs
             table: core.table,
             config: loadReportConfig({}),
             now: () => new Date('2026-11-21T09:30:00Z'),
-            rollup: { table: core.rollup.table, catalog: handle.rollupCatalog, settleMinutes: core.rollup.settleMinutes },
+            rollup: { table: core.rollup.table, catalog: handle.rollupCatalog, settleMinutes: core.rollup.settleMinutes, ledger: handle.rollupLedger },
           },
-          { date: '2026-11-20', timezone: 'UTC' },
+          { date: SAMPLE_END, timezone: 'UTC' },
         );
         return { ms: Date.now() - startedMs, report };
       } finally {
@@ -204,12 +254,38 @@ export async function localScanOnce(options: ScanOnceOptions): Promise<{ firstMs
     const first = await once();
     const second = await once();
     const same = JSON.stringify([first.report.totals, first.report.findings]) === JSON.stringify([second.report.totals, second.report.findings]);
-    return { firstMs: first.ms, secondMs: second.ms, ratio: first.ms / Math.max(1, second.ms), same };
+    const folder = manifest.folders.find((f) => f.day === SAMPLE_END);
+    const files = await Promise.all((folder?.files ?? []).map(async (name) => ({ name, bytes: (await stat(join(dataDir, folder?.path ?? '', name))).size })));
+    const rawBytesPerDay = files.reduce((sum, f) => sum + f.bytes, 0);
+    const deliveredBy = `${SAMPLE_END.replaceAll('-', '')}T${String(core.rollup.settleMinutes).padStart(4, '0')}`;
+    const earlyBytes = files.filter((f) => (/_([0-9]{8}T[0-9]{4})Z_/.exec(f.name)?.[1] ?? '') <= deliveredBy).reduce((sum, f) => sum + f.bytes, 0);
+    const rollupBytesPerDay = await rollupParquetBytes(join(stateDir, 'state.duckdb'), join(options.workDir, 'rollup-day.parquet'), dtOf(SAMPLE_END as UtcDay), `${core.database}.${core.rollup.table}`);
+    const sizes: DaySizes = { rawBytesPerDay, earlyShare: earlyBytes / rawBytesPerDay, rollupBytesPerDay, source: `measured on the sample, ${options.records} records/day: ${files.length} gz files of ${SAMPLE_END}, its rollup written as Parquet (gzip) by DuckDB` };
+    return { firstMs: first.ms, secondMs: second.ms, ratio: first.ms / Math.max(1, second.ms), same, sizes, reportRatio: Number((first.report.bytesScanned / rawBytesPerDay).toFixed(3)) };
   } finally {
     await rm(dataDir, { recursive: true, force: true });
     await rm(stateDir, { recursive: true, force: true });
   }
 }
+
+/**
+ * A day's rollup as Athena would store it: the state file's rollup rows of that dt (markers left
+ * out), written by DuckDB's COPY to Parquet with gzip, Athena's default Parquet compression.
+ */
+async function rollupParquetBytes(stateFile: string, out: string, dt: string, rollup: string): Promise<number> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    await connection.run(`ATTACH '${stateFile}' AS state (READ_ONLY)`);
+    await connection.run(`COPY (SELECT * EXCLUDE (dt) FROM state.${rollup} WHERE dt = '${dt}' AND hour IS NOT NULL) TO '${out}' (FORMAT parquet, COMPRESSION gzip)`);
+    return (await stat(out)).size;
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+const pass = (ok: boolean) => (ok ? 'PASS' : 'MISS');
 
 /** Both measures, printed line by line and returned for the benchmark summary. */
 export async function benchScanOnce(options: ScanOnceOptions): Promise<Record<string, unknown>> {
@@ -218,23 +294,35 @@ export async function benchScanOnce(options: ScanOnceOptions): Promise<Record<st
   log('scan once, Athena path: daily UTC report, rollups of the 7 previous days present');
   athena.runs.forEach((statements, run) => {
     log(`  run ${run + 1}: ${statements.length} statements, ${athena.rawStatements[run]} reading the raw table (naive shape: ${athena.naiveRawStatements} statements reading ${athena.naiveRawPartitionReads} raw day-partitions)`);
-    for (const s of statements) log(`    ${s.label.padEnd(28)} ${s.reads.map((r) => `${r.table}[${r.partitions.join(',')}]`).join(' + ') || '(catalog only)'}`);
+    for (const s of statements) log(`    ${s.label.padEnd(28)} ${s.reads.map((r) => `${r.table}[${[...r.partitions, ...(r.earlyFiles ?? []).map((dt) => `${dt} early files`), ...(r.stagedRows ?? []).map((dt) => `${dt} staged rows`)].join(',')}]`).join(' + ') || '(catalog only)'}`);
   });
-  const daily = await athenaDailyScans();
-  log('scan once, Athena path: five daily UTC reports in a row (each at 09:30 the next day): raw reads per folder');
-  for (const f of daily) log(`    ${f.dt}  read whole ${f.wholeReads}x, early files ${f.earlyReads}x: ${f.scans} scans of the folder (early files modelled as ${(EARLY_FILES_SHARE * 100).toFixed(1)}% of a day)`);
   const local = await localScanOnce(options);
   log(`scan once, local path (${options.records} records/day, 8 days): first report ${local.firstMs} ms, second ${local.secondMs} ms, ${local.ratio.toFixed(1)}x faster (target >= 5x), same findings and totals: ${local.same}`);
+  log(`  sizes ${local.sizes.source}: raw day ${local.sizes.rawBytesPerDay} bytes, early files ${(local.sizes.earlyShare * 100).toFixed(1)}% of it, rollup ${local.sizes.rollupBytesPerDay} bytes (${((local.sizes.rollupBytesPerDay / local.sizes.rawBytesPerDay) * 100).toFixed(1)}% of raw)`);
+  log(`  the first local report read ${local.reportRatio}x its raw day's gz bytes (its build, its staged early files; the rollup table's reads are not file bytes)`);
+  const figures: Record<string, unknown> = {};
+  for (const sizes of [local.sizes, MODELLED_SIZES]) {
+    const daily = await athenaDailyScans('2026-11-20' as UtcDay, 5, sizes);
+    log(`scan once, Athena path, sizes ${sizes.source}: five daily UTC reports in a row (each at 09:30 the next day)`);
+    for (const f of daily.folders) log(`    ${f.dt}  read whole ${f.wholeReads}x, early files ${f.earlyReads}x: ${f.scans} scans of the folder`);
+    const lifetime = daily.folders.slice(1, -1);
+    const worstScans = Math.max(...lifetime.map((f) => f.scans));
+    const worstRatio = Math.max(...daily.reports.map((r) => r.ratio));
+    log(`  raw scans per folder over its life (folders with a report before and after): ${worstScans} (target ${SCANS_PER_FOLDER_TARGET.toFixed(1)}) ${pass(worstScans <= SCANS_PER_FOLDER_TARGET)}`);
+    log(`  Athena bytes of one daily report (all queries and builds) / raw day's compressed size: ${worstRatio}x (target <= ${REPORT_BYTES_RATIO_TARGET}x) ${pass(worstRatio <= REPORT_BYTES_RATIO_TARGET)}`);
+    figures[sizes.source === 'modelled' ? 'modelled' : 'measured'] = { sizes, folderScans: daily.folders, reports: daily.reports, scansPerFolder: worstScans, reportBytesRatio: worstRatio };
+  }
   return {
     athenaStatements: athena.runs.map((r) => r.length),
     athenaRawStatements: athena.rawStatements,
     athenaWholeRawStatements: athena.wholeRawStatements,
-    athenaFolderScans: daily,
     naiveRawStatements: athena.naiveRawStatements,
     naiveRawPartitionReads: athena.naiveRawPartitionReads,
+    ...figures,
     localFirstMs: local.firstMs,
     localSecondMs: local.secondMs,
     localRatio: Number(local.ratio.toFixed(2)),
     localSameResults: local.same,
+    localReportBytesRatio: local.reportRatio,
   };
 }

@@ -138,26 +138,36 @@ describe('rollup decisions', () => {
 });
 
 describe('the rollup on the Athena path', () => {
-  it('when a daily UTC report runs with the 7 previous rollups present, exactly one statement reads a raw folder whole (the build), the next folder is read only by its early files, and a second run reads no raw folder whole', async () => {
+  it('when a daily UTC report runs with the 7 previous rollups present, exactly one statement reads a raw folder whole (the build), the next folder\'s early files are read once (staged) and every query reads the stored rows; a second run reads no raw folder whole', async () => {
     const result = await athenaScanOnce(day('2026-11-20'));
 
     expect(result.wholeRawStatements).toEqual([1, 0]);
     expect(result.runs[0]?.find((s) => s.label.startsWith('INSERT'))?.reads).toEqual([{ table: 'flowlogs.vpc_flow_logs', partitions: ['2026/11/20'] }]);
     const reads = result.runs.flat().flatMap((s) => s.reads);
     expect(reads.filter((r) => r.partitions.includes('2026/11/21'))).toEqual([]);
-    expect(reads.filter((r) => r.earlyFiles !== undefined).every((r) => r.table === 'flowlogs.vpc_flow_logs' && r.earlyFiles?.join() === '2026/11/21')).toBe(true);
-    expect(result.runs[0]?.map((s) => s.label).slice(0, 4)).toEqual(['ALTER TABLE flowlogs.vpc_flow_logs_rollup_builds', 'INSERT INTO flowlogs.vpc_flow_logs_rollup_builds', 'ALTER TABLE flowlogs.vpc_flow_logs_rollup', 'ALTER TABLE flowlogs.vpc_flow_logs_rollup_builds']);
-    expect(result.runs[1]?.every((s) => s.reads.length > 0 && s.reads.every((r) => r.table === 'flowlogs.vpc_flow_logs_rollup' || r.earlyFiles !== undefined))).toBe(true);
+    expect(reads.filter((r) => r.earlyFiles !== undefined)).toEqual([
+      { table: 'flowlogs.vpc_flow_logs', partitions: [], earlyFiles: ['2026/11/21'] },
+      { table: 'flowlogs.vpc_flow_logs', partitions: [], earlyFiles: ['2026/11/21'] },
+    ]);
+    expect(result.runs[0]?.map((s) => s.label).slice(0, 6)).toEqual([
+      'ALTER TABLE flowlogs.vpc_flow_logs_rollup_builds', 'INSERT INTO flowlogs.vpc_flow_logs_rollup_builds', 'ALTER TABLE flowlogs.vpc_flow_logs_rollup', 'ALTER TABLE flowlogs.vpc_flow_logs_rollup_builds',
+      'ALTER TABLE flowlogs.vpc_flow_logs_rollup_builds', 'INSERT INTO flowlogs.vpc_flow_logs_rollup_builds',
+    ]);
+    const queries = result.runs[1]?.filter((s) => s.label.startsWith('WITH') || s.label.startsWith('SELECT')) ?? [];
+    // The 12 saved queries and the baseline-days query.
+    expect(queries.length).toBe(13);
+    expect(queries.every((s) => s.reads.length > 0 && s.reads.every((r) => r.table === 'flowlogs.vpc_flow_logs_rollup' || (r.table === 'flowlogs.vpc_flow_logs_rollup_builds' && r.stagedRows?.join() === '2026/11/21')))).toBe(true);
     expect(result.naiveRawStatements).toBe(12);
   });
 
-  it('when five daily UTC reports run in a row, every raw folder is read whole exactly once over its life, and otherwise only by its early files', async () => {
-    const folders = await athenaDailyScans(day('2026-11-20'), 5);
+  it('when five daily UTC reports run in a row, every raw folder is read whole exactly once over its life, and its early files once more, by the report of the day before', async () => {
+    const { folders, reports } = await athenaDailyScans(day('2026-11-20'), 5);
 
     expect(folders.map((f) => f.dt)).toEqual(['2026/11/20', '2026/11/21', '2026/11/22', '2026/11/23', '2026/11/24', '2026/11/25']);
     expect(folders.slice(0, 5).map((f) => f.wholeReads)).toEqual([1, 1, 1, 1, 1]);
     expect(folders[5]?.wholeReads).toBe(0);
-    expect(folders[0]?.earlyReads).toBe(0);
-    expect(folders.slice(1).every((f) => f.earlyReads > 0)).toBe(true);
+    expect(folders.map((f) => f.earlyReads)).toEqual([0, 1, 1, 1, 1, 1]);
+    expect(reports).toHaveLength(5);
+    expect(reports.every((r) => r.bytesScanned > r.rawDayBytes)).toBe(true);
   });
 });
