@@ -50,7 +50,7 @@ const LATE = 'relations/late-files';
 const STAGED = 'relations/flows-from-staged';
 const UNION = 'relations/union-all';
 
-/** The local engine's view that adds Athena's `"$path"` pseudo-column to the table (src/lib/local/table-view.ts defines it). */
+/** The local engine's view that adds Athena's `"$path"` pseudo-column to the table (src/lib/duckdb/table-view.ts defines it). */
 export const LOCAL_PATH_VIEW_SUFFIX = '_with_path';
 
 /**
