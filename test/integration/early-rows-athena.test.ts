@@ -8,7 +8,7 @@
 import { HiveSQL, TrinoSQL } from 'dt-sql-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSavedQueries } from '../../src/lib/report/saved-queries.js';
-import { recordReport, type RecordedReport } from '../support/athena-statements.js';
+import { LISTED_FILE_BYTES, recordReport, type RecordedReport } from '../support/athena-statements.js';
 
 const BUILDS = 'flowlogs_ci.vpc_flow_logs_rollup_ci_builds';
 const RAW = /FROM flowlogs_ci\.vpc_flow_logs\b(?!_)/;
@@ -61,6 +61,10 @@ describe('staged early rows on the Athena path', () => {
     expect(staged.deletedFolders).toEqual(['s3://results-bucket/rollup/builds/early-20261126T234500000Z/dt=2026%2F11%2F26/']);
     expect(staged.report.queries.filter((q) => q.name.startsWith('early-')).map((q) => q.name)).toEqual(['early-stage 2026-11-26', 'early-rows 2026-11-26', 'early-drop 2026-11-26']);
     expect(staged.report.warnings).toEqual([]);
+  });
+
+  it('when the rollup ledger lists the day\'s folder, the report gives its compressed size beside the bytes scanned', () => {
+    expect(staged.report.rawDay).toEqual({ days: ['2026-11-25'], files: 288, bytes: 288 * LISTED_FILE_BYTES });
   });
 
   it('when the staging INSERT fails, each query reads the early files as before, the partition is dropped, its folder deleted and a warning says so', () => {

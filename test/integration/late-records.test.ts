@@ -64,7 +64,7 @@ async function report(date: string, timezone: string, now: string, withRollup: b
         table: core.table,
         config: loadReportConfig({}),
         now: () => new Date(now),
-        ...(withRollup ? { rollup: { table: core.rollup.table, catalog: handle.rollupCatalog, settleMinutes: core.rollup.settleMinutes } } : {}),
+        ...(withRollup ? { rollup: { table: core.rollup.table, catalog: handle.rollupCatalog, settleMinutes: core.rollup.settleMinutes, ledger: handle.rollupLedger } } : {}),
       },
       { date, timezone },
     );
@@ -140,6 +140,10 @@ describe('late records on the local engine, with the sample files', () => {
     expect(reportQueries.filter((q) => q.bytesScanned > 0)).toEqual([]);
     expect(stagedAfter).toBe(0);
     expect(served.warnings.filter((w) => w.includes('staged'))).toEqual([]);
+    // The report's bytes (the builds of its day and of the one sample day before, and the staged early file) beside the day's own gz files.
+    const day = folderOf('2026-11-19')?.files ?? [];
+    expect(served.rawDay).toEqual({ days: ['2026-11-19'], files: day.length, bytes: sizeOf('2026-11-19', day) });
+    expect(served.bytesScanned).toBe(sizeOf('2026-11-18', folderOf('2026-11-18')?.files ?? []) + sizeOf('2026-11-19', day) + sizeOf('2026-11-20', next.slice(0, 1)));
   }, 60_000);
 
   it('when staging the early rows fails, each query reads the early files as before, the totals are unchanged and a warning says why', async () => {

@@ -10,7 +10,7 @@ import { parsePartitionsEvent } from '../../src/lib/partitions/event.js';
 import { partitionsFor, type Partition } from '../../src/lib/partitions/plan.js';
 import { configuredLayout } from '../../src/lib/partitions/table-layout.js';
 import type { PartitionLayout } from '../../src/lib/partitions/layout.js';
-import type { FolderDeletion, ObjectStore, PartitionCatalog, QueryEngine, QueryOptions, QueryResult, TableDescription } from '../../src/lib/ports.js';
+import type { FolderDeletion, ObjectStore, PartitionCatalog, QueryEngine, QueryOptions, QueryResult, RollupDayRecord, RollupLedger, SourceFile, TableDescription } from '../../src/lib/ports.js';
 import { loadReportConfig } from '../../src/lib/report/report-config.js';
 import { maintainPartitions } from '../../src/lib/use-cases/maintain-partitions.js';
 import { runReport } from '../../src/lib/use-cases/run-report.js';
@@ -216,6 +216,24 @@ export function tablesOf(sql: string, database: string): string[] {
   return [...names].sort();
 }
 
+/** Bytes of each of the 288 five-minute files a day's folder holds in ListedLedger's listing. */
+export const LISTED_FILE_BYTES = 1_000_000;
+
+/** A rollup ledger listing 288 files of LISTED_FILE_BYTES per day, with records matching that listing for the built days (so none is built again). */
+class ListedLedger implements RollupLedger {
+  constructor(readonly built: readonly UtcDay[]) {}
+  #files(day: UtcDay): SourceFile[] {
+    return Array.from({ length: 288 }, (_, i) => ({ path: `s3://flow-log-bucket/AWSLogs/123456789012/vpcflowlogs/ap-northeast-1/${day.replaceAll('-', '/')}/f${i}.log.gz`, sizeBytes: LISTED_FILE_BYTES, version: `"e${i}"` }));
+  }
+  async filesOf(days: readonly UtcDay[]): Promise<ReadonlyMap<UtcDay, readonly SourceFile[]>> {
+    return new Map(days.map((day) => [day, this.#files(day)]));
+  }
+  async recorded(days: readonly UtcDay[]): Promise<ReadonlyMap<UtcDay, RollupDayRecord>> {
+    return new Map(days.filter((day) => this.built.includes(day)).map((day) => [day, { day, files: this.#files(day), skipped: [] }]));
+  }
+  async record(): Promise<void> {}
+}
+
 /** What one recorded report run sent: its statements in order, the report, and the folders it deleted. */
 export interface RecordedReport {
   readonly statements: readonly { readonly sql: string; readonly label: string }[];
@@ -236,8 +254,9 @@ export async function recordReport(options: { readonly failInserts?: boolean } =
   const engine = new RecordingEngine(options.failInserts === true);
   const store = new RecordingObjectStore();
   const h = handle(config, layout, engine, raw, built, store);
+  const ledger = new ListedLedger(built.map((p) => (p.values.dt ?? '').replaceAll('/', '-') as UtcDay));
   const report = await runReport(
-    { engine, catalog: h.catalog, layout, database: config.database, table: config.table, config: loadReportConfig({}), now: () => NOW, rollup: { table: config.rollup.table, catalog: h.rollupCatalog!, settleMinutes: config.rollup.settleMinutes, objectStore: store } },
+    { engine, catalog: h.catalog, layout, database: config.database, table: config.table, config: loadReportConfig({}), now: () => NOW, rollup: { table: config.rollup.table, catalog: h.rollupCatalog!, settleMinutes: config.rollup.settleMinutes, objectStore: store, ledger } },
     { date: addDays(TODAY, -1), requestId: 'request-7', timezone: 'UTC' },
   );
   return { statements: engine.seen, report, deletedFolders: store.folders };

@@ -8,6 +8,7 @@ import { buildingText } from '../report/baseline.js';
 import { SEEN_DAYS_COLUMN } from '../report/build-report.js';
 import type { BaselineStatus, Digest, Finding, Report, Series } from '../report/model.js';
 import { barList, escapeHtml as esc, hourlyChart, rangeRows, type HourPoint } from './html-charts.js';
+import { scannedToRaw } from '../report/raw-day.js';
 import { cellText, columnsOf, countBySeverity, findingsBySeverity, formatBytes, formatCount, formatDuration, formatUsd, noveltyText, plural, safeLine, SEVERITIES, suppressionText, withLocalTimes } from './present.js';
 
 /** The series and digests the charts draw, by rule id (src/queries/reports). */
@@ -21,7 +22,7 @@ const HOUR_SECONDS = 3600;
 
 /** Fields this page renders by name; anything else a newer model adds is shown as a generic fact. */
 const FINDING_KEYS = new Set(['rule', 'severity', 'title', 'technique', 'count', 'rows', 'rowsLeftOut', 'resultsLocation', 'newToday', 'newRows', 'seenDays', 'seenOfDays']);
-const REPORT_KEYS = new Set(['tool', 'engine', 'database', 'table', 'generatedAt', 'window', 'totals', 'findings', 'digests', 'series', 'baseline', 'building', 'suppressed', 'expiredSuppressions', 'queries', 'bytesScanned', 'costUsd', 'warnings', 'files']);
+const REPORT_KEYS = new Set(['tool', 'engine', 'database', 'table', 'generatedAt', 'window', 'totals', 'findings', 'digests', 'series', 'baseline', 'building', 'suppressed', 'expiredSuppressions', 'queries', 'bytesScanned', 'costUsd', 'rawDay', 'warnings', 'files']);
 const PROTOCOLS: Readonly<Record<string, string>> = { '1': 'icmp', '6': 'tcp', '17': 'udp', '58': 'icmpv6' };
 
 /** The page for one report. */
@@ -94,7 +95,7 @@ function summary(report: Report): string {
     ['rejected', 'Rejected', `${formatCount(t.rejected)}${share}`],
     ['bytes', 'Bytes', esc(formatBytes(t.bytes))],
     ['findings', 'Findings', `${formatCount(report.findings.length)}${silenced === undefined ? '' : ` <small>${formatCount(silenced)} suppressed</small>`}`],
-    ['scanned', `Scanned · ${esc(formatUsd(report.costUsd))}`, esc(formatBytes(report.bytesScanned))],
+    ['scanned', `Scanned · ${esc(formatUsd(report.costUsd))}`, `${esc(formatBytes(report.bytesScanned))}${rawRatio(report)}`],
     ...extraFacts(report as unknown as Record<string, unknown>, REPORT_KEYS).map(([key, value]): [string, string, string] => ['extra', esc(labelOf(key)), esc(value)]),
   ];
   return `<section class="cards" aria-label="Totals">${cards.map(([name, label, value]) => `<div class="card ${name}" data-total="${name}"><span>${label}</span><strong>${value}</strong></div>`).join('')}</section>`;
@@ -316,10 +317,22 @@ function queriesSection(report: Report): string {
     '<div class="scroll"><table class="queries">',
     '<thead><tr><th>Query</th><th>Status</th><th class="num">Rows</th><th class="num">Scanned</th><th class="num">Cost</th><th class="num">Time</th></tr></thead>',
     `<tbody>${rows.join('')}</tbody>`,
-    `<tfoot><tr><th>Total</th><th></th><th></th><th class="num">${esc(formatBytes(report.bytesScanned))}</th><th class="num">${esc(formatUsd(report.costUsd))}</th><th></th></tr></tfoot>`,
+    `<tfoot><tr><th>Total</th><th></th><th></th><th class="num">${esc(formatBytes(report.bytesScanned))}</th><th class="num">${esc(formatUsd(report.costUsd))}</th><th></th></tr>${rawDayRow(report)}</tfoot>`,
     '</table></div>',
     '</section>',
   ].join('\n');
+}
+
+/** The bytes scanned over the raw day's compressed size, as a small note under the scanned total. */
+function rawRatio(report: Report): string {
+  const ratio = scannedToRaw(report);
+  return ratio === undefined ? '' : ` <small data-raw-ratio="${ratio.toFixed(2)}">${ratio.toFixed(2)}x the raw logs</small>`;
+}
+
+function rawDayRow(report: Report): string {
+  const ratio = scannedToRaw(report);
+  if (ratio === undefined || report.rawDay === undefined) return '';
+  return `<tr class="raw-day"><th>Raw logs of ${esc(report.rawDay.days.join(', '))} (${formatCount(report.rawDay.files)} files, compressed)</th><th></th><th></th><th class="num">${esc(formatBytes(report.rawDay.bytes))}</th><th class="num" colspan="2">scanned ${ratio.toFixed(2)}x that</th></tr>`;
 }
 
 function digest(report: Report, rule: string): Digest | undefined {

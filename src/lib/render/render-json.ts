@@ -38,6 +38,7 @@ export function canonicalReport(report: Report): Report {
     queries: report.queries.map(canonicalQuery),
     bytesScanned: report.bytesScanned,
     costUsd: report.costUsd,
+    ...(report.rawDay === undefined ? {} : { rawDay: { days: [...report.rawDay.days], files: report.rawDay.files, bytes: report.rawDay.bytes } }),
     warnings: [...report.warnings],
     ...(report.files === undefined ? {} : { files: { location: report.files.location, folderUrl: report.files.folderUrl, main: report.files.main, mainUrl: report.files.mainUrl } }),
   };

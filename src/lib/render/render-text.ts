@@ -5,6 +5,7 @@
  */
 import type { BaselineStatus, Digest, Finding, Report } from '../report/model.js';
 import { buildingText } from '../report/baseline.js';
+import { scannedToRaw } from '../report/raw-day.js';
 import {
   withReportTimes,
   consoleHint,
@@ -150,5 +151,7 @@ function queriesText(report: Report): string[] {
     id: q.queryId ?? '',
   }));
   const table = smallTable(rows, 0, rows.length, 60);
-  return [...table.lines.map((l) => `  ${l}`), `  Total scanned ${formatBytes(report.bytesScanned)}, cost ${formatUsd(report.costUsd)}`];
+  const ratio = scannedToRaw(report);
+  const raw = ratio === undefined || report.rawDay === undefined ? '' : `; raw logs of ${report.rawDay.days.join(', ')} ${formatBytes(report.rawDay.bytes)} compressed (${report.rawDay.files} files): scanned ${ratio.toFixed(2)}x that`;
+  return [...table.lines.map((l) => `  ${l}`), `  Total scanned ${formatBytes(report.bytesScanned)}, cost ${formatUsd(report.costUsd)}${raw}`];
 }

@@ -1,7 +1,7 @@
 import type { QueryEngine, QueryResult, Row } from '../ports.js';
 import { BASELINE_DAYS } from './window.js';
 import { applySuppressions, type Suppression } from './suppressions.js';
-import type { BaselineBuilding, BaselineStatus, Digest, Finding, QueryRun, Report, ReportWindow, Series, Severity, Totals } from './model.js';
+import type { BaselineBuilding, BaselineStatus, Digest, Finding, QueryRun, Report, ReportWindow, Series, Severity, Totals, RawDaySize } from './model.js';
 import type { SavedQuery } from './saved-queries.js';
 
 /** Rows of a finding or digest kept in the report; the rest stay in the engine's result file. */
@@ -24,6 +24,8 @@ export interface ReportInput {
   readonly outcomes: readonly QueryOutcome[];
   readonly pricePerTbUsd: number;
   readonly maxRowsPerQuery?: number;
+  /** The window's raw folders' compressed size, shown beside the bytes scanned. */
+  readonly rawDay?: RawDaySize;
   /** Things found before the queries ran (partitions added, for instance). */
   readonly warnings?: readonly string[];
   /** Statements the job ran before the report queries (rollup builds), listed and billed like them. */
@@ -115,6 +117,7 @@ export function buildReport(input: ReportInput): Report {
     queries,
     bytesScanned: queries.reduce((sum, q) => sum + q.bytesScanned, 0),
     costUsd: queries.reduce((sum, q) => sum + q.costUsd, 0),
+    ...(input.rawDay === undefined ? {} : { rawDay: input.rawDay }),
     warnings: [...warnings],
   };
 }

@@ -141,6 +141,14 @@ export interface ReportFiles {
   readonly mainUrl: string;
 }
 
+/** The raw folders' compressed size a report is compared with: Athena bills gz text by the byte. */
+export interface RawDaySize {
+  /** The UTC days whose folders were listed (a UTC report: its day). */
+  readonly days: readonly string[];
+  readonly files: number;
+  readonly bytes: number;
+}
+
 export interface Report {
   readonly tool: 'flowlog-pilot';
   readonly engine: 'athena' | 'local';
@@ -164,6 +172,8 @@ export interface Report {
   readonly queries: readonly QueryRun[];
   readonly bytesScanned: number;
   readonly costUsd: number;
+  /** The compressed size of the raw folders the window reads, which bytesScanned is compared with (when they could be listed). */
+  readonly rawDay?: RawDaySize;
   /** Things that did not stop the report but that a reader should know (a skipped corrupt file). */
   readonly warnings: readonly string[];
   /** Where the report's files were saved, when they were (the report Lambda with a results bucket). */

@@ -6,7 +6,7 @@
 import { ValidationError } from '../errors.js';
 import type { Cell, Row } from '../ports.js';
 import { S3_CONSOLE_URL } from '../s3/console-url.js';
-import type { BaselineBuilding, BaselineDay, BaselineStatus, Digest, Finding, QueryRun, Report, ReportFiles, Severity } from './model.js';
+import type { BaselineBuilding, BaselineDay, BaselineStatus, Digest, Finding, QueryRun, Report, ReportFiles, Severity, RawDaySize } from './model.js';
 
 type Json = Record<string, unknown>;
 
@@ -201,11 +201,24 @@ export function validateReport(value: unknown, path = 'report'): Report {
     queries: list(o, 'queries', path, query),
     bytesScanned: num(o, 'bytesScanned', path),
     costUsd: num(o, 'costUsd', path),
+    ...(o.rawDay === undefined ? {} : { rawDay: rawDay(o.rawDay, `${path}.rawDay`) }),
     warnings: list(o, 'warnings', path, (v, p) => {
       if (typeof v !== 'string') throw new ValidationError(p, 'must be a string');
       return v;
     }),
     ...(o.files === undefined ? {} : { files: reportFiles(o.files, `${path}.files`) }),
+  };
+}
+
+function rawDay(value: unknown, path: string): RawDaySize {
+  const r = object(value, path);
+  return {
+    days: list(r, 'days', path, (v, p) => {
+      if (typeof v !== 'string' || !DATE.test(v)) throw new ValidationError(p, 'must be a UTC day YYYY-MM-DD');
+      return v;
+    }),
+    files: num(r, 'files', path),
+    bytes: num(r, 'bytes', path),
   };
 }
 

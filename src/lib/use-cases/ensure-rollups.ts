@@ -92,6 +92,8 @@ export interface EnsureRollupsResult {
   readonly cleanupWarnings: readonly string[];
   /** What the ledger could not do (list the files, read or keep a record), said in the report. */
   readonly ledgerWarnings: readonly string[];
+  /** The complete days' raw files as the ledger listed them before any build (absent when it could not list them). */
+  readonly listed?: ReadonlyMap<UtcDay, readonly SourceFile[]>;
 }
 
 /**
@@ -198,6 +200,7 @@ export async function ensureRollups(deps: EnsureRollupsDeps, request: EnsureRoll
     drifted,
     skipped: rollupDays.map((day) => ({ day, skipped: stored.get(day)?.skipped ?? [] })).filter((d) => d.skipped.length > 0),
     ledgerWarnings,
+    ...(deps.ledger !== undefined && files.size > 0 ? { listed: files } : {}),
   };
 }
 

@@ -2,7 +2,7 @@ import { asError } from '../errors.js';
 import { describeError } from '../answers.js';
 import type { UtcDay } from '../dates.js';
 import type { PartitionLayout } from '../partitions/layout.js';
-import type { ObjectStore, PartitionCatalog, QueryEngine, RollupLedger } from '../ports.js';
+import type { ObjectStore, PartitionCatalog, QueryEngine, RollupLedger, SourceFile } from '../ports.js';
 import { describeDrift, describeStoredSkipped } from '../rollup/drift.js';
 import type { TableShape } from '../flowlog/raw-table.js';
 import { buildReport, DEFAULT_MAX_ROWS_PER_QUERY, type QueryOutcome } from '../report/build-report.js';
@@ -22,6 +22,8 @@ import { mapBounded } from '../concurrency.js';
 import { ensurePartitions, requestToken } from './ensure-partitions.js';
 import { ensureRollups, type EnsureRollupsResult, type RollupStatementRun } from './ensure-rollups.js';
 import { buildsTableOf } from '../rollup/statements.js';
+import { rawDaySize } from '../report/raw-day.js';
+import type { RawDaySize } from '../report/model.js';
 import { dropStagedRows, lateFoldersToStage, stageEarlyRows, type StageEarlyRowsDeps, type StagingRun } from './stage-early-rows.js';
 
 /** Queries in flight at once: a fifth of Athena's default 20 active DML queries, leaving room for other work. */
@@ -166,6 +168,7 @@ export async function runReport(deps: RunReportDeps, request: RunReportRequest):
       dropped = await dropStagedRows(stagingDeps, { requestId: request.requestId, deadlineMs: request.deadlineMs }, staging.staged);
     }
   }
+  const rawDay = deps.rollup?.ledger === undefined ? undefined : await rawDayOf(deps.rollup.ledger, window.utcDays.filter((day) => day !== window.late?.utcDay), rollups?.listed);
   const added = ensured.added.length;
   const served = rollups === undefined ? undefined : servedDays(window, rollups);
   return buildReport({
@@ -185,6 +188,7 @@ export async function runReport(deps: RunReportDeps, request: RunReportRequest):
     ...(deps.suppressions === undefined ? {} : { suppressions: deps.suppressions }),
     pricePerTbUsd: deps.config.pricePerTbUsd,
     maxRowsPerQuery: maxRows,
+    ...(rawDay === undefined ? {} : { rawDay }),
     warnings: [
       ...(added > 0 ? [`${added} missing partition${added === 1 ? ' was' : 's were'} added before the report ran`] : []),
       ...(maturity !== undefined && maturity.status === undefined ? [`the baseline-days query failed (${maturity.run.error ?? 'no error message'}); whether the baseline is complete is not known`] : []),
@@ -277,4 +281,18 @@ function stagingRun(engine: QueryEngine['kind'], run: StagingRun, pricePerTbUsd:
     durationMs: run.durationMs,
     ...(run.queryId === undefined ? {} : { queryId: run.queryId }),
   };
+}
+
+/**
+ * The window's raw folders' compressed size, for the report's bytes-scanned ratio: from the
+ * rollup's listing when it has every day, else one more listing (a ListObjectsV2 on S3). A listing
+ * that fails leaves the figure out; the rollup's own warnings already say when the ledger cannot list.
+ */
+async function rawDayOf(ledger: RollupLedger, days: readonly UtcDay[], listed: ReadonlyMap<UtcDay, readonly SourceFile[]> | undefined): Promise<RawDaySize | undefined> {
+  if (listed !== undefined && days.every((day) => listed.has(day))) return rawDaySize(days, listed);
+  try {
+    return rawDaySize(days, await ledger.filesOf(days));
+  } catch {
+    return undefined;
+  }
 }
