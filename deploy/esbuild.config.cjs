@@ -20,8 +20,9 @@ module.exports = () => ({
   // Class and function names survive minifying: errors are named after their class
   // (`new.target.name`), and Lambda reports that name as errorType (ValidationError, not `x`).
   keepNames: true,
-  // Stack traces point at the TypeScript lines (NODE_OPTIONS=--enable-source-maps); the sources
-  // themselves stay out of the maps to keep each zip small.
+  // Each bundle's map ships beside it, read only when a handler logs an error's stack
+  // (src/lib/source-mapped-stack.ts), not at every cold start as --enable-source-maps would; the
+  // sources themselves stay out of the maps to keep each zip small.
   sourcemap: true,
   sourcesContent: false,
   // CommonJS `.cjs` bundles: what Lambda and `serverless invoke local` (which loads only .js/.cjs
