@@ -24,8 +24,8 @@ export interface OriginalPosition {
   readonly column: number;
 }
 
-/** `    at fn (/path/file.cjs:12:345)` or `    at /path/file.cjs:12:345`. */
-const FRAME = /^(\s+at (?:.+? \()?)((?:file:\/\/)?\/[^()]+?\.[cm]?js):(\d+):(\d+)(\)?)$/;
+/** `    at fn (/path/file.cjs:12:345)`, `    at /path/file.cjs:12:345` or `    at async /path/file.cjs:12:345`. */
+const FRAME = /^(\s+at (?:async )?(?:.+? \()?)((?:file:\/\/)?\/[^()]+?\.[cm]?js):(\d+):(\d+)(\)?)$/;
 /** The cause chain is followed this deep at most (a cycle of causes stops here too). */
 const MAX_CAUSES = 5;
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';

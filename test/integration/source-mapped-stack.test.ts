@@ -98,10 +98,26 @@ describe('source-mapped stacks', () => {
     const broken = join(dir, 'broken.cjs');
     writeFileSync(broken, 'x');
     writeFileSync(`${broken}.map`, JSON.stringify({ version: 3, sources: ['a.ts'], mappings: 'A!!;' }));
-    const stack = ['Error: x', `    at f (${join(dir, 'nomap.cjs')}:1:5)`, `    at ${broken}:1:1`, '    at async Promise.all (index 0)'].join('\n');
+    const stack = ['Error: x', `    at f (${join(dir, 'nomap.cjs')}:1:5)`, `    at ${broken}:1:1`, `    at async ${broken}:1:1`, '    at async Promise.all (index 0)'].join('\n');
 
     // Act and assess
     expect(sourceMappedStack(stack)).toBe(stack);
+  });
+
+  it('when a frame of an async function has no name, it is mapped all the same', async () => {
+    // Prepare: an anonymous async frame of the bundle, as V8 writes it (`at async /path:line:col`)
+    const payload = JSON.parse(readFileSync(`${bundle}.map`, 'utf8')) as SourceMapPayload;
+    const lines = readFileSync(bundle, 'utf8').split('\n');
+    const line = lines.findIndex((text) => text.includes('inner failure'));
+    const column = (lines[line] ?? '').indexOf('inner failure');
+    const expected = originalPosition(payload, line, column);
+
+    // Act
+    const mapped = sourceMappedStack(`Error: x\n    at async ${bundle}:${line + 1}:${column + 1}`);
+
+    // Assess
+    expect(expected?.source).toBe('../thrower.ts');
+    expect(mapped).toBe(`Error: x\n    at async thrower.ts:${(expected?.line ?? 0) + 1}:${(expected?.column ?? 0) + 1}`);
   });
 
   it('when a mapping names a position before the first mapping of the bundle, there is no answer', () => {
