@@ -5,7 +5,7 @@ import { addDays, dtOf, parseDay } from '../src/lib/dates.js';
 import { DEFAULT_FORMAT } from '../src/lib/flowlog/format.js';
 import { createdShape } from '../src/lib/flowlog/raw-table.js';
 import { buildRollupSql } from '../src/lib/rollup/statements.js';
-import { writeSample } from '../src/lib/sample/write-sample.js';
+import { writeSample } from '../src/sample/write-sample.js';
 import { listOf, renderQuery, stringLiteral } from '../src/lib/sql/sql.js';
 import type { BenchSectionContext } from './sections.js';
 
