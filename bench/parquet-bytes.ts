@@ -43,7 +43,7 @@ export function parquetColumnsRead(sql: string): string[] {
   const renames = [...code.matchAll(RENAMED_COLUMN)].map((m) => ({ source: (m[1] ?? '').replaceAll('""', '"'), column: m[2] ?? '' }));
   if (renames.length === 0) throw new Error('the statement reads no renaming relation, so it names no Parquet column');
   const rest = code.replaceAll(RENAMED_COLUMN, '');
-  return renames.filter((r) => new RegExp(`(^|[^\\w"])${r.column}([^\\w"]|$)`).test(rest)).map((r) => r.source);
+  return renames.filter((r) => new RegExp(`(^|\\W)${r.column}(\\W|$)`).test(rest)).map((r) => r.source);
 }
 
 /** The rollup build of one day over a table made for Parquet delivery (AWS's column names), as the Athena jobs render it. */
