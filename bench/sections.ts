@@ -1,4 +1,5 @@
 import { benchFileSizes } from './file-sizes.js';
+import { benchParquetBytes } from './parquet-bytes.js';
 import { benchScanOnce } from './scan-once.js';
 
 /**
@@ -39,5 +40,10 @@ export const EXTRA_SECTIONS: readonly BenchSection[] = [
     // Local file sizes only; Athena's bytes scanned, Parquet against text, is not measured here.
     name: 'File sizes (text and Parquet)',
     run: (context) => benchFileSizes({ records: Math.min(context.records, SCAN_ONCE_MAX_RECORDS_PER_DAY), workDir: context.workDir, day: context.day, log: context.log }),
+  },
+  {
+    // What Athena would bill for a daily report's raw reads, Parquet against text (issue 16).
+    name: 'Bytes read per report (text and Parquet)',
+    run: (context) => benchParquetBytes({ records: Math.min(context.records, SCAN_ONCE_MAX_RECORDS_PER_DAY), workDir: context.workDir, day: context.day, log: context.log }),
   },
 ];

@@ -170,7 +170,10 @@ export function readStackParams(params: StackParams): StackSettings {
     problems.push('param partitioning: projection is set on the table the stack creates; an adopted table is projected or not as it is (its Glue parameters are read)');
   }
   if (settings.partitioning === 'projection' && settings.folders === 'hive') {
-    problems.push('param partitioning: projection needs folders=default: Hive-compatible folders split the day into year=/month=/day=, which one yyyy/MM/dd dt key cannot be projected onto; use partitioning=managed');
+    problems.push(
+      'param partitioning: projection needs folders=default: Hive-compatible folders split the day into year=/month=/day=, which one yyyy/MM/dd dt key cannot be projected onto ' +
+        "(Athena's date projection fills one folder part per key); use partitioning=managed, whose partitions job registers each day with its year=/month=/day= folder as LOCATION",
+    );
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return { ...settings, columnNames: naming };

@@ -11,6 +11,7 @@ import { ValidationError, asError } from '../lib/errors.js';
 import type { PartitionsAnswer } from '../lib/partitions/answer.js';
 import { parsePartitionsEvent } from '../lib/partitions/event.js';
 import { METRICS_NAMESPACE, PARTITIONS_METRICS, PARTITIONS_SERVICE } from '../lib/report/report-metrics.js';
+import { withSourceMappedStack } from '../lib/source-mapped-stack.js';
 import { maintainPartitions } from '../lib/use-cases/maintain-partitions.js';
 import { engineOpener } from '../lib/wiring/aws.js';
 
@@ -47,7 +48,7 @@ const errorAnswer: MiddlewareObj<unknown, PartitionsAnswer> = {
     if (error instanceof ValidationError) {
       logger.warn('partitions event refused', { field: error.field, reason: error.message });
     } else {
-      logger.error('partitions run failed', asError(error));
+      logger.error('partitions run failed', withSourceMappedStack(asError(error)));
       metrics.addMetric(PARTITIONS_METRICS.failures, MetricUnit.Count, 1);
     }
     request.error = invokeError(error);

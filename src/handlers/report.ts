@@ -11,6 +11,7 @@ import { loadReportJobConfig } from '../lib/report/report-config.js';
 import { parseReportEvent, reportDateFor, reportSummary, shouldNotify, type ReportSummary } from '../lib/report/report-event.js';
 import { METRICS_NAMESPACE, REPORT_METRICS, REPORT_SERVICE, reportMetrics } from '../lib/report/report-metrics.js';
 import { judgeReport } from '../lib/report/report-verdict.js';
+import { withSourceMappedStack } from '../lib/source-mapped-stack.js';
 import { deliverReport } from '../lib/use-cases/deliver-report.js';
 import { saveReport } from '../lib/use-cases/save-report.js';
 import { runReport } from '../lib/use-cases/run-report.js';
@@ -92,7 +93,7 @@ export function createReportHandler(options: ReportHandlerOptions) {
     onError: (request) => {
       const error = request.error;
       if (error instanceof ValidationError) logger.warn('report event refused', { field: error.field, reason: error.message });
-      else logger.error('report run failed', asError(error));
+      else logger.error('report run failed', withSourceMappedStack(asError(error)));
       request.error = invokeError(error);
     },
   };

@@ -2,10 +2,13 @@
  * Packages the real project with `serverless package` (osls + serverless-esbuild), once, offline
  * and without AWS credentials, then reads the CloudFormation template and the zips it wrote.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_FORMAT } from '../../src/lib/flowlog/format.js';
 import { METRICS_NAMESPACE, PARTITIONS_METRICS, PARTITIONS_SERVICE, REPORT_METRICS, REPORT_SERVICE } from '../../src/lib/report/report-metrics.js';
@@ -550,11 +553,56 @@ describe('serverless package', () => {
       expect(answer.errorMessage).toMatch(/FLOWLOG_(LOOKBACK_DAYS|REPORT_TIMEZONE)/);
     });
 
+    it('when the packaged partitions handler runs on credentials from the environment only, as Lambda gives them, its requests are signed with them and a failure is logged with its stack in TypeScript lines', async () => {
+      // Prepare: an AWS endpoint on 127.0.0.1 that records each request and refuses it; the zip
+      // alone in a folder (no node_modules: the credential providers left out of the bundle
+      // cannot be found there), no --enable-source-maps.
+      const requests: { target: string; authorization: string }[] = [];
+      const server = createServer((request, response) => {
+        requests.push({ target: String(request.headers['x-amz-target'] ?? request.url), authorization: String(request.headers.authorization ?? '') });
+        request.resume();
+        response.writeHead(400, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': 'InvalidInputException' });
+        response.end(JSON.stringify({ __type: 'InvalidInputException', Message: 'refused by the test endpoint' }));
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const task = mkdtempSync(join(tmpdir(), 'flowlog-task-credentials-'));
+      try {
+        for (const [entry, data] of zips.get('partitions')!) {
+          mkdirSync(dirname(join(task, entry)), { recursive: true });
+          writeFileSync(join(task, entry), data);
+        }
+        const handlerFile = join(task, [...zips.get('partitions')!.keys()].find((entry) => entry.startsWith('src/handlers/') && entry.endsWith('.cjs'))!);
+        const env = {
+          PATH: process.env.PATH, AWS_REGION: 'ap-northeast-1', AWS_ACCESS_KEY_ID: 'ASIATESTLAMBDAROLE01', AWS_SECRET_ACCESS_KEY: 'secret', AWS_SESSION_TOKEN: 'token',
+          AWS_ENDPOINT_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, AWS_MAX_ATTEMPTS: '1', ...ATHENA_SETTINGS,
+        };
+
+        // Act
+        const { stdout, stderr } = await promisify(execFile)(process.execPath, ['-e', invokeScript({ date: '2026-11-20' })(handlerFile)], { cwd: task, env, timeout: 30_000 });
+
+        // Assess
+        const answer = answerOf({ stdout, stderr });
+        expect(answer).toMatchObject({ phase: 'invoke', errorType: expect.any(String) });
+        expect(requests.length).toBeGreaterThan(0);
+        for (const request of requests) expect(request.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=ASIATESTLAMBDAROLE01\//);
+        const logged = `${stdout}\n${stderr}`.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Json).find((line) => line.message === 'partitions run failed');
+        expect(logged, stderr.slice(-2000)).toBeDefined();
+        expect(logged?.error?.stack).toMatch(/\(src\/lib\/[\w/-]+\.ts:\d+:\d+\)/);
+        expect(logged?.error?.stack).not.toMatch(/\.cjs:\d+:\d+/);
+      } finally {
+        rmSync(task, { recursive: true, force: true });
+        server.close();
+      }
+    });
+
     it('when each zip is read, it is under 1 MB and holds no DuckDB', () => {
       expect([...zips.keys()].sort()).toEqual(Object.keys(FUNCTIONS).sort());
       for (const [name, entries] of zips) {
         expect(statSync(join(outDir, `${name}.zip`)).size).toBeLessThan(MAX_ZIP_BYTES);
         expect([...entries.keys()].filter((entry) => /duckdb|\.node$|node_modules\//i.test(entry))).toEqual([]);
+        // The credential providers the chain reaches only without environment credentials stay out.
+        const bundle = [...entries].filter(([entry]) => entry.endsWith('.cjs')).map(([, data]) => data.toString('utf8')).join('\n');
+        expect(bundle).not.toContain('@aws-sdk/credential-provider-sso - fromSSO');
         expect([...entries.keys()].some((entry) => entry.endsWith('.cjs.map'))).toBe(true);
       }
     });

@@ -4,7 +4,7 @@
  * offline), and reads the Glue table and the settings each variant gives the jobs.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -78,6 +78,25 @@ describe('packaged templates of each table shape', () => {
     expect(coreEnvironment('aws-names').FLOWLOG_COLUMN_NAMES).toBe('aws');
     expect(resources('aws-names').PartitionsLambdaFunction!.Properties.Environment.Variables.FLOWLOG_COLUMN_NAMES).toBe('aws');
   });
+
+  it('when partition projection is asked with Hive-compatible folders, serverless package fails naming the two params and what to use instead, and writes no template', async () => {
+    // Prepare
+    const out = join(root, 'projection-hive');
+    const args = ['package', '--stage', 'ci', '--region', 'ap-northeast-1', '--package', out, '--param=partitioning=projection', '--param=folders=hive'];
+
+    // Act
+    const failure = await runServerlessOffline(ROOT, args, {}, 170_000).then(
+      () => undefined,
+      (error: unknown) => error as { stdout?: string; stderr?: string },
+    );
+
+    // Assess
+    expect(failure).toBeDefined();
+    const output = `${failure?.stdout ?? ''}${failure?.stderr ?? ''}`;
+    expect(output).toMatch(/param partitioning: projection needs folders=default: Hive-compatible folders split the day into year=\/month=\/day=/);
+    expect(output).toMatch(/use partitioning=managed/);
+    expect(existsSync(join(out, 'cloudformation-template-update-stack.json'))).toBe(false);
+  }, 180_000);
 
   it('when fileFormat is parquet, the created table reads Parquet by AWS column names and the flow logs it creates deliver Parquet', () => {
     const table = resources('parquet').GlueTable!.Properties.TableInput;
