@@ -1,7 +1,7 @@
 import { access, constants, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { asError, FlowlogError, ValidationError } from '../../lib/errors.js';
-import type { Notifier, QueryEngine } from '../../lib/ports.js';
+import type { ListSource, Notifier, QueryEngine } from '../../lib/ports.js';
 import { createProgress, progressMode, type Progress, type ProgressStep } from '../progress.js';
 import { reportArtifacts, reportFileJson } from '../../lib/render/artifacts.js';
 import type { Report, Severity } from '../../lib/report/model.js';
@@ -95,8 +95,11 @@ export function reportCommand(adapters: ReportAdapters = LOCAL_REPORT_ADAPTERS):
         ...(values['min-baseline-days'] === undefined ? {} : { FLOWLOG_MIN_BASELINE_DAYS: values['min-baseline-days'] }),
       };
       const job = inFlagTerms(() => loadReportJobConfig(settings));
-      const suppressions = values.suppressions === undefined ? undefined : await readSuppressions(resolve(io.cwd, values.suppressions));
-      const watchlist = values.watchlist === undefined ? undefined : await readWatchlist(resolve(io.cwd, values.watchlist));
+      // The flags, else the lists the environment names (FLOWLOG_SUPPRESSIONS_FILE, FLOWLOG_WATCHLIST_FILE), read strictly here.
+      const suppressionsFile = values.suppressions ?? listFile(job.report.lists.suppressions, '--suppressions');
+      const watchlistFile = values.watchlist ?? listFile(job.report.lists.watchlist, '--watchlist');
+      const suppressions = suppressionsFile === undefined ? undefined : await readSuppressions(resolve(io.cwd, suppressionsFile));
+      const watchlist = watchlistFile === undefined ? undefined : await readWatchlist(resolve(io.cwd, watchlistFile));
       const out = values.out === undefined ? undefined : await writableFolder(resolve(io.cwd, values.out));
       const runtime = await openReportRuntime(job, adapters, notifiers);
       const progress = createProgress(progressMode({ quiet: values.quiet === true, isTTY: io.errIsTTY === true }), io.err);
@@ -183,6 +186,13 @@ async function readSuppressions(path: string): Promise<readonly Suppression[]> {
   }
   const detections = loadSavedQueries().list().filter((q) => q.kind === 'detection').map((q) => q.name);
   return parseSuppressions(text, path, detections);
+}
+
+/** A list the environment names: a file is read like the flag's; an SSM parameter only the report Lambda reads. */
+function listFile(source: ListSource | undefined, flag: string): string | undefined {
+  if (source === undefined) return undefined;
+  if (source.kind === 'file') return source.path;
+  throw new ValidationError(flag, `the environment names SSM parameter ${source.name}; the command line reads lists from files: give ${flag} FILE`);
 }
 
 /** Reads and checks the watchlist before anything is opened; every bad entry or line is named. */
