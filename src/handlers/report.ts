@@ -104,4 +104,5 @@ export function createReportHandler(options: ReportHandlerOptions) {
 }
 
 /** Scheduled daily in the report time zone, or invoked with {"date": "YYYY-MM-DD"}. */
-export const handler = createReportHandler({ settings: process.env, adapters: buildAdapters(undefined, process.env.LAMBDA_TASK_ROOT ?? process.cwd()) });
+// Bundled lists sit at the zip's root (LAMBDA_TASK_ROOT); `serverless invoke local` runs in the service folder.
+export const handler = createReportHandler({ settings: process.env, adapters: buildAdapters(undefined, [...(process.env.LAMBDA_TASK_ROOT === undefined ? [] : [process.env.LAMBDA_TASK_ROOT]), process.cwd()]) });

@@ -53,7 +53,7 @@ describe('report lists from SSM parameters and bundled files', () => {
     await ssm.send(new PutParameterCommand({ Name: '/flowlog-pilot/ci/watchlist', Type: 'String', Value: WATCHLIST, Overwrite: true }));
 
     // Act
-    const lists = await loadLists(awsListReader(root, () => ssm), { suppressions: { kind: 'parameter', name: '/flowlog-pilot/ci/suppressions' }, watchlist: { kind: 'parameter', name: '/flowlog-pilot/ci/watchlist' } });
+    const lists = await loadLists(awsListReader([root], () => ssm), { suppressions: { kind: 'parameter', name: '/flowlog-pilot/ci/suppressions' }, watchlist: { kind: 'parameter', name: '/flowlog-pilot/ci/watchlist' } });
 
     // Assess
     expect(lists.warnings).toEqual([]);
@@ -63,7 +63,7 @@ describe('report lists from SSM parameters and bundled files', () => {
 
   it('when a parameter was changed, the next read gets the new list (nothing kept from the run before)', async (ctx) => {
     const ssm = new SSMClient(need(ctx).clientConfig);
-    const reader = awsListReader(root, () => ssm);
+    const reader = awsListReader([root], () => ssm);
     await ssm.send(new PutParameterCommand({ Name: '/flowlog-pilot/ci/changing', Type: 'String', Value: '198.51.100.0/24,first', Overwrite: true }));
     const before = await loadLists(reader, { watchlist: { kind: 'parameter', name: '/flowlog-pilot/ci/changing' } });
     await ssm.send(new PutParameterCommand({ Name: '/flowlog-pilot/ci/changing', Type: 'String', Value: '198.51.100.0/24,second', Overwrite: true }));
@@ -76,7 +76,7 @@ describe('report lists from SSM parameters and bundled files', () => {
     const ssm = new SSMClient(need(ctx).clientConfig);
     await ssm.send(new PutParameterCommand({ Name: '/flowlog-pilot/ci/bad-watchlist', Type: 'String', Value: '198.51.100.0/24,ok\n10.0.0.0/33,too wide\n', Overwrite: true }));
 
-    const lists = await loadLists(awsListReader(root, () => ssm), { suppressions: { kind: 'parameter', name: '/flowlog-pilot/ci/none' }, watchlist: { kind: 'parameter', name: '/flowlog-pilot/ci/bad-watchlist' } });
+    const lists = await loadLists(awsListReader([root], () => ssm), { suppressions: { kind: 'parameter', name: '/flowlog-pilot/ci/none' }, watchlist: { kind: 'parameter', name: '/flowlog-pilot/ci/bad-watchlist' } });
 
     expect(lists.suppressions).toBeUndefined();
     expect(lists.watchlist).toBeUndefined();
@@ -90,7 +90,7 @@ describe('report lists from SSM parameters and bundled files', () => {
 describe('report lists from a bundled file', () => {
   it('when the file is in the function folder it is read; when it is missing, a warning names it', async () => {
     await writeFile(join(root, 'watchlist.txt'), WATCHLIST);
-    const reader = awsListReader(root, () => {
+    const reader = awsListReader([root], () => {
       throw new Error('no SSM for files');
     });
 
@@ -134,7 +134,7 @@ describe('report handler with lists in SSM', () => {
         return { engine: open.engine, catalog, layout, close: async () => {} };
       },
       snsNotifier: () => notifier,
-      listReader: awsListReader(root, () => ssm),
+      listReader: awsListReader([root], () => ssm),
     };
     const handler = module.createReportHandler({ settings: { FLOWLOG_ENGINE: 'local', FLOWLOG_TOPIC_ARN: 'arn:aws:sns:ap-northeast-1:123456789012:flowlog-reports', ...settings }, adapters, now: () => new Date('2026-11-21T01:00:00Z') });
     const summary = await handler({ date: '2026-11-20' }, context);

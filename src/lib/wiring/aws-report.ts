@@ -16,9 +16,9 @@ import { readBundledFile } from '../local/bundled-file.js';
  * The report's lists on AWS: an SSM parameter, read afresh every run (a changed list applies the
  * next morning, however long the function stays warm), or a file bundled into the zip.
  */
-export function awsListReader(taskRoot: string, ssm: () => ReturnType<typeof ssmClient> = ssmClient): ListReader {
+export function awsListReader(roots: readonly string[], ssm: () => ReturnType<typeof ssmClient> = ssmClient): ListReader {
   return {
-    read: (source, options) => (source.kind === 'parameter' ? new SsmParameter(ssm(), source.name).value(options) : readBundledFile(taskRoot, source.path)),
+    read: (source, options) => (source.kind === 'parameter' ? new SsmParameter(ssm(), source.name).value(options) : readBundledFile(roots, source.path)),
   };
 }
 
@@ -26,13 +26,13 @@ export function awsListReader(taskRoot: string, ssm: () => ReturnType<typeof ssm
  * The adapters of this build: Athena, Glue, SNS and S3 with clients made once per cold start,
  * the local DuckDB engine, Slack webhooks, and the reader of the report's lists (SSM or bundled files).
  */
-export function buildAdapters(clients: AwsClients = createAwsClients(), taskRoot: string = process.cwd()): ReportAdapters {
+export function buildAdapters(clients: AwsClients = createAwsClients(), roots: readonly string[] = [process.cwd()]): ReportAdapters {
   return {
     openAthena: (config) => athenaOpener(config, clients)(),
     openLocal: openLocalEngine,
     snsNotifier: (topicArn) => new SnsNotifier(snsClient(), topicArn),
     slackNotifier: (url) => new SlackNotifier(new SlackWebhook(url)),
     artifactStore: (bucket, region) => new S3ArtifactStore(s3Client(), bucket, region),
-    listReader: awsListReader(taskRoot),
+    listReader: awsListReader(roots),
   };
 }
