@@ -8,7 +8,7 @@ const { pathToFileURL } = require('node:url');
 
 const root = path.join(__dirname, '..');
 const PARAMS = ['bucket', 'prefix', 'folders', 'perHour', 'sources', 'database', 'table', 'tableMode', 'format', 'columnNames', 'fileFormat', 'partitioning', 'projectionStart', 'vpcIds', 'alertEmails', 'slackWebhookParameter',
-  'bytesScannedCutoffMb', 'resultsRetentionDays', 'tags'];
+  'bytesScannedCutoffMb', 'resultsRetentionDays', 'tags', 'suppressionsParameter', 'suppressionsFile', 'watchlistParameter', 'watchlistFile'];
 
 async function loadModel() {
   const { build } = require('esbuild');
@@ -53,6 +53,14 @@ async function buildStack(resolveVariable) {
   const { tags: tagsParam, ...stackParams } = raw;
   const stage = String(await resolveVariable('sls:stage')).trim();
   const settings = m.readStackParams({ ...stackParams, stage });
+  // A bundled list with a bad entry fails the package here, every entry named.
+  m.checkBundledLists(settings, (file) => {
+    try {
+      return readFileSync(path.join(root, file), 'utf8');
+    } catch {
+      return undefined;
+    }
+  });
   const tags = m.stackTags(tagsParam, { service: String(await resolveVariable('self:service')), stage });
   const files = queryFiles(path.join(root, 'src', 'queries'));
   const logRead = m.logReadResources(settings);
@@ -71,6 +79,9 @@ async function buildStack(resolveVariable) {
     logBucketArn: logRead.bucket,
     logListPrefixes: m.logListPrefixes(settings),
     slackParameterArn: m.slackParameterArn(settings),
+    // The report's lists: files bundled into its zip, SSM parameters its role may read (none: the statement is dropped).
+    reportFiles: m.reportPackageFiles(settings),
+    reportParameterArns: m.reportParameterArns(settings),
     bytesScannedCutoff: settings.bytesScannedCutoffBytes,
     resultsRetentionDays: settings.resultsRetentionDays,
     tags,

@@ -10,6 +10,10 @@ import { COLUMN_NAMINGS, DEFAULT_FORMAT, formatString, parseFormatString, withNa
 import { FOLDER_STYLES, layoutFor, sourceFolder, sourceRoot, validateBucket, validatePrefix, type FolderStyle, type Source } from '../src/lib/partitions/layout.js';
 import { isIdentifier, placeholdersOf, stripComments } from '../src/lib/sql/sql.js';
 import { PARTITIONINGS, type Partitioning } from '../src/lib/config.js';
+import type { ListSource } from '../src/lib/ports.js';
+import { loadSavedQueries } from '../src/lib/report/saved-queries.js';
+import { parseSuppressions } from '../src/lib/report/suppressions-file.js';
+import { parseWatchlist } from '../src/lib/report/watchlist-file.js';
 
 type Cfn = Record<string, unknown>;
 export type Resources = Record<string, Cfn>;
@@ -43,6 +47,12 @@ export interface StackParams {
   readonly slackWebhookParameter: string;
   readonly bytesScannedCutoffMb: string;
   readonly resultsRetentionDays: string;
+  /** SSM parameter (String or SecureString) holding the suppressions; empty for none. */
+  readonly suppressionsParameter?: string;
+  /** Or a file in the service folder, bundled into the report zip and checked at package time. */
+  readonly suppressionsFile?: string;
+  readonly watchlistParameter?: string;
+  readonly watchlistFile?: string;
 }
 
 export interface StackSettings {
@@ -71,6 +81,8 @@ export interface StackSettings {
   /** Athena's per-query cutoff, in bytes (params give megabytes). */
   readonly bytesScannedCutoffBytes: number;
   readonly resultsRetentionDays: number;
+  /** Where the report reads its suppressions and watchlist (FLOWLOG_SUPPRESSIONS_*, FLOWLOG_WATCHLIST_*). */
+  readonly lists: { readonly suppressions?: ListSource; readonly watchlist?: ListSource };
 }
 
 /** A saved query file under src/queries/reports/. */
@@ -129,6 +141,10 @@ export function readStackParams(params: StackParams): StackSettings {
   for (const email of alertEmails.filter((e) => !EMAIL.test(e))) problems.push(`param alertEmails: ${JSON.stringify(email)} is not an e-mail address`);
   const slack = params.slackWebhookParameter.trim();
   if (slack !== '' && !SSM_NAME.test(slack)) problems.push(`param slackWebhookParameter: ${JSON.stringify(slack)} is not an SSM parameter name`);
+  const lists = {
+    ...listParam(problems, 'suppressions', params.suppressionsParameter ?? '', params.suppressionsFile ?? ''),
+    ...listParam(problems, 'watchlist', params.watchlistParameter ?? '', params.watchlistFile ?? ''),
+  };
   const whole = (key: 'bytesScannedCutoffMb' | 'resultsRetentionDays', min: number, max: number): number => {
     const raw = params[key];
     const value = Number(raw);
@@ -160,6 +176,7 @@ export function readStackParams(params: StackParams): StackSettings {
     slackWebhookParameter: slack,
     bytesScannedCutoffBytes: whole('bytesScannedCutoffMb', MIN_BYTES_SCANNED_CUTOFF_MB, 1024 * 1024 * 1024) * BYTES_PER_MB,
     resultsRetentionDays: whole('resultsRetentionDays', 1, 3650),
+    lists,
   };
   // Parquet is read by column name, and AWS's Parquet files name their columns as AWS's DDL does.
   const naming = check('columnNames', 'walkthrough' as ColumnNaming, () => columnNaming(params.columnNames ?? '', settings.fileFormat));
@@ -177,6 +194,65 @@ export function readStackParams(params: StackParams): StackSettings {
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return { ...settings, columnNames: naming };
+}
+
+// A file of the service folder: relative, no `..`, the characters a path in a zip keeps as is.
+const SERVICE_FILE = /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9_.\-/]{1,255}$/;
+
+/** One list's param pair (`<name>Parameter`, `<name>File`): at most one of them, each well formed. */
+function listParam(problems: string[], name: 'suppressions' | 'watchlist', parameter: string, file: string): { [key: string]: ListSource } {
+  const p = parameter.trim();
+  const f = file.trim();
+  if (p !== '' && f !== '') {
+    problems.push(`params ${name}Parameter and ${name}File: give one of them, not both`);
+    return {};
+  }
+  if (p !== '') {
+    if (SSM_NAME.test(p)) return { [name]: { kind: 'parameter', name: p } };
+    problems.push(`param ${name}Parameter: ${JSON.stringify(p)} is not an SSM parameter name`);
+  }
+  if (f !== '') {
+    if (SERVICE_FILE.test(f)) return { [name]: { kind: 'file', path: f } };
+    problems.push(`param ${name}File: ${JSON.stringify(f)} must be a path inside the service folder (relative, no ..)`);
+  }
+  return {};
+}
+
+/** The files the report function's zip carries besides its code: the bundled lists. */
+export function reportPackageFiles(settings: StackSettings): string[] {
+  return [settings.lists.suppressions, settings.lists.watchlist].flatMap((s) => (s?.kind === 'file' ? [s.path] : []));
+}
+
+/** The SSM parameters the report role may read (ssm:GetParameter): the lists kept there, nothing else. */
+export function reportParameterArns(settings: StackSettings): Cfn[] {
+  return [settings.lists.suppressions, settings.lists.watchlist].flatMap((s) =>
+    s?.kind === 'parameter' ? [{ 'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/${s.name.replace(/^\//, '')}` }] : [],
+  );
+}
+
+/**
+ * Checks the bundled lists at package time with the parsers the report uses, so a bad entry
+ * fails the package (every one named) instead of a morning's report. `read` gives a file's text
+ * from the service folder, or undefined when it is not there.
+ */
+export function checkBundledLists(settings: StackSettings, read: (path: string) => string | undefined): void {
+  const problems: string[] = [];
+  const check = (name: 'suppressions' | 'watchlist', parse: (text: string, path: string) => unknown) => {
+    const source = settings.lists[name];
+    if (source?.kind !== 'file') return;
+    const text = read(source.path);
+    if (text === undefined) return void problems.push(`param ${name}File: ${source.path} is not in the service folder`);
+    try {
+      parse(text, source.path);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems.map((p) => `param ${name}File: ${p}`));
+    }
+  };
+  const detections = loadSavedQueries().list().filter((q) => q.kind === 'detection').map((q) => q.name);
+  check('suppressions', (text, path) => parseSuppressions(text, path, detections));
+  check('watchlist', (text, path) => parseWatchlist(text, path));
+  if (problems.length > 0) throw new ConfigError(problems);
 }
 
 function folderStyle(value: string): FolderStyle {

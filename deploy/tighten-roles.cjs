@@ -41,6 +41,16 @@ class TightenRoles {
       resource.DependsOn = resource.DependsOn.filter((id) => !references(resource.Properties.Role, id));
       if (resource.DependsOn.length === 0) delete resource.DependsOn;
     }
+    // A statement whose Resource list came out empty (the report's SSM lists when none is configured) grants nothing: dropped.
+    for (const resource of Object.values(resources)) {
+      if (resource.Type !== 'AWS::IAM::Role') continue;
+      for (const policy of resource.Properties.Policies || []) {
+        const document = policy.PolicyDocument;
+        if (document && Array.isArray(document.Statement)) {
+          document.Statement = document.Statement.filter((statement) => !(Array.isArray(statement.Resource) && statement.Resource.length === 0));
+        }
+      }
+    }
     const others = Object.entries(resources).filter(([logicalId]) => logicalId !== SHARED_ROLE);
     if (resources[SHARED_ROLE] && !others.some(([, resource]) => references(resource, SHARED_ROLE))) {
       delete resources[SHARED_ROLE];

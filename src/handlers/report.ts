@@ -15,6 +15,7 @@ import { withSourceMappedStack } from '../lib/source-mapped-stack.js';
 import { deliverReport } from '../lib/use-cases/deliver-report.js';
 import { saveReport } from '../lib/use-cases/save-report.js';
 import { runReport } from '../lib/use-cases/run-report.js';
+import { loadLists } from '../lib/use-cases/load-lists.js';
 import { buildAdapters } from '../lib/wiring/aws-report.js';
 import { openReportRuntime, reportDeps, type ReportAdapters } from '../lib/wiring/report-deps.js';
 
@@ -65,8 +66,10 @@ export function createReportHandler(options: ReportHandlerOptions) {
     const runtime = await openReportRuntime(job, options.adapters);
     try {
       const filesReserveMs = runtime.artifacts === undefined ? 0 : FILES_RESERVE_MS;
+      // A list that cannot be read or is not valid is a warning in the report, never a failed run.
+      const lists = await loadLists(options.adapters.listReader, job.report.lists, { deadlineMs: deadlineMs - deliveryReserveMs - filesReserveMs });
       const built = await runReport(
-        reportDeps(runtime, job, now),
+        { ...reportDeps(runtime, job, now), ...lists },
         { date, timezone, requestId: context.awsRequestId, deadlineMs: deadlineMs - deliveryReserveMs - filesReserveMs },
       );
       // A file that could not be saved becomes a warning in the report; the notification still goes.
@@ -102,4 +105,5 @@ export function createReportHandler(options: ReportHandlerOptions) {
 }
 
 /** Scheduled daily in the report time zone, or invoked with {"date": "YYYY-MM-DD"}. */
-export const handler = createReportHandler({ settings: process.env, adapters: buildAdapters() });
+// Bundled lists sit at the zip's root (LAMBDA_TASK_ROOT); `serverless invoke local` runs in the service folder.
+export const handler = createReportHandler({ settings: process.env, adapters: buildAdapters(undefined, [...(process.env.LAMBDA_TASK_ROOT === undefined ? [] : [process.env.LAMBDA_TASK_ROOT]), process.cwd()]) });

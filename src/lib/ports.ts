@@ -147,3 +147,14 @@ export interface FolderDeletion {
   /** Said when the store did nothing because it keeps no files there (the local engine). */
   readonly note?: string;
 }
+
+/** Where a list the report applies (suppressions, the watchlist) is kept on AWS. */
+export type ListSource =
+  | { readonly kind: 'parameter'; readonly name: string }
+  | { readonly kind: 'file'; readonly path: string };
+
+/** Reads a list's text from where the stack keeps it: an SSM parameter, or a file bundled with the function. */
+export interface ListReader {
+  /** Rejects naming the parameter or file and what went wrong; with a deadline, gives up at it. */
+  read(source: ListSource, options?: { readonly deadlineMs?: number }): Promise<string>;
+}

@@ -2,7 +2,7 @@ import type { SourceId } from '../lib/config.js';
 import { startOfDayMs, type UtcDay } from '../lib/dates.js';
 import { dayFolder, hourFolder, sourceFolder } from '../lib/partitions/layout.js';
 import { headerLine } from '../lib/flowlog/format.js';
-import { planIncidents, type IncidentPlan, type IncidentSummary, type SkippedIncident } from './incidents.js';
+import { planIncidents, planOngoing, type IncidentPlan, type IncidentSummary, type SkippedIncident } from './incidents.js';
 import type { ResolvedSampleOptions } from './options.js';
 import { rngFor } from './prng.js';
 import { lineWriter, type LineWriter } from './record-line.js';
@@ -208,7 +208,7 @@ export class SampleGenerator {
         records: 0, nodata: 0, skipdata: 0, rejected: carried.rejected, carriedIn: carried.lines.length, carriedOut: 0,
       };
       this.#folders.push(folder);
-      const plans = last && o.incidents ? this.#planIncidents(run, day) : [];
+      const plans = !o.incidents ? [] : last ? this.#planIncidents(run, day) : planOngoing(world, day);
       const dayStartSec = startOfDayMs(day) / 1000;
       const dayRejects = { count: 0 };
       const carriedIn = carried.lines;

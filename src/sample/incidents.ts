@@ -1,10 +1,11 @@
 import { startOfDayMs, type UtcDay } from '../lib/dates.js';
+import { cidrContains, parseCidr } from '../lib/report/cidr.js';
 import type { Rng } from './prng.js';
 import { AGGREGATION_SECONDS, FLAGS_CLIENT, FLAGS_SERVER, FLAGS_SYN, TCP, type Action, type FlowRecord } from './traffic.js';
 import { POOL_SPIKE, publicAddress, type Host, type SourceWorld } from './world.js';
 
 /** The report rules the incidents are made to trigger, by rule id. */
-export type IncidentRule = 'port-scan' | 'admin-port-exposure' | 'admin-port-brute-force' | 'reject-spike' | 'egress-spike';
+export type IncidentRule = 'port-scan' | 'admin-port-exposure' | 'admin-port-brute-force' | 'reject-spike' | 'egress-spike' | 'watchlist';
 
 /** What was injected, with the values a report must find. */
 export interface IncidentSummary {
@@ -26,6 +27,10 @@ export interface IncidentSummary {
   readonly description: string;
   /** Expected traffic a suppressions file should silence (a vendor's scanner), with the reason to give. */
   readonly knownReason?: string;
+  /** The watchlist label its address carries (SAMPLE_WATCHLIST). */
+  readonly label?: string;
+  /** Earlier days of the sample with the same traffic (an ongoing case); absent when it is new on its day. */
+  readonly earlierDays?: number;
 }
 
 /** An incident that could not be placed, and why (a spike needs earlier days to compare with). */
@@ -60,6 +65,20 @@ const BRUTE_FORCE_FLOWS = 180;
 const SSH_EXPOSURE_SOURCE = '198.51.100.23';
 const RDP_EXPOSURE_SOURCE = '192.0.2.45';
 const EGRESS_DESTINATION = '192.0.2.200';
+/**
+ * The sample's watchlist (a threat-intelligence export would look alike): blocks in documentation
+ * ranges no other traffic of the sample uses, so only the watchlist incidents match them.
+ */
+export const SAMPLE_WATCHLIST: readonly { readonly cidr: string; readonly label: string }[] = Object.freeze([
+  Object.freeze({ cidr: '192.0.2.128/26', label: 'known C2 (abuse feed)' }),
+  Object.freeze({ cidr: '198.51.100.64/27', label: 'bulletproof hosting' }),
+]);
+/** An app host's malware beaconing to a listed C2 address every 2 hours, every day of the sample: accepted and ongoing. */
+const BEACON_DESTINATION = '192.0.2.150';
+const BEACON_HOURS = [1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21];
+/** A web host trying to reach a listed address, refused by the network ACL: only rejected, new on the last day. */
+const BLOCKED_DESTINATION = '198.51.100.70';
+const BLOCKED_ATTEMPTS = 12;
 /** A security vendor's weekly external scan: a real port scan that people expect and suppress. */
 const KNOWN_SCANNER_SOURCE = '198.51.100.250';
 const KNOWN_SCANNER_PORTS = 150;
@@ -96,7 +115,7 @@ interface FixedRecord {
 export function planIncidents(world: SourceWorld, day: UtcDay, baseline: Baseline, rng: Rng): { plans: IncidentPlan[]; skipped: SkippedIncident[] } {
   const context = { day, account: world.account, region: world.region };
   const target = world.webHosts[0] as Host;
-  // The known scanner draws nothing from rng, so every other record stays as it was without it.
+  // The known scanner and the watchlist cases draw nothing from rng, so every other record stays as it was without them.
   const plans: IncidentPlan[] = [portScan(context, target, rng), ...adminExposure(context, target, rng), bruteForce(context, target, rng), knownScanner(context, target)];
   const skipped: SkippedIncident[] = [];
   const earlierDays = baseline.rejectsPerDay.length;
@@ -110,7 +129,40 @@ export function planIncidents(world: SourceWorld, day: UtcDay, baseline: Baselin
     const meanEgress = (baseline.egressBytesByHost[sender.index] ?? 0) / earlierDays;
     plans.push(egressSpike(context, sender, Math.max(EGRESS_MIN_BYTES, Math.ceil(meanEgress * EGRESS_BASELINE_FACTOR)), meanEgress));
   }
+  plans.push(beacon(context, world, earlierDays), blockedAttempt(context, world));
   return { plans, skipped };
+}
+
+/** The incidents of an earlier day: only the ongoing beacon, so the last day's report says on how many days it was seen. */
+export function planOngoing(world: SourceWorld, day: UtcDay): IncidentPlan[] {
+  return [beacon({ day, account: world.account, region: world.region }, world, 0)];
+}
+
+function beacon(context: Context, world: SourceWorld, earlierDays: number): IncidentPlan {
+  // Not the egress spike's sender (appHosts[0]): its usual level stays as it was.
+  const host = (world.appHosts[1] ?? world.appHosts[0]) as Host;
+  const records = BEACON_HOURS.map((hour, i): FixedRecord => ({
+    host, srcaddr: host.ip, srcport: 51000 + i, dstaddr: BEACON_DESTINATION, dstport: 443,
+    packets: 9, bytes: 1830, offsetSec: hour * 3600 + 17 * 60, durationSec: 4, action: 'ACCEPT', tcpFlags: FLAGS_CLIENT, publicPeer: true,
+  }));
+  const label = labelOf(BEACON_DESTINATION);
+  const plan = fixed(context, 'watchlist', records, `${host.ip} (${host.eni}) called ${BEACON_DESTINATION}:443 (watchlist: ${label}) every 2 hours, accepted${earlierDays > 0 ? `, as on the ${earlierDays} days before` : ''}`);
+  return { ...plan, summary: Object.freeze({ ...plan.summary, label, ...(earlierDays > 0 ? { earlierDays } : {}) }) };
+}
+
+function blockedAttempt(context: Context, world: SourceWorld): IncidentPlan {
+  const host = world.webHosts[1] ?? (world.webHosts[0] as Host);
+  const records = Array.from({ length: BLOCKED_ATTEMPTS }, (_, i): FixedRecord => ({
+    host, srcaddr: host.ip, srcport: 47000 + i, dstaddr: BLOCKED_DESTINATION, dstport: 8443,
+    packets: 1, bytes: 60, offsetSec: 10 * 3600 + i * 45, durationSec: 0, action: 'REJECT', tcpFlags: FLAGS_SYN, publicPeer: true,
+  }));
+  const label = labelOf(BLOCKED_DESTINATION);
+  const plan = fixed(context, 'watchlist', records, `${host.ip} (${host.eni}) tried ${BLOCKED_DESTINATION}:8443 (watchlist: ${label}) ${BLOCKED_ATTEMPTS} times, all rejected`);
+  return { ...plan, summary: Object.freeze({ ...plan.summary, label }) };
+}
+
+function labelOf(address: string): string {
+  return SAMPLE_WATCHLIST.find((e) => cidrContains(parseCidr(e.cidr), address))?.label ?? '';
 }
 
 type Context = Pick<IncidentSummary, 'day' | 'account' | 'region'>;

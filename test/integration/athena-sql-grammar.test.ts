@@ -40,6 +40,16 @@ describe('statements the Athena path emits', () => {
     expect(failures).toEqual([]);
   }, 120_000);
 
+  it('when the watchlist rule runs on the Athena path, its statement carries the blocks as a VALUES relation and parses as Trino', () => {
+    const watchlist = statements.filter((s) => s.label === 'watchlist');
+    expect(watchlist.length).toBeGreaterThan(0);
+    for (const s of watchlist) {
+      expect(s.sql).toContain("('partner''s scanner', '203.0.113.7', 4, 32, '3405803783', '3405803783')");
+      expect(s.sql).toContain("('IPv6 C2', '2001:db8:bad::/48', 6, 48, '20010db80bad00000000000000000000', '20010db80badffffffffffffffffffff')");
+      expect(trino.validate(s.sql)).toEqual([]);
+    }
+  });
+
   it('when a statement is broken, the grammars say so (the check can fail)', () => {
     expect(trino.validate('SELECT count(* FROM flowlogs_ci.vpc_flow_logs').length).toBeGreaterThan(0);
     expect(hive.validate("ALTER TABLE flowlogs_ci.vpc_flow_logs ADD IF NOT EXISTS PARTITION (dt = '2026/11/01' LOCATION 's3://b/'").length).toBeGreaterThan(0);

@@ -41,7 +41,7 @@ describe('flowlog-pilot demo (npm start)', () => {
     const manifest = JSON.parse(await readFile(join(dir, 'run', 'bucket', 'sample-manifest.json'), 'utf8')) as SampleManifest;
     const report = JSON.parse(await readFile(join(dir, 'run', 'report', 'report.json'), 'utf8')) as Report;
     const injected = new Set(manifest.incidents.map((i) => i.rule));
-    expect(injected.size).toBe(5);
+    expect(injected.size).toBe(6);
     expect(new Set(report.findings.map((f) => f.rule))).toEqual(injected);
     // The incidents exist on the last day only: every finding is new today, and the demo says so.
     expect(report.findings.map((f) => f.newToday)).toEqual(report.findings.map(() => true));
@@ -56,6 +56,20 @@ describe('flowlog-pilot demo (npm start)', () => {
     expect(io.stdout().trimEnd().split('\n').slice(-5).join('\n')).toContain(page);
     const html = await readFile(page, 'utf8');
     expect([...html.matchAll(/<tr data-rule="([^"]+)"/g)].map((m) => m[1]).sort()).toEqual(report.findings.map((f) => f.rule).sort());
+  });
+
+  it('when the report ran with the demo watchlist, the accepted beacon is high and seen on all 7 earlier days, the rejected attempt medium and new', async () => {
+    const report = JSON.parse(await readFile(join(dir, 'run', 'report', 'report.json'), 'utf8')) as Report;
+    const finding = report.findings.find((f) => f.rule === 'watchlist');
+
+    expect(await readFile(join(dir, 'run', 'watchlist.txt'), 'utf8')).toContain('192.0.2.128/26,known C2 (abuse feed)');
+    expect(finding).toMatchObject({ severity: 'high', newToday: true, newRows: 1, seenOfDays: 7 });
+    expect(finding?.rows.map((r) => [r.severity, r.label, r.listed_address, r.accepted, r.rejected, r.seen_days])).toEqual([
+      ['high', 'known C2 (abuse feed)', '192.0.2.150', 11, 0, 7],
+      ['medium', 'bulletproof hosting', '198.51.100.70', 0, 12, 0],
+    ]);
+    expect(io.stdout()).toMatch(/found {3}watchlist {16}.*192\.0\.2\.150:443 .*\(seen on 7 of the last 7 days, high\)/);
+    expect(io.stdout()).toMatch(/found {3}watchlist {16}.*198\.51\.100\.70:8443 .*\(new today, medium\)/);
   });
 
   it('when the report ran with the demo suppressions file, the known scanner is listed apart and the expired entry is reported, not applied', async () => {

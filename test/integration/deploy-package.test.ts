@@ -41,6 +41,7 @@ const AGREED_SETTINGS = new Set([
   'FLOWLOG_EGRESS_SPIKE_RATIO', 'FLOWLOG_EGRESS_SPIKE_MIN_BYTES', 'FLOWLOG_ADMIN_PORTS', 'FLOWLOG_EPHEMERAL_PORTS',
   'FLOWLOG_MIN_BASELINE_DAYS', 'FLOWLOG_BASELINE_MIN_DAY_HOURS',
   'FLOWLOG_SLACK_WEBHOOK_PARAMETER', 'FLOWLOG_REPORT_BUCKET',
+  'FLOWLOG_SUPPRESSIONS_PARAMETER', 'FLOWLOG_SUPPRESSIONS_FILE', 'FLOWLOG_WATCHLIST_PARAMETER', 'FLOWLOG_WATCHLIST_FILE',
 ]);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the packaged template is free-form JSON read by path
@@ -628,8 +629,8 @@ describe('serverless invoke local on the local engine', () => {
   let dir: string;
   let manifest: SampleManifest;
 
-  async function invokeLocal(fn: string, data: unknown): Promise<Json> {
-    const { stdout } = await runServerlessOffline(ROOT, ['invoke', 'local', '-f', fn, '--data', JSON.stringify(data)], {
+  async function invokeLocal(fn: string, data: unknown, params: Readonly<Record<string, string>> = {}): Promise<Json> {
+    const { stdout } = await runServerlessOffline(ROOT, ['invoke', 'local', '-f', fn, '--data', JSON.stringify(data), ...Object.entries(params).map(([k, v]) => `--param=${k}=${v}`)], {
       FLOWLOG_ENGINE: 'local',
       FLOWLOG_DATA_DIR: join(dir, 'bucket'),
       FLOWLOG_STATE_DIR: join(dir, 'state'),
@@ -687,8 +688,9 @@ describe('serverless invoke local on the local engine', () => {
     }
   }, 400_000);
 
-  it('when the report handler is invoked for the last day, it finds every injected incident and counts every record of the day', async () => {
-    const answer = await invokeLocal('report', { date: DAY });
+  it('when the report handler is invoked for the last day with the watchlist as a bundled file, it finds every injected incident and counts every record of the day', async () => {
+    // examples/watchlist.txt lists the sample's watchlist blocks; the handler reads it as the bundled file.
+    const answer = await invokeLocal('report', { date: DAY }, { watchlistFile: 'examples/watchlist.txt' });
 
     // A UTC day reads its own folder; records that started the day before and were delivered late are not its own.
     const folder = manifest.folders.filter((f) => f.day === DAY);

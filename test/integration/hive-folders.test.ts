@@ -40,8 +40,9 @@ describe('flow logs with Hive-compatible S3 prefixes', () => {
     expect(JSON.parse(counted.out)).toEqual([{ records: manifest.records }]);
   });
 
-  it('when the report runs, it finds every injected incident', async () => {
-    const report = await run('report', '--data', 'bucket', '--state', 'state', '--date', '2026-11-24', '--format', 'json');
+  it('when the report runs with the sample\'s watchlist, it finds every injected incident', async () => {
+    const watchlist = new URL('../../examples/watchlist.txt', import.meta.url).pathname;
+    const report = await run('report', '--data', 'bucket', '--state', 'state', '--date', '2026-11-24', '--format', 'json', '--watchlist', watchlist);
 
     expect(report.code).toBe(0);
     const rules = new Set((JSON.parse(report.out) as { findings: { rule: string }[] }).findings.map((f) => f.rule));

@@ -74,7 +74,8 @@ describe('sample files on disk', () => {
     }
     expect(files.length).toBe(manifest.files);
     expect(files.reduce((n, f) => n + f.rows.length, 0)).toBe(manifest.records);
-    expect(manifest.folders[0]?.records).toBe(3000 - (manifest.folders[0]?.carriedOut ?? 0));
+    // 3,000 normal records and the ongoing beacon's 11 (the one incident on earlier days).
+    expect(manifest.folders[0]?.records).toBe(3000 + 11 - (manifest.folders[0]?.carriedOut ?? 0));
     expect(JSON.parse(readFileSync(join(root, 'incidents', MANIFEST_FILE), 'utf8'))).toEqual(JSON.parse(JSON.stringify(manifest)));
   });
 
@@ -162,6 +163,20 @@ describe('sample incidents', () => {
     expect(usual).toBeGreaterThan(0);
   });
 
+  it('when the watchlist cases are read back, the beacon is accepted on every day and the refused attempt is on the last day only', () => {
+    const { manifest, files } = dirs.get('incidents')!;
+    const [beacon, blocked] = manifest.incidents.filter((i) => i.rule === 'watchlist');
+    const byDt = rowsByDt(files);
+    const to = (dt: string, address: string) => (byDt.get(dt) ?? []).filter((r) => r.dstaddr === address);
+
+    expect([beacon?.label, beacon?.earlierDays, blocked?.label, blocked?.earlierDays]).toEqual(['known C2 (abuse feed)', 2, 'bulletproof hosting', undefined]);
+    for (const dt of ['2026/11/18', '2026/11/19', '2026/11/20']) {
+      expect(to(dt, beacon!.destinationAddress!).map((r) => [r.action, r.dstport])).toEqual(Array.from({ length: 11 }, () => ['ACCEPT', '443']));
+    }
+    expect(to('2026/11/19', blocked!.destinationAddress!)).toEqual([]);
+    expect(to('2026/11/20', blocked!.destinationAddress!).map((r) => r.action)).toEqual(Array.from({ length: 12 }, () => 'REJECT'));
+  });
+
   it('when the port scan is read back, it comes from one public address to one interface and is mostly rejected', () => {
     const { manifest, files } = dirs.get('incidents')!;
     const scan = manifest.incidents.find((i) => i.rule === 'port-scan')!;
@@ -205,7 +220,7 @@ describe('sample incidents', () => {
   it('when only one day is generated, the spikes are reported as not injected and the other incidents are there', async () => {
     const manifest = await writeSample({ out: join(root, 'one-day'), ...BASE, days: 1 });
 
-    expect(manifest.incidents.map((i) => i.rule).sort()).toEqual(['admin-port-brute-force', 'admin-port-exposure', 'admin-port-exposure', 'port-scan', 'port-scan']);
+    expect(manifest.incidents.map((i) => i.rule).sort()).toEqual(['admin-port-brute-force', 'admin-port-exposure', 'admin-port-exposure', 'port-scan', 'port-scan', 'watchlist', 'watchlist']);
     expect(manifest.skippedIncidents.map((s) => s.rule).sort()).toEqual(['egress-spike', 'reject-spike']);
   });
 });

@@ -7,13 +7,15 @@
  * - the log bucket follows AWS's delivery policy, and every name two stages could share carries the stage.
  */
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dayFolder, sourceFolder, type FolderStyle } from '../../src/lib/partitions/layout.js';
 import type { UtcDay } from '../../src/lib/dates.js';
 import { collectAthenaStatements, collectFolderDeletions, COLLECTED_ROLLUP_LOCATION, fromProjectedSetup, statementKind, tablesOf, type EmittedStatement, type FolderDeletionCall, type Job, type StatementKind } from '../support/athena-statements.js';
 import { findTool, missingToolReason } from '../support/aws-tools.js';
-import { ACCOUNT, iamMatches, packageStack, REGION, resolve, roleStatements, type Json } from '../support/packaged-stack.js';
+import { readZip } from '../../deploy/zip-reader.js';
+import { ACCOUNT, iamMatches, packageStack, REGION, resolve, ROOT, roleStatements, type Json } from '../support/packaged-stack.js';
 
 const VARIANTS: Readonly<Record<string, { readonly stage: string; readonly params: Readonly<Record<string, string>> }>> = {
   default: { stage: 'ci', params: {} },
@@ -22,6 +24,8 @@ const VARIANTS: Readonly<Record<string, { readonly stage: string; readonly param
   'adopted table': { stage: 'ci', params: { tableMode: 'adopt', database: 'network_logs', table: 'vpc_flow_logs_console', bucket: 'existing-flow-logs', sources: `${ACCOUNT}:${REGION}` } },
   'projection with several sources': { stage: 'ci', params: { partitioning: 'projection', projectionStart: '2025/01/01', sources: `${ACCOUNT}:${REGION},111111111111:ap-northeast-1,222222222222:us-east-1` } },
   'projection, Parquet delivery': { stage: 'ci', params: { partitioning: 'projection', fileFormat: 'parquet', vpcIds: 'vpc-0123456789abcdef0' } },
+  // The report's lists: suppressions in SSM, the watchlist a file of the service folder bundled into the report zip.
+  'report lists': { stage: 'ci', params: { suppressionsParameter: '/flowlog-pilot/ci/suppressions', watchlistFile: 'examples/watchlist.txt' } },
   'vpcIds with Slack': {
     stage: 'qa-tokyo',
     params: { vpcIds: 'vpc-0123456789abcdef0,vpc-0fedcba98765432a', slackWebhookParameter: '/flowlog-pilot/qa/slack-webhook', alertEmails: 'secops@example.com', reportTimezone: 'Asia/Tokyo' },
@@ -192,6 +196,41 @@ describe('packaged template variants', () => {
     expect(errors).toEqual([]);
     expect(run.status === 0 || (run.status! & 2) === 0).toBe(true);
   }, 300_000);
+
+  it('when the lists are in SSM, only the report role may read that parameter, and without lists no report statement names SSM', () => {
+    const ssmOf = (variant: string, role: string) => roleStatements(deployed.get(variant)!.template, role).filter((s) => s.actions.some((a) => a.startsWith('ssm:')));
+    const lists = ssmOf('report lists', 'ReportIamRoleLambdaExecution');
+
+    expect(lists.map((s) => [s.effect, s.actions, s.resources])).toEqual([['Allow', ['ssm:GetParameter'], [`arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/flowlog-pilot/ci/suppressions`]]]);
+    expect(ssmOf('report lists', 'PartitionsIamRoleLambdaExecution')).toEqual([]);
+    expect(ssmOf('default', 'ReportIamRoleLambdaExecution')).toEqual([]);
+    const env = deployed.get('report lists')!.template.Resources.ReportLambdaFunction.Properties.Environment.Variables as Record<string, string>;
+    expect([env.FLOWLOG_SUPPRESSIONS_PARAMETER, env.FLOWLOG_SUPPRESSIONS_FILE, env.FLOWLOG_WATCHLIST_PARAMETER, env.FLOWLOG_WATCHLIST_FILE]).toEqual(['/flowlog-pilot/ci/suppressions', '', '', 'examples/watchlist.txt']);
+  });
+
+  it('when the watchlist is a bundled file, the report zip carries it at its path, byte for byte, and no other zip does', () => {
+    const { dir } = deployed.get('report lists')!;
+    const file = readFileSync(join(ROOT, 'examples/watchlist.txt'));
+
+    const entry = (zip: string) => readZip(readFileSync(zip)).get('examples/watchlist.txt');
+
+    expect(entry(join(dir, 'report.zip'))?.equals(file)).toBe(true);
+    expect(entry(join(dir, 'partitions.zip'))).toBeUndefined();
+    expect(entry(join(deployed.get('default')!.dir, 'report.zip'))).toBeUndefined();
+  });
+
+  it('when a bundled list has bad entries, packaging fails naming each of them', async () => {
+    const bad = `.bad-watchlist-${process.pid}.txt`;
+    writeFileSync(join(ROOT, bad), '198.51.100.0/24,ok\n10.0.0.0/33,too wide\n2001:db8:::1,bad\n');
+    try {
+      const failure = await packageStack({ watchlistFile: bad }).then(() => undefined, (error: unknown) => error as { stdout?: string; stderr?: string });
+      const output = `${failure?.stdout ?? ''}${failure?.stderr ?? ''}`;
+      expect(failure).toBeDefined();
+      expect(output).toContain(`param watchlistFile: ${bad}: line 2: cidr: "10.0.0.0/33": the prefix length must be 0 to 32; param watchlistFile: ${bad}: line 3: cidr: "2001:db8:::1" is not an IPv4 or IPv6 CIDR block`);
+    } finally {
+      rmSync(join(ROOT, bad), { force: true });
+    }
+  }, 200_000);
 
   it('when every build fails, both jobs delete the failed builds\' folders, all under the rollup\'s builds/ folder', () => {
     expect(new Set(deletions.map((d) => d.job))).toEqual(new Set(['partitions', 'report']));

@@ -12,6 +12,7 @@ import { configuredLayout } from '../../src/lib/partitions/table-layout.js';
 import type { PartitionLayout } from '../../src/lib/partitions/layout.js';
 import type { FolderDeletion, ObjectStore, PartitionCatalog, QueryEngine, QueryOptions, QueryResult, RollupDayRecord, RollupLedger, SourceFile, TableDescription } from '../../src/lib/ports.js';
 import { loadReportConfig } from '../../src/lib/report/report-config.js';
+import { watchlistFromLines } from '../../src/lib/report/watchlist.js';
 import { maintainPartitions } from '../../src/lib/use-cases/maintain-partitions.js';
 import { runReport } from '../../src/lib/use-cases/run-report.js';
 import type { EngineHandle } from '../../src/lib/wiring/engines.js';
@@ -113,6 +114,8 @@ function handle(config: FlowlogConfig, layout: PartitionLayout, engine: QueryEng
 const TODAY = '2026-11-26' as UtcDay;
 const NOW = new Date(`${TODAY}T23:45:00Z`);
 const RUN = { requestId: 'request-1', deadlineMs: Number.MAX_SAFE_INTEGER, now: () => NOW };
+/** Every report runs the watchlist rule too, with IPv4 and IPv6 blocks and a label that needs quoting. */
+const WATCHLIST = watchlistFromLines("198.51.100.0/24,known C2\n203.0.113.7,partner's scanner\n2001:db8:bad::/48,IPv6 C2\n", 'watchlist.txt', 'watchlist');
 
 /**
  * Runs each job the way its handler does, for every source setup: the scheduled partitions run,
@@ -152,6 +155,7 @@ export async function collectAthenaStatements(): Promise<EmittedStatement[]> {
           config: loadReportConfig({ FLOWLOG_REPORT_TIMEZONE: timezone }),
           now: () => now,
           rollup: { table: config.rollup.table, catalog: h.rollupCatalog!, settleMinutes: config.rollup.settleMinutes },
+          watchlist: WATCHLIST,
         };
       };
       const date = addDays(TODAY, -1);

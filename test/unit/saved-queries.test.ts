@@ -3,6 +3,7 @@ import { baselineDaysRelation } from '../../src/lib/report/baseline.js';
 import { loadSavedQueries, parseSavedQuery, SavedQueryCatalog } from '../../src/lib/report/saved-queries.js';
 import { flowsRelation } from '../../src/lib/report/relations.js';
 import { ValidationError } from '../../src/lib/errors.js';
+import { watchlistFromLines, watchlistRelation } from '../../src/lib/report/watchlist.js';
 
 const FILE = 'src/queries/reports/custom.sql';
 const body = 'WITH flows AS (\n{{flows}}\n)\nSELECT * FROM flows WHERE destinationport IN ({{ports}}) AND flows >= {{min_flows}}\n';
@@ -51,6 +52,7 @@ describe('saved query headers', () => {
       'top-rejected-sources:digest:-',
       'top-talkers:digest:-',
       'totals:totals:-',
+      'watchlist:detection:high',
     ]);
   });
 
@@ -60,7 +62,9 @@ describe('saved query headers', () => {
 
     // Seven tests in the rules, and the detections repeat theirs for each baseline day (new or ongoing).
     expect(uses).toHaveLength(16);
-    expect(texts.filter((t) => /regexp_like\(\w+, '/.test(t))).toEqual([]);
+    // No rule writes a private range of its own (the watchlist's address-shape checks name none).
+    expect(texts.filter((t) => /regexp_like\(\w+, '[^']*(10\\\.|192\\\.168|172\\\.|127\\\.|\[fF\])/.test(t))).toEqual([]);
+    expect(texts.filter((t) => /regexp_like\(\w+, '/.test(t)).length).toBe(1);
   });
 });
 
@@ -108,6 +112,7 @@ describe('partitions read by the built-in queries', () => {
       baselineDays: baselineDaysRelation({ baselineFlows: flowsRelation('flowlogs', 'vpc_flow_logs', window.baseline), windowStartEpoch: window.startEpoch, baselineStartEpoch: window.baseline.startEpoch, minDayHours: 20 }),
       windowStartEpoch: window.startEpoch,
       windowEndEpoch: window.endEpoch,
+      watchlist: watchlistRelation(watchlistFromLines('198.51.100.0/24,feed', 'w.txt', 'w')),
     };
 
     for (const query of saved.list()) {
@@ -118,6 +123,6 @@ describe('partitions read by the built-in queries', () => {
       expect(filters, query.name).toEqual(expected);
     }
     // Every detection reads the baseline (new or ongoing); the spike rules also read it inside {{baseline_days}}.
-    expect(saved.list().filter((q) => q.usesBaseline).map((q) => q.name)).toEqual(['admin-port-brute-force', 'admin-port-exposure', 'egress-spike', 'host-egress', 'hourly-records', 'port-scan', 'reject-spike']);
+    expect(saved.list().filter((q) => q.usesBaseline).map((q) => q.name)).toEqual(['admin-port-brute-force', 'admin-port-exposure', 'egress-spike', 'host-egress', 'hourly-records', 'port-scan', 'reject-spike', 'watchlist']);
   });
 });

@@ -7,6 +7,8 @@ import { buildingText } from '../../lib/report/baseline.js';
 import { noveltyText } from '../../lib/render/present.js';
 import { MANIFEST_FILE } from '../../sample/write-sample.js';
 import type { SampleManifest } from '../../sample/generate.js';
+import { SAMPLE_WATCHLIST } from '../../sample/incidents.js';
+import { BASELINE_DAYS } from '../../lib/report/window.js';
 import { parseFlags, type CliIo, type Command } from '../command.js';
 
 const USAGE = `Usage: flowlog-pilot demo [--dir DIR] [--records N]
@@ -55,7 +57,10 @@ export function demoCommand(commands: () => readonly Command[]): Command {
       const suppressions = join(dir, 'suppressions.yml');
       await writeFile(suppressions, await suppressionsFor(join(data, MANIFEST_FILE), last));
       io.out(`\n== Known traffic to silence, with reasons and expiry dates (${suppressions}) ==\n${await readFile(suppressions, 'utf8')}`);
-      await run(`6. The daily report for ${last} (UTC), as e-mail and Slack would receive it`, 'report', [...state, '--date', last, '--out', out, '--suppressions', suppressions]);
+      const watchlist = join(dir, 'watchlist.txt');
+      await writeFile(watchlist, watchlistText());
+      io.out(`\n== Addresses to watch, as a threat-intelligence export lists them (${watchlist}) ==\n${await readFile(watchlist, 'utf8')}`);
+      await run(`6. The daily report for ${last} (UTC), as e-mail and Slack would receive it`, 'report', [...state, '--date', last, '--out', out, '--suppressions', suppressions, '--watchlist', watchlist]);
 
       const early = addDays(first, 2);
       const earlyOut = join(dir, 'report-early');
@@ -102,6 +107,7 @@ async function compareWithIncidents(manifestPath: string, reportPath: string, da
       const leaked = report.findings.some((f) => f.rule === incident.rule && f.rows.some((row) => row.sourceaddress === incident.sourceAddress));
       return `  ${apart && !leaked ? 'silenced' : 'MISSED  '} ${incident.rule.padEnd(23)} ${incident.description} (suppressed: ${incident.knownReason})`;
     }
+    if (incident.rule === 'watchlist') return watchlistLine(report, incident);
     const finding = report.findings.find((f) => f.rule === incident.rule && (incident.sourceAddress === undefined || f.rows.some((row) => Object.values(row).includes(incident.sourceAddress ?? ''))));
     // Incidents exist on the last day only, so each must also be reported as new today.
     const status = finding === undefined ? 'MISSED' : finding.newToday === true ? 'found ' : 'NOTNEW';
@@ -111,6 +117,26 @@ async function compareWithIncidents(manifestPath: string, reportPath: string, da
   const expired = (report.expiredSuppressions ?? []).map((e) => `  expired  suppression entry ${e.entry} (${e.reason}, expired ${e.expires}) no longer applies`);
   const extra = report.findings.filter((f) => !incidents.some((i) => i.rule === f.rule)).map((f) => `  extra   ${f.rule.padEnd(24)} ${f.title}`);
   return { lines: [...lines, ...expired, ...extra, `  ${incidents.length - missed} of ${incidents.length} injected incidents found, ${extra.length} other findings.`], missed };
+}
+
+/**
+ * A watchlist case is found when a row of the watchlist finding names its listed address with its
+ * label, and says on how many earlier days that address was seen: 0 for a new case, the sample's
+ * earlier days (at most the 7 of the baseline) for the ongoing beacon.
+ */
+function watchlistLine(report: Report, incident: SampleManifest['incidents'][number]): string {
+  const finding = report.findings.find((f) => f.rule === 'watchlist');
+  const row = finding?.rows.find((r) => r.listed_address === incident.destinationAddress && r.label === incident.label);
+  const expected = Math.min(BASELINE_DAYS, incident.earlierDays ?? 0);
+  const seen = typeof row?.seen_days === 'number' ? row.seen_days : undefined;
+  const status = row === undefined ? 'MISSED' : seen !== expected ? 'NOTNEW' : 'found ';
+  const novelty = seen === undefined ? '' : seen === 0 ? ' (new today' : ` (seen on ${seen} of the last ${finding?.seenOfDays ?? BASELINE_DAYS} days`;
+  return `  ${status}  ${incident.rule.padEnd(24)} ${incident.description}${row === undefined ? '' : `${novelty}, ${String(row.severity)})`}`;
+}
+
+/** The demo's watchlist: the sample's blocks as CIDR,label lines, the shape many feeds export. */
+function watchlistText(): string {
+  return `# Threat intelligence export (sample): CIDR,label\n${SAMPLE_WATCHLIST.map((e) => `${e.cidr},${e.label}`).join('\n')}\n`;
 }
 
 /** The early report must hold both spike rules back ("baseline building: 2 of 3 days") instead of comparing with 2 days. */

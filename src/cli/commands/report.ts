@@ -1,8 +1,7 @@
 import { access, constants, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { asError, FlowlogError, ValidationError } from '../../lib/errors.js';
-import type { Notifier, QueryEngine } from '../../lib/ports.js';
-import { queryNames } from '../../lib/sql/sql.js';
+import type { ListSource, Notifier, QueryEngine } from '../../lib/ports.js';
 import { createProgress, progressMode, type Progress, type ProgressStep } from '../progress.js';
 import { reportArtifacts, reportFileJson } from '../../lib/render/artifacts.js';
 import type { Report, Severity } from '../../lib/report/model.js';
@@ -19,6 +18,8 @@ import { renderText } from '../../lib/render/render-text.js';
 import { loadSavedQueries } from '../../lib/report/saved-queries.js';
 import { parseSuppressions } from '../../lib/report/suppressions-file.js';
 import type { Suppression } from '../../lib/report/suppressions.js';
+import { parseWatchlist } from '../../lib/report/watchlist-file.js';
+import type { WatchlistEntry } from '../../lib/report/watchlist.js';
 
 const USAGE = `Usage: flowlog-pilot report --date YYYY-MM-DD [options]
 
@@ -38,6 +39,8 @@ Options:
   --min-baseline-days N  complete earlier days the spike rules need (FLOWLOG_MIN_BASELINE_DAYS, default 3)
   --suppressions FILE    YAML or JSON list of known traffic to silence (rule, source, destination,
                          ports, interface, reason, expires); silenced matches are listed apart
+  --watchlist FILE       CIDR blocks to flag traffic with, each with a label: YAML or JSON
+                         ({cidr, label} entries) or CIDR[,label] lines; runs the watchlist rule
 ${LOCAL_FLAGS_USAGE}
 
 Exit codes: ${EXIT_OK} ok; ${EXIT_FAILURE} a query failed or nothing could be made; 2 usage; ${EXIT_NOTIFY_FAILED} the report was made
@@ -59,6 +62,7 @@ const OPTIONS = {
   quiet: { type: 'boolean' },
   'min-baseline-days': { type: 'string' },
   suppressions: { type: 'string' },
+  watchlist: { type: 'string' },
 } as const;
 
 /** `flowlog-pilot report`: the report job of the Lambda, run on DuckDB over local files. */
@@ -91,16 +95,21 @@ export function reportCommand(adapters: ReportAdapters = LOCAL_REPORT_ADAPTERS):
         ...(values['min-baseline-days'] === undefined ? {} : { FLOWLOG_MIN_BASELINE_DAYS: values['min-baseline-days'] }),
       };
       const job = inFlagTerms(() => loadReportJobConfig(settings));
-      const suppressions = values.suppressions === undefined ? undefined : await readSuppressions(resolve(io.cwd, values.suppressions));
+      // The flags, else the lists the environment names (FLOWLOG_SUPPRESSIONS_FILE, FLOWLOG_WATCHLIST_FILE), read strictly here.
+      const suppressionsFile = values.suppressions ?? listFile(job.report.lists.suppressions, '--suppressions');
+      const watchlistFile = values.watchlist ?? listFile(job.report.lists.watchlist, '--watchlist');
+      const suppressions = suppressionsFile === undefined ? undefined : await readSuppressions(resolve(io.cwd, suppressionsFile));
+      const watchlist = watchlistFile === undefined ? undefined : await readWatchlist(resolve(io.cwd, watchlistFile));
       const out = values.out === undefined ? undefined : await writableFolder(resolve(io.cwd, values.out));
       const runtime = await openReportRuntime(job, adapters, notifiers);
       const progress = createProgress(progressMode({ quiet: values.quiet === true, isTTY: io.errIsTTY === true }), io.err);
-      const savedNames = new Set(queryNames().filter((name) => name.startsWith('reports/')).map((name) => name.slice('reports/'.length)));
+      // The watchlist rule runs only with a watchlist: the bar counts the queries that run.
+      const savedNames = new Set(loadSavedQueries().list().filter((q) => watchlist !== undefined || !q.usesWatchlist).map((q) => q.name));
       const queries = progress.step('report queries', savedNames.size, 'queries');
       let report: Report;
       try {
         report = await runReport(
-          { ...reportDeps({ ...runtime, engine: withProgress(runtime.engine, progress, queries, savedNames) }, job, () => new Date()), ...(suppressions === undefined ? {} : { suppressions }) },
+          { ...reportDeps({ ...runtime, engine: withProgress(runtime.engine, progress, queries, savedNames) }, job, () => new Date()), ...(suppressions === undefined ? {} : { suppressions }), ...(watchlist === undefined ? {} : { watchlist }) },
           { date },
         );
         queries.finish();
@@ -177,6 +186,24 @@ async function readSuppressions(path: string): Promise<readonly Suppression[]> {
   }
   const detections = loadSavedQueries().list().filter((q) => q.kind === 'detection').map((q) => q.name);
   return parseSuppressions(text, path, detections);
+}
+
+/** A list the environment names: a file is read like the flag's; an SSM parameter only the report Lambda reads. */
+function listFile(source: ListSource | undefined, flag: string): string | undefined {
+  if (source === undefined) return undefined;
+  if (source.kind === 'file') return source.path;
+  throw new ValidationError(flag, `the environment names SSM parameter ${source.name}; the command line reads lists from files: give ${flag} FILE`);
+}
+
+/** Reads and checks the watchlist before anything is opened; every bad entry or line is named. */
+async function readWatchlist(path: string): Promise<readonly WatchlistEntry[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ValidationError('--watchlist', `cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return parseWatchlist(text, path);
 }
 
 /** Writes the report's artifacts (reportArtifacts) into `dir`; returns their names. */

@@ -82,7 +82,7 @@ export function buildReport(input: ReportInput): Report {
       const seenOfDays = input.baseline === undefined ? BASELINE_DAYS : input.baseline.days.filter((d) => d.hours > 0).length;
       findings.push({
         rule: query.name,
-        severity: query.severity ?? 'low',
+        severity: severityOf(kept, query.severity ?? 'low'),
         title: query.title,
         ...(query.technique === undefined ? {} : { technique: query.technique }),
         count: kept.length + rowsLeftOut,
@@ -97,7 +97,8 @@ export function buildReport(input: ReportInput): Report {
   const silenced = input.suppressions === undefined ? undefined : applySuppressions(findings, input.suppressions, input.window.date);
   if (silenced !== undefined) {
     const seenOfDays = input.baseline === undefined ? BASELINE_DAYS : input.baseline.days.filter((d) => d.hours > 0).length;
-    findings.splice(0, findings.length, ...silenced.findings.map((f) => ({ ...f, ...noveltyOf(f.rows, seenOfDays) })));
+    const headers = new Map(input.outcomes.map((o) => [o.query.name, o.query.severity ?? 'low']));
+    findings.splice(0, findings.length, ...silenced.findings.map((f) => ({ ...f, severity: severityOf(f.rows, headers.get(f.rule) ?? f.severity), ...noveltyOf(f.rows, seenOfDays) })));
   }
   findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || Number(b.newToday === true) - Number(a.newToday === true) || a.rule.localeCompare(b.rule));
   return {
@@ -120,6 +121,20 @@ export function buildReport(input: ReportInput): Report {
     ...(input.rawDay === undefined ? {} : { rawDay: input.rawDay }),
     warnings: [...warnings],
   };
+}
+
+/** A detection whose rows differ in weight (the watchlist: accepted or only rejected) names each row's severity here. */
+export const SEVERITY_COLUMN = 'severity';
+
+/**
+ * A finding's severity: its worst row's, when the rule gives one per row (rows come worst first,
+ * so none left out is worse than those kept), else the rule's own. Recomputed after suppressions,
+ * so silencing the accepted rows of a watchlist finding lowers it. Pure.
+ */
+export function severityOf(rows: readonly Row[], ruleSeverity: Severity): Severity {
+  const given = rows.map((row) => row[SEVERITY_COLUMN]);
+  if (given.length === 0 || !given.every((v): v is Severity => typeof v === 'string' && v in SEVERITY_ORDER)) return ruleSeverity;
+  return given.reduce((worst, v) => (SEVERITY_ORDER[v] < SEVERITY_ORDER[worst] ? v : worst), 'low' as Severity);
 }
 
 /** The column every detection fills with the baseline days on which the row's key already matched. */

@@ -1,3 +1,4 @@
+import type { ListSource } from '../ports.js';
 import { freeze, readCoreConfig, SettingsReader, type FlowlogConfig, type Settings } from '../config.js';
 import { EPHEMERAL_PRESET_NAMES, validateParam, type EphemeralPreset } from './saved-queries.js';
 import { BASELINE_DAYS, validateTimeZone } from './window.js';
@@ -28,6 +29,37 @@ export interface ReportConfig {
   readonly thresholds: ReportThresholds;
   /** Where the report Lambda saves the report's files (the results bucket), when it does. */
   readonly files: { readonly bucket: string; readonly region: string } | undefined;
+  /** Where the suppressions and the watchlist are kept (an SSM parameter or a bundled file), when configured. */
+  readonly lists: ReportLists;
+}
+
+export interface ReportLists {
+  readonly suppressions?: ListSource;
+  readonly watchlist?: ListSource;
+}
+
+/** SSM parameter names: letters, digits and _.-/ (a leading / for a path), up to 2,048 characters with it. */
+const SSM_PARAMETER_NAME = /^\/?[A-Za-z0-9_.\-/]{1,2047}$/;
+/** A file in the function's folder: a relative path without .. or a leading /. */
+const BUNDLED_FILE = /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9_.\-/]{1,255}$/;
+
+/** One list's place: FLOWLOG_<KEY>_PARAMETER or FLOWLOG_<KEY>_FILE, not both. */
+function listSource(reader: SettingsReader, key: 'SUPPRESSIONS' | 'WATCHLIST'): ListSource | undefined {
+  const parameter = reader.string(`FLOWLOG_${key}_PARAMETER`);
+  const file = reader.string(`FLOWLOG_${key}_FILE`);
+  if (parameter !== undefined && file !== undefined) {
+    reader.problems.push(`FLOWLOG_${key}_PARAMETER and FLOWLOG_${key}_FILE are both set: keep the list in one place`);
+    return undefined;
+  }
+  if (parameter !== undefined) {
+    if (SSM_PARAMETER_NAME.test(parameter)) return { kind: 'parameter', name: parameter };
+    reader.problems.push(`FLOWLOG_${key}_PARAMETER must be an SSM parameter name, got ${JSON.stringify(parameter)}`);
+  }
+  if (file !== undefined) {
+    if (BUNDLED_FILE.test(file)) return { kind: 'file', path: file };
+    reader.problems.push(`FLOWLOG_${key}_FILE must be a path inside the service folder (relative, no ..), got ${JSON.stringify(file)}`);
+  }
+  return undefined;
 }
 
 export const DEFAULT_ADMIN_PORTS: readonly number[] = Object.freeze([22, 3389, 5985, 5986, 3306, 5432, 1433, 1521, 27017, 6379, 9042]);
@@ -81,6 +113,11 @@ export function readReportConfig(reader: SettingsReader): ReportConfig {
       baselineMinDayHours: reader.integer('FLOWLOG_BASELINE_MIN_DAY_HOURS', DEFAULT_BASELINE_MIN_DAY_HOURS, 1, 24),
     },
     files: filesBucket === undefined || region === undefined ? undefined : { bucket: filesBucket, region },
+    lists: (() => {
+      const suppressions = listSource(reader, 'SUPPRESSIONS');
+      const watchlist = listSource(reader, 'WATCHLIST');
+      return { ...(suppressions === undefined ? {} : { suppressions }), ...(watchlist === undefined ? {} : { watchlist }) };
+    })(),
   };
 }
 

@@ -40,12 +40,14 @@ export interface SavedQuery {
   readonly usesBaseline: boolean;
   /** Declares min_baseline_days: the report says "baseline building" for it until the baseline is mature. */
   readonly needsMatureBaseline: boolean;
+  /** Reads `{{watchlist}}` (the user's CIDR list): run only when a watchlist is configured. */
+  readonly usesWatchlist: boolean;
   /** The whole file, header included (headers are comments, dropped at render time). */
   readonly text: string;
 }
 
 /** Placeholders the report job fills itself; a parameter may not take one of these names. */
-export const RESERVED_PLACEHOLDERS: readonly string[] = Object.freeze(['flows', 'baseline_flows', 'baseline_days', 'window_start', 'window_end', 'private_address']);
+export const RESERVED_PLACEHOLDERS: readonly string[] = Object.freeze(['flows', 'baseline_flows', 'baseline_days', 'window_start', 'window_end', 'private_address', 'watchlist']);
 
 /** The parameter that marks a rule as held back until the baseline has that many complete days. */
 export const MIN_BASELINE_DAYS_PARAM = 'min_baseline_days';
@@ -123,6 +125,7 @@ export function parseSavedQuery(file: string, text: string): SavedQuery {
     params,
     usesBaseline: used.includes('baseline_flows') || used.includes('baseline_days'),
     needsMatureBaseline: names.includes(MIN_BASELINE_DAYS_PARAM),
+    usesWatchlist: used.includes('watchlist'),
     text,
   };
 }
@@ -212,6 +215,8 @@ export interface RenderContext {
   readonly baselineDays?: SqlFragment;
   readonly windowStartEpoch: number;
   readonly windowEndEpoch: number;
+  /** The watchlist relation (src/lib/report/watchlist.ts); needed only by queries that read it. */
+  readonly watchlist?: SqlFragment;
   /**
    * Parameter values by name, shared by every query that declares that name (the configured
    * thresholds); a query's own default applies where none is given.
@@ -254,6 +259,10 @@ export class SavedQueryCatalog {
     if (used.includes('baseline_days')) {
       if (context.baselineDays === undefined) throw new ValidationError(query.name, 'reads {{baseline_days}} but no baseline days relation was given');
       params.baseline_days = context.baselineDays;
+    }
+    if (used.includes('watchlist')) {
+      if (context.watchlist === undefined) throw new ValidationError(query.name, 'reads {{watchlist}} but no watchlist was given');
+      params.watchlist = context.watchlist;
     }
     for (const param of query.params) {
       const given = context.values?.[param.name];

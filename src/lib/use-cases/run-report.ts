@@ -13,11 +13,12 @@ import { DEFAULT_ROLLUP_SETTLE_MINUTES } from '../config.js';
 import { queryCostUsd } from '../report/build-report.js';
 import { splitSpan } from '../rollup/plan.js';
 import { queryValues, type ReportConfig } from '../report/report-config.js';
-import { loadSavedQueries, type SavedQuery, type SavedQueryCatalog } from '../report/saved-queries.js';
+import { loadSavedQueries, SavedQueryCatalog, type SavedQuery } from '../report/saved-queries.js';
 import { reportWindow } from '../report/window.js';
 import { baselineDaysQuery, baselineDaysRelation, baselineStatus } from '../report/baseline.js';
 import type { BaselineStatus } from '../report/model.js';
 import type { Suppression } from '../report/suppressions.js';
+import { watchlistRelation, type WatchlistEntry } from '../report/watchlist.js';
 import { mapBounded } from '../concurrency.js';
 import { ensurePartitions, requestToken } from './ensure-partitions.js';
 import { ensureRollups, type EnsureRollupsResult, type RollupStatementRun } from './ensure-rollups.js';
@@ -47,6 +48,10 @@ export interface RunReportDeps {
   readonly rollup?: ReportRollup;
   /** Known traffic to silence (parsed from a suppressions file); applied to the findings' rows. */
   readonly suppressions?: readonly Suppression[];
+  /** CIDR blocks with labels for the watchlist rule; without them the rules reading `{{watchlist}}` do not run. */
+  readonly watchlist?: readonly WatchlistEntry[];
+  /** Things learnt before the report ran that its readers must see (a list that could not be read). */
+  readonly warnings?: readonly string[];
 }
 
 export interface ReportRollup {
@@ -84,7 +89,9 @@ export interface RunReportRequest {
  */
 export async function runReport(deps: RunReportDeps, request: RunReportRequest): Promise<Report> {
   const window = reportWindow(request.date, request.timezone ?? deps.config.timezone, deps.rollup?.settleMinutes ?? DEFAULT_ROLLUP_SETTLE_MINUTES);
-  const saved = deps.queries ?? loadSavedQueries();
+  const catalog = deps.queries ?? loadSavedQueries();
+  const watchlist = deps.watchlist === undefined || deps.watchlist.length === 0 ? undefined : watchlistRelation(deps.watchlist);
+  const saved = runnable(catalog, watchlist !== undefined);
   const days = [...window.baseline.utcDays, ...window.utcDays].sort();
   const ensured = await ensurePartitions(
     { catalog: deps.catalog, engine: deps.engine, database: deps.database, table: deps.table, layout: deps.layout },
@@ -137,6 +144,7 @@ export async function runReport(deps: RunReportDeps, request: RunReportRequest):
     windowStartEpoch: window.startEpoch,
     windowEndEpoch: window.endEpoch,
     values: queryValues(deps.config.thresholds),
+    ...(watchlist === undefined ? {} : { watchlist }),
   };
   const maxRows = deps.maxRowsPerQuery ?? DEFAULT_MAX_ROWS_PER_QUERY;
   const runOne = async (query: SavedQuery): Promise<QueryOutcome> => {
@@ -190,6 +198,7 @@ export async function runReport(deps: RunReportDeps, request: RunReportRequest):
     maxRowsPerQuery: maxRows,
     ...(rawDay === undefined ? {} : { rawDay }),
     warnings: [
+      ...(deps.warnings ?? []),
       ...(added > 0 ? [`${added} missing partition${added === 1 ? ' was' : 's were'} added before the report ran`] : []),
       ...(maturity !== undefined && maturity.status === undefined ? [`the baseline-days query failed (${maturity.run.error ?? 'no error message'}); whether the baseline is complete is not known`] : []),
       ...(rollups !== undefined && rollups.failedDays.length > 0 ? [`the rollup of ${rollups.failedDays.join(', ')} could not be built; those days were read from the raw logs`] : []),
@@ -201,6 +210,12 @@ export async function runReport(deps: RunReportDeps, request: RunReportRequest):
       ...(dropped?.warnings ?? []),
     ],
   });
+}
+
+/** The catalogue's queries this run can render: those reading `{{watchlist}}` only with a watchlist. */
+export function runnable(catalog: SavedQueryCatalog, hasWatchlist: boolean): SavedQueryCatalog {
+  if (hasWatchlist || !catalog.list().some((q) => q.usesWatchlist)) return catalog;
+  return new SavedQueryCatalog(catalog.list().filter((q) => !q.usesWatchlist));
 }
 
 /**

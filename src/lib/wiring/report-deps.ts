@@ -1,7 +1,7 @@
 import { SlackNotifier, SlackWebhook } from '../slack/slack-webhook.js';
 import type { FlowlogConfig } from '../config.js';
 import { FlowlogError } from '../errors.js';
-import type { ArtifactStore, Notifier } from '../ports.js';
+import type { ArtifactStore, ListReader, Notifier } from '../ports.js';
 import type { ReportJobConfig } from '../report/report-config.js';
 import type { RunReportDeps } from '../use-cases/run-report.js';
 import { openLocalEngine, reportRollup, type EngineHandle } from './engines.js';
@@ -23,6 +23,8 @@ export interface ReportAdapters {
   slackNotifier?(webhookUrl: string): Notifier;
   /** Saves the report's files to a bucket; absent when FLOWLOG_REPORT_BUCKET is unset. */
   artifactStore?(bucket: string, region: string): ArtifactStore;
+  /** Reads the suppressions and watchlist where the configuration keeps them (FLOWLOG_SUPPRESSIONS_*, FLOWLOG_WATCHLIST_*). */
+  readonly listReader?: ListReader;
 }
 
 export interface ReportRuntime extends EngineHandle {
