@@ -12,6 +12,7 @@ import { parseReportEvent, reportDateFor, reportSummary, shouldNotify, type Repo
 import { METRICS_NAMESPACE, REPORT_METRICS, REPORT_SERVICE, reportMetrics } from '../lib/report/report-metrics.js';
 import { judgeReport } from '../lib/report/report-verdict.js';
 import { deliverReport } from '../lib/use-cases/deliver-report.js';
+import { placeInterfaces } from '../lib/use-cases/place-interfaces.js';
 import { saveReport } from '../lib/use-cases/save-report.js';
 import { runReport } from '../lib/use-cases/run-report.js';
 import { buildAdapters } from '../lib/wiring/aws-report.js';
@@ -29,6 +30,12 @@ export const ANSWER_RESERVE_MS = 1_000;
  * small PutObjects, four at a time, each answered in well under a second.
  */
 export const FILES_RESERVE_MS = 10_000;
+/**
+ * Kept back from the queries to look up where the findings' interfaces live: loading the EC2
+ * client and one DescribeNetworkInterfaces page per 200 names, each answered in well under a
+ * second; a lookup still waiting then is given up and the report keeps the bare ids.
+ */
+export const INTERFACES_RESERVE_MS = 10_000;
 
 export interface ReportHandlerOptions {
   readonly settings: Settings;
@@ -64,10 +71,13 @@ export function createReportHandler(options: ReportHandlerOptions) {
     const runtime = await openReportRuntime(job, options.adapters);
     try {
       const filesReserveMs = runtime.artifacts === undefined ? 0 : FILES_RESERVE_MS;
-      const built = await runReport(
+      const interfacesReserveMs = runtime.interfaces === undefined ? 0 : INTERFACES_RESERVE_MS;
+      const ran = await runReport(
         reportDeps(runtime, job, now),
-        { date, timezone, requestId: context.awsRequestId, deadlineMs: deadlineMs - deliveryReserveMs - filesReserveMs },
+        { date, timezone, requestId: context.awsRequestId, deadlineMs: deadlineMs - deliveryReserveMs - filesReserveMs - interfacesReserveMs },
       );
+      // Where the interfaces live is help: a lookup that fails leaves the ids and a warning.
+      const built = await placeInterfaces(ran, runtime.interfaces, { deadlineMs: deadlineMs - deliveryReserveMs - filesReserveMs });
       // A file that could not be saved becomes a warning in the report; the notification still goes.
       const saved = runtime.artifacts === undefined ? undefined : await saveReport(runtime.artifacts, built, { deadlineMs: deadlineMs - deliveryReserveMs });
       const report = saved?.report ?? built;

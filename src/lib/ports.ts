@@ -5,7 +5,7 @@
  */
 import type { DayRange, UtcDay } from './dates.js';
 import type { Partition } from './partitions/plan.js';
-import type { Report, ReportFiles } from './report/model.js';
+import type { InterfaceFacts, Report, ReportFiles } from './report/model.js';
 
 export type { Cell, Row } from './rows.js';
 import type { Row } from './rows.js';
@@ -146,4 +146,21 @@ export interface FolderDeletion {
   readonly deletedObjects: number;
   /** Said when the store did nothing because it keeps no files there (the local engine). */
   readonly note?: string;
+}
+
+/** The interface ids and private addresses a report's findings and digests name. */
+export interface InterfaceQuery {
+  readonly interfaceIds: readonly string[];
+  readonly privateAddresses: readonly string[];
+}
+
+/**
+ * Says where network interfaces live (instance, Name tag, security groups, subnet, VPC): EC2
+ * DescribeNetworkInterfaces on AWS, a file saved from `aws ec2 describe-network-interfaces`
+ * locally. Answers only the interfaces it knows; one that matches no name is left out.
+ */
+export interface InterfaceDirectory {
+  /** Named in the report: "EC2 DescribeNetworkInterfaces", "file interfaces.json". */
+  readonly source: string;
+  describe(query: InterfaceQuery, options?: { readonly deadlineMs?: number }): Promise<readonly InterfaceFacts[]>;
 }

@@ -1,7 +1,8 @@
 import { SlackNotifier, SlackWebhook } from '../adapters/slack-webhook.js';
 import type { FlowlogConfig } from '../config.js';
 import { FlowlogError } from '../errors.js';
-import type { ArtifactStore, Notifier } from '../ports.js';
+import type { ArtifactStore, InterfaceDirectory, Notifier } from '../ports.js';
+import { readInterfacesFile } from '../local/interfaces-file.js';
 import type { ReportJobConfig } from '../report/report-config.js';
 import type { RunReportDeps } from '../use-cases/run-report.js';
 import { openLocalEngine, reportRollup, type EngineHandle } from './engines.js';
@@ -23,12 +24,18 @@ export interface ReportAdapters {
   slackNotifier?(webhookUrl: string): Notifier;
   /** Saves the report's files to a bucket; absent when FLOWLOG_REPORT_BUCKET is unset. */
   artifactStore?(bucket: string, region: string): ArtifactStore;
+  /** Says where the interfaces of findings and digests live (EC2 DescribeNetworkInterfaces in the Lambda). */
+  interfaceDirectory?(): InterfaceDirectory;
+  /** Reads a file saved with `aws ec2 describe-network-interfaces --output json` (the CLI's --interfaces). */
+  interfacesFile?(path: string): Promise<InterfaceDirectory>;
 }
 
 export interface ReportRuntime extends EngineHandle {
   readonly notifiers: readonly Notifier[];
   /** Where the report's files are saved, when the configuration names a bucket. */
   readonly artifacts?: ArtifactStore;
+  /** Where the interfaces of findings and digests are looked up, when this build can. */
+  readonly interfaces?: InterfaceDirectory;
 }
 
 /** What runReport needs from an open runtime and the job's settings (the handler and the CLI alike). */
@@ -54,10 +61,12 @@ export async function openReportRuntime(job: ReportJobConfig, adapters: ReportAd
     if (adapters.snsNotifier === undefined) throw new FlowlogError('FLOWLOG_TOPIC_ARN is set but this build has no SNS notifier');
     notifiers.push(adapters.snsNotifier(job.report.topicArn));
   }
+  const interfaces = adapters.interfaceDirectory?.();
+  const looked = interfaces === undefined ? handle : { ...handle, interfaces };
   const files = job.report.files;
-  if (files === undefined) return { ...handle, notifiers };
+  if (files === undefined) return { ...looked, notifiers };
   if (adapters.artifactStore === undefined) throw new FlowlogError('FLOWLOG_REPORT_BUCKET is set but this build cannot write to S3');
-  return { ...handle, notifiers, artifacts: adapters.artifactStore(files.bucket, files.region) };
+  return { ...looked, notifiers, artifacts: adapters.artifactStore(files.bucket, files.region) };
 }
 
 /**
@@ -70,4 +79,5 @@ export const LOCAL_REPORT_ADAPTERS: ReportAdapters = {
   },
   openLocal: openLocalEngine,
   slackNotifier: (url) => new SlackNotifier(new SlackWebhook(url)),
+  interfacesFile: readInterfacesFile,
 };
