@@ -29,7 +29,12 @@ const PARAMS = {
   tags: 'team=secops,cost-center=1234',
 };
 // AWS offers no resource-level permission for these; any other action must name its resources.
-const ACTIONS_WITHOUT_RESOURCE_LEVEL = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'cloudwatch:PutMetricData']);
+/**
+ * Actions IAM grants only on "*". EC2's Describe actions have no resource-level permissions: the
+ * Service Authorization Reference (Amazon EC2, actions table) lists no resource type for
+ * ec2:DescribeNetworkInterfaces.
+ */
+const ACTIONS_WITHOUT_RESOURCE_LEVEL = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'cloudwatch:PutMetricData', 'ec2:DescribeNetworkInterfaces']);
 const AGREED_SETTINGS = new Set([
   'FLOWLOG_ENGINE', 'FLOWLOG_DATABASE', 'FLOWLOG_TABLE', 'FLOWLOG_TABLE_MODE', 'FLOWLOG_FORMAT', 'FLOWLOG_COLUMN_NAMES', 'FLOWLOG_PARTITIONING', 'FLOWLOG_BUCKET', 'FLOWLOG_PREFIX', 'FLOWLOG_FOLDERS',
   'FLOWLOG_SOURCES', 'FLOWLOG_LOOKBACK_DAYS', 'FLOWLOG_MAX_RANGE_DAYS', 'FLOWLOG_WORKGROUP', 'FLOWLOG_OUTPUT_LOCATION', 'FLOWLOG_ROLLUP_TABLE', 'FLOWLOG_ROLLUP_SETTLE_MINUTES', 'FLOWLOG_BYTES_SCANNED_CUTOFF_MB',
@@ -433,6 +438,8 @@ describe('serverless package', () => {
         [/^sns:/, (r, s) => r === text({ Ref: 'ReportTopic' }) && s.role === roleOf('report')],
         [/^ssm:/, (r, s) => r.endsWith(`:parameter${PARAMS.slackWebhookParameter}"}`) && s.role === roleOf('slackForwarder')],
         [/^kms:/, (r, s) => r === text({ 'Fn::GetAtt': ['TopicKey', 'Arn'] }) && s.role === roleOf('report')],
+        // Where each interface of a finding lives: read-only, the report role only, "*" (see ACTIONS_WITHOUT_RESOURCE_LEVEL).
+        [/^ec2:DescribeNetworkInterfaces$/, (r, s) => r === text('*') && s.role === roleOf('report')],
         [/^sqs:/, (r) => r === text({ 'Fn::GetAtt': ['FailureQueue', 'Arn'] })],
         [/^logs:/, (r, s) => r.includes(`:log-group:/aws/lambda/flowlog-pilot-ci-${functionOfRole(s.role)}:`)],
       ];
@@ -445,13 +452,18 @@ describe('serverless package', () => {
           checked.add(action.split(':')[0]!);
         }
       }
-      expect([...checked].sort()).toEqual(['athena', 'glue', 'kms', 'logs', 's3', 'sns', 'sqs', 'ssm']);
+      expect([...checked].sort()).toEqual(['athena', 'ec2', 'glue', 'kms', 'logs', 's3', 'sns', 'sqs', 'ssm']);
     });
 
     it('when the report role is read, it may add partitions to the raw table, since a report first adds the missing days of its window and baseline', () => {
       const own = statements().filter((s) => s.role === roleOf('report'));
       const adds = own.filter((s) => asList(s.Action).includes('glue:BatchCreatePartition') && asList(s.Action).includes('glue:CreatePartition'));
       expect(adds.flatMap((s) => asList(s.Resource).map(text))).toContain(text({ 'Fn::Sub': 'arn:${AWS::Partition}:glue:${AWS::Region}:${AWS::AccountId}:table/flowlogs_ci/vpc_flow_logs' }));
+    });
+
+    it('when the roles are read, only the report role may call EC2, and only ec2:DescribeNetworkInterfaces', () => {
+      const ec2 = statements().filter((s) => asList(s.Action).some((a) => a.startsWith('ec2:')));
+      expect(ec2.map((s) => [s.role, asList(s.Action)])).toEqual([[roleOf('report'), ['ec2:DescribeNetworkInterfaces']]]);
     });
 
     it('when the log bucket is listed, only the sources\' folders may be listed', () => {

@@ -403,7 +403,6 @@ h3{font-size:15px;margin:0 0 6px}
 .window{margin:0;color:var(--muted)}
 .verdict{margin:10px 0 0}
 .ok{color:var(--ok);font-weight:600}
-
 .where h4{margin:8px 0 2px;font-size:13px}.where ul{margin:0;padding-left:18px}.lookup{color:var(--muted);margin:8px 0}
 code{font:13px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;color:var(--muted)}
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:10px}
