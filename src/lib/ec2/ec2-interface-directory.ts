@@ -26,13 +26,12 @@ const MAX_PAGES_PER_BATCH = 50;
 export class Ec2InterfaceDirectory implements InterfaceDirectory {
   readonly source = 'EC2 DescribeNetworkInterfaces';
 
-  /** `describe` is loaded on first use (the EC2 client is big); see src/lib/aws/ec2-client.ts. */
-  constructor(private readonly describer: () => Promise<DescribeNetworkInterfaces>) {}
+  constructor(private readonly send: DescribeNetworkInterfaces) {}
 
   async describe(query: InterfaceQuery, options: { readonly deadlineMs?: number } = {}): Promise<readonly InterfaceFacts[]> {
     const filters = interfaceFilters(query);
     if (filters.length === 0) return [];
-    const send = await this.describer();
+    const send = this.send;
     const found = new Map<string, InterfaceFacts>();
     for (const filter of filters) {
       let nextToken: string | undefined;

@@ -3,7 +3,7 @@
  * digests name, what EC2 says about them, and how a place reads in a report. Pure: the lookup
  * itself is an InterfaceDirectory (EC2 on AWS, a saved file locally).
  */
-import { ConfigError } from '../errors.js';
+import { ConfigError, ValidationError } from '../errors.js';
 import type { InterfaceQuery, Row } from '../ports.js';
 import { cidrContains, parseCidr } from './cidr.js';
 import type { Digest, Finding, InterfaceFacts, InterfacePlace, Report } from './model.js';
@@ -234,5 +234,65 @@ function listOf(raw: Record<string, unknown>, field: string, key: string, bad: (
   value.forEach((item: unknown, j) => {
     if (!isObject(item) || typeof item[key] !== 'string') return void bad(`${field}[${j}].${key} must be a string`);
     for (const o of optional) if (item[o] !== undefined && typeof item[o] !== 'string') bad(`${field}[${j}].${o} must be a string`);
+  });
+}
+
+/** Names one interfaces request may carry (the report asks for at most a few hundred). */
+export const MAX_QUERY_NAMES = 5_000;
+
+/**
+ * The interfaces function's event: `{"interfaceIds": [...], "privateAddresses": [...]}`; throws
+ * ValidationError naming the first bad field.
+ */
+export function parseInterfaceQuery(event: unknown): InterfaceQuery {
+  if (!isObject(event)) throw new ValidationError('event', 'must be {"interfaceIds": [...], "privateAddresses": [...]}');
+  const names = (key: 'interfaceIds' | 'privateAddresses', valid: (v: string) => boolean, what: string): string[] => {
+    const value = event[key] ?? [];
+    if (!Array.isArray(value)) throw new ValidationError(key, 'must be a list');
+    value.forEach((v: unknown, i) => {
+      if (typeof v !== 'string' || !valid(v)) throw new ValidationError(`${key}[${i}]`, `must be ${what}, got ${JSON.stringify(v)}`);
+    });
+    return value as string[];
+  };
+  const query = { interfaceIds: names('interfaceIds', (v) => ENI.test(v), 'an interface id such as eni-0a1b2c3d4e5f60718'), privateAddresses: names('privateAddresses', isPrivateAddress, 'a private IPv4 or IPv6 address') };
+  const count = query.interfaceIds.length + query.privateAddresses.length;
+  if (count > MAX_QUERY_NAMES) throw new ValidationError('event', `asks for ${count} names; at most ${MAX_QUERY_NAMES} at a time`);
+  return query;
+}
+
+/** The interfaces function's answer read back by the report: `{"interfaces": [InterfaceFacts...]}`. */
+export function parseInterfaceAnswer(value: unknown): InterfaceFacts[] {
+  if (!isObject(value) || !Array.isArray(value.interfaces)) throw new ValidationError('answer', 'must be {"interfaces": [...]}');
+  return value.interfaces.map((raw: unknown, i) => {
+    const path = `answer.interfaces[${i}]`;
+    if (!isObject(raw)) throw new ValidationError(path, 'must be an object');
+    const text = (key: string, required = false): string | undefined => {
+      const v = raw[key];
+      if (v === undefined && !required) return undefined;
+      if (typeof v !== 'string') throw new ValidationError(`${path}.${key}`, 'must be a string');
+      return v;
+    };
+    const list = (key: string): unknown[] => {
+      if (!Array.isArray(raw[key])) throw new ValidationError(`${path}.${key}`, 'must be a list');
+      return raw[key] as unknown[];
+    };
+    const interfaceId = text('interfaceId', true) as string;
+    if (!ENI.test(interfaceId)) throw new ValidationError(`${path}.interfaceId`, 'must be an interface id');
+    const optional = (['instanceId', 'name', 'subnetId', 'vpcId', 'interfaceType', 'description', 'requesterId'] as const).flatMap((key) => {
+      const v = text(key);
+      return v === undefined ? [] : [[key, v] as const];
+    });
+    return {
+      interfaceId,
+      privateAddresses: list('privateAddresses').map((a, j) => {
+        if (typeof a !== 'string') throw new ValidationError(`${path}.privateAddresses[${j}]`, 'must be a string');
+        return a;
+      }),
+      securityGroups: list('securityGroups').map((g, j) => {
+        if (!isObject(g) || typeof g.id !== 'string' || typeof g.name !== 'string') throw new ValidationError(`${path}.securityGroups[${j}]`, 'must be {"id", "name"}');
+        return { id: g.id, name: g.name };
+      }),
+      ...Object.fromEntries(optional),
+    };
   });
 }

@@ -28,6 +28,8 @@ export interface ReportConfig {
   readonly thresholds: ReportThresholds;
   /** Where the report Lambda saves the report's files (the results bucket), when it does. */
   readonly files: { readonly bucket: string; readonly region: string } | undefined;
+  /** The function that says where interfaces live (EC2 DescribeNetworkInterfaces), when the stack has one. */
+  readonly interfacesFunction: string | undefined;
 }
 
 export const DEFAULT_ADMIN_PORTS: readonly number[] = Object.freeze([22, 3389, 5985, 5986, 3306, 5432, 1433, 1521, 27017, 6379, 9042]);
@@ -61,6 +63,10 @@ export function readReportConfig(reader: SettingsReader): ReportConfig {
   if (filesBucket !== undefined && (region === undefined || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))) {
     reader.problems.push(`AWS_REGION must name the region of FLOWLOG_REPORT_BUCKET, got ${JSON.stringify(region ?? '')}`);
   }
+  const interfacesFunction = reader.string('FLOWLOG_INTERFACES_FUNCTION');
+  if (interfacesFunction !== undefined && !/^(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[A-Za-z0-9_-]{1,64}$/.test(interfacesFunction)) {
+    reader.problems.push(`FLOWLOG_INTERFACES_FUNCTION must be a Lambda function name or ARN, got ${JSON.stringify(interfacesFunction)}`);
+  }
   return {
     timezone: reader.check('FLOWLOG_REPORT_TIMEZONE', 'UTC', () => validateTimeZone(reader.string('FLOWLOG_REPORT_TIMEZONE', 'UTC'), 'FLOWLOG_REPORT_TIMEZONE')),
     notify: reader.oneOf('FLOWLOG_NOTIFY', ['always', 'findings'] as const, 'always'),
@@ -81,6 +87,7 @@ export function readReportConfig(reader: SettingsReader): ReportConfig {
       baselineMinDayHours: reader.integer('FLOWLOG_BASELINE_MIN_DAY_HOURS', DEFAULT_BASELINE_MIN_DAY_HOURS, 1, 24),
     },
     files: filesBucket === undefined || region === undefined ? undefined : { bucket: filesBucket, region },
+    interfacesFunction,
   };
 }
 

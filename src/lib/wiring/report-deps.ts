@@ -24,8 +24,8 @@ export interface ReportAdapters {
   slackNotifier?(webhookUrl: string): Notifier;
   /** Saves the report's files to a bucket; absent when FLOWLOG_REPORT_BUCKET is unset. */
   artifactStore?(bucket: string, region: string): ArtifactStore;
-  /** Says where the interfaces of findings and digests live (EC2 DescribeNetworkInterfaces in the Lambda). */
-  interfaceDirectory?(): InterfaceDirectory;
+  /** Says where the interfaces of findings and digests live: the stack's interfaces function (FLOWLOG_INTERFACES_FUNCTION). */
+  interfaceDirectory?(functionName: string): InterfaceDirectory;
   /** Reads a file saved with `aws ec2 describe-network-interfaces --output json` (the CLI's --interfaces). */
   interfacesFile?(path: string): Promise<InterfaceDirectory>;
 }
@@ -61,7 +61,8 @@ export async function openReportRuntime(job: ReportJobConfig, adapters: ReportAd
     if (adapters.snsNotifier === undefined) throw new FlowlogError('FLOWLOG_TOPIC_ARN is set but this build has no SNS notifier');
     notifiers.push(adapters.snsNotifier(job.report.topicArn));
   }
-  const interfaces = adapters.interfaceDirectory?.();
+  const functionName = job.report.interfacesFunction;
+  const interfaces = functionName === undefined ? undefined : adapters.interfaceDirectory?.(functionName);
   const looked = interfaces === undefined ? handle : { ...handle, interfaces };
   const files = job.report.files;
   if (files === undefined) return { ...looked, notifiers };
