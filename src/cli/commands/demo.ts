@@ -6,6 +6,8 @@ import type { Report } from '../../lib/report/model.js';
 import { buildingText } from '../../lib/report/baseline.js';
 import { noveltyText } from '../../lib/report/present.js';
 import { MANIFEST_FILE } from '../../lib/sample/write-sample.js';
+import { INTERFACES_FILE } from '../../lib/sample/interfaces.js';
+import { placeLine } from '../../lib/report/interfaces.js';
 import type { SampleManifest } from '../../lib/sample/generate.js';
 import { parseFlags, type CliIo, type Command } from '../command.js';
 
@@ -55,7 +57,7 @@ export function demoCommand(commands: () => readonly Command[]): Command {
       const suppressions = join(dir, 'suppressions.yml');
       await writeFile(suppressions, await suppressionsFor(join(data, MANIFEST_FILE), last));
       io.out(`\n== Known traffic to silence, with reasons and expiry dates (${suppressions}) ==\n${await readFile(suppressions, 'utf8')}`);
-      await run(`6. The daily report for ${last} (UTC), as e-mail and Slack would receive it`, 'report', [...state, '--date', last, '--out', out, '--suppressions', suppressions]);
+      await run(`6. The daily report for ${last} (UTC), as e-mail and Slack would receive it`, 'report', [...state, '--date', last, '--out', out, '--suppressions', suppressions, '--interfaces', join(data, INTERFACES_FILE)]);
 
       const early = addDays(first, 2);
       const earlyOut = join(dir, 'report-early');
@@ -63,7 +65,8 @@ export function demoCommand(commands: () => readonly Command[]): Command {
 
       const found = await compareWithIncidents(join(data, MANIFEST_FILE), join(out, 'report.json'), last);
       const held = await checkBaselineBuilding(join(earlyOut, 'report.json'));
-      io.out(`\n== 8. Did the reports find what was injected? ==\n${[...found.lines, held.line].join('\n')}\n`);
+      const placed = await checkPlaces(join(out, 'report.json'));
+      io.out(`\n== 8. Did the reports find what was injected? ==\n${[...found.lines, held.line, ...placed.lines].join('\n')}\n`);
       io.out(
         [
           '',
@@ -75,7 +78,7 @@ export function demoCommand(commands: () => readonly Command[]): Command {
           '',
         ].join('\n'),
       );
-      return found.missed === 0 && held.ok ? 0 : 1;
+      return found.missed === 0 && held.ok && placed.ok ? 0 : 1;
     },
   };
 }
@@ -111,6 +114,23 @@ async function compareWithIncidents(manifestPath: string, reportPath: string, da
   const expired = (report.expiredSuppressions ?? []).map((e) => `  expired  suppression entry ${e.entry} (${e.reason}, expired ${e.expires}) no longer applies`);
   const extra = report.findings.filter((f) => !incidents.some((i) => i.rule === f.rule)).map((f) => `  extra   ${f.rule.padEnd(24)} ${f.title}`);
   return { lines: [...lines, ...expired, ...extra, `  ${incidents.length - missed} of ${incidents.length} injected incidents found, ${extra.length} other findings.`], missed };
+}
+
+/** Where the findings' interfaces live, from the sample's describe-network-interfaces file (--interfaces). */
+async function checkPlaces(reportPath: string): Promise<{ lines: string[]; ok: boolean }> {
+  const report = JSON.parse(await readFile(reportPath, 'utf8')) as Report;
+  const summary = report.interfaces;
+  if (summary === undefined) return { lines: [`  ${'WRONG '}  ${'where interfaces live'.padEnd(24)} the report looked up no interface`], ok: false };
+  // Addresses outside the VPC (the office network over the VPN) are rightly not found.
+  const ok = summary.error === undefined && summary.found > 0;
+  const example = report.findings.flatMap((f) => f.places ?? [])[0];
+  return {
+    lines: [
+      `  ${ok ? 'placed' : 'WRONG '}  ${'where interfaces live'.padEnd(24)} ${summary.found} of ${summary.asked} interfaces and private addresses, from ${summary.source}${summary.notFound.length === 0 ? '' : ` (not in the file: ${summary.notFound.slice(0, 3).join(', ')})`}`,
+      ...(example === undefined ? [] : [`          e.g. ${placeLine(example)}`]),
+    ],
+    ok,
+  };
 }
 
 /** The early report must hold both spike rules back ("baseline building: 2 of 3 days") instead of comparing with 2 days. */
