@@ -6,7 +6,7 @@
  */
 import type { Filter } from '@aws-sdk/client-ec2';
 import { callWithin } from '../aws/call-timeout.js';
-import type { DescribeNetworkInterfaces } from '../aws/ec2-client.js';
+import type { DescribeNetworkInterfaces } from './ec2-client.js';
 import { DeadlineError } from '../errors.js';
 import type { InterfaceDirectory, InterfaceQuery } from '../ports.js';
 import { parseAddress } from '../report/cidr.js';

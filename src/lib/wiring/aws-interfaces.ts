@@ -1,4 +1,4 @@
-import { ec2Describer } from '../aws/ec2-client.js';
+import { ec2Describer } from '../ec2/ec2-client.js';
 import { Ec2InterfaceDirectory } from '../ec2/ec2-interface-directory.js';
 import type { InterfaceDirectory } from '../ports.js';
 

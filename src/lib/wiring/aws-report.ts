@@ -1,10 +1,10 @@
-import { SlackNotifier, SlackWebhook } from '../adapters/slack-webhook.js';
-import { S3ArtifactStore } from '../adapters/s3-artifact-store.js';
-import { SnsNotifier } from '../adapters/sns-notifier.js';
+import { SlackNotifier, SlackWebhook } from '../slack/slack-webhook.js';
+import { S3ArtifactStore } from '../s3/s3-artifact-store.js';
+import { SnsNotifier } from '../sns/sns-notifier.js';
 import { createAwsClients, type AwsClients } from '../aws/clients.js';
-import { s3Client } from '../aws/s3-client.js';
-import { snsClient } from '../aws/sns-client.js';
-import { lambdaClient } from '../aws/lambda-client.js';
+import { s3Client } from '../s3/s3-client.js';
+import { snsClient } from '../sns/sns-client.js';
+import { lambdaClient } from '../lambda/lambda-client.js';
 import { LambdaInterfaceDirectory } from '../lambda/lambda-interface-directory.js';
 import { athenaOpener } from './aws.js';
 import { openLocalEngine } from './engines.js';
