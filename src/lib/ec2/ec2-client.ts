@@ -10,10 +10,14 @@ export type DescribeNetworkInterfaces = (input: DescribeNetworkInterfacesCommand
  * carries it: @aws-sdk/client-ec2 adds about 560 KB to a minified bundle (the report zip would pass
  * 1 MB), so the report function asks that function instead (src/lib/lambda).
  */
-export function createEc2Describer(timeouts: AwsHttpTimeouts = DEFAULT_AWS_HTTP_TIMEOUTS): DescribeNetworkInterfaces {
-  const client = new EC2Client({ requestHandler: requestHandlerOptions(timeouts) });
+export function createEc2Client(timeouts: AwsHttpTimeouts = DEFAULT_AWS_HTTP_TIMEOUTS): EC2Client {
+  return new EC2Client({ requestHandler: requestHandlerOptions(timeouts) });
+}
+
+/** DescribeNetworkInterfaces through a client, aborted by the signal when one is given. */
+export function describerFor(client: EC2Client): DescribeNetworkInterfaces {
   return (input, abortSignal) => client.send(new DescribeNetworkInterfacesCommand(input), abortSignal === undefined ? {} : { abortSignal });
 }
 
 /** Built on first use, once per Lambda instance. */
-export const ec2Describer: () => DescribeNetworkInterfaces = once(() => createEc2Describer());
+export const ec2Describer: () => DescribeNetworkInterfaces = once(() => describerFor(createEc2Client()));
