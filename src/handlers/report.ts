@@ -13,6 +13,7 @@ import { METRICS_NAMESPACE, REPORT_METRICS, REPORT_SERVICE, reportMetrics } from
 import { judgeReport } from '../lib/report/report-verdict.js';
 import { withSourceMappedStack } from '../lib/source-mapped-stack.js';
 import { deliverReport } from '../lib/use-cases/deliver-report.js';
+import { placeInterfaces } from '../lib/use-cases/place-interfaces.js';
 import { saveReport } from '../lib/use-cases/save-report.js';
 import { runReport } from '../lib/use-cases/run-report.js';
 import { loadLists } from '../lib/use-cases/load-lists.js';
@@ -31,6 +32,12 @@ export const ANSWER_RESERVE_MS = 1_000;
  * small PutObjects, four at a time, each answered in well under a second.
  */
 export const FILES_RESERVE_MS = 10_000;
+/**
+ * Kept back from the queries to look up where the findings' interfaces live: loading the EC2
+ * client and one DescribeNetworkInterfaces page per 200 names, each answered in well under a
+ * second; a lookup still waiting then is given up and the report keeps the bare ids.
+ */
+export const INTERFACES_RESERVE_MS = 10_000;
 
 export interface ReportHandlerOptions {
   readonly settings: Settings;
@@ -66,12 +73,15 @@ export function createReportHandler(options: ReportHandlerOptions) {
     const runtime = await openReportRuntime(job, options.adapters);
     try {
       const filesReserveMs = runtime.artifacts === undefined ? 0 : FILES_RESERVE_MS;
+      const interfacesReserveMs = runtime.interfaces === undefined ? 0 : INTERFACES_RESERVE_MS;
       // A list that cannot be read or is not valid is a warning in the report, never a failed run.
-      const lists = await loadLists(options.adapters.listReader, job.report.lists, { deadlineMs: deadlineMs - deliveryReserveMs - filesReserveMs });
-      const built = await runReport(
+      const lists = await loadLists(options.adapters.listReader, job.report.lists, { deadlineMs: deadlineMs - deliveryReserveMs - filesReserveMs - interfacesReserveMs });
+      const ran = await runReport(
         { ...reportDeps(runtime, job, now), ...lists },
-        { date, timezone, requestId: context.awsRequestId, deadlineMs: deadlineMs - deliveryReserveMs - filesReserveMs },
+        { date, timezone, requestId: context.awsRequestId, deadlineMs: deadlineMs - deliveryReserveMs - filesReserveMs - interfacesReserveMs },
       );
+      // Where the interfaces live is help: a lookup that fails leaves the ids and a warning.
+      const built = await placeInterfaces(ran, runtime.interfaces, { deadlineMs: deadlineMs - deliveryReserveMs - filesReserveMs });
       // A file that could not be saved becomes a warning in the report; the notification still goes.
       const saved = runtime.artifacts === undefined ? undefined : await saveReport(runtime.artifacts, built, { deadlineMs: deadlineMs - deliveryReserveMs });
       const report = saved?.report ?? built;

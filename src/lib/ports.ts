@@ -5,7 +5,7 @@
  */
 import type { DayRange, UtcDay } from './dates.js';
 import type { Partition } from './partitions/plan.js';
-import type { Report, ReportFiles } from './report/model.js';
+import type { InterfaceFacts, Report, ReportFiles } from './report/model.js';
 
 export type { Cell, Row } from './rows.js';
 import type { Row } from './rows.js';
@@ -157,4 +157,21 @@ export type ListSource =
 export interface ListReader {
   /** Rejects naming the parameter or file and what went wrong; with a deadline, gives up at it. */
   read(source: ListSource, options?: { readonly deadlineMs?: number }): Promise<string>;
+}
+
+/** The interface ids and private addresses a report's findings and digests name. */
+export interface InterfaceQuery {
+  readonly interfaceIds: readonly string[];
+  readonly privateAddresses: readonly string[];
+}
+
+/**
+ * Says where network interfaces live (instance, Name tag, security groups, subnet, VPC): EC2
+ * DescribeNetworkInterfaces on AWS, a file saved from `aws ec2 describe-network-interfaces`
+ * locally. Answers only the interfaces it knows; one that matches no name is left out.
+ */
+export interface InterfaceDirectory {
+  /** Named in the report: "EC2 DescribeNetworkInterfaces", "file interfaces.json". */
+  readonly source: string;
+  describe(query: InterfaceQuery, options?: { readonly deadlineMs?: number }): Promise<readonly InterfaceFacts[]>;
 }

@@ -19,7 +19,7 @@ import type { SampleManifest } from '../../src/sample/generate.js';
 import { writeSample } from '../../src/sample/write-sample.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
-const FUNCTIONS = { partitions: 'Partitions', report: 'Report', slackForwarder: 'SlackForwarder' } as const;
+const FUNCTIONS = { partitions: 'Partitions', report: 'Report', interfaces: 'Interfaces', slackForwarder: 'SlackForwarder' } as const;
 const QUERY_FUNCTIONS = ['partitions', 'report'] as const;
 const MAX_ZIP_BYTES = 1024 * 1024;
 const PARAMS = {
@@ -32,7 +32,12 @@ const PARAMS = {
   tags: 'team=secops,cost-center=1234',
 };
 // AWS offers no resource-level permission for these; any other action must name its resources.
-const ACTIONS_WITHOUT_RESOURCE_LEVEL = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'cloudwatch:PutMetricData']);
+/**
+ * Actions IAM grants only on "*". EC2's Describe actions have no resource-level permissions: the
+ * Service Authorization Reference (Amazon EC2, actions table) lists no resource type for
+ * ec2:DescribeNetworkInterfaces.
+ */
+const ACTIONS_WITHOUT_RESOURCE_LEVEL = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'cloudwatch:PutMetricData', 'ec2:DescribeNetworkInterfaces']);
 const AGREED_SETTINGS = new Set([
   'FLOWLOG_ENGINE', 'FLOWLOG_DATABASE', 'FLOWLOG_TABLE', 'FLOWLOG_TABLE_MODE', 'FLOWLOG_FORMAT', 'FLOWLOG_COLUMN_NAMES', 'FLOWLOG_PARTITIONING', 'FLOWLOG_BUCKET', 'FLOWLOG_PREFIX', 'FLOWLOG_FOLDERS',
   'FLOWLOG_SOURCES', 'FLOWLOG_LOOKBACK_DAYS', 'FLOWLOG_MAX_RANGE_DAYS', 'FLOWLOG_WORKGROUP', 'FLOWLOG_OUTPUT_LOCATION', 'FLOWLOG_ROLLUP_TABLE', 'FLOWLOG_ROLLUP_SETTLE_MINUTES', 'FLOWLOG_BYTES_SCANNED_CUTOFF_MB',
@@ -40,7 +45,7 @@ const AGREED_SETTINGS = new Set([
   'FLOWLOG_PORT_SCAN_MIN_PORTS', 'FLOWLOG_BRUTE_FORCE_MIN_FLOWS', 'FLOWLOG_REJECT_SPIKE_RATIO', 'FLOWLOG_REJECT_SPIKE_MIN_RECORDS',
   'FLOWLOG_EGRESS_SPIKE_RATIO', 'FLOWLOG_EGRESS_SPIKE_MIN_BYTES', 'FLOWLOG_ADMIN_PORTS', 'FLOWLOG_EPHEMERAL_PORTS',
   'FLOWLOG_MIN_BASELINE_DAYS', 'FLOWLOG_BASELINE_MIN_DAY_HOURS',
-  'FLOWLOG_SLACK_WEBHOOK_PARAMETER', 'FLOWLOG_REPORT_BUCKET',
+  'FLOWLOG_SLACK_WEBHOOK_PARAMETER', 'FLOWLOG_REPORT_BUCKET', 'FLOWLOG_INTERFACES_FUNCTION',
   'FLOWLOG_SUPPRESSIONS_PARAMETER', 'FLOWLOG_SUPPRESSIONS_FILE', 'FLOWLOG_WATCHLIST_PARAMETER', 'FLOWLOG_WATCHLIST_FILE',
 ]);
 
@@ -135,6 +140,11 @@ describe('serverless package', () => {
       expect(props.Runtime).toBe('nodejs22.x');
       expect(props.Architectures).toEqual(['arm64']);
       expect(roleOf(fn)).toBe(`${FUNCTIONS[fn]}IamRoleLambdaExecution`);
+      // The interfaces function is invoked synchronously by report, which gets its error: a failure destination would never fire.
+      if (fn === 'interfaces') {
+        expect(resources.InterfacesLambdaEvConf).toBeUndefined();
+        return;
+      }
       const invokeConfig = resources[`${FUNCTIONS[fn]}LambdaEvConf`]!;
       expect(invokeConfig.Type).toBe('AWS::Lambda::EventInvokeConfig');
       expect(invokeConfig.Properties.DestinationConfig.OnFailure.Destination).toEqual({ 'Fn::GetAtt': ['FailureQueue', 'Arn'] });
@@ -438,6 +448,10 @@ describe('serverless package', () => {
         [/^sns:/, (r, s) => r === text({ Ref: 'ReportTopic' }) && s.role === roleOf('report')],
         [/^ssm:/, (r, s) => r.endsWith(`:parameter${PARAMS.slackWebhookParameter}"}`) && s.role === roleOf('slackForwarder')],
         [/^kms:/, (r, s) => r === text({ 'Fn::GetAtt': ['TopicKey', 'Arn'] }) && s.role === roleOf('report')],
+        // Where each interface of a finding lives: read-only, the interfaces role only, "*" (see ACTIONS_WITHOUT_RESOURCE_LEVEL).
+        [/^ec2:DescribeNetworkInterfaces$/, (r, s) => r === text('*') && s.role === roleOf('interfaces')],
+        // The report asks the interfaces function, and only it.
+        [/^lambda:InvokeFunction$/, (r, s) => r === text({ 'Fn::GetAtt': ['InterfacesLambdaFunction', 'Arn'] }) && s.role === roleOf('report')],
         [/^sqs:/, (r) => r === text({ 'Fn::GetAtt': ['FailureQueue', 'Arn'] })],
         [/^logs:/, (r, s) => r.includes(`:log-group:/aws/lambda/flowlog-pilot-ci-${functionOfRole(s.role)}:`)],
       ];
@@ -450,13 +464,23 @@ describe('serverless package', () => {
           checked.add(action.split(':')[0]!);
         }
       }
-      expect([...checked].sort()).toEqual(['athena', 'glue', 'kms', 'logs', 's3', 'sns', 'sqs', 'ssm']);
+      expect([...checked].sort()).toEqual(['athena', 'ec2', 'glue', 'kms', 'lambda', 'logs', 's3', 'sns', 'sqs', 'ssm']);
     });
 
     it('when the report role is read, it may add partitions to the raw table, since a report first adds the missing days of its window and baseline', () => {
       const own = statements().filter((s) => s.role === roleOf('report'));
       const adds = own.filter((s) => asList(s.Action).includes('glue:BatchCreatePartition') && asList(s.Action).includes('glue:CreatePartition'));
       expect(adds.flatMap((s) => asList(s.Resource).map(text))).toContain(text({ 'Fn::Sub': 'arn:${AWS::Partition}:glue:${AWS::Region}:${AWS::AccountId}:table/flowlogs_ci/vpc_flow_logs' }));
+    });
+
+    it('when the roles are read, only the interfaces role may call EC2, only ec2:DescribeNetworkInterfaces, and only the report role may invoke it', () => {
+      const ec2 = statements().filter((s) => asList(s.Action).some((a) => a.startsWith('ec2:')));
+      expect(ec2.map((s) => [s.role, asList(s.Action)])).toEqual([[roleOf('interfaces'), ['ec2:DescribeNetworkInterfaces']]]);
+      // The scheduler's own role invokes the report function; among the function roles only report invokes anything.
+      const invokes = statements().filter((s) => s.role !== 'ReportSchedulerRole' && asList(s.Action).some((a) => a.startsWith('lambda:')));
+      expect(invokes.map((s) => [s.role, asList(s.Action), s.Resource])).toEqual([[roleOf('report'), ['lambda:InvokeFunction'], { 'Fn::GetAtt': ['InterfacesLambdaFunction', 'Arn'] }]]);
+      // The interfaces role holds nothing else: no Athena, Glue, S3 or SNS.
+      expect(statements().filter((s) => s.role === roleOf('interfaces')).flatMap((s) => asList(s.Action)).filter((a) => !a.startsWith('logs:'))).toEqual(['ec2:DescribeNetworkInterfaces']);
     });
 
     it('when the log bucket is listed, only the sources\' folders may be listed', () => {

@@ -48,6 +48,49 @@ function recordingNotifier(sent: Report[]): Notifier {
   return { channel: 'test', notify: async (report) => (sent.push(report), { channel: 'test', messageId: 'm-1', truncated: false }) };
 }
 
+describe('report handler: where each interface lives', () => {
+  const settings = { FLOWLOG_ENGINE: 'local', FLOWLOG_REPORT_TIMEZONE: 'Asia/Tokyo', FLOWLOG_TOPIC_ARN: 'arn:aws:sns:ap-northeast-1:123456789012:flowlog-reports', FLOWLOG_INTERFACES_FUNCTION: 'flowlog-pilot-ci-interfaces' };
+  const web = { interfaceId: 'eni-0a1b2c3d4e5f60718', privateAddresses: ['10.0.1.10'], instanceId: 'i-0abc1234567890def', name: 'web-1', securityGroups: [{ id: 'sg-0123456789abcdef0', name: 'web' }], subnetId: 'subnet-0aa', vpcId: 'vpc-0bb' };
+
+  it('when the stack names its interfaces function, the published report places the private address its digests name, asked once with every name', async () => {
+    const sent: Report[] = [];
+    const asked: unknown[] = [];
+    const adapters: ReportAdapters = {
+      openAthena: async () => Promise.reject(new Error('not used')),
+      openLocal: async () => ({ engine: (await localEngine()).engine, catalog, layout, close: async () => {} }),
+      snsNotifier: () => recordingNotifier(sent),
+      interfaceDirectory: (functionName) => ({ source: `function ${functionName}`, describe: async (query) => (asked.push(query), [web]) }),
+    };
+    const handler = module.createReportHandler({ settings, adapters, now: () => new Date('2026-11-21T00:30:00Z') });
+
+    const summary = await handler({ date: '2026-11-20' }, context);
+
+    expect(summary.notifications).toEqual([{ channel: 'test', status: 'sent', messageId: 'm-1' }]);
+    expect(asked).toHaveLength(1);
+    expect((asked[0] as { privateAddresses: string[] }).privateAddresses).toContain('10.0.1.10');
+    const places = [...sent[0]!.findings, ...sent[0]!.digests].flatMap((item) => item.places ?? []);
+    expect(places.map((p) => [p.key, p.name])).toContainEqual(['10.0.1.10', 'web-1']);
+    expect(sent[0]!.interfaces?.source).toBe('function flowlog-pilot-ci-interfaces');
+  });
+
+  it('when the lookup fails, the report is still published, with the bare ids and a warning saying why', async () => {
+    const sent: Report[] = [];
+    const adapters: ReportAdapters = {
+      openAthena: async () => Promise.reject(new Error('not used')),
+      openLocal: async () => ({ engine: (await localEngine()).engine, catalog, layout, close: async () => {} }),
+      snsNotifier: () => recordingNotifier(sent),
+      interfaceDirectory: () => ({ source: 'EC2 DescribeNetworkInterfaces', describe: async () => Promise.reject(new Error('AccessDenied: not authorized to perform ec2:DescribeNetworkInterfaces')) }),
+    };
+    const handler = module.createReportHandler({ settings, adapters, now: () => new Date('2026-11-21T00:30:00Z') });
+
+    const summary = await handler({ date: '2026-11-20' }, context);
+
+    expect(summary.notifications).toEqual([{ channel: 'test', status: 'sent', messageId: 'm-1' }]);
+    expect(sent[0]!.findings.every((f) => f.places === undefined)).toBe(true);
+    expect(sent[0]!.warnings).toContainEqual(expect.stringMatching(/^where the interfaces live is not shown: EC2 DescribeNetworkInterfaces failed \(unexpected error: AccessDenied/));
+  });
+});
+
 describe('report handler', () => {
   it('when invoked with a date on the local engine, it answers with the same report the use case builds, and notifies', async () => {
     const sent: Report[] = [];

@@ -6,6 +6,8 @@ import type { Report } from '../../lib/report/model.js';
 import { buildingText } from '../../lib/report/baseline.js';
 import { noveltyText } from '../../lib/render/present.js';
 import { MANIFEST_FILE } from '../../sample/write-sample.js';
+import { INTERFACES_FILE } from '../../sample/interfaces.js';
+import { placeLine } from '../../lib/report/interfaces.js';
 import type { SampleManifest } from '../../sample/generate.js';
 import { SAMPLE_WATCHLIST } from '../../sample/incidents.js';
 import { BASELINE_DAYS } from '../../lib/report/window.js';
@@ -60,7 +62,7 @@ export function demoCommand(commands: () => readonly Command[]): Command {
       const watchlist = join(dir, 'watchlist.txt');
       await writeFile(watchlist, watchlistText());
       io.out(`\n== Addresses to watch, as a threat-intelligence export lists them (${watchlist}) ==\n${await readFile(watchlist, 'utf8')}`);
-      await run(`6. The daily report for ${last} (UTC), as e-mail and Slack would receive it`, 'report', [...state, '--date', last, '--out', out, '--suppressions', suppressions, '--watchlist', watchlist]);
+      await run(`6. The daily report for ${last} (UTC), as e-mail and Slack would receive it`, 'report', [...state, '--date', last, '--out', out, '--suppressions', suppressions, '--watchlist', watchlist, '--interfaces', join(data, INTERFACES_FILE)]);
 
       const early = addDays(first, 2);
       const earlyOut = join(dir, 'report-early');
@@ -68,7 +70,8 @@ export function demoCommand(commands: () => readonly Command[]): Command {
 
       const found = await compareWithIncidents(join(data, MANIFEST_FILE), join(out, 'report.json'), last);
       const held = await checkBaselineBuilding(join(earlyOut, 'report.json'));
-      io.out(`\n== 8. Did the reports find what was injected? ==\n${[...found.lines, held.line].join('\n')}\n`);
+      const placed = await checkPlaces(join(out, 'report.json'));
+      io.out(`\n== 8. Did the reports find what was injected? ==\n${[...found.lines, held.line, ...placed.lines].join('\n')}\n`);
       io.out(
         [
           '',
@@ -80,7 +83,7 @@ export function demoCommand(commands: () => readonly Command[]): Command {
           '',
         ].join('\n'),
       );
-      return found.missed === 0 && held.ok ? 0 : 1;
+      return found.missed === 0 && held.ok && placed.ok ? 0 : 1;
     },
   };
 }
@@ -137,6 +140,23 @@ function watchlistLine(report: Report, incident: SampleManifest['incidents'][num
 /** The demo's watchlist: the sample's blocks as CIDR,label lines, the shape many feeds export. */
 function watchlistText(): string {
   return `# Threat intelligence export (sample): CIDR,label\n${SAMPLE_WATCHLIST.map((e) => `${e.cidr},${e.label}`).join('\n')}\n`;
+}
+
+/** Where the findings' interfaces live, from the sample's describe-network-interfaces file (--interfaces). */
+async function checkPlaces(reportPath: string): Promise<{ lines: string[]; ok: boolean }> {
+  const report = JSON.parse(await readFile(reportPath, 'utf8')) as Report;
+  const summary = report.interfaces;
+  if (summary === undefined) return { lines: [`  ${'WRONG '}  ${'where interfaces live'.padEnd(24)} the report looked up no interface`], ok: false };
+  // Addresses outside the VPC (the office network over the VPN) are rightly not found.
+  const ok = summary.error === undefined && summary.found > 0;
+  const example = report.findings.flatMap((f) => f.places ?? [])[0];
+  return {
+    lines: [
+      `  ${ok ? 'placed' : 'WRONG '}  ${'where interfaces live'.padEnd(24)} ${summary.found} of ${summary.asked} interfaces and private addresses, from ${summary.source}${summary.notFound.length === 0 ? '' : ` (not in the file: ${summary.notFound.slice(0, 3).join(', ')})`}`,
+      ...(example === undefined ? [] : [`          e.g. ${placeLine(example)}`]),
+    ],
+    ok,
+  };
 }
 
 /** The early report must hold both spike rules back ("baseline building: 2 of 3 days") instead of comparing with 2 days. */

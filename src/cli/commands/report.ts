@@ -1,7 +1,7 @@
 import { access, constants, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { asError, FlowlogError, ValidationError } from '../../lib/errors.js';
-import type { ListSource, Notifier, QueryEngine } from '../../lib/ports.js';
+import type { InterfaceDirectory, ListSource, Notifier, QueryEngine } from '../../lib/ports.js';
 import { createProgress, progressMode, type Progress, type ProgressStep } from '../progress.js';
 import { reportArtifacts, reportFileJson } from '../../lib/render/artifacts.js';
 import type { Report, Severity } from '../../lib/report/model.js';
@@ -11,6 +11,7 @@ import { parseDay } from '../../lib/dates.js';
 import { validateTimeZone } from '../../lib/report/window.js';
 import { deliverReport } from '../../lib/use-cases/deliver-report.js';
 import { runReport } from '../../lib/use-cases/run-report.js';
+import { placeInterfaces } from '../../lib/use-cases/place-interfaces.js';
 import { LOCAL_REPORT_ADAPTERS, openReportRuntime, reportDeps, type ReportAdapters } from '../../lib/wiring/report-deps.js';
 import { parseFlags, type CliIo, type Command } from '../command.js';
 import { definedOnly, inFlagTerms, LOCAL_FLAGS, LOCAL_FLAGS_USAGE, localSettings } from '../settings.js';
@@ -41,6 +42,9 @@ Options:
                          ports, interface, reason, expires); silenced matches are listed apart
   --watchlist FILE       CIDR blocks to flag traffic with, each with a label: YAML or JSON
                          ({cidr, label} entries) or CIDR[,label] lines; runs the watchlist rule
+  --interfaces FILE      where interfaces live: a file saved with
+                         aws ec2 describe-network-interfaces --output json; findings and digests
+                         then show each interface's instance, Name tag, security groups, subnet, VPC
 ${LOCAL_FLAGS_USAGE}
 
 Exit codes: ${EXIT_OK} ok; ${EXIT_FAILURE} a query failed or nothing could be made; 2 usage; ${EXIT_NOTIFY_FAILED} the report was made
@@ -63,6 +67,7 @@ const OPTIONS = {
   'min-baseline-days': { type: 'string' },
   suppressions: { type: 'string' },
   watchlist: { type: 'string' },
+  interfaces: { type: 'string' },
 } as const;
 
 /** `flowlog-pilot report`: the report job of the Lambda, run on DuckDB over local files. */
@@ -100,6 +105,7 @@ export function reportCommand(adapters: ReportAdapters = LOCAL_REPORT_ADAPTERS):
       const watchlistFile = values.watchlist ?? listFile(job.report.lists.watchlist, '--watchlist');
       const suppressions = suppressionsFile === undefined ? undefined : await readSuppressions(resolve(io.cwd, suppressionsFile));
       const watchlist = watchlistFile === undefined ? undefined : await readWatchlist(resolve(io.cwd, watchlistFile));
+      const interfaces = await interfacesFrom(adapters, values.interfaces === undefined ? undefined : resolve(io.cwd, values.interfaces));
       const out = values.out === undefined ? undefined : await writableFolder(resolve(io.cwd, values.out));
       const runtime = await openReportRuntime(job, adapters, notifiers);
       const progress = createProgress(progressMode({ quiet: values.quiet === true, isTTY: io.errIsTTY === true }), io.err);
@@ -116,6 +122,7 @@ export function reportCommand(adapters: ReportAdapters = LOCAL_REPORT_ADAPTERS):
       } finally {
         await runtime.close();
       }
+      report = await placeInterfaces(report, interfaces ?? runtime.interfaces);
       if (out !== undefined) await writeReportFiles(out, report);
       io.out(format === 'json' ? reportFileJson(report) : renderText(report));
       let notifyFailed = false;
@@ -217,4 +224,11 @@ export async function writeReportFiles(dir: string, report: Report): Promise<str
     });
   }
   return artifacts.map((artifact) => artifact.name);
+}
+
+/** The --interfaces file, read and checked before anything runs (a bad entry stops the command, named). */
+async function interfacesFrom(adapters: ReportAdapters, path: string | undefined): Promise<InterfaceDirectory | undefined> {
+  if (path === undefined) return undefined;
+  if (adapters.interfacesFile === undefined) throw new ValidationError('--interfaces', 'reading an interfaces file is not part of this build');
+  return adapters.interfacesFile(path);
 }

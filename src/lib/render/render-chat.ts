@@ -9,6 +9,7 @@
  */
 import type { BaselineBuilding, Report } from '../report/model.js';
 import { buildingText } from '../report/baseline.js';
+import { lookupText, placeLine } from '../report/interfaces.js';
 import { countBySeverity, failedQueries, findingsBySeverity, formatBytes, formatCount, formatUsd, noveltyText, plural, safeLine, suppressionText } from './present.js';
 import { renderSubject } from './subject.js';
 
@@ -72,6 +73,7 @@ export function renderChatNotification(report: Report): ChatNotification {
     `Records ${formatCount(report.totals.records)}, rejected ${formatCount(report.totals.rejected)}, ${formatBytes(report.totals.bytes)}; scanned ${formatBytes(report.bytesScanned)} for ${formatUsd(report.costUsd)}`,
   ];
   if (suppressionText(report) !== '') headline.push(escape(suppressionText(report)));
+  if (lookupText(report) !== '') headline.push(escape(lookupText(report), 300));
   if (report.building !== undefined && report.building.length > 0) {
     headline.push(`${report.building.slice(0, 5).map((b) => code(b.rule, 60)).join(', ')}: ${buildingText(report.building[0] as BaselineBuilding)}`);
   }
@@ -80,7 +82,10 @@ export function renderChatNotification(report: Report): ChatNotification {
     const technique = f.technique === undefined ? '' : ` ${code(f.technique, 20)}`;
     const where = f.resultsLocation === undefined ? '' : ` → ${code(f.resultsLocation)}`;
     const novelty = noveltyText(f) === '' ? '' : `, ${noveltyText(f)}`;
-    return `• *${f.severity.toUpperCase()}* ${escape(f.title)} (${code(f.rule, 60)}${technique}): ${plural(f.count, 'match', 'matches')}${novelty}${where}`;
+    // The first two places of its rows: enough to know which machine without opening the console.
+    const places = (f.places ?? []).slice(0, 2).map((p) => code(placeLine(p), 160));
+    const on = places.length === 0 ? '' : `; on ${places.join(', ')}${(f.places?.length ?? 0) > 2 ? ` +${(f.places?.length ?? 0) - 2} more` : ''}`;
+    return `• *${f.severity.toUpperCase()}* ${escape(f.title)} (${code(f.rule, 60)}${technique}): ${plural(f.count, 'match', 'matches')}${novelty}${on}${where}`;
   });
   const description = fitLines([...headline, ...findingLines], CHAT_DESCRIPTION_MAX_CHARS, (left) => `+${formatCount(left)} more not shown: see the e-mail report`);
 

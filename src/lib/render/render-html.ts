@@ -6,7 +6,8 @@
 import type { Cell, Row } from '../ports.js';
 import { buildingText } from '../report/baseline.js';
 import { SEEN_DAYS_COLUMN } from '../report/build-report.js';
-import type { BaselineStatus, Digest, Finding, Report, Series } from '../report/model.js';
+import type { BaselineStatus, Digest, Finding, InterfacePlace, Report, Series } from '../report/model.js';
+import { lookupText, placesShownBy, placeText } from '../report/interfaces.js';
 import { barList, escapeHtml as esc, hourlyChart, rangeRows, type HourPoint } from './html-charts.js';
 import { scannedToRaw } from '../report/raw-day.js';
 import { cellText, columnsOf, countBySeverity, findingsBySeverity, formatBytes, formatCount, formatDuration, formatUsd, noveltyText, plural, safeLine, SEVERITIES, suppressionText, withLocalTimes } from './present.js';
@@ -21,8 +22,8 @@ const MAX_TABLE_ROWS = 10;
 const HOUR_SECONDS = 3600;
 
 /** Fields this page renders by name; anything else a newer model adds is shown as a generic fact. */
-const FINDING_KEYS = new Set(['rule', 'severity', 'title', 'technique', 'count', 'rows', 'rowsLeftOut', 'resultsLocation', 'newToday', 'newRows', 'seenDays', 'seenOfDays']);
-const REPORT_KEYS = new Set(['tool', 'engine', 'database', 'table', 'generatedAt', 'window', 'totals', 'findings', 'digests', 'series', 'baseline', 'building', 'suppressed', 'expiredSuppressions', 'queries', 'bytesScanned', 'costUsd', 'rawDay', 'warnings', 'files']);
+const FINDING_KEYS = new Set(['rule', 'severity', 'title', 'technique', 'count', 'rows', 'rowsLeftOut', 'resultsLocation', 'newToday', 'newRows', 'seenDays', 'seenOfDays', 'places']);
+const REPORT_KEYS = new Set(['tool', 'engine', 'database', 'table', 'generatedAt', 'window', 'totals', 'findings', 'digests', 'series', 'baseline', 'building', 'suppressed', 'expiredSuppressions', 'queries', 'bytesScanned', 'costUsd', 'rawDay', 'warnings', 'files', 'interfaces']);
 const PROTOCOLS: Readonly<Record<string, string>> = { '1': 'icmp', '6': 'tcp', '17': 'udp', '58': 'icmpv6' };
 
 /** The page for one report. */
@@ -44,6 +45,7 @@ export function renderHtml(report: Report): string {
     header(report),
     summary(report),
     warnings(report),
+    lookupNote(report),
     findingsSection(report),
     suppressedSection(report),
     chartsSection(report),
@@ -186,6 +188,7 @@ function findingDetail(f: Finding, zone: string): string {
     `<article class="finding ${f.severity}" id="finding-${esc(anchor(f.rule))}">`,
     `<h3><span class="sev ${f.severity}">${f.severity}</span> ${esc(safeLine(f.title))}${noveltyBadge(f)}</h3>`,
     rowsTable(withSeenText(withLocalTimes(f.rows, zone), f.seenOfDays), f.rowsLeftOut, f.resultsLocation),
+    whereList(f.places, f.rows),
     '</article>',
   ].join('\n');
 }
@@ -211,6 +214,20 @@ function rowsTable(rows: readonly Row[], rowsLeftOut: number, location: string |
   const body = shown.map((r) => `<tr>${columns.map((c) => `<td${numeric(c) ? ' class="num"' : ''}>${esc(cell(r[c]))}</td>`).join('')}</tr>`).join('');
   const tail = more > 0 ? `<p class="more">${esc(plural(more, 'more row'))}${location === undefined ? ' in the CSV next to this page' : ` at <code>${esc(safeLine(location))}</code>`}.</p>` : '';
   return `<div class="scroll"><table class="rows"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>${tail}`;
+}
+
+/** How the interfaces were looked up (and which were not found), above the findings. */
+function lookupNote(report: Report): string {
+  const note = lookupText(report);
+  return note === '' ? '' : `<p class="lookup" data-interfaces="${report.interfaces?.error === undefined ? 'placed' : 'failed'}">${esc(safeLine(note, 600))}</p>`;
+}
+
+/** Where the interfaces and private addresses of the rows in the table live. */
+function whereList(places: readonly InterfacePlace[] | undefined, rows: readonly Row[]): string {
+  const shown = placesShownBy(places, rows.slice(0, MAX_TABLE_ROWS)) ?? [];
+  if (shown.length === 0) return '';
+  const item = (p: InterfacePlace) => `<li data-place="${esc(safeLine(p.key, 80))}"><code>${esc(safeLine(p.key === p.interfaceId ? p.key : `${p.key} on ${p.interfaceId}`, 120))}</code> ${esc(safeLine(placeText(p), 300))}</li>`;
+  return `<div class="where"><h4>Where</h4><ul>${shown.map(item).join('')}</ul></div>`;
 }
 
 function cell(value: Cell | undefined): string {
@@ -300,7 +317,7 @@ function otherDigests(report: Report): string {
   return [
     '<section id="digests">',
     '<h2>Digests</h2>',
-    ...rest.map((d) => `<article class="digest" id="digest-${esc(anchor(d.rule))}"><h3>${esc(safeLine(d.title))}</h3>${rowsTable(withLocalTimes(d.rows, report.window.timezone), d.rowsLeftOut, d.resultsLocation) || '<p class="none">No rows.</p>'}</article>`),
+    ...rest.map((d) => `<article class="digest" id="digest-${esc(anchor(d.rule))}"><h3>${esc(safeLine(d.title))}</h3>${rowsTable(withLocalTimes(d.rows, report.window.timezone), d.rowsLeftOut, d.resultsLocation) || '<p class="none">No rows.</p>'}${whereList(d.places, d.rows)}</article>`),
     '</section>',
   ].join('\n');
 }
@@ -399,6 +416,7 @@ h3{font-size:15px;margin:0 0 6px}
 .window{margin:0;color:var(--muted)}
 .verdict{margin:10px 0 0}
 .ok{color:var(--ok);font-weight:600}
+.where h4{margin:8px 0 2px;font-size:13px}.where ul{margin:0;padding-left:18px}.lookup{color:var(--muted);margin:8px 0}
 code{font:13px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;color:var(--muted)}
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:10px}
 .card{background:var(--panel);border:1px solid var(--line);border-radius:10px;padding:10px 14px}

@@ -3,7 +3,7 @@
  * Keys come out in the model's order whatever order the object was built in, so two runs with
  * the same facts give the same bytes; row keys keep the engine's column order.
  */
-import type { BaselineStatus, Digest, Finding, QueryRun, Report, Series } from '../report/model.js';
+import type { BaselineStatus, Digest, Finding, InterfaceLookupSummary, InterfacePlace, QueryRun, Report, Series } from '../report/model.js';
 
 /** Pretty (people read it in SQS consoles and CloudWatch) and byte-stable (tests and diffs compare it). */
 export function renderJson(report: Report): string {
@@ -41,6 +41,28 @@ export function canonicalReport(report: Report): Report {
     ...(report.rawDay === undefined ? {} : { rawDay: { days: [...report.rawDay.days], files: report.rawDay.files, bytes: report.rawDay.bytes } }),
     warnings: [...report.warnings],
     ...(report.files === undefined ? {} : { files: { location: report.files.location, folderUrl: report.files.folderUrl, main: report.files.main, mainUrl: report.files.mainUrl } }),
+    ...(report.interfaces === undefined ? {} : { interfaces: canonicalLookup(report.interfaces) }),
+  };
+}
+
+function canonicalLookup(x: InterfaceLookupSummary): InterfaceLookupSummary {
+  return { source: x.source, asked: x.asked, found: x.found, notFound: [...x.notFound], ...(x.error === undefined ? {} : { error: x.error }) };
+}
+
+/** Interface context in a fixed key order; fields EC2 did not give are left out. */
+export function canonicalPlace(p: InterfacePlace): InterfacePlace {
+  return {
+    key: p.key,
+    interfaceId: p.interfaceId,
+    privateAddresses: [...p.privateAddresses],
+    ...(p.instanceId === undefined ? {} : { instanceId: p.instanceId }),
+    ...(p.name === undefined ? {} : { name: p.name }),
+    securityGroups: p.securityGroups.map((g) => ({ id: g.id, name: g.name })),
+    ...(p.subnetId === undefined ? {} : { subnetId: p.subnetId }),
+    ...(p.vpcId === undefined ? {} : { vpcId: p.vpcId }),
+    ...(p.interfaceType === undefined ? {} : { interfaceType: p.interfaceType }),
+    ...(p.description === undefined ? {} : { description: p.description }),
+    ...(p.requesterId === undefined ? {} : { requesterId: p.requesterId }),
   };
 }
 
@@ -58,6 +80,7 @@ function canonicalFinding(f: Finding): Finding {
     ...(f.newRows === undefined ? {} : { newRows: f.newRows }),
     ...(f.seenDays === undefined ? {} : { seenDays: f.seenDays }),
     ...(f.seenOfDays === undefined ? {} : { seenOfDays: f.seenOfDays }),
+    ...(f.places === undefined ? {} : { places: f.places.map(canonicalPlace) }),
   };
 }
 
@@ -82,6 +105,7 @@ function canonicalDigest(d: Digest): Digest {
     rows: d.rows,
     rowsLeftOut: d.rowsLeftOut,
     ...(d.resultsLocation === undefined ? {} : { resultsLocation: d.resultsLocation }),
+    ...(d.places === undefined ? {} : { places: d.places.map(canonicalPlace) }),
   };
 }
 

@@ -9,6 +9,7 @@
  */
 import type { BaselineBuilding, Digest, Finding, Report } from '../report/model.js';
 import { buildingText } from '../report/baseline.js';
+import { lookupText, placeLine, placesShownBy } from '../report/interfaces.js';
 import {
   withReportTimes,
   consoleHint,
@@ -128,6 +129,7 @@ export function renderSlack(given: Report, options: SlackOptions = {}): { messag
     const groups = (report.suppressed ?? []).slice(0, 3).map((s) => `${inlineCode(safeLine(s.rule, 60))} ${escapeSlack(safeLine(s.reason, 80))}`);
     head.push(context(`${escapeSlack(suppressionText(report))}${groups.length === 0 ? '' : `: ${groups.join(', ')}`}`));
   }
+  if (lookupText(report) !== '') head.push(context(escapeSlack(lookupText(report))));
   if (report.building !== undefined && report.building.length > 0) {
     head.push(context(`${report.building.slice(0, 5).map((b) => inlineCode(safeLine(b.rule, 60))).join(', ')}: ${buildingText(report.building[0] as BaselineBuilding)}`));
   }
@@ -175,6 +177,7 @@ function findingBlocks(finding: Finding, maxRows: number): SlackBlock[] {
   ];
   if (table.lines.length > 0) lines.push(codeBlock(table.lines));
   if (table.more > 0) lines.push(`+${formatCount(table.more)} more`);
+  lines.push(...whereLines(finding, maxRows));
   const blocks = [section(lines.join('\n'))];
   if (finding.resultsLocation !== undefined) blocks.push(context(`Full result: ${inlineCode(finding.resultsLocation)}`));
   return blocks;
@@ -185,7 +188,14 @@ function digestBlocks(digest: Digest, maxRows: number): SlackBlock[] {
   const lines = [`*${escapeSlack(cutTitle(digest.title))}*`];
   if (table.lines.length > 0) lines.push(codeBlock(table.lines));
   if (table.more > 0) lines.push(`+${formatCount(table.more)} more`);
+  lines.push(...whereLines(digest, maxRows));
   return [section(lines.join('\n'))];
+}
+
+/** Where the interfaces of the rows shown live, in a code block of their own (tags and names come from the account). */
+function whereLines(item: Finding | Digest, maxRows: number): string[] {
+  const places = placesShownBy(item.places, item.rows.slice(0, maxRows)) ?? [];
+  return places.length === 0 ? [] : ['*Where*', codeBlock(places.map((p) => safeLine(placeLine(p), 200)))];
 }
 
 function cutTitle(title: string): string {

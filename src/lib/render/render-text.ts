@@ -6,6 +6,7 @@
 import type { BaselineStatus, Digest, Finding, Report } from '../report/model.js';
 import { buildingText } from '../report/baseline.js';
 import { scannedToRaw } from '../report/raw-day.js';
+import { lookupText, placeLine, placesShownBy } from '../report/interfaces.js';
 import {
   withReportTimes,
   consoleHint,
@@ -57,6 +58,7 @@ export function renderText(given: Report, options: TextOptions = {}): string {
   if (failed.length > 0) out.push(`ATTENTION: ${plural(failed.length, 'query', 'queries')} failed; this report is incomplete (see Queries).`);
 
   if (report.baseline !== undefined) out.push(baselineLine(report.baseline));
+  if (lookupText(report) !== '') out.push(safeLine(lookupText(report), 500));
 
   out.push('', section('Findings'));
   if (report.findings.length === 0) out.push('No findings.');
@@ -124,11 +126,18 @@ function findingText(finding: Finding, maxRows: number, maxCellChars: number): s
     `  rule ${safeLine(finding.rule)}${technique}; ${plural(finding.count, 'match', 'matches')}${noveltyText(finding) === '' ? '' : `; ${noveltyText(finding)}`}`,
   ];
   lines.push(...rowsText(finding.rows, finding.rowsLeftOut, finding.resultsLocation, maxRows, maxCellChars));
+  lines.push(...whereText(finding, maxRows));
   return lines;
 }
 
 function digestText(digest: Digest, maxRows: number, maxCellChars: number): string[] {
-  return [`${safeLine(digest.title, 200)} (${safeLine(digest.rule)})`, ...rowsText(digest.rows, digest.rowsLeftOut, digest.resultsLocation, maxRows, maxCellChars)];
+  return [`${safeLine(digest.title, 200)} (${safeLine(digest.rule)})`, ...rowsText(digest.rows, digest.rowsLeftOut, digest.resultsLocation, maxRows, maxCellChars), ...whereText(digest, maxRows)];
+}
+
+/** Where the interfaces and private addresses of the rows shown live: one line each. */
+function whereText(item: Finding | Digest, maxRows: number): string[] {
+  const places = placesShownBy(item.places, item.rows.slice(0, maxRows)) ?? [];
+  return places.length === 0 ? [] : ['  Where:', ...places.map((p) => `    ${safeLine(placeLine(p), 300)}`)];
 }
 
 function rowsText(rows: Finding['rows'], rowsLeftOut: number, resultsLocation: string | undefined, maxRows: number, maxCellChars: number): string[] {

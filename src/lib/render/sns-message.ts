@@ -13,6 +13,7 @@ import { renderChatNotification } from './render-chat.js';
 import { canonicalReport, renderJson } from './render-json.js';
 import { renderText } from './render-text.js';
 import { cut, findingsBySeverity } from './present.js';
+import { placesShownBy } from '../report/interfaces.js';
 import { renderSubject } from './subject.js';
 
 /** SNS Publish: 262,144 bytes for the body plus attributes (and we count the subject too). */
@@ -98,6 +99,8 @@ export function shrinkReport(report: Report, step: Shrink): Report {
   const s = (value: string) => cut(value, step.maxStringChars);
   const rows = (list: readonly Row[]) =>
     list.slice(0, step.maxRows).map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [cut(k, step.maxCellChars), typeof v === 'string' ? cut(v, step.maxCellChars) : v])));
+  // Interface context stays only for the names the kept rows still show.
+  const places = (item: Finding | Digest) => ({ places: placesShownBy(item.places, item.rows.slice(0, step.maxRows)) });
   const finding = (f: Finding): Finding => ({
     ...f,
     rule: s(f.rule),
@@ -105,8 +108,9 @@ export function shrinkReport(report: Report, step: Shrink): Report {
     ...(f.technique === undefined ? {} : { technique: s(f.technique) }),
     rows: rows(f.rows),
     rowsLeftOut: f.rowsLeftOut + Math.max(0, f.rows.length - step.maxRows),
+    ...places(f),
   });
-  const digest = (d: Digest): Digest => ({ ...d, rule: s(d.rule), title: s(d.title), rows: rows(d.rows), rowsLeftOut: d.rowsLeftOut + Math.max(0, d.rows.length - step.maxRows) });
+  const digest = (d: Digest): Digest => ({ ...d, rule: s(d.rule), title: s(d.title), rows: rows(d.rows), rowsLeftOut: d.rowsLeftOut + Math.max(0, d.rows.length - step.maxRows), ...places(d) });
   const query = (q: QueryRun): QueryRun => ({ ...q, name: s(q.name), ...(q.error === undefined ? {} : { error: s(q.error) }) });
 
   const findings = findingsBySeverity(report).slice(0, step.maxFindings).map(finding);

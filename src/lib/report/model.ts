@@ -48,6 +48,8 @@ export interface Finding {
   readonly seenDays?: number;
   /** Baseline days that had records, the "of the last N days". */
   readonly seenOfDays?: number;
+  /** Where the interfaces and private addresses its rows name live (when they could be looked up). */
+  readonly places?: readonly InterfacePlace[];
 }
 
 /** A digest: a top-N list included every day whether or not anything is wrong. */
@@ -57,6 +59,8 @@ export interface Digest {
   readonly rows: readonly Row[];
   readonly rowsLeftOut: number;
   readonly resultsLocation?: string;
+  /** Where the interfaces and private addresses its rows name live (when they could be looked up). */
+  readonly places?: readonly InterfacePlace[];
 }
 
 /** Data a chart of the HTML report draws (a saved query of kind `series`); text renderings leave it out. */
@@ -178,4 +182,54 @@ export interface Report {
   readonly warnings: readonly string[];
   /** Where the report's files were saved, when they were (the report Lambda with a results bucket). */
   readonly files?: ReportFiles;
+  /** How the interfaces named in findings and digests were looked up; absent when nothing was asked. */
+  readonly interfaces?: InterfaceLookupSummary;
+}
+
+/** A security group an interface is in. */
+export interface SecurityGroupRef {
+  readonly id: string;
+  readonly name: string;
+}
+
+/**
+ * Where one network interface lives, as EC2 DescribeNetworkInterfaces (or a file saved from it)
+ * tells it: what a reader otherwise opens the EC2 console for.
+ */
+export interface InterfaceFacts {
+  readonly interfaceId: string;
+  /** Its private IPv4 and IPv6 addresses. */
+  readonly privateAddresses: readonly string[];
+  /** The instance it is attached to, when it is an instance's. */
+  readonly instanceId?: string;
+  /** The interface's Name tag. */
+  readonly name?: string;
+  readonly securityGroups: readonly SecurityGroupRef[];
+  readonly subnetId?: string;
+  readonly vpcId?: string;
+  /** EC2's interface type: interface, nat_gateway, lambda, network_load_balancer, vpc_endpoint, ... */
+  readonly interfaceType?: string;
+  /** What made it, in EC2's words, e.g. "Interface for NAT Gateway nat-0a1b..." or "AWS Lambda VPC ENI-...". */
+  readonly description?: string;
+  /** The service or account that created it, for interfaces AWS manages (amazon-elb, an account id, ...). */
+  readonly requesterId?: string;
+}
+
+/** One interface id or private address named in a finding's or digest's rows, and where it lives. */
+export interface InterfacePlace extends InterfaceFacts {
+  /** The value as the rows show it: the interface id, or the private address. */
+  readonly key: string;
+}
+
+/** How the interfaces were looked up: from where, how many names were found, which were not. */
+export interface InterfaceLookupSummary {
+  /** "EC2 DescribeNetworkInterfaces" or "file <path>". */
+  readonly source: string;
+  /** Distinct interface ids and private addresses the findings and digests name. */
+  readonly asked: number;
+  readonly found: number;
+  /** Names the source does not know (deleted since, or in another account or region). */
+  readonly notFound: readonly string[];
+  /** Why the lookup failed; every name is then shown as its bare id. */
+  readonly error?: string;
 }

@@ -6,7 +6,7 @@
 import { ValidationError } from '../errors.js';
 import type { Cell, Row } from '../ports.js';
 import { S3_CONSOLE_URL } from '../s3/console-url.js';
-import type { BaselineBuilding, BaselineDay, BaselineStatus, Digest, Finding, QueryRun, Report, ReportFiles, Severity, RawDaySize } from './model.js';
+import type { BaselineBuilding, BaselineDay, BaselineStatus, Digest, Finding, InterfaceLookupSummary, InterfacePlace, QueryRun, Report, ReportFiles, Severity, RawDaySize } from './model.js';
 
 type Json = Record<string, unknown>;
 
@@ -75,6 +75,45 @@ function finding(value: unknown, path: string): Finding {
     ...(o.newRows === undefined ? {} : { newRows: num(o, 'newRows', path) }),
     ...(o.seenDays === undefined ? {} : { seenDays: num(o, 'seenDays', path) }),
     ...(o.seenOfDays === undefined ? {} : { seenOfDays: num(o, 'seenOfDays', path) }),
+    ...(o.places === undefined ? {} : { places: list(o, 'places', path, place) }),
+  };
+}
+
+function strings(o: Json, key: string, path: string): string[] {
+  return list(o, key, path, (v, p) => {
+    if (typeof v !== 'string') throw new ValidationError(p, 'must be a string');
+    return v;
+  });
+}
+
+function place(value: unknown, path: string): InterfacePlace {
+  const o = object(value, path);
+  return {
+    key: str(o, 'key', path),
+    interfaceId: str(o, 'interfaceId', path, /^eni-[0-9a-f]{8,17}$/),
+    privateAddresses: strings(o, 'privateAddresses', path),
+    ...withOptional('instanceId', optionalStr(o, 'instanceId', path)),
+    ...withOptional('name', optionalStr(o, 'name', path)),
+    securityGroups: list(o, 'securityGroups', path, (v, p) => {
+      const g = object(v, p);
+      return { id: str(g, 'id', p), name: str(g, 'name', p) };
+    }),
+    ...withOptional('subnetId', optionalStr(o, 'subnetId', path)),
+    ...withOptional('vpcId', optionalStr(o, 'vpcId', path)),
+    ...withOptional('interfaceType', optionalStr(o, 'interfaceType', path)),
+    ...withOptional('description', optionalStr(o, 'description', path)),
+    ...withOptional('requesterId', optionalStr(o, 'requesterId', path)),
+  };
+}
+
+function lookupSummary(value: unknown, path: string): InterfaceLookupSummary {
+  const o = object(value, path);
+  return {
+    source: str(o, 'source', path),
+    asked: num(o, 'asked', path),
+    found: num(o, 'found', path),
+    notFound: strings(o, 'notFound', path),
+    ...withOptional('error', optionalStr(o, 'error', path)),
   };
 }
 
@@ -86,6 +125,7 @@ function digest(value: unknown, path: string): Digest {
     rows: list(o, 'rows', path, row),
     rowsLeftOut: num(o, 'rowsLeftOut', path),
     ...withOptional('resultsLocation', optionalStr(o, 'resultsLocation', path)),
+    ...(o.places === undefined ? {} : { places: list(o, 'places', path, place) }),
   };
 }
 
@@ -207,6 +247,7 @@ export function validateReport(value: unknown, path = 'report'): Report {
       return v;
     }),
     ...(o.files === undefined ? {} : { files: reportFiles(o.files, `${path}.files`) }),
+    ...(o.interfaces === undefined ? {} : { interfaces: lookupSummary(o.interfaces, `${path}.interfaces`) }),
   };
 }
 

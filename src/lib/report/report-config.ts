@@ -31,6 +31,8 @@ export interface ReportConfig {
   readonly files: { readonly bucket: string; readonly region: string } | undefined;
   /** Where the suppressions and the watchlist are kept (an SSM parameter or a bundled file), when configured. */
   readonly lists: ReportLists;
+  /** The function that says where interfaces live (EC2 DescribeNetworkInterfaces), when the stack has one. */
+  readonly interfacesFunction: string | undefined;
 }
 
 export interface ReportLists {
@@ -93,6 +95,10 @@ export function readReportConfig(reader: SettingsReader): ReportConfig {
   if (filesBucket !== undefined && (region === undefined || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))) {
     reader.problems.push(`AWS_REGION must name the region of FLOWLOG_REPORT_BUCKET, got ${JSON.stringify(region ?? '')}`);
   }
+  const interfacesFunction = reader.string('FLOWLOG_INTERFACES_FUNCTION');
+  if (interfacesFunction !== undefined && !/^(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[A-Za-z0-9_-]{1,64}$/.test(interfacesFunction)) {
+    reader.problems.push(`FLOWLOG_INTERFACES_FUNCTION must be a Lambda function name or ARN, got ${JSON.stringify(interfacesFunction)}`);
+  }
   return {
     timezone: reader.check('FLOWLOG_REPORT_TIMEZONE', 'UTC', () => validateTimeZone(reader.string('FLOWLOG_REPORT_TIMEZONE', 'UTC'), 'FLOWLOG_REPORT_TIMEZONE')),
     notify: reader.oneOf('FLOWLOG_NOTIFY', ['always', 'findings'] as const, 'always'),
@@ -118,6 +124,7 @@ export function readReportConfig(reader: SettingsReader): ReportConfig {
       const watchlist = listSource(reader, 'WATCHLIST');
       return { ...(suppressions === undefined ? {} : { suppressions }), ...(watchlist === undefined ? {} : { watchlist }) };
     })(),
+    interfacesFunction,
   };
 }
 

@@ -4,6 +4,8 @@ import { SnsNotifier } from '../sns/sns-notifier.js';
 import { createAwsClients, type AwsClients } from '../aws/clients.js';
 import { s3Client } from '../s3/s3-client.js';
 import { snsClient } from '../sns/sns-client.js';
+import { lambdaClient } from '../lambda/lambda-client.js';
+import { LambdaInterfaceDirectory } from '../lambda/lambda-interface-directory.js';
 import { athenaOpener } from './aws.js';
 import { openLocalEngine } from './engines.js';
 import type { ReportAdapters } from './report-deps.js';
@@ -24,7 +26,9 @@ export function awsListReader(roots: readonly string[], ssm: () => ReturnType<ty
 
 /**
  * The adapters of this build: Athena, Glue, SNS and S3 with clients made once per cold start,
- * the local DuckDB engine, Slack webhooks, and the reader of the report's lists (SSM or bundled files).
+ * the local DuckDB engine, Slack webhooks,, the reader of the report's lists (SSM or bundled files)
+ * and the interfaces function (EC2 DescribeNetworkInterfaces, in a function of its own to keep the EC2
+ * client out of this zip).
  */
 export function buildAdapters(clients: AwsClients = createAwsClients(), roots: readonly string[] = [process.cwd()]): ReportAdapters {
   return {
@@ -34,5 +38,6 @@ export function buildAdapters(clients: AwsClients = createAwsClients(), roots: r
     slackNotifier: (url) => new SlackNotifier(new SlackWebhook(url)),
     artifactStore: (bucket, region) => new S3ArtifactStore(s3Client(), bucket, region),
     listReader: awsListReader(roots),
+    interfaceDirectory: (functionName) => new LambdaInterfaceDirectory(lambdaClient(), functionName),
   };
 }

@@ -1,7 +1,8 @@
 import { SlackNotifier, SlackWebhook } from '../slack/slack-webhook.js';
 import type { FlowlogConfig } from '../config.js';
 import { FlowlogError } from '../errors.js';
-import type { ArtifactStore, ListReader, Notifier } from '../ports.js';
+import type { ArtifactStore, InterfaceDirectory, ListReader, Notifier } from '../ports.js';
+import { readInterfacesFile } from '../local/interfaces-file.js';
 import type { ReportJobConfig } from '../report/report-config.js';
 import type { RunReportDeps } from '../use-cases/run-report.js';
 import { openLocalEngine, reportRollup, type EngineHandle } from './engines.js';
@@ -25,12 +26,18 @@ export interface ReportAdapters {
   artifactStore?(bucket: string, region: string): ArtifactStore;
   /** Reads the suppressions and watchlist where the configuration keeps them (FLOWLOG_SUPPRESSIONS_*, FLOWLOG_WATCHLIST_*). */
   readonly listReader?: ListReader;
+  /** Says where the interfaces of findings and digests live: the stack's interfaces function (FLOWLOG_INTERFACES_FUNCTION). */
+  interfaceDirectory?(functionName: string): InterfaceDirectory;
+  /** Reads a file saved with `aws ec2 describe-network-interfaces --output json` (the CLI's --interfaces). */
+  interfacesFile?(path: string): Promise<InterfaceDirectory>;
 }
 
 export interface ReportRuntime extends EngineHandle {
   readonly notifiers: readonly Notifier[];
   /** Where the report's files are saved, when the configuration names a bucket. */
   readonly artifacts?: ArtifactStore;
+  /** Where the interfaces of findings and digests are looked up, when this build can. */
+  readonly interfaces?: InterfaceDirectory;
 }
 
 /** What runReport needs from an open runtime and the job's settings (the handler and the CLI alike). */
@@ -56,10 +63,13 @@ export async function openReportRuntime(job: ReportJobConfig, adapters: ReportAd
     if (adapters.snsNotifier === undefined) throw new FlowlogError('FLOWLOG_TOPIC_ARN is set but this build has no SNS notifier');
     notifiers.push(adapters.snsNotifier(job.report.topicArn));
   }
+  const functionName = job.report.interfacesFunction;
+  const interfaces = functionName === undefined ? undefined : adapters.interfaceDirectory?.(functionName);
+  const looked = interfaces === undefined ? handle : { ...handle, interfaces };
   const files = job.report.files;
-  if (files === undefined) return { ...handle, notifiers };
+  if (files === undefined) return { ...looked, notifiers };
   if (adapters.artifactStore === undefined) throw new FlowlogError('FLOWLOG_REPORT_BUCKET is set but this build cannot write to S3');
-  return { ...handle, notifiers, artifacts: adapters.artifactStore(files.bucket, files.region) };
+  return { ...looked, notifiers, artifacts: adapters.artifactStore(files.bucket, files.region) };
 }
 
 /**
@@ -72,4 +82,5 @@ export const LOCAL_REPORT_ADAPTERS: ReportAdapters = {
   },
   openLocal: openLocalEngine,
   slackNotifier: (url) => new SlackNotifier(new SlackWebhook(url)),
+  interfacesFile: readInterfacesFile,
 };

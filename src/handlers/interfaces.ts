@@ -1,0 +1,48 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy, { type MiddlewareObj } from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { invokeError } from '../lib/answers.js';
+import { ValidationError, asError } from '../lib/errors.js';
+import type { InterfaceDirectory } from '../lib/ports.js';
+import { parseInterfaceQuery } from '../lib/report/interfaces.js';
+import type { InterfaceFacts } from '../lib/report/model.js';
+import { ec2InterfaceDirectory } from '../lib/wiring/aws-interfaces.js';
+
+/** Kept back from the function's time to answer (the report waits for the answer). */
+export const ANSWER_RESERVE_MS = 1_000;
+
+export interface InterfacesAnswer {
+  readonly interfaces: readonly InterfaceFacts[];
+}
+
+/**
+ * The interfaces Lambda: invoked by the report function with the interface ids and private
+ * addresses of its findings and digests, answers where each lives from EC2
+ * DescribeNetworkInterfaces (read-only). A function of its own because the EC2 client would take
+ * the report's zip past 1 MB.
+ */
+export function createInterfacesHandler(options: { readonly directory: InterfaceDirectory }) {
+  const logger = new Logger({ serviceName: 'flowlog-interfaces' });
+
+  const describe = async (event: unknown, context: Context): Promise<InterfacesAnswer> => {
+    const query = parseInterfaceQuery(event);
+    const interfaces = await options.directory.describe(query, { deadlineMs: Date.now() + context.getRemainingTimeInMillis() - ANSWER_RESERVE_MS });
+    logger.info('interfaces described', { asked: query.interfaceIds.length + query.privateAddresses.length, found: interfaces.length });
+    return { interfaces };
+  };
+
+  const errorAnswer: MiddlewareObj<unknown, InterfacesAnswer> = {
+    onError: (request) => {
+      const error = request.error;
+      if (error instanceof ValidationError) logger.warn('interfaces event refused', { field: error.field, reason: error.message });
+      else logger.error('interfaces lookup failed', asError(error));
+      request.error = invokeError(error);
+    },
+  };
+
+  return middy<unknown, InterfacesAnswer>().use(injectLambdaContext(logger)).use(errorAnswer).handler(describe);
+}
+
+/** Invoked by the report function: {"interfaceIds": [...], "privateAddresses": [...]}. */
+export const handler = createInterfacesHandler({ directory: ec2InterfaceDirectory() });

@@ -1,0 +1,129 @@
+/**
+ * Where each interface lives, as pure decisions: which names a report asks about, how a saved
+ * describe-network-interfaces file is checked, and how every rendering shows the places.
+ */
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/lib/errors.js';
+import { interfaceQuery, parseInterfacesDocument, placeLine, placeReport, placeText } from '../../src/lib/report/interfaces.js';
+import type { InterfaceFacts } from '../../src/lib/report/model.js';
+import { parseReport } from '../../src/lib/report/parse-report.js';
+import { renderChatNotification } from '../../src/lib/render/render-chat.js';
+import { renderHtml } from '../../src/lib/render/render-html.js';
+import { renderJson } from '../../src/lib/render/render-json.js';
+import { renderSlackBlocks } from '../../src/lib/render/render-slack.js';
+import { renderText } from '../../src/lib/render/render-text.js';
+import { buildSnsMessage, shrinkReport } from '../../src/lib/render/sns-message.js';
+import { reportFileJson } from '../../src/lib/render/artifacts.js';
+import { digest, finding, richReport } from '../support/report-fixture.js';
+
+const WEB: InterfaceFacts = { interfaceId: 'eni-0a1b2c3d4e5f60718', privateAddresses: ['10.0.0.1'], instanceId: 'i-0abc1234567890def', name: 'web-1', securityGroups: [{ id: 'sg-0123456789abcdef0', name: 'web' }], subnetId: 'subnet-0aa', vpcId: 'vpc-0bb' };
+const NAT: InterfaceFacts = { interfaceId: 'eni-0ffffffffffffffff', privateAddresses: ['10.1.0.3'], securityGroups: [], subnetId: 'subnet-0aa', vpcId: 'vpc-0bb', interfaceType: 'nat_gateway', description: 'Interface for NAT Gateway nat-0123' };
+
+/** A report naming WEB's interface (a digest), WEB's address (a finding's destination) and NAT's address (a top talker). */
+function placedReport() {
+  const report = richReport({
+    findings: [finding({ rule: 'admin-port-exposure', rows: [{ sourceaddress: '203.0.113.9', destinationaddress: '10.0.0.1', destinationport: 22, interfaceid: 'eni-0a1b2c3d4e5f60718' }], count: 1 })],
+    digests: [digest({ rule: 'top-talkers', rows: [{ sourceaddress: '10.1.0.3', destinationaddress: '8.8.8.8', bytes: 5 }, { sourceaddress: '10.9.9.9', destinationaddress: '1.1.1.1', bytes: 4 }] })],
+  });
+  return placeReport(report, [WEB, NAT], 'file interfaces.json');
+}
+
+describe('which names a report asks about', () => {
+  it('when findings and digests name interfaces and addresses, only interface ids and private addresses are asked, each once', () => {
+    const query = interfaceQuery(placedReport());
+    expect(query).toEqual({ interfaceIds: ['eni-0a1b2c3d4e5f60718'], privateAddresses: ['10.0.0.1', '10.1.0.3', '10.9.9.9'] });
+  });
+});
+
+describe('placing a report', () => {
+  it('when the directory knows some names, each finding and digest carries the places of its rows and the rest are counted as not found', () => {
+    const report = placedReport();
+    expect(report.findings[0]!.places!.map((p) => p.key)).toEqual(['eni-0a1b2c3d4e5f60718', '10.0.0.1']);
+    expect(report.digests[0]!.places!.map((p) => [p.key, p.interfaceId])).toEqual([['10.1.0.3', 'eni-0ffffffffffffffff']]);
+    expect(report.interfaces).toEqual({ source: 'file interfaces.json', asked: 4, found: 3, notFound: ['10.9.9.9'] });
+    // The rows stay as the engine returned them.
+    expect(report.findings[0]!.rows).toEqual([{ sourceaddress: '203.0.113.9', destinationaddress: '10.0.0.1', destinationport: 22, interfaceid: 'eni-0a1b2c3d4e5f60718' }]);
+  });
+
+  it('when an interface has an instance, its line names the instance and Name tag; without one, what EC2 says made it', () => {
+    expect(placeLine({ key: WEB.interfaceId, ...WEB })).toBe('eni-0a1b2c3d4e5f60718 (i-0abc1234567890def web-1, sg-0123456789abcdef0 web, subnet-0aa, vpc-0bb)');
+    expect(placeLine({ key: '10.1.0.3', ...NAT })).toBe('10.1.0.3 on eni-0ffffffffffffffff (nat_gateway: Interface for NAT Gateway nat-0123, subnet-0aa, vpc-0bb)');
+    expect(placeText({ interfaceId: 'eni-0aaaaaaaaaaaaaaaa', privateAddresses: [], securityGroups: [], interfaceType: 'lambda', requesterId: '123456789012' })).toBe('lambda: requested by 123456789012');
+  });
+});
+
+describe('a saved describe-network-interfaces file', () => {
+  const good = { NetworkInterfaceId: 'eni-0a1b2c3d4e5f60718', PrivateIpAddress: '10.0.0.1', PrivateIpAddresses: [{ PrivateIpAddress: '10.0.0.1' }, { PrivateIpAddress: '10.0.0.2' }], Attachment: { InstanceId: 'i-0abc' }, Groups: [{ GroupId: 'sg-1', GroupName: 'web' }], SubnetId: 'subnet-1', VpcId: 'vpc-1', TagSet: [{ Key: 'Name', Value: 'web-1' }], InterfaceType: 'interface' };
+
+  it('when it is what the AWS CLI prints, every interface is read with all its private addresses', () => {
+    const facts = parseInterfacesDocument(JSON.stringify({ NetworkInterfaces: [good] }), 'interfaces.json');
+    expect(facts).toEqual([{ interfaceId: 'eni-0a1b2c3d4e5f60718', privateAddresses: ['10.0.0.1', '10.0.0.2'], instanceId: 'i-0abc', name: 'web-1', securityGroups: [{ id: 'sg-1', name: 'web' }], subnetId: 'subnet-1', vpcId: 'vpc-1', interfaceType: 'interface' }]);
+  });
+
+  it('when entries are bad, one error names each of them by index and id, and nothing is used', () => {
+    const text = JSON.stringify({ NetworkInterfaces: [good, { NetworkInterfaceId: 'i-0abc' }, { ...good, NetworkInterfaceId: 'eni-0000000000000000b', Groups: [{ GroupName: 'x' }], SubnetId: 7 }, good] });
+    let error: unknown;
+    try {
+      parseInterfacesDocument(text, 'interfaces.json');
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([
+      'interfaces.json: NetworkInterfaces[1] (i-0abc): NetworkInterfaceId must be an interface id such as eni-0a1b2c3d4e5f60718, got "i-0abc"',
+      'interfaces.json: NetworkInterfaces[2] (eni-0000000000000000b): SubnetId must be a string, got 7',
+      'interfaces.json: NetworkInterfaces[2] (eni-0000000000000000b): Groups[0].GroupId must be a string',
+      'interfaces.json: NetworkInterfaces[3] (eni-0a1b2c3d4e5f60718): the same interface as NetworkInterfaces[0]',
+    ]);
+  });
+
+  it('when it is not JSON or not a list of interfaces, the error says how to save one', () => {
+    expect(() => parseInterfacesDocument('NetworkInterfaces:', 'x.json')).toThrow(/x\.json: not valid JSON \(save it with aws ec2 describe-network-interfaces --output json\)/);
+    expect(() => parseInterfacesDocument('{"Reservations": []}', 'x.json')).toThrow(/expected \{"NetworkInterfaces": \[\.\.\.\]\}/);
+  });
+});
+
+describe('every rendering shows where the interfaces live', () => {
+  const line = 'eni-0a1b2c3d4e5f60718 (i-0abc1234567890def web-1, sg-0123456789abcdef0 web, subnet-0aa, vpc-0bb)';
+
+  it('when the text is rendered, each finding and digest lists its places under its rows, and the headline counts them', () => {
+    const text = renderText(placedReport());
+    expect(text).toContain(`  Where:\n    ${line}\n    10.0.0.1 on eni-0a1b2c3d4e5f60718 (i-0abc1234567890def web-1`);
+    expect(text).toContain('    10.1.0.3 on eni-0ffffffffffffffff (nat_gateway: Interface for NAT Gateway nat-0123, subnet-0aa, vpc-0bb)');
+    expect(text).toContain('Interfaces: 3 of 4 interfaces and private addresses placed from file interfaces.json; not found (deleted since, or in another account or region): 10.9.9.9');
+  });
+
+  it('when the JSON is rendered, places and the lookup summary are added fields (schemaVersion stays 1) and read back unchanged by the Slack forwarder', () => {
+    const report = placedReport();
+    const json = JSON.parse(reportFileJson(report)) as { schemaVersion: number; findings: { places: unknown[] }[]; interfaces: unknown };
+    expect(json.schemaVersion).toBe(1);
+    expect(json.findings[0]!.places[0]).toEqual({ key: 'eni-0a1b2c3d4e5f60718', interfaceId: 'eni-0a1b2c3d4e5f60718', privateAddresses: ['10.0.0.1'], instanceId: 'i-0abc1234567890def', name: 'web-1', securityGroups: [{ id: 'sg-0123456789abcdef0', name: 'web' }], subnetId: 'subnet-0aa', vpcId: 'vpc-0bb' });
+    expect(json.interfaces).toEqual({ source: 'file interfaces.json', asked: 4, found: 3, notFound: ['10.9.9.9'] });
+    expect(parseReport(renderJson(report))).toEqual(parseReport(renderJson(parseReport(renderJson(report)))));
+    expect(parseReport(renderJson(report)).findings[0]!.places).toEqual(report.findings[0]!.places);
+  });
+
+  it('when Slack, chat and the SNS message are rendered, each shows the places', () => {
+    const report = placedReport();
+    expect(JSON.stringify(renderSlackBlocks(report))).toContain('i-0abc1234567890def web-1, sg-0123456789abcdef0 web');
+    expect(renderChatNotification(report).content.description).toContain('on `eni-0a1b2c3d4e5f60718 (i-0abc1234567890def web-1');
+    const message = JSON.parse(buildSnsMessage(report).Message) as Record<string, string>;
+    expect(message.email).toContain(line);
+    expect(message.sqs).toContain('"instanceId": "i-0abc1234567890def"');
+    expect(message.https).toContain('web-1');
+  });
+
+  it('when the SNS message cuts rows to fit, only the places of the rows it keeps stay', () => {
+    const shrunk = shrinkReport(placedReport(), { maxRows: 1, maxCellChars: 60, maxStringChars: 200, maxWarnings: 5, maxFindings: 10, maxDigests: 10, maxQueries: 10 });
+    expect(shrunk.digests[0]!.places!.map((p) => p.key)).toEqual(['10.1.0.3']);
+    const none = shrinkReport(placedReport(), { maxRows: 0, maxCellChars: 60, maxStringChars: 200, maxWarnings: 5, maxFindings: 10, maxDigests: 10, maxQueries: 10 });
+    expect(none.findings[0]!.places).toBeUndefined();
+  });
+
+  it('when the HTML page is rendered, each finding and digest has a Where list and the lookup note sits above the findings', () => {
+    const html = renderHtml(placedReport());
+    expect(html).toContain('<li data-place="eni-0a1b2c3d4e5f60718"><code>eni-0a1b2c3d4e5f60718</code> i-0abc1234567890def web-1, sg-0123456789abcdef0 web, subnet-0aa, vpc-0bb</li>');
+    expect(html).toContain('<p class="lookup" data-interfaces="placed">Interfaces: 3 of 4');
+    expect(html).not.toMatch(/<span>Interfaces<\/span>/);
+  });
+});
