@@ -19,6 +19,7 @@ export default defineConfig({
       'test/unit/partition-ddl.test.ts',
       'test/unit/sql.test.ts',
       'test/unit/sns-notifier.test.ts',
+      'test/unit/sns-message.test.ts',
       'test/unit/report-renderings.test.ts',
       'test/unit/report-properties.test.ts',
     ],

@@ -4,11 +4,12 @@
  * code uses (format.ts, layout.ts, config.ts), so the table the stack creates is the table the
  * jobs expect. serverless.yml reaches these through deploy/resources.cjs.
  */
+import * as v from 'valibot';
 import { ConfigError, ValidationError } from '../src/lib/errors.js';
-import { parseSources } from '../src/lib/config.js';
+import { athenaName, oneOf, parseSources, SettingsReader, ssmParameterName, trueOrFalse, validated, wholeNumber, type SettingSchema } from '../src/lib/config.js';
 import { COLUMN_NAMINGS, DEFAULT_FORMAT, formatString, parseFormatString, withNaming, type ColumnNaming, type FlowLogField } from '../src/lib/flowlog/format.js';
 import { FOLDER_STYLES, layoutFor, sourceFolder, sourceRoot, validateBucket, validatePrefix, type FolderStyle, type Source } from '../src/lib/partitions/layout.js';
-import { isIdentifier, placeholdersOf, stripComments } from '../src/lib/sql/sql.js';
+import { placeholdersOf, stripComments } from '../src/lib/sql/sql.js';
 import { PARTITIONINGS, type Partitioning } from '../src/lib/config.js';
 import type { ListSource } from '../src/lib/ports.js';
 import { loadSavedQueries } from '../src/lib/report/saved-queries.js';
@@ -100,12 +101,9 @@ export const LOG_BUCKET_ID = 'FlowLogBucket';
 export const WORKGROUP_ID = 'AthenaWorkGroup';
 const DEFAULT_STAGE = 'dev';
 const DEFAULT_DATABASE = 'flowlogs';
-// Serverless stage names: letters, digits and hyphens.
-const STAGE = /^[A-Za-z0-9-]{1,64}$/;
 const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
 // Loose on purpose: SNS confirms each address; this only catches lists that were mistyped.
 const EMAIL = /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/;
-const SSM_NAME = /^\/?[A-Za-z0-9_.\-/]{1,2047}$/;
 
 /** Athena refuses a per-query cutoff under 10 MB. */
 export const MIN_BYTES_SCANNED_CUTOFF_MB = 10;
@@ -113,107 +111,71 @@ const BYTES_PER_MB = 1024 * 1024;
 
 const list = (value: string): string[] => value.split(',').map((s) => s.trim()).filter((s) => s !== '');
 
-/** Checks every param at once and names each bad one, before any template is written. */
+/**
+ * Checks every param at once and names each bad one, before any template is written: the same
+ * reader and value rules as the functions' settings (config.ts), so a value the stack accepts is
+ * one the functions accept.
+ */
 export function readStackParams(params: StackParams): StackSettings {
-  const problems: string[] = [];
-  const check = <T>(key: string, fallback: T, read: () => T): T => {
-    try {
-      return read();
-    } catch (error) {
-      if (!(error instanceof ValidationError)) throw error;
-      problems.push(`param ${key}: ${error.message.replace(/^[^:]+: /, '')}`);
-      return fallback;
-    }
-  };
-  const stage = params.stage === undefined || params.stage === '' ? DEFAULT_STAGE : params.stage;
-  if (!STAGE.test(stage)) problems.push(`stage: ${JSON.stringify(stage)} must be letters, digits and - (it becomes part of Glue and Athena names)`);
+  const reader = new SettingsReader(params as unknown as Readonly<Record<string, string | undefined>>, (key, message) => `${key === 'stage' ? '' : 'param '}${key}: ${message}`);
+  const stage = reader.read('stage', STAGE, DEFAULT_STAGE);
   const stagePart = stage.toLowerCase().replaceAll('-', '_');
-  const athenaName = (key: string, value: string): string => {
-    if (!isIdentifier(value)) problems.push(`param ${key}: ${JSON.stringify(value)} is not an Athena name (lowercase letters, digits and _, starting with a letter)`);
-    return value;
-  };
-  const name = (key: 'database' | 'table'): string => athenaName(key, key === 'database' && params.database === '' ? `${DEFAULT_DATABASE}_${stagePart}` : params[key]);
-  const tableMode = params.tableMode === 'create' || params.tableMode === 'adopt' ? params.tableMode : undefined;
-  if (tableMode === undefined) problems.push(`param tableMode: must be create or adopt, got ${JSON.stringify(params.tableMode)}`);
-  const vpcIds = list(params.vpcIds);
-  for (const id of vpcIds.filter((v) => !VPC_ID.test(v))) problems.push(`param vpcIds: ${JSON.stringify(id)} is not a VPC id (vpc-...)`);
-  const alertEmails = list(params.alertEmails);
-  for (const email of alertEmails.filter((e) => !EMAIL.test(e))) problems.push(`param alertEmails: ${JSON.stringify(email)} is not an e-mail address`);
-  const slack = params.slackWebhookParameter.trim();
-  if (slack !== '' && !SSM_NAME.test(slack)) problems.push(`param slackWebhookParameter: ${JSON.stringify(slack)} is not an SSM parameter name`);
-  const lists = {
-    ...listParam(problems, 'suppressions', params.suppressionsParameter ?? '', params.suppressionsFile ?? ''),
-    ...listParam(problems, 'watchlist', params.watchlistParameter ?? '', params.watchlistFile ?? ''),
-  };
-  const whole = (key: 'bytesScannedCutoffMb' | 'resultsRetentionDays', min: number, max: number): number => {
-    const raw = params[key];
-    const value = Number(raw);
-    if (!/^\d+$/.test(raw) || value < min || value > max) {
-      problems.push(`param ${key}: must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}`);
-      return min;
-    }
-    return value;
-  };
-  const table = name('table');
+  const table = reader.read('table', athenaName, '');
+  const fileFormat = reader.read('fileFormat', oneOf(FILE_FORMATS), 'plain-text');
+  const lists = { ...listParam(reader, 'suppressions'), ...listParam(reader, 'watchlist') };
   const settings: StackSettings = {
     stage,
-    bucket: params.bucket === '' ? undefined : check('bucket', undefined, () => validateBucket(params.bucket, 'bucket')),
-    prefix: check('prefix', '', () => validatePrefix(params.prefix, 'prefix')),
-    folders: check('folders', 'default', () => folderStyle(params.folders ?? '')),
-    perHour: check('perHour', false, () => trueOrFalse(params.perHour ?? '', 'perHour')),
-    sources: check('sources', [], () => parseSources(params.sources, 'sources')),
-    database: name('database'),
+    bucket: reader.read('bucket', validated((bucket) => validateBucket(bucket, 'bucket')), undefined),
+    prefix: reader.read('prefix', validated((prefix) => validatePrefix(prefix, 'prefix')), ''),
+    folders: reader.read('folders', oneOf(FOLDER_STYLES), 'default'),
+    perHour: reader.read('perHour', trueOrFalse, false),
+    sources: reader.read('sources', validated((sources) => parseSources(sources, 'sources')), []),
+    database: reader.read('database', athenaName, `${DEFAULT_DATABASE}_${stagePart}`),
     table,
     rollupTable: `${table}_rollup_${stagePart}`,
-    tableMode: tableMode ?? 'create',
-    format: check('format', DEFAULT_FORMAT, () => parseFormatString(params.format, 'format')),
-    columnNames: 'walkthrough',
-    fileFormat: check('fileFormat', 'plain-text', () => fileFormat(params.fileFormat ?? '')),
-    partitioning: check('partitioning', 'managed', () => partitioning(params.partitioning ?? '')),
-    projectionStart: check('projectionStart', DEFAULT_PROJECTION_START, () => projectionStart(params.projectionStart ?? '')),
-    vpcIds,
-    alertEmails,
-    slackWebhookParameter: slack,
-    bytesScannedCutoffBytes: whole('bytesScannedCutoffMb', MIN_BYTES_SCANNED_CUTOFF_MB, 1024 * 1024 * 1024) * BYTES_PER_MB,
-    resultsRetentionDays: whole('resultsRetentionDays', 1, 3650),
+    tableMode: reader.read('tableMode', oneOf(['create', 'adopt'] as const), 'create'),
+    format: reader.read('format', validated((format) => parseFormatString(format, 'format')), DEFAULT_FORMAT),
+    // Parquet is read by column name, and AWS's Parquet files name their columns as AWS's DDL does.
+    columnNames: reader.read('columnNames', fileFormat === 'parquet' ? PARQUET_COLUMN_NAMES : oneOf(COLUMN_NAMINGS), fileFormat === 'parquet' ? 'aws' : 'walkthrough'),
+    fileFormat,
+    partitioning: reader.read('partitioning', oneOf(PARTITIONINGS), 'managed'),
+    projectionStart: reader.read('projectionStart', PROJECTION_START, DEFAULT_PROJECTION_START),
+    vpcIds: reader.read('vpcIds', listOf(VPC_ID, 'is not a VPC id (vpc-...)'), []),
+    alertEmails: reader.read('alertEmails', listOf(EMAIL, 'is not an e-mail address'), []),
+    slackWebhookParameter: reader.read('slackWebhookParameter', v.pipe(v.string(), v.trim(), ssmParameterName), ''),
+    bytesScannedCutoffBytes: reader.read('bytesScannedCutoffMb', wholeNumber(MIN_BYTES_SCANNED_CUTOFF_MB, 1024 * 1024 * 1024), 0) * BYTES_PER_MB,
+    resultsRetentionDays: reader.read('resultsRetentionDays', wholeNumber(1, 3650), 1),
     lists,
   };
-  // Parquet is read by column name, and AWS's Parquet files name their columns as AWS's DDL does.
-  const naming = check('columnNames', 'walkthrough' as ColumnNaming, () => columnNaming(params.columnNames ?? '', settings.fileFormat));
-  if (vpcIds.length > 0 && settings.sources.length > 1) {
-    problems.push('param vpcIds: the stack can create flow logs only for its own account and region; leave sources empty or list just that one');
+  for (const key of ['table', 'tableMode', 'bytesScannedCutoffMb', 'resultsRetentionDays']) if (reader.string(key) === undefined) reader.problem(key, 'is required');
+  if (settings.vpcIds.length > 0 && settings.sources.length > 1) {
+    reader.problem('vpcIds', 'the stack can create flow logs only for its own account and region; leave sources empty or list just that one');
   }
   if (settings.partitioning === 'projection' && settings.tableMode === 'adopt') {
-    problems.push('param partitioning: projection is set on the table the stack creates; an adopted table is projected or not as it is (its Glue parameters are read)');
+    reader.problem('partitioning', 'projection is set on the table the stack creates; an adopted table is projected or not as it is (its Glue parameters are read)');
   }
   if (settings.partitioning === 'projection' && settings.folders === 'hive') {
-    problems.push(
-      'param partitioning: projection needs folders=default: Hive-compatible folders split the day into year=/month=/day=, which one yyyy/MM/dd dt key cannot be projected onto ' +
-        "(Athena's date projection fills one folder part per key); use partitioning=managed, whose partitions job registers each day with its year=/month=/day= folder as LOCATION",
-    );
+    reader.problem('partitioning', 'projection needs folders=default: Hive-compatible folders split the day into year=/month=/day=, which one yyyy/MM/dd dt key cannot be projected onto; use partitioning=managed');
   }
-  if (problems.length > 0) throw new ConfigError(problems);
-  return { ...settings, columnNames: naming };
+  reader.finish();
+  return settings;
 }
 
 // A file of the service folder: relative, no `..`, the characters a path in a zip keeps as is.
 const SERVICE_FILE = /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9_.\-/]{1,255}$/;
 
 /** One list's param pair (`<name>Parameter`, `<name>File`): at most one of them, each well formed. */
-function listParam(problems: string[], name: 'suppressions' | 'watchlist', parameter: string, file: string): { [key: string]: ListSource } {
-  const p = parameter.trim();
-  const f = file.trim();
+function listParam(reader: SettingsReader, name: 'suppressions' | 'watchlist'): { [key: string]: ListSource } {
+  const p = reader.read(`${name}Parameter`, v.pipe(v.string(), v.trim(), ssmParameterName), '');
+  const f = (reader.string(`${name}File`) ?? '').trim();
   if (p !== '' && f !== '') {
-    problems.push(`params ${name}Parameter and ${name}File: give one of them, not both`);
+    reader.problem(`${name}Parameter`, `give ${name}Parameter or ${name}File, not both`);
     return {};
   }
-  if (p !== '') {
-    if (SSM_NAME.test(p)) return { [name]: { kind: 'parameter', name: p } };
-    problems.push(`param ${name}Parameter: ${JSON.stringify(p)} is not an SSM parameter name`);
-  }
+  if (p !== '') return { [name]: { kind: 'parameter', name: p } };
   if (f !== '') {
     if (SERVICE_FILE.test(f)) return { [name]: { kind: 'file', path: f } };
-    problems.push(`param ${name}File: ${JSON.stringify(f)} must be a path inside the service folder (relative, no ..)`);
+    reader.problem(`${name}File`, `${JSON.stringify(f)} must be a path inside the service folder (relative, no ..)`);
   }
   return {};
 }
@@ -255,51 +217,32 @@ export function checkBundledLists(settings: StackSettings, read: (path: string) 
   if (problems.length > 0) throw new ConfigError(problems);
 }
 
-function folderStyle(value: string): FolderStyle {
-  if (value === '') return 'default';
-  if (!(FOLDER_STYLES as readonly string[]).includes(value)) throw new ValidationError('folders', `must be ${FOLDER_STYLES.join(' or ')}, got ${JSON.stringify(value)}`);
-  return value as FolderStyle;
-}
+// Serverless stage names: letters, digits and hyphens (they become part of Glue and Athena names).
+const STAGE = v.pipe(v.string(), v.regex(/^[A-Za-z0-9-]{1,64}$/, (issue) => `${JSON.stringify(issue.input)} must be letters, digits and - (it becomes part of Glue and Athena names)`));
+const PARQUET_COLUMN_NAMES = v.picklist(['aws'] as const, "a Parquet table reads its files' columns by name, which AWS writes as srcaddr, bytes, start, ...: use aws (or leave it empty)");
 
-function columnNaming(value: string, format: FileFormat): ColumnNaming {
-  if (value === '') return format === 'parquet' ? 'aws' : 'walkthrough';
-  if (!(COLUMN_NAMINGS as readonly string[]).includes(value)) throw new ValidationError('columnNames', `must be ${COLUMN_NAMINGS.join(' or ')}, got ${JSON.stringify(value)}`);
-  if (format === 'parquet' && value !== 'aws') {
-    throw new ValidationError('columnNames', 'a Parquet table reads its files\' columns by name, which AWS writes as srcaddr, bytes, start, ...: use aws (or leave it empty)');
-  }
-  return value as ColumnNaming;
-}
-
-function partitioning(value: string): Partitioning {
-  if (value === '') return 'managed';
-  if (!(PARTITIONINGS as readonly string[]).includes(value)) throw new ValidationError('partitioning', `must be ${PARTITIONINGS.join(' or ')}, got ${JSON.stringify(value)}`);
-  return value as Partitioning;
+/** A comma-separated list whose every item matches `pattern`; each bad item is named. */
+function listOf(pattern: RegExp, problem: string): SettingSchema<string[]> {
+  return v.pipe(
+    v.string(),
+    v.transform(list),
+    v.rawCheck(({ dataset, addIssue }) => {
+      if (dataset.typed) for (const item of dataset.value.filter((value) => !pattern.test(value))) addIssue({ message: `${JSON.stringify(item)} ${problem}` });
+    }),
+  );
 }
 
 /** A year back by default: old enough for the 7-day baseline and a year of ad hoc queries. */
 const DEFAULT_PROJECTION_START = 'NOW-1YEARS';
 
-function projectionStart(value: string): string {
-  if (value === '') return DEFAULT_PROJECTION_START;
+const PROJECTION_START = validated((value: string): string => {
   const day = /^(\d{4})\/(\d{2})\/(\d{2})$/.exec(value);
   const valid = day !== null && new Date(`${day[1]}-${day[2]}-${day[3]}T00:00:00Z`).toISOString().startsWith(`${day[1]}-${day[2]}-${day[3]}`);
   if (!valid && !/^NOW-\d{1,4}(DAYS|MONTHS|YEARS)$/.test(value)) {
     throw new ValidationError('projectionStart', `must be a day as YYYY/MM/DD (2025/01/01) or NOW-<n>DAYS|MONTHS|YEARS, got ${JSON.stringify(value)}`);
   }
   return value;
-}
-
-function fileFormat(value: string): FileFormat {
-  if (value === '') return 'plain-text';
-  if (!(FILE_FORMATS as readonly string[]).includes(value)) throw new ValidationError('fileFormat', `must be ${FILE_FORMATS.join(' or ')}, got ${JSON.stringify(value)}`);
-  return value as FileFormat;
-}
-
-function trueOrFalse(value: string, field: string): boolean {
-  if (value === '' || value === 'false') return false;
-  if (value === 'true') return true;
-  throw new ValidationError(field, `must be true or false, got ${JSON.stringify(value)}`);
-}
+});
 
 /** The log bucket's name: the given one, or a reference to the bucket the stack creates. */
 export function logBucketName(settings: StackSettings): string | Cfn {

@@ -11,8 +11,8 @@ import type { SNSEvent } from 'aws-lambda';
 import { SlackNotifier, SlackWebhook, type SlackWebhookOptions } from '../lib/slack/slack-webhook.js';
 import { SsmParameter } from '../lib/ssm/ssm-parameter.js';
 import { describeError, invokeError } from '../lib/answers.js';
-import { ConfigError, FlowlogError, ValidationError, asError } from '../lib/errors.js';
-import { SettingsReader, freeze, type Settings } from '../lib/config.js';
+import { FlowlogError, ValidationError, asError } from '../lib/errors.js';
+import { SettingsReader, freeze, ssmParameterName, type Settings } from '../lib/config.js';
 import type { Report } from '../lib/report/model.js';
 import { parseReport } from '../lib/report/parse-report.js';
 import { ssmClient } from '../lib/ssm/ssm-client.js';
@@ -25,20 +25,17 @@ export interface ForwarderConfig {
 /** Kept back from the function's remaining time to log and answer after the last attempt. */
 export const FORWARDER_ANSWER_RESERVE_MS = 1_000;
 
-const PARAMETER_NAME = /^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter)?[a-zA-Z0-9_.\-/]{1,2048}$/;
-
 /**
  * The forwarder's settings. Other FLOWLOG_* keys are not flagged as unknown here: the stack may
- * give every function the same environment, and this function only needs its own key.
+ * give every function the same environment, and this function only needs its own key. The name
+ * follows the same rule as the stack's slackWebhookParameter param (config.ts).
  */
 export function readForwarderConfig(settings: Settings): ForwarderConfig {
   const reader = new SettingsReader(settings);
-  const webhookParameter = reader.required('FLOWLOG_SLACK_WEBHOOK_PARAMETER');
-  if (webhookParameter !== '' && !PARAMETER_NAME.test(webhookParameter)) {
-    reader.problems.push(`FLOWLOG_SLACK_WEBHOOK_PARAMETER must be an SSM parameter name or ARN, got ${JSON.stringify(webhookParameter)}`);
-  }
-  if (reader.problems.length > 0) throw new ConfigError(reader.problems);
-  return freeze({ webhookParameter });
+  const webhookParameter = reader.read('FLOWLOG_SLACK_WEBHOOK_PARAMETER', ssmParameterName, undefined);
+  if (reader.string('FLOWLOG_SLACK_WEBHOOK_PARAMETER') === undefined) reader.problem('FLOWLOG_SLACK_WEBHOOK_PARAMETER', 'is required');
+  reader.finish();
+  return freeze({ webhookParameter: webhookParameter ?? '' });
 }
 
 /** The reports carried by an SNS event, each checked; a record that is not one is refused. */

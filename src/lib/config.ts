@@ -1,8 +1,10 @@
-import { ConfigError, ValidationError, asError } from './errors.js';
+import * as v from 'valibot';
+import { ConfigError, ValidationError } from './errors.js';
 import { DEFAULT_MAX_RANGE_DAYS } from './dates.js';
 import { COLUMN_NAMINGS, DEFAULT_FORMAT, parseFormatString, type ColumnNaming, type FlowLogField } from './flowlog/format.js';
 import { bucketNameProblem, FOLDER_STYLES, validateAccount, validateBucket, validatePrefix, validateRegion, type FolderStyle } from './partitions/layout.js';
 import { isIdentifier } from './sql/sql.js';
+import { validatedBy } from './validation.js';
 
 /** Who keeps a table's partitions: the jobs (`managed`, ALTER TABLE ADD PARTITION) or Athena's partition projection. */
 export type Partitioning = 'managed' | 'projection';
@@ -70,14 +72,60 @@ export const DEFAULT_BYTES_SCANNED_CUTOFF_MB = 10_240;
 
 export type Settings = Readonly<Record<string, string | undefined>>;
 
+/** How a bad setting is worded: `FLOWLOG_X must be ...` for the Lambdas and the CLI; the stack says `param x: ...`. */
+export type ProblemWording = (key: string, message: string) => string;
+const settingWording: ProblemWording = (key, message) => (/^(must|is) /.test(message) ? `${key} ${message}` : `${key}: ${message}`);
+
+// The schemas of one setting's text, shared by the Lambdas, the CLI and the stack's params. The
+// text is never empty here: an empty setting is unset and takes its default.
+export type SettingSchema<T> = v.GenericSchema<string, T>;
+const got = (issue: v.BaseIssue<unknown>) => JSON.stringify(issue.input);
+
+export const wholeNumber = (min: number, max: number): SettingSchema<number> =>
+  v.pipe(
+    v.string(),
+    v.check((raw) => /^-?\d+$/.test(raw.trim()) && Number(raw) >= min && Number(raw) <= max, (issue) => `must be a whole number from ${min} to ${max}, got ${got(issue)}`),
+    v.transform(Number),
+  );
+export const decimal = (min: number, max: number): SettingSchema<number> =>
+  v.pipe(
+    v.string(),
+    v.check((raw) => raw.trim() !== '' && Number.isFinite(Number(raw)) && Number(raw) >= min && Number(raw) <= max, (issue) => `must be a number from ${min} to ${max}, got ${got(issue)}`),
+    v.transform(Number),
+  );
+export const oneOf = <T extends string>(choices: readonly T[]): SettingSchema<T> => v.picklist(choices, (issue) => `must be one of ${choices.join(', ')}, got ${got(issue)}`);
+export const trueOrFalse: SettingSchema<boolean> = v.pipe(
+  v.picklist(['true', 'false'], (issue) => `must be true or false, got ${got(issue)}`),
+  v.transform((raw) => raw === 'true'),
+);
+export const athenaName: SettingSchema<string> = v.pipe(
+  v.string(),
+  v.check(isIdentifier, (issue) => `must be an Athena name (lowercase letters, digits and _, starting with a letter), got ${got(issue)}`),
+);
+/** A setting read by one of the project's validators (which throw ValidationError). */
+export const validated = <T>(validate: (raw: string) => T): SettingSchema<T> => v.pipe(v.string(), validatedBy(validate));
+
+/**
+ * SSM Parameter Store names (PutParameter): `a-zA-Z0-9_.-`, `/` between the levels of a hierarchy,
+ * which then starts with `/`, at most 15 levels, at most 1011 characters. A name, not an ARN: the
+ * stack grants the Slack forwarder the parameter of that name in its own account and region.
+ */
+export const SSM_PARAMETER_NAME = /^(?=.{1,1011}$)(?:[A-Za-z0-9_.-]+|(?:\/[A-Za-z0-9_.-]+){1,15})$/;
+export const ssmParameterName: SettingSchema<string> = v.pipe(
+  v.string(),
+  v.regex(SSM_PARAMETER_NAME, (issue) => `must be an SSM parameter name (letters, digits, _ . - and / between levels, such as /flowlog-pilot/slack-webhook), got ${got(issue)}`),
+);
+
 /** Collects every problem before failing, so one run names every bad key. */
 export class SettingsReader {
   readonly problems: string[] = [];
   readonly #settings: Settings;
+  readonly #wording: ProblemWording;
   readonly #used = new Set<string>();
 
-  constructor(settings: Settings) {
+  constructor(settings: Settings, wording: ProblemWording = settingWording) {
     this.#settings = settings;
+    this.#wording = wording;
   }
 
   string(key: string, fallback: string): string;
@@ -91,53 +139,24 @@ export class SettingsReader {
   required(key: string): string {
     const value = this.string(key);
     if (value === undefined) {
-      this.problems.push(`${key} is required`);
+      this.problem(key, 'is required');
       return '';
     }
     return value;
   }
 
-  integer(key: string, fallback: number, min: number, max: number): number {
+  /** The setting read by `schema`, its default when unset; a bad value is a problem naming the key. */
+  read<T>(key: string, schema: SettingSchema<T>, fallback: T): T {
     const raw = this.string(key);
     if (raw === undefined) return fallback;
-    const value = Number(raw);
-    if (!/^-?\d+$/.test(raw.trim()) || value < min || value > max) {
-      this.problems.push(`${key} must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}`);
-      return fallback;
-    }
-    return value;
+    const result = v.safeParse(schema, raw);
+    if (result.success) return result.output;
+    for (const issue of result.issues) this.problem(key, issue.message);
+    return fallback;
   }
 
-  number(key: string, fallback: number, min: number, max: number): number {
-    const raw = this.string(key);
-    if (raw === undefined) return fallback;
-    const value = Number(raw);
-    if (raw.trim() === '' || !Number.isFinite(value) || value < min || value > max) {
-      this.problems.push(`${key} must be a number from ${min} to ${max}, got ${JSON.stringify(raw)}`);
-      return fallback;
-    }
-    return value;
-  }
-
-  oneOf<T extends string>(key: string, choices: readonly T[], fallback: T): T {
-    const raw = this.string(key);
-    if (raw === undefined) return fallback;
-    if (!(choices as readonly string[]).includes(raw)) {
-      this.problems.push(`${key} must be one of ${choices.join(', ')}, got ${JSON.stringify(raw)}`);
-      return fallback;
-    }
-    return raw as T;
-  }
-
-  /** Runs a validator, turning its error into a problem for this key. */
-  check<T>(key: string, fallback: T, validate: () => T): T {
-    try {
-      return validate();
-    } catch (error) {
-      const message = error instanceof ValidationError ? error.message.replace(/^[^:]+: /, '') : asError(error).message;
-      this.problems.push(`${key}: ${message}`);
-      return fallback;
-    }
+  problem(key: string, message: string): void {
+    this.problems.push(this.#wording(key, message));
   }
 
   /** Keys with this prefix that nothing read: a typo or a removed setting. */
@@ -145,20 +164,12 @@ export class SettingsReader {
     return Object.keys(this.#settings).filter((key) => key.startsWith(prefix) && !this.#used.has(key) && this.#settings[key] !== undefined);
   }
 
-  /** Throws one ConfigError naming every problem found so far. */
-  finish(prefix = 'FLOWLOG_'): void {
-    const unknown = this.unknownKeys(prefix).map((key) => `${key} is not a known setting`);
+  /** Throws one ConfigError naming every problem found so far (and every unknown key with `prefix`). */
+  finish(prefix?: string): void {
+    const unknown = prefix === undefined ? [] : this.unknownKeys(prefix).map((key) => `${key} is not a known setting`);
     const all = [...this.problems, ...unknown];
     if (all.length > 0) throw new ConfigError(all);
   }
-}
-
-function nameSetting(reader: SettingsReader, key: string, fallback: string): string {
-  const value = reader.string(key, fallback);
-  if (!isIdentifier(value)) {
-    reader.problems.push(`${key} must be an Athena name (lowercase letters, digits and _, starting with a letter), got ${JSON.stringify(value)}`);
-  }
-  return value;
 }
 
 /** `123456789012:ap-northeast-1,210987654321:us-east-1` */
@@ -182,62 +193,64 @@ export function parseSources(value: string, key = 'FLOWLOG_SOURCES'): SourceId[]
  * the same keys). Report settings are read by the report module with the same reader.
  */
 export function readCoreConfig(reader: SettingsReader): FlowlogConfig {
-  const engine = reader.oneOf('FLOWLOG_ENGINE', ['athena', 'local'] as const, 'athena');
-  const bucketRaw = reader.string('FLOWLOG_BUCKET');
-  const bucket = bucketRaw === undefined ? undefined : reader.check('FLOWLOG_BUCKET', undefined, () => validateBucket(bucketRaw));
-  const sourcesRaw = reader.string('FLOWLOG_SOURCES', '');
-  const tableMode = reader.oneOf('FLOWLOG_TABLE_MODE', ['create', 'adopt'] as const, 'create');
-  const table = nameSetting(reader, 'FLOWLOG_TABLE', 'vpc_flow_logs');
+  const engine = reader.read('FLOWLOG_ENGINE', oneOf(['athena', 'local'] as const), 'athena');
+  const tableMode = reader.read('FLOWLOG_TABLE_MODE', oneOf(['create', 'adopt'] as const), 'create');
+  const table = reader.read('FLOWLOG_TABLE', athenaName, 'vpc_flow_logs');
   const config: FlowlogConfig = {
     engine,
-    database: nameSetting(reader, 'FLOWLOG_DATABASE', 'flowlogs'),
+    database: reader.read('FLOWLOG_DATABASE', athenaName, 'flowlogs'),
     table,
     tableMode,
-    format: reader.check('FLOWLOG_FORMAT', DEFAULT_FORMAT, () => parseFormatString(reader.string('FLOWLOG_FORMAT', ''), 'FLOWLOG_FORMAT')),
-    columnNames: reader.oneOf('FLOWLOG_COLUMN_NAMES', COLUMN_NAMINGS, 'walkthrough'),
+    format: reader.read('FLOWLOG_FORMAT', validated((raw) => parseFormatString(raw, 'FLOWLOG_FORMAT')), DEFAULT_FORMAT),
+    columnNames: reader.read('FLOWLOG_COLUMN_NAMES', oneOf(COLUMN_NAMINGS), 'walkthrough'),
     logs: {
-      bucket,
-      prefix: reader.check('FLOWLOG_PREFIX', '', () => validatePrefix(reader.string('FLOWLOG_PREFIX', ''))),
-      sources: reader.check('FLOWLOG_SOURCES', [], () => parseSources(sourcesRaw)),
-      folders: reader.oneOf('FLOWLOG_FOLDERS', FOLDER_STYLES, 'default'),
+      bucket: reader.read('FLOWLOG_BUCKET', validated(validateBucket), undefined),
+      prefix: reader.read('FLOWLOG_PREFIX', validated(validatePrefix), ''),
+      sources: reader.read('FLOWLOG_SOURCES', validated(parseSources), []),
+      folders: reader.read('FLOWLOG_FOLDERS', oneOf(FOLDER_STYLES), 'default'),
     },
-    partitioning: reader.oneOf('FLOWLOG_PARTITIONING', PARTITIONINGS, 'managed'),
+    partitioning: reader.read('FLOWLOG_PARTITIONING', oneOf(PARTITIONINGS), 'managed'),
     partitions: {
-      lookBackDays: reader.integer('FLOWLOG_LOOKBACK_DAYS', 3, 0, 366),
-      maxRangeDays: reader.integer('FLOWLOG_MAX_RANGE_DAYS', DEFAULT_MAX_RANGE_DAYS, 1, 36_600),
+      lookBackDays: reader.read('FLOWLOG_LOOKBACK_DAYS', wholeNumber(0, 366), 3),
+      maxRangeDays: reader.read('FLOWLOG_MAX_RANGE_DAYS', wholeNumber(1, 36_600), DEFAULT_MAX_RANGE_DAYS),
     },
     athena: {
-      workgroup: reader.check('FLOWLOG_WORKGROUP', 'primary', () => workgroupName(reader.string('FLOWLOG_WORKGROUP', 'primary'))),
-      outputLocation: reader.string('FLOWLOG_OUTPUT_LOCATION'),
+      workgroup: reader.read('FLOWLOG_WORKGROUP', WORKGROUP, 'primary'),
+      outputLocation: reader.read('FLOWLOG_OUTPUT_LOCATION', OUTPUT_LOCATION, undefined),
     },
     local: {
       dataDir: reader.string('FLOWLOG_DATA_DIR', './data'),
       stateDir: reader.string('FLOWLOG_STATE_DIR', './.flowlog-pilot'),
     },
     rollup: {
-      table: nameSetting(reader, 'FLOWLOG_ROLLUP_TABLE', `${table}_rollup`),
-      settleMinutes: reader.integer('FLOWLOG_ROLLUP_SETTLE_MINUTES', DEFAULT_ROLLUP_SETTLE_MINUTES, 0, 7 * 24 * 60),
-      maxBytesPerQuery: reader.integer('FLOWLOG_BYTES_SCANNED_CUTOFF_MB', DEFAULT_BYTES_SCANNED_CUTOFF_MB, 10, 1024 * 1024 * 1024) * 1024 * 1024,
+      table: reader.read('FLOWLOG_ROLLUP_TABLE', athenaName, `${table}_rollup`),
+      settleMinutes: reader.read('FLOWLOG_ROLLUP_SETTLE_MINUTES', wholeNumber(0, 7 * 24 * 60), DEFAULT_ROLLUP_SETTLE_MINUTES),
+      maxBytesPerQuery: reader.read('FLOWLOG_BYTES_SCANNED_CUTOFF_MB', wholeNumber(10, 1024 * 1024 * 1024), DEFAULT_BYTES_SCANNED_CUTOFF_MB) * 1024 * 1024,
     },
   };
-  if (config.rollup.table === table) reader.problems.push(`FLOWLOG_ROLLUP_TABLE must differ from FLOWLOG_TABLE (${table})`);
+  if (config.rollup.table === table) reader.problem('FLOWLOG_ROLLUP_TABLE', `must differ from FLOWLOG_TABLE (${table})`);
   if (engine === 'athena' && tableMode === 'create') {
-    if (bucket === undefined && bucketRaw === undefined) reader.problems.push('FLOWLOG_BUCKET is required with the athena engine');
-    if (config.logs.sources.length === 0 && sourcesRaw === '') reader.problems.push('FLOWLOG_SOURCES is required with the athena engine (ACCOUNT:REGION,...)');
-  }
-  const output = config.athena.outputLocation;
-  if (output !== undefined) {
-    const bucket = /^s3:\/\/([^/]*)(\/.*)?$/.exec(output)?.[1];
-    const problem = bucket === undefined ? 'not an s3:// location' : bucketNameProblem(bucket);
-    if (problem !== undefined) reader.problems.push(`FLOWLOG_OUTPUT_LOCATION must be an s3://bucket/ location (${problem}), got ${JSON.stringify(output)}`);
+    if (reader.string('FLOWLOG_BUCKET') === undefined) reader.problem('FLOWLOG_BUCKET', 'is required with the athena engine');
+    if (reader.string('FLOWLOG_SOURCES') === undefined) reader.problem('FLOWLOG_SOURCES', 'is required with the athena engine (ACCOUNT:REGION,...)');
   }
   return config;
 }
 
 /** Athena workgroup names: 1-128 of letters, digits, `.`, `_` and `-`. */
-function workgroupName(value: string): string {
-  if (!/^[a-zA-Z0-9._-]{1,128}$/.test(value)) throw new ValidationError('FLOWLOG_WORKGROUP', `${JSON.stringify(value)} is not a valid workgroup name`);
-  return value;
+const WORKGROUP = v.pipe(v.string(), v.regex(/^[a-zA-Z0-9._-]{1,128}$/, (issue) => `${JSON.stringify(issue.input)} is not a valid workgroup name`));
+
+/** Athena's query results location: an s3:// URL whose bucket name is valid. */
+const OUTPUT_LOCATION = v.pipe(
+  v.string(),
+  v.check(
+    (output) => outputLocationProblem(output) === undefined,
+    (issue) => `must be an s3://bucket/ location (${outputLocationProblem(String(issue.input))}), got ${JSON.stringify(issue.input)}`,
+  ),
+);
+
+function outputLocationProblem(output: string): string | undefined {
+  const bucket = /^s3:\/\/([^/]*)(\/.*)?$/.exec(output)?.[1];
+  return bucket === undefined ? 'not an s3:// location' : bucketNameProblem(bucket);
 }
 
 /** Deep-freezes a parsed configuration so nothing changes it after start. */
@@ -253,6 +266,6 @@ export function freeze<T>(value: T): T {
 export function loadCoreConfig(settings: Settings): FlowlogConfig {
   const reader = new SettingsReader(settings);
   const config = readCoreConfig(reader);
-  reader.finish();
+  reader.finish('FLOWLOG_');
   return freeze(config);
 }

@@ -93,6 +93,16 @@ describe('partitions event', () => {
     expect(refusal({}).field).toBe('event');
   });
 
+  it('when several fields are bad at once, one refusal names each of them with its reason', () => {
+    const error = refusal({ date: '2026-02-30', dryRun: 'yes', rollup: 3 });
+
+    expect(error.field).toBe('date');
+    expect(error.message).toBe('date: 2026-02-30 is not a real calendar day; dryRun: expected true or false, got "yes"; rollup: expected true or false, got 3');
+    expect(refusal({ source: 'aws.s3', 'detail-type': 'Object Created' }).message).toBe(
+      'source: expected "aws.events" (an EventBridge scheduled event), got "aws.s3"; detail-type: expected "Scheduled Event", got "Object Created"; time: missing',
+    );
+  });
+
   it('when the event is not an object, it names the event', () => {
     for (const event of [null, 'from=2026-11-01', ['2026-11-01'], 42]) expect(refusal(event).field).toBe('event');
   });

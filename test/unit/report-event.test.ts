@@ -22,4 +22,12 @@ describe('report event', () => {
   it('when a manual date is given, it reports that day', () => {
     expect(reportDateFor(parseReportEvent({ date: '2026-11-20', timezone: 'Asia/Tokyo' }), new Date(), 'UTC')).toEqual({ date: '2026-11-20', timezone: 'Asia/Tokyo' });
   });
+
+  it('when the manual date and time zone are both bad, one refusal names both with their reasons', () => {
+    expect(() => parseReportEvent({ date: '2026-11-31', timezone: 'Asia/Tokio' })).toThrow(
+      'date: 2026-11-31 is not a real calendar day; timezone: "Asia/Tokio" is not a known time zone (IANA names such as UTC, Asia/Tokyo, America/New_York)',
+    );
+    expect(() => parseReportEvent({ timezone: 'UTC' })).toThrow('date: missing');
+    expect(() => parseReportEvent({ date: '2026-11-20', dryRun: true, force: 1 })).toThrow('event: unknown keys "dryRun", "force" (known: date, timezone)');
+  });
 });

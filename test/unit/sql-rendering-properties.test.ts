@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { GlueCatalog } from '../../src/lib/glue/glue-catalog.js';
 import type { DayRange, UtcDay } from '../../src/lib/dates.js';
-import { FlowlogError, QueryError, ValidationError } from '../../src/lib/errors.js';
+import { QueryError, ValidationError } from '../../src/lib/errors.js';
 import { parsePartitionStatement } from '../../src/lib/local/partition-statements.js';
 import { addPartitionStatements } from '../../src/lib/partitions/ddl.js';
 import { parsePartitionsEvent } from '../../src/lib/partitions/event.js';
@@ -22,6 +22,8 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 /** Any text without control characters: quotes, SQL, spaces, emoji and CJK included. */
 const text = fc.string({ unit: 'grapheme', maxLength: 40 }).filter((s) => !CONTROL.test(s));
 const hostile = fc.oneof(text, fc.constantFrom("2026-01-01'; DROP TABLE x; --", "'", "''", '\\', '`x`', '"x"', ' ', 'ログ', '/*', '*/', '--', ';'));
+/** How a message quotes a value: as JSON, cut to 60 characters with an ellipsis. */
+const shown = (value: string): string => JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
 const day = fc.date({ min: new Date('1990-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10) as UtcDay);
 
 describe('properties of the partition DDL', () => {
@@ -59,9 +61,9 @@ describe('properties of the partition DDL', () => {
         const partition: Partition = inLocation ? { values: { dt: '2026/11/01' }, location: bad } : { values: { dt: bad }, location: 's3://b/' };
         // Act
         const act = () => addPartitionStatements('flowlogs', 'vpc_flow_logs', SINGLE_SOURCE_KEYS, [partition]);
-        // Assess
+        // Assess: the key, the value as JSON (the control character escaped) and why
         expect(act).toThrow(ValidationError);
-        expect(act).toThrow(inLocation ? /^location: / : /^dt: /);
+        expect(act).toThrow(`${inLocation ? 'location' : 'dt'}: ${shown(bad)} contains a control character`);
       }),
     );
   });
@@ -70,7 +72,7 @@ describe('properties of the partition DDL', () => {
     fc.assert(
       fc.property(hostile.filter((s) => !/^[a-z][a-z0-9_]{0,254}$/.test(s)), fc.boolean(), (name, asTable) => {
         const act = () => addPartitionStatements(asTable ? 'flowlogs' : name, asTable ? name : 'vpc_flow_logs', SINGLE_SOURCE_KEYS, [{ values: { dt: '2026/11/01' }, location: 's3://b/' }]);
-        expect(act).toThrow(asTable ? /^table: / : /^database: /);
+        expect(act).toThrow(`${asTable ? 'table' : 'database'}: ${shown(name)} is not a valid Athena name (lowercase letters, digits and _, starting with a letter, at most 255)`);
       }),
     );
   });
@@ -247,45 +249,141 @@ describe('properties of the flows relation', () => {
 
 describe('properties of the event parsers', () => {
   const settings = { lookBackDays: 3, maxRangeDays: 366 };
-  const anyEvent = fc.oneof(
-    fc.anything(),
-    fc.dictionary(fc.constantFrom('from', 'to', 'date', 'dryRun', 'timezone', 'mode', 'time', 'source', 'detail-type', 'rollup', 'Date'), fc.oneof(hostile, day, fc.boolean(), fc.integer(), fc.constant(null), fc.anything())),
-  );
+  const MANUAL_SHAPES = '{"from":"YYYY-MM-DD","to":"YYYY-MM-DD"} or {"date":"YYYY-MM-DD"}, with optional "dryRun": true, "rollup": true and "rebuild": true';
+  const addDays = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+  /** Flags as a manual event may carry them: each absent or a boolean, rebuild only with rollup. */
+  const flags = fc
+    .record({ dryRun: fc.boolean(), rollup: fc.boolean(), rebuild: fc.boolean() }, { requiredKeys: [] })
+    .filter((f) => !(f.rebuild === true && f.rollup !== true));
+  const expectedFlags = (f: { dryRun?: boolean; rollup?: boolean; rebuild?: boolean }) => ({ dryRun: f.dryRun ?? false, rollup: f.rollup ?? false, rebuild: f.rebuild ?? false });
+  const notJsonBoolean = fc.oneof(hostile, fc.integer(), fc.constant(null), fc.array(fc.boolean(), { maxLength: 2 }));
+  const notAnObject = fc.oneof(fc.constant(null), hostile, fc.integer(), fc.double(), fc.boolean(), fc.array(fc.anything(), { maxLength: 3 }));
+  const unknownKey = fc.string({ minLength: 1, maxLength: 12 }).filter((k) => !['from', 'to', 'date', 'dryRun', 'rollup', 'rebuild', 'source', 'detail-type', 'timezone', 'mode', 'time', '__proto__'].includes(k));
+  const refusal = (act: () => unknown): ValidationError => {
+    try {
+      act();
+    } catch (error) {
+      if (error instanceof ValidationError) return error;
+      throw error;
+    }
+    throw new Error('accepted');
+  };
 
-  it('when the partitions job gets any JSON, it is a request within the limits or a ValidationError naming a field', () => {
+  it('when a manual range within the limit is given with any flags, the request is exactly that range and those flags', () => {
     fc.assert(
-      fc.property(anyEvent, (event) => {
-        try {
-          const request = parsePartitionsEvent(event, settings);
-          expect(request.range.from <= request.range.to).toBe(true);
-          expect((Date.parse(request.range.to) - Date.parse(request.range.from)) / 86_400_000).toBeLessThan(settings.maxRangeDays);
-          expect(typeof request.dryRun).toBe('boolean');
-        } catch (error) {
-          expect(error).toBeInstanceOf(ValidationError);
-          expect((error as ValidationError).field).not.toBe('');
-          expect((error as Error).message.startsWith(`${(error as ValidationError).field}: `)).toBe(true);
-        }
+      fc.property(day, fc.integer({ min: 1, max: settings.maxRangeDays }), flags, (from, days, f) => {
+        const to = addDays(from, days - 1);
+        expect(parsePartitionsEvent({ from, to, ...f }, settings)).toEqual({ trigger: 'manual', range: { from, to }, ...expectedFlags(f) });
       }),
-      { numRuns: 500, examples: [[{ '': 0 }], [{ from: "2026-01-01'; DROP TABLE x; --", to: '2026-01-02' }], [{ date: '2026-02-30' }]] },
     );
   });
 
-  it('when the report job gets any JSON, it is a schedule or a real day in a real zone, or a ValidationError naming a field', () => {
+  it('when one day is given with any flags, the request is that day alone', () => {
     fc.assert(
-      fc.property(anyEvent, (event) => {
-        try {
-          const trigger = parseReportEvent(event);
-          if (trigger.trigger === 'manual') {
-            expect(trigger.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-            if (trigger.timezone !== undefined) expect(() => new Intl.DateTimeFormat('en', { timeZone: trigger.timezone })).not.toThrow();
-          }
-        } catch (error) {
-          expect(error).toBeInstanceOf(FlowlogError);
-          expect(error).toBeInstanceOf(ValidationError);
-          expect((error as Error).message.startsWith(`${(error as ValidationError).field}: `)).toBe(true);
-        }
+      fc.property(day, flags, (date, f) => {
+        expect(parsePartitionsEvent({ date, ...f }, settings)).toEqual({ trigger: 'manual', range: { from: date, to: date }, ...expectedFlags(f) });
       }),
-      { numRuns: 500 },
+    );
+  });
+
+  it('when a scheduled event fires at any time, the range is the look-back days before its UTC day through the day after', () => {
+    fc.assert(
+      fc.property(fc.date({ min: new Date('1990-01-01T00:00:00Z'), max: new Date('2099-12-30T23:59:59Z'), noInvalidDate: true }), (time) => {
+        const today = time.toISOString().slice(0, 10);
+        const event = { source: 'aws.events', 'detail-type': 'Scheduled Event', time: time.toISOString() };
+        expect(parsePartitionsEvent(event, settings)).toEqual({ trigger: 'schedule', range: { from: addDays(today, -3), to: addDays(today, 1) }, dryRun: false, rollup: false, rebuild: false });
+      }),
+    );
+  });
+
+  it('when a range is longer than the limit or reversed, it is refused at "to" with the exact reason', () => {
+    fc.assert(
+      fc.property(day, fc.integer({ min: settings.maxRangeDays + 1, max: 5_000 }), fc.integer({ min: 1, max: 400 }), (from, days, back) => {
+        const to = addDays(from, days - 1);
+        expect(refusal(() => parsePartitionsEvent({ from, to }, settings)).message).toBe(`to: range ${from}..${to} is ${days} days, more than the maximum of ${settings.maxRangeDays}`);
+        const before = addDays(from, -back);
+        expect(refusal(() => parsePartitionsEvent({ from, to: before }, settings)).message).toBe(`to: range is reversed: to ${before} is before from ${from}`);
+      }),
+    );
+  });
+
+  it('when a flag is not a boolean, the refusal names that flag and quotes the value', () => {
+    fc.assert(
+      fc.property(day, fc.constantFrom('dryRun', 'rollup', 'rebuild'), notJsonBoolean, (date, flag, value) => {
+        const error = refusal(() => parsePartitionsEvent({ date, rollup: true, [flag]: value }, settings));
+        expect(error.field).toBe(flag);
+        expect(error.message).toBe(`${flag}: expected true or false, got ${typeof value === 'string' ? shown(value) : JSON.stringify(value)}`);
+      }),
+    );
+  });
+
+  it('when a day is not a string, or a string that is no real day, the refusal names the field with the exact reason', () => {
+    const notString = fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 2 }));
+    const unrealDay = fc.tuple(fc.integer({ min: 1970, max: 2099 }), fc.integer({ min: 13, max: 99 }), fc.integer({ min: 1, max: 28 })).map(([y, m, d]) => `${y}-${m}-${String(d).padStart(2, '0')}`);
+    fc.assert(
+      fc.property(fc.constantFrom('date', 'from', 'to'), notString, unrealDay, (field, value, unreal) => {
+        const event = (v: unknown) => (field === 'date' ? { date: v } : { from: '2026-11-01', to: '2026-11-02', [field]: v });
+        expect(refusal(() => parsePartitionsEvent(event(value), settings)).message).toBe(`${field}: expected a date as YYYY-MM-DD, got ${typeof value}`);
+        expect(refusal(() => parsePartitionsEvent(event(unreal), settings)).message).toBe(`${field}: ${unreal} is not a real calendar day`);
+      }),
+    );
+  });
+
+  it('when a manual event carries an unknown key, the refusal names exactly that key', () => {
+    fc.assert(
+      fc.property(day, unknownKey, fc.anything(), (date, key, value) => {
+        const error = refusal(() => parsePartitionsEvent({ date, [key]: value }, settings));
+        expect(error.field).toBe(key);
+        expect(error.message).toBe(`${key}: unknown key ${JSON.stringify(key)}; expected ${MANUAL_SHAPES}`);
+      }),
+    );
+  });
+
+  it('when the partitions event is not an object, it is refused naming the event', () => {
+    fc.assert(
+      fc.property(notAnObject, (event) => {
+        expect(refusal(() => parsePartitionsEvent(event, settings)).message).toBe(`event: expected a scheduled event or ${MANUAL_SHAPES}`);
+      }),
+    );
+  });
+
+  it('when the report job is given any real day and a known zone, the trigger is that day in the canonical zone name', () => {
+    const zones = { 'Asia/Tokyo': 'Asia/Tokyo', 'asia/tokyo': 'Asia/Tokyo', UTC: 'UTC', 'Pacific/Kiritimati': 'Pacific/Kiritimati', 'america/new_york': 'America/New_York' } as const;
+    fc.assert(
+      fc.property(day, fc.constantFrom(...Object.keys(zones)), fc.boolean(), (date, zone, withZone) => {
+        const event = withZone ? { date, timezone: zone } : { date };
+        const expected = withZone ? { trigger: 'manual', date, timezone: zones[zone as keyof typeof zones] } : { trigger: 'manual', date };
+        expect(parseReportEvent(event)).toEqual(expected);
+      }),
+    );
+  });
+
+  it('when the report job is scheduled at any time (Scheduler input or EventBridge event), the trigger carries exactly that time', () => {
+    fc.assert(
+      fc.property(fc.date({ min: new Date('1990-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true }), fc.constantFrom('aws.events', 'aws.scheduler'), (time, source) => {
+        expect(parseReportEvent({ mode: 'scheduled', time: time.toISOString() })).toEqual({ trigger: 'schedule', time });
+        expect(parseReportEvent({ source, 'detail-type': 'Scheduled Event', time: time.toISOString() })).toEqual({ trigger: 'schedule', time });
+      }),
+    );
+    for (const event of [undefined, null, {}, { mode: 'scheduled' }]) expect(parseReportEvent(event)).toEqual({ trigger: 'schedule' });
+  });
+
+  it('when a report event carries unknown keys, the refusal lists exactly those keys and the known ones', () => {
+    fc.assert(
+      fc.property(day, fc.uniqueArray(unknownKey, { minLength: 1, maxLength: 3 }), (date, keys) => {
+        const event = { date, ...Object.fromEntries(keys.map((k) => [k, 1])) };
+        // In the event's own key order (JavaScript puts integer-like keys first).
+        const named = Object.keys(event).filter((k) => k !== 'date');
+        expect(refusal(() => parseReportEvent(event)).message).toBe(`event: unknown key${keys.length === 1 ? '' : 's'} ${named.map(shown).join(', ')} (known: date, timezone)`);
+      }),
+    );
+  });
+
+  it('when the report event is not an object (and not null), it is refused naming the event', () => {
+    fc.assert(
+      fc.property(notAnObject.filter((e) => e !== null), (event) => {
+        expect(refusal(() => parseReportEvent(event)).message).toBe('event: expected an object such as {"date": "2026-11-20"}');
+      }),
     );
   });
 });

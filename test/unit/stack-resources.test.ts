@@ -54,7 +54,7 @@ describe('stack resources', () => {
   });
 
   it.each([
-    [{ partitioning: 'auto' }, /param partitioning: must be managed or projection, got "auto"/],
+    [{ partitioning: 'auto' }, /param partitioning: must be one of managed, projection, got "auto"/],
     [{ partitioning: 'projection', projectionStart: '2025-01-01' }, /param projectionStart: must be a day as YYYY\/MM\/DD/],
     [{ partitioning: 'projection', projectionStart: '2025/02/30' }, /param projectionStart/],
     [{ partitioning: 'projection', folders: 'hive' }, /param partitioning: projection needs folders=default/],
@@ -109,7 +109,7 @@ describe('stack resources', () => {
       { 'Fn::Sub': ['arn:${AWS::Partition}:s3:::${LogBucket}/AWSLogs/aws-account-id=123456789012/aws-service=vpcflowlogs/aws-region=ap-northeast-1/*', { LogBucket: 'logs-bucket' }] },
     ]);
     expect(flowLog?.Properties.DestinationOptions.HiveCompatiblePartitions).toBe(true);
-    expect(() => readStackParams({ ...DEFAULTS, folders: 'flat' })).toThrow(/param folders: must be default or hive, got "flat"/);
+    expect(() => readStackParams({ ...DEFAULTS, folders: 'flat' })).toThrow(/param folders: must be one of default, hive, got "flat"/);
   });
 
   it('when per-hour delivery is asked for, the created flow log delivers per hour; anything but true or false is refused', () => {
@@ -191,7 +191,7 @@ describe('column names of the created table', () => {
   });
 
   it('when columnNames is neither naming, it is refused naming the param', () => {
-    expect(() => readStackParams({ ...DEFAULTS, columnNames: 'camel' })).toThrow(/param columnNames: must be walkthrough or aws, got "camel"/);
+    expect(() => readStackParams({ ...DEFAULTS, columnNames: 'camel' })).toThrow(/param columnNames: must be one of walkthrough, aws, got "camel"/);
   });
 });
 
@@ -200,7 +200,7 @@ describe('Parquet delivery', () => {
     expect(readStackParams({ ...DEFAULTS, fileFormat: 'parquet' }).columnNames).toBe('aws');
     expect(readStackParams({ ...DEFAULTS }).columnNames).toBe('walkthrough');
     expect(() => readStackParams({ ...DEFAULTS, fileFormat: 'parquet', columnNames: 'walkthrough' })).toThrow(/param columnNames: a Parquet table reads its files' columns by name/);
-    expect(() => readStackParams({ ...DEFAULTS, fileFormat: 'orc' })).toThrow(/param fileFormat: must be plain-text or parquet, got "orc"/);
+    expect(() => readStackParams({ ...DEFAULTS, fileFormat: 'orc' })).toThrow(/param fileFormat: must be one of plain-text, parquet, got "orc"/);
   });
 
   it('when fileFormat is parquet, the flow logs the stack creates deliver Parquet; otherwise plain text', () => {

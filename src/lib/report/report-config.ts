@@ -1,5 +1,6 @@
 import type { ListSource } from '../ports.js';
-import { freeze, readCoreConfig, SettingsReader, type FlowlogConfig, type Settings } from '../config.js';
+import * as v from 'valibot';
+import { decimal, freeze, oneOf, readCoreConfig, SettingsReader, validated, wholeNumber, type FlowlogConfig, type Settings } from '../config.js';
 import { EPHEMERAL_PRESET_NAMES, validateParam, type EphemeralPreset } from './saved-queries.js';
 import { BASELINE_DAYS, validateTimeZone } from './window.js';
 
@@ -82,41 +83,33 @@ export const DEFAULT_BASELINE_MIN_DAY_HOURS = 20;
  * is named in the same one message as a bad core setting.
  */
 export function readReportConfig(reader: SettingsReader): ReportConfig {
-  const topicArn = reader.string('FLOWLOG_TOPIC_ARN');
-  if (topicArn !== undefined && !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/.test(topicArn)) {
-    reader.problems.push(`FLOWLOG_TOPIC_ARN must be an SNS topic ARN, got ${JSON.stringify(topicArn)}`);
-  }
-  const filesBucket = reader.string('FLOWLOG_REPORT_BUCKET');
-  if (filesBucket !== undefined && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(filesBucket)) {
-    reader.problems.push(`FLOWLOG_REPORT_BUCKET must be an S3 bucket name, got ${JSON.stringify(filesBucket)}`);
-  }
+  const topicArn = reader.read('FLOWLOG_TOPIC_ARN', TOPIC_ARN, undefined);
+  const filesBucket = reader.read('FLOWLOG_REPORT_BUCKET', REPORT_BUCKET, undefined);
   // The console links name the bucket's region: the stack's own, which Lambda sets as AWS_REGION.
   const region = filesBucket === undefined ? undefined : reader.string('AWS_REGION');
   if (filesBucket !== undefined && (region === undefined || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))) {
-    reader.problems.push(`AWS_REGION must name the region of FLOWLOG_REPORT_BUCKET, got ${JSON.stringify(region ?? '')}`);
+    reader.problem('AWS_REGION', `must name the region of FLOWLOG_REPORT_BUCKET, got ${JSON.stringify(region ?? '')}`);
   }
   const interfacesFunction = reader.string('FLOWLOG_INTERFACES_FUNCTION');
   if (interfacesFunction !== undefined && !/^(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[A-Za-z0-9_-]{1,64}$/.test(interfacesFunction)) {
     reader.problems.push(`FLOWLOG_INTERFACES_FUNCTION must be a Lambda function name or ARN, got ${JSON.stringify(interfacesFunction)}`);
   }
   return {
-    timezone: reader.check('FLOWLOG_REPORT_TIMEZONE', 'UTC', () => validateTimeZone(reader.string('FLOWLOG_REPORT_TIMEZONE', 'UTC'), 'FLOWLOG_REPORT_TIMEZONE')),
-    notify: reader.oneOf('FLOWLOG_NOTIFY', ['always', 'findings'] as const, 'always'),
+    timezone: reader.read('FLOWLOG_REPORT_TIMEZONE', validated((zone) => validateTimeZone(zone, 'FLOWLOG_REPORT_TIMEZONE')), 'UTC'),
+    notify: reader.read('FLOWLOG_NOTIFY', oneOf(['always', 'findings'] as const), 'always'),
     topicArn,
-    pricePerTbUsd: reader.number('FLOWLOG_PRICE_PER_TB_USD', DEFAULT_PRICE_PER_TB_USD, 0, 1_000_000),
+    pricePerTbUsd: reader.read('FLOWLOG_PRICE_PER_TB_USD', decimal(0, 1_000_000), DEFAULT_PRICE_PER_TB_USD),
     thresholds: {
-      portScanMinPorts: reader.integer('FLOWLOG_PORT_SCAN_MIN_PORTS', 100, 1, 65535),
-      bruteForceMinFlows: reader.integer('FLOWLOG_BRUTE_FORCE_MIN_FLOWS', 100, 1, Number.MAX_SAFE_INTEGER),
-      rejectSpikeRatio: reader.number('FLOWLOG_REJECT_SPIKE_RATIO', 2, 1, 1_000_000),
-      rejectSpikeMinRecords: reader.integer('FLOWLOG_REJECT_SPIKE_MIN_RECORDS', 1000, 0, Number.MAX_SAFE_INTEGER),
-      egressSpikeRatio: reader.number('FLOWLOG_EGRESS_SPIKE_RATIO', 5, 1, 1_000_000),
-      egressSpikeMinBytes: reader.integer('FLOWLOG_EGRESS_SPIKE_MIN_BYTES', ONE_GB, 0, Number.MAX_SAFE_INTEGER),
-      adminPorts: reader.check('FLOWLOG_ADMIN_PORTS', DEFAULT_ADMIN_PORTS, () =>
-        validateParam('ports', reader.string('FLOWLOG_ADMIN_PORTS', DEFAULT_ADMIN_PORTS.join(',')), 'FLOWLOG_ADMIN_PORTS') as readonly number[],
-      ),
-      ephemeralPorts: reader.oneOf('FLOWLOG_EPHEMERAL_PORTS', EPHEMERAL_PRESET_NAMES, 'linux'),
-      minBaselineDays: reader.integer('FLOWLOG_MIN_BASELINE_DAYS', DEFAULT_MIN_BASELINE_DAYS, 1, BASELINE_DAYS),
-      baselineMinDayHours: reader.integer('FLOWLOG_BASELINE_MIN_DAY_HOURS', DEFAULT_BASELINE_MIN_DAY_HOURS, 1, 24),
+      portScanMinPorts: reader.read('FLOWLOG_PORT_SCAN_MIN_PORTS', wholeNumber(1, 65535), 100),
+      bruteForceMinFlows: reader.read('FLOWLOG_BRUTE_FORCE_MIN_FLOWS', wholeNumber(1, Number.MAX_SAFE_INTEGER), 100),
+      rejectSpikeRatio: reader.read('FLOWLOG_REJECT_SPIKE_RATIO', decimal(1, 1_000_000), 2),
+      rejectSpikeMinRecords: reader.read('FLOWLOG_REJECT_SPIKE_MIN_RECORDS', wholeNumber(0, Number.MAX_SAFE_INTEGER), 1000),
+      egressSpikeRatio: reader.read('FLOWLOG_EGRESS_SPIKE_RATIO', decimal(1, 1_000_000), 5),
+      egressSpikeMinBytes: reader.read('FLOWLOG_EGRESS_SPIKE_MIN_BYTES', wholeNumber(0, Number.MAX_SAFE_INTEGER), ONE_GB),
+      adminPorts: reader.read('FLOWLOG_ADMIN_PORTS', validated((ports) => validateParam('ports', ports, 'FLOWLOG_ADMIN_PORTS') as readonly number[]), DEFAULT_ADMIN_PORTS),
+      ephemeralPorts: reader.read('FLOWLOG_EPHEMERAL_PORTS', oneOf(EPHEMERAL_PRESET_NAMES), 'linux'),
+      minBaselineDays: reader.read('FLOWLOG_MIN_BASELINE_DAYS', wholeNumber(1, BASELINE_DAYS), DEFAULT_MIN_BASELINE_DAYS),
+      baselineMinDayHours: reader.read('FLOWLOG_BASELINE_MIN_DAY_HOURS', wholeNumber(1, 24), DEFAULT_BASELINE_MIN_DAY_HOURS),
     },
     files: filesBucket === undefined || region === undefined ? undefined : { bucket: filesBucket, region },
     lists: (() => {
@@ -127,6 +120,9 @@ export function readReportConfig(reader: SettingsReader): ReportConfig {
     interfacesFunction,
   };
 }
+
+const TOPIC_ARN = v.pipe(v.string(), v.regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/, (issue) => `must be an SNS topic ARN, got ${JSON.stringify(issue.input)}`));
+const REPORT_BUCKET = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, (issue) => `must be an S3 bucket name, got ${JSON.stringify(issue.input)}`));
 
 /** Parses and freezes the report settings alone (the core ones are read by loadCoreConfig). */
 export function loadReportConfig(settings: Settings): ReportConfig {
@@ -146,7 +142,7 @@ export function loadReportJobConfig(settings: Settings): ReportJobConfig {
   const reader = new SettingsReader(settings);
   const core = readCoreConfig(reader);
   const report = readReportConfig(reader);
-  reader.finish();
+  reader.finish('FLOWLOG_');
   return freeze({ core, report });
 }
 

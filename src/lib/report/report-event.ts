@@ -1,5 +1,7 @@
+import * as v from 'valibot';
 import { ValidationError } from '../errors.js';
 import { parseDay, quoteForMessage } from '../dates.js';
+import { isRecord, objectMessage, parseOrRefuse, unknownKeys, validatedBy } from '../validation.js';
 import type { Report } from './model.js';
 import type { NotifyWhen } from './report-config.js';
 import { previousLocalDay, validateTimeZone } from './window.js';
@@ -8,7 +10,36 @@ export type ReportTrigger =
   | { readonly trigger: 'schedule'; readonly time?: Date }
   | { readonly trigger: 'manual'; readonly date: string; readonly timezone?: string };
 
-const MANUAL_KEYS = ['date', 'timezone'];
+const got = (issue: v.BaseIssue<unknown>) => (typeof issue.input === 'string' ? quoteForMessage(issue.input) : typeof issue.input);
+/** Scheduler's planned time (`<aws.scheduler.scheduled-time>`) keeps a retried run on the same day. */
+const Time = v.optional(
+  v.pipe(
+    v.string((issue) => `expected an ISO 8601 time, got ${got(issue)}`),
+    v.regex(/^\d{4}-\d{2}-\d{2}T/, (issue) => `expected an ISO 8601 time, got ${got(issue)}`),
+    v.transform((time) => new Date(time)),
+    v.check((time) => !Number.isNaN(time.getTime()), 'expected an ISO 8601 time'),
+  ),
+);
+
+/** An EventBridge "Scheduled Event" (a rule or Scheduler): reports the day before its time. */
+export const ScheduledReportEvent = v.looseObject({ 'detail-type': v.literal('Scheduled Event'), source: v.picklist(['aws.events', 'aws.scheduler']), time: Time });
+/** EventBridge Scheduler's fixed input: `{"mode": "scheduled", "time": "<aws.scheduler.scheduled-time>"}`. */
+export const SchedulerInputReportEvent = v.strictObject({ mode: v.literal('scheduled'), time: Time }, objectMessage('expected an object'));
+/** A manual invoke: the report of one day, in the configured zone unless another is given. */
+export const ManualReportEvent = v.strictObject(
+  {
+    date: v.pipe(v.string((issue) => `expected a date as YYYY-MM-DD, got ${typeof issue.input}`), v.regex(/^\d{4}-\d{2}-\d{2}$/, (issue) => `expected a date as YYYY-MM-DD, got ${got(issue)}`), validatedBy((day: string) => parseDay(day))),
+    timezone: v.optional(v.pipe(v.string('expected an IANA time zone such as UTC or Asia/Tokyo'), validatedBy((zone: string) => validateTimeZone(zone)))),
+  },
+  objectMessage('expected an object such as {"date": "2026-11-20"}'),
+);
+/** Every event the report function accepts (its JSON Schema is in the README); an empty object or none is a schedule too. */
+export const ReportEvent = v.union([
+  v.pipe(v.strictObject({}), v.description('Schedule: reports the day before now in FLOWLOG_REPORT_TIMEZONE.')),
+  v.pipe(ScheduledReportEvent, v.description("EventBridge Scheduled Event: reports the day before its time (or now) in FLOWLOG_REPORT_TIMEZONE.")),
+  v.pipe(SchedulerInputReportEvent, v.description("EventBridge Scheduler's input: reports the day before its planned time, so a retry reports the same day.")),
+  v.pipe(ManualReportEvent, v.description('Manual: the report of one day, in the given IANA time zone or FLOWLOG_REPORT_TIMEZONE.')),
+]);
 
 /**
  * Reads the report Lambda's event. A schedule (EventBridge Scheduler's fixed input, an empty
@@ -17,32 +48,20 @@ const MANUAL_KEYS = ['date', 'timezone'];
  */
 export function parseReportEvent(event: unknown): ReportTrigger {
   if (event === undefined || event === null) return { trigger: 'schedule' };
-  if (typeof event !== 'object' || Array.isArray(event)) throw new ValidationError('event', 'expected an object such as {"date": "2026-11-20"}');
-  const record = event as Record<string, unknown>;
-  const keys = Object.keys(record);
-  if (keys.length === 0) return { trigger: 'schedule' };
-  if (record['detail-type'] === 'Scheduled Event' && (record.source === 'aws.events' || record.source === 'aws.scheduler')) {
-    return scheduledAt(record.time);
+  if (!isRecord(event)) throw new ValidationError('event', 'expected an object such as {"date": "2026-11-20"}');
+  if (Object.keys(event).length === 0) return { trigger: 'schedule' };
+  if (v.is(v.looseObject({ 'detail-type': ScheduledReportEvent.entries['detail-type'], source: ScheduledReportEvent.entries.source }), event)) {
+    return scheduled(parseOrRefuse(ScheduledReportEvent, event).time);
   }
-  if (record.mode === 'scheduled') {
-    const extra = keys.filter((k) => k !== 'mode' && k !== 'time');
-    if (extra.length > 0) throw new ValidationError('event', `unknown key${extra.length === 1 ? '' : 's'} ${extra.map(quoteForMessage).join(', ')} (known: mode, time)`);
-    return scheduledAt(record.time);
-  }
-  const unknown = keys.filter((k) => !MANUAL_KEYS.includes(k));
-  if (unknown.length > 0) throw new ValidationError('event', `unknown key${unknown.length === 1 ? '' : 's'} ${unknown.map(quoteForMessage).join(', ')} (known: ${MANUAL_KEYS.join(', ')})`);
-  const date = parseDay(record.date, 'date');
-  if (record.timezone === undefined) return { trigger: 'manual', date };
-  return { trigger: 'manual', date, timezone: validateTimeZone(record.timezone, 'timezone') };
+  const schema = event.mode === 'scheduled' ? SchedulerInputReportEvent : ManualReportEvent;
+  const unknown = unknownKeys(event, schema);
+  if (unknown.length > 0) throw new ValidationError('event', `unknown key${unknown.length === 1 ? '' : 's'} ${unknown.map(quoteForMessage).join(', ')} (known: ${Object.keys(schema.entries).join(', ')})`);
+  const parsed = parseOrRefuse(schema, event);
+  if ('mode' in parsed) return scheduled(parsed.time);
+  return parsed.timezone === undefined ? { trigger: 'manual', date: parsed.date } : { trigger: 'manual', date: parsed.date, timezone: parsed.timezone };
 }
 
-/** Scheduler's planned time (`<aws.scheduler.scheduled-time>`) keeps a retried run on the same day. */
-function scheduledAt(time: unknown): ReportTrigger {
-  if (time === undefined) return { trigger: 'schedule' };
-  const parsed = typeof time === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(time) ? new Date(time) : undefined;
-  if (parsed === undefined || Number.isNaN(parsed.getTime())) throw new ValidationError('time', `expected an ISO 8601 time, got ${typeof time === 'string' ? quoteForMessage(time) : typeof time}`);
-  return { trigger: 'schedule', time: parsed };
-}
+const scheduled = (time: Date | undefined): ReportTrigger => (time === undefined ? { trigger: 'schedule' } : { trigger: 'schedule', time });
 
 /** The report's day: as asked, or for a schedule the calendar day before `now` in the report's zone. */
 export function reportDateFor(trigger: ReportTrigger, now: Date, timezone: string): { date: string; timezone: string } {
