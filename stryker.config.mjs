@@ -9,7 +9,7 @@ const MODULES = {
   window: { file: 'src/lib/report/window.ts', tests: ['report-window.test.ts', 'report-times.test.ts', 'rollup-plan.test.ts'] },
   'rollup-plan': { file: 'src/lib/rollup/plan.ts', tests: ['rollup-plan.test.ts'] },
   ddl: { file: 'src/lib/partitions/ddl.ts', tests: ['partition-ddl.test.ts', 'sql.test.ts', 'sql-rendering-properties.test.ts'] },
-  'sns-message': { file: 'src/lib/report/sns-message.ts', tests: ['sns-notifier.test.ts', 'report-renderings.test.ts'] },
+  'sns-message': { file: 'src/lib/render/sns-message.ts', tests: ['sns-notifier.test.ts', 'report-renderings.test.ts'] },
 };
 
 const only = process.env.MUTATE_MODULE;

@@ -6,8 +6,8 @@ import {
 } from '@aws-sdk/client-athena';
 import { GetPartitionsCommand, GetTableCommand, GlueClient } from '@aws-sdk/client-glue';
 import { mockClient } from 'aws-sdk-client-mock';
-import { AthenaEngine } from '../src/lib/adapters/athena-engine.js';
-import { GlueCatalog } from '../src/lib/adapters/glue-catalog.js';
+import { AthenaEngine } from '../src/lib/athena/athena-engine.js';
+import { GlueCatalog } from '../src/lib/glue/glue-catalog.js';
 import { addDays, parseDay, type UtcDay } from '../src/lib/dates.js';
 import { layoutFor, sourceRoot, type Source } from '../src/lib/partitions/layout.js';
 import { ensurePartitions } from '../src/lib/use-cases/ensure-partitions.js';

@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeSample } from '../src/lib/sample/write-sample.js';
+import { writeSample } from '../src/sample/write-sample.js';
 import type { BenchSectionContext } from './sections.js';
 
 export interface FileSizes {

@@ -13,7 +13,7 @@ import { countBackfillCalls, type BackfillCount } from './backfill.js';
 import { measureBundles, type BundlesResult } from './bundles.js';
 import { PHASES, RESULT_MARKER, parsePhaseDay, runPhase, type PhaseInput, type PhaseName, type PhaseResult } from './phases.js';
 import { EXTRA_SECTIONS } from './sections.js';
-import { MANIFEST_FILE } from '../src/lib/sample/write-sample.js';
+import { MANIFEST_FILE } from '../src/sample/write-sample.js';
 import { formatBytes, formatNumber, formatTable, formatTarget, median, ratio, verdict, type Target } from './stats.js';
 
 const DEFAULT_RECORDS = 5_000_000;

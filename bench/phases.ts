@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { reportCommand } from '../src/cli/commands/report.js';
 import { loadCoreConfig } from '../src/lib/config.js';
 import { addDays, parseDay, startOfDayMs, type UtcDay } from '../src/lib/dates.js';
-import { openLocal } from '../src/lib/local/open-local.js';
+import { openLocal } from '../src/lib/wiring/local.js';
 import { qualifiedName, renderTemplate } from '../src/lib/sql/sql.js';
-import { writeSample } from '../src/lib/sample/write-sample.js';
+import { writeSample } from '../src/sample/write-sample.js';
 import { ensurePartitions } from '../src/lib/use-cases/ensure-partitions.js';
 import { streamTotals } from './baseline-stream.js';
 

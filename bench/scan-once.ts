@@ -10,16 +10,16 @@ import { join } from 'node:path';
 import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand, type StartQueryExecutionCommandInput } from '@aws-sdk/client-athena';
 import { GetPartitionsCommand, GetTableCommand, GlueClient, type GetPartitionsCommandInput } from '@aws-sdk/client-glue';
 import { mockClient } from 'aws-sdk-client-mock';
-import { AthenaEngine } from '../src/lib/adapters/athena-engine.js';
-import { GlueCatalog } from '../src/lib/adapters/glue-catalog.js';
+import { AthenaEngine } from '../src/lib/athena/athena-engine.js';
+import { GlueCatalog } from '../src/lib/glue/glue-catalog.js';
 import { loadCoreConfig } from '../src/lib/config.js';
 import { addDays, daysOf, dtOf, type UtcDay } from '../src/lib/dates.js';
-import { openLocal } from '../src/lib/local/open-local.js';
+import { openLocal } from '../src/lib/wiring/local.js';
 import { layoutFor, sourceRoot } from '../src/lib/partitions/layout.js';
 import type { Report } from '../src/lib/report/model.js';
 import { loadReportConfig } from '../src/lib/report/report-config.js';
 import { loadSavedQueries } from '../src/lib/report/saved-queries.js';
-import { writeSample } from '../src/lib/sample/write-sample.js';
+import { writeSample } from '../src/sample/write-sample.js';
 import { runReport } from '../src/lib/use-cases/run-report.js';
 
 export interface ScanOnceOptions {

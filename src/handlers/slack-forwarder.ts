@@ -8,14 +8,14 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import middy from '@middy/core';
 import type { SNSEvent } from 'aws-lambda';
-import { SlackNotifier, SlackWebhook, type SlackWebhookOptions } from '../lib/adapters/slack-webhook.js';
-import { SsmParameter } from '../lib/adapters/ssm-parameter.js';
+import { SlackNotifier, SlackWebhook, type SlackWebhookOptions } from '../lib/slack/slack-webhook.js';
+import { SsmParameter } from '../lib/ssm/ssm-parameter.js';
 import { describeError, invokeError } from '../lib/answers.js';
 import { ConfigError, FlowlogError, ValidationError, asError } from '../lib/errors.js';
 import { SettingsReader, freeze, type Settings } from '../lib/config.js';
 import type { Report } from '../lib/report/model.js';
 import { parseReport } from '../lib/report/parse-report.js';
-import { ssmClient } from '../lib/aws/ssm-client.js';
+import { ssmClient } from '../lib/ssm/ssm-client.js';
 
 export interface ForwarderConfig {
   /** Name (or ARN) of the SecureString parameter holding the webhook URL. */

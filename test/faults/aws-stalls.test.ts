@@ -11,12 +11,12 @@ import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AthenaEngine } from '../../src/lib/adapters/athena-engine.js';
+import { AthenaEngine } from '../../src/lib/athena/athena-engine.js';
 import { createAwsClients } from '../../src/lib/aws/clients.js';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { requestHandlerOptions } from '../../src/lib/aws/http-options.js';
-import { createSnsClient } from '../../src/lib/aws/sns-client.js';
-import { createSsmClient } from '../../src/lib/aws/ssm-client.js';
+import { createSnsClient } from '../../src/lib/sns/sns-client.js';
+import { createSsmClient } from '../../src/lib/ssm/ssm-client.js';
 import { DeadlineError } from '../../src/lib/errors.js';
 import { startLoopbackServer, type LoopbackServer } from '../support/loopback-server.js';
 

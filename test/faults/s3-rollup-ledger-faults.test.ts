@@ -7,7 +7,7 @@ import { GetTableCommand, GlueClient } from '@aws-sdk/client-glue';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LEDGER_CALL_TIMEOUT_MS, S3RollupLedger } from '../../src/lib/adapters/s3-rollup-ledger.js';
+import { LEDGER_CALL_TIMEOUT_MS, S3RollupLedger } from '../../src/lib/s3/s3-rollup-ledger.js';
 import { daysOf, type UtcDay } from '../../src/lib/dates.js';
 import { layoutFor, sourceRoot } from '../../src/lib/partitions/layout.js';
 import { partitionsFor } from '../../src/lib/partitions/plan.js';

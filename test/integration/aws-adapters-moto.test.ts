@@ -11,12 +11,12 @@ import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { describe, expect, it } from 'vitest';
-import { GlueCatalog } from '../../src/lib/adapters/glue-catalog.js';
-import { SnsNotifier } from '../../src/lib/adapters/sns-notifier.js';
-import { SsmParameter } from '../../src/lib/adapters/ssm-parameter.js';
+import { GlueCatalog } from '../../src/lib/glue/glue-catalog.js';
+import { SnsNotifier } from '../../src/lib/sns/sns-notifier.js';
+import { SsmParameter } from '../../src/lib/ssm/ssm-parameter.js';
 import { addDays, daysOf, type UtcDay } from '../../src/lib/dates.js';
 import { NotFoundError } from '../../src/lib/errors.js';
-import { buildSnsMessage } from '../../src/lib/report/sns-message.js';
+import { buildSnsMessage } from '../../src/lib/render/sns-message.js';
 import { logBucketResources, readStackParams, type StackParams } from '../../deploy/stack-resources.js';
 import { resolve } from '../support/packaged-stack.js';
 import { useMotoServer } from '../support/moto-server.js';

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadCoreConfig } from '../../src/lib/config.js';
-import { openLocal, type LocalHandle } from '../../src/lib/local/open-local.js';
+import { openLocal, type LocalHandle } from '../../src/lib/wiring/local.js';
 import { dayFolder, flowLogText, manyFlows, tempDirs, writeFlowLogFile, type TempDirs } from '../support/flow-log-files.js';
 
 const config = (dirs: TempDirs) => loadCoreConfig({ FLOWLOG_ENGINE: 'local', FLOWLOG_DATA_DIR: dirs.dataDir, FLOWLOG_STATE_DIR: dirs.stateDir });

@@ -12,8 +12,8 @@ import { METRICS_NAMESPACE, PARTITIONS_METRICS, PARTITIONS_SERVICE, REPORT_METRI
 import { runServerlessOffline } from '../../deploy/offline-serverless.js';
 import { readZip } from '../../deploy/zip-reader.js';
 import { SINGLE_SOURCE_KEYS } from '../../src/lib/partitions/layout.js';
-import type { SampleManifest } from '../../src/lib/sample/generate.js';
-import { writeSample } from '../../src/lib/sample/write-sample.js';
+import type { SampleManifest } from '../../src/sample/generate.js';
+import { writeSample } from '../../src/sample/write-sample.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const FUNCTIONS = { partitions: 'Partitions', report: 'Report', slackForwarder: 'SlackForwarder' } as const;
@@ -418,7 +418,7 @@ describe('serverless package', () => {
     });
 
     it('when each action family is read, it names only its own resources', () => {
-      // The rollup days' records (src/lib/adapters/s3-rollup-ledger.ts): only this stage's rollup table's folder.
+      // The rollup days' records (src/lib/s3/s3-rollup-ledger.ts): only this stage's rollup table's folder.
       const ledgerRecords = (r: string) => r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/rollup/ledger/vpc_flow_logs_rollup_ci/*' });
       const rules: [RegExp, (resource: string, s: Statement) => boolean][] = [
         [/^athena:/, (r) => r === text({ 'Fn::Sub': 'arn:${AWS::Partition}:athena:${AWS::Region}:${AWS::AccountId}:workgroup/${AthenaWorkGroup}' })],

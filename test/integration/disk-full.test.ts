@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeError } from '../../src/lib/answers.js';
 import { loadCoreConfig } from '../../src/lib/config.js';
 import { FlowlogError } from '../../src/lib/errors.js';
-import { openLocal, type LocalHandle } from '../../src/lib/local/open-local.js';
+import { openLocal, type LocalHandle } from '../../src/lib/wiring/local.js';
 import { manyFlows, tempDirs, writeFlowLogFile, type TempDirs } from '../support/flow-log-files.js';
 
 // /dev/full answers every write with ENOSPC, exactly as a full disk does.

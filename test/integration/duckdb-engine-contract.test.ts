@@ -1,5 +1,5 @@
 import { loadCoreConfig } from '../../src/lib/config.js';
-import { openLocal } from '../../src/lib/local/open-local.js';
+import { openLocal } from '../../src/lib/wiring/local.js';
 import { describeQueryEngineContract } from '../contract/query-engine.contract.js';
 import { flow, tempDirs, writeFlowLogFile } from '../support/flow-log-files.js';
 

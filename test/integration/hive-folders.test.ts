@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import type { SampleManifest } from '../../src/lib/sample/generate.js';
+import type { SampleManifest } from '../../src/sample/generate.js';
 import { bufferedIo } from '../support/cli-io.js';
 
 /** Flow logs created with Hive-compatible S3 prefixes, end to end through the command line on DuckDB. */

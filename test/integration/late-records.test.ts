@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCoreConfig, type FlowlogConfig } from '../../src/lib/config.js';
-import { openLocal } from '../../src/lib/local/open-local.js';
+import { openLocal } from '../../src/lib/wiring/local.js';
 import type { Report } from '../../src/lib/report/model.js';
 import { loadReportConfig } from '../../src/lib/report/report-config.js';
 import { reportWindow } from '../../src/lib/report/window.js';
-import type { SampleManifest } from '../../src/lib/sample/generate.js';
-import { writeSample } from '../../src/lib/sample/write-sample.js';
+import type { SampleManifest } from '../../src/sample/generate.js';
+import { writeSample } from '../../src/sample/write-sample.js';
 import { runReport } from '../../src/lib/use-cases/run-report.js';
 
 /**

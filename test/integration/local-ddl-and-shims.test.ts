@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCoreConfig } from '../../src/lib/config.js';
 import { parseRange } from '../../src/lib/dates.js';
 import { DeadlineError, QueryError } from '../../src/lib/errors.js';
-import { openLocal, type LocalHandle } from '../../src/lib/local/open-local.js';
+import { openLocal, type LocalHandle } from '../../src/lib/wiring/local.js';
 import { dayFolder, manyFlows, tempDirs, writeFlowLogFile, type TempDirs } from '../support/flow-log-files.js';
 
 let dirs: TempDirs;

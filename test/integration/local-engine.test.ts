@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadCoreConfig } from '../../src/lib/config.js';
 import { parseFormatString } from '../../src/lib/flowlog/format.js';
 import { NotFoundError, QueryError, StateError, ValidationError } from '../../src/lib/errors.js';
-import { openLocal, type LocalHandle } from '../../src/lib/local/open-local.js';
+import { openLocal, type LocalHandle } from '../../src/lib/wiring/local.js';
 import { parseRange } from '../../src/lib/dates.js';
 import { ensurePartitions } from '../../src/lib/use-cases/ensure-partitions.js';
 import { dayFolder, flow, garbleFile, manyFlows, nodata, skipdata, tempDirs, truncateFile, writeFlowLogFile, type TempDirs } from '../support/flow-log-files.js';

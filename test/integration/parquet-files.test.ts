@@ -10,12 +10,12 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { loadCoreConfig } from '../../src/lib/config.js';
-import { openLocal } from '../../src/lib/local/open-local.js';
+import { openLocal } from '../../src/lib/wiring/local.js';
 import type { Report } from '../../src/lib/report/model.js';
 import { loadReportConfig } from '../../src/lib/report/report-config.js';
 import { loadSavedQueries } from '../../src/lib/report/saved-queries.js';
-import type { SampleManifest } from '../../src/lib/sample/generate.js';
-import { writeSample } from '../../src/lib/sample/write-sample.js';
+import type { SampleManifest } from '../../src/sample/generate.js';
+import { writeSample } from '../../src/sample/write-sample.js';
 import { runReport } from '../../src/lib/use-cases/run-report.js';
 import { bufferedIo } from '../support/cli-io.js';
 

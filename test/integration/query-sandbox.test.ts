@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCoreConfig } from '../../src/lib/config.js';
-import { openLocal } from '../../src/lib/local/open-local.js';
+import { openLocal } from '../../src/lib/wiring/local.js';
 import { buildCli, type BuiltCli } from '../support/cli-process.js';
 import { manyFlows, tempDirs, writeFlowLogFile, type TempDirs } from '../support/flow-log-files.js';
 

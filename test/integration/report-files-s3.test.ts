@@ -6,14 +6,14 @@
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { S3ArtifactStore } from '../../src/lib/adapters/s3-artifact-store.js';
+import { S3ArtifactStore } from '../../src/lib/s3/s3-artifact-store.js';
 import { daysOf } from '../../src/lib/dates.js';
 import { layoutFor, sourceRoot } from '../../src/lib/partitions/layout.js';
 import { partitionsFor } from '../../src/lib/partitions/plan.js';
 import type { Notifier, PartitionCatalog } from '../../src/lib/ports.js';
-import { reportArtifacts } from '../../src/lib/report/artifacts.js';
+import { reportArtifacts } from '../../src/lib/render/artifacts.js';
 import type { Report } from '../../src/lib/report/model.js';
-import { renderText } from '../../src/lib/report/render-text.js';
+import { renderText } from '../../src/lib/render/render-text.js';
 import { reportFolder, saveReport } from '../../src/lib/use-cases/save-report.js';
 import type { ReportAdapters } from '../../src/lib/wiring/report-deps.js';
 import { richReport } from '../support/report-fixture.js';

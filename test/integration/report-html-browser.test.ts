@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import type { Report } from '../../src/lib/report/model.js';
 import { buildingText } from '../../src/lib/report/baseline.js';
-import { findingsBySeverity, noveltyText } from '../../src/lib/report/present.js';
+import { findingsBySeverity, noveltyText } from '../../src/lib/render/present.js';
 import { bufferedIo } from '../support/cli-io.js';
 
 const CHROMIUM = '/usr/bin/chromium';

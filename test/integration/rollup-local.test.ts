@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadCoreConfig, type FlowlogConfig } from '../../src/lib/config.js';
 import type { UtcDay } from '../../src/lib/dates.js';
-import { openLocal, type LocalHandle } from '../../src/lib/local/open-local.js';
+import { openLocal, type LocalHandle } from '../../src/lib/wiring/local.js';
 import type { Report } from '../../src/lib/report/model.js';
 import { loadReportConfig } from '../../src/lib/report/report-config.js';
 import { ensureRollups } from '../../src/lib/use-cases/ensure-rollups.js';

@@ -6,7 +6,7 @@
  */
 import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { S3ObjectStore } from '../../src/lib/adapters/s3-object-store.js';
+import { S3ObjectStore } from '../../src/lib/s3/s3-object-store.js';
 import { requestHandlerOptions } from '../../src/lib/aws/http-options.js';
 import { mapBounded } from '../../src/lib/concurrency.js';
 import { useMotoServer } from '../support/moto-server.js';

@@ -6,7 +6,7 @@
  */
 import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { S3RollupLedger } from '../../src/lib/adapters/s3-rollup-ledger.js';
+import { S3RollupLedger } from '../../src/lib/s3/s3-rollup-ledger.js';
 import { daysOf, type UtcDay } from '../../src/lib/dates.js';
 import { layoutFor, sourceRoot } from '../../src/lib/partitions/layout.js';
 import { partitionsFor, type Partition } from '../../src/lib/partitions/plan.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/command.js';
 import { main } from '../../src/cli/main.js';
-import type { SampleManifest } from '../../src/lib/sample/generate.js';
+import type { SampleManifest } from '../../src/sample/generate.js';
 import { readLogFiles } from '../support/flow-rules.js';
 
 let root: string;

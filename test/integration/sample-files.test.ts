@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFormatString } from '../../src/lib/flowlog/format.js';
-import type { SampleManifest } from '../../src/lib/sample/generate.js';
-import { MANIFEST_FILE, writeSample } from '../../src/lib/sample/write-sample.js';
+import type { SampleManifest } from '../../src/sample/generate.js';
+import { MANIFEST_FILE, writeSample } from '../../src/sample/write-sample.js';
 import { dtOfPath, isPrivate, measureDay, readLogFiles, type LogFile, type LogRow } from '../support/flow-rules.js';
 
 const FILE_NAME = /^(\d{12})_vpcflowlogs_([a-z]{2}(?:-[a-z]+)+-\d)_fl-[0-9a-f]{17}_(\d{8})T(\d{2})(\d{2})Z_[0-9a-f]{8}\.log\.gz$/;

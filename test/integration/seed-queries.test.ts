@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCoreConfig } from '../../src/lib/config.js';
 import { parseRange } from '../../src/lib/dates.js';
-import { openLocal, type LocalHandle } from '../../src/lib/local/open-local.js';
+import { openLocal, type LocalHandle } from '../../src/lib/wiring/local.js';
 import { ensurePartitions } from '../../src/lib/use-cases/ensure-partitions.js';
 import { flow, INTERFACE, manyFlows, nodata, tempDirs, writeFlowLogFile, type TempDirs } from '../support/flow-log-files.js';
 

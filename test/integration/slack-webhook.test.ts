@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { SlackNotifier, SlackWebhook } from '../../src/lib/adapters/slack-webhook.js';
+import { SlackNotifier, SlackWebhook } from '../../src/lib/slack/slack-webhook.js';
 import { DeliveryError } from '../../src/lib/errors.js';
-import { renderSlackBlocks } from '../../src/lib/report/render-slack.js';
+import { renderSlackBlocks } from '../../src/lib/render/render-slack.js';
 import { startLoopbackServer, type Answer, type LoopbackServer } from '../support/loopback-server.js';
 import { richReport } from '../support/report-fixture.js';
 

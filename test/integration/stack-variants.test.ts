@@ -87,7 +87,7 @@ function arnsOf(deployed: Deployed, job: Job) {
   const buildsLocation = (resolve(deployed.template, deployed.template.Resources.GlueRollupBuildsTable.Properties.TableInput) as Json).StorageDescriptor.Location as string;
   const sources = env.FLOWLOG_SOURCES!.split(',').map((s) => s.split(':') as [string, string]);
   const rawFolders = sources.map(([account, region]) => s3(`s3://${env.FLOWLOG_BUCKET}/${env.FLOWLOG_PREFIX}${sourceFolder(account, region, env.FLOWLOG_FOLDERS as FolderStyle)}`));
-  // The rollup ledger (src/lib/adapters/s3-rollup-ledger.ts, wired in src/lib/wiring/aws.ts): its
+  // The rollup ledger (src/lib/s3/s3-rollup-ledger.ts, wired in src/lib/wiring/aws.ts): its
   // own S3 calls, not Athena statements. ListObjectsV2 (s3:ListBucket) under each source's day
   // folders; GetObject and PutObject of the day records, <rollup LOCATION>ledger/<rollup table>/<day>.json.
   const dayPrefixes = sources.map(([account, region]) => `${env.FLOWLOG_PREFIX}${sourceFolder(account, region, env.FLOWLOG_FOLDERS as FolderStyle)}${dayFolder('2026-11-18' as UtcDay, env.FLOWLOG_FOLDERS as FolderStyle)}`);

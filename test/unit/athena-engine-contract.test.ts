@@ -7,7 +7,7 @@ import {
   type Row as AthenaRow,
 } from '@aws-sdk/client-athena';
 import { mockClient } from 'aws-sdk-client-mock';
-import { AthenaEngine } from '../../src/lib/adapters/athena-engine.js';
+import { AthenaEngine } from '../../src/lib/athena/athena-engine.js';
 import { describeQueryEngineContract } from '../contract/query-engine.contract.js';
 
 /**

@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-athena';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AthenaEngine, DEFAULT_ANSWER_RESERVE_MS, DEFAULT_DEADLINE_MARGIN_MS, DEFAULT_STOP_TIMEOUT_MS, RESULT_PAGE_SIZE } from '../../src/lib/adapters/athena-engine.js';
+import { AthenaEngine, DEFAULT_ANSWER_RESERVE_MS, DEFAULT_DEADLINE_MARGIN_MS, DEFAULT_STOP_TIMEOUT_MS, RESULT_PAGE_SIZE } from '../../src/lib/athena/athena-engine.js';
 import { systemTiming } from '../../src/lib/retry.js';
 import { DeadlineError, QueryError } from '../../src/lib/errors.js';
 

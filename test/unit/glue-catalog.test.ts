@@ -2,7 +2,7 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { EntityNotFoundException, GetPartitionsCommand, GetTableCommand, GlueClient } from '@aws-sdk/client-glue';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { GlueCatalog } from '../../src/lib/adapters/glue-catalog.js';
+import { GlueCatalog } from '../../src/lib/glue/glue-catalog.js';
 import { systemTiming } from '../../src/lib/retry.js';
 import { parseRange, type DayRange } from '../../src/lib/dates.js';
 import { NotFoundError } from '../../src/lib/errors.js';

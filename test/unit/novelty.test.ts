@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { buildReport, noveltyOf } from '../../src/lib/report/build-report.js';
 import { parseReport } from '../../src/lib/report/parse-report.js';
-import { renderJson } from '../../src/lib/report/render-json.js';
-import { renderChatNotification } from '../../src/lib/report/render-chat.js';
-import { renderSlackBlocks } from '../../src/lib/report/render-slack.js';
-import { renderText } from '../../src/lib/report/render-text.js';
-import { renderSubject } from '../../src/lib/report/subject.js';
+import { renderJson } from '../../src/lib/render/render-json.js';
+import { renderChatNotification } from '../../src/lib/render/render-chat.js';
+import { renderSlackBlocks } from '../../src/lib/render/render-slack.js';
+import { renderText } from '../../src/lib/render/render-text.js';
+import { renderSubject } from '../../src/lib/render/subject.js';
 import { loadSavedQueries } from '../../src/lib/report/saved-queries.js';
 import type { QueryResult, Row } from '../../src/lib/ports.js';
 import { reportWindow } from '../../src/lib/report/window.js';

@@ -236,7 +236,7 @@ describe('partitions handler', () => {
     const statements: string[] = [];
     const closed = vi.fn(async () => {});
     const layout = { keys: ['dt'], sources: [{ account: '123456789012', region: 'ap-northeast-1', root: '/data/AWSLogs/123456789012/vpcflowlogs/ap-northeast-1/' }] };
-    vi.doMock('../../src/lib/local/open-local.js', () => ({
+    vi.doMock('../../src/lib/wiring/local.js', () => ({
       openLocal: async () => ({
         engine: { kind: 'local', execute: async (sql: string) => (statements.push(sql), { queryId: `local-${statements.length}`, columns: [], rows: [], rowsLeftOut: 0, bytesScanned: 0, durationMs: 1, warnings: [] }) },
         catalog: { describeTable: async () => ({ database: 'flowlogs', table: 'vpc_flow_logs', partitionKeys: ['dt'], columns: [], location: undefined }), listPartitions: async () => [] },
@@ -250,7 +250,7 @@ describe('partitions handler', () => {
     const answer = await handler({ from: '2026-11-01', to: '2026-11-03' }, context());
 
     // Assess
-    vi.doUnmock('../../src/lib/local/open-local.js');
+    vi.doUnmock('../../src/lib/wiring/local.js');
     expect(answer.queryIds).toEqual(['local-1']);
     expect(statements[0]).toContain("PARTITION (dt = '2026/11/03') LOCATION '/data/AWSLogs/123456789012/vpcflowlogs/ap-northeast-1/2026/11/03/'");
     expect(closed).toHaveBeenCalledTimes(1);

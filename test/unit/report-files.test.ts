@@ -3,15 +3,15 @@
  * Lambda), the S3 console addresses, and how e-mail, Slack and chat messages show them.
  */
 import { describe, expect, it } from 'vitest';
-import { HTML_TYPE, mainArtifact, reportArtifacts } from '../../src/lib/report/artifacts.js';
+import { HTML_TYPE, mainArtifact, reportArtifacts } from '../../src/lib/render/artifacts.js';
 import { withIsoColumns } from '../../src/lib/render/iso-times.js';
 import type { Report, ReportFiles } from '../../src/lib/report/model.js';
 import { parseReport } from '../../src/lib/report/parse-report.js';
-import { renderChatNotification } from '../../src/lib/report/render-chat.js';
-import { renderJson } from '../../src/lib/report/render-json.js';
-import { renderSlackBlocks, SLACK_BUTTON_TEXT_MAX_CHARS, SLACK_BUTTON_URL_MAX_CHARS, type SlackBlock } from '../../src/lib/report/render-slack.js';
-import { renderText } from '../../src/lib/report/render-text.js';
-import { buildSnsMessage } from '../../src/lib/report/sns-message.js';
+import { renderChatNotification } from '../../src/lib/render/render-chat.js';
+import { renderJson } from '../../src/lib/render/render-json.js';
+import { renderSlackBlocks, SLACK_BUTTON_TEXT_MAX_CHARS, SLACK_BUTTON_URL_MAX_CHARS, type SlackBlock } from '../../src/lib/render/render-slack.js';
+import { renderText } from '../../src/lib/render/render-text.js';
+import { buildSnsMessage } from '../../src/lib/render/sns-message.js';
 import { S3_CONSOLE_URL, s3ConsoleFolderUrl, s3ConsoleObjectUrl } from '../../src/lib/s3/console-url.js';
 import { richReport } from '../support/report-fixture.js';
 

@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildReport, type QueryOutcome } from '../../src/lib/report/build-report.js';
-import { compactNumber, escapeHtml, niceCeiling } from '../../src/lib/report/html-charts.js';
+import { compactNumber, escapeHtml, niceCeiling } from '../../src/lib/render/html-charts.js';
 import type { Report, Series } from '../../src/lib/report/model.js';
-import { hourlyPoints, renderHtml } from '../../src/lib/report/render-html.js';
-import { canonicalReport, renderJson } from '../../src/lib/report/render-json.js';
-import { renderText } from '../../src/lib/report/render-text.js';
+import { hourlyPoints, renderHtml } from '../../src/lib/render/render-html.js';
+import { canonicalReport, renderJson } from '../../src/lib/render/render-json.js';
+import { renderText } from '../../src/lib/render/render-text.js';
 import { parseSavedQuery } from '../../src/lib/report/saved-queries.js';
-import { shrinkReport } from '../../src/lib/report/sns-message.js';
+import { shrinkReport } from '../../src/lib/render/sns-message.js';
 import type { Row } from '../../src/lib/ports.js';
 import { digest, finding, queryRun, richReport } from '../support/report-fixture.js';
 

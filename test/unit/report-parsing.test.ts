@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/lib/errors.js';
 import { parseReport } from '../../src/lib/report/parse-report.js';
-import { renderJson } from '../../src/lib/report/render-json.js';
+import { renderJson } from '../../src/lib/render/render-json.js';
 import { readForwarderConfig, reportsFromSnsEvent } from '../../src/handlers/slack-forwarder.js';
 import { richReport } from '../support/report-fixture.js';
 

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { escapeSlack } from '../../src/lib/report/render-slack.js';
-import { buildSnsMessage } from '../../src/lib/report/sns-message.js';
-import { cleanSubject } from '../../src/lib/report/subject.js';
+import { escapeSlack } from '../../src/lib/render/render-slack.js';
+import { buildSnsMessage } from '../../src/lib/render/sns-message.js';
+import { cleanSubject } from '../../src/lib/render/subject.js';
 import { finding, richReport, scanRows } from '../support/report-fixture.js';
 
 describe('properties of the cleaning functions', () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { renderChatNotification } from '../../src/lib/report/render-chat.js';
-import { renderJson } from '../../src/lib/report/render-json.js';
-import { SLACK_BLOCKS_MAX_CHARS, SLACK_HEADER_MAX_CHARS, SLACK_MAX_BLOCKS, SLACK_SECTION_MAX_CHARS, renderSlackBlocks, type SlackBlock } from '../../src/lib/report/render-slack.js';
-import { renderText } from '../../src/lib/report/render-text.js';
-import { buildSnsMessage, SNS_MAX_PUBLISH_BYTES } from '../../src/lib/report/sns-message.js';
-import { cleanSubject, renderSubject } from '../../src/lib/report/subject.js';
+import { renderChatNotification } from '../../src/lib/render/render-chat.js';
+import { renderJson } from '../../src/lib/render/render-json.js';
+import { SLACK_BLOCKS_MAX_CHARS, SLACK_HEADER_MAX_CHARS, SLACK_MAX_BLOCKS, SLACK_SECTION_MAX_CHARS, renderSlackBlocks, type SlackBlock } from '../../src/lib/render/render-slack.js';
+import { renderText } from '../../src/lib/render/render-text.js';
+import { buildSnsMessage, SNS_MAX_PUBLISH_BYTES } from '../../src/lib/render/sns-message.js';
+import { cleanSubject, renderSubject } from '../../src/lib/render/subject.js';
 import type { Report } from '../../src/lib/report/model.js';
 import { finding, hostileReport, hugeReport, richReport, scanRows } from '../support/report-fixture.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { renderJson } from '../../src/lib/report/render-json.js';
-import { renderSlackBlocks } from '../../src/lib/report/render-slack.js';
-import { renderText } from '../../src/lib/report/render-text.js';
+import { renderJson } from '../../src/lib/render/render-json.js';
+import { renderSlackBlocks } from '../../src/lib/render/render-slack.js';
+import { renderText } from '../../src/lib/render/render-text.js';
 import { finding, richReport } from '../support/report-fixture.js';
 
 // 2026-11-24T01:30:00Z is 10:30 in Tokyo.

@@ -1,7 +1,7 @@
 import { DeleteObjectsCommand, ListObjectsV2Command, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { deleteBatches, parseFolder, S3_MAX_DELETE_KEYS, S3ObjectStore } from '../../src/lib/adapters/s3-object-store.js';
+import { deleteBatches, parseFolder, S3_MAX_DELETE_KEYS, S3ObjectStore } from '../../src/lib/s3/s3-object-store.js';
 import { createAwsClients } from '../../src/lib/aws/clients.js';
 import { loadCoreConfig } from '../../src/lib/config.js';
 import { FlowlogError, ValidationError } from '../../src/lib/errors.js';

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/lib/errors.js';
 import { parseFormatString } from '../../src/lib/flowlog/format.js';
-import { SampleGenerator, logFileName, splitByWeights, statusOnlyCounts } from '../../src/lib/sample/generate.js';
-import { resolveSampleOptions } from '../../src/lib/sample/options.js';
-import { rngFor } from '../../src/lib/sample/prng.js';
-import { lineWriter } from '../../src/lib/sample/record-line.js';
-import { emptyRecord, fillStatusOnly } from '../../src/lib/sample/traffic.js';
-import { azPrefix, buildWorld, isPrivateAddress } from '../../src/lib/sample/world.js';
+import { SampleGenerator, logFileName, splitByWeights, statusOnlyCounts } from '../../src/sample/generate.js';
+import { resolveSampleOptions } from '../../src/sample/options.js';
+import { rngFor } from '../../src/sample/prng.js';
+import { lineWriter } from '../../src/sample/record-line.js';
+import { emptyRecord, fillStatusOnly } from '../../src/sample/traffic.js';
+import { azPrefix, buildWorld, isPrivateAddress } from '../../src/sample/world.js';
 import { measureDay, type LogRow } from '../support/flow-rules.js';
 
 const NOW = new Date('2026-11-21T03:00:00Z');

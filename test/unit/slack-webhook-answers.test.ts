@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SlackWebhook, classifyWebhookResponse, parseRetryAfterMs } from '../../src/lib/adapters/slack-webhook.js';
+import { SlackWebhook, classifyWebhookResponse, parseRetryAfterMs } from '../../src/lib/slack/slack-webhook.js';
 
 describe('webhook answers', () => {
   const now = Date.parse('2026-11-25T00:00:00Z');

@@ -2,7 +2,7 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { PublishCommand, SNSClient, SNSServiceException } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SnsNotifier } from '../../src/lib/adapters/sns-notifier.js';
+import { SnsNotifier } from '../../src/lib/sns/sns-notifier.js';
 import { DeliveryError } from '../../src/lib/errors.js';
 import { hugeReport, richReport } from '../support/report-fixture.js';
 

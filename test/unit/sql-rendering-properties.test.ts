@@ -3,7 +3,7 @@ import { GetPartitionsCommand, GetTableCommand, GlueClient } from '@aws-sdk/clie
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { GlueCatalog } from '../../src/lib/adapters/glue-catalog.js';
+import { GlueCatalog } from '../../src/lib/glue/glue-catalog.js';
 import type { DayRange, UtcDay } from '../../src/lib/dates.js';
 import { FlowlogError, QueryError, ValidationError } from '../../src/lib/errors.js';
 import { parsePartitionStatement } from '../../src/lib/local/partition-statements.js';

@@ -2,7 +2,7 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { SsmParameter } from '../../src/lib/adapters/ssm-parameter.js';
+import { SsmParameter } from '../../src/lib/ssm/ssm-parameter.js';
 import { NotFoundError } from '../../src/lib/errors.js';
 
 const ssm = mockClient(SSMClient);

@@ -3,11 +3,11 @@ import { ConfigError } from '../../src/lib/errors.js';
 import { applySuppressions } from '../../src/lib/report/suppressions.js';
 import { parseSuppressions } from '../../src/lib/report/suppressions-file.js';
 import { parseReport } from '../../src/lib/report/parse-report.js';
-import { renderChatNotification } from '../../src/lib/report/render-chat.js';
-import { renderJson } from '../../src/lib/report/render-json.js';
-import { renderSlackBlocks } from '../../src/lib/report/render-slack.js';
-import { renderText } from '../../src/lib/report/render-text.js';
-import { buildSnsMessage } from '../../src/lib/report/sns-message.js';
+import { renderChatNotification } from '../../src/lib/render/render-chat.js';
+import { renderJson } from '../../src/lib/render/render-json.js';
+import { renderSlackBlocks } from '../../src/lib/render/render-slack.js';
+import { renderText } from '../../src/lib/render/render-text.js';
+import { buildSnsMessage } from '../../src/lib/render/sns-message.js';
 import { finding, hugeReport, richReport, scanRows } from '../support/report-fixture.js';
 
 const RULES = ['port-scan', 'admin-port-exposure', 'admin-port-brute-force', 'reject-spike', 'egress-spike'];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FileFacts } from '../../src/lib/local/data-files.js';
-import { bytesRead, tableViewSql, viewBranches } from '../../src/lib/local/table-view.js';
+import { bytesRead, tableViewSql, viewBranches } from '../../src/lib/duckdb/table-view.js';
 import { DEFAULT_FORMAT, headerLine, parseFormatString } from '../../src/lib/flowlog/format.js';
 
 const V2 = headerLine(DEFAULT_FORMAT);

@@ -4,9 +4,9 @@ import { addDays, dayOf, type UtcDay } from '../../lib/dates.js';
 import { FlowlogError, ValidationError } from '../../lib/errors.js';
 import type { Report } from '../../lib/report/model.js';
 import { buildingText } from '../../lib/report/baseline.js';
-import { noveltyText } from '../../lib/report/present.js';
-import { MANIFEST_FILE } from '../../lib/sample/write-sample.js';
-import type { SampleManifest } from '../../lib/sample/generate.js';
+import { noveltyText } from '../../lib/render/present.js';
+import { MANIFEST_FILE } from '../../sample/write-sample.js';
+import type { SampleManifest } from '../../sample/generate.js';
 import { parseFlags, type CliIo, type Command } from '../command.js';
 
 const USAGE = `Usage: flowlog-pilot demo [--dir DIR] [--records N]

@@ -2,7 +2,7 @@ import { daysBetween, parseRange, type DayRange, type UtcDay } from '../../lib/d
 import { UsageError, ValidationError } from '../../lib/errors.js';
 import { createProgress, progressMode } from '../progress.js';
 import { didYouMean } from '../suggest.js';
-import type { LocalHandle } from '../../lib/local/open-local.js';
+import type { LocalHandle } from '../../lib/wiring/local.js';
 import { ACCOUNT_KEY, DT_KEY, REGION_KEY, type PartitionLayout } from '../../lib/partitions/layout.js';
 import { partitionId, type Partition } from '../../lib/partitions/plan.js';
 import { ensurePartitions } from '../../lib/use-cases/ensure-partitions.js';
@@ -129,7 +129,7 @@ export const partitionsCommand: Command = {
     if (action === 'list' && values.list === true) throw new ValidationError('--list', 'only partitions add has --list (partitions list always prints every partition)');
     const range = rangeOf(values, config, action === 'add');
     // Loaded on use, so that --help and mistakes in the flags answer without starting DuckDB.
-    const { openLocal } = await import('../../lib/local/open-local.js');
+    const { openLocal } = await import('../../lib/wiring/local.js');
     const local = await openLocal(config);
     try {
       if (action === 'add') await add(local, config, range as DayRange, values['dry-run'] === true, values.list === true, values.quiet === true, io);

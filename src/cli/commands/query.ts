@@ -46,7 +46,7 @@ export const queryCommand: Command = {
     const maxRows = maxRowsOf(values['max-rows']);
     const config = loadLocalConfig(values, io);
     // Loaded on use, so that --help and mistakes in the flags answer without starting DuckDB.
-    const { openLocal } = await import('../../lib/local/open-local.js');
+    const { openLocal } = await import('../../lib/wiring/local.js');
     const local = await openLocal(config, { sandbox: true });
     try {
       const result = await local.engine.execute(positionals[0] as string, { maxRows, label: 'cli' });

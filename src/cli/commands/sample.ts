@@ -3,9 +3,9 @@ import { parseSources } from '../../lib/config.js';
 import { parseDay } from '../../lib/dates.js';
 import { ValidationError } from '../../lib/errors.js';
 import { parseFormatString } from '../../lib/flowlog/format.js';
-import type { SampleManifest } from '../../lib/sample/generate.js';
-import { MAX_DAYS, MAX_RECORDS_PER_DAY, type SampleFileFormat, type SampleOptions } from '../../lib/sample/options.js';
-import { MANIFEST_FILE, writeSample } from '../../lib/sample/write-sample.js';
+import type { SampleManifest } from '../../sample/generate.js';
+import { MAX_DAYS, MAX_RECORDS_PER_DAY, type SampleFileFormat, type SampleOptions } from '../../sample/options.js';
+import { MANIFEST_FILE, writeSample } from '../../sample/write-sample.js';
 import { parseFlags, type CliIo, type Command } from '../command.js';
 import { createProgress, progressMode } from '../progress.js';
 

@@ -38,7 +38,7 @@ const MIXED = 'relations/flows-from-rollup-and-raw';
 const WHOLE = 'relations/whole-folders';
 const LATE = 'relations/late-files';
 
-/** The local engine's view that adds Athena's `"$path"` pseudo-column to the table (src/lib/local/table-view.ts defines it). */
+/** The local engine's view that adds Athena's `"$path"` pseudo-column to the table (src/lib/duckdb/table-view.ts defines it). */
 export const LOCAL_PATH_VIEW_SUFFIX = '_with_path';
 
 /**

@@ -3,7 +3,7 @@
  * run. The alarms and the dashboard in the stack name them through this module, so a renamed
  * metric cannot leave a widget or an alarm watching nothing.
  */
-import { countBySeverity } from './present.js';
+import { countBySeverity } from '../render/present.js';
 import type { Report } from './model.js';
 import type { ReportVerdict } from './report-verdict.js';
 

@@ -1,7 +1,7 @@
 import { describeError } from '../answers.js';
 import { mapBounded } from '../concurrency.js';
 import type { ArtifactStore } from '../ports.js';
-import { mainArtifact, reportArtifacts } from '../report/artifacts.js';
+import { mainArtifact, reportArtifacts } from '../render/artifacts.js';
 import type { Report } from '../report/model.js';
 
 /** Every report's files go under this prefix of the results bucket; the report role may write nowhere else. */

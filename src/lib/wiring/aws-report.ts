@@ -1,9 +1,9 @@
-import { SlackNotifier, SlackWebhook } from '../adapters/slack-webhook.js';
-import { S3ArtifactStore } from '../adapters/s3-artifact-store.js';
-import { SnsNotifier } from '../adapters/sns-notifier.js';
+import { SlackNotifier, SlackWebhook } from '../slack/slack-webhook.js';
+import { S3ArtifactStore } from '../s3/s3-artifact-store.js';
+import { SnsNotifier } from '../sns/sns-notifier.js';
 import { createAwsClients, type AwsClients } from '../aws/clients.js';
-import { s3Client } from '../aws/s3-client.js';
-import { snsClient } from '../aws/sns-client.js';
+import { s3Client } from '../s3/s3-client.js';
+import { snsClient } from '../sns/sns-client.js';
 import { athenaOpener } from './aws.js';
 import { openLocalEngine } from './engines.js';
 import type { ReportAdapters } from './report-deps.js';

@@ -1,8 +1,8 @@
-import { AthenaEngine } from '../adapters/athena-engine.js';
-import { GlueCatalog } from '../adapters/glue-catalog.js';
-import { S3ObjectStore } from '../adapters/s3-object-store.js';
-import { S3RollupLedger } from '../adapters/s3-rollup-ledger.js';
-import { s3LogsClient } from '../aws/s3-logs.js';
+import { AthenaEngine } from '../athena/athena-engine.js';
+import { GlueCatalog } from '../glue/glue-catalog.js';
+import { S3ObjectStore } from '../s3/s3-object-store.js';
+import { S3RollupLedger } from '../s3/s3-rollup-ledger.js';
+import { s3LogsClient } from '../s3/s3-logs.js';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { AwsClients } from '../aws/clients.js';
 import type { FlowlogConfig } from '../config.js';

@@ -30,7 +30,7 @@ export interface EngineHandle {
  * (which exclude DuckDB) never load it.
  */
 export async function openLocalEngine(config: FlowlogConfig): Promise<EngineHandle> {
-  const { openLocal } = await import('../local/open-local.js');
+  const { openLocal } = await import('./local.js');
   return openLocal(config);
 }
 

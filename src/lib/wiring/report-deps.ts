@@ -1,4 +1,4 @@
-import { SlackNotifier, SlackWebhook } from '../adapters/slack-webhook.js';
+import { SlackNotifier, SlackWebhook } from '../slack/slack-webhook.js';
 import type { FlowlogConfig } from '../config.js';
 import { FlowlogError } from '../errors.js';
 import type { ArtifactStore, Notifier } from '../ports.js';

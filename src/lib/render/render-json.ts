@@ -1,0 +1,103 @@
+/**
+ * The report as JSON for machines (SNS `sqs`/`lambda`, `flowlog-pilot report --format json`).
+ * Keys come out in the model's order whatever order the object was built in, so two runs with
+ * the same facts give the same bytes; row keys keep the engine's column order.
+ */
+import type { BaselineStatus, Digest, Finding, QueryRun, Report, Series } from '../report/model.js';
+
+/** Pretty (people read it in SQS consoles and CloudWatch) and byte-stable (tests and diffs compare it). */
+export function renderJson(report: Report): string {
+  return `${JSON.stringify(canonicalReport(report), null, 2)}\n`;
+}
+
+/** The report with its keys in the model's order and nothing that is not in the model. */
+export function canonicalReport(report: Report): Report {
+  return {
+    tool: report.tool,
+    engine: report.engine,
+    database: report.database,
+    table: report.table,
+    generatedAt: report.generatedAt,
+    window: {
+      date: report.window.date,
+      start: report.window.start,
+      end: report.window.end,
+      timezone: report.window.timezone,
+      partitions: [...report.window.partitions],
+      ...(report.window.rollupDays === undefined ? {} : { rollupDays: [...report.window.rollupDays] }),
+      ...(report.window.rawDays === undefined ? {} : { rawDays: [...report.window.rawDays] }),
+    },
+    totals: { records: report.totals.records, accepted: report.totals.accepted, rejected: report.totals.rejected, bytes: report.totals.bytes },
+    findings: report.findings.map(canonicalFinding),
+    digests: report.digests.map(canonicalDigest),
+    ...(report.series === undefined ? {} : { series: report.series.map(canonicalSeries) }),
+    ...(report.baseline === undefined ? {} : { baseline: canonicalBaseline(report.baseline) }),
+    ...(report.building === undefined ? {} : { building: report.building.map((b) => ({ rule: b.rule, title: b.title, completeDays: b.completeDays, requiredDays: b.requiredDays })) }),
+    ...(report.suppressed === undefined ? {} : { suppressed: report.suppressed.map((x) => ({ rule: x.rule, entry: x.entry, reason: x.reason, expires: x.expires, count: x.count, rows: x.rows })) }),
+    ...(report.expiredSuppressions === undefined ? {} : { expiredSuppressions: report.expiredSuppressions.map((x) => ({ entry: x.entry, reason: x.reason, expires: x.expires })) }),
+    queries: report.queries.map(canonicalQuery),
+    bytesScanned: report.bytesScanned,
+    costUsd: report.costUsd,
+    warnings: [...report.warnings],
+    ...(report.files === undefined ? {} : { files: { location: report.files.location, folderUrl: report.files.folderUrl, main: report.files.main, mainUrl: report.files.mainUrl } }),
+  };
+}
+
+function canonicalFinding(f: Finding): Finding {
+  return {
+    rule: f.rule,
+    severity: f.severity,
+    title: f.title,
+    ...(f.technique === undefined ? {} : { technique: f.technique }),
+    count: f.count,
+    rows: f.rows,
+    rowsLeftOut: f.rowsLeftOut,
+    ...(f.resultsLocation === undefined ? {} : { resultsLocation: f.resultsLocation }),
+    ...(f.newToday === undefined ? {} : { newToday: f.newToday }),
+    ...(f.newRows === undefined ? {} : { newRows: f.newRows }),
+    ...(f.seenDays === undefined ? {} : { seenDays: f.seenDays }),
+    ...(f.seenOfDays === undefined ? {} : { seenOfDays: f.seenOfDays }),
+  };
+}
+
+function canonicalBaseline(b: BaselineStatus): BaselineStatus {
+  return {
+    requiredDays: b.requiredDays,
+    minDayHours: b.minDayHours,
+    completeDays: b.completeDays,
+    days: b.days.map((d) => ({
+      date: d.date,
+      hours: d.hours,
+      ...(d.firstRecordAfterSeconds === undefined ? {} : { firstRecordAfterSeconds: d.firstRecordAfterSeconds }),
+      complete: d.complete,
+    })),
+  };
+}
+
+function canonicalDigest(d: Digest): Digest {
+  return {
+    rule: d.rule,
+    title: d.title,
+    rows: d.rows,
+    rowsLeftOut: d.rowsLeftOut,
+    ...(d.resultsLocation === undefined ? {} : { resultsLocation: d.resultsLocation }),
+  };
+}
+
+function canonicalSeries(s: Series): Series {
+  return { rule: s.rule, title: s.title, rows: s.rows, rowsLeftOut: s.rowsLeftOut };
+}
+
+function canonicalQuery(q: QueryRun): QueryRun {
+  return {
+    name: q.name,
+    status: q.status,
+    rows: q.rows,
+    bytesScanned: q.bytesScanned,
+    costUsd: q.costUsd,
+    durationMs: q.durationMs,
+    ...(q.queryId === undefined ? {} : { queryId: q.queryId }),
+    ...(q.outputLocation === undefined ? {} : { outputLocation: q.outputLocation }),
+    ...(q.error === undefined ? {} : { error: q.error }),
+  };
+}
