@@ -14,15 +14,26 @@ import { streamTotals } from './baseline-stream.js';
 /** What a phase child prints as its last line, after this marker. */
 export const RESULT_MARKER = 'BENCH-RESULT ';
 
-export type PhaseName = 'generate' | 'zcat' | 'scan' | 'report' | 'baseline';
-export const PHASES: readonly PhaseName[] = ['generate', 'zcat', 'scan', 'report', 'baseline'];
+export type PhaseName = 'generate' | 'zcat' | 'scan' | 'report' | 'later' | 'baseline';
+export const PHASES: readonly PhaseName[] = ['generate', 'zcat', 'scan', 'report', 'later', 'baseline'];
 
 export interface PhaseInput {
   readonly workDir: string;
   readonly dataDir: string;
+  /** The day reported (and the last day generated). */
   readonly day: UtcDay;
   readonly records: number;
+  /** The day's gz files (zcat and the Node.js baseline read them). */
   readonly files: readonly string[];
+  /** generate: days of the sample, ending on `day`. */
+  readonly days: number;
+  /** generate: long-lived connections per source (0: every record its own, the worst case). */
+  readonly connections: number;
+  /**
+   * report: the state folder to use and keep (a later report of the same day reads it); a fresh
+   * temporary one, removed afterwards, when absent. later: required.
+   */
+  readonly stateDir: string | undefined;
 }
 
 export interface PhaseResult {
@@ -42,7 +53,7 @@ export async function runPhase(phase: PhaseName, input: PhaseInput): Promise<Pha
   const done = (elapsedMs: number, detail?: Record<string, unknown>): PhaseResult => ({ elapsedMs, maxRssBytes: process.resourceUsage().maxRSS * 1024, ...(detail === undefined ? {} : { detail }) });
   switch (phase) {
     case 'generate': {
-      const manifest = await writeSample({ out: input.dataDir, endDate: input.day, days: 1, recordsPerDay: input.records });
+      const manifest = await writeSample({ out: input.dataDir, endDate: input.day, days: input.days, recordsPerDay: input.records, connections: input.connections });
       return done(elapsed(), { records: manifest.records, files: manifest.files });
     }
     case 'zcat': {
@@ -59,6 +70,9 @@ export async function runPhase(phase: PhaseName, input: PhaseInput): Promise<Pha
     case 'scan':
       return scan(input);
     case 'report':
+      return report(input, started);
+    case 'later':
+      if (input.stateDir === undefined) throw new Error('the later phase needs --state (the state of the day\'s first report)');
       return report(input, started);
     case 'baseline': {
       const startEpoch = startOfDayMs(input.day) / 1000;
@@ -97,9 +111,12 @@ async function scan(input: PhaseInput): Promise<PhaseResult> {
   }
 }
 
-/** `flowlog-pilot report --date <day>` exactly as the command runs it, on a fresh state (the day's first report). */
+/**
+ * `flowlog-pilot report --date <day>` exactly as the command runs it: on a fresh state (the day's
+ * first report, which builds the rollups), or on the state a first report left (a later report).
+ */
 async function report(input: PhaseInput, started: bigint): Promise<PhaseResult> {
-  const stateDir = await mkdtemp(join(input.workDir, 'state-report-'));
+  const stateDir = input.stateDir ?? (await mkdtemp(join(input.workDir, 'state-report-')));
   try {
     let out = '';
     const errors: string[] = [];
@@ -111,7 +128,7 @@ async function report(input: PhaseInput, started: bigint): Promise<PhaseResult> 
     if (code !== 0 || failed.length > 0) throw new Error(`the report failed (exit ${code}; failed queries: ${failed.join(', ') || 'none'}) ${errors.join(' ')}`);
     return { elapsedMs, maxRssBytes: process.resourceUsage().maxRSS * 1024, detail: { totals: parsed.totals, queries: parsed.queries?.map((q) => ({ name: q.name, durationMs: q.durationMs })) } };
   } finally {
-    await rm(stateDir, { recursive: true, force: true });
+    if (input.stateDir === undefined) await rm(stateDir, { recursive: true, force: true });
   }
 }
 

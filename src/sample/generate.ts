@@ -138,6 +138,8 @@ export function logFileName(world: Pick<SourceWorld, 'account' | 'region' | 'flo
 /** Everything that lasts across the days of one source: its world, and what the quiet days looked like. */
 interface SourceRun {
   readonly seed: string;
+  /** Long-lived connections to draw normal records from; 0: every record its own. */
+  readonly connections: number;
   readonly world: SourceWorld;
   readonly header: string;
   readonly write: LineWriter;
@@ -193,7 +195,7 @@ export class SampleGenerator {
     const root = sourceFolder(world.account, world.region, o.folders);
     this.#sources.push({ account: world.account, region: world.region, flowLogId: world.flowLogId, vpcId: world.vpcId, interfaces: world.hosts.length, root });
     const run: SourceRun = {
-      seed: o.seed, world, header: headerLine(o.format), write: lineWriter(o.format, world), rec: emptyRecord(world.hosts[0] as Host),
+      seed: o.seed, connections: o.connections, world, header: headerLine(o.format), write: lineWriter(o.format, world), rec: emptyRecord(world.hosts[0] as Host),
       rejectsPerDay: [], egressBytesByHost: world.hosts.map(() => 0),
     };
     const hourCounts = splitByWeights(o.recordsPerDay, HOUR_WEIGHTS);
@@ -284,7 +286,8 @@ function* hourChunks(run: SourceRun, job: HourJob): Generator<Uint8Array> {
       if (nodata) nodataLeft--;
       else skipLeft--;
     } else {
-      fillNormal(rec, rng, world, hourStartSec);
+      const connection = run.connections > 0 ? rngFor(run.seed, 'connection', world.account, world.region, rng.below(run.connections)) : rng;
+      fillNormal(rec, rng, world, hourStartSec, connection);
       if (rec.action === 'REJECT') job.dayRejects.count++;
       if (isEgressToInternet(rec)) run.egressBytesByHost[rec.host.index] = (run.egressBytesByHost[rec.host.index] as number) + rec.bytes;
     }

@@ -23,6 +23,12 @@ export interface SampleOptions {
   readonly perHour?: boolean;
   /** `parquet`: each file written as AWS delivers Parquet (`.log.parquet`); `plain-text` (gzip) otherwise. */
   readonly fileFormat?: SampleFileFormat;
+  /**
+   * Long-lived connections per source: every normal record repeats one of them (same interface,
+   * addresses, ports, protocol, action and size), as the same clients call the same services all
+   * day. 0, the default, makes each record a connection of its own (the worst case for the rollup).
+   */
+  readonly connections?: number;
 }
 
 export type SampleFileFormat = 'plain-text' | 'parquet';
@@ -41,6 +47,7 @@ export interface ResolvedSampleOptions {
   readonly fileFormat: SampleFileFormat;
   readonly folders: FolderStyle;
   readonly perHour: boolean;
+  readonly connections: number;
 }
 
 export const DEFAULT_SAMPLE_SOURCE: SourceId = Object.freeze({ account: '123456789012', region: 'ap-northeast-1' });
@@ -93,6 +100,7 @@ export function resolveSampleOptions(options: SampleOptions, now: Date): Resolve
     gzipLevel,
     folders: options.folders ?? 'default',
     perHour: options.perHour ?? false,
+    connections: wholeNumber(options.connections ?? 0, 'connections', 0, MAX_RECORDS_PER_DAY),
     fileFormat: fileFormat(options.fileFormat),
   });
 }

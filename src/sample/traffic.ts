@@ -217,14 +217,15 @@ const CUMULATIVE = TRAFFIC.map((_, i) => TRAFFIC.slice(0, i + 1).reduce((sum, [s
  * Fills `rec` with one record of a quiet day: web traffic, outbound HTTPS, DNS, database, SSH
  * from the office, and the constant trickle of rejected internet noise. None of it reaches a
  * detection threshold: admin ports are only ever accepted from private addresses, and each
- * public address appears about 20 times a day.
+ * public address appears about 20 times a day. `connection`, when given, draws everything but
+ * the time (a long-lived connection's generator, the same for each of its records).
  */
-export function fillNormal(rec: FlowRecord, rng: Rng, world: SourceWorld, hourStartSec: number): void {
+export function fillNormal(rec: FlowRecord, rng: Rng, world: SourceWorld, hourStartSec: number, connection: Rng = rng): void {
   placeInHour(rec, rng, hourStartSec);
-  const roll = rng.next() * (CUMULATIVE[CUMULATIVE.length - 1] as number);
+  const roll = connection.next() * (CUMULATIVE[CUMULATIVE.length - 1] as number);
   let kind = 0;
   while (kind < TRAFFIC.length - 1 && roll >= (CUMULATIVE[kind] as number)) kind++;
-  (TRAFFIC[kind] as (typeof TRAFFIC)[number])[1](rec, rng, world);
+  (TRAFFIC[kind] as (typeof TRAFFIC)[number])[1](rec, connection, world);
 }
 
 function accept(rec: FlowRecord, tcpFlags: number): void {

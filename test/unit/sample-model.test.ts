@@ -124,3 +124,48 @@ describe('normal traffic at volume', () => {
     expect(Math.max(...day.egressBytes.values())).toBeLessThan(0.5e9);
   });
 });
+
+describe('long-lived connections (connections option)', () => {
+  /** Each normal record's connection: everything but the version, times and sizes (interface, addresses, ports, protocol, action). */
+  function connectionsOf(connections: number): { records: number; distinct: number } {
+    const options = resolveSampleOptions({ out: 'unused', endDate: '2026-11-20', recordsPerDay: 20_000, incidents: false, connections }, NOW);
+    const generator = new SampleGenerator(options);
+    const names = generator.manifest().header.split(' ');
+    const keep = ['interface-id', 'srcaddr', 'dstaddr', 'srcport', 'dstport', 'protocol', 'action'].map((n) => names.indexOf(n));
+    const status = names.indexOf('log-status');
+    const seen = new Set<string>();
+    let records = 0;
+    for (const file of generator.files()) {
+      for (const chunk of file.chunks()) {
+        for (const line of Buffer.from(chunk).toString('latin1').split('\n')) {
+          if (line === '' || line.startsWith('version ')) continue;
+          const values = line.split(' ');
+          if (values[status] !== 'OK') continue;
+          records += 1;
+          seen.add(keep.map((i) => values[i]).join(' '));
+        }
+      }
+    }
+    return { records, distinct: seen.size };
+  }
+
+  it('when connections is 200, every normal record of the day repeats one of at most 200 connections', () => {
+    const { records, distinct } = connectionsOf(200);
+
+    expect(records).toBeGreaterThan(19_000);
+    expect(distinct).toBeLessThanOrEqual(200);
+    expect(distinct).toBeGreaterThan(150);
+  });
+
+  it('when connections is left at 0, nearly every record is a connection of its own (the worst case)', () => {
+    const { records, distinct } = connectionsOf(0);
+
+    expect(distinct).toBeGreaterThan(records * 0.9);
+  });
+
+  it('when connections is negative or not whole, the option is refused by name', () => {
+    for (const connections of [-1, 1.5]) {
+      expect(() => resolveSampleOptions({ out: 'x', connections }, NOW)).toThrow(ValidationError);
+    }
+  });
+});

@@ -42,6 +42,8 @@ export interface OpenLocalOptions {
 }
 
 const STATE_FILE = 'state.duckdb';
+/** Where DuckDB spills what does not fit under its memory limit (large groupings, sorts). */
+const SPILL_DIR = 'spill';
 const SANDBOX_TEMP_DIR = 'query-spill';
 const PROFILE_FILE = 'last-query-profile.json';
 const PLACEHOLDER_DIR = 'empty-partitions';
@@ -70,10 +72,11 @@ export async function openLocal(config: FlowlogConfig, options: OpenLocalOptions
   let instance: DuckDBInstance | undefined;
   let queryInstance: DuckDBInstance | undefined;
   try {
-    instance = await DuckDBInstance.create(':memory:');
+    const settings = engineSettings(join(stateDir, SPILL_DIR));
+    instance = await DuckDBInstance.create(':memory:', settings);
     const stateConnection = await instance.connect();
     // Databases attached to an instance are seen by all its connections: a sandbox needs its own.
-    queryInstance = options.sandbox === true ? await DuckDBInstance.create(':memory:') : instance;
+    queryInstance = options.sandbox === true ? await DuckDBInstance.create(':memory:', settings) : instance;
     const queryConnection = await queryInstance.connect();
     await attachState(stateConnection, stateDir);
     const { database, table, format } = config;
@@ -124,6 +127,21 @@ export async function openLocal(config: FlowlogConfig, options: OpenLocalOptions
     throw error;
   }
 }
+
+/**
+ * DuckDB settings for this work (measured in `npm run bench`, README "Performance"):
+ * - memory_limit: DuckDB's default is 80% of the machine's memory, which a month of rollups and
+ *   a grouping over a raw day fill; under this limit DuckDB spills to `spillDir` instead.
+ * - preserve_insertion_order = false: the rollup build's INSERT ... SELECT and the switch's copy
+ *   need not keep row order (every saved query orders its result), which lets DuckDB write in
+ *   parallel and without buffering the whole result.
+ */
+export function engineSettings(spillDir: string): Record<string, string> {
+  return { memory_limit: ENGINE_MEMORY_LIMIT, preserve_insertion_order: 'false', temp_directory: spillDir };
+}
+
+/** DuckDB's memory limit (its buffer pool; Node.js and DuckDB's other allocations come on top). */
+export const ENGINE_MEMORY_LIMIT = '512MB';
 
 /** DuckDB's own file-access settings on the users' connection, locked (local/sandbox.sql). */
 async function confine(connection: DuckDBConnection, where: { dataDir: string; placeholderDir: string; profilePath: string; tempDir: string }): Promise<void> {
