@@ -127,3 +127,12 @@ describe('every rendering shows where the interfaces live', () => {
     expect(html).not.toMatch(/<span>Interfaces<\/span>/);
   });
 });
+
+describe('the report setting naming the interfaces function', () => {
+  it('when FLOWLOG_INTERFACES_FUNCTION is a function name it is kept; when it is not, the error names the key; unset, there is no lookup', async () => {
+    const { loadReportConfig } = await import('../../src/lib/report/report-config.js');
+    expect(loadReportConfig({ FLOWLOG_INTERFACES_FUNCTION: 'flowlog-pilot-prod-interfaces' }).interfacesFunction).toBe('flowlog-pilot-prod-interfaces');
+    expect(() => loadReportConfig({ FLOWLOG_INTERFACES_FUNCTION: 'not a function name' })).toThrow(/FLOWLOG_INTERFACES_FUNCTION must be a Lambda function name or ARN/);
+    expect(loadReportConfig({}).interfacesFunction).toBeUndefined();
+  });
+});
