@@ -63,7 +63,8 @@ async function report(ledger: S3RollupLedger, engine = new RecordingEngine()) {
     now: () => new Date('2026-11-20T12:00:00Z'),
     rollup: { table: 'vpc_flow_logs_rollup', catalog: builtRollup, settleMinutes: 30, ledger },
   };
-  return { report: await runReport(deps, { date: '2026-11-19' }), inserts: engine.sql.filter((s) => s.startsWith('INSERT')) };
+  // The rollup builds' INSERTs; the one staging the next folder's early rows (build 'early-...') builds no day.
+  return { report: await runReport(deps, { date: '2026-11-19' }), inserts: engine.sql.filter((s) => s.startsWith('INSERT') && !s.includes("'early-")) };
 }
 
 describe('S3 rollup ledger faults', () => {

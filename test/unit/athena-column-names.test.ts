@@ -114,7 +114,8 @@ describe('report Lambda on a table with AWS column names', () => {
     }
     const failed = summary.queries.filter((q) => q.status === 'failed').map((q) => q.name);
     expect(failed.length).toBeGreaterThan(0);
-    for (const name of failed) expect(name).toMatch(/^rollup-build /);
+    // Every INSERT fails: the rollup builds and the staging of the next folder's early rows (read raw instead).
+    for (const name of failed) expect(name).toMatch(/^(rollup-build|early-rows) /);
   });
 
   it('when the stack created the table with columnNames aws, the statements are the same as for an adopted AWS-named table', async () => {

@@ -31,6 +31,8 @@ describe('report verdict', () => {
     expect(verdict.failure).toBeInstanceOf(QueryError);
     expect(isPreparationRun('rollup-build 2026-11-24')).toBe(true);
     expect(isPreparationRun('rollup-relocate 2026-11-24')).toBe(true);
+    expect(isPreparationRun('early-rows 2026-11-25')).toBe(true);
+    expect(isPreparationRun('early-drop 2026-11-25')).toBe(true);
     expect(isPreparationRun('top-rejected-ports')).toBe(false);
   });
 

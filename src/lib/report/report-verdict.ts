@@ -3,12 +3,12 @@ import type { Report } from './model.js';
 import type { ReportSummary } from './report-event.js';
 
 /**
- * The steps run before the saved queries (rollup builds and relocations, named `rollup-...` by
- * runReport): when they fail the report reads the raw logs instead, so they never decide alone
- * whether the report said anything.
+ * The steps run around the saved queries (rollup builds and relocations, named `rollup-...` by
+ * runReport, and the staging of the next folder's early rows, `early-...`): when they fail the
+ * report reads the raw logs instead, so they never decide alone whether the report said anything.
  */
 export function isPreparationRun(name: string): boolean {
-  return /^rollup-/.test(name);
+  return /^(rollup|early)-/.test(name);
 }
 
 export interface ReportVerdict {
