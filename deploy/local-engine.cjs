@@ -83,6 +83,8 @@ class LocalEngine {
 LocalEngine.dataDir = () => serviceFolder(process.env.FLOWLOG_DATA_DIR, './data');
 /** serverless.yml: `${file(./deploy/local-engine.cjs):stateDir}`. */
 LocalEngine.stateDir = () => serviceFolder(process.env.FLOWLOG_STATE_DIR, './.flowlog-pilot');
+/** serverless.yml: `${file(./deploy/local-engine.cjs):serviceDir}`: where `invoke local` finds the bundled lists (FLOWLOG_LISTS_DIR). */
+LocalEngine.serviceDir = () => SERVICE_DIR;
 LocalEngine.zipEntries = zipEntries;
 LocalEngine.FORBIDDEN_ENTRY = FORBIDDEN_ENTRY;
 

@@ -151,7 +151,7 @@ export interface FolderDeletion {
 /** Where a list the report applies (suppressions, the watchlist) is kept on AWS. */
 export type ListSource =
   | { readonly kind: 'parameter'; readonly name: string }
-  | { readonly kind: 'file'; readonly path: string };
+  | { readonly kind: 'file'; readonly path: string; /** The folder the path is relative to, when not the function's own (FLOWLOG_LISTS_DIR). */ readonly dir?: string };
 
 /** Reads a list's text from where the stack keeps it: an SSM parameter, or a file bundled with the function. */
 export interface ListReader {

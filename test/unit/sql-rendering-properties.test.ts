@@ -15,6 +15,7 @@ import { parseReportEvent } from '../../src/lib/report/report-event.js';
 import { baselineDaysRelation } from '../../src/lib/report/baseline.js';
 import { flowsRelation } from '../../src/lib/report/relations.js';
 import { loadSavedQueries, privateAddressPattern } from '../../src/lib/report/saved-queries.js';
+import { watchlistFromLines, watchlistRelation } from '../../src/lib/report/watchlist.js';
 import { systemTiming } from '../../src/lib/retry.js';
 
 // eslint-disable-next-line no-control-regex -- the property is about strings without control characters
@@ -149,7 +150,8 @@ describe('properties of the report query rendering', () => {
   const saved = loadSavedQueries();
   const relation = flowsRelation('flowlogs', 'vpc_flow_logs', { partitions: ['2026/11/20'], startEpoch: 1_763_596_800, endEpoch: 1_763_683_200 });
   const baselineDays = baselineDaysRelation({ baselineFlows: relation, windowStartEpoch: 1_763_596_800, baselineStartEpoch: 1_762_992_000, minDayHours: 20 });
-  const context = (values: Record<string, unknown>) => ({ flows: relation, baselineFlows: relation, baselineDays, windowStartEpoch: 1_763_596_800, windowEndEpoch: 1_763_683_200, values });
+  const watchlist = watchlistRelation(watchlistFromLines('198.51.100.0/24,known C2\n2001:db8::/32,IPv6', 'w.txt', 'w'));
+  const context = (values: Record<string, unknown>) => ({ flows: relation, baselineFlows: relation, baselineDays, windowStartEpoch: 1_763_596_800, windowEndEpoch: 1_763_683_200, watchlist, values });
   const validValues = fc.record({
     min_ports: fc.integer({ min: 1, max: 65_535 }),
     min_flows: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
@@ -172,6 +174,7 @@ describe('properties of the report query rendering', () => {
     window_start: '1763596800',
     window_end: '1763683200',
     private_address: String(privateAddressPattern()),
+    watchlist: String(watchlist),
     min_ports: String(values.min_ports),
     min_flows: String(values.min_flows),
     reject_ratio: String(values.reject_ratio),

@@ -198,7 +198,7 @@ async function readSuppressions(path: string): Promise<readonly Suppression[]> {
 /** A list the environment names: a file is read like the flag's; an SSM parameter only the report Lambda reads. */
 function listFile(source: ListSource | undefined, flag: string): string | undefined {
   if (source === undefined) return undefined;
-  if (source.kind === 'file') return source.path;
+  if (source.kind === 'file') return source.dir === undefined ? source.path : join(source.dir, source.path);
   throw new ValidationError(flag, `the environment names SSM parameter ${source.name}; the command line reads lists from files: give ${flag} FILE`);
 }
 

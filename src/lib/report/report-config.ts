@@ -46,8 +46,8 @@ const SSM_PARAMETER_NAME = /^\/?[A-Za-z0-9_.\-/]{1,2047}$/;
 /** A file in the function's folder: a relative path without .. or a leading /. */
 const BUNDLED_FILE = /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9_.\-/]{1,255}$/;
 
-/** One list's place: FLOWLOG_<KEY>_PARAMETER or FLOWLOG_<KEY>_FILE, not both. */
-function listSource(reader: SettingsReader, key: 'SUPPRESSIONS' | 'WATCHLIST'): ListSource | undefined {
+/** One list's place: FLOWLOG_<KEY>_PARAMETER or FLOWLOG_<KEY>_FILE, not both (a file relative to `dir` when given). */
+function listSource(reader: SettingsReader, key: 'SUPPRESSIONS' | 'WATCHLIST', dir: string | undefined): ListSource | undefined {
   const parameter = reader.string(`FLOWLOG_${key}_PARAMETER`);
   const file = reader.string(`FLOWLOG_${key}_FILE`);
   if (parameter !== undefined && file !== undefined) {
@@ -59,7 +59,7 @@ function listSource(reader: SettingsReader, key: 'SUPPRESSIONS' | 'WATCHLIST'): 
     reader.problems.push(`FLOWLOG_${key}_PARAMETER must be an SSM parameter name, got ${JSON.stringify(parameter)}`);
   }
   if (file !== undefined) {
-    if (BUNDLED_FILE.test(file)) return { kind: 'file', path: file };
+    if (BUNDLED_FILE.test(file)) return { kind: 'file', path: file, ...(dir === undefined ? {} : { dir }) };
     reader.problems.push(`FLOWLOG_${key}_FILE must be a path inside the service folder (relative, no ..), got ${JSON.stringify(file)}`);
   }
   return undefined;
@@ -113,8 +113,11 @@ export function readReportConfig(reader: SettingsReader): ReportConfig {
     },
     files: filesBucket === undefined || region === undefined ? undefined : { bucket: filesBucket, region },
     lists: (() => {
-      const suppressions = listSource(reader, 'SUPPRESSIONS');
-      const watchlist = listSource(reader, 'WATCHLIST');
+      // Only `serverless invoke local` sets it: the bundled files are then read from the service folder.
+      const dir = reader.string('FLOWLOG_LISTS_DIR');
+      if (dir !== undefined && !dir.startsWith('/')) reader.problems.push(`FLOWLOG_LISTS_DIR must be an absolute folder, got ${JSON.stringify(dir)}`);
+      const suppressions = listSource(reader, 'SUPPRESSIONS', dir);
+      const watchlist = listSource(reader, 'WATCHLIST', dir);
       return { ...(suppressions === undefined ? {} : { suppressions }), ...(watchlist === undefined ? {} : { watchlist }) };
     })(),
     interfacesFunction,

@@ -20,7 +20,7 @@ import { readBundledFile } from '../local/bundled-file.js';
  */
 export function awsListReader(roots: readonly string[], ssm: () => ReturnType<typeof ssmClient> = ssmClient): ListReader {
   return {
-    read: (source, options) => (source.kind === 'parameter' ? new SsmParameter(ssm(), source.name).value(options) : readBundledFile(roots, source.path)),
+    read: (source, options) => (source.kind === 'parameter' ? new SsmParameter(ssm(), source.name).value(options) : readBundledFile(source.dir === undefined ? roots : [source.dir], source.path)),
   };
 }
 
