@@ -11,7 +11,7 @@ import { loadReportConfig } from '../../src/lib/report/report-config.js';
 import { ensureRollups } from '../../src/lib/use-cases/ensure-rollups.js';
 import { runReport } from '../../src/lib/use-cases/run-report.js';
 import { reportRollup } from '../../src/lib/use-cases/context-deps.js';
-import { FlowBucket, flowLine, statusLine } from './support/flow-files.js';
+import { FlowBucket, flowLine, statusLine } from '../support/flow-log-files.js';
 
 const HOUR = 3600;
 const first = Date.parse('2026-11-10T00:00:00Z') / 1000;
