@@ -3,19 +3,16 @@
  * `lambda` key), checks it is one, and posts its Block Kit rendering to the incoming webhook
  * whose URL is kept as a SecureString in SSM Parameter Store.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { SSMClient } from '@aws-sdk/client-ssm';
-import middy from '@middy/core';
-import type { SNSEvent } from 'aws-lambda';
-import { SlackNotifier, SlackWebhook, type SlackWebhookOptions } from '../lib/slack/slack-webhook.js';
-import { SsmParameter } from '../lib/ssm/ssm-parameter.js';
-import { describeError, invokeError } from '../lib/answers.js';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Context, SNSEvent } from 'aws-lambda';
+import { describeError } from '../lib/answers.js';
 import { FlowlogError, ValidationError, asError } from '../lib/errors.js';
 import { SettingsReader, freeze, ssmParameterName, type Settings } from '../lib/config.js';
+import type { Secret } from '../lib/ports.js';
 import type { Report } from '../lib/report/model.js';
 import { parseReport } from '../lib/report/parse-report.js';
-import { ssmClient } from '../lib/ssm/ssm-client.js';
+import { awsSlackForwarderDeps, type SlackForwarderDeps } from '../lib/wiring/aws.js';
+import { errorAnswer, handlerLogger, lambdaHandler, SERVICES } from './shared.js';
 
 export interface ForwarderConfig {
   /** Name (or ARN) of the SecureString parameter holding the webhook URL. */
@@ -54,62 +51,59 @@ export interface ForwarderResult {
   readonly truncated: boolean;
 }
 
-export interface ForwarderDependencies {
-  readonly settings: Settings;
-  readonly ssm: SSMClient;
-  readonly logger: Logger;
-  readonly webhook?: SlackWebhookOptions;
+export interface SlackForwarderOptions {
+  /** The logger, when a test reads the log lines; the function's own otherwise. */
+  readonly logger?: Logger;
 }
 
-/** Builds the handler; configuration is read once, here, at cold start. */
-export function createSlackForwarder(deps: ForwarderDependencies) {
-  const { logger } = deps;
-  let setup: { parameter: SsmParameter } | Error;
+/**
+ * Builds the handler; configuration is read once, here, at cold start. A missing or bad setting
+ * does not fail the cold start: it is kept, and every invocation fails with it (naming the key,
+ * reading nothing), so each message reaches the failure destination.
+ */
+export function createSlackForwarder(deps: SlackForwarderDeps, options: SlackForwarderOptions = {}) {
+  const logger = options.logger ?? handlerLogger(SERVICES.slackForwarder);
+  let setup: { webhookUrl: Secret } | Error;
   try {
-    setup = { parameter: new SsmParameter(deps.ssm, readForwarderConfig(deps.settings).webhookParameter) };
+    setup = { webhookUrl: deps.webhookUrl(readForwarderConfig(deps.settings).webhookParameter) };
   } catch (error) {
     setup = asError(error);
   }
   const secrets: string[] = [];
+  const redactSecrets = (text: string) => redact(text, secrets);
+  // Logged without secrets, rethrown under its typed name so the invocation fails (Lambda retries
+  // it, then the failure destination gets it).
+  const errors = errorAnswer<SNSEvent, ForwarderResult>(logger, {
+    refused: 'slack forwarder failed',
+    failed: 'slack forwarder failed',
+    redact: redactSecrets,
+    log: (error) => {
+      const message = redactSecrets(describeError(error));
+      const context = error instanceof FlowlogError ? JSON.parse(redactSecrets(JSON.stringify(error.context))) : {};
+      logger.error('slack forwarder failed', { error: { name: asError(error).name, message }, ...context });
+    },
+  });
 
-  return middy<SNSEvent, ForwarderResult>()
-    .use(injectLambdaContext(logger))
-    .use({
-      // The one place an error becomes the answer: logged without secrets, rethrown under its
-      // typed name so the invocation fails (Lambda retries it, then the failure destination gets it).
-      onError: async (request) => {
-        const error = request.error;
-        const message = redact(describeError(error), secrets);
-        const context = error instanceof FlowlogError ? JSON.parse(redact(JSON.stringify(error.context), secrets)) : {};
-        logger.error('slack forwarder failed', { error: { name: asError(error).name, message }, ...context });
-        request.error = invokeError(error, (text) => redact(text, secrets));
-      },
-    })
-    .handler(async (event, context) => {
-      if (setup instanceof Error) throw setup;
-      // Everything below ends before the function's own timeout, retries and Retry-After included.
-      const deadlineMs = Date.now() + context.getRemainingTimeInMillis() - FORWARDER_ANSWER_RESERVE_MS;
-      const reports = reportsFromSnsEvent(event);
-      const url = await setup.parameter.value({ deadlineMs });
-      if (!secrets.includes(url)) secrets.push(url);
-      const webhook = new SlackWebhook(url, deps.webhook);
-      const notifier = new SlackNotifier(webhook);
-      let truncated = false;
-      for (const { report, messageId } of reports) {
-        const result = await notifier.notify(report, { deadlineMs });
-        truncated ||= result.truncated;
-        logger.info('report forwarded to Slack', { snsMessageId: messageId, date: report.window.date, findings: report.findings.length, truncated: result.truncated, webhookHost: webhook.host });
-      }
-      return { forwarded: reports.length, truncated };
-    });
+  return lambdaHandler({ logger, errors }, async (event: SNSEvent, context: Context): Promise<ForwarderResult> => {
+    if (setup instanceof Error) throw setup;
+    // Everything below ends before the function's own timeout, retries and Retry-After included.
+    const deadlineMs = Date.now() + context.getRemainingTimeInMillis() - FORWARDER_ANSWER_RESERVE_MS;
+    const reports = reportsFromSnsEvent(event);
+    const url = await setup.webhookUrl.value({ deadlineMs });
+    if (!secrets.includes(url)) secrets.push(url);
+    const slack = deps.slack(url);
+    let truncated = false;
+    for (const { report, messageId } of reports) {
+      const result = await slack.notifier.notify(report, { deadlineMs });
+      truncated ||= result.truncated;
+      logger.info('report forwarded to Slack', { snsMessageId: messageId, date: report.window.date, findings: report.findings.length, truncated: result.truncated, webhookHost: slack.host });
+    }
+    return { forwarded: reports.length, truncated };
+  });
 }
 
 function redact(text: string, secrets: readonly string[]): string {
   return secrets.reduce((out, secret) => out.replaceAll(secret, '[redacted webhook URL]'), text);
 }
 
-export const handler = createSlackForwarder({
-  settings: process.env,
-  ssm: ssmClient(),
-  logger: new Logger({ serviceName: 'flowlog-pilot-slack-forwarder' }),
-});
+export const handler = createSlackForwarder(awsSlackForwarderDeps());

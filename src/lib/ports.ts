@@ -1,7 +1,8 @@
 /**
  * The narrow interfaces the use cases depend on. Each has one adapter per technology in
- * src/lib/adapters (Athena and DuckDB for the engine, Glue and the local catalog for partitions),
- * so the CLI and the Lambda handlers run the same use cases.
+ * its technology's folder (Athena and DuckDB for the engine, Glue and the local catalog for
+ * partitions); the composition roots (src/lib/wiring) build them into one context
+ * (src/lib/context.ts), so the CLI and the Lambda handlers run the same use cases.
  */
 import type { DayRange, UtcDay } from './dates.js';
 import type { Partition } from './partitions/plan.js';
@@ -121,6 +122,12 @@ export interface NotifyResult {
   readonly messageId?: string;
   /** Findings rows cut to fit the channel's size limit. */
   readonly truncated: boolean;
+}
+
+/** A secret kept outside the code and the environment (the Slack webhook URL, in SSM Parameter Store). */
+export interface Secret {
+  /** The value; with a deadline, a read still waiting then is given up. */
+  value(options?: { readonly deadlineMs?: number }): Promise<string>;
 }
 
 /** Keeps a report's files where people can open them (the results bucket on AWS). */

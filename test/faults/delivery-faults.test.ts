@@ -8,11 +8,10 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/command.js';
-import { reportCommand } from '../../src/cli/commands/report.js';
+import { reportCommand, type ReportOpener } from '../../src/cli/commands/report.js';
 import { SlackNotifier, SlackWebhook } from '../../src/lib/slack/slack-webhook.js';
 import { SnsNotifier } from '../../src/lib/sns/sns-notifier.js';
-import { buildAdapters } from '../../src/lib/wiring/aws-report.js';
-import type { ReportAdapters } from '../../src/lib/wiring/report-deps.js';
+import { openLocal } from '../../src/lib/wiring/local.js';
 import { flow, manyFlows, tempDirs, writeFlowLogFile, type TempDirs } from '../support/flow-log-files.js';
 import { startLoopbackServer, type Answer, type LoopbackServer } from '../support/loopback-server.js';
 
@@ -29,14 +28,19 @@ function bufferedIo(cwd: string): CliIo & { stdout(): string; stderr(): string }
   return { out: (t) => void (out += t), err: (t) => void (err += t), env: { FLOWLOG_TOPIC_ARN: TOPIC }, cwd, stdout: () => out, stderr: () => err };
 }
 
-/** This build's adapters, with short waits so that every retry happens within the test. */
-function adapters(): ReportAdapters {
+/**
+ * The local engine with both channels, Slack (--slack-webhook) and SNS (FLOWLOG_TOPIC_ARN), each
+ * with short waits so that every retry happens within the test.
+ */
+function adapters(): ReportOpener {
   const sleep = async (ms: number) => void waits.push(ms);
-  return {
-    ...buildAdapters(),
-    snsNotifier: (topicArn) => new SnsNotifier(new SNSClient({ region: 'ap-northeast-1' }), topicArn, { sleep, retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 50 } }),
-    slackNotifier: (url) => new SlackNotifier(new SlackWebhook(url, { timeoutMs: 300, sleep, retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 50 }, maxRetryAfterMs: 2_000 })),
-  };
+  return (job, options) => async () => ({
+    ...(await openLocal(job.core)),
+    notifiers: [
+      new SlackNotifier(new SlackWebhook(options.slackWebhook!, { timeoutMs: 300, sleep, retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 50 }, maxRetryAfterMs: 2_000 })),
+      new SnsNotifier(new SNSClient({ region: 'ap-northeast-1' }), job.report.topicArn!, { sleep, retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 50 } }),
+    ],
+  });
 }
 
 async function runReport(webhook: string): Promise<{ code: number; io: ReturnType<typeof bufferedIo> }> {

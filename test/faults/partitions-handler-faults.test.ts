@@ -13,6 +13,8 @@ import { answerLedgerCalls } from '../support/ledger-s3.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parsePartitionStatement } from '../../src/lib/local/partition-statements.js';
 import type { PartitionsAnswer } from '../../src/lib/partitions/answer.js';
+import { createPartitionsHandler } from '../../src/handlers/partitions.js';
+import { awsPartitionsDeps } from '../../src/lib/wiring/aws.js';
 
 const athena = mockClient(AthenaClient);
 const glue = mockClient(GlueClient);
@@ -21,15 +23,11 @@ const s3 = mockClient(S3Client);
 type Handler = (event: unknown, context: Context) => Promise<PartitionsAnswer>;
 let handler: Handler;
 
-beforeAll(async () => {
+beforeAll(() => {
+  // Powertools' own switches (read when its logger and metrics are built): quiet, no metrics flushed.
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
   vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
-  vi.stubEnv('AWS_REGION', 'ap-northeast-1');
-  vi.stubEnv('FLOWLOG_BUCKET', 'logs-bucket');
-  vi.stubEnv('FLOWLOG_SOURCES', '123456789012:ap-northeast-1');
-  vi.stubEnv('FLOWLOG_WORKGROUP', 'flowlog');
-  vi.resetModules();
-  handler = (await import('../../src/handlers/partitions.js')).handler as unknown as Handler;
+  handler = createPartitionsHandler(awsPartitionsDeps({ FLOWLOG_BUCKET: 'logs-bucket', FLOWLOG_SOURCES: '123456789012:ap-northeast-1', FLOWLOG_WORKGROUP: 'flowlog' })) as unknown as Handler;
 });
 afterAll(() => vi.unstubAllEnvs());
 

@@ -15,7 +15,8 @@ import { S3ArtifactStore } from '../../src/lib/s3/s3-artifact-store.js';
 import { reportArtifacts } from '../../src/lib/render/artifacts.js';
 import { parseReport } from '../../src/lib/report/parse-report.js';
 import { METRICS_NAMESPACE, REPORT_METRICS, REPORT_SERVICE } from '../../src/lib/report/report-metrics.js';
-import { buildAdapters } from '../../src/lib/wiring/aws-report.js';
+import { createReportHandler } from '../../src/handlers/report.js';
+import { awsReportDeps } from '../../src/lib/wiring/aws.js';
 
 const athena = mockClient(AthenaClient);
 const glue = mockClient(GlueClient);
@@ -39,11 +40,8 @@ const metricValues = (): Record<string, unknown> => {
 };
 const published = () => JSON.parse(sns.commandCalls(PublishCommand)[0]!.args[0].input.Message!) as { email: string; lambda: string };
 
-let createReportHandler: typeof import('../../src/handlers/report.js').createReportHandler;
-beforeAll(async () => {
-  vi.stubEnv('FLOWLOG_ENGINE', 'local');
-  ({ createReportHandler } = await import('../../src/handlers/report.js'));
-  vi.unstubAllEnvs();
+// Powertools' own switch (read when its logger is built): quiet logs.
+beforeAll(() => {
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
 });
 afterAll(() => vi.unstubAllEnvs());
@@ -66,7 +64,7 @@ describe('report Lambda: S3 refuses the report files', () => {
   it('when every PutObject is refused (AccessDenied), the report is still published with a warning and no link, and ReportFilesFailed counts every file', async () => {
     // Prepare
     s3.on(PutObjectCommand).rejects(new S3ServiceException({ name: 'AccessDenied', $fault: 'client', $metadata: { httpStatusCode: 403 }, message: 'Access Denied' }));
-    const handler = createReportHandler({ settings: SETTINGS, adapters: buildAdapters(clients) });
+    const handler = createReportHandler(awsReportDeps(SETTINGS, clients));
 
     // Act
     const summary = await handler({ date: '2026-11-20' }, context);
@@ -90,7 +88,7 @@ describe('report Lambda: S3 refuses the report files', () => {
 
   it('when a run ends, it publishes every report metric the alarms and the dashboard name, with the service and function dimensions', async () => {
     s3.on(PutObjectCommand).resolves({});
-    const handler = createReportHandler({ settings: SETTINGS, adapters: buildAdapters(clients) });
+    const handler = createReportHandler(awsReportDeps(SETTINGS, clients));
 
     const summary = await handler({ date: '2026-11-20' }, context);
 
@@ -108,7 +106,7 @@ describe('report Lambda: S3 refuses the report files', () => {
     // Prepare
     s3.on(PutObjectCommand).resolves({});
     s3.on(PutObjectCommand, { Key: 'reports/2026-11-20/totals.csv' }).rejects(new S3ServiceException({ name: 'AccessDenied', $fault: 'client', $metadata: { httpStatusCode: 403 }, message: 'Access Denied' }));
-    const handler = createReportHandler({ settings: SETTINGS, adapters: buildAdapters(clients) });
+    const handler = createReportHandler(awsReportDeps(SETTINGS, clients));
 
     // Act
     await handler({ date: '2026-11-20' }, context);

@@ -15,7 +15,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { answerLedgerCalls } from '../support/ledger-s3.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { buildAdapters } from '../../src/lib/wiring/aws-report.js';
+import { createReportHandler } from '../../src/handlers/report.js';
+import { awsReportDeps } from '../../src/lib/wiring/aws.js';
 
 const athena = mockClient(AthenaClient);
 const glue = mockClient(GlueClient);
@@ -52,18 +53,14 @@ function publishedMetrics(): { values: Record<string, unknown>; dimensions: stri
     });
 }
 
-let createReportHandler: typeof import('../../src/handlers/report.js').createReportHandler;
-beforeAll(async () => {
-  // The module's own handler reads process.env at import; this suite builds its own.
-  vi.stubEnv('FLOWLOG_ENGINE', 'local');
-  ({ createReportHandler } = await import('../../src/handlers/report.js'));
-  vi.unstubAllEnvs();
+// Powertools' own switch (read when its logger is built): quiet logs.
+beforeAll(() => {
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
 });
 afterAll(() => vi.unstubAllEnvs());
 
 const handler = (settings: Record<string, string> = {}, deliveryReserveMs?: number) =>
-  createReportHandler({ settings: { ...SETTINGS, ...settings }, adapters: buildAdapters(clients), ...(deliveryReserveMs === undefined ? {} : { deliveryReserveMs }) });
+  createReportHandler({ ...awsReportDeps({ ...SETTINGS, ...settings }, clients), ...(deliveryReserveMs === undefined ? {} : { deliveryReserveMs }) });
 type Summary = Awaited<ReturnType<ReturnType<typeof handler>>>;
 
 /** Athena where DDL succeeds and each report query ends as `reportState` says (RUNNING: never ends). */

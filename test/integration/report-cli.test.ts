@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { reportCommand } from '../../src/cli/commands/report.js';
+import { reportCommand, type ReportOpener } from '../../src/cli/commands/report.js';
 import type { CliIo } from '../../src/cli/command.js';
 import { main } from '../../src/cli/main.js';
 import { daysOf } from '../../src/lib/dates.js';
@@ -10,8 +10,7 @@ import { layoutFor, sourceRoot } from '../../src/lib/partitions/layout.js';
 import { partitionsFor } from '../../src/lib/partitions/plan.js';
 import type { PartitionCatalog } from '../../src/lib/ports.js';
 import type { Report } from '../../src/lib/report/model.js';
-import type { ReportAdapters } from '../../src/lib/wiring/report-deps.js';
-import { ACCOUNT, FlowBucket, flowLine, REGION, type TestEngine } from './support/flow-files.js';
+import { ACCOUNT, FlowBucket, flowLine, REGION, type TestEngine } from '../support/flow-log-files.js';
 
 const layout = layoutFor([{ account: ACCOUNT, region: REGION, root: sourceRoot('/data', '', ACCOUNT, REGION) }]);
 const catalog: PartitionCatalog = {
@@ -37,15 +36,13 @@ function buffers(): CliIo & { stdout: () => string; stderr: () => string } {
   return { out: (t) => void (out += t), err: (t) => void (err += t), env: {}, cwd: process.cwd(), stdout: () => out, stderr: () => err };
 }
 
-async function adapters(): Promise<ReportAdapters & { dataDirs: string[] }> {
+/** A report opener over real DuckDB on test files, recording the data folder of each context it opens. */
+async function adapters(): Promise<ReportOpener & { dataDirs: string[] }> {
   open = await new FlowBucket().write(lines).open();
   const engine = open.engine;
   const dataDirs: string[] = [];
-  return {
-    dataDirs,
-    openAthena: async () => Promise.reject(new Error('not used')),
-    openLocal: async (config) => (dataDirs.push(config.local.dataDir), { engine, catalog, layout, close: async () => {} }),
-  };
+  const opener: ReportOpener = (job) => async () => (dataDirs.push(job.core.local.dataDir), { config: job.core, engine, catalog, layout, notifiers: [], close: async () => {} });
+  return Object.assign(opener, { dataDirs });
 }
 
 describe('flowlog-pilot report', () => {

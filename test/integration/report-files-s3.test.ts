@@ -15,21 +15,19 @@ import { reportArtifacts } from '../../src/lib/render/artifacts.js';
 import type { Report } from '../../src/lib/report/model.js';
 import { renderText } from '../../src/lib/render/render-text.js';
 import { reportFolder, saveReport } from '../../src/lib/use-cases/save-report.js';
-import type { ReportAdapters } from '../../src/lib/wiring/report-deps.js';
+import { createReportHandler } from '../../src/handlers/report.js';
+import { loadReportJobConfig } from '../../src/lib/report/report-config.js';
 import { richReport } from '../support/report-fixture.js';
 import { startMotoS3, type MotoS3 } from '../support/moto-s3.js';
-import { ACCOUNT, FlowBucket, flowLine, REGION, type TestEngine } from './support/flow-files.js';
+import { ACCOUNT, FlowBucket, flowLine, REGION, type TestEngine } from '../support/flow-log-files.js';
 
 const BUCKET = 'flowlog-pilot-ci-results';
 let moto: MotoS3;
-let module: typeof import('../../src/handlers/report.js');
 
 beforeAll(async () => {
   moto = await startMotoS3(REGION);
   await moto.createBucket(BUCKET);
-  vi.stubEnv('FLOWLOG_ENGINE', 'local');
-  module = await import('../../src/handlers/report.js');
-  vi.unstubAllEnvs();
+  // Powertools' own switch (read when its logger is built): quiet logs.
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
 }, 60_000);
 afterAll(async () => {
@@ -108,18 +106,16 @@ describe('report Lambda with a results bucket', () => {
     // Prepare
     const sent: Report[] = [];
     const notifier: Notifier = { channel: 'sns', notify: async (report) => (sent.push(report), { channel: 'sns', messageId: 'm-1', truncated: false }) };
-    const adapters: ReportAdapters = {
-      openAthena: async () => Promise.reject(new Error('not used')),
-      openLocal: async () => {
-        const open = await new FlowBucket().write(lines).open();
-        opened.push(open);
-        return { engine: open.engine, catalog, layout, close: async () => {} };
-      },
-      snsNotifier: () => notifier,
-      artifactStore: (bucket, region) => new S3ArtifactStore(moto.client(), bucket, region),
-    };
     const settings = { FLOWLOG_ENGINE: 'local', FLOWLOG_TOPIC_ARN: 'arn:aws:sns:ap-northeast-1:123456789012:flowlog-reports', FLOWLOG_REPORT_BUCKET: BUCKET, AWS_REGION: REGION, POWERTOOLS_LOG_LEVEL: 'SILENT' };
-    const handler = module.createReportHandler({ settings, adapters, now: () => new Date('2026-11-21T09:30:00Z') });
+    const job = loadReportJobConfig(settings);
+    const open = async () => {
+      const local = await new FlowBucket().write(lines).open();
+      opened.push(local);
+      // The report's files go to the bucket of the settings (job.report.files), on moto.
+      const files = job.report.files!;
+      return { config: job.core, engine: local.engine, catalog, layout, notifiers: [notifier], artifacts: new S3ArtifactStore(moto.client(), files.bucket, files.region), close: async () => {} };
+    };
+    const handler = createReportHandler({ job, open, now: () => new Date('2026-11-21T09:30:00Z') });
     const context = { awsRequestId: 'req-1', getRemainingTimeInMillis: () => 120_000, functionName: 'flowlog-pilot-ci-report' } as unknown as Context;
 
     // Act

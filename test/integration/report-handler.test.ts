@@ -1,22 +1,18 @@
 import type { Context } from 'aws-lambda';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { daysOf } from '../../src/lib/dates.js';
 import { layoutFor, sourceRoot } from '../../src/lib/partitions/layout.js';
 import { partitionsFor } from '../../src/lib/partitions/plan.js';
-import type { Notifier, PartitionCatalog } from '../../src/lib/ports.js';
+import type { InterfaceDirectory, Notifier, PartitionCatalog } from '../../src/lib/ports.js';
 import type { Report } from '../../src/lib/report/model.js';
 import { loadReportConfig } from '../../src/lib/report/report-config.js';
 import { runReport } from '../../src/lib/use-cases/run-report.js';
-import type { ReportAdapters } from '../../src/lib/wiring/report-deps.js';
-import { ACCOUNT, FlowBucket, flowLine, REGION, type TestEngine } from './support/flow-files.js';
+import { createReportHandler, type ReportHandlerDeps } from '../../src/handlers/report.js';
+import type { QueryEngine } from '../../src/lib/ports.js';
+import { loadReportJobConfig } from '../../src/lib/report/report-config.js';
+import { awsReportDeps } from '../../src/lib/wiring/aws.js';
+import { ACCOUNT, FlowBucket, flowLine, REGION, type TestEngine } from '../support/flow-log-files.js';
 
-type HandlerModule = typeof import('../../src/handlers/report.js');
-let module: HandlerModule;
-beforeAll(async () => {
-  vi.stubEnv('FLOWLOG_ENGINE', 'local');
-  module = await import('../../src/handlers/report.js');
-  vi.unstubAllEnvs();
-});
 
 const layout = layoutFor([{ account: ACCOUNT, region: REGION, root: sourceRoot('/data', '', ACCOUNT, REGION) }]);
 const catalog: PartitionCatalog = {
@@ -44,6 +40,17 @@ async function localEngine() {
 /** A report without what differs between two runs of the same queries (timings, engine query ids). */
 const comparable = (report: Report) => ({ ...report, queries: report.queries.map((q) => ({ ...q, durationMs: 0, queryId: undefined })) });
 
+/** The handler's dependencies as a composition root gives them: these settings, and a context over this engine. */
+function deps(settings: Record<string, string>, engine: () => Promise<QueryEngine>, notifiers: readonly Notifier[] = []): ReportHandlerDeps {
+  const job = loadReportJobConfig(settings);
+  return { job, open: async () => ({ config: job.core, engine: await engine(), catalog, layout, notifiers, close: async () => {} }) };
+}
+
+/** The same dependencies with an interface directory in each opened context, as the AWS root adds the interfaces function. */
+function withInterfaces(base: ReportHandlerDeps, interfaces: InterfaceDirectory): ReportHandlerDeps {
+  return { ...base, open: async () => ({ ...(await base.open()), interfaces }) };
+}
+
 function recordingNotifier(sent: Report[]): Notifier {
   return { channel: 'test', notify: async (report) => (sent.push(report), { channel: 'test', messageId: 'm-1', truncated: false }) };
 }
@@ -55,13 +62,8 @@ describe('report handler: where each interface lives', () => {
   it('when the stack names its interfaces function, the published report places the private address its digests name, asked once with every name', async () => {
     const sent: Report[] = [];
     const asked: unknown[] = [];
-    const adapters: ReportAdapters = {
-      openAthena: async () => Promise.reject(new Error('not used')),
-      openLocal: async () => ({ engine: (await localEngine()).engine, catalog, layout, close: async () => {} }),
-      snsNotifier: () => recordingNotifier(sent),
-      interfaceDirectory: (functionName) => ({ source: `function ${functionName}`, describe: async (query) => (asked.push(query), [web]) }),
-    };
-    const handler = module.createReportHandler({ settings, adapters, now: () => new Date('2026-11-21T00:30:00Z') });
+    const directory: InterfaceDirectory = { source: 'function flowlog-pilot-ci-interfaces', describe: async (query) => (asked.push(query), [web]) };
+    const handler = createReportHandler({ ...withInterfaces(deps(settings, async () => (await localEngine()).engine, [recordingNotifier(sent)]), directory), now: () => new Date('2026-11-21T00:30:00Z') });
 
     const summary = await handler({ date: '2026-11-20' }, context);
 
@@ -75,13 +77,8 @@ describe('report handler: where each interface lives', () => {
 
   it('when the lookup fails, the report is still published, with the bare ids and a warning saying why', async () => {
     const sent: Report[] = [];
-    const adapters: ReportAdapters = {
-      openAthena: async () => Promise.reject(new Error('not used')),
-      openLocal: async () => ({ engine: (await localEngine()).engine, catalog, layout, close: async () => {} }),
-      snsNotifier: () => recordingNotifier(sent),
-      interfaceDirectory: () => ({ source: 'EC2 DescribeNetworkInterfaces', describe: async () => Promise.reject(new Error('AccessDenied: not authorized to perform ec2:DescribeNetworkInterfaces')) }),
-    };
-    const handler = module.createReportHandler({ settings, adapters, now: () => new Date('2026-11-21T00:30:00Z') });
+    const directory: InterfaceDirectory = { source: 'EC2 DescribeNetworkInterfaces', describe: async () => Promise.reject(new Error('AccessDenied: not authorized to perform ec2:DescribeNetworkInterfaces')) };
+    const handler = createReportHandler({ ...withInterfaces(deps(settings, async () => (await localEngine()).engine, [recordingNotifier(sent)]), directory), now: () => new Date('2026-11-21T00:30:00Z') });
 
     const summary = await handler({ date: '2026-11-20' }, context);
 
@@ -94,14 +91,9 @@ describe('report handler: where each interface lives', () => {
 describe('report handler', () => {
   it('when invoked with a date on the local engine, it answers with the same report the use case builds, and notifies', async () => {
     const sent: Report[] = [];
-    const adapters: ReportAdapters = {
-      openAthena: async () => Promise.reject(new Error('not used')),
-      openLocal: async () => ({ engine: (await localEngine()).engine, catalog, layout, close: async () => {} }),
-      snsNotifier: () => recordingNotifier(sent),
-    };
     const settings = { FLOWLOG_ENGINE: 'local', FLOWLOG_REPORT_TIMEZONE: 'Asia/Tokyo', FLOWLOG_TOPIC_ARN: 'arn:aws:sns:ap-northeast-1:123456789012:flowlog-reports' };
     const now = () => new Date('2026-11-21T00:30:00Z');
-    const handler = module.createReportHandler({ settings, adapters, now });
+    const handler = createReportHandler({ ...deps(settings, async () => (await localEngine()).engine, [recordingNotifier(sent)]), now });
 
     const summary = await handler({ date: '2026-11-20' }, context);
     const direct = await runReport(
@@ -122,9 +114,8 @@ describe('report handler', () => {
     const sent: Report[] = [];
     const quiet = await new FlowBucket().write(lines.slice(0, 48)).open();
     opened.push(quiet);
-    const adapters: ReportAdapters = { openAthena: async () => Promise.reject(new Error('not used')), openLocal: async () => ({ engine: quiet.engine, catalog, layout, close: async () => {} }), snsNotifier: () => recordingNotifier(sent) };
     const settings = { FLOWLOG_ENGINE: 'local', FLOWLOG_REPORT_TIMEZONE: 'Asia/Tokyo', FLOWLOG_NOTIFY: 'findings', FLOWLOG_TOPIC_ARN: 'arn:aws:sns:ap-northeast-1:123456789012:flowlog-reports' };
-    const handler = module.createReportHandler({ settings, adapters, now: () => new Date('2026-11-21T00:30:00Z') });
+    const handler = createReportHandler({ ...deps(settings, async () => quiet.engine, [recordingNotifier(sent)]), now: () => new Date('2026-11-21T00:30:00Z') });
 
     const summary = await handler({ source: 'aws.scheduler', 'detail-type': 'Scheduled Event' }, context);
 
@@ -136,8 +127,7 @@ describe('report handler', () => {
 
   it('when a manual event has an unknown key, it refuses naming the key and runs nothing', async () => {
     let openedEngines = 0;
-    const adapters: ReportAdapters = { openAthena: async () => Promise.reject(new Error('not used')), openLocal: async () => (openedEngines++, Promise.reject(new Error('not used'))) };
-    const handler = module.createReportHandler({ settings: { FLOWLOG_ENGINE: 'local' }, adapters });
+    const handler = createReportHandler({ job: loadReportJobConfig({ FLOWLOG_ENGINE: 'local' }), open: async () => (openedEngines++, Promise.reject(new Error('not used'))) });
 
     const failure = handler({ date: '2026-11-20', dry_run: true }, context);
 
@@ -147,8 +137,8 @@ describe('report handler', () => {
     expect(openedEngines).toBe(0);
   });
 
-  it('when a report setting is bad, creating the handler fails naming the key', () => {
-    expect(() => module.createReportHandler({ settings: { FLOWLOG_ENGINE: 'local', FLOWLOG_REPORT_TIMEZONE: 'Tokyo' }, adapters: { openAthena: vi.fn(), openLocal: vi.fn() } })).toThrow(
+  it('when a report setting is bad, the cold start (the AWS root reading the settings) fails naming the key', () => {
+    expect(() => createReportHandler(awsReportDeps({ FLOWLOG_ENGINE: 'local', FLOWLOG_REPORT_TIMEZONE: 'Tokyo' }))).toThrow(
       /FLOWLOG_REPORT_TIMEZONE: "Tokyo" is not a known time zone/,
     );
   });

@@ -10,15 +10,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { Context } from 'aws-lambda';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { daysOf } from '../../src/lib/dates.js';
 import { layoutFor, sourceRoot } from '../../src/lib/partitions/layout.js';
 import { partitionsFor } from '../../src/lib/partitions/plan.js';
 import type { Notifier, PartitionCatalog } from '../../src/lib/ports.js';
 import type { Report } from '../../src/lib/report/model.js';
 import { loadLists } from '../../src/lib/use-cases/load-lists.js';
-import { awsListReader } from '../../src/lib/wiring/aws-report.js';
-import type { ReportAdapters } from '../../src/lib/wiring/report-deps.js';
+import { awsListReader } from '../../src/lib/wiring/aws.js';
+import { loadReportJobConfig } from '../../src/lib/report/report-config.js';
+import { createReportHandler } from '../../src/handlers/report.js';
 import { ACCOUNT, FlowBucket, flowLine, REGION, type TestEngine } from '../support/flow-log-files.js';
 import { useMotoServer } from '../support/moto-server.js';
 
@@ -30,13 +31,8 @@ const SUPPRESSIONS = `
 `;
 const WATCHLIST = '198.51.100.0/24,known C2\n2001:db8:bad::/48,IPv6 C2\n';
 
-type HandlerModule = typeof import('../../src/handlers/report.js');
-let module: HandlerModule;
 let root: string;
 beforeAll(async () => {
-  vi.stubEnv('FLOWLOG_ENGINE', 'local');
-  module = await import('../../src/handlers/report.js');
-  vi.unstubAllEnvs();
   root = await mkdtemp(join(tmpdir(), 'flowlog-lists-'));
 });
 afterAll(async () => {
@@ -123,20 +119,17 @@ describe('report handler with lists in SSM', () => {
     opened = [];
   });
 
-  async function run(ssm: SSMClient, settings: Record<string, string>): Promise<{ summary: Awaited<ReturnType<ReturnType<HandlerModule['createReportHandler']>>>; sent: Report }> {
+  async function run(ssm: SSMClient, settings: Record<string, string>): Promise<{ summary: Awaited<ReturnType<ReturnType<typeof createReportHandler>>>; sent: Report }> {
     const sent: Report[] = [];
     const notifier: Notifier = { channel: 'test', notify: async (report) => (sent.push(report), { channel: 'test', messageId: 'm-1', truncated: false }) };
-    const adapters: ReportAdapters = {
-      openAthena: async () => Promise.reject(new Error('not used')),
-      openLocal: async () => {
-        const open = await new FlowBucket().write(lines).open();
-        opened.push(open);
-        return { engine: open.engine, catalog, layout, close: async () => {} };
-      },
-      snsNotifier: () => notifier,
-      listReader: awsListReader([root], () => ssm),
+    const job = loadReportJobConfig({ FLOWLOG_ENGINE: 'local', FLOWLOG_TOPIC_ARN: 'arn:aws:sns:ap-northeast-1:123456789012:flowlog-reports', ...settings });
+    const lists = awsListReader([root], () => ssm);
+    const open = async () => {
+      const bucket = await new FlowBucket().write(lines).open();
+      opened.push(bucket);
+      return { config: job.core, engine: bucket.engine, catalog, layout, notifiers: [notifier], lists, close: async () => {} };
     };
-    const handler = module.createReportHandler({ settings: { FLOWLOG_ENGINE: 'local', FLOWLOG_TOPIC_ARN: 'arn:aws:sns:ap-northeast-1:123456789012:flowlog-reports', ...settings }, adapters, now: () => new Date('2026-11-21T01:00:00Z') });
+    const handler = createReportHandler({ job, open, now: () => new Date('2026-11-21T01:00:00Z') });
     const summary = await handler({ date: '2026-11-20' }, context);
     return { summary, sent: sent[0] as Report };
   }

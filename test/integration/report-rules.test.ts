@@ -4,7 +4,7 @@ import { flowsRelation, pathTable } from '../../src/lib/report/relations.js';
 import { loadSavedQueries } from '../../src/lib/report/saved-queries.js';
 import { reportWindow } from '../../src/lib/report/window.js';
 import type { Row } from '../../src/lib/ports.js';
-import { FlowBucket, flowLine, statusLine, type Flow, type TestEngine } from './support/flow-files.js';
+import { FlowBucket, flowLine, statusLine, type Flow, type TestEngine } from '../support/flow-log-files.js';
 
 const DATE = '2026-11-20';
 const DAY_START = Date.parse(`${DATE}T00:00:00Z`) / 1000;

@@ -7,7 +7,7 @@ import { loadReportConfig } from '../../src/lib/report/report-config.js';
 import { reportWindow } from '../../src/lib/report/window.js';
 import { runReport } from '../../src/lib/use-cases/run-report.js';
 import { renderText } from '../../src/lib/render/render-text.js';
-import { ACCOUNT, FlowBucket, flowLine, REGION, statusLine, type TestEngine } from './support/flow-files.js';
+import { ACCOUNT, FlowBucket, flowLine, REGION, statusLine, type TestEngine } from '../support/flow-log-files.js';
 
 const layout = layoutFor([{ account: ACCOUNT, region: REGION, root: sourceRoot('/data', '', ACCOUNT, REGION) }]);
 const everyPartition: PartitionCatalog = {

@@ -10,8 +10,8 @@ import type { Report } from '../../src/lib/report/model.js';
 import { loadReportConfig } from '../../src/lib/report/report-config.js';
 import { ensureRollups } from '../../src/lib/use-cases/ensure-rollups.js';
 import { runReport } from '../../src/lib/use-cases/run-report.js';
-import { reportRollup } from '../../src/lib/wiring/engines.js';
-import { FlowBucket, flowLine, statusLine } from './support/flow-files.js';
+import { reportRollup } from '../../src/lib/use-cases/context-deps.js';
+import { FlowBucket, flowLine, statusLine } from '../support/flow-log-files.js';
 
 const HOUR = 3600;
 const first = Date.parse('2026-11-10T00:00:00Z') / 1000;
@@ -67,7 +67,7 @@ describe('the daily rollup on the local engine', () => {
           config: loadReportConfig({ FLOWLOG_EGRESS_SPIKE_MIN_BYTES: '1000000', FLOWLOG_REJECT_SPIKE_MIN_RECORDS: '10', FLOWLOG_PORT_SCAN_MIN_PORTS: '100' }),
           now: () => now,
           // The CLI's and the Lambda's wiring: the rollup with its ledger of each day's files.
-          ...(withRollup ? { rollup: reportRollup(handle, core) } : {}),
+          ...(withRollup ? { rollup: reportRollup(handle) } : {}),
         },
         { date, timezone },
       );

@@ -4,7 +4,9 @@ import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/clie
 import type { Context, SNSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { SERVICES } from '../../src/handlers/shared.js';
 import { createSlackForwarder } from '../../src/handlers/slack-forwarder.js';
+import { awsSlackForwarderDeps } from '../../src/lib/wiring/aws.js';
 import { renderSlackBlocks } from '../../src/lib/render/render-slack.js';
 import { buildSnsMessage } from '../../src/lib/render/sns-message.js';
 import type { Report } from '../../src/lib/report/model.js';
@@ -66,11 +68,8 @@ function snsEvent(report: Report): SNSEvent {
 }
 
 function forwarder(settings: Record<string, string> = { FLOWLOG_SLACK_WEBHOOK_PARAMETER: PARAMETER }) {
-  return createSlackForwarder({
-    settings,
-    ssm: new SSMClient({}),
-    logger: new Logger({ serviceName: 'flowlog-pilot-slack-forwarder', logLevel: 'DEBUG' }),
-    webhook: { timeoutMs: 2_000, sleep: async () => undefined },
+  return createSlackForwarder(awsSlackForwarderDeps(settings, new SSMClient({}), { timeoutMs: 2_000, sleep: async () => undefined }), {
+    logger: new Logger({ serviceName: SERVICES.slackForwarder, logLevel: 'DEBUG' }),
   });
 }
 
@@ -167,7 +166,7 @@ describe('Slack forwarder within its own timeout', () => {
     // Prepare: the default per-try timeout (5 s) and real waits; 3 s left of the function's time.
     server = await startLoopbackServer(['hang']);
     ssm.on(GetParameterCommand).resolves({ Parameter: { Value: `${server.baseUrl}${SECRET_PATH}` } });
-    const handler = createSlackForwarder({ settings: { FLOWLOG_SLACK_WEBHOOK_PARAMETER: PARAMETER }, ssm: new SSMClient({}), logger: new Logger({ serviceName: 'flowlog-pilot-slack-forwarder' }) });
+    const handler = createSlackForwarder(awsSlackForwarderDeps({ FLOWLOG_SLACK_WEBHOOK_PARAMETER: PARAMETER }, new SSMClient({})));
     const started = Date.now();
     // Act
     const outcome = handler(snsEvent(richReport()), withRemaining(3_000));
@@ -181,7 +180,7 @@ describe('Slack forwarder within its own timeout', () => {
     server = await startLoopbackServer([{ status: 429, headers: { 'retry-after': '20' }, body: 'rate_limited' }]);
     ssm.on(GetParameterCommand).resolves({ Parameter: { Value: `${server.baseUrl}${SECRET_PATH}` } });
     const waits: number[] = [];
-    const handler = createSlackForwarder({ settings: { FLOWLOG_SLACK_WEBHOOK_PARAMETER: PARAMETER }, ssm: new SSMClient({}), logger: new Logger({ serviceName: 'flowlog-pilot-slack-forwarder' }), webhook: { sleep: async (ms) => void waits.push(ms) } });
+    const handler = createSlackForwarder(awsSlackForwarderDeps({ FLOWLOG_SLACK_WEBHOOK_PARAMETER: PARAMETER }, new SSMClient({}), { sleep: async (ms) => void waits.push(ms) }));
 
     const outcome = handler(snsEvent(richReport()), withRemaining(10_000));
 
@@ -194,7 +193,7 @@ describe('Slack forwarder within its own timeout', () => {
     server = await startLoopbackServer([{ status: 429, headers: { 'retry-after': '2' } }, { status: 200, body: 'ok' }]);
     ssm.on(GetParameterCommand).resolves({ Parameter: { Value: `${server.baseUrl}${SECRET_PATH}` } });
     const waits: number[] = [];
-    const handler = createSlackForwarder({ settings: { FLOWLOG_SLACK_WEBHOOK_PARAMETER: PARAMETER }, ssm: new SSMClient({}), logger: new Logger({ serviceName: 'flowlog-pilot-slack-forwarder' }), webhook: { sleep: async (ms) => void waits.push(ms) } });
+    const handler = createSlackForwarder(awsSlackForwarderDeps({ FLOWLOG_SLACK_WEBHOOK_PARAMETER: PARAMETER }, new SSMClient({}), { sleep: async (ms) => void waits.push(ms) }));
 
     await expect(handler(snsEvent(richReport()), withRemaining(10_000))).resolves.toEqual({ forwarded: 1, truncated: false });
     expect(waits).toEqual([2_000]);

@@ -15,7 +15,7 @@ import { loadReportConfig } from '../../src/lib/report/report-config.js';
 import { watchlistFromLines } from '../../src/lib/report/watchlist.js';
 import { maintainPartitions } from '../../src/lib/use-cases/maintain-partitions.js';
 import { runReport } from '../../src/lib/use-cases/run-report.js';
-import type { EngineHandle } from '../../src/lib/wiring/engines.js';
+import type { FlowlogContext } from '../../src/lib/context.js';
 import type { Report } from '../../src/lib/report/model.js';
 
 /** The Lambda function whose role runs the statement. */
@@ -99,11 +99,13 @@ class RecordingObjectStore implements ObjectStore {
 /** The rollup table's LOCATION in the collector's catalogs. */
 export const COLLECTED_ROLLUP_LOCATION = 's3://results-bucket/rollup/';
 
-function handle(config: FlowlogConfig, layout: PartitionLayout, engine: QueryEngine, raw: readonly Partition[], rollup: readonly Partition[], objectStore?: ObjectStore): EngineHandle {
+function handle(config: FlowlogConfig, layout: PartitionLayout, engine: QueryEngine, raw: readonly Partition[], rollup: readonly Partition[], objectStore?: ObjectStore): FlowlogContext {
   const describe = (table: string, location: string | undefined): TableDescription => ({ database: config.database, table, partitionKeys: layout.keys, columns: [], location });
   return {
+    config,
     engine,
     layout,
+    notifiers: [],
     catalog: new MemoryCatalog(describe(config.table, 's3://flow-log-bucket/AWSLogs/'), raw),
     rollupCatalog: new MemoryCatalog(describe(config.rollup.table, COLLECTED_ROLLUP_LOCATION), rollup),
     ...(objectStore === undefined ? {} : { objectStore }),
@@ -137,11 +139,11 @@ export async function collectAthenaStatements(): Promise<EmittedStatement[]> {
     const built = partitionsFor(layout, year);
 
     await record('partitions', 'scheduled partitions', (engine) =>
-      maintainPartitions(handle(config, layout, engine, [], []), config, parsePartitionsEvent({ source: 'aws.events', 'detail-type': 'Scheduled Event', time: NOW.toISOString() }, settings), RUN));
+      maintainPartitions(handle(config, layout, engine, [], []), parsePartitionsEvent({ source: 'aws.events', 'detail-type': 'Scheduled Event', time: NOW.toISOString() }, settings), RUN));
     await record('partitions', '365-day backfill with rollup', (engine) =>
-      maintainPartitions(handle(config, layout, engine, [], []), config, parsePartitionsEvent({ from: addDays(TODAY, -364), to: TODAY, rollup: true }, settings), RUN));
+      maintainPartitions(handle(config, layout, engine, [], []), parsePartitionsEvent({ from: addDays(TODAY, -364), to: TODAY, rollup: true }, settings), RUN));
     await record('partitions', 'rollup rebuild', (engine) =>
-      maintainPartitions(handle(config, layout, engine, built, built), config, parsePartitionsEvent({ from: addDays(TODAY, -30), to: addDays(TODAY, -1), rollup: true, rebuild: true }, settings), RUN));
+      maintainPartitions(handle(config, layout, engine, built, built), parsePartitionsEvent({ from: addDays(TODAY, -30), to: addDays(TODAY, -1), rollup: true, rebuild: true }, settings), RUN));
 
     for (const timezone of ['UTC', 'Asia/Tokyo', 'Asia/Kolkata']) {
       const reportDeps = (engine: QueryEngine, raw: readonly Partition[], rollup: readonly Partition[], now: Date) => {
@@ -187,7 +189,7 @@ export async function collectFolderDeletions(): Promise<FolderDeletionCall[]> {
       for (const folder of store.folders) calls.push({ job, scenario: `${scenario} (${setupName})`, folder });
     };
     await record('partitions', 'backfill whose builds fail', (engine, store) =>
-      maintainPartitions(handle(config, layout, engine, [], [], store), config, parsePartitionsEvent({ from: addDays(TODAY, -3), to: addDays(TODAY, -1), rollup: true }, config.partitions), RUN));
+      maintainPartitions(handle(config, layout, engine, [], [], store), parsePartitionsEvent({ from: addDays(TODAY, -3), to: addDays(TODAY, -1), rollup: true }, config.partitions), RUN));
     await record('report', 'report whose builds fail', (engine, store) => {
       const h = handle(config, layout, engine, built, [], store);
       return runReport(

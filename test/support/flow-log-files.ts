@@ -114,7 +114,7 @@ export async function tempDirs(): Promise<TempDirs> {
 
 /*
  * Line-based records and a small in-memory DuckDB over a folder of real gz files, for the rule
- * and report tests (formerly test/integration/support/flow-files.ts, which now re-exports these).
+ * and report tests.
  */
 
 export interface Flow {

@@ -9,7 +9,8 @@ import { GetPartitionsCommand, GetTableCommand, GlueClient } from '@aws-sdk/clie
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { buildAdapters } from '../../src/lib/wiring/aws-report.js';
+import { createReportHandler } from '../../src/handlers/report.js';
+import { awsReportDeps } from '../../src/lib/wiring/aws.js';
 
 const athena = mockClient(AthenaClient);
 const glue = mockClient(GlueClient);
@@ -31,11 +32,8 @@ const WALKTHROUGH_COLUMNS = [
   ['action', 'string'], ['logstatus', 'string'],
 ].map(([Name, Type]) => ({ Name: Name as string, Type: Type as string }));
 
-let createReportHandler: typeof import('../../src/handlers/report.js').createReportHandler;
-beforeAll(async () => {
-  vi.stubEnv('FLOWLOG_ENGINE', 'local');
-  ({ createReportHandler } = await import('../../src/handlers/report.js'));
-  vi.unstubAllEnvs();
+// Powertools' own switch (read when its logger is built): quiet logs.
+beforeAll(() => {
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
 });
 afterAll(() => vi.unstubAllEnvs());
@@ -64,7 +62,7 @@ function glueTable(columns: readonly { Name: string; Type: string }[]): void {
 }
 
 async function report(settings: Record<string, string>) {
-  const handler = createReportHandler({ settings: { ...SETTINGS, ...settings }, adapters: buildAdapters(clients) });
+  const handler = createReportHandler(awsReportDeps({ ...SETTINGS, ...settings }, clients));
   return handler({ date: '2026-11-20' }, context);
 }
 

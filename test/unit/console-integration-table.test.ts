@@ -9,9 +9,11 @@ import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, StartQu
 import { GetPartitionsCommand, GetTableCommand, GlueClient, type Partition as GluePartition } from '@aws-sdk/client-glue';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { PartitionsAnswer } from '../../src/lib/partitions/answer.js';
-import { buildAdapters } from '../../src/lib/wiring/aws-report.js';
+import { createPartitionsHandler } from '../../src/handlers/partitions.js';
+import { createReportHandler } from '../../src/handlers/report.js';
+import { awsPartitionsDeps, awsReportDeps } from '../../src/lib/wiring/aws.js';
 
 const athena = mockClient(AthenaClient);
 const glue = mockClient(GlueClient);
@@ -23,10 +25,7 @@ const COLUMNS = [
   ['dstport', 'int'], ['protocol', 'bigint'], ['packets', 'bigint'], ['bytes', 'bigint'], ['start', 'bigint'], ['end', 'bigint'],
   ['action', 'string'], ['log_status', 'string'],
 ].map(([Name, Type]) => ({ Name: Name as string, Type: Type as string }));
-const ENV = {
-  AWS_REGION: 'ap-northeast-1',
-  POWERTOOLS_LOG_LEVEL: 'SILENT',
-  POWERTOOLS_METRICS_DISABLED: 'true',
+const SETTINGS = {
   FLOWLOG_TABLE_MODE: 'adopt',
   FLOWLOG_WORKGROUP: 'flowlog',
 };
@@ -42,15 +41,15 @@ function consoleTable(keys: readonly string[], location = SOURCE): void {
 const gluePartition = (values: string[], location: string): GluePartition => ({ Values: values, StorageDescriptor: { Location: location } });
 const startedSql = () => athena.commandCalls(StartQueryExecutionCommand).map((call) => (call.args[0].input as StartQueryExecutionCommandInput).QueryString ?? '');
 
-async function partitionsHandler(): Promise<(event: unknown, context: Context) => Promise<PartitionsAnswer>> {
-  for (const key of Object.keys(process.env)) if (key.startsWith('FLOWLOG_')) delete process.env[key];
-  Object.assign(process.env, ENV);
-  vi.resetModules();
-  return (await import('../../src/handlers/partitions.js')).handler as never;
+function partitionsHandler(): (event: unknown, context: Context) => Promise<PartitionsAnswer> {
+  return createPartitionsHandler(awsPartitionsDeps({ ...SETTINGS })) as never;
 }
-afterAll(() => {
-  for (const key of Object.keys(ENV)) delete process.env[key];
+// Powertools' own switches (read when its logger and metrics are built): quiet, no metrics flushed.
+beforeAll(() => {
+  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
+  vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
 });
+afterAll(() => vi.unstubAllEnvs());
 
 beforeEach(() => {
   athena.reset();
@@ -69,7 +68,7 @@ describe("the console integration's table", () => {
     // Prepare
     consoleTable(DAILY);
     glue.on(GetPartitionsCommand).resolves({ Partitions: [gluePartition(['123456789012', 'vpcflowlogs', 'ap-northeast-1', '2026', '11', '19'], `${SOURCE}2026/11/19/`)] });
-    const handler = await partitionsHandler();
+    const handler = partitionsHandler();
 
     // Act
     const answer = await handler({ from: '2026-11-18', to: '2026-11-20' }, context());
@@ -93,7 +92,7 @@ describe("the console integration's table", () => {
     consoleTable(HOURLY, hive);
     const hours = (day: string, count: number) => Array.from({ length: count }, (_, h) => gluePartition(['123456789012', 'vpcflowlogs', 'ap-northeast-1', '2026', '11', day, String(h).padStart(2, '0')], `${hive}year=2026/month=11/day=${day}/hour=${String(h).padStart(2, '0')}/`));
     glue.on(GetPartitionsCommand).resolves({ Partitions: [...hours('19', 24), ...hours('20', 23), gluePartition(['210987654321', 'vpcflowlogs', 'us-east-1', '2026', '11', '21', '00'], 'x')] });
-    const handler = await partitionsHandler();
+    const handler = partitionsHandler();
 
     // Act
     const answer = await handler({ from: '2026-11-19', to: '2026-11-20' }, context());
@@ -116,11 +115,8 @@ describe("the console integration's table", () => {
       const state = sql.startsWith('INSERT INTO') ? { State: 'FAILED', StateChangeReason: 'denied' } : { State: 'SUCCEEDED' };
       return { QueryExecution: { QueryExecutionId: input.QueryExecutionId, StatementType: 'DML', Status: state, Statistics: { DataScannedInBytes: 0 } } };
     });
-    vi.stubEnv('FLOWLOG_ENGINE', 'local');
-    const { createReportHandler } = await import('../../src/handlers/report.js');
-    vi.unstubAllEnvs();
     const clients = { athena: new AthenaClient({ region: 'ap-northeast-1' }), glue: new GlueClient({ region: 'ap-northeast-1' }) };
-    const handler = createReportHandler({ settings: { ...ENV }, adapters: buildAdapters(clients) });
+    const handler = createReportHandler(awsReportDeps({ ...SETTINGS }, clients));
 
     // Act
     const summary = await handler({ date: '2026-11-20' }, context(120_000));
@@ -145,7 +141,7 @@ describe("the console integration's table", () => {
   it('when its LOCATION is the AWSLogs/ folder above several sources and none is listed, it is refused naming FLOWLOG_SOURCES', async () => {
     // Prepare
     consoleTable(DAILY, 's3://logs-bucket/AWSLogs/');
-    const handler = await partitionsHandler();
+    const handler = partitionsHandler();
 
     // Act
     const outcome = handler({ from: '2026-11-18', to: '2026-11-20' }, context());

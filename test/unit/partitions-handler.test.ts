@@ -13,7 +13,9 @@ import type { Context } from 'aws-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { answerLedgerCalls } from '../support/ledger-s3.js';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createPartitionsHandler } from '../../src/handlers/partitions.js';
+import { awsPartitionsDeps } from '../../src/lib/wiring/aws.js';
 import type { PartitionsAnswer } from '../../src/lib/partitions/answer.js';
 import { requestToken } from '../../src/lib/use-cases/ensure-partitions.js';
 
@@ -23,10 +25,7 @@ const glue = mockClient(GlueClient);
 const s3 = mockClient(S3Client);
 const TOKYO = 's3://logs-bucket/AWSLogs/123456789012/vpcflowlogs/ap-northeast-1/';
 const VIRGINIA = 's3://logs-bucket/AWSLogs/210987654321/vpcflowlogs/us-east-1/';
-const BASE_ENV = {
-  AWS_REGION: 'ap-northeast-1',
-  POWERTOOLS_LOG_LEVEL: 'SILENT',
-  POWERTOOLS_METRICS_DISABLED: 'true',
+const BASE_SETTINGS = {
   FLOWLOG_DATABASE: 'flowlogs',
   FLOWLOG_TABLE: 'vpc_flow_logs',
   FLOWLOG_BUCKET: 'logs-bucket',
@@ -37,14 +36,9 @@ const BASE_ENV = {
 
 type Handler = (event: unknown, context: Context) => Promise<PartitionsAnswer>;
 
-/** Loads the handler as a cold start would, with this environment. */
-async function coldStart(env: Record<string, string | undefined> = {}): Promise<Handler> {
-  for (const key of Object.keys(process.env)) if (key.startsWith('FLOWLOG_')) delete process.env[key];
-  Object.assign(process.env, BASE_ENV, env);
-  for (const [key, value] of Object.entries(env)) if (value === undefined) delete process.env[key];
-  vi.resetModules();
-  const module = await import('../../src/handlers/partitions.js');
-  return module.handler as unknown as Handler;
+/** Builds the handler as a cold start does, from these settings, through the AWS composition root. */
+function coldStart(settings: Record<string, string | undefined> = {}): Handler {
+  return createPartitionsHandler(awsPartitionsDeps({ ...BASE_SETTINGS, ...settings })) as unknown as Handler;
 }
 
 function context(requestId = 'req-1'): Context {
@@ -93,6 +87,12 @@ beforeEach(() => {
   glue.on(GetPartitionsCommand).resolves({ Partitions: [] });
 });
 
+// Powertools' own switches (its logs and metrics read them when built): quiet, and no metrics flushed.
+beforeAll(() => {
+  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
+  vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
+});
+afterAll(() => vi.unstubAllEnvs());
 afterEach(() => {
   vi.restoreAllMocks();
 });
@@ -100,7 +100,7 @@ afterEach(() => {
 describe('partitions handler', () => {
   it('when the schedule fires on 2026-11-05, it adds the three look-back days, today and tomorrow in one statement, and a second run adds nothing', async () => {
     // Prepare
-    const handler = await coldStart();
+    const handler = coldStart();
     const added = vi.spyOn(Metrics.prototype, 'addMetric');
 
     // Act
@@ -140,7 +140,7 @@ describe('partitions handler', () => {
   });
 
   it('when several sources share the table, it adds account, region and dt partitions for each source at its own folder', async () => {
-    const handler = await coldStart({ FLOWLOG_SOURCES: '123456789012:ap-northeast-1,210987654321:us-east-1' });
+    const handler = coldStart({ FLOWLOG_SOURCES: '123456789012:ap-northeast-1,210987654321:us-east-1' });
     glue.on(GetTableCommand).resolves(glueTable(['aws_account', 'aws_region', 'dt'], 's3://logs-bucket/AWSLogs/'));
 
     const answer = await handler({ date: '2026-11-01' }, context());
@@ -152,7 +152,7 @@ describe('partitions handler', () => {
   });
 
   it('when a year is backfilled by hand, it uses at most two statements and names every day once at its own folder', async () => {
-    const handler = await coldStart();
+    const handler = coldStart();
 
     const answer = await handler({ from: '2025-01-01', to: '2025-12-31' }, context());
 
@@ -169,7 +169,7 @@ describe('partitions handler', () => {
   });
 
   it('when dryRun is set, it lists the missing partitions and their SQL without starting a query', async () => {
-    const handler = await coldStart();
+    const handler = coldStart();
     glue.on(GetPartitionsCommand).resolves({ Partitions: [{ Values: ['2026/11/02'], StorageDescriptor: { Location: `${TOKYO}2026/11/02/` } }] });
 
     const answer = await handler({ from: '2026-11-01', to: '2026-11-03', dryRun: true }, context());
@@ -181,7 +181,7 @@ describe('partitions handler', () => {
   });
 
   it('when the event has an unknown key, it refuses naming the key and calls no AWS API', async () => {
-    const handler = await coldStart();
+    const handler = coldStart();
 
     const error = await handler({ from: '2026-11-01', to: '2026-11-03', rollups: true }, context()).catch((e: unknown) => e);
 
@@ -195,7 +195,7 @@ describe('partitions handler', () => {
   });
 
   it('when the table is adopted, it reads keys and LOCATION from GetTable and adds day folders under that LOCATION', async () => {
-    const handler = await coldStart({ FLOWLOG_TABLE_MODE: 'adopt', FLOWLOG_BUCKET: undefined, FLOWLOG_SOURCES: undefined, FLOWLOG_TABLE: 'vpc_flow_logs_console' });
+    const handler = coldStart({ FLOWLOG_TABLE_MODE: 'adopt', FLOWLOG_BUCKET: undefined, FLOWLOG_SOURCES: undefined, FLOWLOG_TABLE: 'vpc_flow_logs_console' });
     glue.on(GetTableCommand).resolves(glueTable(['dt'], 's3://older-bucket/vpc/AWSLogs/123456789012/vpcflowlogs/eu-west-1'));
 
     const answer = await handler({ date: '2026-11-01' }, context());
@@ -207,7 +207,7 @@ describe('partitions handler', () => {
   });
 
   it('when the adopted table is partitioned some other way, it refuses naming its keys and runs nothing', async () => {
-    const handler = await coldStart({ FLOWLOG_TABLE_MODE: 'adopt' });
+    const handler = coldStart({ FLOWLOG_TABLE_MODE: 'adopt' });
     glue.on(GetTableCommand).resolves(glueTable(['year', 'month', 'day'], TOKYO));
 
     const error = await handler({ date: '2026-11-01' }, context()).catch((e: unknown) => e);
@@ -217,7 +217,7 @@ describe('partitions handler', () => {
   });
 
   it('when an Athena query fails, the invoker gets its reason and a PartitionFailures metric is counted', async () => {
-    const handler = await coldStart();
+    const handler = coldStart();
     const added = vi.spyOn(Metrics.prototype, 'addMetric');
     athena.on(GetQueryExecutionCommand).resolves({
       QueryExecution: { QueryExecutionId: 'q-1', Status: { State: 'FAILED', AthenaError: { ErrorCategory: 2, Retryable: false, ErrorMessage: 'FAILED: SemanticException table not found' } } },
@@ -237,14 +237,16 @@ describe('partitions handler', () => {
     const closed = vi.fn(async () => {});
     const layout = { keys: ['dt'], sources: [{ account: '123456789012', region: 'ap-northeast-1', root: '/data/AWSLogs/123456789012/vpcflowlogs/ap-northeast-1/' }] };
     vi.doMock('../../src/lib/wiring/local.js', () => ({
-      openLocal: async () => ({
+      openLocal: async (config: unknown) => ({
+        config,
+        notifiers: [],
         engine: { kind: 'local', execute: async (sql: string) => (statements.push(sql), { queryId: `local-${statements.length}`, columns: [], rows: [], rowsLeftOut: 0, bytesScanned: 0, durationMs: 1, warnings: [] }) },
         catalog: { describeTable: async () => ({ database: 'flowlogs', table: 'vpc_flow_logs', partitionKeys: ['dt'], columns: [], location: undefined }), listPartitions: async () => [] },
         layout,
         close: closed,
       }),
     }));
-    const handler = await coldStart({ FLOWLOG_ENGINE: 'local', FLOWLOG_BUCKET: undefined });
+    const handler = coldStart({ FLOWLOG_ENGINE: 'local', FLOWLOG_BUCKET: undefined });
 
     // Act
     const answer = await handler({ from: '2026-11-01', to: '2026-11-03' }, context());
@@ -259,7 +261,7 @@ describe('partitions handler', () => {
   });
 
   it('when settings are wrong, the cold start fails naming every bad key', async () => {
-    await expect(coldStart({ FLOWLOG_LOOKBACK_DAYS: 'three', FLOWLOG_ENGINE: 'duck', FLOWLOG_TABEL: 'x' })).rejects.toThrow(
+    expect(() => coldStart({ FLOWLOG_LOOKBACK_DAYS: 'three', FLOWLOG_ENGINE: 'duck', FLOWLOG_TABEL: 'x' })).toThrow(
       /FLOWLOG_ENGINE must be one of athena, local.*FLOWLOG_LOOKBACK_DAYS must be a whole number.*FLOWLOG_TABEL is not a known setting/,
     );
   });
@@ -268,7 +270,7 @@ describe('partitions handler', () => {
 describe('partitions handler: backfill of the daily rollup', () => {
   it('when a past range is backfilled with "rollup": true, after the partitions it builds one day to measure it and the rest in one INSERT, each into its own build folder that the rollup points at only afterwards, and a second run builds nothing', async () => {
     // Prepare
-    const handler = await coldStart();
+    const handler = coldStart();
     const days = ['2026/11/01', '2026/11/02', '2026/11/03'];
     glue.on(GetTableCommand, { Name: 'vpc_flow_logs_rollup' }).resolves(glueTable(['dt'], 's3://results-bucket/rollup/'));
 
@@ -303,7 +305,7 @@ describe('partitions handler: backfill of the daily rollup', () => {
 
   it('when "rebuild": true is given, each existing rollup partition is switched by one SET LOCATION to its build\'s folder after that build\'s INSERT succeeded, and the old folders are answered as unreferenced', async () => {
     // Prepare
-    const handler = await coldStart();
+    const handler = coldStart();
     const days = ['2026/11/01', '2026/11/02'];
     glue.on(GetTableCommand, { Name: 'vpc_flow_logs_rollup' }).resolves(glueTable(['dt'], 's3://results-bucket/rollup/'));
     glue.on(GetPartitionsCommand).resolves({ Partitions: days.map((dt): GluePartition => ({ Values: [dt], StorageDescriptor: { Location: `${TOKYO}${dt}/` } })) });

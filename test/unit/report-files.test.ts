@@ -12,7 +12,7 @@ import { renderJson } from '../../src/lib/render/render-json.js';
 import { renderSlackBlocks, SLACK_BUTTON_TEXT_MAX_CHARS, SLACK_BUTTON_URL_MAX_CHARS, type SlackBlock } from '../../src/lib/render/render-slack.js';
 import { renderText } from '../../src/lib/render/render-text.js';
 import { buildSnsMessage } from '../../src/lib/render/sns-message.js';
-import { S3_CONSOLE_URL, s3ConsoleFolderUrl, s3ConsoleObjectUrl } from '../../src/lib/s3/console-url.js';
+import { S3_CONSOLE_URL, s3ConsoleFolderUrl, s3ConsoleObjectUrl } from '../../src/lib/report/console-url.js';
 import { richReport } from '../support/report-fixture.js';
 
 const BUCKET = 'flowlog-pilot-prod-resultsbucket-1a2b3c4d5e6f';

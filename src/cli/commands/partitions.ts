@@ -5,6 +5,7 @@ import { didYouMean } from '../suggest.js';
 import type { LocalHandle } from '../../lib/wiring/local.js';
 import { ACCOUNT_KEY, DT_KEY, REGION_KEY, type PartitionLayout } from '../../lib/partitions/layout.js';
 import { partitionId, type Partition } from '../../lib/partitions/plan.js';
+import { partitionsDeps } from '../../lib/use-cases/context-deps.js';
 import { ensurePartitions } from '../../lib/use-cases/ensure-partitions.js';
 import type { FlowlogConfig } from '../../lib/config.js';
 import { parseFlags, type CliIo, type Command } from '../command.js';
@@ -60,10 +61,7 @@ async function add(local: LocalHandle, config: FlowlogConfig, range: DayRange, d
   const progress = createProgress(progressMode({ quiet, isTTY: io.errIsTTY === true }), io.err);
   const days = daysBetween(range.from, range.to) + 1;
   const step = progress.step(dryRun ? 'planning partitions' : 'registering partitions', days * local.layout.sources.length, 'partitions');
-  const result = await ensurePartitions(
-    { catalog: local.catalog, engine: local.engine, database: config.database, table: config.table, layout: local.layout },
-    { range, dryRun },
-  );
+  const result = await ensurePartitions(partitionsDeps(local), { range, dryRun });
   step.update(result.added.length + result.existing.length);
   step.finish(`${result.added.length} ${dryRun ? 'to add' : 'added'}`);
   const added = new Set(result.added.map((p) => partitionId(local.layout.keys, p)));

@@ -1,18 +1,18 @@
 import { access, constants, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { asError, FlowlogError, ValidationError } from '../../lib/errors.js';
-import type { InterfaceDirectory, ListSource, Notifier, QueryEngine } from '../../lib/ports.js';
+import type { ContextOpener } from '../../lib/context.js';
+import type { InterfaceDirectory, ListSource, QueryEngine } from '../../lib/ports.js';
 import { createProgress, progressMode, type Progress, type ProgressStep } from '../progress.js';
 import { reportArtifacts, reportFileJson } from '../../lib/render/artifacts.js';
 import type { Report, Severity } from '../../lib/report/model.js';
 import { EXIT_FAILURE, EXIT_FINDINGS, EXIT_NOTIFY_FAILED, EXIT_OK } from '../exit-codes.js';
-import { loadReportJobConfig } from '../../lib/report/report-config.js';
+import { loadReportJobConfig, type ReportJobConfig } from '../../lib/report/report-config.js';
 import { parseDay } from '../../lib/dates.js';
 import { validateTimeZone } from '../../lib/report/window.js';
-import { deliverReport } from '../../lib/use-cases/deliver-report.js';
-import { runReport } from '../../lib/use-cases/run-report.js';
-import { placeInterfaces } from '../../lib/use-cases/place-interfaces.js';
-import { LOCAL_REPORT_ADAPTERS, openReportRuntime, reportDeps, type ReportAdapters } from '../../lib/wiring/report-deps.js';
+import { runReportJob } from '../../lib/use-cases/report-job.js';
+import type { LocalReportOptions } from '../../lib/wiring/local.js';
+import { readInterfacesFile } from '../../lib/local/interfaces-file.js';
 import { parseFlags, type CliIo, type Command } from '../command.js';
 import { definedOnly, inFlagTerms, LOCAL_FLAGS, LOCAL_FLAGS_USAGE, localSettings } from '../settings.js';
 import { renderText } from '../../lib/render/render-text.js';
@@ -70,8 +70,11 @@ const OPTIONS = {
   interfaces: { type: 'string' },
 } as const;
 
+/** Opens the report's context from its settings and the flags' channels (the local root's, or a test's). */
+export type ReportOpener = (job: ReportJobConfig, options: LocalReportOptions) => ContextOpener;
+
 /** `flowlog-pilot report`: the report job of the Lambda, run on DuckDB over local files. */
-export function reportCommand(adapters: ReportAdapters = LOCAL_REPORT_ADAPTERS): Command {
+export function reportCommand(opener?: ReportOpener): Command {
   return {
     name: 'report',
     summary: 'run the saved report queries for one day and print the report',
@@ -85,13 +88,8 @@ export function reportCommand(adapters: ReportAdapters = LOCAL_REPORT_ADAPTERS):
       const format = values.format ?? 'text';
       if (format !== 'text' && format !== 'json') throw new ValidationError('--format', `must be text or json, got ${JSON.stringify(format)}`);
       const timezone = values.tz === undefined ? undefined : validateTimeZone(values.tz, '--tz');
-      const notifiers: Notifier[] = [];
       const webhook = values['slack-webhook'];
-      if (webhook !== undefined) {
-        if (!/^https:\/\/[^\s]+$|^http:\/\/127\.0\.0\.1(:\d+)?\/[^\s]*$/.test(webhook)) throw new ValidationError('--slack-webhook', 'must be an https:// URL');
-        if (adapters.slackNotifier === undefined) throw new ValidationError('--slack-webhook', 'Slack delivery is not part of this build');
-        notifiers.push(adapters.slackNotifier(webhook));
-      }
+      if (webhook !== undefined && !/^https:\/\/[^\s]+$|^http:\/\/127\.0\.0\.1(:\d+)?\/[^\s]*$/.test(webhook)) throw new ValidationError('--slack-webhook', 'must be an https:// URL');
       // The environment's FLOWLOG_* settings (thresholds, time zone), then the flags over them.
       const settings = {
         ...Object.fromEntries(Object.entries(io.env).filter(([key]) => key.startsWith('FLOWLOG_'))),
@@ -105,28 +103,36 @@ export function reportCommand(adapters: ReportAdapters = LOCAL_REPORT_ADAPTERS):
       const watchlistFile = values.watchlist ?? listFile(job.report.lists.watchlist, '--watchlist');
       const suppressions = suppressionsFile === undefined ? undefined : await readSuppressions(resolve(io.cwd, suppressionsFile));
       const watchlist = watchlistFile === undefined ? undefined : await readWatchlist(resolve(io.cwd, watchlistFile));
-      const interfaces = await interfacesFrom(adapters, values.interfaces === undefined ? undefined : resolve(io.cwd, values.interfaces));
+      const interfaces = values.interfaces === undefined ? undefined : await readInterfaces(resolve(io.cwd, values.interfaces));
       const out = values.out === undefined ? undefined : await writableFolder(resolve(io.cwd, values.out));
-      const runtime = await openReportRuntime(job, adapters, notifiers);
-      const progress = createProgress(progressMode({ quiet: values.quiet === true, isTTY: io.errIsTTY === true }), io.err);
+      // The local root is loaded on use, so that --help and mistakes in the flags answer without starting DuckDB.
+      const open = (opener ?? (await import('../../lib/wiring/local.js')).localReportOpener)(job, webhook === undefined ? {} : { slackWebhook: webhook });
       // The watchlist rule runs only with a watchlist: the bar counts the queries that run.
       const savedNames = new Set(loadSavedQueries().list().filter((q) => watchlist !== undefined || !q.usesWatchlist).map((q) => q.name));
-      const queries = progress.step('report queries', savedNames.size, 'queries');
-      let report: Report;
-      try {
-        report = await runReport(
-          { ...reportDeps({ ...runtime, engine: withProgress(runtime.engine, progress, queries, savedNames) }, job, () => new Date()), ...(suppressions === undefined ? {} : { suppressions }), ...(watchlist === undefined ? {} : { watchlist }) },
-          { date },
-        );
-        queries.finish();
-      } finally {
-        await runtime.close();
-      }
-      report = await placeInterfaces(report, interfaces ?? runtime.interfaces);
-      if (out !== undefined) await writeReportFiles(out, report);
-      io.out(format === 'json' ? reportFileJson(report) : renderText(report));
+      let queries: ProgressStep | undefined;
+      const { report, notifications } = await runReportJob(
+        { report: job.report, open, now: () => new Date() },
+        {
+          date,
+          ...(suppressions === undefined ? {} : { suppressions }),
+          ...(watchlist === undefined ? {} : { watchlist }),
+          ...(interfaces === undefined ? {} : { interfaces }),
+          // --slack-webhook asks for the report whatever it found.
+          notify: 'always',
+          watch: (engine) => {
+            const progress = createProgress(progressMode({ quiet: values.quiet === true, isTTY: io.errIsTTY === true }), io.err);
+            queries = progress.step('report queries', savedNames.size, 'queries');
+            return withProgress(engine, progress, queries, savedNames);
+          },
+          beforeDelivery: async (made) => {
+            queries?.finish();
+            if (out !== undefined) await writeReportFiles(out, made);
+            io.out(format === 'json' ? reportFileJson(made) : renderText(made));
+          },
+        },
+      );
       let notifyFailed = false;
-      for (const sent of await deliverReport(runtime.notifiers, report, true)) {
+      for (const sent of notifications) {
         if (sent.status === 'failed') {
           notifyFailed = true;
           io.err(`flowlog-pilot report: ${sent.channel}: ${sent.error ?? 'failed'}\n`);
@@ -227,8 +233,6 @@ export async function writeReportFiles(dir: string, report: Report): Promise<str
 }
 
 /** The --interfaces file, read and checked before anything runs (a bad entry stops the command, named). */
-async function interfacesFrom(adapters: ReportAdapters, path: string | undefined): Promise<InterfaceDirectory | undefined> {
-  if (path === undefined) return undefined;
-  if (adapters.interfacesFile === undefined) throw new ValidationError('--interfaces', 'reading an interfaces file is not part of this build');
-  return adapters.interfacesFile(path);
+async function readInterfaces(path: string): Promise<InterfaceDirectory> {
+  return readInterfacesFile(path);
 }

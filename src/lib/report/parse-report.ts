@@ -5,7 +5,7 @@
  */
 import { ValidationError } from '../errors.js';
 import type { Cell, Row } from '../ports.js';
-import { S3_CONSOLE_URL } from '../s3/console-url.js';
+import { S3_CONSOLE_URL } from './console-url.js';
 import type { BaselineBuilding, BaselineDay, BaselineStatus, Digest, Finding, InterfaceLookupSummary, InterfacePlace, QueryRun, Report, ReportFiles, Severity, RawDaySize } from './model.js';
 
 type Json = Record<string, unknown>;

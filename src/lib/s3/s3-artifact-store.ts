@@ -7,7 +7,7 @@ import { CallTimeout, callWithin } from '../aws/call-timeout.js';
 import { DeliveryError, asError } from '../errors.js';
 import type { ArtifactStore } from '../ports.js';
 import type { ReportFiles } from '../report/model.js';
-import { s3ConsoleFolderUrl, s3ConsoleObjectUrl } from './console-url.js';
+import { s3ConsoleFolderUrl, s3ConsoleObjectUrl } from '../report/console-url.js';
 
 export class S3ArtifactStore implements ArtifactStore {
   readonly #s3: S3Client;

@@ -7,4 +7,4 @@ export function createS3Client(timeouts: AwsHttpTimeouts = DEFAULT_AWS_HTTP_TIME
   return new S3Client({ requestHandler: requestHandlerOptions(timeouts) });
 }
 
-export const s3Client = once(() => createS3Client());
+export const s3Client = /* @__PURE__ */ once(() => createS3Client());

@@ -7,4 +7,4 @@ import { once } from '../aws/once.js';
  * through (src/lib/s3/s3-rollup-ledger.ts): built on first use, once per Lambda instance,
  * with the per-request timeouts of the other clients.
  */
-export const s3LogsClient: () => S3Client = once(() => createS3Client());
+export const s3LogsClient: () => S3Client = /* @__PURE__ */ once(() => createS3Client());

@@ -7,4 +7,4 @@ export function createSnsClient(timeouts: AwsHttpTimeouts = DEFAULT_AWS_HTTP_TIM
   return new SNSClient({ maxAttempts: 1, requestHandler: requestHandlerOptions(timeouts) });
 }
 
-export const snsClient = once(() => createSnsClient());
+export const snsClient = /* @__PURE__ */ once(() => createSnsClient());

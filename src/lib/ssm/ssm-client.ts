@@ -7,4 +7,4 @@ export function createSsmClient(timeouts: AwsHttpTimeouts = DEFAULT_AWS_HTTP_TIM
   return new SSMClient({ requestHandler: requestHandlerOptions(timeouts) });
 }
 
-export const ssmClient = once(() => createSsmClient());
+export const ssmClient = /* @__PURE__ */ once(() => createSsmClient());

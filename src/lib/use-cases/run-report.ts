@@ -26,6 +26,7 @@ import { buildsTableOf } from '../rollup/statements.js';
 import { rawDaySize } from '../report/raw-day.js';
 import type { RawDaySize } from '../report/model.js';
 import { dropStagedRows, lateFoldersToStage, stageEarlyRows, type StageEarlyRowsDeps, type StagingRun } from './stage-early-rows.js';
+import { rollupsDeps } from './context-deps.js';
 
 /** Queries in flight at once: a fifth of Athena's default 20 active DML queries, leaving room for other work. */
 export const DEFAULT_REPORT_CONCURRENCY = 4;
@@ -93,25 +94,13 @@ export async function runReport(deps: RunReportDeps, request: RunReportRequest):
   const watchlist = deps.watchlist === undefined || deps.watchlist.length === 0 ? undefined : watchlistRelation(deps.watchlist);
   const saved = runnable(catalog, watchlist !== undefined);
   const days = [...window.baseline.utcDays, ...window.utcDays].sort();
+  // The report's dependencies carry the raw table's catalog, names and layout: all ensurePartitions needs.
   const ensured = await ensurePartitions(
-    { catalog: deps.catalog, engine: deps.engine, database: deps.database, table: deps.table, layout: deps.layout },
+    deps,
     { range: { from: days[0] as UtcDay, to: days[days.length - 1] as UtcDay }, requestId: request.requestId, deadlineMs: request.deadlineMs },
   );
   const rollups = deps.rollup === undefined ? undefined : await ensureRollups(
-    {
-      engine: deps.engine,
-      rollupCatalog: deps.rollup.catalog,
-      layout: deps.layout,
-      database: deps.database,
-      table: deps.table,
-      rollupTable: deps.rollup.table,
-      ...(deps.shape === undefined ? {} : { shape: deps.shape }),
-      settleMinutes: deps.rollup.settleMinutes,
-      ...(deps.rollup.maxBytesPerQuery === undefined ? {} : { maxBytesPerQuery: deps.rollup.maxBytesPerQuery }),
-      ...(deps.rollup.ledger === undefined ? {} : { ledger: deps.rollup.ledger }),
-      ...(deps.rollup.objectStore === undefined ? {} : { objectStore: deps.rollup.objectStore }),
-      now: deps.now,
-    },
+    rollupsDeps(deps, deps.rollup, deps.now),
     { days, requestId: request.requestId, deadlineMs: request.deadlineMs },
   );
   // The next folder's early files, when its rollup is not there yet, are read once into staged rows that every query reads.

@@ -2,11 +2,14 @@ import { access, constants, mkdir, readdir, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { FlowlogConfig } from '../config.js';
-import { NotFoundError, StateError, asError } from '../errors.js';
+import { FlowlogError, NotFoundError, StateError, asError } from '../errors.js';
 import { formatString, withNaming } from '../flowlog/format.js';
 import { createdShape, type TableShape } from '../flowlog/raw-table.js';
-import { layoutFor, sourceRoot, type PartitionLayout, type Source } from '../partitions/layout.js';
-import type { ObjectStore, PartitionCatalog, QueryEngine, RollupLedger } from '../ports.js';
+import { layoutFor, sourceRoot, type Source } from '../partitions/layout.js';
+import type { ContextOpener, FlowlogContext } from '../context.js';
+import type { Notifier, ObjectStore, PartitionCatalog, RollupLedger } from '../ports.js';
+import type { ReportJobConfig } from '../report/report-config.js';
+import { SlackNotifier, SlackWebhook } from '../slack/slack-webhook.js';
 import { identifier, listOf, queryNames, renderQuery, stringLiteral } from '../sql/sql.js';
 import { DuckDbEngine } from '../duckdb/duckdb-engine.js';
 import { LocalCatalog } from '../local/local-catalog.js';
@@ -18,19 +21,16 @@ import { LocalPartitions } from '../local/local-partitions.js';
 import { LocalTable } from '../duckdb/local-table.js';
 import { STATE_CATALOG, StateStore } from '../local/state-store.js';
 
-export interface LocalHandle {
-  readonly engine: QueryEngine;
-  readonly catalog: PartitionCatalog;
+/** The local composition root's context: every part the local engine has is there. */
+export interface LocalHandle extends FlowlogContext {
   /** The stored daily rollup's partitions (a table of the state database). */
   readonly rollupCatalog: PartitionCatalog;
   /** Each rollup day's source files and skipped reads (a table of the state database). */
   readonly rollupLedger: RollupLedger;
   /** Build folders to delete: none locally (builds are rows), said honestly by the store. */
   readonly objectStore: ObjectStore;
-  readonly layout: PartitionLayout;
   /** The view's columns carry the configured naming (FLOWLOG_COLUMN_NAMES). */
   readonly shape: TableShape;
-  close(): Promise<void>;
 }
 
 export interface OpenLocalOptions {
@@ -39,6 +39,8 @@ export interface OpenLocalOptions {
    * may read only the data folder (the `query` command: users' SQL).
    */
   readonly sandbox?: boolean;
+  /** Where a finished report goes (the CLI's --slack-webhook). */
+  readonly notifiers?: readonly Notifier[];
 }
 
 const STATE_FILE = 'state.duckdb';
@@ -103,6 +105,7 @@ export async function openLocal(config: FlowlogConfig, options: OpenLocalOptions
     const openedQuery = queryInstance;
     let closed = false;
     return {
+      config,
       engine,
       catalog,
       rollupCatalog: new LocalRollupCatalog(rollup, join(stateDir, STATE_FILE)),
@@ -110,6 +113,7 @@ export async function openLocal(config: FlowlogConfig, options: OpenLocalOptions
       objectStore: new LocalObjectStore(),
       layout,
       shape: createdShape(format, config.columnNames, layout.keys),
+      notifiers: options.notifiers ?? [],
       async close() {
         if (closed) return;
         closed = true;
@@ -142,6 +146,23 @@ export function engineSettings(spillDir: string): Record<string, string> {
 
 /** DuckDB's memory limit (its buffer pool; Node.js and DuckDB's other allocations come on top). */
 export const ENGINE_MEMORY_LIMIT = '512MB';
+
+export interface LocalReportOptions {
+  /** A Slack incoming webhook to post the report to (the CLI's --slack-webhook). */
+  readonly slackWebhook?: string;
+}
+
+/**
+ * The command line's report: the local engine and the Slack webhook it was given. Nothing here
+ * loads the AWS SDK, so the topic and the results bucket (FLOWLOG_TOPIC_ARN,
+ * FLOWLOG_REPORT_BUCKET) are refused rather than ignored.
+ */
+export function localReportOpener(job: ReportJobConfig, options: LocalReportOptions = {}): ContextOpener {
+  if (job.report.topicArn !== undefined) throw new FlowlogError('FLOWLOG_TOPIC_ARN is set but this build has no SNS notifier');
+  if (job.report.files !== undefined) throw new FlowlogError('FLOWLOG_REPORT_BUCKET is set but this build cannot write to S3');
+  const notifiers = options.slackWebhook === undefined ? [] : [new SlackNotifier(new SlackWebhook(options.slackWebhook))];
+  return () => openLocal(job.core, { notifiers });
+}
 
 /** DuckDB's own file-access settings on the users' connection, locked (local/sandbox.sql). */
 async function confine(connection: DuckDBConnection, where: { dataDir: string; placeholderDir: string; profilePath: string; tempDir: string }): Promise<void> {
