@@ -55,6 +55,10 @@ async function withProjectLock<T>(root: string, timeoutMs: number, run: () => Pr
     }
   }
   try {
+    // serverless-esbuild keeps what an earlier run copied into .esbuild/.build (a list file bundled
+    // by `invoke local --param watchlistFile=...`), and a later package of another variant would
+    // carry it: every run starts from an empty build folder.
+    rmSync(join(root, '.esbuild'), { recursive: true, force: true });
     return await run();
   } finally {
     rmSync(lock, { recursive: true, force: true });

@@ -12,6 +12,11 @@ import { loadReportConfig } from '../../src/lib/report/report-config.js';
 import { loadSavedQueries } from '../../src/lib/report/saved-queries.js';
 import type { SampleManifest } from '../../src/sample/generate.js';
 import { writeSample } from '../../src/sample/write-sample.js';
+import { SAMPLE_WATCHLIST } from '../../src/sample/incidents.js';
+import { parseWatchlist } from '../../src/lib/report/watchlist-file.js';
+
+/** The sample's watchlist as the demo writes it (CIDR,label lines), parsed as the CLI parses it. */
+const SAMPLE_WATCHLIST_ENTRIES = parseWatchlist(SAMPLE_WATCHLIST.map((e) => `${e.cidr},${e.label}`).join('\n'), 'watchlist.txt');
 import { runReport } from '../../src/lib/use-cases/run-report.js';
 import { createdShape } from '../../src/lib/flowlog/raw-table.js';
 import { INTEGRATION_KEYS } from '../../src/lib/partitions/layout.js';
@@ -51,6 +56,8 @@ async function reportWith(naming: ColumnNaming, withRollup: boolean, state: stri
         shape: handle.shape,
         config: loadReportConfig({}),
         now: () => new Date('2026-11-21T09:30:00Z'),
+        // The sample's watchlist, so the watchlist rule runs on both namings too.
+        watchlist: SAMPLE_WATCHLIST_ENTRIES,
         ...(withRollup ? { rollup: { table: core.rollup.table, catalog: handle.rollupCatalog, settleMinutes: core.rollup.settleMinutes } } : {}),
       },
       { date: DAY, timezone: 'UTC' },

@@ -16,6 +16,11 @@ import { loadReportConfig } from '../../src/lib/report/report-config.js';
 import { loadSavedQueries } from '../../src/lib/report/saved-queries.js';
 import type { SampleManifest } from '../../src/sample/generate.js';
 import { writeSample } from '../../src/sample/write-sample.js';
+import { SAMPLE_WATCHLIST } from '../../src/sample/incidents.js';
+import { parseWatchlist } from '../../src/lib/report/watchlist-file.js';
+
+/** The sample's watchlist as the demo writes it (CIDR,label lines), parsed as the CLI parses it. */
+const SAMPLE_WATCHLIST_ENTRIES = parseWatchlist(SAMPLE_WATCHLIST.map((e) => `${e.cidr},${e.label}`).join('\n'), 'watchlist.txt');
 import { runReport } from '../../src/lib/use-cases/run-report.js';
 import { bufferedIo } from '../support/cli-io.js';
 
@@ -38,7 +43,7 @@ async function report(data: string, state: string, partitioning = 'managed'): Pr
   const handle = await openLocal(core);
   try {
     const result = await runReport(
-      { engine: handle.engine, catalog: handle.catalog, layout: handle.layout, database: core.database, table: core.table, shape: handle.shape, config: loadReportConfig({}), now: () => new Date('2026-11-21T09:30:00Z') },
+      { engine: handle.engine, catalog: handle.catalog, layout: handle.layout, database: core.database, table: core.table, shape: handle.shape, config: loadReportConfig({}), now: () => new Date('2026-11-21T09:30:00Z'), watchlist: SAMPLE_WATCHLIST_ENTRIES },
       { date: DAY, timezone: 'UTC' },
     );
     const count = Number((await handle.engine.execute('SELECT count(*) AS n FROM flowlogs.vpc_flow_logs')).rows[0]?.n);

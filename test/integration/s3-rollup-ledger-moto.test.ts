@@ -131,7 +131,8 @@ describe('a report on the Athena path with the S3 ledger (moto_server)', () => {
       now: () => new Date('2026-11-20T12:00:00Z'),
       rollup: { table: 'vpc_flow_logs_rollup', catalog: rollupCatalogFollowing(engine), settleMinutes: 30, ledger },
     };
-    const builds = (from: number, to?: number) => engine.statements.slice(from, to).filter((s) => /^INSERT INTO/.test(s.sql)).map((s) => [...new Set(s.sql.match(/'\d{4}\/\d{2}\/\d{2}'/g))].join(','));
+    // Rollup builds only: the staging of the next folder's early rows (label early-rows) is an INSERT too.
+    const builds = (from: number, to?: number) => engine.statements.slice(from, to).filter((s) => /^INSERT INTO/.test(s.sql) && !(s.label ?? '').startsWith('early-rows')).map((s) => [...new Set(s.sql.match(/'\d{4}\/\d{2}\/\d{2}'/g))].join(','));
     await runReport(deps, { date: '2026-11-19' });
     const builtDay = '2026-11-18';
     expect((await ledger.recorded([builtDay as UtcDay])).get(builtDay as UtcDay)?.files.map((f) => f.path)).toEqual([`s3://${LOGS}/${dayKey(builtDay, 'first.log.gz')}`]);
