@@ -55,10 +55,8 @@ async function withProjectLock<T>(root: string, timeoutMs: number, run: () => Pr
     }
   }
   try {
-    // serverless-esbuild keeps what an earlier run copied into .esbuild/.build (a list file bundled
-    // by `invoke local --param watchlistFile=...`), and a later package of another variant would
-    // carry it: every run starts from an empty build folder.
-    rmSync(join(root, '.esbuild'), { recursive: true, force: true });
+    // No cleaning of .esbuild/ here: the stack empties it itself (deploy/fresh-build.cjs), and the
+    // tests see what a user's runs leave behind.
     return await run();
   } finally {
     rmSync(lock, { recursive: true, force: true });
