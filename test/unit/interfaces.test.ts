@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/lib/errors.js';
-import { interfaceQuery, parseInterfacesDocument, placeLine, placeReport, placeText } from '../../src/lib/report/interfaces.js';
+import { interfaceQuery, parseInterfacesDocument, placeLabel, placeLine, placeReport, placeText } from '../../src/lib/report/interfaces.js';
 import type { InterfaceFacts } from '../../src/lib/report/model.js';
 import { parseReport } from '../../src/lib/report/parse-report.js';
 import { renderChatNotification } from '../../src/lib/render/render-chat.js';
@@ -125,6 +125,92 @@ describe('every rendering shows where the interfaces live', () => {
     expect(html).toContain('<li data-place="eni-0a1b2c3d4e5f60718"><code>eni-0a1b2c3d4e5f60718</code> i-0abc1234567890def web-1, sg-0123456789abcdef0 web, subnet-0aa, vpc-0bb</li>');
     expect(html).toContain('<p class="lookup" data-interfaces="placed">Interfaces: 3 of 4');
     expect(html).not.toMatch(/<span>Interfaces<\/span>/);
+  });
+});
+
+/**
+ * A report whose every other place names an interface or private address: the top rejected
+ * sources chart (a private source), the host-egress chart (private hosts) and a suppressed match.
+ */
+function chartsAndSuppressed(place: boolean) {
+  const report = richReport({
+    findings: [],
+    digests: [digest({ rule: 'top-rejected-sources', title: 'Top rejected sources', rows: [{ sourceaddress: '10.0.0.1', rejected: 40, ports: 12, destinations: 3 }, { sourceaddress: '198.51.100.7', rejected: 9, ports: 1, destinations: 1 }] })],
+    series: [{ rule: 'host-egress', title: 'Egress by private host', rowsLeftOut: 0, rows: [{ sourceaddress: '10.1.0.3', bytes: 5_000_000, baseline_min_bytes: 1_000, baseline_max_bytes: 2_000, baseline_mean_bytes: 1_500 }, { sourceaddress: '10.9.9.9', bytes: 10, baseline_min_bytes: 1, baseline_max_bytes: 20, baseline_mean_bytes: 5 }] }],
+    suppressed: [{ rule: 'admin-port-exposure', entry: 2, reason: 'Office reaching the bastion', expires: '2027-06-30', count: 1, rows: [{ sourceaddress: '203.0.113.5', destinationaddress: '10.0.0.1', destinationport: 22, interfaceid: 'eni-0a1b2c3d4e5f60718' }] }],
+  });
+  return place ? placeReport(report, [WEB, NAT], 'file interfaces.json') : report;
+}
+
+describe('charts and suppressed rows show where the interfaces live', () => {
+  const WEB_FULL = 'i-0abc1234567890def web-1, sg-0123456789abcdef0 web, subnet-0aa, vpc-0bb';
+
+  it('when a report has suppressed rows and chart series, their interfaces and private addresses are asked and placed too', () => {
+    const report = chartsAndSuppressed(true);
+    expect(interfaceQuery(report)).toEqual({ interfaceIds: ['eni-0a1b2c3d4e5f60718'], privateAddresses: ['10.0.0.1', '10.1.0.3', '10.9.9.9'] });
+    expect(report.suppressed![0]!.places!.map((p) => p.key)).toEqual(['eni-0a1b2c3d4e5f60718', '10.0.0.1']);
+    expect(report.series![0]!.places!.map((p) => p.key)).toEqual(['10.1.0.3']);
+    expect(report.interfaces).toEqual({ source: 'file interfaces.json', asked: 4, found: 3, notFound: ['10.9.9.9'] });
+  });
+
+  it('when a place is short, it is the Name tag and instance id; without an instance, the Name or the kind of interface; with neither, the interface id', () => {
+    expect(placeLabel(WEB)).toBe('web-1 i-0abc1234567890def');
+    expect(placeLabel(NAT)).toBe('nat_gateway');
+    expect(placeLabel({ ...NAT, name: 'egress-nat' })).toBe('egress-nat nat_gateway');
+    expect(placeLabel({ interfaceId: 'eni-0aaaaaaaaaaaaaaaa', privateAddresses: [], securityGroups: [], interfaceType: 'interface' })).toBe('eni-0aaaaaaaaaaaaaaaa');
+  });
+
+  it('when the HTML charts are drawn with places, each placed bar shows its Name and instance under the address and the whole place in its tooltip; an unplaced bar stays bare', () => {
+    const html = renderHtml(chartsAndSuppressed(true));
+    const sources = /<ol class="bars top-sources">(.*?)<\/ol>/s.exec(html)![1]!;
+    const egress = /<ol class="bars ranges host-egress">(.*?)<\/ol>/s.exec(html)![1]!;
+
+    expect(sources).toContain(`<span class="label placed" title="10.0.0.1 on eni-0a1b2c3d4e5f60718 (${WEB_FULL})">10.0.0.1<small class="place" data-place="10.0.0.1">web-1 i-0abc1234567890def</small></span>`);
+    expect(sources).toContain('<span class="label" title="198.51.100.7">198.51.100.7</span>');
+    expect(egress).toContain('<span class="label placed" title="10.1.0.3 on eni-0ffffffffffffffff (nat_gateway: Interface for NAT Gateway nat-0123, subnet-0aa, vpc-0bb)">10.1.0.3<small class="place" data-place="10.1.0.3">nat_gateway</small></span>');
+    expect(egress).toContain('<span class="label" title="10.9.9.9">10.9.9.9</span>');
+  });
+
+  it('when the HTML charts are drawn without places, no label carries one', () => {
+    const html = renderHtml(chartsAndSuppressed(false));
+    expect(html).toContain('<span class="label" title="10.0.0.1">10.0.0.1</span>');
+    expect(html).toContain('<span class="label" title="10.1.0.3">10.1.0.3</span>');
+    expect(html).not.toContain('class="place"');
+  });
+
+  it('when suppressed rows are placed, the HTML table has a Where column, the text lists them under the rows, Slack names the machine, and JSON keeps them', () => {
+    const report = chartsAndSuppressed(true);
+    const html = renderHtml(report);
+    const table = /<table class="suppressed">(.*?)<\/table>/s.exec(html)![1]!;
+    const text = renderText(report);
+    const slack = JSON.stringify(renderSlackBlocks(report));
+    const json = JSON.parse(renderJson(report)) as { suppressed: { places: { key: string }[] }[]; series: { places: { key: string }[] }[] };
+
+    expect(table).toContain('<th>Where</th>');
+    expect(table).toContain(`<td class="where"><ul class="places"><li data-place="eni-0a1b2c3d4e5f60718"><code>eni-0a1b2c3d4e5f60718</code> ${WEB_FULL}</li><li data-place="10.0.0.1"><code>10.0.0.1 on eni-0a1b2c3d4e5f60718</code> ${WEB_FULL}</li></ul></td>`);
+    expect(text).toContain(`== Suppressed ==\nadmin-port-exposure: 1 match silenced by entry 2`);
+    expect(text).toMatch(new RegExp(`== Suppressed ==[^=]*  Where:\\n    eni-0a1b2c3d4e5f60718 \\(${WEB_FULL}\\)\\n    10\\.0\\.0\\.1 on eni-0a1b2c3d4e5f60718`));
+    expect(slack).toContain('Office reaching the bastion on `eni-0a1b2c3d4e5f60718 web-1 i-0abc1234567890def`, `10.0.0.1 web-1 i-0abc1234567890def`');
+    expect(json.suppressed[0]!.places.map((p) => p.key)).toEqual(['eni-0a1b2c3d4e5f60718', '10.0.0.1']);
+    expect(json.series[0]!.places.map((p) => p.key)).toEqual(['10.1.0.3']);
+    expect(parseReport(renderJson(report)).suppressed![0]!.places).toEqual(report.suppressed![0]!.places);
+  });
+
+  it('when suppressed rows are not placed, there is no Where column, no Where lines under them and nothing more in Slack', () => {
+    const report = chartsAndSuppressed(false);
+    expect(renderHtml(report)).not.toContain('<th>Where</th>');
+    expect(renderText(report)).not.toContain('Where:');
+    expect(JSON.stringify(renderSlackBlocks(report))).toContain('Office reaching the bastion"');
+    expect(JSON.parse(renderJson(report)).suppressed[0].places).toBeUndefined();
+  });
+
+  it('when the SNS message cuts the suppressed rows to fit, only the places of the rows kept stay, and the e-mail still shows them', () => {
+    const none = shrinkReport(chartsAndSuppressed(true), { maxRows: 0, maxCellChars: 60, maxStringChars: 200, maxWarnings: 5, maxFindings: 10, maxDigests: 10, maxQueries: 10 });
+    const one = shrinkReport(chartsAndSuppressed(true), { maxRows: 1, maxCellChars: 60, maxStringChars: 200, maxWarnings: 5, maxFindings: 10, maxDigests: 10, maxQueries: 10 });
+    expect(none.suppressed![0]!.places).toBeUndefined();
+    expect(one.suppressed![0]!.places!.map((p) => p.key)).toEqual(['eni-0a1b2c3d4e5f60718', '10.0.0.1']);
+    const message = JSON.parse(buildSnsMessage(chartsAndSuppressed(true)).Message) as Record<string, string>;
+    expect(message.email).toContain(`    10.0.0.1 on eni-0a1b2c3d4e5f60718 (${WEB_FULL})`);
   });
 });
 

@@ -98,11 +98,26 @@ export function hourlyChart(points: readonly HourPoint[], options: HourlyChartOp
   ].join('');
 }
 
+/** Where a bar's address lives: a few words under the label, the whole place in its tooltip. */
+export interface LabelPlace {
+  /** `web-1 i-0abc...` */
+  readonly short: string;
+  /** `10.0.0.1 on eni-... (i-0abc... web-1, sg-... web, subnet-..., vpc-...)` */
+  readonly full: string;
+}
+
 export interface Bar {
   readonly label: string;
   readonly value: number;
   /** Secondary text after the value (`12 ports, 3 hosts`). */
   readonly note?: string;
+  readonly place?: LabelPlace;
+}
+
+/** A row's label, with where it lives under it when known; the tooltip carries the whole place. */
+function labelCell(label: string, place: LabelPlace | undefined): string {
+  if (place === undefined) return `<span class="label" title="${escapeHtml(label)}">${escapeHtml(label)}</span>`;
+  return `<span class="label placed" title="${escapeHtml(place.full)}">${escapeHtml(label)}<small class="place" data-place="${escapeHtml(label)}">${escapeHtml(place.short)}</small></span>`;
 }
 
 /** Ranked bars as HTML rows (they reflow on a phone): one `.bar` per item, widths against the largest. */
@@ -111,7 +126,7 @@ export function barList(name: string, bars: readonly Bar[], formatValue: (value:
   const rows = bars.map((b) => {
     const width = Math.max(0.5, (Math.max(0, b.value) / largest) * 100).toFixed(1);
     const note = b.note === undefined ? '' : ` <span class="note">· ${escapeHtml(b.note)}</span>`;
-    return `<li><span class="label" title="${escapeHtml(b.label)}">${escapeHtml(b.label)}</span><span class="track"><span class="bar" style="width:${width}%" data-value="${b.value}"></span></span><span class="value">${escapeHtml(formatValue(b.value))}${note}</span></li>`;
+    return `<li>${labelCell(b.label, b.place)}<span class="track"><span class="bar" style="width:${width}%" data-value="${b.value}"></span></span><span class="value">${escapeHtml(formatValue(b.value))}${note}</span></li>`;
   });
   return `<ol class="bars ${escapeHtml(name)}">${rows.join('')}</ol>`;
 }
@@ -122,6 +137,7 @@ export interface RangeRow {
   readonly low: number;
   readonly mean: number | undefined;
   readonly high: number;
+  readonly place?: LabelPlace;
 }
 
 /**
@@ -140,7 +156,7 @@ export function rangeRows(name: string, rows: readonly RangeRow[], formatValue: 
     const mean = r.mean === undefined ? '' : `<span class="mean" style="left:${pct(r.mean)}%"></span>`;
     return [
       `<li${above ? ' class="above-range"' : ''}>`,
-      `<span class="label" title="${escapeHtml(r.label)}">${escapeHtml(r.label)}</span>`,
+      labelCell(r.label, r.place),
       `<span class="track"><span class="band" style="left:${pct(r.low)}%;width:${(Number(pct(r.high)) - Number(pct(r.low))).toFixed(1)}%"></span>${mean}<span class="bar" style="width:${Math.max(0.5, Number(pct(r.value))).toFixed(1)}%" data-value="${r.value}"></span></span>`,
       `<span class="value">${escapeHtml(formatValue(r.value))} <span class="note">· ${escapeHtml(usual)}</span>${badge}</span>`,
       '</li>',

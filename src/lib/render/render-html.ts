@@ -7,8 +7,8 @@ import type { Cell, Row } from '../ports.js';
 import { buildingText } from '../report/baseline.js';
 import { SEEN_DAYS_COLUMN } from '../report/build-report.js';
 import type { BaselineStatus, Digest, Finding, InterfacePlace, Report, Series } from '../report/model.js';
-import { lookupText, placesShownBy, placeText } from '../report/interfaces.js';
-import { barList, escapeHtml as esc, hourlyChart, rangeRows, type HourPoint } from './html-charts.js';
+import { lookupText, placeLabel, placeLine, placeOf, placesShownBy, placeText } from '../report/interfaces.js';
+import { barList, escapeHtml as esc, hourlyChart, rangeRows, type HourPoint, type LabelPlace } from './html-charts.js';
 import { scannedToRaw } from '../report/raw-day.js';
 import { cellText, columnsOf, countBySeverity, findingsBySeverity, formatBytes, formatCount, formatDuration, formatUsd, noveltyText, plural, safeLine, SEVERITIES, suppressionText, withLocalTimes } from './present.js';
 
@@ -161,14 +161,16 @@ function suppressedSection(report: Report): string {
   const silenced = report.suppressed ?? [];
   const expired = report.expiredSuppressions ?? [];
   if (silenced.length === 0 && expired.length === 0) return '';
+  // A Where column once any silenced row's interface or private address could be placed.
+  const placed = silenced.some((s) => (s.places?.length ?? 0) > 0);
   const rows = silenced.map(
     (s) =>
-      `<tr data-suppressed="${esc(s.rule)}" data-entry="${s.entry}" data-count="${s.count}"><td><code>${esc(safeLine(s.rule))}</code></td><td>${esc(safeLine(s.reason, 200))} <small>entry ${s.entry}</small></td><td>${esc(safeLine(s.expires))}</td><td class="num">${formatCount(s.count)}</td></tr>`,
+      `<tr data-suppressed="${esc(s.rule)}" data-entry="${s.entry}" data-count="${s.count}"><td><code>${esc(safeLine(s.rule))}</code></td><td>${esc(safeLine(s.reason, 200))} <small>entry ${s.entry}</small></td><td>${esc(safeLine(s.expires))}</td><td class="num">${formatCount(s.count)}</td>${placed ? `<td class="where">${placeItems(s.places ?? [])}</td>` : ''}</tr>`,
   );
   const table =
     silenced.length === 0
       ? '<p class="none">No active suppression matched today.</p>'
-      : `<div class="scroll"><table class="suppressed"><thead><tr><th>Rule</th><th>Reason</th><th>Until</th><th class="num">Silenced</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
+      : `<div class="scroll"><table class="suppressed"><thead><tr><th>Rule</th><th>Reason</th><th>Until</th><th class="num">Silenced</th>${placed ? '<th>Where</th>' : ''}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
   const expiredList =
     expired.length === 0
       ? ''
@@ -226,8 +228,22 @@ function lookupNote(report: Report): string {
 function whereList(places: readonly InterfacePlace[] | undefined, rows: readonly Row[]): string {
   const shown = placesShownBy(places, rows.slice(0, MAX_TABLE_ROWS)) ?? [];
   if (shown.length === 0) return '';
+  return `<div class="where"><h4>Where</h4>${placeItems(shown)}</div>`;
+}
+
+/** One item per place, in full: the value as the rows show it, then its instance, groups, subnet and VPC. */
+function placeItems(places: readonly InterfacePlace[]): string {
+  if (places.length === 0) return '';
+  const shown = places.slice(0, MAX_TABLE_ROWS);
   const item = (p: InterfacePlace) => `<li data-place="${esc(safeLine(p.key, 80))}"><code>${esc(safeLine(p.key === p.interfaceId ? p.key : `${p.key} on ${p.interfaceId}`, 120))}</code> ${esc(safeLine(placeText(p), 300))}</li>`;
-  return `<div class="where"><h4>Where</h4><ul>${shown.map(item).join('')}</ul></div>`;
+  const more = places.length > shown.length ? `<li class="more">+${formatCount(places.length - shown.length)} more in report.json</li>` : '';
+  return `<ul class="places">${shown.map(item).join('')}${more}</ul>`;
+}
+
+/** A chart label's place: Name and instance under the address, the whole place in the tooltip. */
+function labelPlace(places: readonly InterfacePlace[] | undefined, key: string): LabelPlace | undefined {
+  const place = placeOf(places, key);
+  return place === undefined ? undefined : { short: safeLine(placeLabel(place), 80), full: safeLine(placeLine(place), 300) };
 }
 
 function cell(value: Cell | undefined): string {
@@ -250,7 +266,12 @@ function chartsSection(report: Report): string {
   const sources = digest(report, TOP_SOURCES_DIGEST);
   const ports = digest(report, TOP_PORTS_DIGEST);
   const egress = series(report, HOST_EGRESS_SERIES);
-  const sourceBars = (sources?.rows ?? []).map((r) => ({ label: text(r.sourceaddress), value: num(r.rejected), note: `${plural(num(r.ports), 'port')}, ${plural(num(r.destinations), 'host')}` }));
+  const sourceBars = (sources?.rows ?? []).map((r) => ({
+    label: text(r.sourceaddress),
+    value: num(r.rejected),
+    note: `${plural(num(r.ports), 'port')}, ${plural(num(r.destinations), 'host')}`,
+    ...withPlace(labelPlace(sources?.places, text(r.sourceaddress))),
+  }));
   const portBars = (ports?.rows ?? []).map((r) => ({ label: `${text(r.destinationport)}/${PROTOCOLS[text(r.protocol)] ?? text(r.protocol)}`, value: num(r.rejected), note: plural(num(r.sources), 'source') }));
   const egressRows = (egress?.rows ?? []).map((r) => ({
     label: text(r.sourceaddress),
@@ -258,6 +279,7 @@ function chartsSection(report: Report): string {
     low: num(r.baseline_min_bytes),
     high: num(r.baseline_max_bytes),
     mean: typeof r.baseline_mean_bytes === 'number' ? r.baseline_mean_bytes : undefined,
+    ...withPlace(labelPlace(egress?.places, text(r.sourceaddress))),
   }));
   return [
     '<section id="charts">',
@@ -278,6 +300,8 @@ function chartsSection(report: Report): string {
     '</section>',
   ].join('\n');
 }
+
+const withPlace = (place: LabelPlace | undefined): { place?: LabelPlace } => (place === undefined ? {} : { place });
 
 export interface HourlyPoint {
   readonly hour: number;
@@ -484,6 +508,8 @@ svg .point.outside{stroke:var(--fg);stroke-width:1.5}
 ol.bars{list-style:none;margin:0;padding:0}
 ol.bars li{display:grid;grid-template-columns:minmax(90px,140px) 1fr 13em;gap:10px;align-items:center;padding:3px 0;font-size:13px}
 ol.bars .label{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+ol.bars .label .place{display:block;font-family:inherit;font-size:11px;color:var(--muted);overflow:hidden;text-overflow:ellipsis}
+ul.places .more{color:var(--muted);list-style:none}
 ol.bars .track{position:relative;height:14px;background:var(--grid);border-radius:3px;overflow:hidden}
 ol.bars .bar{position:absolute;left:0;top:0;bottom:0;background:var(--reject);border-radius:3px}
 ol.bars .value{font-variant-numeric:tabular-nums;white-space:nowrap}

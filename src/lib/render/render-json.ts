@@ -33,7 +33,9 @@ export function canonicalReport(report: Report): Report {
     ...(report.series === undefined ? {} : { series: report.series.map(canonicalSeries) }),
     ...(report.baseline === undefined ? {} : { baseline: canonicalBaseline(report.baseline) }),
     ...(report.building === undefined ? {} : { building: report.building.map((b) => ({ rule: b.rule, title: b.title, completeDays: b.completeDays, requiredDays: b.requiredDays })) }),
-    ...(report.suppressed === undefined ? {} : { suppressed: report.suppressed.map((x) => ({ rule: x.rule, entry: x.entry, reason: x.reason, expires: x.expires, count: x.count, rows: x.rows })) }),
+    ...(report.suppressed === undefined
+      ? {}
+      : { suppressed: report.suppressed.map((x) => ({ rule: x.rule, entry: x.entry, reason: x.reason, expires: x.expires, count: x.count, rows: x.rows, ...(x.places === undefined ? {} : { places: x.places.map(canonicalPlace) }) })) }),
     ...(report.expiredSuppressions === undefined ? {} : { expiredSuppressions: report.expiredSuppressions.map((x) => ({ entry: x.entry, reason: x.reason, expires: x.expires })) }),
     queries: report.queries.map(canonicalQuery),
     bytesScanned: report.bytesScanned,
@@ -110,7 +112,7 @@ function canonicalDigest(d: Digest): Digest {
 }
 
 function canonicalSeries(s: Series): Series {
-  return { rule: s.rule, title: s.title, rows: s.rows, rowsLeftOut: s.rowsLeftOut };
+  return { rule: s.rule, title: s.title, rows: s.rows, rowsLeftOut: s.rowsLeftOut, ...(s.places === undefined ? {} : { places: s.places.map(canonicalPlace) }) };
 }
 
 function canonicalQuery(q: QueryRun): QueryRun {

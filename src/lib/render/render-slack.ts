@@ -7,9 +7,9 @@
  * links), text objects are `verbatim` (Slack does not auto-link URLs or channel names), and
  * rows and error messages sit in code blocks whose backticks cannot be closed from the data.
  */
-import type { BaselineBuilding, Digest, Finding, Report } from '../report/model.js';
+import type { BaselineBuilding, Digest, Finding, InterfacePlace, Report } from '../report/model.js';
 import { buildingText } from '../report/baseline.js';
-import { lookupText, placeLine, placesShownBy } from '../report/interfaces.js';
+import { lookupText, placeLabel, placeLine, placesShownBy } from '../report/interfaces.js';
 import {
   withReportTimes,
   consoleHint,
@@ -126,7 +126,9 @@ export function renderSlack(given: Report, options: SlackOptions = {}): { messag
   );
   const head: SlackBlock[] = [header, summary, ...reportButtons(report)];
   if (suppressionText(report) !== '') {
-    const groups = (report.suppressed ?? []).slice(0, 3).map((s) => `${inlineCode(safeLine(s.rule, 60))} ${escapeSlack(safeLine(s.reason, 80))}`);
+    // Each group with where its first rows' machines live, in a few words (Name and instance).
+    const on = (places: readonly InterfacePlace[] | undefined) => (places === undefined || places.length === 0 ? '' : ` on ${places.slice(0, 2).map((p) => inlineCode(safeLine(`${p.key} ${placeLabel(p)}`, 80))).join(', ')}${places.length > 2 ? ` +${places.length - 2} more` : ''}`);
+    const groups = (report.suppressed ?? []).slice(0, 3).map((s) => `${inlineCode(safeLine(s.rule, 60))} ${escapeSlack(safeLine(s.reason, 80))}${on(placesShownBy(s.places, s.rows.slice(0, maxRows)))}`);
     head.push(context(`${escapeSlack(suppressionText(report))}${groups.length === 0 ? '' : `: ${groups.join(', ')}`}`));
   }
   if (lookupText(report) !== '') head.push(context(escapeSlack(lookupText(report))));

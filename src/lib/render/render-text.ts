@@ -3,7 +3,7 @@
  * `flowlog-pilot report` prints. Readable in a terminal: no markup, aligned tables, no control
  * characters from the data.
  */
-import type { BaselineStatus, Digest, Finding, Report } from '../report/model.js';
+import type { BaselineStatus, Digest, Finding, Report, SuppressedMatch } from '../report/model.js';
 import { buildingText } from '../report/baseline.js';
 import { scannedToRaw } from '../report/raw-day.js';
 import { lookupText, placeLine, placesShownBy } from '../report/interfaces.js';
@@ -70,6 +70,7 @@ export function renderText(given: Report, options: TextOptions = {}): string {
     for (const s of report.suppressed ?? []) {
       out.push(`${safeLine(s.rule)}: ${plural(s.count, 'match', 'matches')} silenced by entry ${s.entry} (${safeLine(s.reason, 200)}; until ${safeLine(s.expires)})`);
       out.push(...rowsText(s.rows, 0, undefined, maxRows, maxCellChars));
+      out.push(...whereText(s, maxRows));
     }
     for (const e of report.expiredSuppressions ?? []) out.push(`Expired, no longer applied: entry ${e.entry} (${safeLine(e.reason, 200)}; expired ${safeLine(e.expires)})`);
     out.push('');
@@ -135,7 +136,7 @@ function digestText(digest: Digest, maxRows: number, maxCellChars: number): stri
 }
 
 /** Where the interfaces and private addresses of the rows shown live: one line each. */
-function whereText(item: Finding | Digest, maxRows: number): string[] {
+function whereText(item: Finding | Digest | SuppressedMatch, maxRows: number): string[] {
   const places = placesShownBy(item.places, item.rows.slice(0, maxRows)) ?? [];
   return places.length === 0 ? [] : ['  Where:', ...places.map((p) => `    ${safeLine(placeLine(p), 300)}`)];
 }

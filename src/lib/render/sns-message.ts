@@ -124,7 +124,7 @@ export function shrinkReport(report: Report, step: Shrink): Report {
     ...(report.warnings.length > step.maxWarnings ? [`${report.warnings.length - step.maxWarnings} more warnings left out`] : []),
   ];
   // Suppressed matches keep their counts and reasons; only their rows are cut, like a finding's.
-  const suppressed = report.suppressed?.map((x) => ({ ...x, rule: s(x.rule), reason: s(x.reason), rows: rows(x.rows) }));
+  const suppressed = report.suppressed?.map((x) => ({ ...x, rule: s(x.rule), reason: s(x.reason), rows: rows(x.rows), places: placesShownBy(x.places, x.rows.slice(0, step.maxRows)) }));
   return canonicalReport({
     ...report,
     // Chart data is for the HTML report; a message cut to fit has no room for it.

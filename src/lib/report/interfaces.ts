@@ -6,7 +6,7 @@
 import { ConfigError, ValidationError } from '../errors.js';
 import type { InterfaceQuery, Row } from '../ports.js';
 import { cidrContains, parseCidr } from './cidr.js';
-import type { Digest, Finding, InterfaceFacts, InterfacePlace, Report } from './model.js';
+import type { Digest, Finding, InterfaceFacts, InterfacePlace, Report, Series, SuppressedMatch } from './model.js';
 
 /** Result columns that hold an interface id (the saved queries' names). */
 export const INTERFACE_COLUMNS: readonly string[] = ['interfaceid'];
@@ -43,9 +43,13 @@ export function namesInRows(rows: readonly Row[]): InterfaceQuery {
   return { interfaceIds: [...ids].sort(), privateAddresses: [...addresses].sort() };
 }
 
-/** Every interface id and private address that the report's findings and digests name. */
+/**
+ * Every interface id and private address the report shows: in its findings and digests, the rows
+ * suppressions silenced (listed apart, and a reader asks which machine those were too) and the
+ * chart series (the host-egress chart's private hosts).
+ */
 export function interfaceQuery(report: Report): InterfaceQuery {
-  return namesInRows([...report.findings, ...report.digests].flatMap((item) => item.rows));
+  return namesInRows([...report.findings, ...report.digests, ...(report.suppressed ?? []), ...(report.series ?? [])].flatMap((item) => item.rows));
 }
 
 export function queryIsEmpty(query: InterfaceQuery): boolean {
@@ -70,7 +74,7 @@ export function placeReport(report: Report, facts: readonly InterfaceFacts[], so
       ...names.privateAddresses.flatMap((address) => (byAddress.has(address) ? [{ key: address, ...(byAddress.get(address) as InterfaceFacts) }] : [])),
     ];
   };
-  const withPlaces = <T extends Finding | Digest>(item: T): T => {
+  const withPlaces = <T extends Finding | Digest | SuppressedMatch | Series>(item: T): T => {
     const places = placesOf(item.rows);
     return places.length === 0 ? item : { ...item, places };
   };
@@ -81,6 +85,8 @@ export function placeReport(report: Report, facts: readonly InterfaceFacts[], so
     ...report,
     findings: report.findings.map(withPlaces),
     digests: report.digests.map(withPlaces),
+    ...(report.suppressed === undefined ? {} : { suppressed: report.suppressed.map(withPlaces) }),
+    ...(report.series === undefined ? {} : { series: report.series.map(withPlaces) }),
     interfaces: { source, asked, found: asked - notFound.length, notFound },
   };
 }
@@ -127,6 +133,22 @@ function ownerText(place: InterfaceFacts): string {
 export function placeLine(place: InterfacePlace): string {
   const subject = place.key === place.interfaceId ? place.key : `${place.key} on ${place.interfaceId}`;
   return `${subject} (${placeText(place)})`;
+}
+
+/**
+ * Where an interface lives in a few words, for a chart label or a chat line: its Name tag and
+ * instance id (`web-1 i-0abc...`); an interface without an instance its Name or what it is
+ * (`nat_gateway`), else its id. The full place (placeText) goes in the tooltip or the table.
+ */
+export function placeLabel(place: InterfaceFacts): string {
+  const kind = place.interfaceType !== undefined && place.interfaceType !== 'interface' ? place.interfaceType : undefined;
+  const owner = [place.name, place.instanceId ?? kind].filter((p): p is string => p !== undefined && p !== '');
+  return owner.length === 0 ? place.interfaceId : owner.join(' ');
+}
+
+/** The place of one value a row shows (an interface id or a private address), when it is among `places`. */
+export function placeOf(places: readonly InterfacePlace[] | undefined, key: string): InterfacePlace | undefined {
+  return places?.find((p) => p.key === key);
 }
 
 /** "3 of 4 interfaces and addresses placed from EC2 ...; not found: 10.0.9.9": empty when nothing was asked. */

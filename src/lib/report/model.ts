@@ -69,6 +69,8 @@ export interface Series {
   readonly title: string;
   readonly rows: readonly Row[];
   readonly rowsLeftOut: number;
+  /** Where the private addresses its rows name live (the host-egress chart's hosts). */
+  readonly places?: readonly InterfacePlace[];
 }
 
 /** One day before the report day, and whether the baseline rules may compare with it. */
@@ -107,6 +109,8 @@ export interface SuppressedMatch {
   readonly expires: string;
   readonly count: number;
   readonly rows: readonly Row[];
+  /** Where the interfaces and private addresses of its rows live (when they could be looked up). */
+  readonly places?: readonly InterfacePlace[];
 }
 
 /** An entry past its expiry date: listed so someone renews or deletes it. */
@@ -182,7 +186,7 @@ export interface Report {
   readonly warnings: readonly string[];
   /** Where the report's files were saved, when they were (the report Lambda with a results bucket). */
   readonly files?: ReportFiles;
-  /** How the interfaces named in findings and digests were looked up; absent when nothing was asked. */
+  /** How the interfaces named in findings, digests, suppressed rows and chart series were looked up; absent when nothing was asked. */
   readonly interfaces?: InterfaceLookupSummary;
 }
 
@@ -225,7 +229,7 @@ export interface InterfacePlace extends InterfaceFacts {
 export interface InterfaceLookupSummary {
   /** "EC2 DescribeNetworkInterfaces" or "file <path>". */
   readonly source: string;
-  /** Distinct interface ids and private addresses the findings and digests name. */
+  /** Distinct interface ids and private addresses the findings, digests, suppressed rows and chart series name. */
   readonly asked: number;
   readonly found: number;
   /** Names the source does not know (deleted since, or in another account or region). */

@@ -229,7 +229,15 @@ export function validateReport(value: unknown, path = 'report'): Report {
     ...(o.suppressed === undefined ? {} : {
       suppressed: list(o, 'suppressed', path, (v, p) => {
         const x = object(v, p);
-        return { rule: str(x, 'rule', p), entry: num(x, 'entry', p), reason: str(x, 'reason', p), expires: str(x, 'expires', p, DATE), count: num(x, 'count', p), rows: list(x, 'rows', p, row) };
+        return {
+          rule: str(x, 'rule', p),
+          entry: num(x, 'entry', p),
+          reason: str(x, 'reason', p),
+          expires: str(x, 'expires', p, DATE),
+          count: num(x, 'count', p),
+          rows: list(x, 'rows', p, row),
+          ...(x.places === undefined ? {} : { places: list(x, 'places', p, place) }),
+        };
       }),
     }),
     ...(o.expiredSuppressions === undefined ? {} : {
