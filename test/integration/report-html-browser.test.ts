@@ -12,7 +12,9 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import type { Report } from '../../src/lib/report/model.js';
+import type { InterfacePlace, Report } from '../../src/lib/report/model.js';
+import type { Row } from '../../src/lib/ports.js';
+import { placeLabel, placeLine, placeOf } from '../../src/lib/report/interfaces.js';
 import { buildingText } from '../../src/lib/report/baseline.js';
 import { findingsBySeverity, noveltyText } from '../../src/lib/render/present.js';
 import { bufferedIo } from '../support/cli-io.js';
@@ -100,7 +102,7 @@ describe.skipIf(!available)('the demo report.html in headless Chromium', () => {
     const page = await open({ width: 1200, height: 900, colorScheme: 'light' });
 
     const badges = await page.locator('table.findings tbody tr').evaluateAll((trs) => trs.map((tr) => tr.querySelector('[data-novelty]')?.textContent ?? ''));
-    const suppressed = await page.locator('table.suppressed tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    const suppressed = await page.locator('table.suppressed tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(0, 4).map((td) => td.textContent)));
     const expired = await page.locator('[data-expired-entry]').evaluateAll((lis) => lis.map((li) => Number(li.getAttribute('data-expired-entry'))));
     const days = await page.locator('ol.days li').evaluateAll((lis) => lis.map((li) => ({ date: li.getAttribute('data-date'), complete: li.getAttribute('data-complete') === 'true', hours: Number(li.getAttribute('data-hours')) })));
 
@@ -112,6 +114,27 @@ describe.skipIf(!available)('the demo report.html in headless Chromium', () => {
     expect(expired.length).toBeGreaterThan(0);
     expect(days).toEqual(report.baseline?.days.map((d) => ({ date: d.date, complete: d.complete, hours: d.hours })));
     expect(days).toHaveLength(7);
+    expect(problems).toEqual([]);
+  });
+
+  it('when opened, the charts\' hosts and the suppressed rows show where their interfaces live, as report.json places them', async () => {
+    const page = await open({ width: 1200, height: 900, colorScheme: 'light' });
+    const labels = (chart: string) =>
+      page.locator(`figure[data-chart="${chart}"] .label`).evaluateAll((spans) => spans.map((s) => ({ address: s.firstChild?.textContent ?? '', place: s.querySelector('.place')?.textContent ?? null, title: s.getAttribute('title') })));
+    const expected = (rows: readonly Row[], places: readonly InterfacePlace[] | undefined) =>
+      rows.map((r) => {
+        const place = placeOf(places, String(r.sourceaddress));
+        return { address: String(r.sourceaddress), place: place === undefined ? null : placeLabel(place), title: place === undefined ? String(r.sourceaddress) : placeLine(place) };
+      });
+    const egress = report.series?.find((s) => s.rule === 'host-egress');
+    const sources = report.digests.find((d) => d.rule === 'top-rejected-sources');
+    const whereKeys = await page.locator('table.suppressed td.where [data-place]').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-place')));
+
+    expect(await labels('host-egress')).toEqual(expected(egress?.rows ?? [], egress?.places));
+    expect(await labels('top-sources')).toEqual(expected(sources?.rows ?? [], sources?.places));
+    // The sample's hosts are in its interfaces.json: the demo places every private host that sends to the internet.
+    expect(egress?.places?.length).toBe(egress?.rows.length);
+    expect(whereKeys).toEqual((report.suppressed ?? []).flatMap((s) => (s.places ?? []).slice(0, 10).map((p) => p.key)));
     expect(problems).toEqual([]);
   });
 

@@ -528,7 +528,7 @@ main{padding:16px 12px 28px}
 h1{font-size:24px}
 .grid2{grid-template-columns:1fr}
 .chart{padding:10px}
-ol.bars li,ol.ranges li{grid-template-columns:1fr auto;gap:2px 8px}
+ol.bars li,ol.ranges li{grid-template-columns:minmax(7em,1fr) auto;gap:2px 8px}
 ol.bars .track{grid-column:1 / -1;grid-row:2}
 th,td{padding:6px 7px}
 ol.days li{min-width:0;flex:1}
