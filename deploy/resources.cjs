@@ -8,7 +8,8 @@ const { pathToFileURL } = require('node:url');
 
 const root = path.join(__dirname, '..');
 const PARAMS = ['bucket', 'prefix', 'folders', 'perHour', 'sources', 'database', 'table', 'tableMode', 'format', 'columnNames', 'fileFormat', 'partitioning', 'projectionStart', 'vpcIds', 'alertEmails', 'slackWebhookParameter',
-  'bytesScannedCutoffMb', 'resultsRetentionDays', 'tags', 'suppressionsParameter', 'suppressionsFile', 'watchlistParameter', 'watchlistFile'];
+  'bytesScannedCutoffMb', 'resultsRetentionDays', 'tags', 'suppressionsParameter', 'suppressionsFile', 'watchlistParameter', 'watchlistFile',
+  'listsKmsKeyArn', 'slackWebhookKmsKeyArn'];
 
 async function loadModel() {
   const { build } = require('esbuild');
@@ -52,7 +53,8 @@ async function buildStack(resolveVariable) {
   }
   const { tags: tagsParam, ...stackParams } = raw;
   const stage = String(await resolveVariable('sls:stage')).trim();
-  const settings = m.readStackParams({ ...stackParams, stage });
+  const region = String(await resolveVariable('self:provider.region')).trim();
+  const settings = m.readStackParams({ ...stackParams, stage, region });
   // A bundled list with a bad entry fails the package here, every entry named.
   m.checkBundledLists(settings, (file) => {
     try {
@@ -82,6 +84,9 @@ async function buildStack(resolveVariable) {
     // The report's lists: files bundled into its zip, SSM parameters its role may read (none: the statement is dropped).
     reportFiles: m.reportPackageFiles(settings),
     reportParameterArns: m.reportParameterArns(settings),
+    // Customer managed keys of SecureString parameters (none: the kms:Decrypt statements are dropped).
+    listsKmsKeyArns: m.listsKmsKeyArns(settings),
+    slackKmsKeyArns: m.slackKmsKeyArns(settings),
     bytesScannedCutoff: settings.bytesScannedCutoffBytes,
     resultsRetentionDays: settings.resultsRetentionDays,
     tags,

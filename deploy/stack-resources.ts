@@ -54,6 +54,12 @@ export interface StackParams {
   readonly suppressionsFile?: string;
   readonly watchlistParameter?: string;
   readonly watchlistFile?: string;
+  /** The customer managed KMS key of the SecureString list parameters (empty: aws/ssm or String). */
+  readonly listsKmsKeyArn?: string;
+  /** The customer managed KMS key of the Slack webhook parameter (empty: aws/ssm). */
+  readonly slackWebhookKmsKeyArn?: string;
+  /** The region the stack is packaged for (provider.region): a KMS key must be in it. Empty: not checked. */
+  readonly region?: string;
 }
 
 export interface StackSettings {
@@ -84,6 +90,10 @@ export interface StackSettings {
   readonly resultsRetentionDays: number;
   /** Where the report reads its suppressions and watchlist (FLOWLOG_SUPPRESSIONS_*, FLOWLOG_WATCHLIST_*). */
   readonly lists: { readonly suppressions?: ListSource; readonly watchlist?: ListSource };
+  /** Keys the report role may use to decrypt its list parameters (kms:Decrypt through SSM only). */
+  readonly listsKmsKeyArn: string | undefined;
+  /** Key the Slack forwarder's role may use to decrypt the webhook parameter. */
+  readonly slackWebhookKmsKeyArn: string | undefined;
 }
 
 /** A saved query file under src/queries/reports/. */
@@ -146,6 +156,8 @@ export function readStackParams(params: StackParams): StackSettings {
     bytesScannedCutoffBytes: reader.read('bytesScannedCutoffMb', wholeNumber(MIN_BYTES_SCANNED_CUTOFF_MB, 1024 * 1024 * 1024), 0) * BYTES_PER_MB,
     resultsRetentionDays: reader.read('resultsRetentionDays', wholeNumber(1, 3650), 1),
     lists,
+    listsKmsKeyArn: reader.read('listsKmsKeyArn', KMS_KEY_ARN, undefined),
+    slackWebhookKmsKeyArn: reader.read('slackWebhookKmsKeyArn', KMS_KEY_ARN, undefined),
   };
   for (const key of ['table', 'tableMode', 'bytesScannedCutoffMb', 'resultsRetentionDays']) if (reader.string(key) === undefined) reader.problem(key, 'is required');
   if (settings.vpcIds.length > 0 && settings.sources.length > 1) {
@@ -157,9 +169,31 @@ export function readStackParams(params: StackParams): StackSettings {
   if (settings.partitioning === 'projection' && settings.folders === 'hive') {
     reader.problem('partitioning', 'projection needs folders=default: Hive-compatible folders split the day into year=/month=/day=, which one yyyy/MM/dd dt key cannot be projected onto; use partitioning=managed');
   }
+  const listParameters = Object.values(lists).some((source) => source.kind === 'parameter');
+  if (settings.listsKmsKeyArn !== undefined && !listParameters) reader.problem('listsKmsKeyArn', 'is for SecureString list parameters: give suppressionsParameter or watchlistParameter too, or leave it empty');
+  if (settings.slackWebhookKmsKeyArn !== undefined && settings.slackWebhookParameter === '') reader.problem('slackWebhookKmsKeyArn', 'is for the webhook parameter: give slackWebhookParameter too, or leave it empty');
+  const region = (params.region ?? '').trim();
+  for (const key of ['listsKmsKeyArn', 'slackWebhookKmsKeyArn'] as const) {
+    const keyRegion = settings[key]?.split(':')[3];
+    if (region !== '' && keyRegion !== undefined && keyRegion !== region) reader.problem(key, `the key is in ${keyRegion}, the stack in ${region}: SSM encrypts a parameter with a key of its own region`);
+  }
   reader.finish();
   return settings;
 }
+
+/**
+ * A KMS key ARN (`arn:aws:kms:<region>:<account>:key/<key id>`, the id a UUID or a multi-Region
+ * `mrk-` id). IAM evaluates kms:Decrypt against the key's ARN, so an alias, an alias ARN or a bare
+ * key id would grant nothing: they are refused by name.
+ */
+const KMS_KEY_ARN = v.pipe(
+  v.string(),
+  v.trim(),
+  v.regex(
+    /^arn:aws(-cn|-us-gov|-iso|-iso-b)?:kms:[a-z]{2}(-[a-z]+)+-\d:\d{12}:key\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/,
+    (issue) => `${JSON.stringify(issue.input)} must be a KMS key ARN such as arn:aws:kms:ap-northeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab (not an alias or a key id: IAM grants kms:Decrypt on the key's ARN)`,
+  ),
+);
 
 // A file of the service folder: relative, no `..`, the characters a path in a zip keeps as is.
 const SERVICE_FILE = /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9_.\-/]{1,255}$/;
@@ -183,6 +217,16 @@ function listParam(reader: SettingsReader, name: 'suppressions' | 'watchlist'): 
 /** The files the report function's zip carries besides its code: the bundled lists. */
 export function reportPackageFiles(settings: StackSettings): string[] {
   return [settings.lists.suppressions, settings.lists.watchlist].flatMap((s) => (s?.kind === 'file' ? [s.path] : []));
+}
+
+/** The key the report role may decrypt its list parameters with (one or none: an empty list drops the statement). */
+export function listsKmsKeyArns(settings: StackSettings): string[] {
+  return settings.listsKmsKeyArn === undefined ? [] : [settings.listsKmsKeyArn];
+}
+
+/** The key the Slack forwarder's role may decrypt the webhook parameter with (one or none). */
+export function slackKmsKeyArns(settings: StackSettings): string[] {
+  return settings.slackWebhookKmsKeyArn === undefined ? [] : [settings.slackWebhookKmsKeyArn];
 }
 
 /** The SSM parameters the report role may read (ssm:GetParameter): the lists kept there, nothing else. */

@@ -17,6 +17,8 @@ import { findTool, missingToolReason } from '../support/aws-tools.js';
 import { readZip } from '../../deploy/zip-reader.js';
 import { ACCOUNT, iamMatches, packageStack, REGION, resolve, ROOT, roleStatements, type Json } from '../support/packaged-stack.js';
 
+const LISTS_KEY = `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+const SLACK_KEY = `arn:aws:kms:${REGION}:${ACCOUNT}:key/mrk-0123456789abcdef0123456789abcdef`;
 const VARIANTS: Readonly<Record<string, { readonly stage: string; readonly params: Readonly<Record<string, string>> }>> = {
   default: { stage: 'ci', params: {} },
   'several sources': { stage: 'ci', params: { sources: `${ACCOUNT}:${REGION},111111111111:ap-northeast-1,222222222222:us-east-1` } },
@@ -25,10 +27,11 @@ const VARIANTS: Readonly<Record<string, { readonly stage: string; readonly param
   'projection with several sources': { stage: 'ci', params: { partitioning: 'projection', projectionStart: '2025/01/01', sources: `${ACCOUNT}:${REGION},111111111111:ap-northeast-1,222222222222:us-east-1` } },
   'projection, Parquet delivery': { stage: 'ci', params: { partitioning: 'projection', fileFormat: 'parquet', vpcIds: 'vpc-0123456789abcdef0' } },
   // The report's lists: suppressions in SSM, the watchlist a file of the service folder bundled into the report zip.
-  'report lists': { stage: 'ci', params: { suppressionsParameter: '/flowlog-pilot/ci/suppressions', watchlistFile: 'examples/watchlist.txt' } },
+  // The suppressions parameter is a SecureString under a customer managed key.
+  'report lists': { stage: 'ci', params: { suppressionsParameter: '/flowlog-pilot/ci/suppressions', watchlistFile: 'examples/watchlist.txt', listsKmsKeyArn: LISTS_KEY } },
   'vpcIds with Slack': {
     stage: 'qa-tokyo',
-    params: { vpcIds: 'vpc-0123456789abcdef0,vpc-0fedcba98765432a', slackWebhookParameter: '/flowlog-pilot/qa/slack-webhook', alertEmails: 'secops@example.com', reportTimezone: 'Asia/Tokyo' },
+    params: { vpcIds: 'vpc-0123456789abcdef0,vpc-0fedcba98765432a', slackWebhookParameter: '/flowlog-pilot/qa/slack-webhook', slackWebhookKmsKeyArn: SLACK_KEY, alertEmails: 'secops@example.com', reportTimezone: 'Asia/Tokyo' },
   },
 };
 const FUNCTION_OF_JOB: Readonly<Record<Job, string>> = { partitions: 'Partitions', report: 'Report' };
@@ -207,6 +210,32 @@ describe('packaged template variants', () => {
     const env = deployed.get('report lists')!.template.Resources.ReportLambdaFunction.Properties.Environment.Variables as Record<string, string>;
     expect([env.FLOWLOG_SUPPRESSIONS_PARAMETER, env.FLOWLOG_SUPPRESSIONS_FILE, env.FLOWLOG_WATCHLIST_PARAMETER, env.FLOWLOG_WATCHLIST_FILE]).toEqual(['/flowlog-pilot/ci/suppressions', '', '', 'examples/watchlist.txt']);
   });
+
+  it('when a list parameter or the webhook parameter has a customer managed key, only the role reading it may decrypt with exactly that key, through SSM only; unset, no role may', () => {
+    // Prepare: the topic key statement (publishing to the encrypted topic) is another matter.
+    const kmsOf = (variant: string, role: string) =>
+      roleStatements(deployed.get(variant)!.template, role)
+        .filter((s) => s.actions.some((a) => a.startsWith('kms:')) && !s.resources.some((r) => r.startsWith('arn:TopicKey')))
+        .map((s) => [s.effect, s.actions, s.resources, s.condition]);
+    const viaSsm = { StringEquals: { 'kms:ViaService': `ssm.${REGION}.amazonaws.com` } };
+
+    // Assess
+    expect(kmsOf('report lists', 'ReportIamRoleLambdaExecution')).toEqual([['Allow', ['kms:Decrypt'], [LISTS_KEY], viaSsm]]);
+    expect(kmsOf('vpcIds with Slack', 'SlackForwarderIamRoleLambdaExecution')).toEqual([['Allow', ['kms:Decrypt'], [SLACK_KEY], viaSsm]]);
+    for (const role of ['PartitionsIamRoleLambdaExecution', 'InterfacesIamRoleLambdaExecution', 'SlackForwarderIamRoleLambdaExecution']) expect(kmsOf('report lists', role)).toEqual([]);
+    for (const role of ['ReportIamRoleLambdaExecution', 'PartitionsIamRoleLambdaExecution', 'InterfacesIamRoleLambdaExecution']) expect(kmsOf('vpcIds with Slack', role)).toEqual([]);
+    for (const role of ['ReportIamRoleLambdaExecution', 'SlackForwarderIamRoleLambdaExecution']) expect(kmsOf('default', role)).toEqual([]);
+  });
+
+  it('when a KMS key param is not a key ARN, packaging fails naming the param and what it must be', async () => {
+    const failure = await packageStack({ suppressionsParameter: '/flowlog-pilot/ci/suppressions', listsKmsKeyArn: `arn:aws:kms:${REGION}:${ACCOUNT}:alias/flowlog-lists` }).then(
+      () => undefined,
+      (error: unknown) => error as { stdout?: string; stderr?: string },
+    );
+    const output = `${failure?.stdout ?? ''}${failure?.stderr ?? ''}`;
+    expect(failure).toBeDefined();
+    expect(output).toContain(`param listsKmsKeyArn: "arn:aws:kms:${REGION}:${ACCOUNT}:alias/flowlog-lists" must be a KMS key ARN such as arn:aws:kms:ap-northeast-1:123456789012:key/`);
+  }, 200_000);
 
   it('when the watchlist is a bundled file, the report zip carries it at its path, byte for byte, and no other zip does', () => {
     const { dir } = deployed.get('report lists')!;

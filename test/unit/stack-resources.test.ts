@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   flowLogResources, glueResources, rollupTableResources, logBucketName, logReadResources, logBucketResources, namedQueryResources, partitionKeys,
-  readStackParams, slackParameterArn, sourcesSetting, type StackParams,
+  readStackParams, slackParameterArn, sourcesSetting, type StackParams, listsKmsKeyArns, slackKmsKeyArns,
 } from '../../deploy/stack-resources.js';
 import { ConfigError } from '../../src/lib/errors.js';
 import { MULTI_SOURCE_KEYS, SINGLE_SOURCE_KEYS } from '../../src/lib/partitions/layout.js';
@@ -208,5 +208,30 @@ describe('Parquet delivery', () => {
     const options = (params: Partial<StackParams>) => (Object.values(flowLogResources(readStackParams({ ...DEFAULTS, vpcIds: 'vpc-0a1b2c3d4e5f60718', ...params })))[0] as any).Properties.DestinationOptions.FileFormat;
     expect(options({ fileFormat: 'parquet' })).toBe('parquet');
     expect(options({})).toBe('plain-text');
+  });
+});
+
+describe('customer managed keys of SecureString parameters', () => {
+  const KEY = 'arn:aws:kms:ap-northeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+  const MRK = 'arn:aws:kms:ap-northeast-1:123456789012:key/mrk-0123456789abcdef0123456789abcdef';
+  const LISTS = { ...DEFAULTS, suppressionsParameter: '/flowlog-pilot/prod/suppressions' };
+
+  it('when a key ARN (single- or multi-Region) is given with the parameter it decrypts, that key is the one granted; unset, none', () => {
+    expect(listsKmsKeyArns(readStackParams({ ...LISTS, listsKmsKeyArn: KEY, region: 'ap-northeast-1' }))).toEqual([KEY]);
+    expect(slackKmsKeyArns(readStackParams({ ...DEFAULTS, slackWebhookParameter: '/flowlog-pilot/slack', slackWebhookKmsKeyArn: MRK }))).toEqual([MRK]);
+    expect(listsKmsKeyArns(readStackParams(LISTS))).toEqual([]);
+    expect(slackKmsKeyArns(readStackParams(DEFAULTS))).toEqual([]);
+  });
+
+  it('when a key param is an alias, an alias ARN or a key id, it is refused naming the param and the form it must have', () => {
+    for (const value of ['alias/aws/ssm', 'arn:aws:kms:ap-northeast-1:123456789012:alias/lists', '1234abcd-12ab-34cd-56ef-1234567890ab', `${KEY}x`]) {
+      expect(() => readStackParams({ ...LISTS, listsKmsKeyArn: value })).toThrow(`param listsKmsKeyArn: ${JSON.stringify(value)} must be a KMS key ARN such as arn:aws:kms:`);
+    }
+  });
+
+  it('when a key is given without the parameter it would decrypt, or is in another region than the stack, it is refused', () => {
+    expect(() => readStackParams({ ...DEFAULTS, watchlistFile: 'examples/watchlist.txt', listsKmsKeyArn: KEY })).toThrow('param listsKmsKeyArn: is for SecureString list parameters: give suppressionsParameter or watchlistParameter too');
+    expect(() => readStackParams({ ...DEFAULTS, slackWebhookKmsKeyArn: KEY })).toThrow('param slackWebhookKmsKeyArn: is for the webhook parameter: give slackWebhookParameter too');
+    expect(() => readStackParams({ ...LISTS, listsKmsKeyArn: KEY, region: 'us-east-1' })).toThrow('param listsKmsKeyArn: the key is in ap-northeast-1, the stack in us-east-1');
   });
 });
