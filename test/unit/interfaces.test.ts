@@ -106,7 +106,8 @@ describe('every rendering shows where the interfaces live', () => {
   it('when Slack, chat and the SNS message are rendered, each shows the places', () => {
     const report = placedReport();
     expect(JSON.stringify(renderSlackBlocks(report))).toContain('i-0abc1234567890def web-1, sg-0123456789abcdef0 web');
-    expect(renderChatNotification(report).content.description).toContain('on `eni-0a1b2c3d4e5f60718 (i-0abc1234567890def web-1');
+    expect(renderChatNotification(report).content.description).toContain('1 match; on `eni-0a1b2c3d4e5f60718 web-1 i-0abc1234567890def`, `10.0.0.1 web-1 i-0abc1234567890def`');
+    expect(renderChatNotification(richReport({ findings: placedReport().findings.map(({ places: _, ...f }) => f) })).content.description).not.toContain('web-1');
     const message = JSON.parse(buildSnsMessage(report).Message) as Record<string, string>;
     expect(message.email).toContain(line);
     expect(message.sqs).toContain('"instanceId": "i-0abc1234567890def"');

@@ -9,7 +9,7 @@
  */
 import type { BaselineBuilding, Report } from '../report/model.js';
 import { buildingText } from '../report/baseline.js';
-import { lookupText, placeLine } from '../report/interfaces.js';
+import { lookupText, placeLabel } from '../report/interfaces.js';
 import { countBySeverity, failedQueries, findingsBySeverity, formatBytes, formatCount, formatUsd, noveltyText, plural, safeLine, suppressionText } from './present.js';
 import { renderSubject } from './subject.js';
 
@@ -82,8 +82,9 @@ export function renderChatNotification(report: Report): ChatNotification {
     const technique = f.technique === undefined ? '' : ` ${code(f.technique, 20)}`;
     const where = f.resultsLocation === undefined ? '' : ` → ${code(f.resultsLocation)}`;
     const novelty = noveltyText(f) === '' ? '' : `, ${noveltyText(f)}`;
-    // The first two places of its rows: enough to know which machine without opening the console.
-    const places = (f.places ?? []).slice(0, 2).map((p) => code(placeLine(p), 160));
+    // The first two places of its rows, in a few words (Name and instance id): enough to know which
+    // machine without opening the console, short enough to leave room for the other findings.
+    const places = (f.places ?? []).slice(0, 2).map((p) => code(`${p.key} ${placeLabel(p)}`, 100));
     const on = places.length === 0 ? '' : `; on ${places.join(', ')}${(f.places?.length ?? 0) > 2 ? ` +${(f.places?.length ?? 0) - 2} more` : ''}`;
     return `• *${f.severity.toUpperCase()}* ${escape(f.title)} (${code(f.rule, 60)}${technique}): ${plural(f.count, 'match', 'matches')}${novelty}${on}${where}`;
   });
