@@ -13,7 +13,7 @@ import { renderJson } from '../../src/lib/render/render-json.js';
 import { renderSlackBlocks } from '../../src/lib/render/render-slack.js';
 import { renderText } from '../../src/lib/render/render-text.js';
 import { buildSnsMessage, shrinkReport } from '../../src/lib/render/sns-message.js';
-import { reportFileJson } from '../../src/lib/render/artifacts.js';
+import { reportArtifacts, reportFileJson } from '../../src/lib/render/artifacts.js';
 import { digest, finding, richReport } from '../support/report-fixture.js';
 
 const WEB: InterfaceFacts = { interfaceId: 'eni-0a1b2c3d4e5f60718', privateAddresses: ['10.0.0.1'], instanceId: 'i-0abc1234567890def', name: 'web-1', securityGroups: [{ id: 'sg-0123456789abcdef0', name: 'web' }], subnetId: 'subnet-0aa', vpcId: 'vpc-0bb' };
@@ -203,6 +203,21 @@ describe('charts and suppressed rows show where the interfaces live', () => {
     expect(renderText(report)).not.toContain('Where:');
     expect(JSON.stringify(renderSlackBlocks(report))).toContain('Office reaching the bastion"');
     expect(JSON.parse(renderJson(report)).suppressed[0].places).toBeUndefined();
+  });
+
+  it('when the report files are written, where.csv lists each placed name once with its place (a Name tag cannot start a formula); unplaced, there is no where.csv', () => {
+    const files = reportArtifacts(placeReport(chartsAndSuppressed(false), [{ ...WEB, name: '=HYPERLINK("x")' }, NAT], 'file interfaces.json'));
+    const where = files.find((f) => f.name === 'where.csv');
+
+    expect(where?.contentType).toBe('text/csv; charset=utf-8');
+    expect(where?.body.split('\n')).toEqual([
+      '"key","interface_id","instance_id","name","security_groups","subnet_id","vpc_id","interface_type","description"',
+      '"10.0.0.1","eni-0a1b2c3d4e5f60718","i-0abc1234567890def","\'=HYPERLINK(""x"")","sg-0123456789abcdef0 web","subnet-0aa","vpc-0bb","",""',
+      '"10.1.0.3","eni-0ffffffffffffffff","","","","subnet-0aa","vpc-0bb","nat_gateway","Interface for NAT Gateway nat-0123"',
+      '"eni-0a1b2c3d4e5f60718","eni-0a1b2c3d4e5f60718","i-0abc1234567890def","\'=HYPERLINK(""x"")","sg-0123456789abcdef0 web","subnet-0aa","vpc-0bb","",""',
+      '',
+    ]);
+    expect(reportArtifacts(chartsAndSuppressed(false)).map((f) => f.name)).not.toContain('where.csv');
   });
 
   it('when the SNS message cuts the suppressed rows to fit, only the places of the rows kept stay, and the e-mail still shows them', () => {

@@ -6,7 +6,7 @@
 import type { Row } from '../ports.js';
 import { withIsoColumns, withIsoTimes } from './iso-times.js';
 import { toCsv } from './result-formats.js';
-import type { Report } from '../report/model.js';
+import type { InterfacePlace, Report } from '../report/model.js';
 import { renderHtml } from './render-html.js';
 import { canonicalReport } from './render-json.js';
 import { renderText } from './render-text.js';
@@ -42,6 +42,7 @@ export function reportArtifacts(report: Report): ReportArtifact[] {
     ...report.findings.map((f) => csv(`${f.rule}.csv`, f.rows, columnsOf(f.rule))),
     ...report.digests.map((d) => csv(`${d.rule}.csv`, d.rows, columnsOf(d.rule))),
     ...(report.series ?? []).map((s) => csv(`${s.rule}.csv`, s.rows, columnsOf(s.rule))),
+    ...whereCsv(report),
   ];
   for (const q of report.queries) {
     if (q.status === 'succeeded' && q.columns !== undefined && q.columns.length > 0 && !files.some((f) => f.name === `${q.name}.csv`)) files.push(csv(`${q.name}.csv`, [], q.columns));
@@ -67,6 +68,32 @@ export function reportFileJson(report: Report): string {
 /** The artifact a reader should open first: the HTML page when there is one, else the text. */
 export function mainArtifact(artifacts: readonly ReportArtifact[]): ReportArtifact | undefined {
   return artifacts.find((a) => a.contentType === HTML_TYPE) ?? artifacts.find((a) => a.name === 'report.txt') ?? artifacts[0];
+}
+
+const WHERE_COLUMNS = ['key', 'interface_id', 'instance_id', 'name', 'security_groups', 'subnet_id', 'vpc_id', 'interface_type', 'description'];
+
+/**
+ * where.csv: every interface id and private address the other files name, once, with where it
+ * lives, so a spreadsheet of a rule's CSV can look each one up; none when nothing was placed.
+ */
+function whereCsv(report: Report): ReportArtifact[] {
+  const byKey = new Map<string, InterfacePlace>();
+  for (const item of [...report.findings, ...report.digests, ...(report.suppressed ?? []), ...(report.series ?? [])]) for (const p of item.places ?? []) if (!byKey.has(p.key)) byKey.set(p.key, p);
+  if (byKey.size === 0) return [];
+  const rows = [...byKey.values()]
+    .sort((a, b) => a.key.localeCompare(b.key))
+    .map((p) => ({
+      key: p.key,
+      interface_id: p.interfaceId,
+      instance_id: p.instanceId ?? null,
+      name: p.name ?? null,
+      security_groups: p.securityGroups.map((g) => (g.name === '' ? g.id : `${g.id} ${g.name}`)).join('; '),
+      subnet_id: p.subnetId ?? null,
+      vpc_id: p.vpcId ?? null,
+      interface_type: p.interfaceType ?? null,
+      description: p.description ?? null,
+    }));
+  return [{ name: 'where.csv', contentType: CSV_TYPE, body: toCsv(WHERE_COLUMNS.map((name) => ({ name, type: 'varchar' })), rows) }];
 }
 
 /** A CSV with its header line always (from the result's columns, else the first row's keys) and ISO times beside epoch seconds. */
