@@ -22,7 +22,7 @@ const domain = ['src/lib/report', 'src/lib/render', 'src/lib/partitions', 'src/l
 // through DuckDB, so it may use the adapters; only the CLI and the benchmark import it.
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.serverless/', '.stryker-tmp/', 'reports/', 'coverage/'] },
+  { ignores: ['node_modules/', 'dist/', '.serverless/', '.esbuild/', '.stryker-tmp/', 'reports/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

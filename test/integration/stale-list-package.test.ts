@@ -28,21 +28,35 @@ describe('packaging after serverless invoke local with bundled lists', () => {
 
   /** Every zip's entries: `zip name` -> entry name -> content. */
   function zips(outDir: string): Map<string, Map<string, Buffer>> {
-    return new Map(readdirSync(outDir).filter((f) => f.endsWith('.zip')).map((f) => [f, readZip(readFileSync(join(outDir, f)))]));
+    return new Map(
+      readdirSync(outDir)
+        .filter((f) => f.endsWith('.zip'))
+        .map((f) => [f, readZip(readFileSync(join(outDir, f)))]),
+    );
   }
 
   /** A local invoke of the report (serverless-esbuild copies the invoked function's files only), with the lists' params given as a user would. */
   async function invokeLocal(params: Readonly<Record<string, string>>): Promise<void> {
-    await runServerlessOffline(ROOT, ['invoke', 'local', '-f', 'report', '--data', JSON.stringify({ date: DAY }), ...Object.entries(params).map(([k, v]) => `--param=${k}=${v}`)], {
-      FLOWLOG_ENGINE: 'local',
-      FLOWLOG_DATA_DIR: join(dir, 'bucket'),
-      FLOWLOG_STATE_DIR: join(dir, 'state'),
-    }, 170_000);
+    await runServerlessOffline(
+      ROOT,
+      ['invoke', 'local', '-f', 'report', '--data', JSON.stringify({ date: DAY }), ...Object.entries(params).map(([k, v]) => `--param=${k}=${v}`)],
+      {
+        FLOWLOG_ENGINE: 'local',
+        FLOWLOG_DATA_DIR: join(dir, 'bucket'),
+        FLOWLOG_STATE_DIR: join(dir, 'state'),
+      },
+      170_000,
+    );
   }
 
   async function packageStack(params: Readonly<Record<string, string>>): Promise<Map<string, Map<string, Buffer>>> {
     const outDir = mkdtempSync(join(dir, 'package-'));
-    await runServerlessOffline(ROOT, ['package', '--stage', 'ci', '--region', 'ap-northeast-1', '--package', outDir, ...Object.entries(params).map(([k, v]) => `--param=${k}=${v}`)], {}, 170_000);
+    await runServerlessOffline(
+      ROOT,
+      ['package', '--stage', 'ci', '--region', 'ap-northeast-1', '--package', outDir, ...Object.entries(params).map(([k, v]) => `--param=${k}=${v}`)],
+      {},
+      170_000,
+    );
     return zips(outDir);
   }
 
