@@ -220,6 +220,19 @@ describe('charts and suppressed rows show where the interfaces live', () => {
     expect(reportArtifacts(chartsAndSuppressed(false)).map((f) => f.name)).not.toContain('where.csv');
   });
 
+  it('when a Name tag or description from the account is hostile, the chart labels, tooltips, the Where column and Slack show it as text', () => {
+    const hostile = { ...WEB, name: '<img src=x onerror=alert(1)>"\'', description: '<!channel> `x`' };
+    const report = placeReport(chartsAndSuppressed(false), [hostile, { ...NAT, name: '<script>alert(2)</script>' }], 'file interfaces.json');
+    const html = renderHtml(report);
+    const slack = JSON.stringify(renderSlackBlocks(report));
+
+    expect(html).not.toMatch(/<img src=x|<script>alert/);
+    expect(html).toContain('<small class="place" data-place="10.0.0.1">&lt;img src=x onerror=alert(1)&gt;&quot;&#39; i-0abc1234567890def</small>');
+    expect(html).toContain('&lt;script&gt;alert(2)&lt;/script&gt; nat_gateway');
+    expect(slack).not.toMatch(/<img src=x|<!channel>/);
+    expect(slack).toContain('&lt;img src=x onerror=alert(1)&gt;');
+  });
+
   it('when the SNS message cuts the suppressed rows to fit, only the places of the rows kept stay, and the e-mail still shows them', () => {
     const none = shrinkReport(chartsAndSuppressed(true), { maxRows: 0, maxCellChars: 60, maxStringChars: 200, maxWarnings: 5, maxFindings: 10, maxDigests: 10, maxQueries: 10 });
     const one = shrinkReport(chartsAndSuppressed(true), { maxRows: 1, maxCellChars: 60, maxStringChars: 200, maxWarnings: 5, maxFindings: 10, maxDigests: 10, maxQueries: 10 });
