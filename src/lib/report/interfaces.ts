@@ -57,7 +57,7 @@ export function queryIsEmpty(query: InterfaceQuery): boolean {
 }
 
 /**
- * The report with each finding and digest carrying the places of the names its rows show, and a
+ * The report with each finding, digest, suppressed match and chart series carrying the places of the names its rows show, and a
  * summary of the lookup (names asked, found, not found). Rows stay as the engine returned them.
  */
 export function placeReport(report: Report, facts: readonly InterfaceFacts[], source: string): Report {
