@@ -3,11 +3,13 @@ import { asError, StateError } from '../errors.js';
 import type { SourceFile, StagedRowsRecord } from '../ports.js';
 
 /**
- * How old staged early rows may be when a build reuses them, in hours. The S3 lifecycle rule
- * expires `rollup/builds/early-` objects after 1 day (24 h, applied by S3 some time after that),
- * so rows younger than 20 h are still there with 4 h to spare for a long build.
+ * How old staged early rows may be when a build reuses them, in hours. Daily reports run 24 h
+ * apart, so the folder a report stages is built by the next day's report, 24 h later. The S3
+ * lifecycle rule expires `rollup/builds/early-` objects after 2 days (S3 adds the days to the
+ * creation time and rounds up to the next midnight UTC, so never before 48 h): rows younger than
+ * 44 h are still there, with 4 h to spare for a long build.
  */
-export const STAGED_ROWS_MAX_AGE_HOURS = 20;
+export const STAGED_ROWS_MAX_AGE_HOURS = 44;
 
 // The delivery stamp of AWS's file names, as relations/late-files.sql reads it from "$path".
 const STAMP = /_([0-9]{8}T[0-9]{4})Z_[^/]*$/;
