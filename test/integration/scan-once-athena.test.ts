@@ -29,7 +29,15 @@ describe('scan once on the Athena path', () => {
     const rows = run.first.statements.find((s) => s.label === 'early-rows');
 
     // Assess
-    expect(run.kept?.files.map((f) => /_(\d{8}T\d{4})Z_/.exec(f.path)?.[1])).toEqual(['20261126T0000', '20261126T0005', '20261126T0010', '20261126T0015', '20261126T0020', '20261126T0025', '20261126T0030']);
+    expect(run.kept?.files.map((f) => /_(\d{8}T\d{4})Z_/.exec(f.path)?.[1])).toEqual([
+      '20261126T0000',
+      '20261126T0005',
+      '20261126T0010',
+      '20261126T0015',
+      '20261126T0020',
+      '20261126T0025',
+      '20261126T0030',
+    ]);
     for (const f of run.kept?.files ?? []) expect(rows?.sql).toContain(`'${f.path}'`);
     expect(rows?.sql).toContain('AND "$path" IN (');
     expect(new TrinoSQL().validate(rows?.sql ?? '')).toEqual([]);
@@ -75,7 +83,9 @@ describe('scan once on the Athena path', () => {
     // Assess
     expect(build?.sql).not.toContain('NOT IN');
     expect(build?.sql).toContain("WHERE dt IN ('2026/11/26')");
-    expect(late.second.report.warnings).toContainEqual('the early rows staged for 2026-11-26 were not reused (they were staged 44.0 h ago, not under 44 h (the lifecycle rule may have expired them)); its build read every file of the folder');
+    expect(late.second.report.warnings).toContainEqual(
+      'the early rows staged for 2026-11-26 were not reused (they were staged 44.0 h ago, not under 44 h (the lifecycle rule may have expired them)); its build read every file of the folder',
+    );
     expect(late.forgotten).toEqual(['2026-11-26']);
   });
 });

@@ -104,7 +104,7 @@ describe('scan once on the local engine', () => {
     second = await report(state, '2026-11-20', '2026-11-21T09:30:00Z');
   }, 120_000);
 
-  it('when a report stages the next folder\'s early rows, it keeps them in the ledger for that folder\'s build, naming exactly the early files read', () => {
+  it("when a report stages the next folder's early rows, it keeps them in the ledger for that folder's build, naming exactly the early files read", () => {
     // Prepare
     const early = (folderOf('2026-11-20')?.files ?? []).filter((name) => /_20261120T00[0-2][0-9]Z_|_20261120T0030Z_/.test(name));
 
@@ -121,7 +121,7 @@ describe('scan once on the local engine', () => {
     expect(first.report.warnings.filter((w) => w.includes('staged') || w.includes('early'))).toEqual([]);
   });
 
-  it('when the folder\'s own build runs within the margin, it reads only the files not staged, adds the staged rows, and the day\'s totals equal the records that started that day', async () => {
+  it("when the folder's own build runs within the margin, it reads only the files not staged, adds the staged rows, and the day's totals equal the records that started that day", async () => {
     // Prepare
     const window = reportWindow('2026-11-20', 'UTC');
     const files = folderOf('2026-11-20')?.files ?? [];
@@ -132,7 +132,12 @@ describe('scan once on the local engine', () => {
 
     // Assess
     expect(builds.map((b) => `${b.name} ${b.status}`)).toEqual(['rollup-build 2026-11-20 succeeded']);
-    expect(builds[0]?.bytesScanned).toBe(sizeOf('2026-11-20', files.filter((name) => !staged.includes(name))));
+    expect(builds[0]?.bytesScanned).toBe(
+      sizeOf(
+        '2026-11-20',
+        files.filter((name) => !staged.includes(name)),
+      ),
+    );
     expect(second.report.totals.records).toBe(await startedIn(window.startEpoch, window.endEpoch));
   });
 
@@ -150,26 +155,41 @@ describe('scan once on the local engine: when staged rows are not trusted', () =
   it.each([
     ['43 h 59 min 59.999 s', '2026-11-22T05:29:59.999Z', true],
     ['exactly 44 h', '2026-11-22T05:30:00.000Z', false],
-  ])('when the folder is built %s after its early rows were staged, it reuses them only below 44 h, and the totals are exact either way', async (_, now, reused) => {
-    // Prepare
-    const state = freshState();
-    const window = reportWindow('2026-11-20', 'UTC');
-    const files = folderOf('2026-11-20')?.files ?? [];
-    const staging = await report(state, '2026-11-19', '2026-11-20T09:30:00Z');
-    const staged = staging.kept.get('2026-11-20' as UtcDay)?.files.map((f) => f.path.split('/').pop() ?? '') ?? [];
+  ])(
+    'when the folder is built %s after its early rows were staged, it reuses them only below 44 h, and the totals are exact either way',
+    async (_, now, reused) => {
+      // Prepare
+      const state = freshState();
+      const window = reportWindow('2026-11-20', 'UTC');
+      const files = folderOf('2026-11-20')?.files ?? [];
+      const staging = await report(state, '2026-11-19', '2026-11-20T09:30:00Z');
+      const staged = staging.kept.get('2026-11-20' as UtcDay)?.files.map((f) => f.path.split('/').pop() ?? '') ?? [];
 
-    // Act
-    const built = await report(state, '2026-11-20', now);
+      // Act
+      const built = await report(state, '2026-11-20', now);
 
-    // Assess
-    const bytes = buildOf(built.report)[0]?.bytesScanned;
-    expect(bytes).toBe(reused ? sizeOf('2026-11-20', files.filter((name) => !staged.includes(name))) : sizeOf('2026-11-20', files));
-    expect(built.report.totals.records).toBe(await startedIn(window.startEpoch, window.endEpoch));
-    expect(built.report.warnings.filter((w) => w.startsWith('the early rows staged for 2026-11-20 were not reused'))).toEqual(
-      reused ? [] : ['the early rows staged for 2026-11-20 were not reused (they were staged 44.0 h ago, not under 44 h (the lifecycle rule may have expired them)); its build read every file of the folder'],
-    );
-    expect(built.kept.has('2026-11-20' as UtcDay)).toBe(false);
-  }, 120_000);
+      // Assess
+      const bytes = buildOf(built.report)[0]?.bytesScanned;
+      expect(bytes).toBe(
+        reused
+          ? sizeOf(
+              '2026-11-20',
+              files.filter((name) => !staged.includes(name)),
+            )
+          : sizeOf('2026-11-20', files),
+      );
+      expect(built.report.totals.records).toBe(await startedIn(window.startEpoch, window.endEpoch));
+      expect(built.report.warnings.filter((w) => w.startsWith('the early rows staged for 2026-11-20 were not reused'))).toEqual(
+        reused
+          ? []
+          : [
+              'the early rows staged for 2026-11-20 were not reused (they were staged 44.0 h ago, not under 44 h (the lifecycle rule may have expired them)); its build read every file of the folder',
+            ],
+      );
+      expect(built.kept.has('2026-11-20' as UtcDay)).toBe(false);
+    },
+    120_000,
+  );
 
   it('when an early file is added to the folder after the staging, the build reads that file raw and counts its records once', async () => {
     // Prepare

@@ -20,13 +20,24 @@ const BUILD_ID = '20261122T093000000Z';
 const tables = { database: 'flowlogs', table: 'vpc_flow_logs', rollupTable: 'vpc_flow_logs_rollup', keys: layout.keys };
 
 function recordOf(files: readonly SourceFile[]): StagedRowsRecord {
-  return { day: DAY, build: 'early-20261121T093000000Z', stagedAt: '2026-11-21T09:30:00.000Z', files, partitions: [{ values: { build: 'early-20261121T093000000Z', dt: '2026/11/21' }, location: 's3://results/rollup/builds/early-20261121T093000000Z/dt=2026%2F11%2F21/' }] };
+  return {
+    day: DAY,
+    build: 'early-20261121T093000000Z',
+    stagedAt: '2026-11-21T09:30:00.000Z',
+    files,
+    partitions: [{ values: { build: 'early-20261121T093000000Z', dt: '2026/11/21' }, location: 's3://results/rollup/builds/early-20261121T093000000Z/dt=2026%2F11%2F21/' }],
+  };
 }
 
 /** Staged files whose build statement is exactly `bytes` long (the last path padded to fit). */
 function filesForStatementOf(bytes: number): SourceFile[] {
-  const file = (i: number, pad = 0): SourceFile => ({ path: `s3://logs/AWSLogs/123456789012/vpcflowlogs/ap-northeast-1/2026/11/21/${'x'.repeat(pad)}f${String(i).padStart(6, '0')}.log.gz`, sizeBytes: 1, version: '"e"' });
-  const size = (files: readonly SourceFile[]) => Buffer.byteLength(buildRollupReusingStagedSql(tables, 'athena', [DAY], wantedRollupPartitions(layout, [DAY]), BUILD_ID, [recordOf(files)]), 'utf8');
+  const file = (i: number, pad = 0): SourceFile => ({
+    path: `s3://logs/AWSLogs/123456789012/vpcflowlogs/ap-northeast-1/2026/11/21/${'x'.repeat(pad)}f${String(i).padStart(6, '0')}.log.gz`,
+    sizeBytes: 1,
+    version: '"e"',
+  });
+  const size = (files: readonly SourceFile[]) =>
+    Buffer.byteLength(buildRollupReusingStagedSql(tables, 'athena', [DAY], wantedRollupPartitions(layout, [DAY]), BUILD_ID, [recordOf(files)]), 'utf8');
   // Each file adds the same bytes (equal-length names), so the count is computed, then the last name padded.
   const one = size([file(0)]);
   const each = size([file(0), file(1)]) - one;
@@ -39,7 +50,13 @@ function filesForStatementOf(bytes: number): SourceFile[] {
 function run(files: readonly SourceFile[], ledgerFaults: { forget?: Error } = {}) {
   const sql: string[] = [];
   const forgotten: UtcDay[] = [];
-  const engine: QueryEngine = { kind: 'athena', execute: async (text) => { sql.push(text); return ok; } };
+  const engine: QueryEngine = {
+    kind: 'athena',
+    execute: async (text) => {
+      sql.push(text);
+      return ok;
+    },
+  };
   const ledger: RollupLedger = {
     filesOf: async (days) => new Map(days.map((d) => [d, d === DAY ? files : []])),
     recorded: async () => new Map(),
@@ -72,7 +89,9 @@ describe('ensureRollups with staged early rows', () => {
     const done = await result;
     const build = sql.find((s) => s.startsWith('INSERT')) ?? '';
     expect(build).not.toContain('NOT IN');
-    expect(done.ledgerWarnings).toEqual([`the early rows staged for ${DAY} were not reused: naming their files makes a statement of 262145 bytes, over Athena's 262144; the build read every file`]);
+    expect(done.ledgerWarnings).toEqual([
+      `the early rows staged for ${DAY} were not reused: naming their files makes a statement of 262145 bytes, over Athena's 262144; the build read every file`,
+    ]);
   });
 
   it('when the build was switched in, the record is let go before the staged partition is dropped', async () => {
@@ -89,7 +108,9 @@ describe('ensureRollups with staged early rows', () => {
     const { sql, result } = run(files, { forget: new Error('S3 PutObject failed: SlowDown') });
     const done = await result;
     expect(sql.filter((s) => s.includes('early-20261121T093000000Z') && s.includes('DROP'))).toEqual([]);
-    expect(done.ledgerWarnings).toEqual([`the early rows staged for ${DAY} could not be forgotten in the rollup ledger (unexpected error: S3 PutObject failed: SlowDown); they stay until the lifecycle rule expires them`]);
+    expect(done.ledgerWarnings).toEqual([
+      `the early rows staged for ${DAY} could not be forgotten in the rollup ledger (unexpected error: S3 PutObject failed: SlowDown); they stay until the lifecycle rule expires them`,
+    ]);
     expect(done.rollupDays).toEqual([DAY]);
   });
 });

@@ -5,7 +5,11 @@ import { earlyFilesOf, parseStagedRecord, STAGED_ROWS_MAX_AGE_HOURS, stagedRowsD
 import { buildRollupReusingStagedSql, stageEarlyRowsSql } from '../../src/lib/rollup/statements.js';
 
 const DAY = '2026-11-21' as UtcDay;
-const file = (stamp: string, size = 100, version = '"e1"'): SourceFile => ({ path: `s3://logs/AWSLogs/123456789012/vpcflowlogs/ap-northeast-1/2026/11/21/123456789012_vpcflowlogs_ap-northeast-1_fl-1_${stamp}Z_abc.log.gz`, sizeBytes: size, version });
+const file = (stamp: string, size = 100, version = '"e1"'): SourceFile => ({
+  path: `s3://logs/AWSLogs/123456789012/vpcflowlogs/ap-northeast-1/2026/11/21/123456789012_vpcflowlogs_ap-northeast-1_fl-1_${stamp}Z_abc.log.gz`,
+  sizeBytes: size,
+  version,
+});
 const record = (stagedAt: string, files: readonly SourceFile[] = [file('20261121T0005')]): StagedRowsRecord => ({
   day: DAY,
   build: 'early-20261121T093000000Z',
@@ -26,7 +30,10 @@ describe('staged early rows: when a build may reuse them', () => {
   });
 
   it('when the rows are exactly 44 h old, it reads the files instead, saying how old they are', () => {
-    expect(stagedRowsDecision(record(STAGED_AT), [file('20261121T0005')], after(44 * 3_600_000))).toEqual({ use: false, why: 'they were staged 44.0 h ago, not under 44 h (the lifecycle rule may have expired them)' });
+    expect(stagedRowsDecision(record(STAGED_AT), [file('20261121T0005')], after(44 * 3_600_000))).toEqual({
+      use: false,
+      why: 'they were staged 44.0 h ago, not under 44 h (the lifecycle rule may have expired them)',
+    });
   });
 
   it('when the rows claim to be staged after now, or at no readable time, it does not use them', () => {
@@ -81,7 +88,9 @@ describe('staged early rows: the ledger record', () => {
   it('when a stored record is damaged or of another day, it is an error naming where it is', () => {
     expect(() => parseStagedRecord(DAY, '{', 's3://r/staged/2026-11-21.json')).toThrow(/^s3:\/\/r\/staged\/2026-11-21\.json is not JSON/);
     expect(() => parseStagedRecord(DAY, JSON.stringify({ day: '2026-11-20', staged: record(STAGED_AT) }), 'here')).toThrow('here is not the staged-rows record of 2026-11-21');
-    expect(() => parseStagedRecord(DAY, JSON.stringify({ day: DAY, staged: { ...record(STAGED_AT), files: [{ path: 1 }] } }), 'here')).toThrow('here is not the staged-rows record of 2026-11-21');
+    expect(() => parseStagedRecord(DAY, JSON.stringify({ day: DAY, staged: { ...record(STAGED_AT), files: [{ path: 1 }] } }), 'here')).toThrow(
+      'here is not the staged-rows record of 2026-11-21',
+    );
   });
 });
 
@@ -98,6 +107,8 @@ describe('staged early rows: the statements', () => {
     const sql = buildRollupReusingStagedSql(tables, 'athena', [DAY], partitions, '20261123T093000000Z', [record(STAGED_AT)]);
     expect(sql).toContain(`WHERE (dt IN ('2026/11/21'))\n    AND "$path" NOT IN ('${file('20261121T0005').path}')`);
     expect(sql).toContain("FROM flowlogs.vpc_flow_logs_rollup_builds\n  WHERE (build = 'early-20261121T093000000Z' AND dt = '2026/11/21' AND flows > 0)");
-    expect(() => buildRollupReusingStagedSql(tables, 'athena', [DAY], partitions, 'b', [record(STAGED_AT, [])])).toThrow(/staged rows are reused only with the files they came from/);
+    expect(() => buildRollupReusingStagedSql(tables, 'athena', [DAY], partitions, 'b', [record(STAGED_AT, [])])).toThrow(
+      /staged rows are reused only with the files they came from/,
+    );
   });
 });

@@ -44,7 +44,11 @@ export function stagedRowsDecision(record: StagedRowsRecord, listed: readonly So
     const seen = byPath.get(f.path);
     return seen === undefined || seen.sizeBytes !== f.sizeBytes || seen.version !== f.version;
   });
-  if (changed.length > 0) return { use: false, why: `${changed.length} of their ${record.files.length} files changed or went away since (${changed[0]?.path ?? ''}${changed.length > 1 ? ', ...' : ''})` };
+  if (changed.length > 0)
+    return {
+      use: false,
+      why: `${changed.length} of their ${record.files.length} files changed or went away since (${changed[0]?.path ?? ''}${changed.length > 1 ? ', ...' : ''})`,
+    };
   return { use: true };
 }
 
@@ -84,11 +88,26 @@ export function parseStagedRecord(day: UtcDay, text: string, where: string): Sta
   };
   const isPartition = (p: unknown): boolean => {
     const o = p as { values?: unknown; location?: unknown } | null;
-    return typeof o === 'object' && o !== null && typeof o.location === 'string' && typeof o.values === 'object' && o.values !== null && Object.values(o.values).every((x) => typeof x === 'string');
+    return (
+      typeof o === 'object' &&
+      o !== null &&
+      typeof o.location === 'string' &&
+      typeof o.values === 'object' &&
+      o.values !== null &&
+      Object.values(o.values).every((x) => typeof x === 'string')
+    );
   };
   if (
-    v?.day !== day || typeof r !== 'object' || r === null || r.day !== day || typeof r.build !== 'string' || typeof r.stagedAt !== 'string' ||
-    !Array.isArray(r.files) || !r.files.every(isFile) || !Array.isArray(r.partitions) || !r.partitions.every(isPartition)
+    v?.day !== day ||
+    typeof r !== 'object' ||
+    r === null ||
+    r.day !== day ||
+    typeof r.build !== 'string' ||
+    typeof r.stagedAt !== 'string' ||
+    !Array.isArray(r.files) ||
+    !r.files.every(isFile) ||
+    !Array.isArray(r.partitions) ||
+    !r.partitions.every(isPartition)
   ) {
     throw new StateError(`${where} is not the staged-rows record of ${day} (day, and staged: build, stagedAt, files and partitions, or null, expected)`);
   }
