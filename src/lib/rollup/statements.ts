@@ -20,8 +20,9 @@ export interface RollupTables {
 
 /**
  * What the build ids of a report's staged early rows start with (`early-<report time>`, under
- * `<rollup location>/builds/`): they serve one report and are removed after it; S3's lifecycle
- * rule on that prefix, and locally the next open of the state, remove those of a stopped report.
+ * `<rollup location>/builds/`): kept for the folder's own build, which reuses and removes them (or
+ * serving one report, removed after it); S3's lifecycle rule on that prefix, and locally the next
+ * open of the state (rows no record keeps), remove those left over.
  */
 export const STAGED_BUILD_PREFIX = 'early-';
 

@@ -17,8 +17,10 @@ import { requestToken } from './ensure-partitions.js';
  * that folder's early files. Read by every report query, those files would be scanned once per
  * query; staged, they are scanned once per report: one statement aggregates them into the
  * rollup's shape under a build id of their own in the builds table (the rollup builds' own
- * mechanism, so nothing the rollup reads), the queries read those rows, and the staging is
- * dropped after the report.
+ * mechanism, so nothing the rollup reads), and the queries read those rows. With a ledger that
+ * keeps staged rows, the staging names the listed early files and the rows are kept for the
+ * folder's own build (see ensureRollups), which then reads only the folder's other files; without
+ * one, the staging is dropped after the report.
  */
 
 export interface StageEarlyRowsDeps {
