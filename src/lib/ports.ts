@@ -78,6 +78,28 @@ export interface RollupLedger {
   recorded(days: readonly UtcDay[]): Promise<ReadonlyMap<UtcDay, RollupDayRecord>>;
   /** Replaces the records of these days (after their build was switched in). */
   record(records: readonly RollupDayRecord[]): Promise<void>;
+  /** The early rows a report staged and kept for each of these days' own build (absent: no ledger of them, every build reads all its files). */
+  stagedRows?(days: readonly UtcDay[]): Promise<ReadonlyMap<UtcDay, StagedRowsRecord>>;
+  /** Keeps the record of staged early rows (replacing the day's previous one) once their INSERT succeeded. */
+  keepStagedRows?(record: StagedRowsRecord): Promise<void>;
+  /** Forgets the staged rows of these days (their build used them, or they can no longer be trusted). */
+  forgetStagedRows?(days: readonly UtcDay[]): Promise<void>;
+}
+
+/**
+ * Early rows of a folder a report staged into the builds table (build `early-<time>`), kept so
+ * that the folder's own rollup build reads them instead of those files again: exactly the files
+ * the staging INSERT read (it named them), when, and the builds-table partitions holding them.
+ */
+export interface StagedRowsRecord {
+  /** The folder's UTC day. */
+  readonly day: UtcDay;
+  readonly build: string;
+  /** When the staging INSERT started (ISO 8601): the rows are trusted only while younger than a margin under the lifecycle rule's expiry. */
+  readonly stagedAt: string;
+  readonly files: readonly SourceFile[];
+  /** The builds-table partitions (build id and the rollup's keys) and their folders. */
+  readonly partitions: readonly { readonly values: Readonly<Record<string, string>>; readonly location: string }[];
 }
 
 /** Runs SQL: Athena statements, and the same statements on the local engine. */

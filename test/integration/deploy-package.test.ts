@@ -238,7 +238,7 @@ describe('serverless package', () => {
       const rules = resources.ResultsBucket!.Properties.LifecycleConfiguration.Rules;
       // Only query results and a report's staged early rows expire; otherwise under rollup/ only the open uploads of a failed build are aborted.
       expect(rules.filter((r: Json) => r.ExpirationInDays !== undefined).map((r: Json) => r.Prefix)).toEqual(['athena/', 'rollup/builds/early-']);
-      expect(rules.find((r: Json) => r.Prefix === 'rollup/builds/early-')).toEqual({ Id: 'ExpireStagedEarlyRows', Status: 'Enabled', Prefix: 'rollup/builds/early-', ExpirationInDays: 1 });
+      expect(rules.find((r: Json) => r.Prefix === 'rollup/builds/early-')).toEqual({ Id: 'ExpireStagedEarlyRows', Status: 'Enabled', Prefix: 'rollup/builds/early-', ExpirationInDays: 2 });
       expect(rules.find((r: Json) => r.Prefix === 'rollup/')).toEqual({ Id: 'AbortRollupUploads', Status: 'Enabled', Prefix: 'rollup/', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } });
       const builds = resources.GlueRollupBuildsTable!.Properties.TableInput;
       expect(builds.Name).toBe('vpc_flow_logs_rollup_ci_builds');

@@ -10,7 +10,7 @@ import { parsePartitionsEvent } from '../../src/lib/partitions/event.js';
 import { partitionsFor, type Partition } from '../../src/lib/partitions/plan.js';
 import { configuredLayout } from '../../src/lib/partitions/table-layout.js';
 import type { PartitionLayout } from '../../src/lib/partitions/layout.js';
-import type { FolderDeletion, ObjectStore, PartitionCatalog, QueryEngine, QueryOptions, QueryResult, RollupDayRecord, RollupLedger, SourceFile, TableDescription } from '../../src/lib/ports.js';
+import type { FolderDeletion, ObjectStore, PartitionCatalog, QueryEngine, QueryOptions, QueryResult, RollupDayRecord, RollupLedger, SourceFile, StagedRowsRecord, TableDescription } from '../../src/lib/ports.js';
 import { loadReportConfig } from '../../src/lib/report/report-config.js';
 import { watchlistFromLines } from '../../src/lib/report/watchlist.js';
 import { maintainPartitions } from '../../src/lib/use-cases/maintain-partitions.js';
@@ -266,4 +266,80 @@ export async function recordReport(options: { readonly failInserts?: boolean } =
     { date: addDays(TODAY, -1), requestId: 'request-7', timezone: 'UTC' },
   );
   return { statements: engine.seen, report, deletedFolders: store.folders };
+}
+
+/**
+ * A ledger listing 288 five-minute files a day named as AWS names them (delivery stamps
+ * T0000Z..T2355Z), records matching that listing for the built days, and staged-rows records kept
+ * in memory, as the S3 ledger keeps them in its JSON objects (`forgotten`: the days let go).
+ */
+class StagingLedger implements RollupLedger {
+  readonly staged = new Map<UtcDay, StagedRowsRecord>();
+  readonly forgotten: UtcDay[] = [];
+  constructor(readonly built: readonly UtcDay[]) {}
+  #files(day: UtcDay): SourceFile[] {
+    const ymd = day.replaceAll('-', '');
+    return Array.from({ length: 288 }, (_, i) => {
+      const stamp = `${ymd}T${String(Math.floor(i / 12)).padStart(2, '0')}${String((i % 12) * 5).padStart(2, '0')}`;
+      return { path: `s3://flow-log-bucket/AWSLogs/123456789012/vpcflowlogs/ap-northeast-1/${day.replaceAll('-', '/')}/123456789012_vpcflowlogs_ap-northeast-1_fl-0a1b2c3d_${stamp}Z_h${i}.log.gz`, sizeBytes: LISTED_FILE_BYTES, version: `"e${i}"` };
+    });
+  }
+  async filesOf(days: readonly UtcDay[]): Promise<ReadonlyMap<UtcDay, readonly SourceFile[]>> {
+    return new Map(days.map((day) => [day, this.#files(day)]));
+  }
+  async recorded(days: readonly UtcDay[]): Promise<ReadonlyMap<UtcDay, RollupDayRecord>> {
+    return new Map(days.filter((day) => this.built.includes(day)).map((day) => [day, { day, files: this.#files(day), skipped: [] }]));
+  }
+  async record(): Promise<void> {}
+  async stagedRows(days: readonly UtcDay[]): Promise<ReadonlyMap<UtcDay, StagedRowsRecord>> {
+    return new Map(days.flatMap((day) => (this.staged.has(day) ? [[day, this.staged.get(day) as StagedRowsRecord] as const] : [])));
+  }
+  async keepStagedRows(record: StagedRowsRecord): Promise<void> {
+    this.staged.set(record.day, record);
+  }
+  async forgetStagedRows(days: readonly UtcDay[]): Promise<void> {
+    for (const day of days) {
+      this.staged.delete(day);
+      this.forgotten.push(day);
+    }
+  }
+}
+
+/** Two daily reports on the Athena path, the second building the folder whose early rows the first staged and kept. */
+export interface RecordedScanOnce {
+  readonly first: RecordedReport;
+  readonly second: RecordedReport;
+  /** The staged-rows record the first report kept, as the second report found it. */
+  readonly kept: StagedRowsRecord | undefined;
+  /** The days the ledger let go of, and the records it still keeps after the second report. */
+  readonly forgotten: readonly UtcDay[];
+  readonly keptAfter: readonly StagedRowsRecord[];
+}
+
+/**
+ * The report of yesterday at 23:45 today (today's folder has no rollup: its early rows are staged
+ * and kept), then the report of today at `secondAt` (09:30 tomorrow by default, 9 h 45 min later),
+ * whose rollup build of today reads the staged rows instead of those files.
+ */
+export async function recordScanOnce(options: { readonly secondAt?: Date } = {}): Promise<RecordedScanOnce> {
+  const config = configFor(SOURCE_SETUPS['one source'] ?? {});
+  const layout = configuredLayout(config);
+  const tomorrow = addDays(TODAY, 1);
+  const raw = partitionsFor(layout, daysOf({ from: addDays(TODAY, -30), to: tomorrow }));
+  const built = partitionsFor(layout, daysOf({ from: addDays(TODAY, -30), to: addDays(TODAY, -1) }));
+  const ledger = new StagingLedger(built.map((p) => (p.values.dt ?? '').replaceAll('/', '-') as UtcDay));
+  const run = async (date: UtcDay, now: Date, requestId: string): Promise<RecordedReport> => {
+    const engine = new RecordingEngine();
+    const store = new RecordingObjectStore();
+    const h = handle(config, layout, engine, raw, built, store);
+    const report = await runReport(
+      { engine, catalog: h.catalog, layout, database: config.database, table: config.table, config: loadReportConfig({}), now: () => now, rollup: { table: config.rollup.table, catalog: h.rollupCatalog!, settleMinutes: config.rollup.settleMinutes, objectStore: store, ledger } },
+      { date, requestId, timezone: 'UTC' },
+    );
+    return { statements: engine.seen, report, deletedFolders: store.folders };
+  };
+  const first = await run(addDays(TODAY, -1), NOW, 'request-8');
+  const kept = ledger.staged.get(TODAY);
+  const second = await run(TODAY, options.secondAt ?? new Date(`${tomorrow}T09:30:00Z`), 'request-9');
+  return { first, second, kept, forgotten: [...ledger.forgotten], keptAfter: [...ledger.staged.values()] };
 }

@@ -128,23 +128,24 @@ export interface ProfileNode {
 }
 
 /**
- * The compressed bytes a query read, from its profile: each scan names its first files (a file
- * belongs to one branch, so the first name tells the branch) and how many files it read.
+ * The compressed bytes a query read, from its profile: each scan names the files it read (all of
+ * them, or its first ones when there are many) and how many it read. Named files count as they
+ * are; when fewer are named than read, the rest are taken to follow the last named one in its
+ * branch's order (a filter on the file name keeps the branch's order).
  */
 export function bytesRead(profile: ProfileNode, branches: readonly ViewBranch[]): number {
-  const byFirstFile = new Map<string, ViewBranch>();
-  for (const branch of branches) {
-    const first = branch.files[0];
-    if (first !== undefined && !byFirstFile.has(first.path)) byFirstFile.set(first.path, branch);
-  }
+  const where = new Map<string, { branch: ViewBranch; index: number }>();
+  for (const branch of branches) branch.files.forEach((file, index) => { if (!where.has(file.path)) where.set(file.path, { branch, index }); });
   let total = 0;
   const visit = (node: ProfileNode): void => {
     const info = node.extra_info ?? {};
     const names = info['Filename(s)'];
-    if (typeof names === 'string') {
-      const branch = byFirstFile.get(names.split(', ')[0] ?? '');
-      const count = Number(info['Total Files Read'] ?? branch?.files.length ?? 0);
-      if (branch !== undefined) total += branch.files.slice(0, count).reduce((sum, f) => sum + f.sizeBytes, 0);
+    if (typeof names === 'string' && names !== '') {
+      const named = names.split(', ').map((name) => where.get(name)).filter((w): w is { branch: ViewBranch; index: number } => w !== undefined);
+      const last = named[named.length - 1];
+      const count = Number(info['Total Files Read'] ?? named.length);
+      total += named.reduce((sum, w) => sum + (w.branch.files[w.index]?.sizeBytes ?? 0), 0);
+      if (last !== undefined && count > named.length) total += last.branch.files.slice(last.index + 1, last.index + 1 + count - named.length).reduce((sum, f) => sum + f.sizeBytes, 0);
     }
     for (const child of node.children ?? []) visit(child);
   };

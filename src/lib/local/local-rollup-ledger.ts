@@ -2,7 +2,8 @@ import type { UtcDay } from '../dates.js';
 import { filesByDay } from '../rollup/drift.js';
 import { listDataFiles } from './data-files.js';
 import type { LocalRollup } from './local-rollup.js';
-import type { PartitionCatalog, RollupDayRecord, RollupLedger, SourceFile } from '../ports.js';
+import type { PartitionCatalog, RollupDayRecord, RollupLedger, SourceFile, StagedRowsRecord } from '../ports.js';
+import { parseStagedRecord } from '../rollup/staged.js';
 
 /**
  * The RollupLedger of the local engine: each day's record is a row of the state database beside
@@ -32,5 +33,26 @@ export class LocalRollupLedger implements RollupLedger {
 
   async record(records: readonly RollupDayRecord[]): Promise<void> {
     await this.#rollup.saveDayRecords(records);
+  }
+
+  async stagedRows(days: readonly UtcDay[]): Promise<ReadonlyMap<UtcDay, StagedRowsRecord>> {
+    const sorted = [...days].sort();
+    if (sorted.length === 0) return new Map();
+    const wanted = new Set(days);
+    const rows = await this.#rollup.stagedRecords(sorted[0] as UtcDay, sorted[sorted.length - 1] as UtcDay);
+    const out = new Map<UtcDay, StagedRowsRecord>();
+    for (const row of rows.filter((r) => wanted.has(r.day))) {
+      const record = parseStagedRecord(row.day, row.record, `the staged record of ${row.day} in the local state`);
+      if (record !== undefined) out.set(row.day, record);
+    }
+    return out;
+  }
+
+  async keepStagedRows(record: StagedRowsRecord): Promise<void> {
+    await this.#rollup.saveStaged(record.day, record.build, JSON.stringify({ day: record.day, staged: record }));
+  }
+
+  async forgetStagedRows(days: readonly UtcDay[]): Promise<void> {
+    for (const day of new Set(days)) await this.#rollup.saveStaged(day, null, null);
   }
 }

@@ -14,6 +14,11 @@ export function daysTableOf(rollupTable: string): string {
   return `${rollupTable}_days`;
 }
 
+/** The table beside the rollup keeping the early rows reports staged for each day's build. */
+export function stagedTableOf(rollupTable: string): string {
+  return `${rollupTable}_staged`;
+}
+
 export interface LocalRollupOptions {
   /** The catalog the state database is attached as. */
   readonly stateCatalog: string;
@@ -48,11 +53,16 @@ export class LocalRollup {
         rollup: this.#name(),
         builds: this.#name(buildsTableOf(this.#options.rollupTable)),
         days: this.#name(daysTableOf(this.#options.rollupTable)),
+        staged: this.#name(stagedTableOf(this.#options.rollupTable)),
         key_columns: listOf(this.#options.keys.map((key) => joinFragments([identifier(key, 'partition key'), identifier('varchar')], ' '))),
       }),
     );
-    // One process holds the state file at a time, so staged early rows found on opening it are a stopped report's.
-    await this.#connection.run(renderQuery('local/rollup/delete-staged', { builds: this.#name(buildsTableOf(this.#options.rollupTable)), prefix: stringLiteral(`${STAGED_BUILD_PREFIX}%`, 'build id') }));
+    // One process holds the state file at a time, so staged early rows found on opening it that no day keeps are a stopped report's.
+    await this.#connection.run(renderQuery('local/rollup/delete-staged', {
+      builds: this.#name(buildsTableOf(this.#options.rollupTable)),
+      staged: this.#name(stagedTableOf(this.#options.rollupTable)),
+      prefix: stringLiteral(`${STAGED_BUILD_PREFIX}%`, 'build id'),
+    }));
   }
 
   /** The records of the days from `from` to `to` (YYYY-MM-DD) that have one. */
@@ -77,6 +87,17 @@ export class LocalRollup {
       await this.#connection.run(renderQuery('local/state/rollback', {}));
       throw error;
     }
+  }
+
+  /** The staged-rows records kept for days from `from` to `to` (YYYY-MM-DD), as stored JSON. */
+  async stagedRecords(from: UtcDay, to: UtcDay): Promise<{ day: UtcDay; record: string }[]> {
+    const reader = await this.#connection.runAndReadAll(renderQuery('local/rollup/list-staged', { staged: this.#name(stagedTableOf(this.#options.rollupTable)) }), [from, to]);
+    return reader.getRowObjectsJS().map((row) => ({ day: String(row.utc_day) as UtcDay, record: String(row.record) }));
+  }
+
+  /** Replaces a day's staged-rows record; `build` and `record` null once the rows are let go. */
+  async saveStaged(day: UtcDay, build: string | null, record: string | null): Promise<void> {
+    await this.#connection.run(renderQuery('local/rollup/save-staged', { staged: this.#name(stagedTableOf(this.#options.rollupTable)) }), [day, build, record]);
   }
 
   /** Whether a statement names this table or its builds table (unqualified, or in the table's database). */

@@ -2,7 +2,9 @@ import { dtOf, type UtcDay } from '../dates.js';
 import { addPartitionStatements } from '../partitions/ddl.js';
 import type { Partition } from '../partitions/plan.js';
 import { rawTable, type TableShape } from '../flowlog/raw-table.js';
-import { identifier, joinFragments, listOf, qualifiedName, renderQuery, SqlFragment, stringLiteral } from '../sql/sql.js';
+import { identifier, joinFragments, listOf, qualifiedName, queryText, renderFragment, renderQuery, SqlFragment, stringLiteral } from '../sql/sql.js';
+import { ValidationError } from '../errors.js';
+import type { SourceFile, StagedRowsRecord } from '../ports.js';
 import { earlyFilesCondition, pathTable, wholeFoldersCondition } from '../report/relations.js';
 import type { LateFolder } from '../report/window.js';
 
@@ -18,8 +20,9 @@ export interface RollupTables {
 
 /**
  * What the build ids of a report's staged early rows start with (`early-<report time>`, under
- * `<rollup location>/builds/`): they serve one report and are removed after it; S3's lifecycle
- * rule on that prefix, and locally the next open of the state, remove those of a stopped report.
+ * `<rollup location>/builds/`): kept for the folder's own build, which reuses and removes them (or
+ * serving one report, removed after it); S3's lifecycle rule on that prefix, and locally the next
+ * open of the state (rows no record keeps), remove those left over.
  */
 export const STAGED_BUILD_PREFIX = 'early-';
 
@@ -55,9 +58,43 @@ export function buildRollupSql(tables: RollupTables, days: readonly UtcDay[], pa
  * `buildId`'s partitions of that day. The report's queries then read these rows, not the files.
  * The early files are picked by `"$path"`, which the local engine shows on a view of its own.
  */
-export function stageEarlyRowsSql(tables: RollupTables, engine: 'athena' | 'local', late: LateFolder, partitions: readonly Partition[], buildId: string): string {
+export function stageEarlyRowsSql(tables: RollupTables, engine: 'athena' | 'local', late: LateFolder, partitions: readonly Partition[], buildId: string, files?: readonly SourceFile[]): string {
   const table = rawTable(tables.database, pathTable(engine, tables.table), tables.shape, [late.dt], true);
-  return renderBuild(tables, partitions, buildId, table, earlyFilesCondition(late));
+  // Naming the listed early files makes the staged rows exactly theirs, so the folder's build can leave exactly those out.
+  const condition = files === undefined ? earlyFilesCondition(late) : joinFragments([earlyFilesCondition(late), renderFragment(queryText(LISTED), { files: pathList(files) }, LISTED)], '\nAND ');
+  return renderBuild(tables, partitions, buildId, table, condition);
+}
+
+const LISTED = 'relations/listed-files';
+const STAGED_ROWS = 'rollup/staged-rows';
+
+const pathList = (files: readonly SourceFile[]): SqlFragment => listOf(files.map((f) => stringLiteral(f.path, 'file')));
+
+/**
+ * The build statement of these days that reuses early rows a report staged and kept: the raw
+ * folders are read without the staged files (`"$path" NOT IN`), and the staged rows are added in,
+ * so each raw file is read once over its life. `staged` must name at least one file.
+ */
+export function buildRollupReusingStagedSql(tables: RollupTables, engine: 'athena' | 'local', days: readonly UtcDay[], partitions: readonly Partition[], buildId: string, staged: readonly StagedRowsRecord[]): string {
+  const files = staged.flatMap((s) => s.files);
+  if (files.length === 0) throw new ValidationError('staged', 'staged rows are reused only with the files they came from');
+  const builds = qualifiedName(tables.database, buildsTableOf(tables.rollupTable));
+  const keys = listOf(tables.keys.map((key) => identifier(key, 'partition key')));
+  const markers = listOf(partitions.map((p) => tuple(tables.keys.map((key) => stringLiteral(p.values[key] ?? '', key)))));
+  const rows = joinFragments(
+    staged.map((s) => renderFragment(queryText(STAGED_ROWS), { build: stringLiteral(s.build, 'build id'), dt: stringLiteral(dtOf(s.day), 'dt') }, STAGED_ROWS)),
+    ' OR ',
+  );
+  return renderQuery('rollup/build-rollup-reusing-staged', {
+    builds,
+    table: rawTable(tables.database, pathTable(engine, tables.table), tables.shape, days.map(dtOf), true),
+    build: stringLiteral(buildId, 'build id'),
+    keys,
+    folders: wholeFoldersCondition(days.map(dtOf)),
+    staged_files: pathList(files),
+    staged: rows,
+    markers,
+  });
 }
 
 function renderBuild(tables: RollupTables, partitions: readonly Partition[], buildId: string, table: SqlFragment, folders: SqlFragment): string {

@@ -2,8 +2,9 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client
 import { callWithin } from '../aws/call-timeout.js';
 import type { UtcDay } from '../dates.js';
 import { filesByDay } from '../rollup/drift.js';
+import { parseStagedRecord } from '../rollup/staged.js';
 import { StateError, ValidationError, asError } from '../errors.js';
-import type { PartitionCatalog, ReadWarning, RollupDayRecord, RollupLedger, SourceFile } from '../ports.js';
+import type { PartitionCatalog, ReadWarning, RollupDayRecord, RollupLedger, SourceFile, StagedRowsRecord } from '../ports.js';
 
 /** Each ListObjectsV2, GetObject and PutObject of the ledger gives up after this long (its retries included). */
 export const LEDGER_CALL_TIMEOUT_MS = 10_000;
@@ -117,6 +118,53 @@ export class S3RollupLedger implements RollupLedger {
         await this.#send(`S3 PutObject s3://${bucket}/${key}`, (abortSignal) => this.#client.send(command, { abortSignal }));
       }),
     );
+  }
+
+  /**
+   * Staged early rows kept for a day's build are recorded in `<folder>staged/<YYYY-MM-DD>.json`;
+   * once used (or no longer trusted) the object is overwritten with `"staged": null`, so the
+   * ledger says they were let go, with the time (PutObject only, as for the day records).
+   */
+  async stagedRows(days: readonly UtcDay[]): Promise<ReadonlyMap<UtcDay, StagedRowsRecord>> {
+    const out = new Map<UtcDay, StagedRowsRecord>();
+    const { bucket, prefix } = await this.#folder();
+    await Promise.all(
+      [...new Set(days)].map(async (day) => {
+        const text = await this.#getText(bucket, `${prefix}staged/${day}.json`);
+        if (text === undefined) return;
+        const record = parseStagedRecord(day, text, `s3://${bucket}/${prefix}staged/${day}.json`);
+        if (record !== undefined) out.set(day, record);
+      }),
+    );
+    return out;
+  }
+
+  async keepStagedRows(record: StagedRowsRecord): Promise<void> {
+    await this.#putStaged(record.day, { day: record.day, staged: record });
+  }
+
+  async forgetStagedRows(days: readonly UtcDay[]): Promise<void> {
+    await Promise.all([...new Set(days)].map((day) => this.#putStaged(day, { day, staged: null, forgottenAt: new Date().toISOString() })));
+  }
+
+  async #putStaged(day: UtcDay, value: unknown): Promise<void> {
+    const { bucket, prefix } = await this.#folder();
+    const key = `${prefix}staged/${day}.json`;
+    const body = Buffer.from(JSON.stringify(value), 'utf8');
+    const command = new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentLength: body.length, ContentType: 'application/json' });
+    await this.#send(`S3 PutObject s3://${bucket}/${key}`, (abortSignal) => this.#client.send(command, { abortSignal }));
+  }
+
+  /** An object's text, or undefined when there is none (NoSuchKey). */
+  async #getText(bucket: string, key: string): Promise<string | undefined> {
+    const command = new GetObjectCommand({ Bucket: bucket, Key: key });
+    try {
+      const answer = await this.#send(`S3 GetObject s3://${bucket}/${key}`, (abortSignal) => this.#client.send(command, { abortSignal }));
+      return (await answer.Body?.transformToString('utf8')) ?? '';
+    } catch (error) {
+      if (asError(error).name === 'NoSuchKey') return undefined;
+      throw error;
+    }
   }
 
   /** One SDK call within the per-call timeout; a failure becomes a StateError naming the call, its object and S3's error (NoSuchKey kept as it is, for the caller). */

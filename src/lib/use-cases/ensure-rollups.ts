@@ -4,12 +4,14 @@ import { DEFAULT_BYTES_SCANNED_CUTOFF_MB } from '../config.js';
 import type { UtcDay } from '../dates.js';
 import type { PartitionLayout } from '../partitions/layout.js';
 import type { Partition } from '../partitions/plan.js';
-import type { ObjectStore, PartitionCatalog, QueryEngine, ReadWarning, RollupDayRecord, RollupLedger, SourceFile } from '../ports.js';
+import type { ObjectStore, PartitionCatalog, QueryEngine, ReadWarning, RollupDayRecord, RollupLedger, SourceFile, StagedRowsRecord } from '../ports.js';
+import { ATHENA_MAX_QUERY_BYTES } from '../partitions/ddl.js';
+import { usableStagedRows } from '../rollup/staged.js';
 import { deletableFolders } from '../rollup/cleanup.js';
 import { dayDrift, skippedByDay, type DayDrift } from '../rollup/drift.js';
 import type { TableShape } from '../flowlog/raw-table.js';
 import { completeDays, daysPerBuild, daysWithRollup, missingPartitions, presentPartitions, wantedRollupPartitions } from '../rollup/plan.js';
-import { addBuildPartitionsSql, addRollupPartitionsSql, buildLocation, buildPartitions, buildRollupSql, dropBuildPartitionsSql, setPartitionLocationSql, type RollupTables } from '../rollup/statements.js';
+import { addBuildPartitionsSql, addRollupPartitionsSql, buildLocation, buildPartitions, buildRollupReusingStagedSql, buildRollupSql, dropBuildPartitionsSql, setPartitionLocationSql, type RollupTables } from '../rollup/statements.js';
 import { requestToken } from './ensure-partitions.js';
 
 export interface EnsureRollupsDeps {
@@ -62,6 +64,8 @@ export interface RollupStatementRun {
   readonly durationMs: number;
   /** What the statement's read left out (a build's skipped files and lines). */
   readonly skipped?: readonly ReadWarning[];
+  /** A build's days whose early rows, staged by a report, it read instead of those files. */
+  readonly reusedStaged?: readonly UtcDay[];
 }
 
 export interface EnsureRollupsResult {
@@ -146,6 +150,7 @@ export async function ensureRollups(deps: EnsureRollupsDeps, request: EnsureRoll
       statements.push({ kind: 'stage', sql: '', days: toBuild, status: 'failed', error, queryId: undefined, bytesScanned: 0, durationMs: 0 });
     } else {
       const buildId = deps.now().toISOString().replaceAll(/[-:.]/g, '');
+      const staged = await stagedRowsOf(ledger, toBuild, ledgerWarnings);
       const waiting = [...toBuild];
       let measured: { bytesPerDay: number; msPerDay: number } | undefined;
       while (waiting.length > 0) {
@@ -158,8 +163,9 @@ export async function ensureRollups(deps: EnsureRollupsDeps, request: EnsureRoll
         });
         if (count === 0) break;
         const batch = waiting.splice(0, count);
-        const outcome = await buildBatch(deps, request, tables, { location, buildId, batch, existing });
+        const outcome = await buildBatch(deps, request, tables, { location, buildId, batch, existing, staged, files });
         statements.push(...outcome.statements);
+        ledgerWarnings.push(...outcome.warnings);
         unreferenced.push(...outcome.unreferenced);
         const build = outcome.statements.find((s) => s.kind === 'build' && s.status === 'succeeded');
         if (build !== undefined) measured = { bytesPerDay: build.bytesScanned / batch.length, msPerDay: build.durationMs / batch.length };
@@ -202,6 +208,77 @@ export async function ensureRollups(deps: EnsureRollupsDeps, request: EnsureRoll
     ledgerWarnings,
     ...(deps.ledger !== undefined && files.size > 0 ? { listed: files } : {}),
   };
+}
+
+/** The early rows reports staged and kept for these days' builds; a ledger that cannot say leaves every file read raw, said once. */
+async function stagedRowsOf(ledger: RollupLedger | undefined, days: readonly UtcDay[], warnings: string[]): Promise<ReadonlyMap<UtcDay, StagedRowsRecord>> {
+  if (ledger?.stagedRows === undefined) return new Map();
+  try {
+    return await ledger.stagedRows(days);
+  } catch (error) {
+    warnings.push(`the early rows staged for ${days.join(', ')} could not be looked up (${describeError(asError(error))}): their builds read every file of their folders`);
+    return new Map();
+  }
+}
+
+/**
+ * The build statement of a batch: reusing the early rows reports staged for its days when they
+ * can be trusted (see stagedRowsDecision), else reading every file; with what to say of staged
+ * rows not used. A statement naming too many staged files for Athena's limit reads every file.
+ */
+function buildStatement(deps: EnsureRollupsDeps, tables: RollupTables, plan: BatchPlan, wanted: readonly Partition[]): { sql: string; reused: UtcDay[]; warnings: string[] } {
+  const plain = buildRollupSql(tables, plan.batch, wanted, plan.buildId);
+  const { usable, refused } = usableStagedRows(plan.staged, plan.files, plan.batch, deps.now());
+  const warnings = refused.map((r) => `the early rows staged for ${r.day} were not reused (${r.why}); its build read every file of the folder`);
+  if (usable.length === 0) return { sql: plain, reused: [], warnings };
+  const sql = buildRollupReusingStagedSql(tables, deps.engine.kind, plan.batch, wanted, plan.buildId, usable);
+  const bytes = Buffer.byteLength(sql, 'utf8');
+  if (bytes > ATHENA_MAX_QUERY_BYTES) {
+    return { sql: plain, reused: [], warnings: [...warnings, `the early rows staged for ${usable.map((u) => u.day).join(', ')} were not reused: naming their files makes a statement of ${bytes} bytes, over Athena's ${ATHENA_MAX_QUERY_BYTES}; the build read every file`] };
+  }
+  return { sql, reused: usable.map((u) => u.day), warnings };
+}
+
+/**
+ * After a build was switched in, the staged rows of its days are not needed any more: forgotten in
+ * the ledger first (so nothing can reuse rows about to go), then their builds-table partitions
+ * dropped and their folders deleted. A step that fails is a warning: what stays is referenced by
+ * nothing, and the lifecycle rule on `builds/early-` expires it.
+ */
+async function removeStagedRows(deps: EnsureRollupsDeps, request: EnsureRollupsRequest, tables: RollupTables, records: readonly StagedRowsRecord[], statements: RollupStatementRun[]): Promise<string[]> {
+  const ledger = deps.ledger;
+  if (records.length === 0 || ledger?.forgetStagedRows === undefined) return [];
+  const days = records.map((r) => r.day);
+  try {
+    await ledger.forgetStagedRows(days);
+  } catch (error) {
+    return [`the early rows staged for ${days.join(', ')} could not be forgotten in the rollup ledger (${describeError(asError(error))}); they stay until the lifecycle rule expires them`];
+  }
+  const warnings: string[] = [];
+  for (const record of records) {
+    const dropped = await run(deps, request, 'unstage', dropBuildPartitionsSql(tables, record.partitions), [record.day]);
+    statements.push(dropped);
+    if (deps.objectStore === undefined) continue;
+    for (const folder of record.partitions.map((p) => p.location)) {
+      try {
+        await deps.objectStore.deleteFolder(folder, request.deadlineMs === undefined ? {} : { deadlineMs: request.deadlineMs });
+      } catch (error) {
+        warnings.push(`the staged folder ${folder} could not be deleted (${describeError(asError(error))}); nothing reads it, and the lifecycle rule expires it`);
+      }
+    }
+  }
+  return warnings;
+}
+
+interface BatchPlan {
+  readonly location: string;
+  readonly buildId: string;
+  readonly batch: readonly UtcDay[];
+  readonly existing: readonly Partition[];
+  /** Early rows reports staged for days to build, by day. */
+  readonly staged: ReadonlyMap<UtcDay, StagedRowsRecord>;
+  /** The days' files as listed before the builds. */
+  readonly files: ReadonlyMap<UtcDay, readonly SourceFile[]>;
 }
 
 /** The warning for stored days whose files could not be compared with those they were built from. */
@@ -258,40 +335,45 @@ async function buildBatch(
   deps: EnsureRollupsDeps,
   request: EnsureRollupsRequest,
   tables: RollupTables,
-  plan: { readonly location: string; readonly buildId: string; readonly batch: readonly UtcDay[]; readonly existing: readonly Partition[] },
-): Promise<{ statements: RollupStatementRun[]; unreferenced: string[] }> {
+  plan: BatchPlan,
+): Promise<{ statements: RollupStatementRun[]; unreferenced: string[]; warnings: string[] }> {
   const { batch } = plan;
   const wanted = wantedRollupPartitions(deps.layout, batch);
   const staged = buildPartitions(plan.location, tables.keys, wanted, plan.buildId);
   const folders = staged.map((p) => p.location);
   const statements: RollupStatementRun[] = [];
+  const build = buildStatement(deps, tables, plan, wanted);
+  const warnings = build.warnings;
   const step = async (kind: RollupStatementRun['kind'], sql: string): Promise<boolean> => {
     const result = await run(deps, request, kind, sql, batch);
-    statements.push(result);
+    statements.push(kind === 'build' && build.reused.length > 0 ? { ...result, reusedStaged: build.reused } : result);
     return result.status === 'succeeded';
   };
   const unstage = () => step('unstage', dropBuildPartitionsSql(tables, staged));
   for (const sql of addBuildPartitionsSql(tables, staged)) {
-    if (!(await step('stage', sql))) return { statements, unreferenced: [] };
+    if (!(await step('stage', sql))) return { statements, unreferenced: [], warnings };
   }
-  if (!(await step('build', buildRollupSql(tables, batch, wanted, plan.buildId)))) {
+  if (!(await step('build', build.sql))) {
     await unstage();
-    return { statements, unreferenced: folders };
+    return { statements, unreferenced: folders, warnings };
   }
   const present = presentPartitions(tables.keys, wanted, plan.existing);
   const fresh = missingPartitions(tables.keys, wanted, plan.existing);
   const at = (p: Partition) => buildLocation(plan.location, tables.keys, p, plan.buildId);
   const unreferenced: string[] = [];
   for (const sql of addRollupPartitionsSql(tables, fresh.map((p) => ({ values: p.values, location: at(p) })))) {
-    if (!(await step('switch', sql))) return { statements, unreferenced: folders };
+    if (!(await step('switch', sql))) return { statements, unreferenced: folders, warnings };
   }
   for (const partition of present) {
-    if (!(await step('switch', setPartitionLocationSql(tables, partition, at(partition))))) return { statements, unreferenced };
+    if (!(await step('switch', setPartitionLocationSql(tables, partition, at(partition))))) return { statements, unreferenced, warnings };
     const old = plan.existing.find((p) => tables.keys.every((key) => p.values[key] === partition.values[key]))?.location;
     if (old !== undefined && old !== '') unreferenced.push(old);
   }
   await unstage();
-  return { statements, unreferenced };
+  // Switched in: the days' staged early rows (reused or not) have served their purpose.
+  const done = batch.map((day) => plan.staged.get(day)).filter((r): r is StagedRowsRecord => r !== undefined);
+  warnings.push(...(await removeStagedRows(deps, request, tables, done, statements)));
+  return { statements, unreferenced, warnings };
 }
 
 /** Runs one statement; a failure is recorded, not thrown, so the other days still get built. */

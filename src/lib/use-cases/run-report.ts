@@ -107,6 +107,7 @@ export async function runReport(deps: RunReportDeps, request: RunReportRequest):
   const stagingDeps: StageEarlyRowsDeps | undefined = deps.rollup === undefined ? undefined : {
     engine: deps.engine, rollupCatalog: deps.rollup.catalog, layout: deps.layout, database: deps.database, table: deps.table, rollupTable: deps.rollup.table,
     ...(deps.shape === undefined ? {} : { shape: deps.shape }), now: deps.now, ...(deps.rollup.objectStore === undefined ? {} : { objectStore: deps.rollup.objectStore }),
+    ...(deps.rollup.ledger === undefined ? {} : { ledger: deps.rollup.ledger }),
   };
   const lates = rollups === undefined ? [] : lateFoldersToStage([window.baseline, window], rollups.rollupDays);
   const staging = stagingDeps === undefined || lates.length === 0 ? undefined : await stageEarlyRows(stagingDeps, { lates, requestId: request.requestId, deadlineMs: request.deadlineMs });
@@ -160,9 +161,11 @@ export async function runReport(deps: RunReportDeps, request: RunReportRequest):
       ? await learnBaseline(deps, request, baselineDaysQuery(baselineInput), window.baseline.days)
       : undefined;
   } finally {
-    // The staged rows serve this report only: dropped once its queries are done (a stopped report's expire, see the README).
-    if (stagingDeps !== undefined && staging !== undefined && staging.staged.length > 0) {
-      dropped = await dropStagedRows(stagingDeps, { requestId: request.requestId, deadlineMs: request.deadlineMs }, staging.staged);
+    // Rows kept in the ledger stay for the folder's own build, which reuses them; the others serve
+    // this report only and are dropped once its queries are done (a stopped report's expire, see the README).
+    const dropping = staging?.staged.filter((s) => s.kept !== true) ?? [];
+    if (stagingDeps !== undefined && dropping.length > 0) {
+      dropped = await dropStagedRows(stagingDeps, { requestId: request.requestId, deadlineMs: request.deadlineMs }, dropping);
     }
   }
   const rawDay = deps.rollup?.ledger === undefined ? undefined : await rawDayOf(deps.rollup.ledger, window.utcDays.filter((day) => day !== window.late?.utcDay), rollups?.listed);

@@ -1,8 +1,10 @@
 import { describeError } from '../answers.js';
-import type { UtcDay } from '../dates.js';
+import { dtOf, type UtcDay } from '../dates.js';
 import type { PartitionLayout } from '../partitions/layout.js';
 import type { Partition } from '../partitions/plan.js';
-import type { ObjectStore, PartitionCatalog, QueryEngine } from '../ports.js';
+import type { ObjectStore, PartitionCatalog, QueryEngine, RollupLedger, SourceFile, StagedRowsRecord } from '../ports.js';
+import { ATHENA_MAX_QUERY_BYTES } from '../partitions/ddl.js';
+import { earlyFilesOf } from '../rollup/staged.js';
 import type { TableShape } from '../flowlog/raw-table.js';
 import type { StagedLate } from '../report/relations.js';
 import type { LateFolder } from '../report/window.js';
@@ -15,8 +17,10 @@ import { requestToken } from './ensure-partitions.js';
  * that folder's early files. Read by every report query, those files would be scanned once per
  * query; staged, they are scanned once per report: one statement aggregates them into the
  * rollup's shape under a build id of their own in the builds table (the rollup builds' own
- * mechanism, so nothing the rollup reads), the queries read those rows, and the staging is
- * dropped after the report.
+ * mechanism, so nothing the rollup reads), and the queries read those rows. With a ledger that
+ * keeps staged rows, the staging names the listed early files and the rows are kept for the
+ * folder's own build (see ensureRollups), which then reads only the folder's other files; without
+ * one, the staging is dropped after the report.
  */
 
 export interface StageEarlyRowsDeps {
@@ -31,6 +35,11 @@ export interface StageEarlyRowsDeps {
   readonly now: () => Date;
   /** Deletes a staged folder after the report (S3 on AWS); without it the folder stays for the lifecycle rule. */
   readonly objectStore?: ObjectStore;
+  /**
+   * The rollup ledger: with one that keeps staged rows, the staging names the folder's listed early
+   * files, and the rows are kept (not dropped after the report) for the folder's own build to reuse.
+   */
+  readonly ledger?: RollupLedger;
 }
 
 export interface StageEarlyRowsRequest {
@@ -56,6 +65,8 @@ export interface StagingRun {
 /** A late folder whose early rows are staged, with the builds-table partitions (and folders) holding them. */
 export interface StagedEarlyRows extends StagedLate {
   readonly partitions: readonly Partition[];
+  /** Kept in the ledger for the folder's own build, which reuses and then removes them; not dropped after the report. */
+  readonly kept?: boolean;
 }
 
 export interface StagingResult {
@@ -117,9 +128,14 @@ export async function stageEarlyRows(deps: StageEarlyRowsDeps, request: StageEar
       }
     }
     if (failed === undefined) {
-      const rows = await step('rows', stageEarlyRowsSql(tables, deps.engine.kind, late, wantedRollupPartitions(deps.layout, [late.utcDay]), build));
+      const listed = await listedEarlyFiles(deps, tables, late, partitions, build);
+      if (listed.warning !== undefined) warnings.push(listed.warning);
+      const stagedAt = deps.now().toISOString();
+      const rows = await step('rows', stageEarlyRowsSql(tables, deps.engine.kind, late, wantedRollupPartitions(deps.layout, [late.utcDay]), build, listed.files));
       if (rows.status === 'succeeded') {
-        staged.push({ late, build, partitions });
+        const kept = listed.files === undefined ? { kept: false, warnings: [] } : await keep(deps, request, tables, { day: late.utcDay, build, stagedAt, files: listed.files, partitions }, runs);
+        warnings.push(...kept.warnings);
+        staged.push({ late, build, partitions, ...(kept.kept ? { kept: true } : {}) });
         continue;
       }
       failed = rows;
@@ -151,6 +167,48 @@ async function removeStaged(deps: StageEarlyRowsDeps, request: Omit<StageEarlyRo
     }
   }
   return warnings;
+}
+
+/**
+ * The folder's early files as the ledger lists them, to be named in the staging INSERT (so the
+ * kept rows are exactly theirs): none when the ledger keeps no staged rows, the listing fails,
+ * it finds no early file, or the named list would not fit one Athena statement. Then the rows
+ * serve this report only, as before, and the folder's build reads every file.
+ */
+async function listedEarlyFiles(deps: StageEarlyRowsDeps, tables: RollupTables, late: LateFolder, partitions: readonly Partition[], build: string): Promise<{ files?: SourceFile[]; warning?: string }> {
+  const ledger = deps.ledger;
+  if (ledger?.stagedRows === undefined || ledger.keepStagedRows === undefined || ledger.forgetStagedRows === undefined) return {};
+  const notKept = (why: string) => `the early rows of ${late.utcDay} serve this report only (${why}); the folder's build reads all its files`;
+  let files: SourceFile[];
+  try {
+    files = earlyFilesOf((await ledger.filesOf([late.utcDay])).get(late.utcDay) ?? [], late.deliveredBy);
+  } catch (error) {
+    return { warning: notKept(`its files could not be listed: ${describeError(error)}`) };
+  }
+  if (files.length === 0) return {};
+  const bytes = Buffer.byteLength(stageEarlyRowsSql(tables, deps.engine.kind, late, partitions, build, files), 'utf8');
+  if (bytes > ATHENA_MAX_QUERY_BYTES) return { warning: notKept(`naming its ${files.length} early files would make a statement of ${bytes} bytes, over Athena's ${ATHENA_MAX_QUERY_BYTES}`) };
+  return { files };
+}
+
+/**
+ * Records staged rows in the ledger for the folder's build; a previous staging of the same day is
+ * then removed (its rows are replaced by these). A record that cannot be kept leaves the rows to
+ * this report only: they are dropped after it, as before.
+ */
+async function keep(deps: StageEarlyRowsDeps, request: Omit<StageEarlyRowsRequest, 'lates'>, tables: RollupTables, record: StagedRowsRecord, runs: StagingRun[]): Promise<{ kept: boolean; warnings: string[] }> {
+  const ledger = deps.ledger;
+  if (ledger?.stagedRows === undefined || ledger.keepStagedRows === undefined) return { kept: false, warnings: [] };
+  let previous: StagedRowsRecord | undefined;
+  try {
+    previous = (await ledger.stagedRows([record.day])).get(record.day);
+    await ledger.keepStagedRows(record);
+  } catch (error) {
+    return { kept: false, warnings: [`the early rows of ${record.day} serve this report only (they could not be recorded for the folder's build: ${describeError(error)}); the folder's build reads all its files`] };
+  }
+  if (previous === undefined || previous.build === record.build) return { kept: true, warnings: [] };
+  const late = { dt: dtOf(previous.day), utcDay: previous.day, deliveredBy: '' };
+  return { kept: true, warnings: await removeStaged(deps, request, tables, { late, build: previous.build, partitions: previous.partitions }, runs) };
 }
 
 function fallback(late: LateFolder, why: string): string {

@@ -1,0 +1,99 @@
+-- Writes one build of the daily rollup like build-rollup.sql, for days whose early rows a report
+-- already staged (src/lib/use-cases/stage-early-rows.ts): those files are not read again. The raw
+-- folders are read without the staged files ("$path" NOT IN, {{staged_files}}: exactly the files
+-- the staging INSERT named), aggregated to the rollup's grain, and added to the staged rows of the
+-- same grain ({{staged}}); the sums, minimum and maximum of both parts are the day's. A file added
+-- to the folder after the staging is not in the list and is read here, once.
+INSERT INTO {{builds}}
+SELECT
+  hour,
+  interfaceid,
+  sourceaddress,
+  destinationaddress,
+  destinationport,
+  protocol,
+  action,
+  logstatus,
+  CAST(sum(flows) AS BIGINT) AS flows,
+  CAST(sum(packets) AS BIGINT) AS packets,
+  CAST(sum(bytes) AS BIGINT) AS bytes,
+  CAST(min(first_start) AS BIGINT) AS first_start,
+  CAST(max(last_end) AS BIGINT) AS last_end,
+  {{build}} AS build,
+  {{keys}}
+FROM (
+  SELECT
+    starttime - starttime % 3600 AS hour,
+    interfaceid,
+    sourceaddress,
+    destinationaddress,
+    destinationport,
+    protocol,
+    action,
+    logstatus,
+    CAST(count(*) AS BIGINT) AS flows,
+    CAST(coalesce(sum(numpackets), 0) AS BIGINT) AS packets,
+    CAST(coalesce(sum(numbytes), 0) AS BIGINT) AS bytes,
+    CAST(min(starttime) AS BIGINT) AS first_start,
+    CAST(max(endtime) AS BIGINT) AS last_end,
+    {{keys}}
+  FROM {{table}}
+  WHERE ({{folders}})
+    AND "$path" NOT IN ({{staged_files}})
+  GROUP BY
+    starttime - starttime % 3600,
+    interfaceid,
+    sourceaddress,
+    destinationaddress,
+    destinationport,
+    protocol,
+    action,
+    logstatus,
+    {{keys}}
+  UNION ALL
+  SELECT
+    hour,
+    interfaceid,
+    sourceaddress,
+    destinationaddress,
+    destinationport,
+    protocol,
+    action,
+    logstatus,
+    flows,
+    packets,
+    bytes,
+    first_start,
+    last_end,
+    {{keys}}
+  FROM {{builds}}
+  WHERE {{staged}}
+) AS flows_and_staged
+GROUP BY
+  hour,
+  interfaceid,
+  sourceaddress,
+  destinationaddress,
+  destinationport,
+  protocol,
+  action,
+  logstatus,
+  {{keys}}
+UNION ALL
+SELECT
+  CAST(NULL AS BIGINT),
+  CAST(NULL AS VARCHAR),
+  CAST(NULL AS VARCHAR),
+  CAST(NULL AS VARCHAR),
+  CAST(NULL AS INTEGER),
+  CAST(NULL AS INTEGER),
+  CAST(NULL AS VARCHAR),
+  CAST(NULL AS VARCHAR),
+  CAST(0 AS BIGINT),
+  CAST(0 AS BIGINT),
+  CAST(0 AS BIGINT),
+  CAST(NULL AS BIGINT),
+  CAST(NULL AS BIGINT),
+  {{build}},
+  {{keys}}
+FROM (VALUES {{markers}}) AS markers ({{keys}})
