@@ -155,9 +155,10 @@ export class LocalRollup {
   }
 
   /**
-   * The builds table's partitions are its rows: adding one is a no-op, dropping one deletes its
-   * rows, unless a rollup partition points at them (on Athena the dropped partition's files stay
-   * where the rollup's partition points, too).
+   * The builds table's partitions are its rows. Adding one writes nothing, except that the rows a
+   * rollup partition reads under the same build id are moved aside first (see rename-build.sql).
+   * Dropping one deletes its rows, unless a rollup partition points at them (on Athena the dropped
+   * partition's files stay where the rollup's partition points, too).
    */
   async #runOnBuilds(statement: PartitionStatement): Promise<PartitionAnswer> {
     if (statement.kind === 'add') {
