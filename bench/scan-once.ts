@@ -286,7 +286,7 @@ export async function localScanOnce(options: ScanOnceOptions): Promise<LocalScan
             table: core.table,
             config: loadReportConfig({}),
             now: () => new Date('2026-11-21T09:30:00Z'),
-            rollup: { table: core.rollup.table, catalog: handle.rollupCatalog, settleMinutes: core.rollup.settleMinutes, ledger: handle.rollupLedger },
+            rollup: { table: core.rollup.table, catalog: handle.rollupCatalog, settleMinutes: core.rollup.settleMinutes, ledger: handle.rollupLedger, ...(handle.rollupDaysPerBuild === undefined ? {} : { maxDaysPerBuild: handle.rollupDaysPerBuild }) },
           },
           { date: SAMPLE_END, timezone: 'UTC' },
         );

@@ -21,6 +21,12 @@ export interface FlowlogContext {
   readonly rollupCatalog?: PartitionCatalog;
   /** Where each rollup day's source files and skipped reads are kept (the state database, or S3 on Athena). */
   readonly rollupLedger?: RollupLedger;
+  /**
+   * At most this many days per rollup build statement; unbounded (Athena's own limits) when
+   * absent. The local engine builds one day at a time: a build of several days at once outgrew
+   * DuckDB's memory limit and failed, leaving those days to be read raw by every query.
+   */
+  readonly rollupDaysPerBuild?: number;
   /** Where orphaned rollup build folders are deleted (S3; the local engine has none to delete). */
   readonly objectStore?: ObjectStore;
   /** Where a finished report goes (SNS, a Slack webhook); none for the partitions job. */

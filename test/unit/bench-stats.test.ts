@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { topSources } from '../../bench/baseline-stream.js';
 import { formatBytes, formatNumber, formatTable, formatTarget, median, ratio, verdict, type Target } from '../../bench/stats.js';
+import { athenaBytesTargets } from '../../bench/summary.js';
 
 const target = (value: number | undefined, bound: Target['bound'], limit: number): Target => ({ label: 'report vs scan', value, bound, limit, unit: 'x' });
 
@@ -86,5 +87,26 @@ describe('topSources', () => {
       { sourceaddress: '10.0.0.2', rejected: 5 },
       { sourceaddress: '10.0.0.9', rejected: 5 },
     ]);
+  });
+});
+
+describe('athenaBytesTargets', () => {
+  it('when the scan-once section measured both sets of sizes, it gives both rows with their figures against 1.3 x', () => {
+    // Prepare
+    const section = { measured: { reportBytesRatio: 46.9, sizes: { rawBytesPerDay: 1000, rollupBytesPerDay: 490 } }, modelled: { reportBytesRatio: 1.3, sizes: { rawBytesPerDay: 2_000_000_000, rollupBytesPerDay: 20_000_000 } } };
+
+    // Act
+    const rows = athenaBytesTargets(section);
+
+    // Assess
+    expect(rows.map((r) => [r.label, r.value, r.limit, verdict(r)])).toEqual([
+      ["Athena bytes per daily report vs raw compressed, sample's sizes, rollup 49% of raw", 46.9, 1.3, 'MISS'],
+      ['Athena bytes per daily report vs raw compressed, modelled sizes, rollup 1% of raw', 1.3, 1.3, 'PASS'],
+    ]);
+  });
+
+  it('when the section has no figure, its rows have no value and are n/a, never PASS', () => {
+    expect(athenaBytesTargets(undefined).map(verdict)).toEqual(['n/a', 'n/a']);
+    expect(athenaBytesTargets({ measured: { reportBytesRatio: 'x' } }).map(verdict)).toEqual(['n/a', 'n/a']);
   });
 });

@@ -222,6 +222,18 @@ describe('ensureRollups', () => {
       expect(result.leftDays).toEqual([]);
     });
 
+    it('when the builds are limited to one day each (the local engine), 7 days take 7 build statements of one day', async () => {
+      // Prepare
+      const engine = meteredEngine(1000, 1);
+
+      // Act
+      const result = await ensureRollups({ ...depsWith(engine), maxDaysPerBuild: 1 }, { days: thirtyDays.slice(0, 7) });
+
+      // Assess
+      expect(engine.builds).toEqual([1, 1, 1, 1, 1, 1, 1]);
+      expect(result.builtDays).toEqual(thirtyDays.slice(0, 7));
+    });
+
     it('when a day scans 3 GiB and the workgroup cutoff is 10 GiB, no build statement is expected to pass the cutoff', async () => {
       // Prepare
       const engine = meteredEngine(3 * 1024 ** 3, 1);

@@ -68,6 +68,14 @@ describe('rollup decisions', () => {
     expect(daysPerBuild({ ...roomy, sources: 3 })).toBe(33);
   });
 
+  it('when a day limit is given (the local engine: one), a build covers at most that many days, and 0 still means no time left', () => {
+    const roomy = { sources: 1, bytesPerDay: 1, msPerDay: 1, maxBytesPerQuery: 10 * 1024 ** 3, timeLeftMs: 3_600_000 };
+    expect(daysPerBuild({ ...roomy, maxDays: 1 })).toBe(1);
+    expect(daysPerBuild({ ...roomy, maxDays: 7 })).toBe(7);
+    expect(daysPerBuild({ ...roomy, sources: 3, maxDays: 50 })).toBe(33);
+    expect(daysPerBuild({ ...roomy, maxDays: 1, timeLeftMs: 29_999 })).toBe(0);
+  });
+
   it('when an earlier build measured the bytes per day, a build covers the days whose bytes stay under three quarters of the workgroup cutoff', () => {
     const cutoff = 10 * 1024 ** 3; // the stack's default bytesScannedCutoffMb, 10240 MB
     const sized = (bytesPerDay: number) => daysPerBuild({ sources: 1, bytesPerDay, msPerDay: 1, maxBytesPerQuery: cutoff, timeLeftMs: 3_600_000 });

@@ -19,6 +19,17 @@ export function stagedTableOf(rollupTable: string): string {
   return `${rollupTable}_staged`;
 }
 
+/** The table beside the rollup naming, for each of its partitions, the build whose rows it reads. */
+export function currentTableOf(rollupTable: string): string {
+  return `${rollupTable}_current`;
+}
+
+/** Appended to a build id whose current rows a new build under the same id replaces. */
+const REPLACED_SUFFIX = '~replaced';
+
+/** The build id the rows of a rollup table from before the rollup became a view are kept under. */
+export const ADOPTED_BUILD = 'adopted';
+
 export interface LocalRollupOptions {
   /** The catalog the state database is attached as. */
   readonly stateCatalog: string;
@@ -28,9 +39,11 @@ export interface LocalRollupOptions {
 }
 
 /**
- * The stored daily rollup of the local engine: a table in the state database, so a day's gz
- * files are read once and every later report (a later run included) reads the table. Its
- * partitions are the key values present; Athena's partition statements on it act on its rows.
+ * The stored daily rollup of the local engine, in the state database, so a day's gz files are
+ * read once and every later report (a later run included) reads the stored rows. A build writes
+ * its rows into the builds table; the rollup is a view of the rows of the build each partition
+ * points at (the current table), so Athena's partition statements on the rollup act on those
+ * pointers: a switch to a finished build changes one row in one transaction and copies nothing.
  */
 export class LocalRollup {
   readonly #connection: DuckDBConnection;
@@ -46,15 +59,25 @@ export class LocalRollup {
   }
 
   async create(): Promise<void> {
-    const { stateCatalog, database } = this.#options;
+    const { stateCatalog, database, rollupTable } = this.#options;
     await this.#connection.run(
       renderQuery('local/rollup/create-table', {
         schema: joinFragments([identifier(stateCatalog), identifier(database, 'database')], '.'),
-        rollup: this.#name(),
-        builds: this.#name(buildsTableOf(this.#options.rollupTable)),
-        days: this.#name(daysTableOf(this.#options.rollupTable)),
-        staged: this.#name(stagedTableOf(this.#options.rollupTable)),
+        builds: this.#name(buildsTableOf(rollupTable)),
+        current: this.#name(currentTableOf(rollupTable)),
+        days: this.#name(daysTableOf(rollupTable)),
+        staged: this.#name(stagedTableOf(rollupTable)),
         key_columns: listOf(this.#options.keys.map((key) => joinFragments([identifier(key, 'partition key'), identifier('varchar')], ' '))),
+      }),
+    );
+    const kind = await this.#connection.runAndReadAll(renderQuery('local/rollup/table-kind', {}), [stateCatalog, database, rollupTable]);
+    if (String(kind.getRowsJS()[0]?.[0] ?? '') === 'BASE TABLE') await this.#adoptTable();
+    await this.#connection.run(
+      renderQuery('local/rollup/create-view', {
+        rollup: this.#name(),
+        builds: identifier(buildsTableOf(rollupTable), 'rollup table'),
+        current: identifier(currentTableOf(rollupTable), 'rollup table'),
+        keys: this.#keys(),
       }),
     );
     // One process holds the state file at a time, so staged early rows found on opening it that no day keeps are a stopped report's.
@@ -63,6 +86,19 @@ export class LocalRollup {
       staged: this.#name(stagedTableOf(this.#options.rollupTable)),
       prefix: stringLiteral(`${STAGED_BUILD_PREFIX}%`, 'build id'),
     }));
+  }
+
+  /** A state file written when the rollup was a table: its rows become the builds table's, each partition pointing at them. */
+  async #adoptTable(): Promise<void> {
+    await this.#transaction(async () => {
+      await this.#connection.run(renderQuery('local/rollup/adopt-table', {
+        rollup: this.#name(),
+        builds: this.#name(buildsTableOf(this.#options.rollupTable)),
+        current: this.#name(currentTableOf(this.#options.rollupTable)),
+        build: stringLiteral(ADOPTED_BUILD, 'build id'),
+        keys: this.#keys(),
+      }));
+    });
   }
 
   /** The records of the days from `from` to `to` (YYYY-MM-DD) that have one. */
@@ -108,7 +144,7 @@ export class LocalRollup {
 
   async partitions(range: { readonly fromDt: string; readonly toDt: string }): Promise<Partition[]> {
     const keys = this.#options.keys;
-    const reader = await this.#connection.runAndReadAll(renderQuery('local/rollup/list-partitions', { rollup: this.#name(), keys: this.#keys() }), [range.fromDt, range.toDt]);
+    const reader = await this.#connection.runAndReadAll(renderQuery('local/rollup/list-partitions', { current: this.#name(currentTableOf(this.#options.rollupTable)), keys: this.#keys() }), [range.fromDt, range.toDt]);
     return reader.getRowObjectsJS().map((row) => ({ values: Object.fromEntries(keys.map((key) => [key, String(row[key])])), location: '' }));
   }
 
@@ -119,7 +155,7 @@ export class LocalRollup {
         await this.#switch(statement.partition.values, statement.partition.location, true);
         return { rows: undefined };
       case 'drop':
-        for (const spec of statement.partitions) await this.#empty(spec.values);
+        for (const spec of statement.partitions) await this.#switch(spec.values, undefined, true);
         return { rows: undefined };
       case 'show': {
         const rows = await this.partitions({ fromDt: '0000', toDt: '9999' });
@@ -139,32 +175,81 @@ export class LocalRollup {
     }
   }
 
-  /** The builds table's partitions are its rows: adding one is a no-op, dropping one deletes its rows. */
+  /**
+   * The builds table's partitions are its rows. Adding one writes nothing, except that the rows a
+   * rollup partition reads under the same build id are moved aside first (see rename-build.sql).
+   * Dropping one deletes its rows, unless a rollup partition points at them (on Athena the dropped
+   * partition's files stay where the rollup's partition points, too).
+   */
   async #runOnBuilds(statement: PartitionStatement): Promise<PartitionAnswer> {
+    if (statement.kind === 'add') {
+      for (const spec of statement.partitions) {
+        const { [BUILD_KEY]: build, ...values } = spec.values;
+        if (build !== undefined && build === (await this.#currentBuild(values))) await this.#renameCurrent(build, values);
+      }
+    }
     if (statement.kind === 'drop') {
-      for (const spec of statement.partitions) await this.#empty(spec.values, buildsTableOf(this.#options.rollupTable), [BUILD_KEY, ...this.#options.keys]);
+      for (const spec of statement.partitions) {
+        const { [BUILD_KEY]: build, ...values } = spec.values;
+        if (build !== undefined && build === (await this.#currentBuild(values))) continue;
+        await this.#empty(spec.values, buildsTableOf(this.#options.rollupTable), [BUILD_KEY, ...this.#options.keys]);
+      }
     }
     return { rows: undefined };
   }
 
   /**
-   * Points a rollup partition at a build: its rows become that build's rows, in one transaction
-   * (the local form of one ALTER TABLE). A location outside `builds/<id>/` empties it.
+   * Points a rollup partition at a build's rows in one transaction (the local form of one ALTER
+   * TABLE), and deletes the rows of the build it pointed at before. A location outside
+   * `builds/<id>/` (or none: a dropped partition) leaves it pointing nowhere, so it no longer exists.
    */
   async #switch(values: Readonly<Record<string, string>>, location: string | undefined, replace: boolean): Promise<void> {
-    const build = /\/builds\/([^/]+)\//.exec(location ?? '')?.[1];
-    await this.#connection.run(renderQuery('local/state/begin', {}));
-    try {
-      if (replace) await this.#empty(values);
+    const found = /\/builds\/([^/]+)\//.exec(location ?? '')?.[1];
+    const build = found === undefined ? undefined : decodeURIComponent(found);
+    const current = currentTableOf(this.#options.rollupTable);
+    await this.#transaction(async () => {
+      const old = replace ? await this.#currentBuild(values) : undefined;
+      if (replace) await this.#empty(values, current);
       if (build !== undefined) {
-        await this.#connection.run(renderQuery('local/rollup/copy-build', {
-          rollup: this.#name(),
-          builds: this.#name(buildsTableOf(this.#options.rollupTable)),
+        await this.#connection.run(renderQuery('local/rollup/point-at-build', {
+          current: this.#name(current),
           keys: this.#keys(),
-          build: stringLiteral(decodeURIComponent(build), 'build id'),
-          conditions: this.#conditions(values, this.#options.keys),
+          build: stringLiteral(build, 'build id'),
+          values: listOf(this.#options.keys.map((key) => stringLiteral(values[key], quoteForMessage(key)))),
         }));
       }
+      if (old !== undefined && old !== build) await this.#empty({ [BUILD_KEY]: old, ...values }, buildsTableOf(this.#options.rollupTable), [BUILD_KEY, ...this.#options.keys]);
+    });
+  }
+
+  /** Moves a partition's current rows out of the way of a new build under the same id (see rename-build.sql). */
+  async #renameCurrent(build: string, values: Readonly<Record<string, string>>): Promise<void> {
+    await this.#transaction(async () => {
+      await this.#connection.run(renderQuery('local/rollup/rename-build', {
+        builds: this.#name(buildsTableOf(this.#options.rollupTable)),
+        current: this.#name(currentTableOf(this.#options.rollupTable)),
+        build: stringLiteral(build, 'build id'),
+        renamed: stringLiteral(`${build}${REPLACED_SUFFIX}`, 'build id'),
+        conditions: this.#conditions(values, this.#options.keys),
+      }));
+    });
+  }
+
+  /** The build a rollup partition points at; undefined when the partition does not exist. */
+  async #currentBuild(values: Readonly<Record<string, string>>): Promise<string | undefined> {
+    const reader = await this.#connection.runAndReadAll(renderQuery('local/rollup/current-build', {
+      current: this.#name(currentTableOf(this.#options.rollupTable)),
+      conditions: this.#conditions(values, this.#options.keys),
+    }));
+    const build = reader.getRowsJS()[0]?.[0];
+    return build === undefined || build === null ? undefined : String(build);
+  }
+
+  /** Runs `work` whole or not at all. */
+  async #transaction(work: () => Promise<void>): Promise<void> {
+    await this.#connection.run(renderQuery('local/state/begin', {}));
+    try {
+      await work();
       await this.#connection.run(renderQuery('local/state/commit', {}));
     } catch (error) {
       await this.#connection.run(renderQuery('local/state/rollback', {}));
@@ -176,7 +261,7 @@ export class LocalRollup {
     return this.#options.keys.map((key) => `${key}=${values[key] ?? ''}`).join('/');
   }
 
-  async #empty(given: Readonly<Record<string, string>>, table = this.#options.rollupTable, keys: readonly string[] = this.#options.keys): Promise<void> {
+  async #empty(given: Readonly<Record<string, string>>, table: string, keys: readonly string[] = this.#options.keys): Promise<void> {
     await this.#connection.run(renderQuery('local/rollup/delete-partition', { rollup: this.#name(table), conditions: this.#conditions(given, keys) }));
   }
 

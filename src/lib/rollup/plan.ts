@@ -111,6 +111,8 @@ export interface BuildSizing {
   /** Milliseconds until the deadline; undefined when there is none. */
   readonly timeLeftMs: number | undefined;
   readonly maxPartitions?: number;
+  /** At most this many days per build, whatever the other limits allow (the local engine: see FlowlogContext.rollupDaysPerBuild). */
+  readonly maxDays?: number;
 }
 
 /** Estimates are kept this far under the cutoff and the deadline: days differ in size, and Athena in speed. */
@@ -126,7 +128,7 @@ export const MIN_BUILD_TIME_MS = 30_000;
  * to pass the cutoff).
  */
 export function daysPerBuild(sizing: BuildSizing): number {
-  const byPartitions = Math.max(1, Math.floor((sizing.maxPartitions ?? ATHENA_MAX_INSERT_PARTITIONS) / Math.max(1, sizing.sources)));
+  const byPartitions = Math.max(1, Math.min(sizing.maxDays ?? Number.POSITIVE_INFINITY, Math.floor((sizing.maxPartitions ?? ATHENA_MAX_INSERT_PARTITIONS) / Math.max(1, sizing.sources))));
   if (sizing.timeLeftMs !== undefined && sizing.timeLeftMs < MIN_BUILD_TIME_MS) return 0;
   if (sizing.bytesPerDay === undefined) return 1;
   const byBytes = sizing.bytesPerDay <= 0 ? byPartitions : Math.max(sizing.bytesPerDay <= sizing.maxBytesPerQuery ? 1 : 0, Math.floor((sizing.maxBytesPerQuery * BUILD_HEADROOM) / sizing.bytesPerDay));

@@ -26,6 +26,7 @@ export function reportRollup(context: FlowlogContext): ReportRollup | undefined 
     catalog: context.rollupCatalog,
     settleMinutes: rollup.settleMinutes,
     maxBytesPerQuery: rollup.maxBytesPerQuery,
+    ...(context.rollupDaysPerBuild === undefined ? {} : { maxDaysPerBuild: context.rollupDaysPerBuild }),
     ...(context.rollupLedger === undefined ? {} : { ledger: context.rollupLedger }),
     ...(context.objectStore === undefined ? {} : { objectStore: context.objectStore }),
   };
@@ -57,6 +58,7 @@ export function rollupsDeps(raw: RawTable, rollup: ReportRollup, now: () => Date
     ...(raw.shape === undefined ? {} : { shape: raw.shape }),
     settleMinutes: rollup.settleMinutes,
     ...(rollup.maxBytesPerQuery === undefined ? {} : { maxBytesPerQuery: rollup.maxBytesPerQuery }),
+    ...(rollup.maxDaysPerBuild === undefined ? {} : { maxDaysPerBuild: rollup.maxDaysPerBuild }),
     ...(rollup.ledger === undefined ? {} : { ledger: rollup.ledger }),
     ...(rollup.objectStore === undefined ? {} : { objectStore: rollup.objectStore }),
     now,

@@ -28,6 +28,8 @@ export interface EnsureRollupsDeps {
   readonly now: () => Date;
   /** The workgroup's bytes-scanned cutoff per query (bytes); builds are sized under it. */
   readonly maxBytesPerQuery?: number;
+  /** At most this many days per build statement (see FlowlogContext.rollupDaysPerBuild); unbounded when absent. */
+  readonly maxDaysPerBuild?: number;
   /**
    * Where each day's source files and skipped reads are kept beside its rollup (the local state,
    * or JSON objects in S3 on Athena); without one built days are trusted as they are.
@@ -159,6 +161,7 @@ export async function ensureRollups(deps: EnsureRollupsDeps, request: EnsureRoll
           bytesPerDay: measured?.bytesPerDay,
           msPerDay: measured?.msPerDay,
           maxBytesPerQuery: deps.maxBytesPerQuery ?? DEFAULT_BYTES_SCANNED_CUTOFF_MB * 1024 * 1024,
+          ...(deps.maxDaysPerBuild === undefined ? {} : { maxDays: deps.maxDaysPerBuild }),
           timeLeftMs: request.deadlineMs === undefined ? undefined : request.deadlineMs - Date.now(),
         });
         if (count === 0) break;

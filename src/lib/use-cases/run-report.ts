@@ -62,6 +62,8 @@ export interface ReportRollup {
   readonly settleMinutes: number;
   /** The workgroup's bytes-scanned cutoff per query (bytes), which builds are sized under. */
   readonly maxBytesPerQuery?: number;
+  /** At most this many days per build statement (FlowlogContext.rollupDaysPerBuild). */
+  readonly maxDaysPerBuild?: number;
   /** Each day's source files and skipped reads, kept beside the rollup (the local state, or S3); see EnsureRollupsDeps.ledger. */
   readonly ledger?: RollupLedger;
   /** Deletes the folders of failed or replaced builds (S3 on AWS); without it they stay. */

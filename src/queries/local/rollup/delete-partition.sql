@@ -1,2 +1,2 @@
--- Empties one rollup partition: what pointing it at a fresh folder does on Athena.
+-- Deletes the rows matching {{conditions}} of one table of the rollup (a partition's pointer, or a build's rows).
 DELETE FROM {{rollup}} WHERE {{conditions}}
