@@ -8,7 +8,7 @@ const { pathToFileURL } = require('node:url');
 
 const root = path.join(__dirname, '..');
 const PARAMS = ['bucket', 'prefix', 'folders', 'perHour', 'sources', 'database', 'table', 'tableMode', 'format', 'columnNames', 'fileFormat', 'partitioning', 'projectionStart', 'vpcIds', 'alertEmails', 'slackWebhookParameter',
-  'bytesScannedCutoffMb', 'resultsRetentionDays', 'tags', 'suppressionsParameter', 'suppressionsFile', 'watchlistParameter', 'watchlistFile'];
+  'bytesScannedCutoffMb', 'resultsRetentionDays', 'tags', 'suppressionsParameter', 'suppressionsFile', 'watchlistParameter', 'watchlistFile', 'interfacesRoleName'];
 
 async function loadModel() {
   const { build } = require('esbuild');
@@ -82,6 +82,8 @@ async function buildStack(resolveVariable) {
     // The report's lists: files bundled into its zip, SSM parameters its role may read (none: the statement is dropped).
     reportFiles: m.reportPackageFiles(settings),
     reportParameterArns: m.reportParameterArns(settings),
+    // The role the interfaces function assumes in each source account (none: the statement is dropped).
+    interfacesRoleArns: m.interfacesRoleArns(settings),
     bytesScannedCutoff: settings.bytesScannedCutoffBytes,
     resultsRetentionDays: settings.resultsRetentionDays,
     tags,
