@@ -7,6 +7,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AwsQueryError, QueryApi } from '../../src/lib/aws/query-api.js';
 import { ec2Api, EC2_API_VERSION } from '../../src/lib/ec2/ec2-api.js';
+import { loadInterfacesConfig } from '../../src/lib/interfaces-config.js';
+import { directoryFor } from '../../src/lib/wiring/aws-interfaces.js';
 import { startLoopbackServer, type Answer, type LoopbackServer } from '../support/loopback-server.js';
 
 const credentials = async () => ({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'token' });
@@ -15,9 +17,12 @@ const ec2Error = (status: number, code: string, message: string) => xml(status, 
 const NO_INTERFACES = xml(200, '<DescribeNetworkInterfacesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId><networkInterfaceSet/></DescribeNetworkInterfacesResponse>');
 
 let server: LoopbackServer | undefined;
+let second: LoopbackServer | undefined;
 afterEach(async () => {
   await server?.close();
+  await second?.close();
   server = undefined;
+  second = undefined;
 });
 
 async function ec2Against(script: readonly Answer[], options: { requestTimeoutMs?: number } = {}) {
@@ -84,5 +89,17 @@ describe('Query API caller faults (loopback server)', () => {
     setTimeout(() => controller.abort(), 100);
     await expect(ec2.describeNetworkInterfaces({ filters: [], maxResults: 1000 }, controller.signal)).rejects.toThrow(/abort/i);
     expect(received).toHaveLength(1);
+  });
+
+  it('when STS refuses the role of one source account, the interfaces function still asks its own account, and the warning names the other account, region, role and STS\'s code', async () => {
+    server = await startLoopbackServer([NO_INTERFACES]);
+    second = await startLoopbackServer([xml(403, '<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>not authorized to perform: sts:AssumeRole</Message></Error><RequestId>r-3</RequestId></ErrorResponse>')]);
+    const config = loadInterfacesConfig({ AWS_REGION: 'ap-northeast-1', AWS_ENDPOINT_URL_EC2: server.baseUrl, AWS_ENDPOINT_URL_STS: second.baseUrl, FLOWLOG_ACCOUNT: '111122223333', FLOWLOG_SOURCES: '111122223333:ap-northeast-1,444455556666:us-east-1', FLOWLOG_INTERFACES_ROLE: 'flowlog-pilot-interfaces' });
+
+    const lookup = await directoryFor(config, credentials).describe({ interfaceIds: ['eni-0a1b2c3d4e5f60718'], privateAddresses: [] });
+
+    expect(lookup).toEqual({ interfaces: [], warnings: ['interfaces in 444455556666 us-east-1 not placed: STS AssumeRole arn:aws:iam::444455556666:role/flowlog-pilot-interfaces failed: AccessDenied: not authorized to perform: sts:AssumeRole'] });
+    expect(server.received).toHaveLength(1);
+    expect(Object.fromEntries(new URLSearchParams(second.received[0]!.body))).toEqual({ Action: 'AssumeRole', Version: '2011-06-15', RoleArn: 'arn:aws:iam::444455556666:role/flowlog-pilot-interfaces', RoleSessionName: 'flowlog-pilot-interfaces', DurationSeconds: '900' });
   });
 });

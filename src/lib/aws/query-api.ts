@@ -29,8 +29,8 @@ export type XmlValue = string | { readonly [name: string]: XmlValue | readonly X
 
 /** A Query API's answer was an error: its code (`UnauthorizedOperation`, `AccessDenied`, ...) is the error's name. */
 export class AwsQueryError extends FlowlogError {
-  constructor(readonly operation: string, readonly code: string, readonly statusCode: number, message: string, readonly requestId?: string) {
-    super(`${operation} failed: ${code}: ${message}`, { operation, code, statusCode, ...(requestId === undefined ? {} : { requestId }) });
+  constructor(readonly operation: string, readonly code: string, readonly statusCode: number, readonly detail: string, readonly requestId?: string) {
+    super(`${operation} failed: ${code}: ${detail}`, { operation, code, statusCode, ...(requestId === undefined ? {} : { requestId }) });
     this.name = code;
   }
 }

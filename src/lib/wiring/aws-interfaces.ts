@@ -3,7 +3,7 @@
  * small Query API caller (no @aws-sdk/client-ec2), with the function's own credentials for its own
  * account and a role assumed through STS for each other one. Built once per cold start.
  */
-import { QueryApi, type AwsCredentials, type CredentialSource } from '../aws/query-api.js';
+import { AwsQueryError, QueryApi, type AwsCredentials, type CredentialSource } from '../aws/query-api.js';
 import { ec2Api, EC2_API_VERSION, type Ec2Api } from '../ec2/ec2-api.js';
 import { Ec2InterfaceDirectory, type Ec2Target } from '../ec2/ec2-interface-directory.js';
 import type { Settings } from '../config.js';
@@ -45,7 +45,8 @@ export function directoryFor(config: InterfacesConfig, credentials: CredentialSo
         connect: async (abortSignal) => {
           if (held === undefined || (held.expiration !== undefined && held.expiration.getTime() - CREDENTIALS_MARGIN_MS <= Date.now())) {
             held = await assumeRole(stsApi(), plan.roleArn, abortSignal).catch((error: unknown) => {
-              throw new FlowlogError(`STS AssumeRole ${plan.roleArn} failed: ${error instanceof Error ? error.message : String(error)}`, { roleArn: plan.roleArn }, { cause: error });
+              const why = error instanceof AwsQueryError ? `${error.code}: ${error.detail}` : error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+              throw new FlowlogError(`STS AssumeRole ${plan.roleArn} failed: ${why}`, { roleArn: plan.roleArn }, { cause: error });
             });
           }
           return api;
