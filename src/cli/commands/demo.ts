@@ -142,7 +142,7 @@ function watchlistText(): string {
   return `# Threat intelligence export (sample): CIDR,label\n${SAMPLE_WATCHLIST.map((e) => `${e.cidr},${e.label}`).join('\n')}\n`;
 }
 
-/** Where the findings' interfaces live, from the sample's describe-network-interfaces file (--interfaces). */
+/** Where the findings' interfaces live, from the sample's describe-network-interfaces and describe-instances files (--interfaces). */
 async function checkPlaces(reportPath: string): Promise<{ lines: string[]; ok: boolean }> {
   const report = JSON.parse(await readFile(reportPath, 'utf8')) as Report;
   const summary = report.interfaces;
