@@ -149,6 +149,13 @@ describe('every rendering shows where the interfaces live', () => {
     expect(parseReport(renderJson(report)).findings[0]!.places).toEqual(report.findings[0]!.places);
   });
 
+  it('when places carry the account and region EC2 was asked in, the JSON keeps them and the Slack forwarder reads them back', () => {
+    const report = placeReport(richReportWith10001(), [{ ...WEB, account: '444455556666', region: 'us-east-1' }], 'EC2 DescribeNetworkInterfaces');
+    const json = JSON.parse(reportFileJson(report)) as { findings: { places: { account?: string; region?: string }[] }[] };
+    expect(json.findings[0]!.places.map((p) => [p.account, p.region])).toEqual([['444455556666', 'us-east-1']]);
+    expect(parseReport(renderJson(report)).findings[0]!.places).toEqual(report.findings[0]!.places);
+  });
+
   it('when Slack, chat and the SNS message are rendered, each shows the places', () => {
     const report = placedReport();
     expect(JSON.stringify(renderSlackBlocks(report))).toContain('i-0abc1234567890def web-1, sg-0123456789abcdef0 web');
