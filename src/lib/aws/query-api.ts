@@ -106,10 +106,7 @@ export class QueryApi {
     const { response } = await this.#handler.handle(signed as HttpRequest, abortSignal === undefined ? {} : { abortSignal });
     const text = await readBody(response.body as IncomingMessage);
     const status = response.statusCode;
-    if (status >= 200 && status < 300) {
-      const root = rootOf(parseXml(operation, status, text));
-      return root;
-    }
+    if (status >= 200 && status < 300) return rootOf(parseXml(operation, status, text));
     throw errorOf(operation, status, text);
   }
 
