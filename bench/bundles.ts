@@ -48,6 +48,7 @@ const DEPLOY_VALUES: Readonly<Record<string, string>> = {
   FLOWLOG_OUTPUT_LOCATION: 's3://flowlog-bench-results/athena/',
   FLOWLOG_TOPIC_ARN: 'arn:aws:sns:ap-northeast-1:123456789012:flowlog-pilot-bench-report',
   FLOWLOG_SOURCES: '123456789012:ap-northeast-1',
+  FLOWLOG_ACCOUNT: '123456789012',
 };
 
 /**

@@ -9,7 +9,7 @@ const { pathToFileURL } = require('node:url');
 const root = path.join(__dirname, '..');
 const PARAMS = ['bucket', 'prefix', 'folders', 'perHour', 'sources', 'database', 'table', 'tableMode', 'format', 'columnNames', 'fileFormat', 'partitioning', 'projectionStart', 'vpcIds', 'alertEmails', 'slackWebhookParameter',
   'bytesScannedCutoffMb', 'resultsRetentionDays', 'tags', 'suppressionsParameter', 'suppressionsFile', 'watchlistParameter', 'watchlistFile',
-  'listsKmsKeyArn', 'slackWebhookKmsKeyArn'];
+  'listsKmsKeyArn', 'slackWebhookKmsKeyArn', 'interfacesRoleName'];
 
 async function loadModel() {
   const { build } = require('esbuild');
@@ -87,6 +87,8 @@ async function buildStack(resolveVariable) {
     // Customer managed keys of SecureString parameters (none: the kms:Decrypt statements are dropped).
     listsKmsKeyArns: m.listsKmsKeyArns(settings),
     slackKmsKeyArns: m.slackKmsKeyArns(settings),
+    // The role the interfaces function assumes in each source account (none: the statement is dropped).
+    interfacesRoleArns: m.interfacesRoleArns(settings),
     bytesScannedCutoff: settings.bytesScannedCutoffBytes,
     resultsRetentionDays: settings.resultsRetentionDays,
     tags,

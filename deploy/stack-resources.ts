@@ -12,6 +12,7 @@ import { FOLDER_STYLES, layoutFor, sourceFolder, sourceRoot, validateBucket, val
 import { placeholdersOf, stripComments } from '../src/lib/sql/sql.js';
 import { PARTITIONINGS, type Partitioning } from '../src/lib/config.js';
 import type { ListSource } from '../src/lib/ports.js';
+import { ROLE_NAME } from '../src/lib/interfaces-config.js';
 import { loadSavedQueries } from '../src/lib/report/saved-queries.js';
 import { parseSuppressions } from '../src/lib/report/suppressions-file.js';
 import { parseWatchlist } from '../src/lib/report/watchlist-file.js';
@@ -60,6 +61,8 @@ export interface StackParams {
   readonly slackWebhookKmsKeyArn?: string;
   /** The region the stack is packaged for (provider.region): a KMS key must be in it. Empty: not checked. */
   readonly region?: string;
+  /** The role the interfaces function assumes in each other source account; empty for none. */
+  readonly interfacesRoleName?: string;
 }
 
 export interface StackSettings {
@@ -94,6 +97,8 @@ export interface StackSettings {
   readonly listsKmsKeyArn: string | undefined;
   /** Key the Slack forwarder's role may use to decrypt the webhook parameter. */
   readonly slackWebhookKmsKeyArn: string | undefined;
+  /** The role the interfaces function assumes in each other source account; empty: only this account is asked. */
+  readonly interfacesRoleName: string;
 }
 
 /** A saved query file under src/queries/reports/. */
@@ -158,6 +163,7 @@ export function readStackParams(params: StackParams): StackSettings {
     lists,
     listsKmsKeyArn: reader.read('listsKmsKeyArn', KMS_KEY_ARN, undefined),
     slackWebhookKmsKeyArn: reader.read('slackWebhookKmsKeyArn', KMS_KEY_ARN, undefined),
+    interfacesRoleName: reader.read('interfacesRoleName', v.pipe(v.string(), v.trim(), v.check((name) => name === '' || ROLE_NAME.test(name), (issue) => `${JSON.stringify(issue.input)} is not an IAM role name (1 to 64 of letters, digits and +=,.@_-)`)), ''),
   };
   for (const key of ['table', 'tableMode', 'bytesScannedCutoffMb', 'resultsRetentionDays']) if (reader.string(key) === undefined) reader.problem(key, 'is required');
   if (settings.vpcIds.length > 0 && settings.sources.length > 1) {
@@ -234,6 +240,19 @@ export function reportParameterArns(settings: StackSettings): Cfn[] {
   return [settings.lists.suppressions, settings.lists.watchlist].flatMap((s) =>
     s?.kind === 'parameter' ? [{ 'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/${s.name.replace(/^\//, '')}` }] : [],
   );
+}
+
+/**
+ * The roles the interfaces function may assume: the interfacesRoleName role in each source
+ * account (README "Where each interface lives"). None without the param or with no sources listed
+ * (then only the stack's own account is asked, with the function's own role, and
+ * deploy/tighten-roles.cjs drops the empty statement). When the stack's own account is listed
+ * among the sources its ARN is here too, unused: the function asks its own account directly.
+ */
+export function interfacesRoleArns(settings: StackSettings): Cfn[] {
+  if (settings.interfacesRoleName === '') return [];
+  const accounts = [...new Set(settings.sources.map((s) => s.account))];
+  return accounts.map((account) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:iam::${account}:role/${settings.interfacesRoleName}` }));
 }
 
 /**

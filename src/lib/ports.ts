@@ -195,12 +195,21 @@ export interface InterfaceQuery {
 }
 
 /**
- * Says where network interfaces live (instance, Name tag, security groups, subnet, VPC): EC2
- * DescribeNetworkInterfaces on AWS, a file saved from `aws ec2 describe-network-interfaces`
- * locally. Answers only the interfaces it knows; one that matches no name is left out.
+ * Says where network interfaces live (instance, its Name tag, security groups, subnet, VPC): EC2
+ * DescribeNetworkInterfaces and DescribeInstances on AWS, in each source's account and region;
+ * files saved from `aws ec2 describe-network-interfaces` and `describe-instances` locally.
+ * Answers only the interfaces it knows; one that matches no name is left out. Throws when nothing
+ * could be asked; a part that failed (one account) is a warning beside the rest.
  */
 export interface InterfaceDirectory {
   /** Named in the report: "EC2 DescribeNetworkInterfaces", "file interfaces.json". */
   readonly source: string;
-  describe(query: InterfaceQuery, options?: { readonly deadlineMs?: number }): Promise<readonly InterfaceFacts[]>;
+  describe(query: InterfaceQuery, options?: { readonly deadlineMs?: number }): Promise<InterfaceLookup>;
+}
+
+/** What a directory found, and what it could not ask (an account or region whose lookup failed). */
+export interface InterfaceLookup {
+  readonly interfaces: readonly InterfaceFacts[];
+  /** One per part of the lookup that failed, naming it (`interfaces in 111122223333 us-east-1 not placed: ...`). */
+  readonly warnings: readonly string[];
 }

@@ -1,7 +1,9 @@
 /**
  * The sample's interfaces as `aws ec2 describe-network-interfaces --output json` would print them
- * for its world: each host's interface with its instance, Name tag, security group, subnet and
- * VPC, and one NAT gateway interface per VPC (no instance). `report --interfaces` reads it.
+ * for its world: each host's interface with its instance, security group, subnet and VPC, and one
+ * NAT gateway interface per VPC (no instance); and its instances as `aws ec2 describe-instances
+ * --output json` would, each with its Name tag (the interfaces carry none, as when a launch
+ * template tags only the instance). `report --interfaces FILE --interfaces FILE` reads both.
  */
 import type { ResolvedSampleOptions } from './options.js';
 import { rngFor } from './prng.js';
@@ -9,6 +11,8 @@ import { buildWorld, type HostRole, type SourceWorld } from './world.js';
 
 /** Written next to `AWSLogs/` and the manifest. */
 export const INTERFACES_FILE = 'interfaces.json';
+/** The instances' answer, beside it. */
+export const INSTANCES_FILE = 'instances.json';
 
 const ROLES: readonly HostRole[] = ['web', 'app', 'db'];
 
@@ -17,13 +21,33 @@ export function sampleInterfaces(options: Pick<ResolvedSampleOptions, 'seed' | '
   return { NetworkInterfaces: options.sources.flatMap((source, i) => worldInterfaces(options.seed, buildWorld(options.seed, source, i, options.recordsPerDay))) };
 }
 
+/** The instances' document: one reservation per source, each host's instance with its Name tag (`web-1`, `db-2`, ...). */
+export function sampleInstances(options: Pick<ResolvedSampleOptions, 'seed' | 'sources' | 'recordsPerDay'>): { Reservations: object[] } {
+  return {
+    Reservations: options.sources.map((source, i) => {
+      const world = buildWorld(options.seed, source, i, options.recordsPerDay);
+      return {
+        OwnerId: world.account,
+        ReservationId: `r-${rngFor(options.seed, 'reservations', world.account, world.region).hex(17)}`,
+        Instances: hostNames(world).map(({ host, name }) => ({ InstanceId: host.instanceId, PrivateIpAddress: host.ip, SubnetId: host.subnetId, VpcId: world.vpcId, State: { Code: 16, Name: 'running' }, Tags: [{ Key: 'Name', Value: name }] })),
+      };
+    }),
+  };
+}
+
+function hostNames(world: SourceWorld): { host: SourceWorld['hosts'][number]; name: string }[] {
+  const numbers = new Map<HostRole, number>();
+  return world.hosts.map((host) => {
+    const n = (numbers.get(host.role) ?? 0) + 1;
+    numbers.set(host.role, n);
+    return { host, name: `${host.role}-${n}` };
+  });
+}
+
 function worldInterfaces(seed: string, world: SourceWorld): object[] {
   const rng = rngFor(seed, 'interfaces', world.account, world.region);
   const groups = new Map(ROLES.map((role) => [role, { GroupId: `sg-${rng.hex(17)}`, GroupName: `${role}-servers` }]));
-  const numbers = new Map<HostRole, number>();
-  const hosts = world.hosts.map((host) => {
-    const n = (numbers.get(host.role) ?? 0) + 1;
-    numbers.set(host.role, n);
+  const hosts = hostNames(world).map(({ host }) => {
     return {
       Attachment: { AttachmentId: `eni-attach-${rng.hex(17)}`, DeviceIndex: 0, InstanceId: host.instanceId, InstanceOwnerId: world.account, Status: 'attached' },
       AvailabilityZoneId: host.azId,
@@ -37,7 +61,7 @@ function worldInterfaces(seed: string, world: SourceWorld): object[] {
       RequesterManaged: false,
       Status: 'in-use',
       SubnetId: host.subnetId,
-      TagSet: [{ Key: 'Name', Value: `${host.role}-${n}` }],
+      TagSet: [],
       VpcId: world.vpcId,
     };
   });

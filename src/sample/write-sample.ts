@@ -9,7 +9,7 @@ import { StateError, ValidationError, asError } from '../lib/errors.js';
 import { SampleGenerator, type SampleManifest } from './generate.js';
 import { resolveSampleOptions, type SampleOptions } from './options.js';
 import { convertToParquet, parquetName } from './parquet-files.js';
-import { INTERFACES_FILE, sampleInterfaces } from './interfaces.js';
+import { INSTANCES_FILE, INTERFACES_FILE, sampleInstances, sampleInterfaces } from './interfaces.js';
 
 /** Written next to `AWSLogs/`, so a demo or a test can check a report against what was injected. */
 export const MANIFEST_FILE = 'sample-manifest.json';
@@ -79,6 +79,8 @@ export async function writeSample(options: SampleOptions, now: Date = new Date()
     await writeFile(join(resolved.out, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
     // Where the sample's interfaces live, as aws ec2 describe-network-interfaces prints it (report --interfaces).
     await writeFile(join(resolved.out, INTERFACES_FILE), `${JSON.stringify(sampleInterfaces(resolved), null, 2)}\n`);
+    // Their instances with the Name tags, as aws ec2 describe-instances prints them (a second --interfaces).
+    await writeFile(join(resolved.out, INSTANCES_FILE), `${JSON.stringify(sampleInstances(resolved), null, 2)}\n`);
   } catch (error) {
     throw new StateError(`cannot write the sample manifest in ${resolved.out}: ${asError(error).message}`, { path: resolved.out }, { cause: error });
   }
@@ -120,6 +122,7 @@ async function removeSample(out: string, earlier: Pick<SampleManifest, 'folders'
   }
   await rm(join(out, MANIFEST_FILE), { force: true });
   await rm(join(out, INTERFACES_FILE), { force: true });
+  await rm(join(out, INSTANCES_FILE), { force: true });
 }
 
 /** The written text files rewritten as Parquet, and the manifest naming the Parquet files. */

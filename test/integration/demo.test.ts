@@ -49,6 +49,15 @@ describe('flowlog-pilot demo (npm start)', () => {
     expect(io.stdout()).toContain(`${manifest.incidents.length} of ${manifest.incidents.length} injected incidents found, 0 other findings.`);
   });
 
+  it('when the report placed the findings\' interfaces, each host is named by its instance\'s Name tag from the sample\'s instances.json', async () => {
+    const report = JSON.parse(await readFile(join(dir, 'run', 'report', 'report.json'), 'utf8')) as Report;
+    const hosts = [...report.findings, ...report.digests].flatMap((item) => item.places ?? []).filter((p) => p.instanceId !== undefined);
+    expect(hosts.length).toBeGreaterThan(0);
+    // The sample's interfaces carry no Name tag of their own: these names come from the instances.
+    expect(hosts.filter((p) => !/^(web|app|db)-\d+$/.test(p.name ?? ''))).toEqual([]);
+    expect(report.interfaces?.source).toBe('file interfaces.json and file instances.json');
+  });
+
   it('when it ends, it prints where report.html is, and the page there shows the findings of report.json', async () => {
     const page = join(dir, 'run', 'report', 'report.html');
     const report = JSON.parse(await readFile(join(dir, 'run', 'report', 'report.json'), 'utf8')) as Report;

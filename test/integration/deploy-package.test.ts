@@ -35,9 +35,9 @@ const PARAMS = {
 /**
  * Actions IAM grants only on "*". EC2's Describe actions have no resource-level permissions: the
  * Service Authorization Reference (Amazon EC2, actions table) lists no resource type for
- * ec2:DescribeNetworkInterfaces.
+ * ec2:DescribeNetworkInterfaces or ec2:DescribeInstances.
  */
-const ACTIONS_WITHOUT_RESOURCE_LEVEL = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'cloudwatch:PutMetricData', 'ec2:DescribeNetworkInterfaces']);
+const ACTIONS_WITHOUT_RESOURCE_LEVEL = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'cloudwatch:PutMetricData', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeInstances']);
 const AGREED_SETTINGS = new Set([
   'FLOWLOG_ENGINE', 'FLOWLOG_DATABASE', 'FLOWLOG_TABLE', 'FLOWLOG_TABLE_MODE', 'FLOWLOG_FORMAT', 'FLOWLOG_COLUMN_NAMES', 'FLOWLOG_PARTITIONING', 'FLOWLOG_BUCKET', 'FLOWLOG_PREFIX', 'FLOWLOG_FOLDERS',
   'FLOWLOG_SOURCES', 'FLOWLOG_LOOKBACK_DAYS', 'FLOWLOG_MAX_RANGE_DAYS', 'FLOWLOG_WORKGROUP', 'FLOWLOG_OUTPUT_LOCATION', 'FLOWLOG_ROLLUP_TABLE', 'FLOWLOG_ROLLUP_SETTLE_MINUTES', 'FLOWLOG_BYTES_SCANNED_CUTOFF_MB',
@@ -45,7 +45,7 @@ const AGREED_SETTINGS = new Set([
   'FLOWLOG_PORT_SCAN_MIN_PORTS', 'FLOWLOG_BRUTE_FORCE_MIN_FLOWS', 'FLOWLOG_REJECT_SPIKE_RATIO', 'FLOWLOG_REJECT_SPIKE_MIN_RECORDS',
   'FLOWLOG_EGRESS_SPIKE_RATIO', 'FLOWLOG_EGRESS_SPIKE_MIN_BYTES', 'FLOWLOG_ADMIN_PORTS', 'FLOWLOG_EPHEMERAL_PORTS',
   'FLOWLOG_MIN_BASELINE_DAYS', 'FLOWLOG_BASELINE_MIN_DAY_HOURS',
-  'FLOWLOG_SLACK_WEBHOOK_PARAMETER', 'FLOWLOG_REPORT_BUCKET', 'FLOWLOG_INTERFACES_FUNCTION',
+  'FLOWLOG_SLACK_WEBHOOK_PARAMETER', 'FLOWLOG_REPORT_BUCKET', 'FLOWLOG_INTERFACES_FUNCTION', 'FLOWLOG_ACCOUNT', 'FLOWLOG_INTERFACES_ROLE',
   'FLOWLOG_SUPPRESSIONS_PARAMETER', 'FLOWLOG_SUPPRESSIONS_FILE', 'FLOWLOG_WATCHLIST_PARAMETER', 'FLOWLOG_WATCHLIST_FILE', 'FLOWLOG_LISTS_DIR',
 ]);
 
@@ -449,7 +449,9 @@ describe('serverless package', () => {
         [/^ssm:/, (r, s) => r.endsWith(`:parameter${PARAMS.slackWebhookParameter}"}`) && s.role === roleOf('slackForwarder')],
         [/^kms:/, (r, s) => r === text({ 'Fn::GetAtt': ['TopicKey', 'Arn'] }) && s.role === roleOf('report')],
         // Where each interface of a finding lives: read-only, the interfaces role only, "*" (see ACTIONS_WITHOUT_RESOURCE_LEVEL).
-        [/^ec2:DescribeNetworkInterfaces$/, (r, s) => r === text('*') && s.role === roleOf('interfaces')],
+        [/^ec2:Describe(NetworkInterfaces|Instances)$/, (r, s) => r === text('*') && s.role === roleOf('interfaces')],
+        // Other source accounts' interfaces: only the interfacesRoleName role there (none with this stack's params).
+        [/^sts:AssumeRole$/, (r, s) => /^\{"Fn::Sub":"arn:\$\{AWS::Partition\}:iam::\d{12}:role\/[\w+=,.@-]+"\}$/.test(r) && s.role === roleOf('interfaces')],
         // The report asks the interfaces function, and only it.
         [/^lambda:InvokeFunction$/, (r, s) => r === text({ 'Fn::GetAtt': ['InterfacesLambdaFunction', 'Arn'] }) && s.role === roleOf('report')],
         [/^sqs:/, (r) => r === text({ 'Fn::GetAtt': ['FailureQueue', 'Arn'] })],
@@ -473,14 +475,15 @@ describe('serverless package', () => {
       expect(adds.flatMap((s) => asList(s.Resource).map(text))).toContain(text({ 'Fn::Sub': 'arn:${AWS::Partition}:glue:${AWS::Region}:${AWS::AccountId}:table/flowlogs_ci/vpc_flow_logs' }));
     });
 
-    it('when the roles are read, only the interfaces role may call EC2, only ec2:DescribeNetworkInterfaces, and only the report role may invoke it', () => {
+    it('when the roles are read, only the interfaces role may call EC2, only ec2:DescribeNetworkInterfaces and ec2:DescribeInstances, and only the report role may invoke it', () => {
       const ec2 = statements().filter((s) => asList(s.Action).some((a) => a.startsWith('ec2:')));
-      expect(ec2.map((s) => [s.role, asList(s.Action)])).toEqual([[roleOf('interfaces'), ['ec2:DescribeNetworkInterfaces']]]);
+      expect(ec2.map((s) => [s.role, asList(s.Action)])).toEqual([[roleOf('interfaces'), ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeInstances']]]);
       // The scheduler's own role invokes the report function; among the function roles only report invokes anything.
       const invokes = statements().filter((s) => s.role !== 'ReportSchedulerRole' && asList(s.Action).some((a) => a.startsWith('lambda:')));
       expect(invokes.map((s) => [s.role, asList(s.Action), s.Resource])).toEqual([[roleOf('report'), ['lambda:InvokeFunction'], { 'Fn::GetAtt': ['InterfacesLambdaFunction', 'Arn'] }]]);
-      // The interfaces role holds nothing else: no Athena, Glue, S3 or SNS.
-      expect(statements().filter((s) => s.role === roleOf('interfaces')).flatMap((s) => asList(s.Action)).filter((a) => !a.startsWith('logs:'))).toEqual(['ec2:DescribeNetworkInterfaces']);
+      // The interfaces role holds nothing else: no Athena, Glue, S3 or SNS, and with only this
+      // account as a source no sts:AssumeRole (the several-sources variant in stack-variants.test.ts has it).
+      expect(statements().filter((s) => s.role === roleOf('interfaces')).flatMap((s) => asList(s.Action)).filter((a) => !a.startsWith('logs:'))).toEqual(['ec2:DescribeNetworkInterfaces', 'ec2:DescribeInstances']);
     });
 
     it('when the log bucket is listed, only the sources\' folders may be listed', () => {

@@ -62,7 +62,7 @@ describe('report handler: where each interface lives', () => {
   it('when the stack names its interfaces function, the published report places the private address its digests name, asked once with every name', async () => {
     const sent: Report[] = [];
     const asked: unknown[] = [];
-    const directory: InterfaceDirectory = { source: 'function flowlog-pilot-ci-interfaces', describe: async (query) => (asked.push(query), [web]) };
+    const directory: InterfaceDirectory = { source: 'function flowlog-pilot-ci-interfaces', describe: async (query) => (asked.push(query), { interfaces: [web], warnings: [] }) };
     const handler = createReportHandler({ ...withInterfaces(deps(settings, async () => (await localEngine()).engine, [recordingNotifier(sent)]), directory), now: () => new Date('2026-11-21T00:30:00Z') });
 
     const summary = await handler({ date: '2026-11-20' }, context);

@@ -72,6 +72,29 @@ describe('report --interfaces on DuckDB with real flow-log files', () => {
     expect(io.stdout()).toContain(`    ${DB_ENI} (i-0def1234567890abc db-1, sg-0fedcba9876543210 db, subnet-0fedcba9876543210, vpc-0123456789abcdef0)`);
   }, 120_000);
 
+  it('when a describe-instances file is given too, each interface is named by its instance\'s Name tag, and the lookup names both files', async () => {
+    await writeFile(join(dirs.root, 'instances.json'), JSON.stringify({ Reservations: [{ Instances: [{ InstanceId: 'i-0abc1234567890def', Tags: [{ Key: 'Name', Value: 'web-prod-tokyo-1' }] }] }] }));
+
+    const { code, io } = await run(['--interfaces', 'interfaces.json', '--interfaces', 'instances.json'], 'text');
+
+    expect(io.stderr()).toBe('');
+    expect(code).toBe(0);
+    expect(io.stdout()).toContain(`    ${WEB_ENI} (i-0abc1234567890def web-prod-tokyo-1, sg-0123456789abcdef0 web-servers,`);
+    // db-1's instance is not in the instances file: its interface keeps its own Name tag.
+    expect(io.stdout()).toContain(`    ${DB_ENI} (i-0def1234567890abc db-1,`);
+    expect(io.stdout()).toContain('placed from file interfaces.json and file instances.json');
+  }, 120_000);
+
+  it('when a bad instances file is given, the command stops before any query, naming the entry', async () => {
+    await writeFile(join(dirs.root, 'instances.json'), JSON.stringify({ Reservations: [{ Instances: [{ InstanceId: 42 }] }] }));
+
+    const { code, io } = await run(['--interfaces', 'interfaces.json', '--interfaces', 'instances.json']);
+
+    expect(code).not.toBe(0);
+    expect(io.stdout()).toBe('');
+    expect(io.stderr()).toContain('Reservations[0].Instances[0]: InstanceId must be an instance id such as i-0abc1234567890def, got 42');
+  }, 120_000);
+
   it('when no file is given, the same report names interfaces by id only and says nothing of a lookup', async () => {
     const { code, io } = await run([]);
 

@@ -1,24 +1,34 @@
 /**
- * The sample's interfaces.json: what `aws ec2 describe-network-interfaces --output json` would print
- * for its world, so `report --interfaces` can place every interface its flow logs name.
+ * The sample's interfaces.json and instances.json: what `aws ec2 describe-network-interfaces
+ * --output json` and `aws ec2 describe-instances --output json` would print for its world, so
+ * `report --interfaces interfaces.json --interfaces instances.json` can place every interface its
+ * flow logs name, each host by its instance's Name tag.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseInterfacesDocument } from '../../src/lib/report/interfaces.js';
-import { INTERFACES_FILE } from '../../src/sample/interfaces.js';
+import { readInterfacesFiles } from '../../src/lib/local/interfaces-file.js';
+import { parseEc2Document } from '../../src/lib/report/interfaces.js';
+import { INSTANCES_FILE, INTERFACES_FILE } from '../../src/sample/interfaces.js';
 import { writeSample } from '../../src/sample/write-sample.js';
 
 describe('sample interfaces file', () => {
   const out = mkdtempSync(join(tmpdir(), 'flowlog-sample-interfaces-'));
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-  it('when a sample of two sources is written, its interfaces.json passes the file check and knows every interface and host address its logs name, with instance, Name tag, security group, subnet and VPC', async () => {
+  it('when a sample of two sources is written, its two files pass the file check and know every interface and host address its logs name, with instance, the instance\'s Name tag, security group, subnet and VPC', async () => {
     const manifest = await writeSample({ out, endDate: '2026-11-20', days: 1, recordsPerDay: 2_000, sources: [{ account: '111122223333', region: 'ap-northeast-1' }, { account: '444455556666', region: 'us-east-1' }] }, new Date('2026-11-21T06:00:00Z'));
 
-    const facts = parseInterfacesDocument(readFileSync(join(out, INTERFACES_FILE), 'utf8'), INTERFACES_FILE);
+    // The interfaces carry no Name tag of their own (as when only the instance is tagged): the names come from instances.json.
+    expect(parseEc2Document(readFileSync(join(out, INTERFACES_FILE), 'utf8'), INTERFACES_FILE).interfaces.filter((f) => f.name !== undefined)).toEqual([]);
+    const instances = parseEc2Document(readFileSync(join(out, INSTANCES_FILE), 'utf8'), INSTANCES_FILE).instances;
+    const directory = await readInterfacesFiles([join(out, INTERFACES_FILE), join(out, INSTANCES_FILE)]);
+    const all = await directory.describe({ interfaceIds: [], privateAddresses: [] });
+    expect(all.interfaces).toEqual([]);
+    const facts = (await directory.describe({ interfaceIds: parseEc2Document(readFileSync(join(out, INTERFACES_FILE), 'utf8'), INTERFACES_FILE).interfaces.map((f) => f.interfaceId), privateAddresses: [] })).interfaces;
+    expect(instances.length).toBe(manifest.sources.reduce((sum, s) => sum + s.interfaces, 0));
     const logged = new Set<string>();
     for (const file of readdirSync(out, { recursive: true }) as string[]) {
       if (!file.endsWith('.log.gz')) continue;

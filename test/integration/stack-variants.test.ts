@@ -21,7 +21,8 @@ const LISTS_KEY = `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-
 const SLACK_KEY = `arn:aws:kms:${REGION}:${ACCOUNT}:key/mrk-0123456789abcdef0123456789abcdef`;
 const VARIANTS: Readonly<Record<string, { readonly stage: string; readonly params: Readonly<Record<string, string>> }>> = {
   default: { stage: 'ci', params: {} },
-  'several sources': { stage: 'ci', params: { sources: `${ACCOUNT}:${REGION},111111111111:ap-northeast-1,222222222222:us-east-1` } },
+  // The interfaces function assumes this role in each source account to place their interfaces.
+  'several sources': { stage: 'ci', params: { sources: `${ACCOUNT}:${REGION},111111111111:ap-northeast-1,222222222222:us-east-1`, interfacesRoleName: 'flowlog-pilot-interfaces' } },
   'hive folders with per-hour delivery': { stage: 'ci', params: { folders: 'hive', perHour: 'true', prefix: 'org/', vpcIds: 'vpc-0123456789abcdef0' } },
   'adopted table': { stage: 'ci', params: { tableMode: 'adopt', database: 'network_logs', table: 'vpc_flow_logs_console', bucket: 'existing-flow-logs', sources: `${ACCOUNT}:${REGION}` } },
   'projection with several sources': { stage: 'ci', params: { partitioning: 'projection', projectionStart: '2025/01/01', sources: `${ACCOUNT}:${REGION},111111111111:ap-northeast-1,222222222222:us-east-1` } },
@@ -236,6 +237,24 @@ describe('packaged template variants', () => {
     expect(failure).toBeDefined();
     expect(output).toContain(`param listsKmsKeyArn: "arn:aws:kms:${REGION}:${ACCOUNT}:alias/flowlog-lists" must be a KMS key ARN such as arn:aws:kms:ap-northeast-1:123456789012:key/`);
   }, 200_000);
+
+  it('when several source accounts and a role name are given, the interfaces role may assume exactly that role in each source account, and read EC2 only; without them it may assume none', () => {
+    const interfaces = (variant: string) => roleStatements(deployed.get(variant)!.template, 'InterfacesIamRoleLambdaExecution').filter((s) => !s.actions.every((a) => a.startsWith('logs:')));
+    // IAM role ARNs (IAM User Guide, "IAM identifiers"): arn:aws:iam::<account>:role/<name>. The stack's own account is listed among the sources, so its role is too (unused: it is asked directly).
+    expect(interfaces('several sources').map((s) => [s.effect, s.actions, s.resources])).toEqual([
+      ['Allow', ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeInstances'], ['*']],
+      ['Allow', ['sts:AssumeRole'], [`arn:aws:iam::${ACCOUNT}:role/flowlog-pilot-interfaces`, 'arn:aws:iam::111111111111:role/flowlog-pilot-interfaces', 'arn:aws:iam::222222222222:role/flowlog-pilot-interfaces']],
+    ]);
+    for (const variant of Object.keys(VARIANTS).filter((v) => v !== 'several sources')) {
+      expect(interfaces(variant).flatMap((s) => s.actions), variant).toEqual(['ec2:DescribeNetworkInterfaces', 'ec2:DescribeInstances']);
+    }
+    const env = deployed.get('several sources')!.template.Resources.InterfacesLambdaFunction.Properties.Environment.Variables as Record<string, unknown>;
+    expect(resolve(deployed.get('several sources')!.template, env)).toEqual({
+      FLOWLOG_SOURCES: `${ACCOUNT}:${REGION},111111111111:ap-northeast-1,222222222222:us-east-1`,
+      FLOWLOG_ACCOUNT: ACCOUNT,
+      FLOWLOG_INTERFACES_ROLE: 'flowlog-pilot-interfaces',
+    });
+  });
 
   it('when the watchlist is a bundled file, the report zip carries it at its path, byte for byte, and no other zip does', () => {
     const { dir } = deployed.get('report lists')!;

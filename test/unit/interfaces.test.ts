@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/lib/errors.js';
-import { interfaceQuery, parseInterfacesDocument, placeLabel, placeLine, placeReport, placeText } from '../../src/lib/report/interfaces.js';
+import { instanceNames, interfaceQuery, parseEc2Document, parseInterfacesDocument, placeLabel, placeLine, placeReport, placeText, withInstanceNames } from '../../src/lib/report/interfaces.js';
 import type { InterfaceFacts } from '../../src/lib/report/model.js';
 import { parseReport } from '../../src/lib/report/parse-report.js';
 import { renderChatNotification } from '../../src/lib/render/render-chat.js';
@@ -26,6 +26,11 @@ function placedReport() {
     digests: [digest({ rule: 'top-talkers', rows: [{ sourceaddress: '10.1.0.3', destinationaddress: '8.8.8.8', bytes: 5 }, { sourceaddress: '10.9.9.9', destinationaddress: '1.1.1.1', bytes: 4 }] })],
   });
   return placeReport(report, [WEB, NAT], 'file interfaces.json');
+}
+
+/** A report whose one finding names 10.0.0.1 as its destination. */
+function richReportWith10001() {
+  return richReport({ findings: [finding({ rule: 'admin-port-exposure', rows: [{ sourceaddress: '203.0.113.9', destinationaddress: '10.0.0.1', destinationport: 22, interfaceid: 'eni-0dddddddddddddddd' }], count: 1 })], digests: [] });
 }
 
 describe('which names a report asks about', () => {
@@ -77,9 +82,50 @@ describe('a saved describe-network-interfaces file', () => {
     ]);
   });
 
-  it('when it is not JSON or not a list of interfaces, the error says how to save one', () => {
-    expect(() => parseInterfacesDocument('NetworkInterfaces:', 'x.json')).toThrow(/x\.json: not valid JSON \(save it with aws ec2 describe-network-interfaces --output json\)/);
-    expect(() => parseInterfacesDocument('{"Reservations": []}', 'x.json')).toThrow(/expected \{"NetworkInterfaces": \[\.\.\.\]\}/);
+  it('when it is not JSON or holds neither interfaces nor instances, the error says how to save one', () => {
+    expect(() => parseInterfacesDocument('NetworkInterfaces:', 'x.json')).toThrow(/x\.json: not valid JSON \(save it with aws ec2 describe-network-interfaces --output json or aws ec2 describe-instances --output json\)/);
+    expect(() => parseInterfacesDocument('{"Items": []}', 'x.json')).toThrow(/expected \{"NetworkInterfaces": \[\.\.\.\]\} as aws ec2 describe-network-interfaces --output json prints it, or \{"Reservations": \[\.\.\.\]\} as aws ec2 describe-instances --output json prints it/);
+  });
+});
+
+describe('a saved describe-instances file (the instances\' Name tags)', () => {
+  const reservations = { Reservations: [{ Instances: [{ InstanceId: 'i-0abc1234567890def', Tags: [{ Key: 'team', Value: 'web' }, { Key: 'Name', Value: 'web-prod-1' }] }, { InstanceId: 'i-0fff1234567890def' }] }] };
+
+  it('when it is what the AWS CLI prints, each instance\'s Name tag names its interfaces; an instance without one leaves its interface\'s own', () => {
+    const document = parseEc2Document(JSON.stringify(reservations), 'instances.json');
+    expect(document.interfaces).toEqual([]);
+    const names = instanceNames(document.instances);
+    expect([...names]).toEqual([['i-0abc1234567890def', 'web-prod-1']]);
+    const facts = [{ ...WEB, name: 'eni-tag' }, { ...WEB, interfaceId: 'eni-0bbbbbbbbbbbbbbbb', instanceId: 'i-0fff1234567890def', name: 'eni-tag-2' }, NAT];
+    expect(withInstanceNames(facts, names).map((f) => f.name)).toEqual(['web-prod-1', 'eni-tag-2', NAT.name]);
+  });
+
+  it('when one file holds both answers merged, both are read', () => {
+    const both = parseEc2Document(JSON.stringify({ NetworkInterfaces: [{ NetworkInterfaceId: 'eni-0a1b2c3d4e5f60718', Attachment: { InstanceId: 'i-0abc1234567890def' } }], ...reservations }), 'ec2.json');
+    expect([both.interfaces.length, both.instances.length]).toEqual([1, 2]);
+  });
+
+  it('when instances are bad, one error names each by reservation, index and id', () => {
+    const text = JSON.stringify({ Reservations: [{ Instances: [{ InstanceId: 'eni-0abc' }, { InstanceId: 'i-0abc1234567890def', Tags: [{ Value: 'x' }] }] }, { Groups: [] }] });
+    expect(() => parseEc2Document(text, 'instances.json')).toThrow(ConfigError);
+    try {
+      parseEc2Document(text, 'instances.json');
+    } catch (error) {
+      expect((error as ConfigError).problems).toEqual([
+        'instances.json: Reservations[0].Instances[0] (eni-0abc): InstanceId must be an instance id such as i-0abc1234567890def, got "eni-0abc"',
+        'instances.json: Reservations[0].Instances[1] (i-0abc1234567890def): Tags[0].Key must be a string',
+        'instances.json: Reservations[1]: must be an object with an Instances list',
+      ]);
+    }
+  });
+});
+
+describe('the same private address in two accounts', () => {
+  it('when two accounts\' interfaces hold the address a row names, both are places of it, each with its account', () => {
+    const report = richReportWith10001();
+    const placed = placeReport(report, [{ ...WEB, privateAddresses: ['10.0.0.1'], account: '111122223333' }, { ...NAT, interfaceId: 'eni-0cccccccccccccccc', privateAddresses: ['10.0.0.1'], account: '444455556666' }], 'EC2 DescribeNetworkInterfaces', ['interfaces in 777788889999 eu-west-1 not placed: x']);
+    expect(placed.findings[0]!.places!.filter((p) => p.key === '10.0.0.1').map((p) => [p.interfaceId, p.account])).toEqual([['eni-0a1b2c3d4e5f60718', '111122223333'], ['eni-0cccccccccccccccc', '444455556666']]);
+    expect(placed.warnings.at(-1)).toBe('interfaces in 777788889999 eu-west-1 not placed: x');
   });
 });
 
@@ -100,6 +146,13 @@ describe('every rendering shows where the interfaces live', () => {
     expect(json.findings[0]!.places[0]).toEqual({ key: 'eni-0a1b2c3d4e5f60718', interfaceId: 'eni-0a1b2c3d4e5f60718', privateAddresses: ['10.0.0.1'], instanceId: 'i-0abc1234567890def', name: 'web-1', securityGroups: [{ id: 'sg-0123456789abcdef0', name: 'web' }], subnetId: 'subnet-0aa', vpcId: 'vpc-0bb' });
     expect(json.interfaces).toEqual({ source: 'file interfaces.json', asked: 4, found: 3, notFound: ['10.9.9.9'] });
     expect(parseReport(renderJson(report))).toEqual(parseReport(renderJson(parseReport(renderJson(report)))));
+    expect(parseReport(renderJson(report)).findings[0]!.places).toEqual(report.findings[0]!.places);
+  });
+
+  it('when places carry the account and region EC2 was asked in, the JSON keeps them and the Slack forwarder reads them back', () => {
+    const report = placeReport(richReportWith10001(), [{ ...WEB, account: '444455556666', region: 'us-east-1' }], 'EC2 DescribeNetworkInterfaces');
+    const json = JSON.parse(reportFileJson(report)) as { findings: { places: { account?: string; region?: string }[] }[] };
+    expect(json.findings[0]!.places.map((p) => [p.account, p.region])).toEqual([['444455556666', 'us-east-1']]);
     expect(parseReport(renderJson(report)).findings[0]!.places).toEqual(report.findings[0]!.places);
   });
 

@@ -6,7 +6,7 @@ import type { Report } from '../../lib/report/model.js';
 import { buildingText } from '../../lib/report/baseline.js';
 import { noveltyText } from '../../lib/render/present.js';
 import { MANIFEST_FILE } from '../../sample/write-sample.js';
-import { INTERFACES_FILE } from '../../sample/interfaces.js';
+import { INSTANCES_FILE, INTERFACES_FILE } from '../../sample/interfaces.js';
 import { placeLine } from '../../lib/report/interfaces.js';
 import type { SampleManifest } from '../../sample/generate.js';
 import { SAMPLE_WATCHLIST } from '../../sample/incidents.js';
@@ -62,7 +62,7 @@ export function demoCommand(commands: () => readonly Command[]): Command {
       const watchlist = join(dir, 'watchlist.txt');
       await writeFile(watchlist, watchlistText());
       io.out(`\n== Addresses to watch, as a threat-intelligence export lists them (${watchlist}) ==\n${await readFile(watchlist, 'utf8')}`);
-      await run(`6. The daily report for ${last} (UTC), as e-mail and Slack would receive it`, 'report', [...state, '--date', last, '--out', out, '--suppressions', suppressions, '--watchlist', watchlist, '--interfaces', join(data, INTERFACES_FILE)]);
+      await run(`6. The daily report for ${last} (UTC), as e-mail and Slack would receive it`, 'report', [...state, '--date', last, '--out', out, '--suppressions', suppressions, '--watchlist', watchlist, '--interfaces', join(data, INTERFACES_FILE), '--interfaces', join(data, INSTANCES_FILE)]);
 
       const early = addDays(first, 2);
       const earlyOut = join(dir, 'report-early');
@@ -142,7 +142,7 @@ function watchlistText(): string {
   return `# Threat intelligence export (sample): CIDR,label\n${SAMPLE_WATCHLIST.map((e) => `${e.cidr},${e.label}`).join('\n')}\n`;
 }
 
-/** Where the findings' interfaces live, from the sample's describe-network-interfaces file (--interfaces). */
+/** Where the findings' interfaces live, from the sample's describe-network-interfaces and describe-instances files (--interfaces). */
 async function checkPlaces(reportPath: string): Promise<{ lines: string[]; ok: boolean }> {
   const report = JSON.parse(await readFile(reportPath, 'utf8')) as Report;
   const summary = report.interfaces;

@@ -12,7 +12,7 @@ import { parseDay } from '../../lib/dates.js';
 import { validateTimeZone } from '../../lib/report/window.js';
 import { runReportJob } from '../../lib/use-cases/report-job.js';
 import type { LocalReportOptions } from '../../lib/wiring/local.js';
-import { readInterfacesFile } from '../../lib/local/interfaces-file.js';
+import { readInterfacesFiles } from '../../lib/local/interfaces-file.js';
 import { parseFlags, type CliIo, type Command } from '../command.js';
 import { definedOnly, inFlagTerms, LOCAL_FLAGS, LOCAL_FLAGS_USAGE, localSettings } from '../settings.js';
 import { renderText } from '../../lib/render/render-text.js';
@@ -44,7 +44,9 @@ Options:
                          ({cidr, label} entries) or CIDR[,label] lines; runs the watchlist rule
   --interfaces FILE      where interfaces live: a file saved with
                          aws ec2 describe-network-interfaces --output json; findings and digests
-                         then show each interface's instance, Name tag, security groups, subnet, VPC
+                         then show each interface's instance, Name tag, security groups, subnet, VPC.
+                         Repeatable: add one saved with aws ec2 describe-instances --output json
+                         for the instances' Name tags, or one per account and region
 ${LOCAL_FLAGS_USAGE}
 
 Exit codes: ${EXIT_OK} ok; ${EXIT_FAILURE} a query failed or nothing could be made; 2 usage; ${EXIT_NOTIFY_FAILED} the report was made
@@ -67,7 +69,7 @@ const OPTIONS = {
   'min-baseline-days': { type: 'string' },
   suppressions: { type: 'string' },
   watchlist: { type: 'string' },
-  interfaces: { type: 'string' },
+  interfaces: { type: 'string', multiple: true },
 } as const;
 
 /** Opens the report's context from its settings and the flags' channels (the local root's, or a test's). */
@@ -103,7 +105,7 @@ export function reportCommand(opener?: ReportOpener): Command {
       const watchlistFile = values.watchlist ?? listFile(job.report.lists.watchlist, '--watchlist');
       const suppressions = suppressionsFile === undefined ? undefined : await readSuppressions(resolve(io.cwd, suppressionsFile));
       const watchlist = watchlistFile === undefined ? undefined : await readWatchlist(resolve(io.cwd, watchlistFile));
-      const interfaces = values.interfaces === undefined ? undefined : await readInterfaces(resolve(io.cwd, values.interfaces));
+      const interfaces = values.interfaces === undefined ? undefined : await readInterfaces(values.interfaces.map((path) => resolve(io.cwd, path)));
       const out = values.out === undefined ? undefined : await writableFolder(resolve(io.cwd, values.out));
       // The local root is loaded on use, so that --help and mistakes in the flags answer without starting DuckDB.
       const open = (opener ?? (await import('../../lib/wiring/local.js')).localReportOpener)(job, webhook === undefined ? {} : { slackWebhook: webhook });
@@ -232,7 +234,7 @@ export async function writeReportFiles(dir: string, report: Report): Promise<str
   return artifacts.map((artifact) => artifact.name);
 }
 
-/** The --interfaces file, read and checked before anything runs (a bad entry stops the command, named). */
-async function readInterfaces(path: string): Promise<InterfaceDirectory> {
-  return readInterfacesFile(path);
+/** The --interfaces files, read and checked before anything runs (a bad entry stops the command, named). */
+async function readInterfaces(paths: readonly string[]): Promise<InterfaceDirectory> {
+  return readInterfacesFiles(paths);
 }

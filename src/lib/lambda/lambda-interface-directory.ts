@@ -1,21 +1,20 @@
 /**
  * Where interfaces live, asked of the stack's interfaces function (which calls EC2
- * DescribeNetworkInterfaces): the report function invokes it and waits for the answer, so it
- * carries the small Lambda client instead of the large EC2 one.
+ * DescribeNetworkInterfaces and DescribeInstances in each source's account and region): the
+ * report function invokes it and waits for the answer, with its warnings.
  */
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { callWithin } from '../aws/call-timeout.js';
 import { DeadlineError, FlowlogError } from '../errors.js';
-import type { InterfaceDirectory, InterfaceQuery } from '../ports.js';
+import type { InterfaceDirectory, InterfaceLookup, InterfaceQuery } from '../ports.js';
 import { parseInterfaceAnswer } from '../report/interfaces.js';
-import type { InterfaceFacts } from '../report/model.js';
 
 export class LambdaInterfaceDirectory implements InterfaceDirectory {
   readonly source = 'EC2 DescribeNetworkInterfaces';
 
   constructor(private readonly client: LambdaClient, private readonly functionName: string) {}
 
-  async describe(query: InterfaceQuery, options: { readonly deadlineMs?: number } = {}): Promise<readonly InterfaceFacts[]> {
+  async describe(query: InterfaceQuery, options: { readonly deadlineMs?: number } = {}): Promise<InterfaceLookup> {
     const remainingMs = options.deadlineMs === undefined ? undefined : options.deadlineMs - Date.now();
     if (remainingMs !== undefined && remainingMs <= 0) throw new DeadlineError('no time left to ask where the interfaces live');
     const payload = JSON.stringify({ interfaceIds: query.interfaceIds, privateAddresses: query.privateAddresses });

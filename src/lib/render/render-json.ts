@@ -65,6 +65,8 @@ export function canonicalPlace(p: InterfacePlace): InterfacePlace {
     ...(p.interfaceType === undefined ? {} : { interfaceType: p.interfaceType }),
     ...(p.description === undefined ? {} : { description: p.description }),
     ...(p.requesterId === undefined ? {} : { requesterId: p.requesterId }),
+    ...(p.account === undefined ? {} : { account: p.account }),
+    ...(p.region === undefined ? {} : { region: p.region }),
   };
 }
 

@@ -4,7 +4,7 @@
  * itself is an InterfaceDirectory (EC2 on AWS, a saved file locally).
  */
 import { ConfigError, ValidationError } from '../errors.js';
-import type { InterfaceQuery, Row } from '../ports.js';
+import type { InterfaceLookup, InterfaceQuery, Row } from '../ports.js';
 import { cidrContains, parseCidr } from './cidr.js';
 import type { Digest, Finding, InterfaceFacts, InterfacePlace, Report, Series, SuppressedMatch } from './model.js';
 
@@ -14,6 +14,7 @@ export const INTERFACE_COLUMNS: readonly string[] = ['interfaceid'];
 export const ADDRESS_COLUMNS: readonly string[] = ['sourceaddress', 'destinationaddress'];
 
 const ENI = /^eni-[0-9a-f]{8,17}$/;
+const INSTANCE = /^i-[0-9a-f]{8,17}$/;
 
 /**
  * The ranges an interface's private address can be in: RFC 1918, the shared range 100.64.0.0/10
@@ -57,21 +58,23 @@ export function queryIsEmpty(query: InterfaceQuery): boolean {
 }
 
 /**
- * The report with each finding, digest, suppressed match and chart series carrying the places of the names its rows show, and a
- * summary of the lookup (names asked, found, not found). Rows stay as the engine returned them.
+ * The report with each finding, digest, suppressed match and chart series carrying the places of the
+ * names its rows show, a summary of the lookup (names asked, found, not found), and the lookup's
+ * warnings (a part of it that failed). Rows stay as the engine returned them.
  */
-export function placeReport(report: Report, facts: readonly InterfaceFacts[], source: string): Report {
+export function placeReport(report: Report, facts: readonly InterfaceFacts[], source: string, warnings: readonly string[] = []): Report {
   const byId = new Map<string, InterfaceFacts>();
-  const byAddress = new Map<string, InterfaceFacts>();
+  // A private address can be in use in two accounts' VPCs at once: each is a place of its own.
+  const byAddress = new Map<string, InterfaceFacts[]>();
   for (const f of facts) {
     byId.set(f.interfaceId, f);
-    for (const address of f.privateAddresses) byAddress.set(address, f);
+    for (const address of f.privateAddresses) byAddress.set(address, [...(byAddress.get(address) ?? []).filter((o) => o.interfaceId !== f.interfaceId), f]);
   }
   const placesOf = (rows: readonly Row[]): InterfacePlace[] => {
     const names = namesInRows(rows);
     return [
       ...names.interfaceIds.flatMap((id) => (byId.has(id) ? [{ key: id, ...(byId.get(id) as InterfaceFacts) }] : [])),
-      ...names.privateAddresses.flatMap((address) => (byAddress.has(address) ? [{ key: address, ...(byAddress.get(address) as InterfaceFacts) }] : [])),
+      ...names.privateAddresses.flatMap((address) => (byAddress.get(address) ?? []).map((f) => ({ key: address, ...f }))),
     ];
   };
   const withPlaces = <T extends Finding | Digest | SuppressedMatch | Series>(item: T): T => {
@@ -88,6 +91,7 @@ export function placeReport(report: Report, facts: readonly InterfaceFacts[], so
     ...(report.suppressed === undefined ? {} : { suppressed: report.suppressed.map(withPlaces) }),
     ...(report.series === undefined ? {} : { series: report.series.map(withPlaces) }),
     interfaces: { source, asked, found: asked - notFound.length, notFound },
+    warnings: [...report.warnings, ...warnings],
   };
 }
 
@@ -176,7 +180,44 @@ export interface Ec2NetworkInterface {
   readonly InterfaceType?: string;
   readonly Description?: string;
   readonly RequesterId?: string;
+  /** The account that owns the interface. */
+  readonly OwnerId?: string;
   readonly TagSet?: readonly { readonly Key?: string; readonly Value?: string }[];
+}
+
+/**
+ * One instance as EC2 DescribeInstances describes it (and `aws ec2 describe-instances --output
+ * json` prints it, under `Reservations[].Instances[]`). Only what this tool reads: its Name tag.
+ */
+export interface Ec2Instance {
+  readonly InstanceId?: string;
+  readonly Tags?: readonly { readonly Key?: string; readonly Value?: string }[];
+}
+
+/** Each instance's Name tag, by instance id (instances without one are left out). */
+export function instanceNames(instances: readonly Ec2Instance[]): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const instance of instances) {
+    const name = instance.Tags?.find((t) => t.Key === 'Name')?.Value;
+    if (instance.InstanceId !== undefined && name !== undefined && name !== '') names.set(instance.InstanceId, name);
+  }
+  return names;
+}
+
+/**
+ * The facts with each instance's Name tag as their name: what people call the machine. An
+ * interface whose instance has no Name tag (or that has no instance) keeps its own Name tag.
+ */
+export function withInstanceNames(facts: readonly InterfaceFacts[], names: ReadonlyMap<string, string>): InterfaceFacts[] {
+  return facts.map((f) => {
+    const name = f.instanceId === undefined ? undefined : names.get(f.instanceId);
+    return name === undefined ? f : { ...f, name };
+  });
+}
+
+/** The instance ids of some interfaces, each once, sorted. */
+export function instanceIdsOf(facts: readonly InterfaceFacts[]): string[] {
+  return [...new Set(facts.flatMap((f) => (f.instanceId === undefined ? [] : [f.instanceId])))].sort();
 }
 
 /** What the report keeps of an EC2 network interface; undefined without an interface id. */
@@ -199,29 +240,47 @@ export function interfaceFacts(ni: Ec2NetworkInterface): InterfaceFacts | undefi
     ...(text(ni.InterfaceType) === undefined ? {} : { interfaceType: ni.InterfaceType as string }),
     ...(text(ni.Description) === undefined ? {} : { description: ni.Description as string }),
     ...(text(ni.RequesterId) === undefined ? {} : { requesterId: ni.RequesterId as string }),
+    ...(text(ni.OwnerId) === undefined ? {} : { account: ni.OwnerId as string }),
   };
 }
 
-const STRING_FIELDS = ['NetworkInterfaceId', 'PrivateIpAddress', 'SubnetId', 'VpcId', 'InterfaceType', 'Description', 'RequesterId'] as const;
+const STRING_FIELDS = ['NetworkInterfaceId', 'PrivateIpAddress', 'SubnetId', 'VpcId', 'InterfaceType', 'Description', 'RequesterId', 'OwnerId'] as const;
+
+/** The interfaces of a saved EC2 file (parseEc2Document), without instance names applied. */
+export function parseInterfacesDocument(text: string, source: string): readonly InterfaceFacts[] {
+  return parseEc2Document(text, source).interfaces;
+}
+
+/** What one saved EC2 file holds: interfaces, instances, or both (two answers merged into one object). */
+export interface Ec2Document {
+  readonly interfaces: readonly InterfaceFacts[];
+  readonly instances: readonly Ec2Instance[];
+}
+
+const SAVE_HINT = 'expected {"NetworkInterfaces": [...]} as aws ec2 describe-network-interfaces --output json prints it, or {"Reservations": [...]} as aws ec2 describe-instances --output json prints it';
 
 /**
- * Reads what `aws ec2 describe-network-interfaces --output json` printed (`{"NetworkInterfaces":
- * [...]}`, or the list alone). Every bad entry is named in one ConfigError (its index and id), so
- * a file is fixed in one pass and none of it is used half-way.
+ * Reads what `aws ec2 describe-network-interfaces --output json` or `aws ec2 describe-instances
+ * --output json` printed (`{"NetworkInterfaces": [...]}`, the list alone, `{"Reservations":
+ * [...]}`, or one object with both keys). Every bad entry is named in one ConfigError (its index
+ * and id), so a file is fixed in one pass and none of it is used half-way.
  */
-export function parseInterfacesDocument(text: string, source: string): readonly InterfaceFacts[] {
+export function parseEc2Document(text: string, source: string): Ec2Document {
   let document: unknown;
   try {
     document = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError([`${source}: not valid JSON (save it with aws ec2 describe-network-interfaces --output json): ${error instanceof Error ? error.message : String(error)}`]);
+    throw new ConfigError([`${source}: not valid JSON (save it with aws ec2 describe-network-interfaces --output json or aws ec2 describe-instances --output json): ${error instanceof Error ? error.message : String(error)}`]);
   }
   const list = Array.isArray(document) ? document : isObject(document) && 'NetworkInterfaces' in document ? document.NetworkInterfaces : undefined;
-  if (!Array.isArray(list)) throw new ConfigError([`${source}: expected {"NetworkInterfaces": [...]} as aws ec2 describe-network-interfaces --output json prints it`]);
+  const reservations = isObject(document) && 'Reservations' in document ? document.Reservations : undefined;
+  if (list === undefined && reservations === undefined) throw new ConfigError([`${source}: ${SAVE_HINT}`]);
   const problems: string[] = [];
+  if (list !== undefined && !Array.isArray(list)) problems.push(`${source}: NetworkInterfaces must be a list`);
+  if (reservations !== undefined && !Array.isArray(reservations)) problems.push(`${source}: Reservations must be a list`);
   const facts: InterfaceFacts[] = [];
   const seen = new Map<string, number>();
-  list.forEach((raw: unknown, i) => {
+  (Array.isArray(list) ? list : []).forEach((raw: unknown, i) => {
     const id = isObject(raw) && typeof raw.NetworkInterfaceId === 'string' ? ` (${raw.NetworkInterfaceId})` : '';
     const where = `${source}: NetworkInterfaces[${i}]${id}`;
     const before = problems.length;
@@ -240,8 +299,22 @@ export function parseInterfacesDocument(text: string, source: string): readonly 
     seen.set(fact.interfaceId, i);
     facts.push(fact);
   });
+  const instances: Ec2Instance[] = [];
+  (Array.isArray(reservations) ? reservations : []).forEach((reservation: unknown, i) => {
+    if (!isObject(reservation) || !Array.isArray(reservation.Instances)) return void problems.push(`${source}: Reservations[${i}]: must be an object with an Instances list`);
+    reservation.Instances.forEach((raw: unknown, j) => {
+      const id = isObject(raw) && typeof raw.InstanceId === 'string' ? ` (${raw.InstanceId})` : '';
+      const where = `${source}: Reservations[${i}].Instances[${j}]${id}`;
+      const before = problems.length;
+      const bad = (message: string) => problems.push(`${where}: ${message}`);
+      if (!isObject(raw)) return void bad('must be an object as EC2 describes an instance');
+      if (typeof raw.InstanceId !== 'string' || !INSTANCE.test(raw.InstanceId)) bad(`InstanceId must be an instance id such as i-0abc1234567890def, got ${JSON.stringify(raw.InstanceId ?? null)}`);
+      listOf(raw, 'Tags', 'Key', bad, ['Value']);
+      if (problems.length === before) instances.push(raw as Ec2Instance);
+    });
+  });
   if (problems.length > 0) throw new ConfigError(problems);
-  return Object.freeze(facts);
+  return Object.freeze({ interfaces: Object.freeze(facts), instances: Object.freeze(instances) });
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -282,10 +355,19 @@ export function parseInterfaceQuery(event: unknown): InterfaceQuery {
   return query;
 }
 
-/** The interfaces function's answer read back by the report: `{"interfaces": [InterfaceFacts...]}`. */
-export function parseInterfaceAnswer(value: unknown): InterfaceFacts[] {
+/**
+ * The interfaces function's answer read back by the report: `{"interfaces": [InterfaceFacts...],
+ * "warnings": [...]}` (the warnings name the accounts and regions that could not be asked).
+ */
+export function parseInterfaceAnswer(value: unknown): InterfaceLookup {
   if (!isObject(value) || !Array.isArray(value.interfaces)) throw new ValidationError('answer', 'must be {"interfaces": [...]}');
-  return value.interfaces.map((raw: unknown, i) => {
+  const warnings = value.warnings ?? [];
+  if (!Array.isArray(warnings) || warnings.some((w) => typeof w !== 'string')) throw new ValidationError('answer.warnings', 'must be a list of strings');
+  return { interfaces: parseAnswerFacts(value.interfaces), warnings: warnings as string[] };
+}
+
+function parseAnswerFacts(list: readonly unknown[]): InterfaceFacts[] {
+  return list.map((raw: unknown, i) => {
     const path = `answer.interfaces[${i}]`;
     if (!isObject(raw)) throw new ValidationError(path, 'must be an object');
     const text = (key: string, required = false): string | undefined => {
@@ -300,7 +382,7 @@ export function parseInterfaceAnswer(value: unknown): InterfaceFacts[] {
     };
     const interfaceId = text('interfaceId', true) as string;
     if (!ENI.test(interfaceId)) throw new ValidationError(`${path}.interfaceId`, 'must be an interface id');
-    const optional = (['instanceId', 'name', 'subnetId', 'vpcId', 'interfaceType', 'description', 'requesterId'] as const).flatMap((key) => {
+    const optional = (['instanceId', 'name', 'subnetId', 'vpcId', 'interfaceType', 'description', 'requesterId', 'account', 'region'] as const).flatMap((key) => {
       const v = text(key);
       return v === undefined ? [] : [[key, v] as const];
     });

@@ -206,7 +206,10 @@ export interface InterfaceFacts {
   readonly privateAddresses: readonly string[];
   /** The instance it is attached to, when it is an instance's. */
   readonly instanceId?: string;
-  /** The interface's Name tag. */
+  /**
+   * What people call it: its instance's Name tag (EC2 DescribeInstances, or a saved
+   * describe-instances file), else the interface's own Name tag.
+   */
   readonly name?: string;
   readonly securityGroups: readonly SecurityGroupRef[];
   readonly subnetId?: string;
@@ -217,6 +220,10 @@ export interface InterfaceFacts {
   readonly description?: string;
   /** The service or account that created it, for interfaces AWS manages (amazon-elb, an account id, ...). */
   readonly requesterId?: string;
+  /** The account that owns it (EC2's OwnerId, or the account it was looked up in). */
+  readonly account?: string;
+  /** The region it was looked up in (EC2 lookups; a saved file does not say). */
+  readonly region?: string;
 }
 
 /** One interface id or private address named in a finding's or digest's rows, and where it lives. */

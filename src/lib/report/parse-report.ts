@@ -103,6 +103,8 @@ function place(value: unknown, path: string): InterfacePlace {
     ...withOptional('interfaceType', optionalStr(o, 'interfaceType', path)),
     ...withOptional('description', optionalStr(o, 'description', path)),
     ...withOptional('requesterId', optionalStr(o, 'requesterId', path)),
+    ...withOptional('account', optionalStr(o, 'account', path)),
+    ...withOptional('region', optionalStr(o, 'region', path)),
   };
 }
 

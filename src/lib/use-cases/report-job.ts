@@ -21,9 +21,10 @@ import { saveReport, type SavedReport } from './save-report.js';
 export const FILES_RESERVE_MS = 10_000;
 /**
  * Kept back from the queries to look up where the findings' interfaces live: one synchronous call
- * to the interfaces function, one DescribeNetworkInterfaces page per 200 names there, each
- * answered in well under a second; a lookup still waiting then is given up and the report keeps
- * the bare ids.
+ * to the interfaces function, which asks every source account and region at once (an AssumeRole,
+ * one DescribeNetworkInterfaces page per 200 names, one DescribeInstances page per 200 instances,
+ * each answered in well under a second); a lookup still waiting then is given up and the report
+ * keeps the bare ids.
  */
 export const INTERFACES_RESERVE_MS = 10_000;
 
