@@ -6,6 +6,7 @@ import { identifier, joinFragments, listOf, renderQuery, stringLiteral, type Sql
 import type { PartitionAnswer } from './local-partitions.js';
 import type { PartitionStatement, TableRef } from './partition-statements.js';
 import { BUILD_KEY, buildsTableOf, STAGED_BUILD_PREFIX } from '../rollup/statements.js';
+import { rollupColumns } from '../report/relations.js';
 import type { ReadWarning, RollupDayRecord, SourceFile } from '../ports.js';
 import type { UtcDay } from '../dates.js';
 
@@ -139,6 +140,7 @@ export class LocalRollup {
         await this.#connection.run(renderQuery('local/rollup/copy-build', {
           rollup: this.#name(),
           builds: this.#name(buildsTableOf(this.#options.rollupTable)),
+          rollup_columns: rollupColumns(),
           keys: this.#keys(),
           build: stringLiteral(decodeURIComponent(build), 'build id'),
           conditions: this.#conditions(values, this.#options.keys),

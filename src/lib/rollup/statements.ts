@@ -3,7 +3,7 @@ import { addPartitionStatements } from '../partitions/ddl.js';
 import type { Partition } from '../partitions/plan.js';
 import { rawTable, type TableShape } from '../flowlog/raw-table.js';
 import { identifier, joinFragments, listOf, qualifiedName, renderQuery, SqlFragment, stringLiteral } from '../sql/sql.js';
-import { earlyFilesCondition, pathTable, wholeFoldersCondition } from '../report/relations.js';
+import { earlyFilesCondition, pathTable, rollupColumns, wholeFoldersCondition } from '../report/relations.js';
 import type { LateFolder } from '../report/window.js';
 
 export interface RollupTables {
@@ -65,6 +65,7 @@ function renderBuild(tables: RollupTables, partitions: readonly Partition[], bui
   const markers = listOf(partitions.map((p) => tuple(tables.keys.map((key) => stringLiteral(p.values[key] ?? '', key)))));
   return renderQuery('rollup/build-rollup', {
     builds: qualifiedName(tables.database, buildsTableOf(tables.rollupTable)),
+    rollup_columns: rollupColumns(),
     table,
     build: stringLiteral(buildId, 'build id'),
     keys,

@@ -1,6 +1,6 @@
 -- Fills one rollup partition with a finished build's rows: what pointing the partition at the
 -- build's folder does on Athena.
 INSERT INTO {{rollup}}
-SELECT hour, interfaceid, sourceaddress, destinationaddress, destinationport, protocol, action, logstatus, flows, packets, bytes, first_start, last_end, {{keys}}
+SELECT {{rollup_columns}}, {{keys}}
 FROM {{builds}}
 WHERE build = {{build}} AND {{conditions}}
