@@ -70,7 +70,8 @@ describe('saved query headers', () => {
 });
 
 describe('rendering a saved query', () => {
-  const catalog = new SavedQueryCatalog([parseSavedQuery(FILE, good)]);
+  // Built in each test, so a header the parser refuses fails the tests rather than the file's collection.
+  const catalog = { render: (name: string, values: Parameters<SavedQueryCatalog['render']>[1]) => new SavedQueryCatalog([parseSavedQuery(FILE, good)]).render(name, values) };
   const context = (values: Record<string, unknown>) => ({
     flows: flowsRelation('flowlogs', 'vpc_flow_logs', { partitions: ['2026/11/20'], startEpoch: 1_795_132_800, endEpoch: 1_795_219_200 }),
     windowStartEpoch: 1_795_132_800,
