@@ -291,3 +291,54 @@ describe('the catalogue', () => {
     expect(loadSavedQueries({ 'mine/x': reader() }, 'mine/').list().map((q) => q.name)).toEqual(['x']);
   });
 });
+
+describe('saved query text as written', () => {
+  const parse = (...lines: string[]) => parseSavedQuery(FILE, header('-- title: X', '-- kind: digest', ...lines));
+  const message = (act: () => unknown) => {
+    try {
+      act();
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return 'accepted';
+  };
+
+  it('when a header is written without spaces or with extra ones, it is read the same', () => {
+    expect(parseSavedQuery(FILE, `--title : Tight\n--kind:digest\n-- param: ports=22,23\n-- param: min_flows ( integer ) =1\n${body}`)).toMatchObject({ title: 'Tight', kind: 'digest', params: [{ name: 'ports', type: 'ports', defaultValue: [22, 23] }, { name: 'min_flows', type: 'integer', defaultValue: 1 }] });
+  });
+
+  it('when a default is almost a number or a port list, its type cannot be told and the message says so', () => {
+    for (const text of ['a1, 2', '1, 2x', 'x2.5', '2.5x', '2.5.1']) {
+      expect(message(() => parse(`-- param: ports = ${text}`, '-- param: min_flows = 1')), text).toBe(`${FILE}: line 3: cannot tell the type of ports from "${text}"; write "ports (integer|number|ports|ephemeral) = ..."`);
+    }
+    expect(parse('-- param: ports = 22', '-- param: min_flows = 12.25').params[1]).toEqual({ name: 'min_flows', type: 'number', defaultValue: 12.25 });
+  });
+
+  it('when a header line is not key: value or names an unknown key, the message gives its line and the known keys', () => {
+    expect(message(() => parseSavedQuery(FILE, `-- title: X\n-- just a remark\n${body}`))).toBe(`${FILE}: line 2: a header line must read "-- key: value", got "-- just a remark"`);
+    expect(message(() => parseSavedQuery(FILE, `-- title: X\n-- kind: digest\n-- owner: me\n${body}`))).toBe(`${FILE}: line 3: unknown header key "owner" (known: title, kind, severity, technique, description, param)`);
+    expect(message(() => parse('-- technique: XT1046', '-- param: ports = 22', '-- param: min_flows = 1'))).toBe(`${FILE}: technique must be a MITRE ATT&CK id such as T1046, got "XT1046"`);
+  });
+
+  it('when a header is refused, the error carries the file; an unknown query carries its name', () => {
+    expect(() => parseSavedQuery(FILE, 'SELECT 1')).toThrow(expect.objectContaining({ field: FILE, context: expect.objectContaining({ file: FILE }) }));
+    expect(() => new SavedQueryCatalog([]).get('nope')).toThrow(expect.objectContaining({ context: { name: 'nope' } }));
+    expect(parseSavedQuery('src/queries/reports/x.sqlish.sql', good).name).toBe('x.sqlish');
+  });
+
+  it('when a value carries a space or extra digits around it, it is refused as text', () => {
+    for (const value of [' 7', '7 ']) expect(message(() => validateParam('integer', value, 'p')), value).toBe(`p: expected a whole number of 0 or more, got "${value}"`);
+    for (const value of [' 2.5', '2.5 ']) expect(message(() => validateParam('number', value, 'p')), value).toBe(`p: expected a number of 0 or more, got "${value}"`);
+    for (const value of [' 22', '22 ']) expect(message(() => validateParam('ports', [value], 'p')), value).toBe(`p: ports are whole numbers from 1 to 65535, got "${value}"`);
+    expect(validateParam('number', '12.25', 'p')).toBe(12.25);
+    expect(validateParam('ports', ['22', 3389], 'p')).toEqual([22, 3389]);
+  });
+
+  it('when the window bounds are not whole seconds, rendering refuses naming the bound', () => {
+    const catalog = new SavedQueryCatalog([parseSavedQuery(FILE, good)]);
+    const flows = SqlFragment.of('SELECT 1');
+
+    expect(() => catalog.render('custom', { flows, windowStartEpoch: 1.5, windowEndEpoch: 2 })).toThrow(/^window_start: /);
+    expect(() => catalog.render('custom', { flows, windowStartEpoch: 1, windowEndEpoch: 2.5 })).toThrow(/^window_end: /);
+  });
+});
