@@ -191,6 +191,7 @@ describe('saved query header edges', () => {
       { name: 'preset', type: 'ephemeral', defaultValue: 'rfc6056' },
     ]);
     expect(parseSavedQuery(FILE, good)).not.toHaveProperty('description');
+    expect(parseSavedQuery(FILE, header('-- title: X', '-- kind: digest', '-- param: ports = 22', '-- param: min_flows = 1'))).not.toHaveProperty('technique');
   });
 
   it('when a query reads the baseline or the watchlist, or declares min_baseline_days, its flags say so', () => {
