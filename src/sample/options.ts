@@ -1,8 +1,10 @@
+import * as v from 'valibot';
 import { addDays, dayOf, parseDay, type UtcDay } from '../lib/dates.js';
 import { ValidationError } from '../lib/errors.js';
-import { DEFAULT_FORMAT, type FlowLogField } from '../lib/flowlog/format.js';
+import { DEFAULT_FORMAT, fieldByName, type FlowLogField } from '../lib/flowlog/format.js';
 import type { SourceId } from '../lib/config.js';
 import { validateAccount, validateRegion, type FolderStyle } from '../lib/partitions/layout.js';
+import { isRecord, objectMessage, parseOrRefuse, validatedBy } from '../lib/validation.js';
 
 /** What a caller may ask for; everything but `out` has a default. */
 export interface SampleOptions {
@@ -65,55 +67,63 @@ export const MAX_SOURCES = 50;
  */
 export const DEFAULT_GZIP_LEVEL = 4;
 
+const whole = (min: number, max: number) => {
+  const message = (issue: v.BaseIssue<unknown>) => `expected a whole number from ${min} to ${max}, got ${typeof issue.input === 'number' ? String(issue.input) : JSON.stringify(issue.input) ?? typeof issue.input}`;
+  return v.pipe(v.number(message), v.check((n) => Number.isInteger(n) && n >= min && n <= max, message));
+};
+const Source = v.object({ account: v.unknown(), region: v.unknown() }, 'expected an ACCOUNT:REGION source ({account, region})');
+const Field = v.custom<FlowLogField>((item) => isRecord(item) && typeof item.name === 'string' && fieldByName(item.name) === (item as unknown), 'expected a flow-log field of src/lib/flowlog/format.ts');
+
+/** Every option with its default; each bad key is an issue of its own, so one error names them all. */
+const SampleOptionsSchema = v.object(
+  {
+    out: v.pipe(v.string('an output folder is required'), v.check((out) => out.trim() !== '', 'an output folder is required')),
+    endDate: v.optional(v.pipe(v.unknown(), validatedBy((day) => parseDay(day)))),
+    days: v.optional(whole(1, MAX_DAYS), 1),
+    recordsPerDay: v.optional(whole(1, MAX_RECORDS_PER_DAY), DEFAULT_RECORDS_PER_DAY),
+    gzipLevel: v.optional(whole(1, 9), DEFAULT_GZIP_LEVEL),
+    sources: v.optional(
+      v.pipe(
+        v.array(Source, 'expected a list of ACCOUNT:REGION sources'),
+        v.minLength(1, 'at least one ACCOUNT:REGION source is needed'),
+        v.maxLength(MAX_SOURCES, (issue) => `at most ${MAX_SOURCES} sources, got ${String(issue.received)}`),
+        validatedBy((list: { account: unknown; region: unknown }[]) => list.map((s): SourceId => Object.freeze({ account: validateAccount(s.account), region: validateRegion(s.region) }))),
+      ),
+      [DEFAULT_SAMPLE_SOURCE],
+    ),
+    format: v.optional(v.pipe(v.array(Field, 'expected a list of flow-log fields'), v.minLength(1, 'at least one field is needed')), DEFAULT_FORMAT),
+    incidents: v.optional(v.boolean('expected true or false'), true),
+    seed: v.optional(v.pipe(v.string('expected 1 to 200 characters'), v.minLength(1, 'expected 1 to 200 characters'), v.maxLength(200, 'expected 1 to 200 characters')), DEFAULT_SEED),
+    folders: v.optional(v.picklist(['default', 'hive'] as const, (issue) => `must be default or hive, got ${JSON.stringify(issue.input)}`), 'default'),
+    perHour: v.optional(v.boolean('expected true or false'), false),
+    fileFormat: v.optional(v.picklist(SAMPLE_FILE_FORMATS, (issue) => `must be ${SAMPLE_FILE_FORMATS.join(' or ')}, got ${JSON.stringify(issue.input)}`), 'plain-text'),
+    connections: v.optional(whole(0, MAX_RECORDS_PER_DAY), 0),
+  },
+  objectMessage('expected the sample options as an object'),
+);
+
 /**
  * Checks every option before anything is written, so a bad value never leaves a half-written
- * sample behind. `now` is passed in so the default end date is testable.
+ * sample behind; one ValidationError names every bad option. `now` is passed in so the default
+ * end date is testable.
  */
 export function resolveSampleOptions(options: SampleOptions, now: Date): ResolvedSampleOptions {
-  if (typeof options.out !== 'string' || options.out.trim() === '') throw new ValidationError('out', 'an output folder is required');
-  const endDate = options.endDate === undefined ? addDays(dayOf(now), -1) : parseDay(options.endDate, 'endDate');
-  const dayCount = wholeNumber(options.days ?? 1, 'days', 1, MAX_DAYS);
-  const recordsPerDay = wholeNumber(options.recordsPerDay ?? DEFAULT_RECORDS_PER_DAY, 'recordsPerDay', 1, MAX_RECORDS_PER_DAY);
-  const gzipLevel = wholeNumber(options.gzipLevel ?? DEFAULT_GZIP_LEVEL, 'gzipLevel', 1, 9);
-  const sources = options.sources ?? [DEFAULT_SAMPLE_SOURCE];
-  if (sources.length === 0) throw new ValidationError('sources', 'at least one ACCOUNT:REGION source is needed');
-  if (sources.length > MAX_SOURCES) throw new ValidationError('sources', `at most ${MAX_SOURCES} sources, got ${sources.length}`);
-  for (const s of sources) {
-    validateAccount(s.account, 'sources');
-    validateRegion(s.region, 'sources');
-  }
-  const format = options.format ?? DEFAULT_FORMAT;
-  if (format.length === 0) throw new ValidationError('format', 'at least one field is needed');
-  const seed = options.seed ?? DEFAULT_SEED;
-  if (seed === '' || seed.length > 200) throw new ValidationError('seed', 'expected 1 to 200 characters');
-  const first = addDays(endDate, -(dayCount - 1));
-  if (first < '1970-01-01') throw new ValidationError('days', `${dayCount} days before ${endDate} is before 1970`);
-  const days = Array.from({ length: dayCount }, (_, i) => addDays(first, i));
+  const parsed = parseOrRefuse(SampleOptionsSchema, options, 'options');
+  const endDate = parsed.endDate ?? addDays(dayOf(now), -1);
+  const first = addDays(endDate, -(parsed.days - 1));
+  if (first < '1970-01-01') throw new ValidationError('days', `${parsed.days} days before ${endDate} is before 1970`);
   return Object.freeze({
-    out: options.out,
-    days: Object.freeze(days),
-    recordsPerDay,
-    sources: Object.freeze(sources.map((s) => Object.freeze({ account: s.account, region: s.region }))),
-    format,
-    incidents: options.incidents ?? true,
-    seed,
-    gzipLevel,
-    folders: options.folders ?? 'default',
-    perHour: options.perHour ?? false,
-    connections: wholeNumber(options.connections ?? 0, 'connections', 0, MAX_RECORDS_PER_DAY),
-    fileFormat: fileFormat(options.fileFormat),
+    out: parsed.out,
+    days: Object.freeze(Array.from({ length: parsed.days }, (_, i) => addDays(first, i))),
+    recordsPerDay: parsed.recordsPerDay,
+    sources: Object.freeze(parsed.sources),
+    format: parsed.format,
+    incidents: parsed.incidents,
+    seed: parsed.seed,
+    gzipLevel: parsed.gzipLevel,
+    folders: parsed.folders,
+    perHour: parsed.perHour,
+    connections: parsed.connections,
+    fileFormat: parsed.fileFormat,
   });
-}
-
-function fileFormat(value: unknown): SampleFileFormat {
-  if (value === undefined) return 'plain-text';
-  if (!(SAMPLE_FILE_FORMATS as readonly unknown[]).includes(value)) throw new ValidationError('fileFormat', `must be ${SAMPLE_FILE_FORMATS.join(' or ')}, got ${JSON.stringify(value)}`);
-  return value as SampleFileFormat;
-}
-
-function wholeNumber(value: number, field: string, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ValidationError(field, `expected a whole number from ${min} to ${max}, got ${String(value)}`);
-  }
-  return value;
 }

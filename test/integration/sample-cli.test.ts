@@ -76,6 +76,29 @@ describe('flowlog-pilot sample', () => {
     expect(existsSync(join(root, 'bad'))).toBe(false);
   });
 
+  it('when several flags are bad, one error names each of them by its flag and nothing is written', async () => {
+    const io = bufferIo();
+
+    const code = await main(['sample', '--out', 'bad', '--days', '0', '--records', '1e3', '--date', '2026-02-30', '--file-format', 'orc'], io);
+
+    expect(code).toBe(1);
+    expect(io.stderr()).toMatch(/^flowlog-pilot sample: --date: 2026-02-30 is not a real calendar day; /);
+    expect(io.stderr()).toContain('--days: must be a whole number from 1 to 366, got "0"');
+    expect(io.stderr()).toContain('--records: must be a whole number from 1 to 100000000, got "1e3"');
+    expect(io.stderr()).toContain('--file-format: must be one of plain-text, parquet, got "orc"');
+    expect(existsSync(join(root, 'bad'))).toBe(false);
+  });
+
+  it('when a value is refused by the library (a seed over 200 characters), the error names the flag', async () => {
+    const io = bufferIo();
+
+    const code = await main(['sample', '--out', 'bad', '--seed', 'x'.repeat(201)], io);
+
+    expect(code).toBe(1);
+    expect(io.stderr()).toMatch(/^flowlog-pilot sample: --seed: expected 1 to 200 characters/);
+    expect(existsSync(join(root, 'bad'))).toBe(false);
+  });
+
   it('when asked for help, it explains every flag', async () => {
     const io = bufferIo();
 

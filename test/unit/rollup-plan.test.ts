@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { UtcDay } from '../../src/lib/dates.js';
 import { layoutFor } from '../../src/lib/partitions/layout.js';
-import { servedFlowsRelation } from '../../src/lib/report/relations.js';
+import { ROLLUP_COLUMNS } from '../../deploy/stack-resources.js';
+import { rollupColumns, servedFlowsRelation } from '../../src/lib/report/relations.js';
+import { queryText } from '../../src/lib/sql/sql.js';
 import { reportWindow } from '../../src/lib/report/window.js';
 import { buildBatches, completeDays, daysPerBuild, daysWithRollup, isDayComplete, missingPartitions, presentPartitions, splitSpan, wantedRollupPartitions } from '../../src/lib/rollup/plan.js';
 import { buildLocation, buildRollupSql } from '../../src/lib/rollup/statements.js';
@@ -135,10 +137,29 @@ describe('rollup decisions', () => {
     expect(() => servedFlowsRelation(tables, span, { rollup: ['2026/11/20'], raw: [] })).toThrow(/does not cover/);
   });
 
+  it('when the rollup is written, read and created, the build, the relations, the Glue table and the local table name the same 13 columns in the same order', () => {
+    const names = String(rollupColumns()).split(/,\s*/);
+    const span = { partitions: ['2026/11/20', '2026/11/21'], startEpoch: 1_795_158_000, endEpoch: 1_795_244_400 };
+    const tables = { database: 'flowlogs', table: 'vpc_flow_logs', rollupTable: 'vpc_flow_logs_rollup', buildsTable: 'vpc_flow_logs_rollup_builds' };
+    const selected = (sql: string) => /SELECT\n([\s\S]*?)\nFROM/.exec(sql)?.[1]?.split(/,\s*/).map((c) => c.trim());
+
+    expect(names).toEqual(['hour', 'interfaceid', 'sourceaddress', 'destinationaddress', 'destinationport', 'protocol', 'action', 'logstatus', 'flows', 'packets', 'bytes', 'first_start', 'last_end']);
+    expect(ROLLUP_COLUMNS.map((c) => c.Name)).toEqual(names);
+    expect([...queryText('local/rollup/create-table').matchAll(/\(hour BIGINT[^)]*\)/g)].map((m) => m[0].slice(1).split(', ').slice(0, 13).map((c) => c.split(' ')[0]))).toEqual([names]);
+    // Locally the rollup is a view of the builds table's rows (create-view.sql names the columns through the fragment).
+    expect(queryText('local/rollup/create-view')).toContain('{{rollup_columns}}');
+    expect(selected(String(servedFlowsRelation(tables, span, { rollup: span.partitions, raw: [] })))).toEqual(names);
+    expect(selected(String(servedFlowsRelation(tables, span, { rollup: ['2026/11/20'], raw: ['2026/11/21'] })))).toEqual(names);
+    const late = { dt: '2026/11/21', utcDay: day('2026-11-21'), deliveredBy: '20261121T0010' };
+    const staged = String(servedFlowsRelation(tables, { ...span, partitions: ['2026/11/20'], late }, { rollup: ['2026/11/20'], raw: [], stagedLate: { late, build: 'early-1' } }));
+    expect(staged).toContain(`SELECT\n  ${names.join(',\n  ')}\nFROM flowlogs.vpc_flow_logs_rollup_builds\nWHERE build = 'early-1'`);
+  });
+
   it('when a build is rendered for two sources, it reads the days once, writes into the builds table under its build id and a marker row per partition', () => {
     const sql = buildRollupSql({ database: 'flowlogs', table: 'vpc_flow_logs', rollupTable: 'vpc_flow_logs_rollup', keys: two.keys }, [day('2026-11-20')], wantedRollupPartitions(two, [day('2026-11-20')]), '20261121T093000000Z');
     expect(sql).toMatch(/^INSERT INTO flowlogs\.vpc_flow_logs_rollup_builds\n/);
-    expect(sql).toContain("'20261121T093000000Z' AS build,");
+    expect(sql).toContain('(hour,\n  interfaceid,\n  sourceaddress,\n  destinationaddress,\n  destinationport,\n  protocol,\n  action,\n  logstatus,\n  flows,\n  packets,\n  bytes,\n  first_start,\n  last_end, build, aws_account, aws_region, dt)\nSELECT\n');
+    expect(sql).toContain("CAST(max(endtime) AS BIGINT),\n  '20261121T093000000Z',\n  aws_account, aws_region, dt\nFROM");
     expect(sql).toContain("WHERE dt IN ('2026/11/20')");
     expect(sql).toContain("FROM (VALUES ('123456789012', 'ap-northeast-1', '2026/11/20'), ('210987654321', 'us-east-1', '2026/11/20')) AS markers (aws_account, aws_region, dt)");
     expect(buildLocation('s3://results/rollup', ['dt'], { values: { dt: '2026/11/20' }, location: '' }, '20261121T093000000Z')).toBe('s3://results/rollup/builds/20261121T093000000Z/dt=2026%2F11%2F20/');

@@ -100,6 +100,31 @@ describe('sample options', () => {
   });
 });
 
+describe('sample options refused together', () => {
+  it('when several options are bad, one ValidationError names the first as its field and every one in its message', () => {
+    const act = () => resolveSampleOptions({ out: 'x', days: 0, gzipLevel: 10, seed: '', fileFormat: 'orc' as never, sources: [{ account: '123456789012', region: 'mars' }] }, NOW);
+
+    expect(act).toThrow(ValidationError);
+    expect(act).toThrow(
+      'days: expected a whole number from 1 to 366, got 0; gzipLevel: expected a whole number from 1 to 9, got 10; sources: "mars" is not an AWS region name such as ap-northeast-1; seed: expected 1 to 200 characters; fileFormat: must be plain-text or parquet, got "orc"',
+    );
+  });
+
+  it('when the options are no object or a format holds something that is not a field, they are refused by name', () => {
+    expect(() => resolveSampleOptions(null as never, NOW)).toThrow('options: expected the sample options as an object');
+    expect(() => resolveSampleOptions({ out: 'x', format: [{ name: 'srcaddr' }] as never }, NOW)).toThrow(/^format\.0: expected a flow-log field/);
+    expect(() => resolveSampleOptions({ out: 'x', format: [] }, NOW)).toThrow('format: at least one field is needed');
+    expect(() => resolveSampleOptions({ out: 'x', endDate: '1970-01-02', days: 3 }, NOW)).toThrow('days: 3 days before 1970-01-02 is before 1970');
+  });
+
+  it('when every option is given, each is kept as given', () => {
+    const options = resolveSampleOptions({ out: 'o', endDate: '2026-11-20', days: 2, recordsPerDay: 5, gzipLevel: 9, seed: 's', incidents: false, folders: 'hive', perHour: true, fileFormat: 'parquet', connections: 7 }, NOW);
+
+    expect(options).toMatchObject({ out: 'o', days: ['2026-11-19', '2026-11-20'], recordsPerDay: 5, gzipLevel: 9, seed: 's', incidents: false, folders: 'hive', perHour: true, fileFormat: 'parquet', connections: 7 });
+    expect(resolveSampleOptions({ out: 'o' }, NOW)).toMatchObject({ gzipLevel: 4, seed: 'flowlog-pilot', folders: 'default', perHour: false, fileFormat: 'plain-text', connections: 0 });
+  });
+});
+
 describe('normal traffic at volume', () => {
   it('when 150,000 quiet records are generated for a day, no outside address or inside host comes near a rule threshold', () => {
     const options = resolveSampleOptions({ out: 'unused', endDate: '2026-11-20', recordsPerDay: 150_000, incidents: false }, NOW);

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { baselineDaysRelation } from '../../src/lib/report/baseline.js';
-import { loadSavedQueries, parseSavedQuery, SavedQueryCatalog } from '../../src/lib/report/saved-queries.js';
+import { EPHEMERAL_PRESET_NAMES, loadSavedQueries, parseSavedQuery, privateAddressPattern, SavedQueryCatalog, validateParam } from '../../src/lib/report/saved-queries.js';
+import { SqlFragment } from '../../src/lib/sql/sql.js';
 import { flowsRelation } from '../../src/lib/report/relations.js';
-import { ValidationError } from '../../src/lib/errors.js';
+import { NotFoundError, ValidationError } from '../../src/lib/errors.js';
 import { watchlistFromLines, watchlistRelation } from '../../src/lib/report/watchlist.js';
 
 const FILE = 'src/queries/reports/custom.sql';
@@ -69,7 +70,8 @@ describe('saved query headers', () => {
 });
 
 describe('rendering a saved query', () => {
-  const catalog = new SavedQueryCatalog([parseSavedQuery(FILE, good)]);
+  // Built in each test, so a header the parser refuses fails the tests rather than the file's collection.
+  const catalog = { render: (name: string, values: Parameters<SavedQueryCatalog['render']>[1]) => new SavedQueryCatalog([parseSavedQuery(FILE, good)]).render(name, values) };
   const context = (values: Record<string, unknown>) => ({
     flows: flowsRelation('flowlogs', 'vpc_flow_logs', { partitions: ['2026/11/20'], startEpoch: 1_795_132_800, endEpoch: 1_795_219_200 }),
     windowStartEpoch: 1_795_132_800,
@@ -124,5 +126,220 @@ describe('partitions read by the built-in queries', () => {
     }
     // Every detection reads the baseline (new or ongoing); the spike rules also read it inside {{baseline_days}}.
     expect(saved.list().filter((q) => q.usesBaseline).map((q) => q.name)).toEqual(['admin-port-brute-force', 'admin-port-exposure', 'egress-spike', 'host-egress', 'hourly-records', 'port-scan', 'reject-spike', 'watchlist']);
+  });
+});
+
+describe('saved query header edges', () => {
+  const fails = (text: string) => {
+    try {
+      parseSavedQuery(FILE, text);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return 'parsed';
+  };
+  const digestHeader = (...lines: string[]) => header('-- title: X', '-- kind: digest', ...lines);
+
+  it('when a header breaks a rule, the message says which, on which line', () => {
+    expect(fails(header('-- title: X', '-- title: Y', '-- kind: digest', '-- param: ports = 22, 23', '-- param: min_flows = 1'))).toBe(`${FILE}: line 2: header key title is given twice`);
+    expect(fails(digestHeader('-- severity: high', '-- param: ports = 22, 23', '-- param: min_flows = 1'))).toBe(`${FILE}: only a detection has a severity; this query is a digest`);
+    expect(fails(header('-- title: X', '-- kind: detection', '-- severity: urgent', '-- param: ports = 22, 23', '-- param: min_flows = 1'))).toBe(`${FILE}: severity must be one of high, medium, low, got "urgent"`);
+    expect(fails(header('-- title: X', '-- param: ports = 22, 23', '-- param: min_flows = 1'))).toBe(`${FILE}: kind must be one of totals, digest, detection, series, got ""`);
+    expect(fails(header('-- title:', '-- kind: digest', '-- param: ports = 22, 23', '-- param: min_flows = 1'))).toBe(`${FILE}: the header has no title (-- title: ...)`);
+    expect(fails(digestHeader('-- param: ports = 22, 23', '-- param: ports = 24', '-- param: min_flows = 1'))).toBe(`${FILE}: parameter ports is declared twice`);
+    expect(fails(digestHeader('-- param: ports = 22, 23', '-- param: min_flows = 1', '-- param: unused_one = 1', '-- param: unused_two = 2'))).toBe(`${FILE}: parameters the query never uses: unused_one, unused_two`);
+    expect(fails(digestHeader())).toBe(`${FILE}: placeholders without a parameter: {{ports}}, {{min_flows}}`);
+    expect(fails('-- title: X\n-- kind: digest\nSELECT 1\n')).toBe(`${FILE}: the query does not read {{flows}}`);
+    expect(fails(digestHeader('-- param: Ports = 22', '-- param: min_flows = 1'))).toBe(`${FILE}: line 3: a parameter must read "-- param: name = default", got "Ports = 22"`);
+    expect(fails(digestHeader('-- param: flows = 22', '-- param: min_flows = 1'))).toBe(`${FILE}: line 3: flows is filled by the report job and cannot be a parameter`);
+    expect(fails(digestHeader('-- param: ports = 22', '-- param: min_flows = lots'))).toBe(`${FILE}: line 4: cannot tell the type of min_flows from "lots"; write "min_flows (integer|number|ports|ephemeral) = ..."`);
+    expect(fails(digestHeader('-- param: ports (ports) = 0', '-- param: min_flows = 1'))).toBe(`${FILE}: line 3: ports: ports are whole numbers from 1 to 65535, got "0"`);
+    expect(fails(header('-- title: X', '-- kind: detection', '-- severity: low', '-- technique: T1046.01', '-- param: ports = 22', '-- param: min_flows = 1'))).toBe(`${FILE}: technique must be a MITRE ATT&CK id such as T1046, got "T1046.01"`);
+  });
+
+  it('when every reserved placeholder is declared as a parameter, each is refused by name', () => {
+    for (const name of ['flows', 'baseline_flows', 'baseline_days', 'window_start', 'window_end', 'private_address', 'watchlist']) {
+      expect(fails(digestHeader(`-- param: ${name} = 1`, '-- param: ports = 22', '-- param: min_flows = 1')), name).toBe(`${FILE}: line 3: ${name} is filled by the report job and cannot be a parameter`);
+    }
+  });
+
+  it('when the header is read, it stops at the first line that is not a comment, trims values, and infers each parameter type', () => {
+    const text = [
+      '  -- title:  Spaced title  ',
+      '-- kind: digest',
+      '-- description: What it finds',
+      '-- technique: T1046.001',
+      '-- param: ports = 22 , 23',
+      '-- param: min_flows = 5',
+      '-- param: ratio = 2.5',
+      '-- param: client (ephemeral) = iana',
+      '-- param: preset = rfc6056',
+      'WITH flows AS ({{flows}})',
+      '-- owner: not a header line any more',
+      'SELECT * FROM flows WHERE destinationport IN ({{ports}}) AND flows >= {{min_flows}} AND ratio > {{ratio}} AND sourceport NOT BETWEEN {{client}} AND sourceport NOT BETWEEN {{preset}}',
+    ].join('\n');
+
+    const query = parseSavedQuery('src/queries/reports/sub/spaced.sql', text);
+
+    expect(query).toMatchObject({ name: 'spaced', title: 'Spaced title', kind: 'digest', description: 'What it finds', technique: 'T1046.001', usesBaseline: false, needsMatureBaseline: false, usesWatchlist: false });
+    expect(query).not.toHaveProperty('severity');
+    expect(query.params).toEqual([
+      { name: 'ports', type: 'ports', defaultValue: [22, 23] },
+      { name: 'min_flows', type: 'integer', defaultValue: 5 },
+      { name: 'ratio', type: 'number', defaultValue: 2.5 },
+      { name: 'client', type: 'ephemeral', defaultValue: 'iana' },
+      { name: 'preset', type: 'ephemeral', defaultValue: 'rfc6056' },
+    ]);
+    expect(parseSavedQuery(FILE, good)).not.toHaveProperty('description');
+    expect(parseSavedQuery(FILE, header('-- title: X', '-- kind: digest', '-- param: ports = 22', '-- param: min_flows = 1'))).not.toHaveProperty('technique');
+  });
+
+  it('when a query reads the baseline or the watchlist, or declares min_baseline_days, its flags say so', () => {
+    const flags = (body2: string, ...params: string[]) => {
+      const q = parseSavedQuery(FILE, ['-- title: X', '-- kind: digest', ...params, `SELECT * FROM ({{flows}}) ${body2}`].join('\n'));
+      return [q.usesBaseline, q.needsMatureBaseline, q.usesWatchlist];
+    };
+
+    expect(flags('')).toEqual([false, false, false]);
+    expect(flags('UNION ALL SELECT * FROM ({{baseline_flows}})')).toEqual([true, false, false]);
+    expect(flags('JOIN {{baseline_days}} USING (day)')).toEqual([true, false, false]);
+    expect(flags('WHERE n >= {{min_baseline_days}}', '-- param: min_baseline_days = 3')).toEqual([false, true, false]);
+    expect(flags('JOIN {{watchlist}} USING (block)')).toEqual([false, false, true]);
+  });
+});
+
+describe('parameter values', () => {
+  it('when a value is valid for its type, it is read from a number, a list or header text', () => {
+    expect(validateParam('integer', 7, 'p')).toBe(7);
+    expect(validateParam('integer', '7', 'p')).toBe(7);
+    expect(validateParam('integer', 0, 'p')).toBe(0);
+    expect(validateParam('number', '2.5', 'p')).toBe(2.5);
+    expect(validateParam('number', '3', 'p')).toBe(3);
+    expect(validateParam('number', 0, 'p')).toBe(0);
+    expect(validateParam('ports', [1, 65535], 'p')).toEqual([1, 65535]);
+    expect(validateParam('ports', '22, 3389', 'p')).toEqual([22, 3389]);
+    expect(validateParam('ephemeral', 'linux', 'p')).toBe('linux');
+  });
+
+  it.each([
+    ['integer', -1, 'p: expected a whole number of 0 or more, got -1'],
+    ['integer', 2.5, 'p: expected a whole number of 0 or more, got 2.5'],
+    ['integer', '7x', 'p: expected a whole number of 0 or more, got "7x"'],
+    ['integer', 2 ** 53, `p: expected a whole number of 0 or more, got ${2 ** 53}`],
+    ['integer', [1], 'p: expected a whole number of 0 or more, got a list'],
+    ['number', -0.5, 'p: expected a number of 0 or more, got -0.5'],
+    ['number', Number.POSITIVE_INFINITY, 'p: expected a number of 0 or more, got Infinity'],
+    ['number', '2.5.1', 'p: expected a number of 0 or more, got "2.5.1"'],
+    ['number', null, 'p: expected a number of 0 or more, got object'],
+    ['ports', [], 'p: expected a list of ports, got a list'],
+    ['ports', 22, 'p: expected a list of ports, got 22'],
+    ['ports', [0], 'p: ports are whole numbers from 1 to 65535, got 0'],
+    ['ports', [65536], 'p: ports are whole numbers from 1 to 65535, got 65536'],
+    ['ports', [22.5], 'p: ports are whole numbers from 1 to 65535, got 22.5'],
+    ['ports', '22, x', 'p: ports are whole numbers from 1 to 65535, got "x"'],
+    ['ephemeral', 'freebsd', 'p: expected one of linux, iana, windows-xp, rfc6056, got "freebsd"'],
+    ['ephemeral', 1, 'p: expected one of linux, iana, windows-xp, rfc6056, got 1'],
+  ] as const)('when a %s parameter is given %j, it is refused: %s', (type, value, message) => {
+    expect(() => validateParam(type, value, 'p')).toThrow(new ValidationError('p', message.replace(/^p: /, '')));
+  });
+
+  it('when each ephemeral preset is chosen, its inclusive range is the BETWEEN operand', () => {
+    const catalog = new SavedQueryCatalog([parseSavedQuery(FILE, header('-- title: X', '-- kind: digest', '-- param: ports (ephemeral) = linux', '-- param: min_flows (number) = 1.5'))]);
+    const render = (ports: string) => catalog.render('custom', { flows: SqlFragment.of('SELECT 1'), windowStartEpoch: 0, windowEndEpoch: 1, values: { ports } });
+
+    expect(render('linux')).toContain('destinationport IN (32768 AND 61000) AND flows >= 1.5');
+    expect(render('iana')).toContain('IN (49152 AND 65535)');
+    expect(render('windows-xp')).toContain('IN (1025 AND 5000)');
+    expect(render('rfc6056')).toContain('IN (1024 AND 65535)');
+    expect(EPHEMERAL_PRESET_NAMES).toEqual(['linux', 'iana', 'windows-xp', 'rfc6056']);
+  });
+});
+
+describe('the catalogue', () => {
+  const reader = (...extra: string[]) => header('-- title: X', '-- kind: digest', '-- param: ports = 22', '-- param: min_flows = 1', ...extra);
+  const context = { flows: SqlFragment.of('SELECT 1'), windowStartEpoch: 10, windowEndEpoch: 20 };
+
+  it('when a query name is unknown, it says which', () => {
+    expect(() => new SavedQueryCatalog([]).get('nope')).toThrow(NotFoundError);
+    expect(() => new SavedQueryCatalog([]).get('nope')).toThrow(/^no saved report query named "nope"$/);
+  });
+
+  it('when a query reads a relation the context lacks, it refuses naming the query and the placeholder', () => {
+    const uses = (placeholder: string) => new SavedQueryCatalog([parseSavedQuery(FILE, `-- title: X\n-- kind: digest\nSELECT * FROM ({{flows}}) JOIN ${placeholder} ON true`)]);
+
+    expect(() => uses('{{baseline_flows}}').render('custom', context)).toThrow(new ValidationError('custom', 'reads {{baseline_flows}} but no baseline relation was given'));
+    expect(() => uses('{{baseline_days}}').render('custom', context)).toThrow(new ValidationError('custom', 'reads {{baseline_days}} but no baseline days relation was given'));
+    expect(() => uses('{{watchlist}}').render('custom', context)).toThrow(new ValidationError('custom', 'reads {{watchlist}} but no watchlist was given'));
+    expect(uses('{{baseline_flows}}').render('custom', { ...context, baselineFlows: SqlFragment.of('SELECT 2') })).toBe('SELECT * FROM (SELECT 1) JOIN SELECT 2 ON true');
+    expect(uses('{{baseline_days}}').render('custom', { ...context, baselineDays: SqlFragment.of('SELECT 3') })).toBe('SELECT * FROM (SELECT 1) JOIN SELECT 3 ON true');
+    expect(uses('{{watchlist}}').render('custom', { ...context, watchlist: SqlFragment.of('SELECT 4') })).toBe('SELECT * FROM (SELECT 1) JOIN SELECT 4 ON true');
+  });
+
+  it('when a query reads the private-address pattern and the window, they are filled in', () => {
+    const catalog = new SavedQueryCatalog([parseSavedQuery(FILE, '-- title: X\n-- kind: digest\nSELECT {{window_start}}, {{window_end}} FROM ({{flows}}) WHERE regexp_like(a, {{private_address}})')]);
+
+    expect(catalog.render('custom', context)).toBe(`SELECT 10, 20 FROM (SELECT 1) WHERE regexp_like(a, ${privateAddressPattern().toString()})`);
+    expect(privateAddressPattern().toString()).toMatch(/^'\^\(10\\\.\|127\\\./);
+  });
+
+  it('when files are given, only the top level of the reports folder is read, sorted by name', () => {
+    const catalog = loadSavedQueries({ 'reports/b': reader(), 'reports/a': reader(), 'reports/sub/c': reader(), 'other/d': reader(), 'reportsx/e': reader() });
+
+    expect(catalog.list().map((q) => [q.name, q.file])).toEqual([
+      ['a', 'src/queries/reports/a.sql'],
+      ['b', 'src/queries/reports/b.sql'],
+    ]);
+    expect(loadSavedQueries({ 'mine/x': reader() }, 'mine/').list().map((q) => q.name)).toEqual(['x']);
+  });
+});
+
+describe('saved query text as written', () => {
+  const parse = (...lines: string[]) => parseSavedQuery(FILE, header('-- title: X', '-- kind: digest', ...lines));
+  const message = (act: () => unknown) => {
+    try {
+      act();
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return 'accepted';
+  };
+
+  it('when a header is written without spaces or with extra ones, it is read the same', () => {
+    expect(parseSavedQuery(FILE, `--title : Tight\n--kind:digest\n-- param: ports=22,23\n-- param: min_flows ( integer ) =1\n${body}`)).toMatchObject({ title: 'Tight', kind: 'digest', params: [{ name: 'ports', type: 'ports', defaultValue: [22, 23] }, { name: 'min_flows', type: 'integer', defaultValue: 1 }] });
+  });
+
+  it('when a default is almost a number or a port list, its type cannot be told and the message says so', () => {
+    for (const text of ['a1, 2', '1, 2x', 'x2.5', '2.5x', '2.5.1']) {
+      expect(message(() => parse(`-- param: ports = ${text}`, '-- param: min_flows = 1')), text).toBe(`${FILE}: line 3: cannot tell the type of ports from "${text}"; write "ports (integer|number|ports|ephemeral) = ..."`);
+    }
+    expect(parse('-- param: ports = 22', '-- param: min_flows = 12.25').params[1]).toEqual({ name: 'min_flows', type: 'number', defaultValue: 12.25 });
+  });
+
+  it('when a header line is not key: value or names an unknown key, the message gives its line and the known keys', () => {
+    expect(message(() => parseSavedQuery(FILE, `-- title: X\n-- just a remark\n${body}`))).toBe(`${FILE}: line 2: a header line must read "-- key: value", got "-- just a remark"`);
+    expect(message(() => parseSavedQuery(FILE, `-- title: X\n-- kind: digest\n-- owner: me\n${body}`))).toBe(`${FILE}: line 3: unknown header key "owner" (known: title, kind, severity, technique, description, param)`);
+    expect(message(() => parse('-- technique: XT1046', '-- param: ports = 22', '-- param: min_flows = 1'))).toBe(`${FILE}: technique must be a MITRE ATT&CK id such as T1046, got "XT1046"`);
+  });
+
+  it('when a header is refused, the error carries the file; an unknown query carries its name', () => {
+    expect(() => parseSavedQuery(FILE, 'SELECT 1')).toThrow(expect.objectContaining({ field: FILE, context: expect.objectContaining({ file: FILE }) }));
+    expect(() => new SavedQueryCatalog([]).get('nope')).toThrow(expect.objectContaining({ context: { name: 'nope' } }));
+    expect(parseSavedQuery('src/queries/reports/x.sqlish.sql', good).name).toBe('x.sqlish');
+  });
+
+  it('when a value carries a space or extra digits around it, it is refused as text', () => {
+    for (const value of [' 7', '7 ']) expect(message(() => validateParam('integer', value, 'p')), value).toBe(`p: expected a whole number of 0 or more, got "${value}"`);
+    for (const value of [' 2.5', '2.5 ']) expect(message(() => validateParam('number', value, 'p')), value).toBe(`p: expected a number of 0 or more, got "${value}"`);
+    for (const value of [' 22', '22 ']) expect(message(() => validateParam('ports', [value], 'p')), value).toBe(`p: ports are whole numbers from 1 to 65535, got "${value}"`);
+    expect(validateParam('number', '12.25', 'p')).toBe(12.25);
+    expect(validateParam('ports', ['22', 3389], 'p')).toEqual([22, 3389]);
+  });
+
+  it('when the window bounds are not whole seconds, rendering refuses naming the bound', () => {
+    const catalog = new SavedQueryCatalog([parseSavedQuery(FILE, good)]);
+    const flows = SqlFragment.of('SELECT 1');
+
+    expect(() => catalog.render('custom', { flows, windowStartEpoch: 1.5, windowEndEpoch: 2 })).toThrow(/^window_start: /);
+    expect(() => catalog.render('custom', { flows, windowStartEpoch: 1, windowEndEpoch: 2.5 })).toThrow(/^window_end: /);
   });
 });

@@ -89,6 +89,35 @@ describe('SNS message fit', () => {
     expect(() => buildSnsMessage(richReport(), { maxBytes: 500 })).toThrow(new RangeError('the report does not fit in 500 bytes even with every row cut'));
   });
 
+  it('when the limit shrinks byte by byte below the full message, the cuts go through the steps in order: 50, 20, 10, 5, 2 and 0 rows, then shorter and fewer warnings', () => {
+    const report = richReport({ findings: [finding({ rows: scanRows(210) }), finding({ rule: 'port-scan-2', rows: scanRows(210, '198.51.100.9') })], warnings: Array.from({ length: 250 }, (_, i) => `warning ${i} ${'w'.repeat(150)}`) });
+    const seen: string[] = [];
+    let maxBytes = buildSnsMessage(report).sizeBytes - 1;
+    for (;;) {
+      let sns: ReturnType<typeof buildSnsMessage>;
+      try {
+        sns = buildSnsMessage(report, { maxBytes });
+      } catch {
+        break;
+      }
+      const sent = JSON.parse(JSON.parse(sns.Message).lambda) as Report;
+      const warnings = sent.warnings.filter((w) => !/left out|rows cut/.test(w));
+      seen.push(`${/at most (\d+) per finding/.exec(sent.warnings[0] ?? '')?.[1]} rows, ${warnings.length} warnings of ${Math.max(...warnings.map((w) => [...w].length))} characters`);
+      maxBytes = sns.sizeBytes - 1;
+    }
+
+    expect(seen).toEqual([
+      '50 rows, 50 warnings of 161 characters',
+      '20 rows, 20 warnings of 161 characters',
+      '10 rows, 20 warnings of 161 characters',
+      '5 rows, 10 warnings of 160 characters',
+      '2 rows, 10 warnings of 160 characters',
+      '0 rows, 5 warnings of 160 characters',
+      '0 rows, 5 warnings of 120 characters',
+      '0 rows, 2 warnings of 100 characters',
+    ]);
+  });
+
   it('when no limit is given, the limit is SNS\'s 262,144 bytes', () => {
     // SNS Publish: at most 256 KiB = 262,144 bytes (Amazon SNS quotas).
     const report = hugeReport(400, 30);
@@ -173,5 +202,32 @@ describe('shrinkReport', () => {
     expect(small.suppressed).toEqual([{ rule: 'port-sc…', entry: 1, reason: 'scanner…', expires: '2026-12-31', count: 40, rows: scanRows(2).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k.length > 5 ? `${k.slice(0, 4)}…` : k, typeof v === 'string' && v.length > 5 ? `${v.slice(0, 4)}…` : v]))) }]);
     expect(small.series).toBeUndefined();
     expect(shrinkReport(richReport(), step)).not.toHaveProperty('suppressed');
+  });
+
+  it('when a cell is null or a number, it is kept as it is while string cells are cut', () => {
+    const report = richReport({ findings: [finding({ rows: [{ sourceaddress: '198.51.100.77', flows: 123_456_789, note: null }] })] });
+
+    const small = shrinkReport(report, step);
+
+    expect(small.findings[0]?.rows).toEqual([{ 'sour…': '198.…', flows: 123_456_789, note: null }]);
+  });
+
+  it('when rows are cut, only the interface places the kept rows still name stay with a finding or digest', () => {
+    const place = (key: string) => ({ key, interfaceId: key.startsWith('eni-') ? key : 'eni-0aaaaaaaaaaaaaaaa', privateAddresses: [], securityGroups: [] });
+    const rows = [
+      { interfaceid: 'eni-0a1b2c3d4e5f60718', sourceaddress: '10.0.1.5', flows: 3 },
+      { interfaceid: 'eni-0b1b2c3d4e5f60718', sourceaddress: '203.0.113.9', flows: 2 },
+      { interfaceid: 'eni-0c1b2c3d4e5f60718', sourceaddress: '10.0.9.9', flows: 1 },
+    ];
+    const places = ['eni-0a1b2c3d4e5f60718', '10.0.1.5', 'eni-0b1b2c3d4e5f60718', 'eni-0c1b2c3d4e5f60718', '10.0.9.9'].map(place);
+    const report = richReport({ findings: [finding({ rows, places })], digests: [digest({ rows, places })] });
+
+    const small = shrinkReport(report, { ...step, maxCellChars: 100, maxRows: 2 });
+    const none = shrinkReport(report, { ...step, maxCellChars: 100, maxRows: 0 });
+
+    const kept = ['eni-0a1b2c3d4e5f60718', '10.0.1.5', 'eni-0b1b2c3d4e5f60718'];
+    expect(small.findings[0]?.places?.map((p) => p.key)).toEqual(kept);
+    expect(small.digests[0]?.places?.map((p) => p.key)).toEqual(kept);
+    expect(none.findings[0]?.places).toBeUndefined();
   });
 });

@@ -78,10 +78,26 @@ describe('suppressions file', () => {
       'suppressions.yml: entry 3: needs a reason (who asked, and why this traffic is expected)',
       'suppressions.yml: entry 4: needs an expiry date as YYYY-MM-DD, got null',
       'suppressions.yml: entry 5: matches everything: give at least one of rule, source, destination, ports, interface',
-      'suppressions.yml: entry 6: unknown key "color" (known: rule, source, destination, ports, interface, reason, expires)',
       'suppressions.yml: entry 6: ports are whole numbers from 0 to 65535, got 70000',
       'suppressions.yml: entry 6: interface must be an interface id such as eni-0a1b2c3d4e5f60718, got "eth0"',
       'suppressions.yml: entry 6: needs an expiry date as YYYY-MM-DD, got "31/12/2026"',
+      'suppressions.yml: entry 6: unknown key "color" (known: rule, source, destination, ports, interface, reason, expires)',
+    ]);
+  });
+
+  it('when an entry is no mapping or a list holds one bad block or port, each is named with its entry and value', () => {
+    const problems = problemsOf(`
+- just text
+- destination: [10.0.0.0/8, 192.168.0.0/40]
+  ports: [22, -1]
+  reason: lists
+  expires: 2026-12-31
+`);
+
+    expect(problems).toEqual([
+      'suppressions.yml: entry 1: must be a mapping of rule, source, destination, ports, interface, reason, expires',
+      'suppressions.yml: entry 2: destination: "192.168.0.0/40": the prefix length must be 0 to 32',
+      'suppressions.yml: entry 2: ports are whole numbers from 0 to 65535, got -1',
     ]);
   });
 

@@ -60,6 +60,25 @@ describe('watchlist file', () => {
     ]);
   });
 
+  it('when a document entry lacks its block, a label carries a control character or the default label is bad, each is named', () => {
+    expect(problemsOf('- label: no block\n- cidr: 192.0.2.0/24\n  label: "bell\\u0007"\n- cidr: 192.0.2.0/24\n  label: 7\n')).toEqual([
+      'intel.yml: entry 1: cidr: expected a CIDR block such as 10.0.0.0/8 or 2001:db8::/32, got nothing',
+      'intel.yml: entry 2: label contains a control character',
+      'intel.yml: entry 3: needs a label (the list\'s name for it, such as "known C2"), got 7',
+    ]);
+    expect(problemsOf(`label: ${'a'.repeat(65)}\nwatchlist:\n  - 192.0.2.0/24\n`)).toEqual(['intel.yml: the default label: label is 65 characters; at most 64']);
+    expect(problemsOf('watchlist: []\nowner: me\n')).toEqual(['intel.yml: expected a list of {cidr, label} entries, or "watchlist:" holding one (with an optional default "label:"); unknown key "owner"']);
+  });
+
+  it('when a document has a bad entry beside more than 1,000 good blocks, both are named', () => {
+    const good = Array.from({ length: 1001 }, (_, i) => ({ cidr: `10.${Math.floor(i / 256)}.${i % 256}.0/24`, label: 'feed' }));
+
+    expect(problemsOf(JSON.stringify([...good, { cidr: 'nope', label: 'x' }]), 'w.json')).toEqual([
+      'w.json: entry 1002: cidr: "nope" is not an IPv4 or IPv6 CIDR block',
+      "w.json: 1001 blocks; at most 1000 (the rule's statement must stay under Athena's 262,144-byte limit): merge neighbouring blocks into wider ones",
+    ]);
+  });
+
   it('when a label is 64 characters it is kept; at 65 it is refused', () => {
     expect(parseWatchlist(`192.0.2.0/24,${'a'.repeat(64)}\n`, 'w.txt')[0]?.label).toHaveLength(64);
     expect(problemsOf(`192.0.2.0/24,${'a'.repeat(65)}\n`, 'w.txt')).toEqual(['w.txt: line 1: label is 65 characters; at most 64']);

@@ -1,10 +1,12 @@
 import { resolve } from 'node:path';
-import { parseSources } from '../../lib/config.js';
+import * as v from 'valibot';
+import { oneOf, parseSources, validated, wholeNumber } from '../../lib/config.js';
 import { parseDay } from '../../lib/dates.js';
 import { ValidationError } from '../../lib/errors.js';
 import { parseFormatString } from '../../lib/flowlog/format.js';
 import type { SampleManifest } from '../../sample/generate.js';
-import { MAX_DAYS, MAX_RECORDS_PER_DAY, type SampleFileFormat, type SampleOptions } from '../../sample/options.js';
+import { MAX_DAYS, MAX_RECORDS_PER_DAY, SAMPLE_FILE_FORMATS, type SampleOptions } from '../../sample/options.js';
+import { problemsOf, refusal, type Problem } from '../../lib/validation.js';
 import { MANIFEST_FILE, writeSample } from '../../sample/write-sample.js';
 import { parseFlags, type CliIo, type Command } from '../command.js';
 import { createProgress, progressMode } from '../progress.js';
@@ -63,9 +65,7 @@ export const sampleCommand: Command = {
     const progress = createProgress(progressMode({ quiet: options.incidents === false, isTTY: io.errIsTTY === true }), io.err);
     const step = progress.step('writing sample files', 0, 'files');
     const manifest = await writeSample(options, new Date(), (written, count) => step.update(written, count)).catch((error: unknown) => {
-      throw error instanceof ValidationError && FLAG_OF[error.field] !== undefined
-        ? new ValidationError(FLAG_OF[error.field] as string, error.message.replace(/^[^:]+: /, ''))
-        : error;
+      throw error instanceof ValidationError ? namedByFlags(error) : error;
     });
     step.finish();
     io.out(summarize(manifest, resolve(options.out), Date.now() - startedMs));
@@ -73,31 +73,45 @@ export const sampleCommand: Command = {
   },
 };
 
-/** Reads the flags into library options, naming the flag of any bad value before anything is written. */
+/** The flags with a value, checked together: each bad one is an issue named by its flag. */
+const FlagValues = v.object({
+  out: v.pipe(v.string('an output folder is required (--out DIR)'), v.check((out) => out.trim() !== '', 'an output folder is required (--out DIR)')),
+  date: v.optional(validated((day) => parseDay(day))),
+  days: v.optional(wholeNumber(1, MAX_DAYS)),
+  records: v.optional(wholeNumber(1, MAX_RECORDS_PER_DAY)),
+  seed: v.optional(v.string()),
+  'format-string': v.optional(validated((format) => parseFormatString(format))),
+  sources: v.optional(validated((sources) => parseSources(sources))),
+  'file-format': v.optional(oneOf(SAMPLE_FILE_FORMATS)),
+});
+
+/** Reads the flags into library options, naming the flag of every bad value before anything is written. */
 export function sampleOptionsFromFlags(args: readonly string[], cwd: string): SampleOptions {
   const { values } = parseFlags(args, FLAGS);
-  if (values.out === undefined || values.out.trim() === '') throw new ValidationError('--out', 'an output folder is required (--out DIR)');
+  const result = v.safeParse(FlagValues, values);
+  if (!result.success) throw refusal(problemsOf(result.issues, '--out').map((p) => ({ ...p, key: p.key.startsWith('--') ? p.key : `--${p.key}` })) as [Problem, ...Problem[]]);
+  const flags = result.output;
   return {
-    out: resolve(cwd, values.out),
-    ...(values.date === undefined ? {} : { endDate: parseDay(values.date, '--date') }),
-    ...(values.days === undefined ? {} : { days: wholeNumber(values.days, '--days', MAX_DAYS) }),
-    ...(values.records === undefined ? {} : { recordsPerDay: wholeNumber(values.records, '--records', MAX_RECORDS_PER_DAY) }),
-    ...(values.seed === undefined ? {} : { seed: values.seed }),
-    ...(values['format-string'] === undefined ? {} : { format: parseFormatString(values['format-string'], '--format-string') }),
-    ...(values.sources === undefined ? {} : { sources: parseSources(values.sources, '--sources') }),
+    out: resolve(cwd, flags.out),
+    ...(flags.date === undefined ? {} : { endDate: flags.date }),
+    ...(flags.days === undefined ? {} : { days: flags.days }),
+    ...(flags.records === undefined ? {} : { recordsPerDay: flags.records }),
+    ...(flags.seed === undefined ? {} : { seed: flags.seed }),
+    ...(flags['format-string'] === undefined ? {} : { format: flags['format-string'] }),
+    ...(flags.sources === undefined ? {} : { sources: flags.sources }),
     incidents: values.quiet !== true,
-    ...(values['file-format'] === undefined ? {} : { fileFormat: values['file-format'] as SampleFileFormat }),
+    ...(flags['file-format'] === undefined ? {} : { fileFormat: flags['file-format'] }),
     folders: values.hive === true ? 'hive' : 'default',
     perHour: values['per-hour'] === true,
   };
 }
 
-function wholeNumber(raw: string, flag: string, max: number): number {
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || value < 1 || value > max) {
-    throw new ValidationError(flag, `expected a whole number from 1 to ${max}, got ${JSON.stringify(raw)}`);
-  }
-  return value;
+/** A library error named by the flags the user typed (every problem of it, not only the first). */
+function namedByFlags(error: ValidationError): ValidationError {
+  const flagOf = (key: string) => FLAG_OF[key.split('.')[0] ?? key] ?? key;
+  const problems = error.context.problems as readonly Problem[] | undefined;
+  if (problems !== undefined && problems.length > 0) return refusal(problems.map((p) => ({ ...p, key: flagOf(p.key) })) as [Problem, ...Problem[]]);
+  return new ValidationError(flagOf(error.field), error.message.replace(/^[^:]+: /, ''));
 }
 
 const count = (n: number): string => n.toLocaleString('en-US');

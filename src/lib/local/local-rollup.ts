@@ -6,6 +6,7 @@ import { identifier, joinFragments, listOf, renderQuery, stringLiteral, type Sql
 import type { PartitionAnswer } from './local-partitions.js';
 import type { PartitionStatement, TableRef } from './partition-statements.js';
 import { BUILD_KEY, buildsTableOf, STAGED_BUILD_PREFIX } from '../rollup/statements.js';
+import { rollupColumns } from '../report/relations.js';
 import type { ReadWarning, RollupDayRecord, SourceFile } from '../ports.js';
 import type { UtcDay } from '../dates.js';
 
@@ -74,6 +75,7 @@ export class LocalRollup {
     if (String(kind.getRowsJS()[0]?.[0] ?? '') === 'BASE TABLE') await this.#adoptTable();
     await this.#connection.run(
       renderQuery('local/rollup/create-view', {
+        rollup_columns: rollupColumns(),
         rollup: this.#name(),
         builds: identifier(buildsTableOf(rollupTable), 'rollup table'),
         current: identifier(currentTableOf(rollupTable), 'rollup table'),
@@ -92,6 +94,7 @@ export class LocalRollup {
   async #adoptTable(): Promise<void> {
     await this.#transaction(async () => {
       await this.#connection.run(renderQuery('local/rollup/adopt-table', {
+        rollup_columns: rollupColumns(),
         rollup: this.#name(),
         builds: this.#name(buildsTableOf(this.#options.rollupTable)),
         current: this.#name(currentTableOf(this.#options.rollupTable)),

@@ -49,6 +49,12 @@ const WHOLE = 'relations/whole-folders';
 const LATE = 'relations/late-files';
 const STAGED = 'relations/flows-from-staged';
 const UNION = 'relations/union-all';
+const COLUMNS_FRAGMENT = 'fragments/rollup-columns';
+
+/** The stored rollup's column list, in the table's order: one list for the build that writes the rollup and the relations that read it. */
+export function rollupColumns(): SqlFragment {
+  return renderFragment(queryText(COLUMNS_FRAGMENT), {}, COLUMNS_FRAGMENT);
+}
 
 /** The local engine's view that adds Athena's `"$path"` pseudo-column to the table (src/lib/duckdb/table-view.ts defines it). */
 export const LOCAL_PATH_VIEW_SUFFIX = '_with_path';
@@ -120,6 +126,7 @@ export function servedFlowsRelation(tables: RelationTables, span: RelationSpan, 
   if (split.rollup.length === 0) return flowsRelation(tables.database, tables.table, rawSpan, tables.shape);
   const common = {
     rollup: qualifiedName(tables.database, tables.rollupTable),
+    rollup_columns: rollupColumns(),
     start: integerLiteral(span.startEpoch, 'start'),
     end: integerLiteral(span.endEpoch, 'end'),
   };
@@ -141,6 +148,7 @@ function withStagedLate(tables: RelationTables, span: RelationSpan, split: Relat
   if (span.startEpoch % 3600 !== 0 || span.endEpoch % 3600 !== 0) throw new ValidationError('partitions', 'staged early rows serve only a span that starts and ends on whole hours');
   const rows = renderFragment(queryText(STAGED), {
     builds: qualifiedName(tables.database, tables.buildsTable),
+    rollup_columns: rollupColumns(),
     build: stringLiteral(staged.build, 'build id'),
     late_dt: stringLiteral(staged.late.dt, 'dt'),
     start: integerLiteral(span.startEpoch, 'start'),

@@ -5,7 +5,9 @@
  * (src/queries/watchlist/entries.sql) are pure; the YAML parser stays in watchlist-file.ts so the
  * report Lambda's bundle carries none.
  */
-import { ConfigError, ValidationError } from '../errors.js';
+import * as v from 'valibot';
+import { asError, ConfigError, ValidationError } from '../errors.js';
+import { isRecord, unknownKeys } from '../validation.js';
 import { integerLiteral, joinFragments, queryText, renderFragment, stringLiteral, type SqlFragment } from '../sql/sql.js';
 import { parseCidr, type Cidr } from './cidr.js';
 
@@ -29,22 +31,56 @@ const ENTRY_KEYS = ['cidr', 'label'] as const;
 // eslint-disable-next-line no-control-regex -- a label must not carry a control character into a message or a statement
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
+/** A label as written: a short name without control characters (kept trimmed). */
+const Label = v.pipe(
+  v.unknown(),
+  v.check((label) => typeof label === 'string' && label.trim() !== '', (issue) => `needs a label (the list's name for it, such as "known C2"), got ${JSON.stringify(issue.input ?? null)}`),
+  v.transform((label) => (label as string).trim()),
+  v.check((label) => label.length <= MAX_LABEL_CHARS, (issue) => `label is ${issue.input.length} characters; at most ${MAX_LABEL_CHARS}`),
+  v.check((label) => !CONTROL.test(label), 'label contains a control character'),
+);
+
 /** The problem with a label, or undefined when it is fine. */
 function labelProblem(label: unknown): string | undefined {
-  if (typeof label !== 'string' || label.trim() === '') return `needs a label (the list's name for it, such as "known C2"), got ${JSON.stringify(label ?? null)}`;
-  if (label.trim().length > MAX_LABEL_CHARS) return `label is ${label.trim().length} characters; at most ${MAX_LABEL_CHARS}`;
-  if (CONTROL.test(label)) return 'label contains a control character';
+  const result = v.safeParse(Label, label);
+  return result.success ? undefined : result.issues[0].message;
+}
+
+/** A CIDR block; a bad one is an issue naming the key and the value. */
+const Block = v.pipe(
+  v.unknown(),
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    try {
+      return parseCidr(dataset.value, 'cidr');
+    } catch (error) {
+      addIssue({ message: asError(error).message });
+      return NEVER;
+    }
+  }),
+);
+
+function cidrOf(value: unknown, bad: (message: string) => void): Cidr | undefined {
+  const result = v.safeParse(Block, value);
+  if (result.success) return result.output;
+  bad(result.issues[0].message);
   return undefined;
 }
 
-function cidrOf(value: unknown, bad: (message: string) => void): Cidr | undefined {
-  try {
-    return parseCidr(value, 'cidr');
-  } catch (error) {
-    bad(error instanceof ValidationError ? error.message : String(error));
-    return undefined;
-  }
-}
+/** A document entry: a bare CIDR string, or a mapping of cidr and (unless the document gives a default) label. */
+const entrySchema = (defaultLabel: boolean) =>
+  v.pipe(
+    v.union([v.pipe(v.string(), v.transform((cidr): Readonly<Record<string, unknown>> => ({ cidr }))), v.custom<Readonly<Record<string, unknown>>>(isRecord)], (issue) => `must be a CIDR block or a mapping of cidr and label, got ${JSON.stringify(issue.input)}`),
+    v.rawCheck(({ dataset, addIssue }) => {
+      if (!dataset.typed) return;
+      for (const key of Object.keys(dataset.value)) if (!(ENTRY_KEYS as readonly string[]).includes(key)) addIssue({ message: `unknown key ${JSON.stringify(key)} (known: ${ENTRY_KEYS.join(', ')})` });
+    }),
+    v.looseObject({ cidr: Block, label: defaultLabel ? v.optional(Label) : Label }, (issue) =>
+      issue.path?.at(-1)?.key === 'label' ? `needs a label (the list's name for it, such as "known C2"), got null` : 'cidr: expected a CIDR block such as 10.0.0.0/8 or 2001:db8::/32, got nothing',
+    ),
+  );
+
+/** The document: a list of entries, or `watchlist:` holding one with an optional default `label:`. */
+const WRAPPED_MESSAGE = 'expected a list of {cidr, label} entries, or "watchlist:" holding one (with an optional default "label:")';
 
 /**
  * A parsed YAML or JSON document: a list of `{cidr, label}` (or `watchlist:` holding one). A
@@ -53,35 +89,25 @@ function cidrOf(value: unknown, bad: (message: string) => void): Cidr | undefine
  * ConfigError; nothing is used half-way.
  */
 export function watchlistFromDocument(document: unknown, source: string): readonly WatchlistEntry[] {
-  const wrapped = typeof document === 'object' && document !== null && !Array.isArray(document);
-  const o = wrapped ? (document as Record<string, unknown>) : {};
+  const wrapped = isRecord(document);
   if (wrapped) {
-    const unknown = Object.keys(o).filter((k) => k !== 'watchlist' && k !== 'label');
-    if (unknown.length > 0 || !('watchlist' in o)) throw new ConfigError([`${source}: expected a list of {cidr, label} entries, or "watchlist:" holding one (with an optional default "label:")${unknown.length > 0 ? `; unknown key ${JSON.stringify(unknown[0])}` : ''}`]);
+    const unknown = unknownKeys(document, { entries: { watchlist: true, label: true } });
+    if (unknown.length > 0 || !('watchlist' in document)) throw new ConfigError([`${source}: ${WRAPPED_MESSAGE}${unknown.length > 0 ? `; unknown key ${JSON.stringify(unknown[0])}` : ''}`]);
   }
-  const entries = wrapped ? o.watchlist : document;
-  if (!Array.isArray(entries)) throw new ConfigError([`${source}: expected a list of {cidr, label} entries, or "watchlist:" holding one`]);
-  const fallback = o.label;
+  const entries = wrapped ? document.watchlist : document;
+  const fallback = wrapped ? document.label : undefined;
   const problems: string[] = [];
-  if (fallback !== undefined) {
-    const problem = labelProblem(fallback);
-    if (problem !== undefined) problems.push(`${source}: the default label: ${problem}`);
-  }
-  const parsed: WatchlistEntry[] = [];
-  entries.forEach((raw: unknown, i) => {
-    const where = `entry ${i + 1}`;
-    const before = problems.length;
-    const bad = (message: string) => problems.push(`${source}: ${where}: ${message}`);
-    const item = typeof raw === 'string' ? { cidr: raw } : raw;
-    if (typeof item !== 'object' || item === null || Array.isArray(item)) return void bad(`must be a CIDR block or a mapping of cidr and label, got ${JSON.stringify(raw)}`);
-    const fields = item as Record<string, unknown>;
-    for (const key of Object.keys(fields)) if (!(ENTRY_KEYS as readonly string[]).includes(key)) bad(`unknown key ${JSON.stringify(key)} (known: ${ENTRY_KEYS.join(', ')})`);
-    const cidr = cidrOf(fields.cidr, bad);
-    const label = fields.label ?? fallback;
-    const problem = fields.label === undefined && fallback !== undefined ? undefined : labelProblem(label);
-    if (problem !== undefined) bad(problem);
-    if (problems.length > before || cidr === undefined) return;
-    parsed.push({ where, cidr, label: (label as string).trim() });
+  const label = fallback === undefined ? undefined : v.safeParse(Label, fallback);
+  if (label?.success === false) problems.push(`${source}: the default label: ${label.issues[0].message}`);
+  if (!Array.isArray(entries)) throw new ConfigError([`${source}: expected a list of {cidr, label} entries, or "watchlist:" holding one`]);
+  const schema = entrySchema(fallback !== undefined);
+  const parsed = entries.flatMap((raw: unknown, i): WatchlistEntry[] => {
+    const result = v.safeParse(schema, raw);
+    if (!result.success) {
+      problems.push(...result.issues.map((issue) => `${source}: entry ${i + 1}: ${issue.message}`));
+      return [];
+    }
+    return [{ where: `entry ${i + 1}`, cidr: result.output.cidr, label: result.output.label ?? (label?.success === true ? label.output : '') }];
   });
   return finish(parsed, problems, source);
 }

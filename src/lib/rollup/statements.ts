@@ -5,7 +5,7 @@ import { rawTable, type TableShape } from '../flowlog/raw-table.js';
 import { identifier, joinFragments, listOf, qualifiedName, queryText, renderFragment, renderQuery, SqlFragment, stringLiteral } from '../sql/sql.js';
 import { ValidationError } from '../errors.js';
 import type { SourceFile, StagedRowsRecord } from '../ports.js';
-import { earlyFilesCondition, pathTable, wholeFoldersCondition } from '../report/relations.js';
+import { earlyFilesCondition, pathTable, rollupColumns, wholeFoldersCondition } from '../report/relations.js';
 import type { LateFolder } from '../report/window.js';
 
 export interface RollupTables {
@@ -87,6 +87,7 @@ export function buildRollupReusingStagedSql(tables: RollupTables, engine: 'athen
   );
   return renderQuery('rollup/build-rollup-reusing-staged', {
     builds,
+    rollup_columns: rollupColumns(),
     table: rawTable(tables.database, pathTable(engine, tables.table), tables.shape, days.map(dtOf), true),
     build: stringLiteral(buildId, 'build id'),
     keys,
@@ -102,6 +103,7 @@ function renderBuild(tables: RollupTables, partitions: readonly Partition[], bui
   const markers = listOf(partitions.map((p) => tuple(tables.keys.map((key) => stringLiteral(p.values[key] ?? '', key)))));
   return renderQuery('rollup/build-rollup', {
     builds: qualifiedName(tables.database, buildsTableOf(tables.rollupTable)),
+    rollup_columns: rollupColumns(),
     table,
     build: stringLiteral(buildId, 'build id'),
     keys,

@@ -2,7 +2,8 @@
 -- and whose not-yet-complete days ({{raw}}: the raw relation over those dt partitions) are
 -- aggregated on the fly. As in flows-from-rollup.sql the parts are not grouped again: report
 -- queries add rows up, so one key in both parts counts the same as one row holding both.
-SELECT hour, interfaceid, sourceaddress, destinationaddress, destinationport, protocol, action, logstatus, flows, packets, bytes, first_start, last_end
+SELECT
+  {{rollup_columns}}
 FROM {{rollup}}
 WHERE dt IN ({{rollup_partitions}})
   AND hour >= {{start}}

@@ -6,19 +6,7 @@
 -- start-time filter because the span starts and ends on whole hours, and it leaves out the
 -- rollup's marker rows (hour NULL).
 SELECT
-  hour,
-  interfaceid,
-  sourceaddress,
-  destinationaddress,
-  destinationport,
-  protocol,
-  action,
-  logstatus,
-  flows,
-  packets,
-  bytes,
-  first_start,
-  last_end
+  {{rollup_columns}}
 FROM {{rollup}}
 WHERE dt IN ({{partitions}})
   AND hour >= {{start}}

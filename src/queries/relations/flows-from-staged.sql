@@ -3,19 +3,7 @@
 -- queries read these few stored rows instead of each reading the early raw files again. As in
 -- flows-from-rollup.sql the rows are not grouped again and the hour filter leaves out the marker row.
 SELECT
-  hour,
-  interfaceid,
-  sourceaddress,
-  destinationaddress,
-  destinationport,
-  protocol,
-  action,
-  logstatus,
-  flows,
-  packets,
-  bytes,
-  first_start,
-  last_end
+  {{rollup_columns}}
 FROM {{builds}}
 WHERE build = {{build}}
   AND dt = {{late_dt}}

@@ -3,8 +3,10 @@
 -- folders are read without the staged files ("$path" NOT IN, {{staged_files}}: exactly the files
 -- the staging INSERT named), aggregated to the rollup's grain, and added to the staged rows of the
 -- same grain ({{staged}}); the sums, minimum and maximum of both parts are the day's. A file added
--- to the folder after the staging is not in the list and is read here, once.
+-- to the folder after the staging is not in the list and is read here, once. The rollup's columns
+-- are named once, in src/queries/fragments/rollup-columns.sql.
 INSERT INTO {{builds}}
+  ({{rollup_columns}}, build, {{keys}})
 SELECT
   hour,
   interfaceid,
@@ -52,19 +54,7 @@ FROM (
     {{keys}}
   UNION ALL
   SELECT
-    hour,
-    interfaceid,
-    sourceaddress,
-    destinationaddress,
-    destinationport,
-    protocol,
-    action,
-    logstatus,
-    flows,
-    packets,
-    bytes,
-    first_start,
-    last_end,
+    {{rollup_columns}},
     {{keys}}
   FROM {{builds}}
   WHERE {{staged}}

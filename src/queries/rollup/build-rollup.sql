@@ -8,9 +8,12 @@
 -- The second branch writes one marker row per partition: its hour is NULL, so no
 -- report relation ever reads it (they keep hour >= start), and a day without any record still
 -- gets its rollup partition, which tells later runs that the day is built.
+-- The columns are named once, in src/queries/fragments/rollup-columns.sql: both branches give
+-- their values in that order, then the build id and the partition keys.
 INSERT INTO {{builds}}
+  ({{rollup_columns}}, build, {{keys}})
 SELECT
-  starttime - starttime % 3600 AS hour,
+  starttime - starttime % 3600,
   interfaceid,
   sourceaddress,
   destinationaddress,
@@ -18,12 +21,12 @@ SELECT
   protocol,
   action,
   logstatus,
-  CAST(count(*) AS BIGINT) AS flows,
-  CAST(coalesce(sum(numpackets), 0) AS BIGINT) AS packets,
-  CAST(coalesce(sum(numbytes), 0) AS BIGINT) AS bytes,
-  CAST(min(starttime) AS BIGINT) AS first_start,
-  CAST(max(endtime) AS BIGINT) AS last_end,
-  {{build}} AS build,
+  CAST(count(*) AS BIGINT),
+  CAST(coalesce(sum(numpackets), 0) AS BIGINT),
+  CAST(coalesce(sum(numbytes), 0) AS BIGINT),
+  CAST(min(starttime) AS BIGINT),
+  CAST(max(endtime) AS BIGINT),
+  {{build}},
   {{keys}}
 FROM {{table}}
 WHERE {{folders}}
