@@ -13,7 +13,20 @@ const layers = {
   wiring: ['src/lib/wiring'],
   useCases: ['src/lib/use-cases'],
   // One folder per technology; aws/ holds the SDK client plumbing they share.
-  adapters: ['src/lib/athena', 'src/lib/glue', 'src/lib/s3', 'src/lib/sns', 'src/lib/ssm', 'src/lib/slack', 'src/lib/duckdb', 'src/lib/local', 'src/lib/ec2', 'src/lib/lambda', 'src/lib/sts', 'src/lib/aws'],
+  adapters: [
+    'src/lib/athena',
+    'src/lib/glue',
+    'src/lib/s3',
+    'src/lib/sns',
+    'src/lib/ssm',
+    'src/lib/slack',
+    'src/lib/duckdb',
+    'src/lib/local',
+    'src/lib/ec2',
+    'src/lib/lambda',
+    'src/lib/sts',
+    'src/lib/aws',
+  ],
 };
 // The domain: the report model and its decisions, the renderings, partitions, rollup, flow-log
 // formats, SQL values, and the modules at the top of src/lib (ports, errors, dates, config, ...).

@@ -63,11 +63,15 @@ export async function measureBundles(root: string, log: (line: string) => void):
     await packageFunctions(root, outDir);
     const packageSeconds = (Date.now() - started) / 1000;
     log(`serverless package: ${packageSeconds.toFixed(1)} s`);
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- CloudFormation properties are free-form JSON read by path
-    const template = JSON.parse(readFileSync(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8')) as { Resources: Record<string, { Type: string; Properties: Record<string, any> }> };
+    const template = JSON.parse(readFileSync(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8')) as {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- CloudFormation properties are free-form JSON read by path
+      Resources: Record<string, { Type: string; Properties: Record<string, any> }>;
+    };
     const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
     const measured: { figures: Omit<BundleFigures, 'loadMs' | 'loadSamplesMs' | 'loadWithoutNodeOptionsMs' | 'loadViaImportMs'>; file?: string; env?: NodeJS.ProcessEnv }[] = [];
-    for (const zipName of readdirSync(outDir).filter((f) => f.endsWith('.zip')).sort()) {
+    for (const zipName of readdirSync(outDir)
+      .filter((f) => f.endsWith('.zip'))
+      .sort()) {
       const name = zipName.replace(/\.zip$/, '');
       const zipPath = join(outDir, zipName);
       const entries = readZip(readFileSync(zipPath));

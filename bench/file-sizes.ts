@@ -28,6 +28,8 @@ export async function benchFileSizes(context: Pick<BenchSectionContext, 'records
   const textBytes = await bytesUnder(join(context.workDir, 'sizes-text', 'AWSLogs'));
   const parquetBytes = await bytesUnder(join(context.workDir, 'sizes-parquet', 'AWSLogs'));
   const result = { records: text.records, textBytes, parquetBytes, parquetToText: parquetBytes / textBytes };
-  context.log(`${text.records} records in ${text.files} files: text (gzip) ${textBytes} bytes, Parquet (gzip) ${parquetBytes} bytes (${(result.parquetToText * 100).toFixed(0)}% of text)`);
+  context.log(
+    `${text.records} records in ${text.files} files: text (gzip) ${textBytes} bytes, Parquet (gzip) ${parquetBytes} bytes (${(result.parquetToText * 100).toFixed(0)}% of text)`,
+  );
   return result;
 }

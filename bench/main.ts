@@ -156,7 +156,22 @@ function gzipTextBytes(path: string): number {
 /** Runs one phase in a fresh `node` on a data set and returns what it measured. */
 function childPhase(phase: PhaseName, options: Options, data: DataSet, stateDir?: string): PhaseResult {
   const script = process.argv[1] as string;
-  const args = ['--phase', phase, '--work', options.workDir, '--records', String(data.records), '--data', data.dataDir, '--day', phase === 'generate' ? data.lastDay : data.day, '--days', String(data.days), '--connections', String(data.connections)];
+  const args = [
+    '--phase',
+    phase,
+    '--work',
+    options.workDir,
+    '--records',
+    String(data.records),
+    '--data',
+    data.dataDir,
+    '--day',
+    phase === 'generate' ? data.lastDay : data.day,
+    '--days',
+    String(data.days),
+    '--connections',
+    String(data.connections),
+  ];
   const run = spawnSync(process.execPath, [script, ...args, ...(stateDir === undefined ? [] : ['--state', stateDir])], {
     stdio: ['ignore', 'pipe', 'inherit'],
     encoding: 'utf8',
@@ -176,8 +191,14 @@ function phaseInput(options: Options): PhaseInput {
   const dataDir = options.child.dataDir ?? join(options.workDir, 'data');
   const day = options.child.day ?? BENCH_DAY;
   return {
-    workDir: options.workDir, dataDir, day: parsePhaseDay(day), records: options.records, files: dayFiles(dataDir, day),
-    days: options.child.days, connections: options.child.connections, stateDir: options.child.stateDir,
+    workDir: options.workDir,
+    dataDir,
+    day: parsePhaseDay(day),
+    records: options.records,
+    files: dayFiles(dataDir, day),
+    days: options.child.days,
+    connections: options.child.connections,
+    stateDir: options.child.stateDir,
   };
 }
 
@@ -210,16 +231,40 @@ function prepareDataSet(options: Options, data: DataSet): number | undefined {
 }
 
 function worstDataSet(options: Options): DataSet {
-  return { name: 'worst case (every record its own connection)', dataDir: join(options.workDir, 'data'), records: options.records, days: 1, connections: 0, day: BENCH_DAY, lastDay: BENCH_DAY };
+  return {
+    name: 'worst case (every record its own connection)',
+    dataDir: join(options.workDir, 'data'),
+    records: options.records,
+    days: 1,
+    connections: 0,
+    day: BENCH_DAY,
+    lastDay: BENCH_DAY,
+  };
 }
 
 function realisticDataSet(options: Options): DataSet {
   const connections = Math.max(1, Math.ceil(options.records / RECORDS_PER_CONNECTION));
-  return { name: `realistic (${connections.toLocaleString('en-US')} connections all day)`, dataDir: join(options.workDir, 'data-realistic'), records: options.records, days: 1, connections, day: BENCH_DAY, lastDay: BENCH_DAY };
+  return {
+    name: `realistic (${connections.toLocaleString('en-US')} connections all day)`,
+    dataDir: join(options.workDir, 'data-realistic'),
+    records: options.records,
+    days: 1,
+    connections,
+    day: BENCH_DAY,
+    lastDay: BENCH_DAY,
+  };
 }
 
 function monthDataSet(options: Options): DataSet {
-  return { name: `month (${MONTH_DAYS} days x ${options.monthRecords.toLocaleString('en-US')} records, worst case)`, dataDir: join(options.workDir, 'data-month'), records: options.monthRecords, days: MONTH_DAYS, connections: 0, day: MONTH_REPORT_DAY, lastDay: BENCH_DAY };
+  return {
+    name: `month (${MONTH_DAYS} days x ${options.monthRecords.toLocaleString('en-US')} records, worst case)`,
+    dataDir: join(options.workDir, 'data-month'),
+    records: options.monthRecords,
+    days: MONTH_DAYS,
+    connections: 0,
+    day: MONTH_REPORT_DAY,
+    lastDay: BENCH_DAY,
+  };
 }
 
 function machine() {
@@ -283,10 +328,15 @@ function timeDataSet(options: Options, data: DataSet, withBaselines: boolean): D
   }
   const medians: Medians = {};
   for (const [phase, results] of samples) {
-    medians[phase] = { ms: median(results.map((r) => r.elapsedMs)), maxRssBytes: Math.max(...results.map((r) => r.maxRssBytes)), samplesMs: results.map((r) => Math.round(r.elapsedMs)) };
+    medians[phase] = {
+      ms: median(results.map((r) => r.elapsedMs)),
+      maxRssBytes: Math.max(...results.map((r) => r.maxRssBytes)),
+      samplesMs: results.map((r) => Math.round(r.elapsedMs)),
+    };
   }
   const detail = (phase: PhaseName) => samples.get(phase)?.at(-1)?.detail as { totals?: Record<string, unknown>; queries?: unknown } | undefined;
-  const sameTotals = (a: Record<string, unknown> | undefined, b: Record<string, unknown> | undefined) => a !== undefined && b !== undefined && ['records', 'accepted', 'rejected', 'bytes'].every((k) => Number(a[k]) === Number(b[k]));
+  const sameTotals = (a: Record<string, unknown> | undefined, b: Record<string, unknown> | undefined) =>
+    a !== undefined && b !== undefined && ['records', 'accepted', 'rejected', 'bytes'].every((k) => Number(a[k]) === Number(b[k]));
   const totalsAgree = sameTotals(detail('report')?.totals, detail('later')?.totals) && (!withBaselines || sameTotals(detail('report')?.totals, detail('baseline')?.totals));
   const ms = (p: PhaseName) => medians[p]?.ms as number;
   const rows: string[][] = [
@@ -306,9 +356,18 @@ function timeDataSet(options: Options, data: DataSet, withBaselines: boolean): D
   if (firstScanMs !== undefined) log(`first count(*) / second (the one-time gzip check of new files): ${formatNumber(firstScanMs / ms('scan'))} x`);
   log();
   return {
-    name: data.name, records: manifest.records, connections: data.connections, files: files.length, gzBytes, textBytes, generateSeconds, medians,
+    name: data.name,
+    records: manifest.records,
+    connections: data.connections,
+    files: files.length,
+    gzBytes,
+    textBytes,
+    generateSeconds,
+    medians,
     ...(firstScanMs === undefined ? {} : { firstScanMs }),
-    firstReportQueries: detail('report')?.queries, laterReportQueries: detail('later')?.queries, totalsAgree,
+    firstReportQueries: detail('report')?.queries,
+    laterReportQueries: detail('later')?.queries,
+    totalsAgree,
   };
 }
 
@@ -356,7 +415,13 @@ async function localSection(options: Options): Promise<{ figures: LocalFigures; 
     { label: 'first report vs zcat, realistic', value: vsZcat(realistic, 'report'), bound: 'at-most', limit: FIRST_REPORT_VS_ZCAT, unit: 'x' },
     { label: 'later report vs zcat, worst case', value: vsZcat(worst, 'later'), bound: 'at-most', limit: LATER_REPORT_VS_ZCAT, unit: 'x' },
     { label: 'later report vs zcat, realistic', value: vsZcat(realistic, 'later'), bound: 'at-most', limit: LATER_REPORT_VS_ZCAT, unit: 'x' },
-    { label: `peak RSS, report, ${options.monthRecords === MONTH_RECORDS ? '1M' : options.monthRecords.toLocaleString('en-US')} records x 30 days`, value: month === undefined ? undefined : month.maxRssBytes / GiB, bound: 'at-most', limit: MONTH_PEAK_RSS_GIB, unit: 'GiB' },
+    {
+      label: `peak RSS, report, ${options.monthRecords === MONTH_RECORDS ? '1M' : options.monthRecords.toLocaleString('en-US')} records x 30 days`,
+      value: month === undefined ? undefined : month.maxRssBytes / GiB,
+      bound: 'at-most',
+      limit: MONTH_PEAK_RSS_GIB,
+      unit: 'GiB',
+    },
   ];
   return { figures: { worst, realistic, month }, targets };
 }
@@ -381,10 +446,12 @@ async function bundlesSection(root: string): Promise<{ result: BundlesResult; ta
   const result = await measureBundles(root, log);
   log(`empty node start: ${result.emptyStartMs.toFixed(0)} ms (median of 7)`);
   const ms = (value: number | undefined) => (value === undefined ? '—' : value.toFixed(0));
-  log(formatTable(
-    ['function', 'zip', 'bundle (no maps)', 'load ms (median - empty)', 'without NODE_OPTIONS', 'note'],
-    result.bundles.map((b) => [b.name, formatBytes(b.zipBytes), formatBytes(b.bundleBytes), ms(b.loadMs), ms(b.loadWithoutNodeOptionsMs), b.error ?? '']),
-  ));
+  log(
+    formatTable(
+      ['function', 'zip', 'bundle (no maps)', 'load ms (median - empty)', 'without NODE_OPTIONS', 'note'],
+      result.bundles.map((b) => [b.name, formatBytes(b.zipBytes), formatBytes(b.bundleBytes), ms(b.loadMs), ms(b.loadWithoutNodeOptionsMs), b.error ?? '']),
+    ),
+  );
   const targets = result.bundles.flatMap((b): Target[] => [
     { label: `${b.name} zip size`, value: b.zipBytes / 1e6, bound: 'at-most', limit: 1, unit: 'MB' },
     { label: `${b.name} module load`, value: b.loadMs, bound: 'at-most', limit: 150, unit: 'ms' },
@@ -395,16 +462,32 @@ async function bundlesSection(root: string): Promise<{ result: BundlesResult; ta
 async function backfillSection(): Promise<{ counts: BackfillCount[]; targets: Target[] }> {
   log('## 3. Backfill calls (mocked Athena and Glue, nothing registered yet)');
   const counts = await countBackfillCalls();
-  log(formatTable(
-    ['days x sources', 'partitions', 'Athena statements', 'GetQueryExecution', 'GetQueryResults', 'Glue GetTable', 'Glue GetPartitions'],
-    counts.map((c) => [`${c.days} x ${c.sources}`, String(c.partitionsAdded), String(c.athenaStatements), String(c.athenaCalls.GetQueryExecution), String(c.athenaCalls.GetQueryResults), String(c.glueCalls.GetTable), String(c.glueCalls.GetPartitions)]),
-  ));
+  log(
+    formatTable(
+      ['days x sources', 'partitions', 'Athena statements', 'GetQueryExecution', 'GetQueryResults', 'Glue GetTable', 'Glue GetPartitions'],
+      counts.map((c) => [
+        `${c.days} x ${c.sources}`,
+        String(c.partitionsAdded),
+        String(c.athenaStatements),
+        String(c.athenaCalls.GetQueryExecution),
+        String(c.athenaCalls.GetQueryResults),
+        String(c.glueCalls.GetTable),
+        String(c.glueCalls.GetPartitions),
+      ]),
+    ),
+  );
   const year = counts.find((c) => c.days === 365 && c.sources === 1);
   return {
     counts,
     targets: [
       { label: '365 days, one source: Athena statements', value: year?.athenaStatements, bound: 'at-most', limit: 2, unit: 'statements' },
-      { label: 'statements per day at 31 or 365 days (max)', value: Math.max(...counts.filter((c) => c.days > 1).map((c) => c.athenaStatements / c.days)), bound: 'at-most', limit: 0.5, unit: 'per day' },
+      {
+        label: 'statements per day at 31 or 365 days (max)',
+        value: Math.max(...counts.filter((c) => c.days > 1).map((c) => c.athenaStatements / c.days)),
+        bound: 'at-most',
+        limit: 0.5,
+        unit: 'per day',
+      },
     ],
   };
 }
@@ -414,7 +497,7 @@ function writeResults(root: string, entry: Record<string, unknown> & { records: 
   const dir = join(root, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `${new Date().toISOString().slice(0, 10)}.json`);
-  const earlier = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as { runs?: { records: number }[] }).runs ?? [] : [];
+  const earlier = existsSync(path) ? ((JSON.parse(readFileSync(path, 'utf8')) as { runs?: { records: number }[] }).runs ?? []) : [];
   const runs = [...earlier.filter((r) => r.records !== entry.records), entry].sort((a, b) => a.records - b.records);
   writeFileSync(path, `${JSON.stringify({ machine: machine(), runs }, null, 2)}\n`);
   return path;
@@ -442,10 +525,15 @@ function issueSummary(local: readonly Target[], athena: readonly Target[], bundl
     ...local.map((t) => {
       const shown = row(t, t.unit === 'GiB' ? 'not run (--month)' : '—');
       // The memory target is for 1,000,000 records a day: a smaller month checks the row, it does not judge it.
-      return t.unit === 'GiB' && options.monthRecords !== MONTH_RECORDS && t.value !== undefined ? { ...shown, verdict: `n/a (target at ${MONTH_RECORDS.toLocaleString('en-US')})` } : shown;
+      return t.unit === 'GiB' && options.monthRecords !== MONTH_RECORDS && t.value !== undefined
+        ? { ...shown, verdict: `n/a (target at ${MONTH_RECORDS.toLocaleString('en-US')})` }
+        : shown;
     }),
     ...athena.map((t) => row(t, '—')),
-    row({ label: 'Lambda module load (slowest bundle)', value: loads.length === 0 ? undefined : Math.max(...loads), bound: 'at-most', limit: MODULE_LOAD_MS, unit: 'ms' }, options.skipBundles ? 'not run (--skip-bundles)' : '—'),
+    row(
+      { label: 'Lambda module load (slowest bundle)', value: loads.length === 0 ? undefined : Math.max(...loads), bound: 'at-most', limit: MODULE_LOAD_MS, unit: 'ms' },
+      options.skipBundles ? 'not run (--skip-bundles)' : '—',
+    ),
   ];
 }
 
@@ -484,7 +572,15 @@ async function main(): Promise<void> {
   const sections: Record<string, unknown> = {};
   for (const section of EXTRA_SECTIONS) {
     log(`## ${section.name}`);
-    sections[section.name] = await section.run({ records: options.records, workDir: options.workDir, dataDir: join(options.workDir, 'data'), day: BENCH_DAY, runs: options.runs, benchScript: process.argv[1] as string, log });
+    sections[section.name] = await section.run({
+      records: options.records,
+      workDir: options.workDir,
+      dataDir: join(options.workDir, 'data'),
+      day: BENCH_DAY,
+      runs: options.runs,
+      benchScript: process.argv[1] as string,
+      log,
+    });
     log();
   }
   const athena = athenaBytesTargets(sections[SCAN_ONCE_SECTION]);
@@ -494,7 +590,12 @@ async function main(): Promise<void> {
   log();
   const summary = issueSummary(local.targets, athena, bundles, options);
   log('## Summary (issue 17: each figure against its baseline from this run)');
-  log(formatTable(['figure', 'measured', 'target', 'verdict'], summary.map((row) => [row.label, row.shown, row.target, row.verdict])));
+  log(
+    formatTable(
+      ['figure', 'measured', 'target', 'verdict'],
+      summary.map((row) => [row.label, row.shown, row.target, row.verdict]),
+    ),
+  );
   const path = writeResults(root, {
     records: options.records,
     runs: options.runs,

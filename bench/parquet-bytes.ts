@@ -81,7 +81,8 @@ export async function benchParquetBytes(context: Pick<BenchSectionContext, 'reco
   const lateFiles = text.folders.filter((f) => f.day === addDays(day, 1)).reduce((sum, f) => sum + f.files.length, 0);
   const textFiles = (await Promise.all(folders.map((folder) => filesOf(join(textOut, folder), '.log.gz')))).flat();
   const parquetFiles = (await Promise.all(folders.map((folder) => filesOf(join(parquetOut, folder), '.log.parquet')))).flat();
-  if (textFiles.length === 0 || textFiles.length !== parquetFiles.length) throw new Error(`expected the same files in both forms, got ${textFiles.length} text and ${parquetFiles.length} Parquet`);
+  if (textFiles.length === 0 || textFiles.length !== parquetFiles.length)
+    throw new Error(`expected the same files in both forms, got ${textFiles.length} text and ${parquetFiles.length} Parquet`);
 
   const columnsRead = parquetColumnsRead(parquetBuildStatement(context.day));
   const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
@@ -105,7 +106,9 @@ export async function benchParquetBytes(context: Pick<BenchSectionContext, 'reco
   const result = { records: text.records, files: textFiles.length, textBytes, columnsRead, parquetBytesRead, parquetFileBytes, parquetToText: parquetBytesRead / textBytes };
   context.log(`one daily report's raw reads: ${result.files} files, ${context.day}'s folder and ${lateFiles} late file(s) of the next folder, ${text.records} records`);
   context.log(`  text (gzip), whole files:            ${textBytes} bytes`);
-  context.log(`  Parquet, columns read + footers:      ${parquetBytesRead} bytes (${columnsRead.length} of ${new Set(chunks.map((c) => c.column)).size} columns: ${columnsRead.join(', ')}; footers ${footerBytes} bytes)`);
+  context.log(
+    `  Parquet, columns read + footers:      ${parquetBytesRead} bytes (${columnsRead.length} of ${new Set(chunks.map((c) => c.column)).size} columns: ${columnsRead.join(', ')}; footers ${footerBytes} bytes)`,
+  );
   context.log(`  Parquet, whole files:                 ${parquetFileBytes} bytes`);
   context.log(`  Parquet read / text read:             ${result.parquetToText.toFixed(2)} (${(1 / result.parquetToText).toFixed(1)} x fewer bytes)`);
   return result;

@@ -50,7 +50,11 @@ const SECONDS_PER_DAY = 86_400;
 export async function runPhase(phase: PhaseName, input: PhaseInput): Promise<PhaseResult> {
   const started = process.hrtime.bigint();
   const elapsed = () => Number(process.hrtime.bigint() - started) / 1e6;
-  const done = (elapsedMs: number, detail?: Record<string, unknown>): PhaseResult => ({ elapsedMs, maxRssBytes: process.resourceUsage().maxRSS * 1024, ...(detail === undefined ? {} : { detail }) });
+  const done = (elapsedMs: number, detail?: Record<string, unknown>): PhaseResult => ({
+    elapsedMs,
+    maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    ...(detail === undefined ? {} : { detail }),
+  });
   switch (phase) {
     case 'generate': {
       const manifest = await writeSample({ out: input.dataDir, endDate: input.day, days: input.days, recordsPerDay: input.records, connections: input.connections });
@@ -72,7 +76,7 @@ export async function runPhase(phase: PhaseName, input: PhaseInput): Promise<Pha
     case 'report':
       return report(input, started);
     case 'later':
-      if (input.stateDir === undefined) throw new Error('the later phase needs --state (the state of the day\'s first report)');
+      if (input.stateDir === undefined) throw new Error("the later phase needs --state (the state of the day's first report)");
       return report(input, started);
     case 'baseline': {
       const startEpoch = startOfDayMs(input.day) / 1000;
@@ -126,7 +130,11 @@ async function report(input: PhaseInput, started: bigint): Promise<PhaseResult> 
     const parsed = JSON.parse(out) as { totals?: Record<string, unknown>; queries?: { name: string; status: string; durationMs?: number }[] };
     const failed = (parsed.queries ?? []).filter((q) => q.status !== 'succeeded').map((q) => q.name);
     if (code !== 0 || failed.length > 0) throw new Error(`the report failed (exit ${code}; failed queries: ${failed.join(', ') || 'none'}) ${errors.join(' ')}`);
-    return { elapsedMs, maxRssBytes: process.resourceUsage().maxRSS * 1024, detail: { totals: parsed.totals, queries: parsed.queries?.map((q) => ({ name: q.name, durationMs: q.durationMs })) } };
+    return {
+      elapsedMs,
+      maxRssBytes: process.resourceUsage().maxRSS * 1024,
+      detail: { totals: parsed.totals, queries: parsed.queries?.map((q) => ({ name: q.name, durationMs: q.durationMs })) },
+    };
   } finally {
     if (input.stateDir === undefined) await rm(stateDir, { recursive: true, force: true });
   }

@@ -9,7 +9,17 @@ import { sqlEsbuildPlugin } from '../scripts/sql-module.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'flowlog-bench-'));
 const outfile = join(process.cwd(), 'dist', 'scan-once.mjs');
-await build({ entryPoints: ['bench/scan-once.ts'], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', plugins: [sqlEsbuildPlugin()], logLevel: 'warning' });
+await build({
+  entryPoints: ['bench/scan-once.ts'],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  plugins: [sqlEsbuildPlugin()],
+  logLevel: 'warning',
+});
 try {
   const { benchScanOnce } = await import(pathToFileURL(outfile).href);
   const result = await benchScanOnce({ records: Number(process.argv[2] ?? 200_000), workDir: dir, log: (line) => console.log(line) });

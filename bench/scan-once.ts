@@ -11,7 +11,16 @@ import { join } from 'node:path';
 import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand, type StartQueryExecutionCommandInput } from '@aws-sdk/client-athena';
 import { GetPartitionsCommand, GetTableCommand, GlueClient, type GetPartitionsCommandInput } from '@aws-sdk/client-glue';
 import { mockClient } from 'aws-sdk-client-mock';
-import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3Client, type GetObjectCommandInput, type ListObjectsV2CommandInput, type PutObjectCommandInput } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  ListObjectsV2Command,
+  NoSuchKey,
+  PutObjectCommand,
+  S3Client,
+  type GetObjectCommandInput,
+  type ListObjectsV2CommandInput,
+  type PutObjectCommandInput,
+} from '@aws-sdk/client-s3';
 import { S3RollupLedger } from '../src/lib/s3/s3-rollup-ledger.js';
 import { AthenaEngine } from '../src/lib/athena/athena-engine.js';
 import { GlueCatalog } from '../src/lib/glue/glue-catalog.js';
@@ -34,7 +43,13 @@ export interface ScanOnceOptions {
 export interface StatementReads {
   readonly label: string;
   /** For each table the statement reads: the dt folders it reads whole and those it reads only the early files of. */
-  readonly reads: readonly { readonly table: string; readonly partitions: readonly string[]; readonly earlyFiles?: readonly string[]; readonly stagedRows?: readonly string[]; readonly lessStaged?: boolean }[];
+  readonly reads: readonly {
+    readonly table: string;
+    readonly partitions: readonly string[];
+    readonly earlyFiles?: readonly string[];
+    readonly stagedRows?: readonly string[];
+    readonly lessStaged?: boolean;
+  }[];
 }
 
 const DATABASE = 'flowlogs';
@@ -63,7 +78,11 @@ export const MODELLED_SIZES: DaySizes = { rawBytesPerDay: 2_000_000_000, earlySh
  * `dt = '...' AND ... "$path"` (early files) and `build = '...' AND dt = '...'` (staged early rows) clauses.
  */
 export function statementReads(sql: string): StatementReads['reads'] {
-  return [...sql.matchAll(/FROM ([a-z0-9_]+\.[a-z0-9_]+)\s+WHERE \(?((?:dt IN \([^)]*\)\)?(?:\s+AND "\$path" NOT IN)?)?(?: OR )?(?:\(?dt = '[^']+'\s+AND coalesce\(regexp_extract\("\$path"[^\n]*)?(?:build = '[^']+'\s+AND dt = '[^']+')?)/g)].map((m) => {
+  return [
+    ...sql.matchAll(
+      /FROM ([a-z0-9_]+\.[a-z0-9_]+)\s+WHERE \(?((?:dt IN \([^)]*\)\)?(?:\s+AND "\$path" NOT IN)?)?(?: OR )?(?:\(?dt = '[^']+'\s+AND coalesce\(regexp_extract\("\$path"[^\n]*)?(?:build = '[^']+'\s+AND dt = '[^']+')?)/g,
+    ),
+  ].map((m) => {
     const condition = m[2] as string;
     // A build reusing staged early rows reads its folders without the staged (early) files.
     const lessStaged = /"\$path" NOT IN/.test(condition);
@@ -122,7 +141,11 @@ export async function athenaReports(date: UtcDay, schedule: readonly AthenaRun[]
   });
   athena.on(GetQueryResultsCommand).resolves({ ResultSet: { Rows: [], ResultSetMetadata: { ColumnInfo: [] } } });
   glue.on(GetTableCommand).callsFake((input: { Name: string }) => ({
-    Table: { Name: input.Name, PartitionKeys: [{ Name: 'dt', Type: 'string' }], StorageDescriptor: { Location: input.Name === ROLLUP ? 's3://results-bucket/rollup/' : `s3://logs/AWSLogs/${ACCOUNT}/vpcflowlogs/${REGION}/` } },
+    Table: {
+      Name: input.Name,
+      PartitionKeys: [{ Name: 'dt', Type: 'string' }],
+      StorageDescriptor: { Location: input.Name === ROLLUP ? 's3://results-bucket/rollup/' : `s3://logs/AWSLogs/${ACCOUNT}/vpcflowlogs/${REGION}/` },
+    },
   }));
   glue.on(GetPartitionsCommand).callsFake((input: GetPartitionsCommandInput) => {
     const [, from = '', to = ''] = /dt >= '([^']+)' AND dt <= '([^']+)'/.exec(input.Expression ?? '') ?? [];
@@ -161,7 +184,14 @@ export async function athenaReports(date: UtcDay, schedule: readonly AthenaRun[]
     const glueClient = new GlueClient({ region: REGION });
     const rawCatalog = new GlueCatalog({ client: glueClient, database: DATABASE, table: TABLE });
     const ledger = new S3RollupLedger({ client: new S3Client({ region: REGION }), raw: rawCatalog, folder: `s3://results-bucket/${LEDGER}` });
-    const engine = new AthenaEngine({ client: athenaClient, workgroup: 'flowlog', database: DATABASE, outputLocation: 's3://results-bucket/athena/', initialPollMs: 1, maxPollMs: 1 });
+    const engine = new AthenaEngine({
+      client: athenaClient,
+      workgroup: 'flowlog',
+      database: DATABASE,
+      outputLocation: 's3://results-bucket/athena/',
+      initialPollMs: 1,
+      maxPollMs: 1,
+    });
     const layout = layoutFor([{ account: ACCOUNT, region: REGION, root: sourceRoot('s3://logs', '', ACCOUNT, REGION) }]);
     const deps = {
       engine,
@@ -190,13 +220,21 @@ export async function athenaReports(date: UtcDay, schedule: readonly AthenaRun[]
 }
 
 /** The Athena path: one daily UTC report run twice, beside the naive shape (every query reading the raw table). */
-export async function athenaScanOnce(date: UtcDay = '2026-11-20' as UtcDay): Promise<{ runs: StatementReads[][]; naiveRawStatements: number; naiveRawPartitionReads: number; rawStatements: number[]; wholeRawStatements: number[] }> {
+export async function athenaScanOnce(
+  date: UtcDay = '2026-11-20' as UtcDay,
+): Promise<{ runs: StatementReads[][]; naiveRawStatements: number; naiveRawPartitionReads: number; rawStatements: number[]; wholeRawStatements: number[] }> {
   const now = `${addDays(date, 1)}T09:30:00Z`;
-  const { runs } = await athenaReports(date, [{ date, now }, { date, now }]);
+  const { runs } = await athenaReports(date, [
+    { date, now },
+    { date, now },
+  ]);
   // The watchlist rule runs only with a watchlist, and these reports have none.
-  const saved = loadSavedQueries().list().filter((q) => !q.usesWatchlist);
+  const saved = loadSavedQueries()
+    .list()
+    .filter((q) => !q.usesWatchlist);
   const naiveRawPartitionReads = saved.reduce((sum, q) => sum + 1 + (q.usesBaseline ? 7 : 0), 0);
-  const raw = (statements: StatementReads[], whole: boolean) => statements.filter((s) => s.reads.some((r) => r.table === `${DATABASE}.${TABLE}` && (whole ? r.partitions.length > 0 : true))).length;
+  const raw = (statements: StatementReads[], whole: boolean) =>
+    statements.filter((s) => s.reads.some((r) => r.table === `${DATABASE}.${TABLE}` && (whole ? r.partitions.length > 0 : true))).length;
   return { runs, naiveRawStatements: saved.length, naiveRawPartitionReads, rawStatements: runs.map((r) => raw(r, false)), wholeRawStatements: runs.map((r) => raw(r, true)) };
 }
 
@@ -230,22 +268,32 @@ export const REPORT_BYTES_RATIO_TARGET = 1.3;
  * folder is read over its life, whole and by its early files, the raw bytes that makes, and
  * each report's bytes against the raw day.
  */
-export async function athenaDailyScans(first: UtcDay = '2026-11-20' as UtcDay, days = 5, sizes: DaySizes = MODELLED_SIZES): Promise<{ folders: FolderScans[]; reports: ReportBytes[] }> {
+export async function athenaDailyScans(
+  first: UtcDay = '2026-11-20' as UtcDay,
+  days = 5,
+  sizes: DaySizes = MODELLED_SIZES,
+): Promise<{ folders: FolderScans[]; reports: ReportBytes[] }> {
   const schedule = daysOf({ from: first, to: addDays(first, days - 1) }).map((date) => ({ date, now: `${addDays(date, 1)}T09:30:00Z` }));
   const { runs, bytes } = await athenaReports(first, schedule, sizes);
   const byFolder = new Map<string, { whole: number; early: number; lessStaged: number }>();
   const count = (dt: string) => byFolder.get(dt) ?? { whole: 0, early: 0, lessStaged: 0 };
-  for (const read of runs.flat().flatMap((s) => s.reads).filter((r) => r.table === `${DATABASE}.${TABLE}`)) {
-    for (const dt of read.partitions) byFolder.set(dt, read.lessStaged === true ? { ...count(dt), lessStaged: count(dt).lessStaged + 1 } : { ...count(dt), whole: count(dt).whole + 1 });
+  for (const read of runs
+    .flat()
+    .flatMap((s) => s.reads)
+    .filter((r) => r.table === `${DATABASE}.${TABLE}`)) {
+    for (const dt of read.partitions)
+      byFolder.set(dt, read.lessStaged === true ? { ...count(dt), lessStaged: count(dt).lessStaged + 1 } : { ...count(dt), whole: count(dt).whole + 1 });
     for (const dt of read.earlyFiles ?? []) byFolder.set(dt, { ...count(dt), early: count(dt).early + 1 });
   }
-  const folders = [...byFolder].sort(([a], [b]) => a.localeCompare(b)).map(([dt, n]) => ({
-    dt,
-    wholeReads: n.whole,
-    earlyReads: n.early,
-    lessStagedReads: n.lessStaged,
-    scans: Number((n.whole + n.early * sizes.earlyShare + n.lessStaged * (1 - sizes.earlyShare)).toFixed(3)),
-  }));
+  const folders = [...byFolder]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([dt, n]) => ({
+      dt,
+      wholeReads: n.whole,
+      earlyReads: n.early,
+      lessStagedReads: n.lessStaged,
+      scans: Number((n.whole + n.early * sizes.earlyShare + n.lessStaged * (1 - sizes.earlyShare)).toFixed(3)),
+    }));
   const reports = schedule.map((run, i) => {
     const scanned = (bytes[i] ?? []).reduce((sum, b) => sum + b, 0);
     return { date: run.date, bytesScanned: scanned, rawDayBytes: sizes.rawBytesPerDay, ratio: Number((scanned / sizes.rawBytesPerDay).toFixed(3)) };
@@ -286,7 +334,13 @@ export async function localScanOnce(options: ScanOnceOptions): Promise<LocalScan
             table: core.table,
             config: loadReportConfig({}),
             now: () => new Date('2026-11-21T09:30:00Z'),
-            rollup: { table: core.rollup.table, catalog: handle.rollupCatalog, settleMinutes: core.rollup.settleMinutes, ledger: handle.rollupLedger, ...(handle.rollupDaysPerBuild === undefined ? {} : { maxDaysPerBuild: handle.rollupDaysPerBuild }) },
+            rollup: {
+              table: core.rollup.table,
+              catalog: handle.rollupCatalog,
+              settleMinutes: core.rollup.settleMinutes,
+              ledger: handle.rollupLedger,
+              ...(handle.rollupDaysPerBuild === undefined ? {} : { maxDaysPerBuild: handle.rollupDaysPerBuild }),
+            },
           },
           { date: SAMPLE_END, timezone: 'UTC' },
         );
@@ -303,9 +357,26 @@ export async function localScanOnce(options: ScanOnceOptions): Promise<LocalScan
     const rawBytesPerDay = files.reduce((sum, f) => sum + f.bytes, 0);
     const deliveredBy = `${SAMPLE_END.replaceAll('-', '')}T${String(core.rollup.settleMinutes).padStart(4, '0')}`;
     const earlyBytes = files.filter((f) => (/_([0-9]{8}T[0-9]{4})Z_/.exec(f.name)?.[1] ?? '') <= deliveredBy).reduce((sum, f) => sum + f.bytes, 0);
-    const rollupBytesPerDay = await rollupParquetBytes(join(stateDir, 'state.duckdb'), join(options.workDir, 'rollup-day.parquet'), dtOf(SAMPLE_END as UtcDay), `${core.database}.${core.rollup.table}`);
-    const sizes: DaySizes = { rawBytesPerDay, earlyShare: earlyBytes / rawBytesPerDay, rollupBytesPerDay, source: `measured on the sample, ${options.records} records/day: ${files.length} gz files of ${SAMPLE_END}, its rollup written as Parquet (gzip) by DuckDB` };
-    return { firstMs: first.ms, secondMs: second.ms, ratio: first.ms / Math.max(1, second.ms), same, sizes, reportRatio: [Number((first.report.bytesScanned / rawBytesPerDay).toFixed(3)), Number((second.report.bytesScanned / rawBytesPerDay).toFixed(3))] };
+    const rollupBytesPerDay = await rollupParquetBytes(
+      join(stateDir, 'state.duckdb'),
+      join(options.workDir, 'rollup-day.parquet'),
+      dtOf(SAMPLE_END as UtcDay),
+      `${core.database}.${core.rollup.table}`,
+    );
+    const sizes: DaySizes = {
+      rawBytesPerDay,
+      earlyShare: earlyBytes / rawBytesPerDay,
+      rollupBytesPerDay,
+      source: `measured on the sample, ${options.records} records/day: ${files.length} gz files of ${SAMPLE_END}, its rollup written as Parquet (gzip) by DuckDB`,
+    };
+    return {
+      firstMs: first.ms,
+      secondMs: second.ms,
+      ratio: first.ms / Math.max(1, second.ms),
+      same,
+      sizes,
+      reportRatio: [Number((first.report.bytesScanned / rawBytesPerDay).toFixed(3)), Number((second.report.bytesScanned / rawBytesPerDay).toFixed(3))],
+    };
   } finally {
     await rm(dataDir, { recursive: true, force: true });
     await rm(stateDir, { recursive: true, force: true });
@@ -337,25 +408,49 @@ export async function benchScanOnce(options: ScanOnceOptions): Promise<Record<st
   const athena = await athenaScanOnce();
   log('scan once, Athena path: daily UTC report, rollups of the 7 previous days present');
   athena.runs.forEach((statements, run) => {
-    log(`  run ${run + 1}: ${statements.length} statements, ${athena.rawStatements[run]} reading the raw table (naive shape: ${athena.naiveRawStatements} statements reading ${athena.naiveRawPartitionReads} raw day-partitions)`);
-    for (const s of statements) log(`    ${s.label.padEnd(28)} ${s.reads.map((r) => `${r.table}[${[...r.partitions, ...(r.earlyFiles ?? []).map((dt) => `${dt} early files`), ...(r.stagedRows ?? []).map((dt) => `${dt} staged rows`)].join(',')}]`).join(' + ') || '(catalog only)'}`);
+    log(
+      `  run ${run + 1}: ${statements.length} statements, ${athena.rawStatements[run]} reading the raw table (naive shape: ${athena.naiveRawStatements} statements reading ${athena.naiveRawPartitionReads} raw day-partitions)`,
+    );
+    for (const s of statements)
+      log(
+        `    ${s.label.padEnd(28)} ${s.reads.map((r) => `${r.table}[${[...r.partitions, ...(r.earlyFiles ?? []).map((dt) => `${dt} early files`), ...(r.stagedRows ?? []).map((dt) => `${dt} staged rows`)].join(',')}]`).join(' + ') || '(catalog only)'}`,
+      );
   });
   const local = await localScanOnce(options);
-  log(`scan once, local path (${options.records} records/day, 8 days): first report ${local.firstMs} ms, second ${local.secondMs} ms, ${local.ratio.toFixed(1)}x faster (target >= 5x), same findings and totals: ${local.same}`);
-  log(`  sizes ${local.sizes.source}: raw day ${local.sizes.rawBytesPerDay} bytes, early files ${(local.sizes.earlyShare * 100).toFixed(1)}% of it, rollup ${local.sizes.rollupBytesPerDay} bytes (${((local.sizes.rollupBytesPerDay / local.sizes.rawBytesPerDay) * 100).toFixed(1)}% of raw)`);
-  log(`  gz bytes the local reports read over the raw day's: first ${local.reportRatio[0]}x (it builds the rollup of all 8 sample days at once), second ${local.reportRatio[1]}x (the next folder's early files, staged once); reads of the rollup table are not file bytes`);
-  log('  Athena below: the scripted Athena bills each statement by the folders and partitions it names: a rollup partition at the whole Parquet size (an upper bound: Athena reads only the columns a query uses), early files at their share of the folder');
+  log(
+    `scan once, local path (${options.records} records/day, 8 days): first report ${local.firstMs} ms, second ${local.secondMs} ms, ${local.ratio.toFixed(1)}x faster (target >= 5x), same findings and totals: ${local.same}`,
+  );
+  log(
+    `  sizes ${local.sizes.source}: raw day ${local.sizes.rawBytesPerDay} bytes, early files ${(local.sizes.earlyShare * 100).toFixed(1)}% of it, rollup ${local.sizes.rollupBytesPerDay} bytes (${((local.sizes.rollupBytesPerDay / local.sizes.rawBytesPerDay) * 100).toFixed(1)}% of raw)`,
+  );
+  log(
+    `  gz bytes the local reports read over the raw day's: first ${local.reportRatio[0]}x (it builds the rollup of all 8 sample days at once), second ${local.reportRatio[1]}x (the next folder's early files, staged once); reads of the rollup table are not file bytes`,
+  );
+  log(
+    '  Athena below: the scripted Athena bills each statement by the folders and partitions it names: a rollup partition at the whole Parquet size (an upper bound: Athena reads only the columns a query uses), early files at their share of the folder',
+  );
   const figures: Record<string, unknown> = {};
   for (const sizes of [local.sizes, MODELLED_SIZES]) {
     const daily = await athenaDailyScans('2026-11-20' as UtcDay, 5, sizes);
     log(`scan once, Athena path, sizes ${sizes.source}: five daily UTC reports in a row (each at 09:30 the next day)`);
-    for (const f of daily.folders) log(`    ${f.dt}  read whole ${f.wholeReads}x, early files ${f.earlyReads}x, all but the staged early files ${f.lessStagedReads}x: ${f.scans} scans of the folder`);
+    for (const f of daily.folders)
+      log(`    ${f.dt}  read whole ${f.wholeReads}x, early files ${f.earlyReads}x, all but the staged early files ${f.lessStagedReads}x: ${f.scans} scans of the folder`);
     const lifetime = daily.folders.slice(1, -1);
     const worstScans = Math.max(...lifetime.map((f) => f.scans));
     const worstRatio = Math.max(...daily.reports.map((r) => r.ratio));
-    log(`  raw scans per folder over its life (folders with a report before and after): ${worstScans} (target ${SCANS_PER_FOLDER_TARGET.toFixed(1)}) ${pass(worstScans <= SCANS_PER_FOLDER_TARGET)}`);
-    log(`  Athena bytes of one daily report (all queries and builds) / raw day's compressed size: ${worstRatio}x (target <= ${REPORT_BYTES_RATIO_TARGET}x) ${pass(worstRatio <= REPORT_BYTES_RATIO_TARGET)}`);
-    figures[sizes.source === 'modelled' ? 'modelled' : 'measured'] = { sizes, folderScans: daily.folders, reports: daily.reports, scansPerFolder: worstScans, reportBytesRatio: worstRatio };
+    log(
+      `  raw scans per folder over its life (folders with a report before and after): ${worstScans} (target ${SCANS_PER_FOLDER_TARGET.toFixed(1)}) ${pass(worstScans <= SCANS_PER_FOLDER_TARGET)}`,
+    );
+    log(
+      `  Athena bytes of one daily report (all queries and builds) / raw day's compressed size: ${worstRatio}x (target <= ${REPORT_BYTES_RATIO_TARGET}x) ${pass(worstRatio <= REPORT_BYTES_RATIO_TARGET)}`,
+    );
+    figures[sizes.source === 'modelled' ? 'modelled' : 'measured'] = {
+      sizes,
+      folderScans: daily.folders,
+      reports: daily.reports,
+      scansPerFolder: worstScans,
+      reportBytesRatio: worstRatio,
+    };
   }
   return {
     athenaStatements: athena.runs.map((r) => r.length),

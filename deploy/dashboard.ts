@@ -13,7 +13,13 @@ const DAY_SECONDS = 86_400;
 type MetricRow = (string | Record<string, unknown>)[];
 
 const report = (name: string, options: Record<string, unknown> = {}): MetricRow => [
-  METRICS_NAMESPACE, name, 'service', REPORT_SERVICE, 'FunctionName', '${ReportLambdaFunction}', { stat: 'Sum', period: DAY_SECONDS, ...options },
+  METRICS_NAMESPACE,
+  name,
+  'service',
+  REPORT_SERVICE,
+  'FunctionName',
+  '${ReportLambdaFunction}',
+  { stat: 'Sum', period: DAY_SECONDS, ...options },
 ];
 
 function widget(x: number, y: number, title: string, metrics: MetricRow[], extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -37,14 +43,26 @@ export function dashboardWidgets(options: { readonly partitionsFunction: boolean
       report(REPORT_METRICS.notificationsFailed),
       report(REPORT_METRICS.filesFailed),
     ]),
-    widget(0, 6, 'Findings by severity per day', [
-      report(REPORT_METRICS.findingsHigh, { color: '#d62728' }),
-      report(REPORT_METRICS.findingsMedium, { color: '#ff7f0e' }),
-      report(REPORT_METRICS.findingsLow, { color: '#7f7f7f' }),
-    ], { stacked: true }),
+    widget(
+      0,
+      6,
+      'Findings by severity per day',
+      [
+        report(REPORT_METRICS.findingsHigh, { color: '#d62728' }),
+        report(REPORT_METRICS.findingsMedium, { color: '#ff7f0e' }),
+        report(REPORT_METRICS.findingsLow, { color: '#7f7f7f' }),
+      ],
+      { stacked: true },
+    ),
     widget(12, 6, 'Bytes scanned per day', [
       // Athena publishes ProcessedBytes per query state and type; the search adds up the workgroup's.
-      [{ expression: `SUM(SEARCH('{AWS/Athena,QueryState,QueryType,WorkGroup} MetricName="ProcessedBytes" WorkGroup="\${AthenaWorkGroup}"', 'Sum', ${DAY_SECONDS}))`, label: 'Athena workgroup (all queries)', id: 'athena' }],
+      [
+        {
+          expression: `SUM(SEARCH('{AWS/Athena,QueryState,QueryType,WorkGroup} MetricName="ProcessedBytes" WorkGroup="\${AthenaWorkGroup}"', 'Sum', ${DAY_SECONDS}))`,
+          label: 'Athena workgroup (all queries)',
+          id: 'athena',
+        },
+      ],
       report(REPORT_METRICS.bytesScanned, { label: 'Report queries', id: 'report' }),
     ]),
     widget(0, 12, 'Report duration (longest run per day)', [report(REPORT_METRICS.duration, { stat: 'Maximum' })]),

@@ -58,7 +58,10 @@ class LocalEngine {
 
   checkFolders() {
     if (!this.local) return;
-    for (const [name, folder] of [['FLOWLOG_DATA_DIR', LocalEngine.dataDir()], ['FLOWLOG_STATE_DIR', LocalEngine.stateDir()]]) {
+    for (const [name, folder] of [
+      ['FLOWLOG_DATA_DIR', LocalEngine.dataDir()],
+      ['FLOWLOG_STATE_DIR', LocalEngine.stateDir()],
+    ]) {
       const inside = relative(SERVICE_DIR, folder).split(/[\\/]/)[0];
       if (BUILD_FOLDERS.includes(inside)) {
         throw new this.serverless.classes.Error(`${name} (${folder}) is inside ${inside}/, which is packaged into the Lambda zips; choose a folder outside it`);
@@ -73,7 +76,9 @@ class LocalEngine {
       const path = isAbsolute(artifact) ? artifact : join(SERVICE_DIR, artifact);
       const bad = zipEntries(readFileSync(path)).filter((entry) => FORBIDDEN_ENTRY.test(entry));
       if (bad.length > 0) {
-        throw new this.serverless.classes.Error(`the ${fn} zip would carry local state or flow-log data (${bad.slice(0, 3).join(', ')}); remove them from .esbuild/ and package again`);
+        throw new this.serverless.classes.Error(
+          `the ${fn} zip would carry local state or flow-log data (${bad.slice(0, 3).join(', ')}); remove them from .esbuild/ and package again`,
+        );
       }
     }
   }

@@ -17,7 +17,12 @@ const LOCK_PID_GRACE_MS = 10_000;
  * tests and by the benchmark. One run at a time per project folder (serverless-esbuild builds into
  * the project's `.esbuild/`), so test files that package in parallel wait for each other.
  */
-export async function runServerlessOffline(root: string, args: readonly string[], extraEnv: Readonly<Record<string, string>> = {}, timeoutMs = 300_000): Promise<{ stdout: string; stderr: string }> {
+export async function runServerlessOffline(
+  root: string,
+  args: readonly string[],
+  extraEnv: Readonly<Record<string, string>> = {},
+  timeoutMs = 300_000,
+): Promise<{ stdout: string; stderr: string }> {
   const serverless = createRequire(join(root, 'package.json')).resolve('osls/bin/serverless.js');
   const env = {
     PATH: process.env.PATH,

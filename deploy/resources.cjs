@@ -7,9 +7,34 @@ const path = require('node:path');
 const { pathToFileURL } = require('node:url');
 
 const root = path.join(__dirname, '..');
-const PARAMS = ['bucket', 'prefix', 'folders', 'perHour', 'sources', 'database', 'table', 'tableMode', 'format', 'columnNames', 'fileFormat', 'partitioning', 'projectionStart', 'vpcIds', 'alertEmails', 'slackWebhookParameter',
-  'bytesScannedCutoffMb', 'resultsRetentionDays', 'tags', 'suppressionsParameter', 'suppressionsFile', 'watchlistParameter', 'watchlistFile',
-  'listsKmsKeyArn', 'slackWebhookKmsKeyArn', 'interfacesRoleName'];
+const PARAMS = [
+  'bucket',
+  'prefix',
+  'folders',
+  'perHour',
+  'sources',
+  'database',
+  'table',
+  'tableMode',
+  'format',
+  'columnNames',
+  'fileFormat',
+  'partitioning',
+  'projectionStart',
+  'vpcIds',
+  'alertEmails',
+  'slackWebhookParameter',
+  'bytesScannedCutoffMb',
+  'resultsRetentionDays',
+  'tags',
+  'suppressionsParameter',
+  'suppressionsFile',
+  'watchlistParameter',
+  'watchlistFile',
+  'listsKmsKeyArn',
+  'slackWebhookKmsKeyArn',
+  'interfacesRoleName',
+];
 
 async function loadModel() {
   const { build } = require('esbuild');
@@ -40,7 +65,16 @@ function queryFiles(dir, base = dir) {
     const file = path.join(dir, entry.name);
     if (entry.isDirectory()) return queryFiles(file, base);
     if (!entry.name.endsWith('.sql')) return [];
-    return [{ name: path.relative(base, file).split(path.sep).join('/').replace(/\.sql$/, ''), text: readFileSync(file, 'utf8') }];
+    return [
+      {
+        name: path
+          .relative(base, file)
+          .split(path.sep)
+          .join('/')
+          .replace(/\.sql$/, ''),
+        text: readFileSync(file, 'utf8'),
+      },
+    ];
   });
 }
 
@@ -75,8 +109,14 @@ async function buildStack(resolveVariable) {
     columnNames: settings.columnNames,
     partitioning: settings.partitioning,
     // Reads of the raw table, plus adding partitions when the jobs manage them (not with projection).
-    rawGlueActions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartition', 'glue:GetPartitions', 'glue:BatchGetPartition',
-      ...(settings.partitioning === 'projection' ? [] : ['glue:CreatePartition', 'glue:BatchCreatePartition'])],
+    rawGlueActions: [
+      'glue:GetDatabase',
+      'glue:GetTable',
+      'glue:GetPartition',
+      'glue:GetPartitions',
+      'glue:BatchGetPartition',
+      ...(settings.partitioning === 'projection' ? [] : ['glue:CreatePartition', 'glue:BatchCreatePartition']),
+    ],
     logObjects: logRead.objects,
     logBucketArn: logRead.bucket,
     logListPrefixes: m.logListPrefixes(settings),

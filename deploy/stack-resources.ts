@@ -124,7 +124,11 @@ const EMAIL = /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/;
 export const MIN_BYTES_SCANNED_CUTOFF_MB = 10;
 const BYTES_PER_MB = 1024 * 1024;
 
-const list = (value: string): string[] => value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+const list = (value: string): string[] =>
+  value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 
 /**
  * Checks every param at once and names each bad one, before any template is written: the same
@@ -140,16 +144,32 @@ export function readStackParams(params: StackParams): StackSettings {
   const lists = { ...listParam(reader, 'suppressions'), ...listParam(reader, 'watchlist') };
   const settings: StackSettings = {
     stage,
-    bucket: reader.read('bucket', validated((bucket) => validateBucket(bucket, 'bucket')), undefined),
-    prefix: reader.read('prefix', validated((prefix) => validatePrefix(prefix, 'prefix')), ''),
+    bucket: reader.read(
+      'bucket',
+      validated((bucket) => validateBucket(bucket, 'bucket')),
+      undefined,
+    ),
+    prefix: reader.read(
+      'prefix',
+      validated((prefix) => validatePrefix(prefix, 'prefix')),
+      '',
+    ),
     folders: reader.read('folders', oneOf(FOLDER_STYLES), 'default'),
     perHour: reader.read('perHour', trueOrFalse, false),
-    sources: reader.read('sources', validated((sources) => parseSources(sources, 'sources')), []),
+    sources: reader.read(
+      'sources',
+      validated((sources) => parseSources(sources, 'sources')),
+      [],
+    ),
     database: reader.read('database', athenaName, `${DEFAULT_DATABASE}_${stagePart}`),
     table,
     rollupTable: `${table}_rollup_${stagePart}`,
     tableMode: reader.read('tableMode', oneOf(['create', 'adopt'] as const), 'create'),
-    format: reader.read('format', validated((format) => parseFormatString(format, 'format')), DEFAULT_FORMAT),
+    format: reader.read(
+      'format',
+      validated((format) => parseFormatString(format, 'format')),
+      DEFAULT_FORMAT,
+    ),
     // Parquet is read by column name, and AWS's Parquet files name their columns as AWS's DDL does.
     columnNames: reader.read('columnNames', fileFormat === 'parquet' ? PARQUET_COLUMN_NAMES : oneOf(COLUMN_NAMINGS), fileFormat === 'parquet' ? 'aws' : 'walkthrough'),
     fileFormat,
@@ -163,7 +183,18 @@ export function readStackParams(params: StackParams): StackSettings {
     lists,
     listsKmsKeyArn: reader.read('listsKmsKeyArn', KMS_KEY_ARN, undefined),
     slackWebhookKmsKeyArn: reader.read('slackWebhookKmsKeyArn', KMS_KEY_ARN, undefined),
-    interfacesRoleName: reader.read('interfacesRoleName', v.pipe(v.string(), v.trim(), v.check((name) => name === '' || ROLE_NAME.test(name), (issue) => `${JSON.stringify(issue.input)} is not an IAM role name (1 to 64 of letters, digits and +=,.@_-)`)), ''),
+    interfacesRoleName: reader.read(
+      'interfacesRoleName',
+      v.pipe(
+        v.string(),
+        v.trim(),
+        v.check(
+          (name) => name === '' || ROLE_NAME.test(name),
+          (issue) => `${JSON.stringify(issue.input)} is not an IAM role name (1 to 64 of letters, digits and +=,.@_-)`,
+        ),
+      ),
+      '',
+    ),
   };
   for (const key of ['table', 'tableMode', 'bytesScannedCutoffMb', 'resultsRetentionDays']) if (reader.string(key) === undefined) reader.problem(key, 'is required');
   if (settings.vpcIds.length > 0 && settings.sources.length > 1) {
@@ -173,15 +204,21 @@ export function readStackParams(params: StackParams): StackSettings {
     reader.problem('partitioning', 'projection is set on the table the stack creates; an adopted table is projected or not as it is (its Glue parameters are read)');
   }
   if (settings.partitioning === 'projection' && settings.folders === 'hive') {
-    reader.problem('partitioning', 'projection needs folders=default: Hive-compatible folders split the day into year=/month=/day=, which one yyyy/MM/dd dt key cannot be projected onto; use partitioning=managed');
+    reader.problem(
+      'partitioning',
+      'projection needs folders=default: Hive-compatible folders split the day into year=/month=/day=, which one yyyy/MM/dd dt key cannot be projected onto; use partitioning=managed',
+    );
   }
   const listParameters = Object.values(lists).some((source) => source.kind === 'parameter');
-  if (settings.listsKmsKeyArn !== undefined && !listParameters) reader.problem('listsKmsKeyArn', 'is for SecureString list parameters: give suppressionsParameter or watchlistParameter too, or leave it empty');
-  if (settings.slackWebhookKmsKeyArn !== undefined && settings.slackWebhookParameter === '') reader.problem('slackWebhookKmsKeyArn', 'is for the webhook parameter: give slackWebhookParameter too, or leave it empty');
+  if (settings.listsKmsKeyArn !== undefined && !listParameters)
+    reader.problem('listsKmsKeyArn', 'is for SecureString list parameters: give suppressionsParameter or watchlistParameter too, or leave it empty');
+  if (settings.slackWebhookKmsKeyArn !== undefined && settings.slackWebhookParameter === '')
+    reader.problem('slackWebhookKmsKeyArn', 'is for the webhook parameter: give slackWebhookParameter too, or leave it empty');
   const region = (params.region ?? '').trim();
   for (const key of ['listsKmsKeyArn', 'slackWebhookKmsKeyArn'] as const) {
     const keyRegion = settings[key]?.split(':')[3];
-    if (region !== '' && keyRegion !== undefined && keyRegion !== region) reader.problem(key, `the key is in ${keyRegion}, the stack in ${region}: SSM encrypts a parameter with a key of its own region`);
+    if (region !== '' && keyRegion !== undefined && keyRegion !== region)
+      reader.problem(key, `the key is in ${keyRegion}, the stack in ${region}: SSM encrypts a parameter with a key of its own region`);
   }
   reader.finish();
   return settings;
@@ -197,7 +234,8 @@ const KMS_KEY_ARN = v.pipe(
   v.trim(),
   v.regex(
     /^arn:aws(-cn|-us-gov|-iso|-iso-b)?:kms:[a-z]{2}(-[a-z]+)+-\d:\d{12}:key\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/,
-    (issue) => `${JSON.stringify(issue.input)} must be a KMS key ARN such as arn:aws:kms:ap-northeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab (not an alias or a key id: IAM grants kms:Decrypt on the key's ARN)`,
+    (issue) =>
+      `${JSON.stringify(issue.input)} must be a KMS key ARN such as arn:aws:kms:ap-northeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab (not an alias or a key id: IAM grants kms:Decrypt on the key's ARN)`,
   ),
 );
 
@@ -274,15 +312,24 @@ export function checkBundledLists(settings: StackSettings, read: (path: string) 
       problems.push(...error.problems.map((p) => `param ${name}File: ${p}`));
     }
   };
-  const detections = loadSavedQueries().list().filter((q) => q.kind === 'detection').map((q) => q.name);
+  const detections = loadSavedQueries()
+    .list()
+    .filter((q) => q.kind === 'detection')
+    .map((q) => q.name);
   check('suppressions', (text, path) => parseSuppressions(text, path, detections));
   check('watchlist', (text, path) => parseWatchlist(text, path));
   if (problems.length > 0) throw new ConfigError(problems);
 }
 
 // Serverless stage names: letters, digits and hyphens (they become part of Glue and Athena names).
-const STAGE = v.pipe(v.string(), v.regex(/^[A-Za-z0-9-]{1,64}$/, (issue) => `${JSON.stringify(issue.input)} must be letters, digits and - (it becomes part of Glue and Athena names)`));
-const PARQUET_COLUMN_NAMES = v.picklist(['aws'] as const, "a Parquet table reads its files' columns by name, which AWS writes as srcaddr, bytes, start, ...: use aws (or leave it empty)");
+const STAGE = v.pipe(
+  v.string(),
+  v.regex(/^[A-Za-z0-9-]{1,64}$/, (issue) => `${JSON.stringify(issue.input)} must be letters, digits and - (it becomes part of Glue and Athena names)`),
+);
+const PARQUET_COLUMN_NAMES = v.picklist(
+  ['aws'] as const,
+  "a Parquet table reads its files' columns by name, which AWS writes as srcaddr, bytes, start, ...: use aws (or leave it empty)",
+);
 
 /** A comma-separated list whose every item matches `pattern`; each bad item is named. */
 function listOf(pattern: RegExp, problem: string): SettingSchema<string[]> {
@@ -330,7 +377,11 @@ function sub(text: string): string | Cfn {
 
 /** FLOWLOG_SOURCES for the Lambdas: the given list, or this stack's account and region. */
 export function sourcesSetting(settings: StackSettings): string | Cfn {
-  return sub(sourcesOrOwn(settings).map((s) => `${s.account}:${s.region}`).join(','));
+  return sub(
+    sourcesOrOwn(settings)
+      .map((s) => `${s.account}:${s.region}`)
+      .join(','),
+  );
 }
 
 /** The table's location: one source's folder, or `AWSLogs/` when several share the table. */
@@ -398,7 +449,10 @@ export function glueResources(settings: StackSettings): Resources {
           },
           PartitionKeys: partitionKeys(settings).map((key) => ({ Name: key, Type: 'string' })),
           StorageDescriptor: {
-            Columns: withNaming(settings.format, settings.columnNames).map((f) => ({ Name: f.column, Type: settings.fileFormat === 'parquet' ? PARQUET_TYPES[f.name] ?? f.type : f.type })),
+            Columns: withNaming(settings.format, settings.columnNames).map((f) => ({
+              Name: f.column,
+              Type: settings.fileFormat === 'parquet' ? (PARQUET_TYPES[f.name] ?? f.type) : f.type,
+            })),
             Location: tableLocation(settings),
             ...(settings.fileFormat === 'parquet' ? PARQUET_STORAGE : TEXT_STORAGE),
           },
@@ -444,9 +498,19 @@ export function projectionParameters(settings: StackSettings): Record<string, st
 /** Columns of the stored daily rollup (src/queries/rollup/build-rollup.sql writes them in this order). */
 export const ROLLUP_COLUMNS: readonly { readonly Name: string; readonly Type: string }[] = Object.freeze(
   [
-    ['hour', 'bigint'], ['interfaceid', 'string'], ['sourceaddress', 'string'], ['destinationaddress', 'string'], ['destinationport', 'int'],
-    ['protocol', 'int'], ['action', 'string'], ['logstatus', 'string'], ['flows', 'bigint'], ['packets', 'bigint'], ['bytes', 'bigint'],
-    ['first_start', 'bigint'], ['last_end', 'bigint'],
+    ['hour', 'bigint'],
+    ['interfaceid', 'string'],
+    ['sourceaddress', 'string'],
+    ['destinationaddress', 'string'],
+    ['destinationport', 'int'],
+    ['protocol', 'int'],
+    ['action', 'string'],
+    ['logstatus', 'string'],
+    ['flows', 'bigint'],
+    ['packets', 'bigint'],
+    ['bytes', 'bigint'],
+    ['first_start', 'bigint'],
+    ['last_end', 'bigint'],
   ].map(([Name, Type]) => ({ Name: Name as string, Type: Type as string })),
 );
 
@@ -592,27 +656,30 @@ function deliveryStatements(settings: StackSettings): Cfn[] {
  * format, folder style and per-hour choice), 1-minute aggregation so findings come sooner.
  */
 export function flowLogResources(settings: StackSettings): Resources {
-  const destination = settings.prefix === ''
-    ? withBucket('arn:${AWS::Partition}:s3:::${LogBucket}', settings)
-    : withBucket(`arn:\${AWS::Partition}:s3:::\${LogBucket}/${settings.prefix.replace(/\/$/, '')}`, settings);
+  const destination =
+    settings.prefix === ''
+      ? withBucket('arn:${AWS::Partition}:s3:::${LogBucket}', settings)
+      : withBucket(`arn:\${AWS::Partition}:s3:::\${LogBucket}/${settings.prefix.replace(/\/$/, '')}`, settings);
   const custom = formatString(settings.format) !== formatString(DEFAULT_FORMAT);
-  return Object.fromEntries(settings.vpcIds.map((vpcId) => [
-    `FlowLog${vpcId.replace(/[^A-Za-z0-9]/g, '')}`,
-    {
-      Type: 'AWS::EC2::FlowLog',
-      ...(settings.bucket === undefined ? { DependsOn: ['FlowLogBucketPolicy'] } : {}),
-      Properties: {
-        ResourceId: vpcId,
-        ResourceType: 'VPC',
-        TrafficType: 'ALL',
-        LogDestinationType: 's3',
-        LogDestination: destination,
-        MaxAggregationInterval: 60,
-        ...(custom ? { LogFormat: formatString(settings.format) } : {}),
-        DestinationOptions: { FileFormat: settings.fileFormat, HiveCompatiblePartitions: settings.folders === 'hive', PerHourPartition: settings.perHour },
+  return Object.fromEntries(
+    settings.vpcIds.map((vpcId) => [
+      `FlowLog${vpcId.replace(/[^A-Za-z0-9]/g, '')}`,
+      {
+        Type: 'AWS::EC2::FlowLog',
+        ...(settings.bucket === undefined ? { DependsOn: ['FlowLogBucketPolicy'] } : {}),
+        Properties: {
+          ResourceId: vpcId,
+          ResourceType: 'VPC',
+          TrafficType: 'ALL',
+          LogDestinationType: 's3',
+          LogDestination: destination,
+          MaxAggregationInterval: 60,
+          ...(custom ? { LogFormat: formatString(settings.format) } : {}),
+          DestinationOptions: { FileFormat: settings.fileFormat, HiveCompatiblePartitions: settings.folders === 'hive', PerHourPartition: settings.perHour },
+        },
       },
-    },
-  ]));
+    ]),
+  );
 }
 
 /** Files that are saved queries (src/queries/reports/*), not fragments other templates include. */
@@ -621,7 +688,11 @@ export function isSavedQuery(name: string): boolean {
 }
 
 function logicalIdPart(name: string): string {
-  return name.split(/[^A-Za-z0-9]+/).filter((w) => w !== '').map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
+  return name
+    .split(/[^A-Za-z0-9]+/)
+    .filter((w) => w !== '')
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join('');
 }
 
 function description(text: string): string {
@@ -637,27 +708,33 @@ export function namedQueryResources(settings: StackSettings, files: readonly Que
   const table = `${settings.database}.${settings.table}`;
   // The private-address pattern is fixed, so the saved query carries it written out.
   const privateAddress = files.find((f) => f.name === 'fragments/private-address');
-  return Object.fromEntries(files.filter((f) => isSavedQuery(f.name)).map((file) => {
-    const base = file.name.slice('reports/'.length);
-    const rendered = file.text.replace(/\{\{\s*table\s*\}\}/g, table).replace(/\{\{\s*database\s*\}\}/g, settings.database)
-      .replace(/\{\{\s*private_address\s*\}\}/g, () => (privateAddress === undefined ? '{{private_address}}' : stripComments(privateAddress.text).trim()));
-    const open = placeholdersOf(rendered);
-    const note = open.length > 0 ? `-- Before running, replace ${open.map((p) => `{{${p}}}`).join(', ')} (the report job fills them in).\n` : '';
-    return [
-      `NamedQuery${logicalIdPart(base)}`,
-      {
-        Type: 'AWS::Athena::NamedQuery',
-        ...(settings.tableMode === 'create' ? { DependsOn: ['GlueTable'] } : {}),
-        Properties: {
-          Name: `flowlog-pilot-${settings.stage} ${base}`,
-          Description: description(file.text) || `flowlog-pilot saved query ${base}`,
-          Database: settings.database,
-          WorkGroup: { Ref: WORKGROUP_ID },
-          QueryString: note + rendered,
-        },
-      },
-    ];
-  }));
+  return Object.fromEntries(
+    files
+      .filter((f) => isSavedQuery(f.name))
+      .map((file) => {
+        const base = file.name.slice('reports/'.length);
+        const rendered = file.text
+          .replace(/\{\{\s*table\s*\}\}/g, table)
+          .replace(/\{\{\s*database\s*\}\}/g, settings.database)
+          .replace(/\{\{\s*private_address\s*\}\}/g, () => (privateAddress === undefined ? '{{private_address}}' : stripComments(privateAddress.text).trim()));
+        const open = placeholdersOf(rendered);
+        const note = open.length > 0 ? `-- Before running, replace ${open.map((p) => `{{${p}}}`).join(', ')} (the report job fills them in).\n` : '';
+        return [
+          `NamedQuery${logicalIdPart(base)}`,
+          {
+            Type: 'AWS::Athena::NamedQuery',
+            ...(settings.tableMode === 'create' ? { DependsOn: ['GlueTable'] } : {}),
+            Properties: {
+              Name: `flowlog-pilot-${settings.stage} ${base}`,
+              Description: description(file.text) || `flowlog-pilot saved query ${base}`,
+              Database: settings.database,
+              WorkGroup: { Ref: WORKGROUP_ID },
+              QueryString: note + rendered,
+            },
+          },
+        ];
+      }),
+  );
 }
 
 /** One e-mail subscription per address on each topic (each address confirms by e-mail). */
@@ -674,7 +751,8 @@ export function emailSubscriptions(settings: StackSettings, topics: Readonly<Rec
 /** S3 ARNs the jobs may read: the objects under each source's folder and the bucket itself. */
 export function logReadResources(settings: StackSettings): { objects: Cfn[]; bucket: Cfn } {
   const objects = sourcesOrOwn(settings).map((s) =>
-    withBucket(`arn:\${AWS::Partition}:s3:::\${LogBucket}/${settings.prefix}${sourceFolder(s.account, s.region, settings.folders)}*`, settings));
+    withBucket(`arn:\${AWS::Partition}:s3:::\${LogBucket}/${settings.prefix}${sourceFolder(s.account, s.region, settings.folders)}*`, settings),
+  );
   return { objects, bucket: withBucket('arn:${AWS::Partition}:s3:::${LogBucket}', settings) };
 }
 

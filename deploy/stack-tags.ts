@@ -24,7 +24,10 @@ export function stackTags(raw: string, defaults: TagDefaults): Record<string, st
   const tags: Record<string, string> = { service: defaults.service, stage: defaults.stage };
   const problems: string[] = [];
   const given = new Set<string>();
-  for (const entry of raw.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+  for (const entry of raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')) {
     const at = entry.indexOf('=');
     if (at < 0) {
       problems.push(`param tags: ${JSON.stringify(entry)} is not key=value`);

@@ -30,7 +30,12 @@ function tagTemplate(template, tags) {
     resource.Properties = resource.Properties || {};
     const own = Array.isArray(resource.Properties.Tags) ? resource.Properties.Tags : [];
     const have = new Set(own.map((tag) => tag.Key));
-    resource.Properties.Tags = [...own, ...Object.entries(tags).filter(([key]) => !have.has(key)).map(([Key, Value]) => ({ Key, Value: String(Value) }))];
+    resource.Properties.Tags = [
+      ...own,
+      ...Object.entries(tags)
+        .filter(([key]) => !have.has(key))
+        .map(([Key, Value]) => ({ Key, Value: String(Value) })),
+    ];
   }
 }
 

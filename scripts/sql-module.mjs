@@ -18,7 +18,10 @@ function sqlFiles(dir) {
 export function sqlModuleSource(dir = QUERIES_DIR) {
   const files = sqlFiles(dir).sort();
   const entries = files.map((file) => {
-    const name = relative(dir, file).split(sep).join('/').replace(/\.sql$/, '');
+    const name = relative(dir, file)
+      .split(sep)
+      .join('/')
+      .replace(/\.sql$/, '');
     return `  ${JSON.stringify(name)}: ${JSON.stringify(readFileSync(file, 'utf8'))}`;
   });
   return { code: `export default {\n${entries.join(',\n')}\n};\n`, files };

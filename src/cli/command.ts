@@ -27,7 +27,7 @@ export function parseFlags<O extends Options>(args: readonly string[], options: 
   try {
     return parseArgs({ args: [...args], options, strict: true, allowPositionals });
   } catch (error) {
-    const message = error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error);
+    const message = error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error);
     const unknown = /^Unknown option '(-{1,2}[^']*)'/.exec(message)?.[1];
     if (unknown !== undefined) {
       const flags = [...Object.keys(options).map((name) => `--${name}`), '--help'];

@@ -20,7 +20,11 @@ export function closest(word: string, known: readonly string[]): string[] {
   const limit = Math.min(3, Math.max(1, Math.floor(word.length / 3)));
   const scored = known.map((k) => ({ k, d: editDistance(word.toLowerCase(), k.toLowerCase()) })).filter((s) => s.d <= limit);
   const best = Math.min(...scored.map((s) => s.d));
-  if (scored.length > 0) return scored.filter((s) => s.d === best).map((s) => s.k).sort();
+  if (scored.length > 0)
+    return scored
+      .filter((s) => s.d === best)
+      .map((s) => s.k)
+      .sort();
   const prefixed = known.filter((k) => k.startsWith(word) && word.length >= 3);
   return prefixed.length === 1 ? prefixed : [];
 }

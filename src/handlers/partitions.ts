@@ -35,7 +35,14 @@ export function createPartitionsHandler(deps: PartitionsJobDeps) {
       });
       if (!answer.dryRun) metrics.addMetric(PARTITIONS_METRICS.added, MetricUnit.Count, answer.added.length);
       metrics.addMetric(PARTITIONS_METRICS.existing, MetricUnit.Count, answer.existing.length);
-      logger.info('partitions ensured', { trigger: request.trigger, range: answer.range, dryRun: answer.dryRun, added: answer.added.length, existing: answer.existing.length, queryIds: answer.queryIds });
+      logger.info('partitions ensured', {
+        trigger: request.trigger,
+        range: answer.range,
+        dryRun: answer.dryRun,
+        added: answer.added.length,
+        existing: answer.existing.length,
+        queryIds: answer.queryIds,
+      });
       return answer;
     } finally {
       await opened.close();

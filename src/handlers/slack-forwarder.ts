@@ -96,7 +96,13 @@ export function createSlackForwarder(deps: SlackForwarderDeps, options: SlackFor
     for (const { report, messageId } of reports) {
       const result = await slack.notifier.notify(report, { deadlineMs });
       truncated ||= result.truncated;
-      logger.info('report forwarded to Slack', { snsMessageId: messageId, date: report.window.date, findings: report.findings.length, truncated: result.truncated, webhookHost: slack.host });
+      logger.info('report forwarded to Slack', {
+        snsMessageId: messageId,
+        date: report.window.date,
+        findings: report.findings.length,
+        truncated: result.truncated,
+        webhookHost: slack.host,
+      });
     }
     return { forwarded: reports.length, truncated };
   });

@@ -84,13 +84,19 @@ const got = (issue: v.BaseIssue<unknown>) => JSON.stringify(issue.input);
 export const wholeNumber = (min: number, max: number): SettingSchema<number> =>
   v.pipe(
     v.string(),
-    v.check((raw) => /^-?\d+$/.test(raw.trim()) && Number(raw) >= min && Number(raw) <= max, (issue) => `must be a whole number from ${min} to ${max}, got ${got(issue)}`),
+    v.check(
+      (raw) => /^-?\d+$/.test(raw.trim()) && Number(raw) >= min && Number(raw) <= max,
+      (issue) => `must be a whole number from ${min} to ${max}, got ${got(issue)}`,
+    ),
     v.transform(Number),
   );
 export const decimal = (min: number, max: number): SettingSchema<number> =>
   v.pipe(
     v.string(),
-    v.check((raw) => raw.trim() !== '' && Number.isFinite(Number(raw)) && Number(raw) >= min && Number(raw) <= max, (issue) => `must be a number from ${min} to ${max}, got ${got(issue)}`),
+    v.check(
+      (raw) => raw.trim() !== '' && Number.isFinite(Number(raw)) && Number(raw) >= min && Number(raw) <= max,
+      (issue) => `must be a number from ${min} to ${max}, got ${got(issue)}`,
+    ),
     v.transform(Number),
   );
 export const oneOf = <T extends string>(choices: readonly T[]): SettingSchema<T> => v.picklist(choices, (issue) => `must be one of ${choices.join(', ')}, got ${got(issue)}`);
@@ -174,7 +180,10 @@ export class SettingsReader {
 
 /** `123456789012:ap-northeast-1,210987654321:us-east-1` */
 export function parseSources(value: string, key = 'FLOWLOG_SOURCES'): SourceId[] {
-  const items = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const items = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   const sources = items.map((item) => {
     const [account, region, extra] = item.split(':');
     if (extra !== undefined || account === undefined || region === undefined) {
@@ -201,7 +210,11 @@ export function readCoreConfig(reader: SettingsReader): FlowlogConfig {
     database: reader.read('FLOWLOG_DATABASE', athenaName, 'flowlogs'),
     table,
     tableMode,
-    format: reader.read('FLOWLOG_FORMAT', validated((raw) => parseFormatString(raw, 'FLOWLOG_FORMAT')), DEFAULT_FORMAT),
+    format: reader.read(
+      'FLOWLOG_FORMAT',
+      validated((raw) => parseFormatString(raw, 'FLOWLOG_FORMAT')),
+      DEFAULT_FORMAT,
+    ),
     columnNames: reader.read('FLOWLOG_COLUMN_NAMES', oneOf(COLUMN_NAMINGS), 'walkthrough'),
     logs: {
       bucket: reader.read('FLOWLOG_BUCKET', validated(validateBucket), undefined),
@@ -237,7 +250,10 @@ export function readCoreConfig(reader: SettingsReader): FlowlogConfig {
 }
 
 /** Athena workgroup names: 1-128 of letters, digits, `.`, `_` and `-`. */
-const WORKGROUP = v.pipe(v.string(), v.regex(/^[a-zA-Z0-9._-]{1,128}$/, (issue) => `${JSON.stringify(issue.input)} is not a valid workgroup name`));
+const WORKGROUP = v.pipe(
+  v.string(),
+  v.regex(/^[a-zA-Z0-9._-]{1,128}$/, (issue) => `${JSON.stringify(issue.input)} is not a valid workgroup name`),
+);
 
 /** Athena's query results location: an s3:// URL whose bucket name is valid. */
 const OUTPUT_LOCATION = v.pipe(

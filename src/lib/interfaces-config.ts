@@ -51,7 +51,8 @@ export function loadInterfacesConfig(settings: Settings): InterfacesConfig {
   const account = accountText === undefined ? undefined : check('FLOWLOG_ACCOUNT', () => validateAccount(accountText, 'FLOWLOG_ACCOUNT'));
   const sources = check('FLOWLOG_SOURCES', () => parseSourceList(text('FLOWLOG_SOURCES') ?? '')) ?? [];
   const roleName = text('FLOWLOG_INTERFACES_ROLE');
-  if (roleName !== undefined && !ROLE_NAME.test(roleName)) problems.push(`FLOWLOG_INTERFACES_ROLE: ${JSON.stringify(roleName)} is not an IAM role name (1 to 64 of letters, digits and +=,.@_-)`);
+  if (roleName !== undefined && !ROLE_NAME.test(roleName))
+    problems.push(`FLOWLOG_INTERFACES_ROLE: ${JSON.stringify(roleName)} is not an IAM role name (1 to 64 of letters, digits and +=,.@_-)`);
   const ec2Endpoint = text('AWS_ENDPOINT_URL_EC2') ?? text('AWS_ENDPOINT_URL');
   const stsEndpoint = text('AWS_ENDPOINT_URL_STS') ?? text('AWS_ENDPOINT_URL');
   if (problems.length > 0) throw new ConfigError(problems);
@@ -67,11 +68,15 @@ export function loadInterfacesConfig(settings: Settings): InterfacesConfig {
 }
 
 function parseSourceList(value: string): InterfacesSource[] {
-  return value.split(',').map((s) => s.trim()).filter((s) => s !== '').map((item) => {
-    const [account, region, extra] = item.split(':');
-    if (extra !== undefined || account === undefined || region === undefined) throw new Error(`FLOWLOG_SOURCES: expected ACCOUNT:REGION, got ${JSON.stringify(item)}`);
-    return { account: validateAccount(account, 'FLOWLOG_SOURCES'), region: validateRegion(region, 'FLOWLOG_SOURCES') };
-  });
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map((item) => {
+      const [account, region, extra] = item.split(':');
+      if (extra !== undefined || account === undefined || region === undefined) throw new Error(`FLOWLOG_SOURCES: expected ACCOUNT:REGION, got ${JSON.stringify(item)}`);
+      return { account: validateAccount(account, 'FLOWLOG_SOURCES'), region: validateRegion(region, 'FLOWLOG_SOURCES') };
+    });
 }
 
 /** How one source is asked: with the function's own role, by assuming a role, or not at all (why). */
@@ -89,7 +94,12 @@ export function planSources(config: InterfacesConfig): SourcePlan[] {
   const sources = config.sources.length > 0 ? config.sources : [{ account: '', region: config.region }];
   return sources.map((source) => {
     if (config.account === undefined || source.account === config.account || source.account === '') return { kind: 'direct', source };
-    if (config.roleName === undefined) return { kind: 'unreachable', source, reason: `interfaces in ${source.account} ${source.region} not looked up: no role to assume in that account (stack param interfacesRoleName, README "Where each interface lives")` };
+    if (config.roleName === undefined)
+      return {
+        kind: 'unreachable',
+        source,
+        reason: `interfaces in ${source.account} ${source.region} not looked up: no role to assume in that account (stack param interfacesRoleName, README "Where each interface lives")`,
+      };
     return { kind: 'assume', source, roleArn: `arn:${partitionOf(config.region)}:iam::${source.account}:role/${config.roleName}` };
   });
 }

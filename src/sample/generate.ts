@@ -195,8 +195,14 @@ export class SampleGenerator {
     const root = sourceFolder(world.account, world.region, o.folders);
     this.#sources.push({ account: world.account, region: world.region, flowLogId: world.flowLogId, vpcId: world.vpcId, interfaces: world.hosts.length, root });
     const run: SourceRun = {
-      seed: o.seed, connections: o.connections, world, header: headerLine(o.format), write: lineWriter(o.format, world), rec: emptyRecord(world.hosts[0] as Host),
-      rejectsPerDay: [], egressBytesByHost: world.hosts.map(() => 0),
+      seed: o.seed,
+      connections: o.connections,
+      world,
+      header: headerLine(o.format),
+      write: lineWriter(o.format, world),
+      rec: emptyRecord(world.hosts[0] as Host),
+      rejectsPerDay: [],
+      egressBytesByHost: world.hosts.map(() => 0),
     };
     const hourCounts = splitByWeights(o.recordsPerDay, HOUR_WEIGHTS);
     const special = statusOnlyCounts(o.recordsPerDay);
@@ -206,8 +212,17 @@ export class SampleGenerator {
     for (const [dayIndex, day] of o.days.entries()) {
       const last = dayIndex === o.days.length - 1;
       const folder: SampleFolder = {
-        account: world.account, region: world.region, day, path: `${root}${dayFolder(day, o.folders)}`, files: [],
-        records: 0, nodata: 0, skipdata: 0, rejected: carried.rejected, carriedIn: carried.lines.length, carriedOut: 0,
+        account: world.account,
+        region: world.region,
+        day,
+        path: `${root}${dayFolder(day, o.folders)}`,
+        files: [],
+        records: 0,
+        nodata: 0,
+        skipdata: 0,
+        rejected: carried.rejected,
+        carriedIn: carried.lines.length,
+        carriedOut: 0,
       };
       this.#folders.push(folder);
       const plans = !o.incidents ? [] : last ? this.#planIncidents(run, day) : planOngoing(world, day);
@@ -219,10 +234,18 @@ export class SampleGenerator {
         const file = logFileName(world, day, hour, rngFor(o.seed, 'file', world.account, world.region, day, hour).hex(8));
         const name = o.perHour ? `${hourFolder(hour, o.folders)}${file}` : file;
         const job: HourJob = {
-          day, hour, hourStartSec: dayStartSec + hour * 3600,
-          normal: hourCounts[hour] as number, nodata: nodataByHour[hour] as number, skipdata: skipdataByHour[hour] as number,
-          carriedIn: hour === 0 ? carriedIn : [], handOn: !last && hour === 23 ? carried : undefined,
-          plans, folder, name, dayRejects,
+          day,
+          hour,
+          hourStartSec: dayStartSec + hour * 3600,
+          normal: hourCounts[hour] as number,
+          nodata: nodataByHour[hour] as number,
+          skipdata: skipdataByHour[hour] as number,
+          carriedIn: hour === 0 ? carriedIn : [],
+          handOn: !last && hour === 23 ? carried : undefined,
+          plans,
+          folder,
+          name,
+          dayRejects,
         };
         yield { path: `${folder.path}${name}`, folder, chunks: () => hourChunks(run, job) };
       }

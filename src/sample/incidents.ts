@@ -142,19 +142,44 @@ function beacon(context: Context, world: SourceWorld, earlierDays: number): Inci
   // Not the egress spike's sender (appHosts[0]): its usual level stays as it was.
   const host = (world.appHosts[1] ?? world.appHosts[0]) as Host;
   const records = BEACON_HOURS.map((hour, i): FixedRecord => ({
-    host, srcaddr: host.ip, srcport: 51000 + i, dstaddr: BEACON_DESTINATION, dstport: 443,
-    packets: 9, bytes: 1830, offsetSec: hour * 3600 + 17 * 60, durationSec: 4, action: 'ACCEPT', tcpFlags: FLAGS_CLIENT, publicPeer: true,
+    host,
+    srcaddr: host.ip,
+    srcport: 51000 + i,
+    dstaddr: BEACON_DESTINATION,
+    dstport: 443,
+    packets: 9,
+    bytes: 1830,
+    offsetSec: hour * 3600 + 17 * 60,
+    durationSec: 4,
+    action: 'ACCEPT',
+    tcpFlags: FLAGS_CLIENT,
+    publicPeer: true,
   }));
   const label = labelOf(BEACON_DESTINATION);
-  const plan = fixed(context, 'watchlist', records, `${host.ip} (${host.eni}) called ${BEACON_DESTINATION}:443 (watchlist: ${label}) every 2 hours, accepted${earlierDays > 0 ? `, as on the ${earlierDays} days before` : ''}`);
+  const plan = fixed(
+    context,
+    'watchlist',
+    records,
+    `${host.ip} (${host.eni}) called ${BEACON_DESTINATION}:443 (watchlist: ${label}) every 2 hours, accepted${earlierDays > 0 ? `, as on the ${earlierDays} days before` : ''}`,
+  );
   return { ...plan, summary: Object.freeze({ ...plan.summary, label, ...(earlierDays > 0 ? { earlierDays } : {}) }) };
 }
 
 function blockedAttempt(context: Context, world: SourceWorld): IncidentPlan {
   const host = world.webHosts[1] ?? (world.webHosts[0] as Host);
   const records = Array.from({ length: BLOCKED_ATTEMPTS }, (_, i): FixedRecord => ({
-    host, srcaddr: host.ip, srcport: 47000 + i, dstaddr: BLOCKED_DESTINATION, dstport: 8443,
-    packets: 1, bytes: 60, offsetSec: 10 * 3600 + i * 45, durationSec: 0, action: 'REJECT', tcpFlags: FLAGS_SYN, publicPeer: true,
+    host,
+    srcaddr: host.ip,
+    srcport: 47000 + i,
+    dstaddr: BLOCKED_DESTINATION,
+    dstport: 8443,
+    packets: 1,
+    bytes: 60,
+    offsetSec: 10 * 3600 + i * 45,
+    durationSec: 0,
+    action: 'REJECT',
+    tcpFlags: FLAGS_SYN,
+    publicPeer: true,
   }));
   const label = labelOf(BLOCKED_DESTINATION);
   const plan = fixed(context, 'watchlist', records, `${host.ip} (${host.eni}) tried ${BLOCKED_DESTINATION}:8443 (watchlist: ${label}) ${BLOCKED_ATTEMPTS} times, all rejected`);
@@ -177,9 +202,18 @@ function portScan(context: Context, target: Host, rng: Rng): IncidentPlan {
   const records = ports.map((port, i): FixedRecord => {
     const accepted = open.includes(port);
     return {
-      host: target, srcaddr: PORT_SCAN_SOURCE, srcport: rng.between(40000, 60999), dstaddr: target.ip, dstport: port,
-      packets: accepted ? 3 : 1, bytes: accepted ? 164 : 44, offsetSec: start + i * 6, durationSec: accepted ? 2 : 0,
-      action: accepted ? 'ACCEPT' : 'REJECT', tcpFlags: accepted ? FLAGS_CLIENT : FLAGS_SYN, publicPeer: true,
+      host: target,
+      srcaddr: PORT_SCAN_SOURCE,
+      srcport: rng.between(40000, 60999),
+      dstaddr: target.ip,
+      dstport: port,
+      packets: accepted ? 3 : 1,
+      bytes: accepted ? 164 : 44,
+      offsetSec: start + i * 6,
+      durationSec: accepted ? 2 : 0,
+      action: accepted ? 'ACCEPT' : 'REJECT',
+      tcpFlags: accepted ? FLAGS_CLIENT : FLAGS_SYN,
+      publicPeer: true,
     };
   });
   return fixed(context, 'port-scan', records, `${PORT_SCAN_SOURCE} probed ${ports.length} ports of ${target.eni} (${target.ip}); ${ports.length - 2} rejected`);
@@ -188,10 +222,25 @@ function portScan(context: Context, target: Host, rng: Rng): IncidentPlan {
 function knownScanner(context: Context, target: Host): IncidentPlan {
   const start = 11 * 3600;
   const records = Array.from({ length: KNOWN_SCANNER_PORTS }, (_, i): FixedRecord => ({
-    host: target, srcaddr: KNOWN_SCANNER_SOURCE, srcport: 45000 + i, dstaddr: target.ip, dstport: 1000 + i,
-    packets: 1, bytes: 44, offsetSec: start + i * 10, durationSec: 0, action: 'REJECT', tcpFlags: FLAGS_SYN, publicPeer: true,
+    host: target,
+    srcaddr: KNOWN_SCANNER_SOURCE,
+    srcport: 45000 + i,
+    dstaddr: target.ip,
+    dstport: 1000 + i,
+    packets: 1,
+    bytes: 44,
+    offsetSec: start + i * 10,
+    durationSec: 0,
+    action: 'REJECT',
+    tcpFlags: FLAGS_SYN,
+    publicPeer: true,
   }));
-  const plan = fixed(context, 'port-scan', records, `${KNOWN_SCANNER_SOURCE} (the security vendor's weekly scan) probed ${KNOWN_SCANNER_PORTS} ports of ${target.eni} (${target.ip})`);
+  const plan = fixed(
+    context,
+    'port-scan',
+    records,
+    `${KNOWN_SCANNER_SOURCE} (the security vendor's weekly scan) probed ${KNOWN_SCANNER_PORTS} ports of ${target.eni} (${target.ip})`,
+  );
   return { ...plan, summary: Object.freeze({ ...plan.summary, knownReason: 'Weekly external scan by the security vendor' }) };
 }
 
@@ -200,23 +249,46 @@ function adminExposure(context: Context, target: Host, rng: Rng): IncidentPlan[]
     Array.from({ length: count }, (_, i) => {
       const packets = rng.between(20, 90);
       return {
-        host: target, srcaddr: source, srcport: rng.between(49152, 65535), dstaddr: target.ip, dstport: port,
-        packets, bytes: packets * rng.between(80, 400), offsetSec: fromSec + i * AGGREGATION_SECONDS + rng.between(5, 60),
-        durationSec: rng.between(30, 400), action: 'ACCEPT', tcpFlags: FLAGS_CLIENT, publicPeer: true,
+        host: target,
+        srcaddr: source,
+        srcport: rng.between(49152, 65535),
+        dstaddr: target.ip,
+        dstport: port,
+        packets,
+        bytes: packets * rng.between(80, 400),
+        offsetSec: fromSec + i * AGGREGATION_SECONDS + rng.between(5, 60),
+        durationSec: rng.between(30, 400),
+        action: 'ACCEPT',
+        tcpFlags: FLAGS_CLIENT,
+        publicPeer: true,
       };
     });
   return [
     fixed(context, 'admin-port-exposure', sessions(SSH_EXPOSURE_SOURCE, 22, 6, 7 * 3600), `${SSH_EXPOSURE_SOURCE} opened SSH sessions (port 22) to ${target.eni} (${target.ip})`),
-    fixed(context, 'admin-port-exposure', sessions(RDP_EXPOSURE_SOURCE, 3389, 4, 8 * 3600), `${RDP_EXPOSURE_SOURCE} opened RDP sessions (port 3389) to ${target.eni} (${target.ip})`),
+    fixed(
+      context,
+      'admin-port-exposure',
+      sessions(RDP_EXPOSURE_SOURCE, 3389, 4, 8 * 3600),
+      `${RDP_EXPOSURE_SOURCE} opened RDP sessions (port 3389) to ${target.eni} (${target.ip})`,
+    ),
   ];
 }
 
 function bruteForce(context: Context, target: Host, rng: Rng): IncidentPlan {
   const start = 5 * 3600;
   const records = Array.from({ length: BRUTE_FORCE_FLOWS }, (_, i): FixedRecord => ({
-    host: target, srcaddr: BRUTE_FORCE_SOURCE, srcport: rng.between(32768, 60999), dstaddr: target.ip, dstport: 22,
-    packets: rng.between(1, 3), bytes: 60 * rng.between(1, 3), offsetSec: start + i * 30, durationSec: rng.between(0, 5),
-    action: 'REJECT', tcpFlags: FLAGS_SYN, publicPeer: true,
+    host: target,
+    srcaddr: BRUTE_FORCE_SOURCE,
+    srcport: rng.between(32768, 60999),
+    dstaddr: target.ip,
+    dstport: 22,
+    packets: rng.between(1, 3),
+    bytes: 60 * rng.between(1, 3),
+    offsetSec: start + i * 30,
+    durationSec: rng.between(0, 5),
+    action: 'REJECT',
+    tcpFlags: FLAGS_SYN,
+    publicPeer: true,
   }));
   return fixed(context, 'admin-port-brute-force', records, `${BRUTE_FORCE_SOURCE} made ${BRUTE_FORCE_FLOWS} rejected SSH attempts on ${target.eni} (${target.ip})`);
 }
@@ -227,13 +299,28 @@ function egressSpike(context: Context, sender: Host, totalBytes: number, meanEgr
   const records = Array.from({ length: windows }, (_, i): FixedRecord => {
     const bytes = i === windows - 1 ? totalBytes - each * (windows - 1) : each;
     return {
-      host: sender, srcaddr: sender.ip, srcport: 40000 + i, dstaddr: EGRESS_DESTINATION, dstport: 443,
-      packets: Math.ceil(bytes / 1400), bytes, offsetSec: 9 * 3600 + i * AGGREGATION_SECONDS + 2, durationSec: AGGREGATION_SECONDS - 3,
-      action: 'ACCEPT', tcpFlags: FLAGS_SERVER, publicPeer: true,
+      host: sender,
+      srcaddr: sender.ip,
+      srcport: 40000 + i,
+      dstaddr: EGRESS_DESTINATION,
+      dstport: 443,
+      packets: Math.ceil(bytes / 1400),
+      bytes,
+      offsetSec: 9 * 3600 + i * AGGREGATION_SECONDS + 2,
+      durationSec: AGGREGATION_SECONDS - 3,
+      action: 'ACCEPT',
+      tcpFlags: FLAGS_SERVER,
+      publicPeer: true,
     };
   });
   const gb = (totalBytes / 1e9).toFixed(2);
-  return fixed(context, 'egress-spike', records, `${sender.ip} (${sender.eni}) sent ${gb} GB to ${EGRESS_DESTINATION}:443, ${Math.round(meanEgress).toLocaleString('en-US')} bytes a day before`, meanEgress);
+  return fixed(
+    context,
+    'egress-spike',
+    records,
+    `${sender.ip} (${sender.eni}) sent ${gb} GB to ${EGRESS_DESTINATION}:443, ${Math.round(meanEgress).toLocaleString('en-US')} bytes a day before`,
+    meanEgress,
+  );
 }
 
 function rejectSpike(context: Context, world: SourceWorld, count: number, meanRejects: number): IncidentPlan {
@@ -246,7 +333,12 @@ function rejectSpike(context: Context, world: SourceWorld, count: number, meanRe
   const sources = Math.max(50, Math.ceil(count / 20));
   return {
     summary: Object.freeze({
-      rule: 'reject-spike', ...context, records: count, rejected: count, bytes: 0, ports: [...SPIKE_PORTS].sort((a, b) => a - b),
+      rule: 'reject-spike',
+      ...context,
+      records: count,
+      rejected: count,
+      bytes: 0,
+      ports: [...SPIKE_PORTS].sort((a, b) => a - b),
       baselinePerDay: meanRejects,
       description: `${count.toLocaleString('en-US')} extra rejected connections from ${sources.toLocaleString('en-US')} internet addresses (earlier days: ${Math.round(meanRejects).toLocaleString('en-US')} REJECT records a day)`,
     }),
@@ -277,7 +369,8 @@ function fixed(context: Context, rule: IncidentRule, records: readonly FixedReco
   const byHour: FixedRecord[][] = Array.from({ length: 24 }, () => []);
   for (const r of records) byHour[Math.floor(r.offsetSec / 3600)]?.push(r);
   const summary: IncidentSummary = {
-    rule, ...context,
+    rule,
+    ...context,
     records: records.length,
     rejected: records.filter((r) => r.action === 'REJECT').length,
     bytes: records.reduce((sum, r) => sum + r.bytes, 0),

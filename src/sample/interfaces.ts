@@ -29,7 +29,14 @@ export function sampleInstances(options: Pick<ResolvedSampleOptions, 'seed' | 's
       return {
         OwnerId: world.account,
         ReservationId: `r-${rngFor(options.seed, 'reservations', world.account, world.region).hex(17)}`,
-        Instances: hostNames(world).map(({ host, name }) => ({ InstanceId: host.instanceId, PrivateIpAddress: host.ip, SubnetId: host.subnetId, VpcId: world.vpcId, State: { Code: 16, Name: 'running' }, Tags: [{ Key: 'Name', Value: name }] })),
+        Instances: hostNames(world).map(({ host, name }) => ({
+          InstanceId: host.instanceId,
+          PrivateIpAddress: host.ip,
+          SubnetId: host.subnetId,
+          VpcId: world.vpcId,
+          State: { Code: 16, Name: 'running' },
+          Tags: [{ Key: 'Name', Value: name }],
+        })),
       };
     }),
   };

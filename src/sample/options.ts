@@ -68,17 +68,32 @@ export const MAX_SOURCES = 50;
 export const DEFAULT_GZIP_LEVEL = 4;
 
 const whole = (min: number, max: number) => {
-  const message = (issue: v.BaseIssue<unknown>) => `expected a whole number from ${min} to ${max}, got ${typeof issue.input === 'number' ? String(issue.input) : JSON.stringify(issue.input) ?? typeof issue.input}`;
-  return v.pipe(v.number(message), v.check((n) => Number.isInteger(n) && n >= min && n <= max, message));
+  const message = (issue: v.BaseIssue<unknown>) =>
+    `expected a whole number from ${min} to ${max}, got ${typeof issue.input === 'number' ? String(issue.input) : (JSON.stringify(issue.input) ?? typeof issue.input)}`;
+  return v.pipe(
+    v.number(message),
+    v.check((n) => Number.isInteger(n) && n >= min && n <= max, message),
+  );
 };
 const Source = v.object({ account: v.unknown(), region: v.unknown() }, 'expected an ACCOUNT:REGION source ({account, region})');
-const Field = v.custom<FlowLogField>((item) => isRecord(item) && typeof item.name === 'string' && fieldByName(item.name) === (item as unknown), 'expected a flow-log field of src/lib/flowlog/format.ts');
+const Field = v.custom<FlowLogField>(
+  (item) => isRecord(item) && typeof item.name === 'string' && fieldByName(item.name) === (item as unknown),
+  'expected a flow-log field of src/lib/flowlog/format.ts',
+);
 
 /** Every option with its default; each bad key is an issue of its own, so one error names them all. */
 const SampleOptionsSchema = v.object(
   {
-    out: v.pipe(v.string('an output folder is required'), v.check((out) => out.trim() !== '', 'an output folder is required')),
-    endDate: v.optional(v.pipe(v.unknown(), validatedBy((day) => parseDay(day)))),
+    out: v.pipe(
+      v.string('an output folder is required'),
+      v.check((out) => out.trim() !== '', 'an output folder is required'),
+    ),
+    endDate: v.optional(
+      v.pipe(
+        v.unknown(),
+        validatedBy((day) => parseDay(day)),
+      ),
+    ),
     days: v.optional(whole(1, MAX_DAYS), 1),
     recordsPerDay: v.optional(whole(1, MAX_RECORDS_PER_DAY), DEFAULT_RECORDS_PER_DAY),
     gzipLevel: v.optional(whole(1, 9), DEFAULT_GZIP_LEVEL),
@@ -87,16 +102,27 @@ const SampleOptionsSchema = v.object(
         v.array(Source, 'expected a list of ACCOUNT:REGION sources'),
         v.minLength(1, 'at least one ACCOUNT:REGION source is needed'),
         v.maxLength(MAX_SOURCES, (issue) => `at most ${MAX_SOURCES} sources, got ${String(issue.received)}`),
-        validatedBy((list: { account: unknown; region: unknown }[]) => list.map((s): SourceId => Object.freeze({ account: validateAccount(s.account), region: validateRegion(s.region) }))),
+        validatedBy((list: { account: unknown; region: unknown }[]) =>
+          list.map((s): SourceId => Object.freeze({ account: validateAccount(s.account), region: validateRegion(s.region) })),
+        ),
       ),
       [DEFAULT_SAMPLE_SOURCE],
     ),
     format: v.optional(v.pipe(v.array(Field, 'expected a list of flow-log fields'), v.minLength(1, 'at least one field is needed')), DEFAULT_FORMAT),
     incidents: v.optional(v.boolean('expected true or false'), true),
-    seed: v.optional(v.pipe(v.string('expected 1 to 200 characters'), v.minLength(1, 'expected 1 to 200 characters'), v.maxLength(200, 'expected 1 to 200 characters')), DEFAULT_SEED),
-    folders: v.optional(v.picklist(['default', 'hive'] as const, (issue) => `must be default or hive, got ${JSON.stringify(issue.input)}`), 'default'),
+    seed: v.optional(
+      v.pipe(v.string('expected 1 to 200 characters'), v.minLength(1, 'expected 1 to 200 characters'), v.maxLength(200, 'expected 1 to 200 characters')),
+      DEFAULT_SEED,
+    ),
+    folders: v.optional(
+      v.picklist(['default', 'hive'] as const, (issue) => `must be default or hive, got ${JSON.stringify(issue.input)}`),
+      'default',
+    ),
     perHour: v.optional(v.boolean('expected true or false'), false),
-    fileFormat: v.optional(v.picklist(SAMPLE_FILE_FORMATS, (issue) => `must be ${SAMPLE_FILE_FORMATS.join(' or ')}, got ${JSON.stringify(issue.input)}`), 'plain-text'),
+    fileFormat: v.optional(
+      v.picklist(SAMPLE_FILE_FORMATS, (issue) => `must be ${SAMPLE_FILE_FORMATS.join(' or ')}, got ${JSON.stringify(issue.input)}`),
+      'plain-text',
+    ),
     connections: v.optional(whole(0, MAX_RECORDS_PER_DAY), 0),
   },
   objectMessage('expected the sample options as an object'),

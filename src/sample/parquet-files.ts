@@ -18,7 +18,11 @@ export function parquetName(textName: string): string {
 export async function convertToParquet(textPaths: readonly string[], header: string): Promise<string[]> {
   const fields = parseHeaderLine(header);
   const columns = listOf(
-    fields.map((f) => SqlFragment.of(renderQuery('local/cast-column', { source: columnIdentifier(f.column), type: identifier(COLUMN_TYPE[parquetType(f)]), column: columnIdentifier(f.awsColumn) }))),
+    fields.map((f) =>
+      SqlFragment.of(
+        renderQuery('local/cast-column', { source: columnIdentifier(f.column), type: identifier(COLUMN_TYPE[parquetType(f)]), column: columnIdentifier(f.awsColumn) }),
+      ),
+    ),
   );
   const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
   const connection = await instance.connect();
@@ -26,7 +30,9 @@ export async function convertToParquet(textPaths: readonly string[], header: str
   try {
     for (const path of textPaths) {
       const target = parquetName(path);
-      await connection.run(renderQuery('local/sample/to-parquet', { columns, files: filesList([{ path }]), file_columns: fileColumns(fields), target: stringLiteral(target, 'file') }));
+      await connection.run(
+        renderQuery('local/sample/to-parquet', { columns, files: filesList([{ path }]), file_columns: fileColumns(fields), target: stringLiteral(target, 'file') }),
+      );
       await rm(path);
       written.push(target);
     }

@@ -42,8 +42,20 @@ const NOISE_UDP_PORTS = [161, 123, 1900, 5060, 53, 137];
 /** The one record object a generator refills for every line (no allocation per record). */
 export function emptyRecord(host: Host): FlowRecord {
   return {
-    host, srcaddr: '-', dstaddr: '-', srcport: 0, dstport: 0, protocol: TCP, packets: 0, bytes: 0,
-    start: 0, end: 0, action: 'ACCEPT', status: 'OK', tcpFlags: 0, publicPeer: false,
+    host,
+    srcaddr: '-',
+    dstaddr: '-',
+    srcport: 0,
+    dstport: 0,
+    protocol: TCP,
+    packets: 0,
+    bytes: 0,
+    start: 0,
+    end: 0,
+    action: 'ACCEPT',
+    status: 'OK',
+    tcpFlags: 0,
+    publicPeer: false,
   };
 }
 

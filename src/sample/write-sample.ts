@@ -115,7 +115,10 @@ async function removeSample(out: string, earlier: Pick<SampleManifest, 'folders'
     }
     let dir = folder.path.replace(/\/$/, '');
     while (dir.includes('/')) {
-      const removed = await rmdir(join(out, dir)).then(() => true, () => false);
+      const removed = await rmdir(join(out, dir)).then(
+        () => true,
+        () => false,
+      );
       if (!removed) break;
       dir = dir.slice(0, dir.lastIndexOf('/'));
     }
@@ -137,5 +140,8 @@ async function asParquet(out: string, manifest: SampleManifest): Promise<SampleM
 }
 
 async function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false);
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }

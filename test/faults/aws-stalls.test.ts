@@ -58,20 +58,24 @@ describe('SDK clients against an endpoint that never answers', () => {
     ['S3', () => createAwsClients(TIMEOUTS).s3!.send(new ListObjectsV2Command({ Bucket: 'results', Prefix: 'rollup/builds/b1/' })), 3],
     ['SNS', () => createSnsClient(TIMEOUTS).send(new PublishCommand({ TopicArn: 'arn:aws:sns:ap-northeast-1:123456789012:t', Message: 'm' })), 1],
     ['SSM', () => createSsmClient(TIMEOUTS).send(new GetParameterCommand({ Name: '/flowlog/slack', WithDecryption: true })), 3],
-  ] as const)('when %s never answers, each attempt fails with TimeoutError at the request timeout and the call ends', async (_, call, attempts) => {
-    // Prepare
-    stalled = await startLoopbackServer(['hang']);
-    vi.stubEnv('AWS_ENDPOINT_URL', stalled.baseUrl);
-    const started = Date.now();
-    // Act
-    const outcome = call();
-    // Assess: the SDK's standard retry mode tries up to 3 times (SNS is built with 1), each ended at 300 ms.
-    await expect(outcome).rejects.toMatchObject({ name: 'TimeoutError' });
-    expect(stalled.received.length).toBeGreaterThanOrEqual(1);
-    expect(stalled.received.length).toBeLessThanOrEqual(attempts);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
-    expect(Date.now() - started).toBeLessThan(attempts * 300 + 3_000);
-  }, 15_000);
+  ] as const)(
+    'when %s never answers, each attempt fails with TimeoutError at the request timeout and the call ends',
+    async (_, call, attempts) => {
+      // Prepare
+      stalled = await startLoopbackServer(['hang']);
+      vi.stubEnv('AWS_ENDPOINT_URL', stalled.baseUrl);
+      const started = Date.now();
+      // Act
+      const outcome = call();
+      // Assess: the SDK's standard retry mode tries up to 3 times (SNS is built with 1), each ended at 300 ms.
+      await expect(outcome).rejects.toMatchObject({ name: 'TimeoutError' });
+      expect(stalled.received.length).toBeGreaterThanOrEqual(1);
+      expect(stalled.received.length).toBeLessThanOrEqual(attempts);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+      expect(Date.now() - started).toBeLessThan(attempts * 300 + 3_000);
+    },
+    15_000,
+  );
 });
 
 describe('Athena engine over a real client, against a stand-in that stalls GetQueryExecution', () => {
@@ -97,7 +101,9 @@ describe('Athena engine over a real client, against a stand-in that stalls GetQu
     const outcome = engine.execute('SELECT 1', { label: 'port-scan', deadlineMs });
     // Assess: 5 s to the deadline, 3 s of margin: the poll is given up after 2 s, the stop follows.
     await expect(outcome).rejects.toBeInstanceOf(DeadlineError);
-    await expect(outcome).rejects.toThrow(/GetQueryExecution for the query \(port-scan\) got no answer before the deadline.*Athena query q-stalled \(port-scan\): it was stopped \(StopQueryExecution\)/);
+    await expect(outcome).rejects.toThrow(
+      /GetQueryExecution for the query \(port-scan\) got no answer before the deadline.*Athena query q-stalled \(port-scan\): it was stopped \(StopQueryExecution\)/,
+    );
     expect(targets).toEqual(['AmazonAthena.StartQueryExecution', 'AmazonAthena.GetQueryExecution', 'AmazonAthena.StopQueryExecution']);
     expect(Date.now()).toBeGreaterThanOrEqual(deadlineMs - 3_000);
     expect(Date.now()).toBeLessThan(deadlineMs - 1_000);

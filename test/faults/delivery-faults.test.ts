@@ -64,8 +64,18 @@ afterEach(async () => {
 
 describe('Slack faults: the report still reaches SNS', () => {
   it.each<[string, Answer[], number, RegExp]>([
-    ['answers 429 with Retry-After every time', [{ status: 429, headers: { 'retry-after': '1' }, body: 'rate_limited' }], 3, /slack: Slack webhook http:\/\/127\.0\.0\.1:\d+\/… failed after 3 attempts: rate limited \(429\) \(rate_limited\)/],
-    ['asks to wait longer than allowed (Retry-After: 120)', [{ status: 429, headers: { 'retry-after': '120' } }], 1, /failed after 1 attempt: rate limited \(429\): Slack asked to wait 120 s/],
+    [
+      'answers 429 with Retry-After every time',
+      [{ status: 429, headers: { 'retry-after': '1' }, body: 'rate_limited' }],
+      3,
+      /slack: Slack webhook http:\/\/127\.0\.0\.1:\d+\/… failed after 3 attempts: rate limited \(429\) \(rate_limited\)/,
+    ],
+    [
+      'asks to wait longer than allowed (Retry-After: 120)',
+      [{ status: 429, headers: { 'retry-after': '120' } }],
+      1,
+      /failed after 1 attempt: rate limited \(429\): Slack asked to wait 120 s/,
+    ],
     ['answers 503 every time', [{ status: 503, body: 'service_unavailable' }], 3, /failed after 3 attempts: server error 503/],
     ['never answers', ['hang'], 3, /failed after 3 attempts: no answer within 300 ms/],
     ['is a wrong URL (404 no_service)', [{ status: 404, body: 'no_service' }], 1, /failed after 1 attempt: refused with 404 \(no_service\)/],
@@ -118,7 +128,9 @@ describe('SNS faults: retried, and Slack still gets the report', () => {
   it('when SNS refuses the topic (authorization), it is not retried, stderr names the topic, and Slack still gets the report', async () => {
     // Prepare
     server = await startLoopbackServer([{ status: 200, body: 'ok' }]);
-    sns.on(PublishCommand).rejects(Object.assign(new Error('not authorized to perform SNS:Publish'), { name: 'AuthorizationErrorException', $fault: 'client', $metadata: { httpStatusCode: 403 } }));
+    sns
+      .on(PublishCommand)
+      .rejects(Object.assign(new Error('not authorized to perform SNS:Publish'), { name: 'AuthorizationErrorException', $fault: 'client', $metadata: { httpStatusCode: 403 } }));
     // Act
     const { code, io } = await runReport(`${server.baseUrl}${SECRET_PATH}`);
     // Assess: a notification failed, so exit 3

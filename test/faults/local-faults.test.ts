@@ -71,9 +71,17 @@ describe('local faults through the CLI', () => {
 
   it('when one day holds files of two formats, both are counted, each read by its own header', async () => {
     // Prepare
-    const custom = parseFormatString('${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status} ${vpc-id} ${flow-direction}');
+    const custom = parseFormatString(
+      '${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status} ${vpc-id} ${flow-direction}',
+    );
     await writeFlowLogFile({ dataDir: dirs.dataDir, day: '2026-11-01', records: manyFlows(4), name: 'v2' });
-    await writeFlowLogFile({ dataDir: dirs.dataDir, day: '2026-11-01', records: [flow({ version: 5, 'vpc-id': 'vpc-1', 'flow-direction': 'ingress' })], fields: custom, name: 'v5' });
+    await writeFlowLogFile({
+      dataDir: dirs.dataDir,
+      day: '2026-11-01',
+      records: [flow({ version: 5, 'vpc-id': 'vpc-1', 'flow-direction': 'ingress' })],
+      fields: custom,
+      name: 'v5',
+    });
     // Act
     const { code, n } = await count('2026-11-01');
     // Assess

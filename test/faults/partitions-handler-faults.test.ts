@@ -27,7 +27,9 @@ beforeAll(() => {
   // Powertools' own switches (read when its logger and metrics are built): quiet, no metrics flushed.
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
   vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
-  handler = createPartitionsHandler(awsPartitionsDeps({ FLOWLOG_BUCKET: 'logs-bucket', FLOWLOG_SOURCES: '123456789012:ap-northeast-1', FLOWLOG_WORKGROUP: 'flowlog' })) as unknown as Handler;
+  handler = createPartitionsHandler(
+    awsPartitionsDeps({ FLOWLOG_BUCKET: 'logs-bucket', FLOWLOG_SOURCES: '123456789012:ap-northeast-1', FLOWLOG_WORKGROUP: 'flowlog' }),
+  ) as unknown as Handler;
 });
 afterAll(() => vi.unstubAllEnvs());
 
@@ -56,12 +58,16 @@ function statefulAws(): void {
     }
     return { QueryExecutionId: id };
   });
-  athena.on(GetQueryExecutionCommand).callsFake((input: { QueryExecutionId: string }) => ({ QueryExecution: { QueryExecutionId: input.QueryExecutionId, StatementType: 'DDL', Status: { State: 'SUCCEEDED' } } }));
+  athena
+    .on(GetQueryExecutionCommand)
+    .callsFake((input: { QueryExecutionId: string }) => ({ QueryExecution: { QueryExecutionId: input.QueryExecutionId, StatementType: 'DDL', Status: { State: 'SUCCEEDED' } } }));
   athena.on(GetQueryResultsCommand).resolves({ ResultSet: { ResultSetMetadata: { ColumnInfo: [] }, Rows: [] } });
   glue.on(GetTableCommand).resolves({ Table: { Name: 'vpc_flow_logs', PartitionKeys: [{ Name: 'dt', Type: 'string' }] } });
   glue.on(GetPartitionsCommand).callsFake((input: { Expression?: string }) => {
     const [, from = '', to = ''] = /dt >= '([^']+)' AND dt <= '([^']+)'/.exec(input.Expression ?? '') ?? [];
-    const partitions: GluePartition[] = [...catalog].filter(([dt]) => dt >= from && dt <= to).map(([dt, location]) => ({ Values: [dt], StorageDescriptor: { Location: location } }));
+    const partitions: GluePartition[] = [...catalog]
+      .filter(([dt]) => dt >= from && dt <= to)
+      .map(([dt, location]) => ({ Values: [dt], StorageDescriptor: { Location: location } }));
     return { Partitions: partitions };
   });
 }
@@ -172,7 +178,9 @@ describe('partitions Lambda: a rollup backfill that Athena cancels', () => {
     }));
 
     glue.on(GetPartitionsCommand, { TableName: 'vpc_flow_logs_rollup' }).resolves({ Partitions: [] });
-    glue.on(GetTableCommand, { Name: 'vpc_flow_logs_rollup' }).resolves({ Table: { Name: 'vpc_flow_logs_rollup', PartitionKeys: [{ Name: 'dt', Type: 'string' }], StorageDescriptor: { Location: 's3://results/rollup/' } } });
+    glue
+      .on(GetTableCommand, { Name: 'vpc_flow_logs_rollup' })
+      .resolves({ Table: { Name: 'vpc_flow_logs_rollup', PartitionKeys: [{ Name: 'dt', Type: 'string' }], StorageDescriptor: { Location: 's3://results/rollup/' } } });
 
     // Act
     const failure = await handler({ from: '2026-11-01', to: '2026-11-02', rollup: true }, context('req-rollup')).catch((error: unknown) => error);

@@ -54,7 +54,9 @@ beforeEach(() => {
   glue.on(GetPartitionsCommand).resolves({ Partitions: [] });
   let n = 0;
   athena.on(StartQueryExecutionCommand).callsFake(() => ({ QueryExecutionId: `q-${(n += 1)}` }));
-  athena.on(GetQueryExecutionCommand).callsFake((input: { QueryExecutionId: string }) => ({ QueryExecution: { QueryExecutionId: input.QueryExecutionId, Status: { State: 'SUCCEEDED' }, Statistics: { DataScannedInBytes: 1_000 } } }));
+  athena.on(GetQueryExecutionCommand).callsFake((input: { QueryExecutionId: string }) => ({
+    QueryExecution: { QueryExecutionId: input.QueryExecutionId, Status: { State: 'SUCCEEDED' }, Statistics: { DataScannedInBytes: 1_000 } },
+  }));
   athena.on(GetQueryResultsCommand).resolves({ ResultSet: { ResultSetMetadata: { ColumnInfo: [] }, Rows: [] } });
   sns.on(PublishCommand).resolves({ MessageId: 'msg-1' });
 });
@@ -75,7 +77,9 @@ describe('report Lambda: S3 refuses the report files', () => {
     expect(calls.every((input) => input.Bucket === 'flowlog-results' && input.Key!.startsWith('reports/2026-11-20/'))).toBe(true);
     const report = parseReport(published().lambda);
     expect(report.files).toBeUndefined();
-    expect(report.warnings.at(-1)).toMatch(/report files could not be saved under reports\/2026-11-20\/ .*first error: s3:\/\/flowlog-results\/reports\/2026-11-20\/[a-z.-]+ could not be written: AccessDenied: Access Denied/);
+    expect(report.warnings.at(-1)).toMatch(
+      /report files could not be saved under reports\/2026-11-20\/ .*first error: s3:\/\/flowlog-results\/reports\/2026-11-20\/[a-z.-]+ could not be written: AccessDenied: Access Denied/,
+    );
     expect(published().email).toContain('report files could not be saved');
     expect(published().email).not.toContain('console.aws.amazon.com/s3');
     expect(metricValues().ReportFilesFailed).toBe(calls.length);
@@ -92,20 +96,32 @@ describe('report Lambda: S3 refuses the report files', () => {
 
     const summary = await handler({ date: '2026-11-20' }, context);
 
-    const emf = metricValues() as { _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[] } } & Record<string, unknown>;
+    const emf = metricValues() as { _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[] } } & Record<
+      string,
+      unknown
+    >;
     const [directive] = emf._aws.CloudWatchMetrics;
     expect(directive!.Namespace).toBe(METRICS_NAMESPACE);
     expect(directive!.Dimensions).toEqual([['service', 'FunctionName']]);
     expect(directive!.Metrics.map((m) => m.Name).sort()).toEqual(Object.values(REPORT_METRICS).sort());
     expect(directive!.Metrics.find((m) => m.Name === REPORT_METRICS.bytesScanned)?.Unit).toBe('Bytes');
-    expect(emf).toMatchObject({ service: REPORT_SERVICE, FunctionName: 'flowlog-pilot-prod-report', ReportRuns: 1, FindingsHigh: 0, ReportFilesFailed: 0, BytesScanned: summary.bytesScanned });
+    expect(emf).toMatchObject({
+      service: REPORT_SERVICE,
+      FunctionName: 'flowlog-pilot-prod-report',
+      ReportRuns: 1,
+      FindingsHigh: 0,
+      ReportFilesFailed: 0,
+      BytesScanned: summary.bytesScanned,
+    });
     expect(summary.bytesScanned).toBeGreaterThan(0);
   });
 
   it('when only one CSV is refused, the report links to the folder and its main file and warns about that one file', async () => {
     // Prepare
     s3.on(PutObjectCommand).resolves({});
-    s3.on(PutObjectCommand, { Key: 'reports/2026-11-20/totals.csv' }).rejects(new S3ServiceException({ name: 'AccessDenied', $fault: 'client', $metadata: { httpStatusCode: 403 }, message: 'Access Denied' }));
+    s3.on(PutObjectCommand, { Key: 'reports/2026-11-20/totals.csv' }).rejects(
+      new S3ServiceException({ name: 'AccessDenied', $fault: 'client', $metadata: { httpStatusCode: 403 }, message: 'Access Denied' }),
+    );
     const handler = createReportHandler(awsReportDeps(SETTINGS, clients));
 
     // Act
@@ -129,7 +145,10 @@ describe('report Lambda: S3 refuses the report files', () => {
     const write = store.put('reports/2026-11-20/report.txt', 'text', 'text/plain; charset=utf-8', { deadlineMs: startedMs + 200 });
 
     // Assess
-    await expect(write).rejects.toMatchObject({ name: 'DeliveryError', message: expect.stringMatching(/^s3:\/\/flowlog-results\/reports\/2026-11-20\/report\.txt was not written before the deadline/) });
+    await expect(write).rejects.toMatchObject({
+      name: 'DeliveryError',
+      message: expect.stringMatching(/^s3:\/\/flowlog-results\/reports\/2026-11-20\/report\.txt was not written before the deadline/),
+    });
     expect(Date.now() - startedMs).toBeLessThan(5_000);
   });
 });

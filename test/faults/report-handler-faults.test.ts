@@ -41,16 +41,18 @@ function context(remainingMs: number): Context {
 /** The CloudWatch embedded-metric lines Powertools wrote to stdout: metric name to value, with the dimensions. */
 let stdout: string[] = [];
 function publishedMetrics(): { values: Record<string, unknown>; dimensions: string[][] }[] {
-  return stdout
-    .flatMap((chunk) => chunk.split('\n'))
-    .filter((line) => line.includes('"CloudWatchMetrics"'))
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- metric lines are free-form EMF JSON read by key
-    .map((line) => JSON.parse(line) as Record<string, any>)
-    .map((emf) => {
-      const directive = emf._aws.CloudWatchMetrics[0];
-      const names: string[] = directive.Metrics.map((m: { Name: string }) => m.Name);
-      return { values: Object.fromEntries(names.map((n) => [n, emf[n]])), dimensions: directive.Dimensions.map((set: string[]) => set.map((d) => `${d}=${emf[d]}`)) };
-    });
+  return (
+    stdout
+      .flatMap((chunk) => chunk.split('\n'))
+      .filter((line) => line.includes('"CloudWatchMetrics"'))
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- metric lines are free-form EMF JSON read by key
+      .map((line) => JSON.parse(line) as Record<string, any>)
+      .map((emf) => {
+        const directive = emf._aws.CloudWatchMetrics[0];
+        const names: string[] = directive.Metrics.map((m: { Name: string }) => m.Name);
+        return { values: Object.fromEntries(names.map((n) => [n, emf[n]])), dimensions: directive.Dimensions.map((set: string[]) => set.map((d) => `${d}=${emf[d]}`)) };
+      })
+  );
 }
 
 // Powertools' own switch (read when its logger is built): quiet logs.
@@ -71,13 +73,23 @@ function athenaAnswers(reportState: 'RUNNING' | 'CANCELLED' | 'SUCCEEDED' | 'FAI
     n += 1;
     const id = `q-${n}`;
     const sql = input.QueryString ?? '';
-    kinds.set(id, sql.startsWith('ALTER TABLE') ? 'ddl' : sql.startsWith('INSERT INTO') && options.rollup !== undefined ? 'rollup' : options.failing?.test(sql) === true ? 'failing' : 'report');
+    kinds.set(
+      id,
+      sql.startsWith('ALTER TABLE') ? 'ddl' : sql.startsWith('INSERT INTO') && options.rollup !== undefined ? 'rollup' : options.failing?.test(sql) === true ? 'failing' : 'report',
+    );
     return { QueryExecutionId: id };
   });
   athena.on(GetQueryExecutionCommand).callsFake((input: { QueryExecutionId: string }) => {
     const kind = kinds.get(input.QueryExecutionId);
     const state = kind === 'ddl' || kind === 'rollup' ? 'SUCCEEDED' : kind === 'failing' ? 'FAILED' : reportState;
-    return { QueryExecution: { QueryExecutionId: input.QueryExecutionId, StatementType: 'DML', Status: { State: state, ...(reason === undefined ? {} : { StateChangeReason: reason }) }, Statistics: { DataScannedInBytes: 5_000_000_000 } } };
+    return {
+      QueryExecution: {
+        QueryExecutionId: input.QueryExecutionId,
+        StatementType: 'DML',
+        Status: { State: state, ...(reason === undefined ? {} : { StateChangeReason: reason }) },
+        Statistics: { DataScannedInBytes: 5_000_000_000 },
+      },
+    };
   });
   athena.on(GetQueryResultsCommand).resolves({ ResultSet: { ResultSetMetadata: { ColumnInfo: [] }, Rows: [] } });
   athena.on(StopQueryExecutionCommand).resolves({});
@@ -137,12 +149,22 @@ describe('report Lambda: Athena faults', () => {
     // Act
     const outcome = handler()({ date: '2026-11-20' }, context(120_000));
     // Assess
-    await expect(outcome).rejects.toMatchObject({ name: 'QueryError', message: expect.stringMatching(/^no report query succeeded \(13 of 13 failed; first: [a-z-]+: .*bytes-scanned limit of workgroup flowlog after scanning 5000000000 bytes.*\); the report listing the failures was sent \(sns\)$/) });
+    await expect(outcome).rejects.toMatchObject({
+      name: 'QueryError',
+      message: expect.stringMatching(
+        /^no report query succeeded \(13 of 13 failed; first: [a-z-]+: .*bytes-scanned limit of workgroup flowlog after scanning 5000000000 bytes.*\); the report listing the failures was sent \(sns\)$/,
+      ),
+    });
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
     // Every build is tried (a day at a time while none has been measured); none is read from the rollup.
     // So are the two stagings of early rows (the baseline's late folder and the window's): 22 + 2 INSERTs cancelled.
     expect(sns).toHaveReceivedCommandWith(PublishCommand, { TopicArn: TOPIC, Subject: expect.stringMatching(/24 queries failed/) });
-    expect(publishedMetrics()).toEqual([{ values: expect.objectContaining({ ReportRuns: 1, QueriesFailed: 24, NotificationsFailed: 0 }), dimensions: [['service=flowlog-report', 'FunctionName=flowlog-pilot-prod-report']] }]);
+    expect(publishedMetrics()).toEqual([
+      {
+        values: expect.objectContaining({ ReportRuns: 1, QueriesFailed: 24, NotificationsFailed: 0 }),
+        dimensions: [['service=flowlog-report', 'FunctionName=flowlog-pilot-prod-report']],
+      },
+    ]);
   });
 
   it('when queries are still running as the Lambda nears its deadline, each is stopped, the report is still published, and the invocation fails', async () => {
@@ -188,7 +210,12 @@ describe('report Lambda: Athena faults', () => {
     expect(failed.length).toBeGreaterThanOrEqual(1);
     expect(failed.length).toBeLessThan(summary.queries.length);
     expect(summary.notifications).toEqual([{ channel: 'sns', status: 'sent', messageId: 'msg-1' }]);
-    expect(publishedMetrics()).toEqual([{ values: expect.objectContaining({ ReportRuns: 1, QueriesFailed: failed.length, NotificationsFailed: 0 }), dimensions: [['service=flowlog-report', 'FunctionName=flowlog-pilot-prod-report']] }]);
+    expect(publishedMetrics()).toEqual([
+      {
+        values: expect.objectContaining({ ReportRuns: 1, QueriesFailed: failed.length, NotificationsFailed: 0 }),
+        dimensions: [['service=flowlog-report', 'FunctionName=flowlog-pilot-prod-report']],
+      },
+    ]);
   });
 
   it('when every query succeeds, both failure counts are published as 0 so the alarm sees a healthy run', async () => {
@@ -203,11 +230,18 @@ describe('report Lambda: SNS faults', () => {
   it('when the only channel (SNS) refuses the publish, the invocation fails as a DeliveryError naming the topic and NotificationsFailed counts 1', async () => {
     // Prepare
     athenaAnswers('SUCCEEDED');
-    sns.on(PublishCommand).rejects(Object.assign(new Error('User is not authorized to perform: SNS:Publish'), { name: 'AuthorizationErrorException', $fault: 'client', $metadata: { httpStatusCode: 403 } }));
+    sns
+      .on(PublishCommand)
+      .rejects(
+        Object.assign(new Error('User is not authorized to perform: SNS:Publish'), { name: 'AuthorizationErrorException', $fault: 'client', $metadata: { httpStatusCode: 403 } }),
+      );
     // Act
     const outcome = handler()({ date: '2026-11-20' }, context(120_000));
     // Assess
-    await expect(outcome).rejects.toMatchObject({ name: 'DeliveryError', message: expect.stringContaining(`no notification could be sent (sns: SNS publish to ${TOPIC} failed: AuthorizationErrorException`) });
+    await expect(outcome).rejects.toMatchObject({
+      name: 'DeliveryError',
+      message: expect.stringContaining(`no notification could be sent (sns: SNS publish to ${TOPIC} failed: AuthorizationErrorException`),
+    });
     expect(publishedMetrics()[0]?.values).toMatchObject({ QueriesFailed: 0, NotificationsFailed: 1 });
   });
 

@@ -72,7 +72,13 @@ describe('S3 rollup ledger faults', () => {
   afterEach(() => {
     s3.reset();
   });
-  const ledger = (callTimeoutMs?: number) => new S3RollupLedger({ client: new S3Client({ region: 'ap-northeast-1' }), raw: rawCatalog, folder: 's3://results/rollup/ledger/vpc_flow_logs_rollup/', ...(callTimeoutMs === undefined ? {} : { callTimeoutMs }) });
+  const ledger = (callTimeoutMs?: number) =>
+    new S3RollupLedger({
+      client: new S3Client({ region: 'ap-northeast-1' }),
+      raw: rawCatalog,
+      folder: 's3://results/rollup/ledger/vpc_flow_logs_rollup/',
+      ...(callTimeoutMs === undefined ? {} : { callTimeoutMs }),
+    });
 
   it('when ListObjectsV2 is refused, the report reads the stored rollup as it is, builds nothing, and warns naming the refusal', async () => {
     // Prepare
@@ -86,7 +92,9 @@ describe('S3 rollup ledger faults', () => {
     expect(inserts).toEqual([]);
     expect(answer.window.rollupDays).toContain(DAY);
     const warning = answer.warnings.find((w) => w.startsWith('the files of '));
-    expect(warning).toMatch(/^the files of 2026-11-1\d(, 2026-11-\d\d)* could not be listed or compared with those the rollup was built from \(S3 ListObjectsV2 s3:\/\/logs\/AWSLogs\/123456789012\/vpcflowlogs\/ap-northeast-1\/2026\/11\/\d\d\/ failed: AccessDenied: AccessDenied \(stand-in\)\): their stored rollup is read as it is, and a file added, changed or removed since is not seen this time$/);
+    expect(warning).toMatch(
+      /^the files of 2026-11-1\d(, 2026-11-\d\d)* could not be listed or compared with those the rollup was built from \(S3 ListObjectsV2 s3:\/\/logs\/AWSLogs\/123456789012\/vpcflowlogs\/ap-northeast-1\/2026\/11\/\d\d\/ failed: AccessDenied: AccessDenied \(stand-in\)\): their stored rollup is read as it is, and a file added, changed or removed since is not seen this time$/,
+    );
     expect(warning).toContain(DAY);
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
   });
@@ -146,17 +154,26 @@ describe('S3 rollup ledger faults', () => {
 
     // Assess
     expect(answer.window.rollupDays).toContain(DAY);
-    expect(answer.warnings.find((w) => w.startsWith('the record of the files of '))).toMatch(/could not be kept \(S3 PutObject s3:\/\/results\/rollup\/ledger\/vpc_flow_logs_rollup\/2026-11-\d\d\.json failed: AccessDenied: AccessDenied \(stand-in\)\): the next report builds (it|them) again$/);
+    expect(answer.warnings.find((w) => w.startsWith('the record of the files of '))).toMatch(
+      /could not be kept \(S3 PutObject s3:\/\/results\/rollup\/ledger\/vpc_flow_logs_rollup\/2026-11-\d\d\.json failed: AccessDenied: AccessDenied \(stand-in\)\): the next report builds (it|them) again$/,
+    );
   });
 
-  it('when the AWS wiring opens the Athena engine, its ledger keeps each day\'s record under ledger/<rollup table>/ of the rollup table\'s LOCATION, on the wiring\'s S3 client', async () => {
+  it("when the AWS wiring opens the Athena engine, its ledger keeps each day's record under ledger/<rollup table>/ of the rollup table's LOCATION, on the wiring's S3 client", async () => {
     // Prepare
     const glue = mockClient(GlueClient);
-    glue.on(GetTableCommand).resolves({ Table: { Name: 'vpc_flow_logs_rollup', DatabaseName: 'flowlogs', PartitionKeys: [{ Name: 'dt', Type: 'string' }], StorageDescriptor: { Location: 's3://results/rollup/' } } });
+    glue.on(GetTableCommand).resolves({
+      Table: { Name: 'vpc_flow_logs_rollup', DatabaseName: 'flowlogs', PartitionKeys: [{ Name: 'dt', Type: 'string' }], StorageDescriptor: { Location: 's3://results/rollup/' } },
+    });
     s3.on(PutObjectCommand).resolves({});
     const config = loadCoreConfig({
-      FLOWLOG_ENGINE: 'athena', FLOWLOG_DATABASE: 'flowlogs', FLOWLOG_TABLE: 'vpc_flow_logs', FLOWLOG_BUCKET: 'flow-log-bucket',
-      FLOWLOG_WORKGROUP: 'flowlog', FLOWLOG_OUTPUT_LOCATION: 's3://results/athena/', FLOWLOG_SOURCES: '123456789012:ap-northeast-1',
+      FLOWLOG_ENGINE: 'athena',
+      FLOWLOG_DATABASE: 'flowlogs',
+      FLOWLOG_TABLE: 'vpc_flow_logs',
+      FLOWLOG_BUCKET: 'flow-log-bucket',
+      FLOWLOG_WORKGROUP: 'flowlog',
+      FLOWLOG_OUTPUT_LOCATION: 's3://results/athena/',
+      FLOWLOG_SOURCES: '123456789012:ap-northeast-1',
     });
 
     // Act

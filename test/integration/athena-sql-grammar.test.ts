@@ -23,7 +23,9 @@ describe('statements the Athena path emits', () => {
     expect([...kinds].sort()).toEqual(['ALTER TABLE ADD PARTITION', 'ALTER TABLE DROP PARTITION', 'ALTER TABLE SET LOCATION', 'INSERT INTO', 'SELECT']);
     const scenarios = new Set(statements.map((s) => s.scenario.replace(/ \(.*\)$/, '')));
     expect(scenarios.size).toBe(15);
-    console.log(`${statements.length} statements from ${new Set(statements.map((s) => s.scenario)).size} scenario runs: ${[...kinds].map((k) => `${k} ${statements.filter((s) => statementKind(s.sql) === k).length}`).join(', ')}`);
+    console.log(
+      `${statements.length} statements from ${new Set(statements.map((s) => s.scenario)).size} scenario runs: ${[...kinds].map((k) => `${k} ${statements.filter((s) => statementKind(s.sql) === k).length}`).join(', ')}`,
+    );
   });
 
   it('when each DML statement (SELECT, INSERT INTO) is parsed with the Trino grammar, it has no syntax error', () => {

@@ -25,8 +25,19 @@ import { richReport } from '../support/report-fixture.js';
 
 const ACCOUNT = '123456789012';
 const STACK_DEFAULTS: StackParams = {
-  stage: 'ci', bucket: '', prefix: '', sources: '', database: '', table: 'vpc_flow_logs', tableMode: 'create', format: '',
-  vpcIds: '', alertEmails: '', slackWebhookParameter: '', bytesScannedCutoffMb: '10240', resultsRetentionDays: '30',
+  stage: 'ci',
+  bucket: '',
+  prefix: '',
+  sources: '',
+  database: '',
+  table: 'vpc_flow_logs',
+  tableMode: 'create',
+  format: '',
+  vpcIds: '',
+  alertEmails: '',
+  slackWebhookParameter: '',
+  bytesScannedCutoffMb: '10240',
+  resultsRetentionDays: '30',
 };
 
 describe('AWS adapters against moto_server', () => {
@@ -37,18 +48,25 @@ describe('AWS adapters against moto_server', () => {
     const server = need(ctx);
     const glue = new GlueClient(server.clientConfig);
     const storage = {
-      Columns: [{ Name: 'srcaddr', Type: 'string' }, { Name: 'dstport', Type: 'int' }],
+      Columns: [
+        { Name: 'srcaddr', Type: 'string' },
+        { Name: 'dstport', Type: 'int' },
+      ],
       Location: `s3://flow-log-bucket/AWSLogs/${ACCOUNT}/vpcflowlogs/ap-northeast-1/`,
       InputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
       OutputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
       SerdeInfo: { SerializationLibrary: 'org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe', Parameters: { 'field.delim': ' ' } },
     };
     await glue.send(new CreateDatabaseCommand({ DatabaseInput: { Name: 'flowlogs_ci' } }));
-    await glue.send(new CreateTableCommand({ DatabaseName: 'flowlogs_ci', TableInput: { Name: 'vpc_flow_logs', PartitionKeys: [{ Name: 'dt', Type: 'string' }], StorageDescriptor: storage } }));
+    await glue.send(
+      new CreateTableCommand({ DatabaseName: 'flowlogs_ci', TableInput: { Name: 'vpc_flow_logs', PartitionKeys: [{ Name: 'dt', Type: 'string' }], StorageDescriptor: storage } }),
+    );
     const days = daysOf({ from: '2023-08-01' as UtcDay, to: addDays('2023-08-01' as UtcDay, 1_199) });
     // Glue's BatchCreatePartition takes at most 100 partitions per call (Glue API reference).
     for (let i = 0; i < days.length; i += 100) {
-      const inputs = days.slice(i, i + 100).map((day) => ({ Values: [day.replaceAll('-', '/')], StorageDescriptor: { ...storage, Location: `${storage.Location}${day.replaceAll('-', '/')}/` } }));
+      const inputs = days
+        .slice(i, i + 100)
+        .map((day) => ({ Values: [day.replaceAll('-', '/')], StorageDescriptor: { ...storage, Location: `${storage.Location}${day.replaceAll('-', '/')}/` } }));
       const out = await glue.send(new BatchCreatePartitionCommand({ DatabaseName: 'flowlogs_ci', TableName: 'vpc_flow_logs', PartitionInputList: inputs }));
       expect(out.Errors ?? []).toEqual([]);
     }
@@ -60,7 +78,14 @@ describe('AWS adapters against moto_server', () => {
     const november = await catalog.listPartitions({ from: '2025-11-01' as UtcDay, to: '2025-11-30' as UtcDay });
 
     // Assess
-    expect(description).toMatchObject({ partitionKeys: ['dt'], columns: [{ name: 'srcaddr', type: 'string' }, { name: 'dstport', type: 'int' }], location: storage.Location });
+    expect(description).toMatchObject({
+      partitionKeys: ['dt'],
+      columns: [
+        { name: 'srcaddr', type: 'string' },
+        { name: 'dstport', type: 'int' },
+      ],
+      location: storage.Location,
+    });
     expect(all).toHaveLength(1_200);
     expect(november.map((p) => p.values.dt).sort()).toEqual(daysOf({ from: '2025-11-01' as UtcDay, to: '2025-11-30' as UtcDay }).map((d) => d.replaceAll('-', '/')));
     expect(november[0]?.location).toMatch(/\/vpcflowlogs\/ap-northeast-1\/2025\/11\/\d\d\/$/);
@@ -150,7 +175,7 @@ describe('AWS adapters against moto_server', () => {
     await expect(new SsmParameter(ssm, '/flowlog-pilot/ci/none').value()).rejects.toThrow(/does not exist \(create it with aws ssm put-parameter --type SecureString\)/);
   });
 
-  it('when the stack\'s delivery policy for two source accounts is put on a bucket, S3 accepts it and gives it back', async (ctx) => {
+  it("when the stack's delivery policy for two source accounts is put on a bucket, S3 accepts it and gives it back", async (ctx) => {
     // Prepare: the policy the stack builds, with CloudFormation's functions evaluated.
     const server = need(ctx);
     const settings = readStackParams({ ...STACK_DEFAULTS, sources: `${ACCOUNT}:ap-northeast-1,111111111111:us-east-1` });

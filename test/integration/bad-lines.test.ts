@@ -11,7 +11,10 @@ const addDay = (day: string, dirs: TempDirs) =>
 
 /** 40 good records with one bad line put in as line `at` (the header is line 1), gzip-compressed as AWS delivers them. */
 function fileWithBadLine(bad: Buffer, at: number): Buffer {
-  const lines: Buffer[] = flowLogText(manyFlows(40)).trimEnd().split('\n').map((l) => Buffer.from(l));
+  const lines: Buffer[] = flowLogText(manyFlows(40))
+    .trimEnd()
+    .split('\n')
+    .map((l) => Buffer.from(l));
   lines.splice(at - 1, 0, bad);
   return gzipSync(Buffer.concat(lines.flatMap((l) => [l, Buffer.from('\n')])));
 }

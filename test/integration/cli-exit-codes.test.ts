@@ -69,7 +69,10 @@ describe('flowlog-pilot report exit code', () => {
     };
     const io = bufferedIo(root);
 
-    const code = await reportCommand((job) => async () => ({ config: job.core, engine: failing, catalog, layout, notifiers: [], close: async () => {} })).run(['--data', '/srv/flowlogs', '--date', '2026-11-20'], io);
+    const code = await reportCommand((job) => async () => ({ config: job.core, engine: failing, catalog, layout, notifiers: [], close: async () => {} })).run(
+      ['--data', '/srv/flowlogs', '--date', '2026-11-20'],
+      io,
+    );
 
     expect(code).toBe(1);
     expect(io.stdout()).toContain('port-scan');

@@ -111,7 +111,11 @@ describe('the flowlog-pilot command line as a process: exit codes, mistakes, rep
     expect(posted.code).toBe(3);
     expect(posted.stdout).toContain('Asia/Tokyo');
     expect(posted.stderr).toMatch(/^flowlog-pilot report: slack: /m);
-    const json = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { schemaVersion: number; window: { timezone: string }; findings: { rows: Record<string, unknown>[] }[] };
+    const json = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as {
+      schemaVersion: number;
+      window: { timezone: string };
+      findings: { rows: Record<string, unknown>[] }[];
+    };
     expect(Object.keys(json)[0]).toBe('schemaVersion');
     expect(json.schemaVersion).toBe(1);
     expect(json.window.timezone).toBe('Asia/Tokyo');
@@ -121,7 +125,12 @@ describe('the flowlog-pilot command line as a process: exit codes, mistakes, rep
     const csvs = readdirSync(out).filter((name) => name.endsWith('.csv'));
     for (const name of csvs) expect(readFileSync(join(out, name), 'utf8'), name).toMatch(/^"[a-z_]+"(,"[a-z_]+")*\n/);
     const quietCsvs = readdirSync(quietDay).filter((name) => name.endsWith('.csv'));
-    const headerOnly = quietCsvs.filter((name) => readFileSync(join(quietDay, name), 'utf8').split('\n').filter((l) => l !== '').length === 1);
+    const headerOnly = quietCsvs.filter(
+      (name) =>
+        readFileSync(join(quietDay, name), 'utf8')
+          .split('\n')
+          .filter((l) => l !== '').length === 1,
+    );
     expect(headerOnly).toContain('port-scan.csv');
     expect(readFileSync(join(quietDay, 'port-scan.csv'), 'utf8')).toMatch(/^"[a-z_]+"(,"[a-z_]+")*,"first_start","first_start_iso"(,"[a-z_]+")*\n$/);
     expect(readFileSync(join(out, 'port-scan.csv'), 'utf8').split('\n')[0]).toContain('"first_start","first_start_iso"');

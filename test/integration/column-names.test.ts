@@ -71,41 +71,58 @@ async function reportWith(naming: ColumnNaming, withRollup: boolean, state: stri
 }
 
 describe('saved queries on a table with either naming (local engine, sample gzip files)', () => {
-  it.each([false, true])('when the table has AWS names (rollup %s), every saved query succeeds and gives what the walkthrough-named table gives', async (withRollup) => {
-    // Act
-    const walkthrough = await reportWith('walkthrough', withRollup, `state-w-${withRollup}`);
-    const aws = await reportWith('aws', withRollup, `state-a-${withRollup}`);
+  it.each([false, true])(
+    'when the table has AWS names (rollup %s), every saved query succeeds and gives what the walkthrough-named table gives',
+    async (withRollup) => {
+      // Act
+      const walkthrough = await reportWith('walkthrough', withRollup, `state-w-${withRollup}`);
+      const aws = await reportWith('aws', withRollup, `state-a-${withRollup}`);
 
-    // Assess: the tables are named differently...
-    expect(walkthrough.columns).toEqual(expect.arrayContaining(['sourceaddress', 'numbytes', 'starttime', 'endtime', 'logstatus', 'pkt_srcaddr', 'reject_reason']));
-    expect(aws.columns).toEqual(expect.arrayContaining(['account_id', 'interface_id', 'srcaddr', 'dstaddr', 'packets', 'bytes', 'start', 'end', 'log_status', 'pkt_srcaddr', 'reject_reason']));
-    expect(aws.columns).not.toContain('sourceaddress');
-    // ...hold the same records (every record the sample wrote)...
-    expect(aws.count).toBe(manifest.records);
-    expect(walkthrough.count).toBe(manifest.records);
-    // ...and every saved query runs unchanged on both, with the same results.
-    const saved = loadSavedQueries().list().map((q) => q.name).sort();
-    for (const { report } of [walkthrough, aws]) {
-      const ran = report.queries.filter((q) => saved.includes(q.name));
-      expect(ran.map((q) => q.name).sort()).toEqual(saved);
-      expect(report.queries.filter((q) => q.status === 'failed')).toEqual([]);
-    }
-    if (withRollup) expect(aws.report.queries.filter((q) => q.name.startsWith('rollup-build') && q.status === 'succeeded').length).toBeGreaterThan(0);
-    expect(aws.report.totals.records).toBeGreaterThan(500);
-    expect(aws.report.findings.map((f) => f.rule)).toEqual(expect.arrayContaining(['port-scan', 'admin-port-exposure']));
-    expect(comparable(aws.report)).toEqual(comparable(walkthrough.report));
-  }, 120_000);
+      // Assess: the tables are named differently...
+      expect(walkthrough.columns).toEqual(expect.arrayContaining(['sourceaddress', 'numbytes', 'starttime', 'endtime', 'logstatus', 'pkt_srcaddr', 'reject_reason']));
+      expect(aws.columns).toEqual(
+        expect.arrayContaining(['account_id', 'interface_id', 'srcaddr', 'dstaddr', 'packets', 'bytes', 'start', 'end', 'log_status', 'pkt_srcaddr', 'reject_reason']),
+      );
+      expect(aws.columns).not.toContain('sourceaddress');
+      // ...hold the same records (every record the sample wrote)...
+      expect(aws.count).toBe(manifest.records);
+      expect(walkthrough.count).toBe(manifest.records);
+      // ...and every saved query runs unchanged on both, with the same results.
+      const saved = loadSavedQueries()
+        .list()
+        .map((q) => q.name)
+        .sort();
+      for (const { report } of [walkthrough, aws]) {
+        const ran = report.queries.filter((q) => saved.includes(q.name));
+        expect(ran.map((q) => q.name).sort()).toEqual(saved);
+        expect(report.queries.filter((q) => q.status === 'failed')).toEqual([]);
+      }
+      if (withRollup) expect(aws.report.queries.filter((q) => q.name.startsWith('rollup-build') && q.status === 'succeeded').length).toBeGreaterThan(0);
+      expect(aws.report.totals.records).toBeGreaterThan(500);
+      expect(aws.report.findings.map((f) => f.rule)).toEqual(expect.arrayContaining(['port-scan', 'admin-port-exposure']));
+      expect(comparable(aws.report)).toEqual(comparable(walkthrough.report));
+    },
+    120_000,
+  );
 
   it("when the table has AWS names, a user's own query uses them and the walkthrough's names are not found", async () => {
     // Prepare
-    const core = loadCoreConfig({ FLOWLOG_ENGINE: 'local', FLOWLOG_DATA_DIR: join(root, 'bucket'), FLOWLOG_STATE_DIR: join(root, 'state-own'), FLOWLOG_FORMAT: EVERY_FIELD, FLOWLOG_COLUMN_NAMES: 'aws' });
+    const core = loadCoreConfig({
+      FLOWLOG_ENGINE: 'local',
+      FLOWLOG_DATA_DIR: join(root, 'bucket'),
+      FLOWLOG_STATE_DIR: join(root, 'state-own'),
+      FLOWLOG_FORMAT: EVERY_FIELD,
+      FLOWLOG_COLUMN_NAMES: 'aws',
+    });
     const handle = await openLocal(core);
     try {
-      await handle.engine.execute(`ALTER TABLE flowlogs.vpc_flow_logs ADD IF NOT EXISTS PARTITION (dt = '2026/11/20') LOCATION '${join(root, 'bucket', 'AWSLogs/123456789012/vpcflowlogs/ap-northeast-1/2026/11/20/')}'`);
+      await handle.engine.execute(
+        `ALTER TABLE flowlogs.vpc_flow_logs ADD IF NOT EXISTS PARTITION (dt = '2026/11/20') LOCATION '${join(root, 'bucket', 'AWSLogs/123456789012/vpcflowlogs/ap-northeast-1/2026/11/20/')}'`,
+      );
 
       // Act
       const own = await handle.engine.execute(
-        'SELECT srcaddr, count(*) AS flows, sum(bytes) AS bytes, min(start) AS first, max("end") AS last FROM vpc_flow_logs WHERE action = \'REJECT\' AND log_status = \'OK\' GROUP BY srcaddr ORDER BY flows DESC LIMIT 3',
+        "SELECT srcaddr, count(*) AS flows, sum(bytes) AS bytes, min(start) AS first, max(\"end\") AS last FROM vpc_flow_logs WHERE action = 'REJECT' AND log_status = 'OK' GROUP BY srcaddr ORDER BY flows DESC LIMIT 3",
       );
 
       // Assess
@@ -142,13 +159,29 @@ describe('saved queries on a table with either naming (local engine, sample gzip
 
   it("when the table is keyed as the console's Athena integration keys it, the relation derives dt from year, month and day and every saved query gives the same results", async () => {
     // Prepare: the AWS-named local table, and beside it a view keyed like the console's table.
-    const core = loadCoreConfig({ FLOWLOG_ENGINE: 'local', FLOWLOG_DATA_DIR: join(root, 'bucket'), FLOWLOG_STATE_DIR: join(root, 'state-console'), FLOWLOG_FORMAT: EVERY_FIELD, FLOWLOG_COLUMN_NAMES: 'aws' });
+    const core = loadCoreConfig({
+      FLOWLOG_ENGINE: 'local',
+      FLOWLOG_DATA_DIR: join(root, 'bucket'),
+      FLOWLOG_STATE_DIR: join(root, 'state-console'),
+      FLOWLOG_FORMAT: EVERY_FIELD,
+      FLOWLOG_COLUMN_NAMES: 'aws',
+    });
     const handle = await openLocal(core);
     try {
-      const deps = { engine: handle.engine, catalog: handle.catalog, layout: handle.layout, database: core.database, config: loadReportConfig({}), now: () => new Date('2026-11-21T09:30:00Z') };
+      const deps = {
+        engine: handle.engine,
+        catalog: handle.catalog,
+        layout: handle.layout,
+        database: core.database,
+        config: loadReportConfig({}),
+        now: () => new Date('2026-11-21T09:30:00Z'),
+      };
       const plain = await runReport({ ...deps, table: core.table, shape: handle.shape }, { date: DAY, timezone: 'UTC' });
       // Each with the "$path" view beside it, as the local engine keeps for every table (late records pick files by name).
-      for (const [view, source] of [['console_table', 'vpc_flow_logs'], ['console_table_with_path', 'vpc_flow_logs_with_path']]) {
+      for (const [view, source] of [
+        ['console_table', 'vpc_flow_logs'],
+        ['console_table_with_path', 'vpc_flow_logs_with_path'],
+      ]) {
         await handle.engine.execute(
           `CREATE VIEW flowlogs.${view} AS SELECT * EXCLUDE (dt), '123456789012' AS "aws-account-id", 'vpcflowlogs' AS "aws-service", 'ap-northeast-1' AS "aws-region", ` +
             `split_part(dt, '/', 1) AS year, split_part(dt, '/', 2) AS month, split_part(dt, '/', 3) AS day FROM flowlogs.${source}`,

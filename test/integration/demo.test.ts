@@ -26,7 +26,16 @@ describe('flowlog-pilot demo (npm start)', () => {
     // Only progress, one line per step (stderr is not a terminal here).
     expect(io.stderr()).toMatch(/^((writing sample files|registering partitions|report queries|rollup-build \(stored daily rollup\)): .* in \d+(\.\d)? s( \(.*\))?\n)+$/);
     expect(code).toBe(0);
-    for (const step of ['== 1. Sample', '== 2. Before any partition', '== 3. Register', '== 4. The same count', '== 5. A query', '== 6. The daily report', '== 7. The report for', '== 8. Did the reports']) {
+    for (const step of [
+      '== 1. Sample',
+      '== 2. Before any partition',
+      '== 3. Register',
+      '== 4. The same count',
+      '== 5. A query',
+      '== 6. The daily report',
+      '== 7. The report for',
+      '== 8. Did the reports',
+    ]) {
       expect(io.stdout()).toContain(step);
     }
   });
@@ -49,7 +58,7 @@ describe('flowlog-pilot demo (npm start)', () => {
     expect(io.stdout()).toContain(`${manifest.incidents.length} of ${manifest.incidents.length} injected incidents found, 0 other findings.`);
   });
 
-  it('when the report placed the findings\' interfaces, each host is named by its instance\'s Name tag from the sample\'s instances.json', async () => {
+  it("when the report placed the findings' interfaces, each host is named by its instance's Name tag from the sample's instances.json", async () => {
     const report = JSON.parse(await readFile(join(dir, 'run', 'report', 'report.json'), 'utf8')) as Report;
     const hosts = [...report.findings, ...report.digests].flatMap((item) => item.places ?? []).filter((p) => p.instanceId !== undefined);
     expect(hosts.length).toBeGreaterThan(0);
@@ -96,7 +105,10 @@ describe('flowlog-pilot demo (npm start)', () => {
     const early = JSON.parse(await readFile(join(dir, 'run', 'report-early', 'report.json'), 'utf8')) as Report;
     const last = JSON.parse(await readFile(join(dir, 'run', 'report', 'report.json'), 'utf8')) as Report;
 
-    expect(early.building?.map((b) => [b.rule, b.completeDays, b.requiredDays])).toEqual([['egress-spike', 2, 3], ['reject-spike', 2, 3]]);
+    expect(early.building?.map((b) => [b.rule, b.completeDays, b.requiredDays])).toEqual([
+      ['egress-spike', 2, 3],
+      ['reject-spike', 2, 3],
+    ]);
     expect(early.baseline?.days.map((d) => d.complete)).toEqual([false, false, false, false, false, true, true]);
     expect(last.baseline).toMatchObject({ requiredDays: 3, completeDays: 7 });
     expect(io.stdout()).toMatch(/held {4}baseline maturity {8}\S+: egress-spike, reject-spike: baseline building: 2 of 3 days/);

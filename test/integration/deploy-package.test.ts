@@ -37,16 +37,58 @@ const PARAMS = {
  * Service Authorization Reference (Amazon EC2, actions table) lists no resource type for
  * ec2:DescribeNetworkInterfaces or ec2:DescribeInstances.
  */
-const ACTIONS_WITHOUT_RESOURCE_LEVEL = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'cloudwatch:PutMetricData', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeInstances']);
+const ACTIONS_WITHOUT_RESOURCE_LEVEL = new Set([
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+  'cloudwatch:PutMetricData',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeInstances',
+]);
 const AGREED_SETTINGS = new Set([
-  'FLOWLOG_ENGINE', 'FLOWLOG_DATABASE', 'FLOWLOG_TABLE', 'FLOWLOG_TABLE_MODE', 'FLOWLOG_FORMAT', 'FLOWLOG_COLUMN_NAMES', 'FLOWLOG_PARTITIONING', 'FLOWLOG_BUCKET', 'FLOWLOG_PREFIX', 'FLOWLOG_FOLDERS',
-  'FLOWLOG_SOURCES', 'FLOWLOG_LOOKBACK_DAYS', 'FLOWLOG_MAX_RANGE_DAYS', 'FLOWLOG_WORKGROUP', 'FLOWLOG_OUTPUT_LOCATION', 'FLOWLOG_ROLLUP_TABLE', 'FLOWLOG_ROLLUP_SETTLE_MINUTES', 'FLOWLOG_BYTES_SCANNED_CUTOFF_MB',
-  'FLOWLOG_DATA_DIR', 'FLOWLOG_STATE_DIR', 'FLOWLOG_REPORT_TIMEZONE', 'FLOWLOG_NOTIFY', 'FLOWLOG_TOPIC_ARN', 'FLOWLOG_PRICE_PER_TB_USD',
-  'FLOWLOG_PORT_SCAN_MIN_PORTS', 'FLOWLOG_BRUTE_FORCE_MIN_FLOWS', 'FLOWLOG_REJECT_SPIKE_RATIO', 'FLOWLOG_REJECT_SPIKE_MIN_RECORDS',
-  'FLOWLOG_EGRESS_SPIKE_RATIO', 'FLOWLOG_EGRESS_SPIKE_MIN_BYTES', 'FLOWLOG_ADMIN_PORTS', 'FLOWLOG_EPHEMERAL_PORTS',
-  'FLOWLOG_MIN_BASELINE_DAYS', 'FLOWLOG_BASELINE_MIN_DAY_HOURS',
-  'FLOWLOG_SLACK_WEBHOOK_PARAMETER', 'FLOWLOG_REPORT_BUCKET', 'FLOWLOG_INTERFACES_FUNCTION', 'FLOWLOG_ACCOUNT', 'FLOWLOG_INTERFACES_ROLE',
-  'FLOWLOG_SUPPRESSIONS_PARAMETER', 'FLOWLOG_SUPPRESSIONS_FILE', 'FLOWLOG_WATCHLIST_PARAMETER', 'FLOWLOG_WATCHLIST_FILE', 'FLOWLOG_LISTS_DIR',
+  'FLOWLOG_ENGINE',
+  'FLOWLOG_DATABASE',
+  'FLOWLOG_TABLE',
+  'FLOWLOG_TABLE_MODE',
+  'FLOWLOG_FORMAT',
+  'FLOWLOG_COLUMN_NAMES',
+  'FLOWLOG_PARTITIONING',
+  'FLOWLOG_BUCKET',
+  'FLOWLOG_PREFIX',
+  'FLOWLOG_FOLDERS',
+  'FLOWLOG_SOURCES',
+  'FLOWLOG_LOOKBACK_DAYS',
+  'FLOWLOG_MAX_RANGE_DAYS',
+  'FLOWLOG_WORKGROUP',
+  'FLOWLOG_OUTPUT_LOCATION',
+  'FLOWLOG_ROLLUP_TABLE',
+  'FLOWLOG_ROLLUP_SETTLE_MINUTES',
+  'FLOWLOG_BYTES_SCANNED_CUTOFF_MB',
+  'FLOWLOG_DATA_DIR',
+  'FLOWLOG_STATE_DIR',
+  'FLOWLOG_REPORT_TIMEZONE',
+  'FLOWLOG_NOTIFY',
+  'FLOWLOG_TOPIC_ARN',
+  'FLOWLOG_PRICE_PER_TB_USD',
+  'FLOWLOG_PORT_SCAN_MIN_PORTS',
+  'FLOWLOG_BRUTE_FORCE_MIN_FLOWS',
+  'FLOWLOG_REJECT_SPIKE_RATIO',
+  'FLOWLOG_REJECT_SPIKE_MIN_RECORDS',
+  'FLOWLOG_EGRESS_SPIKE_RATIO',
+  'FLOWLOG_EGRESS_SPIKE_MIN_BYTES',
+  'FLOWLOG_ADMIN_PORTS',
+  'FLOWLOG_EPHEMERAL_PORTS',
+  'FLOWLOG_MIN_BASELINE_DAYS',
+  'FLOWLOG_BASELINE_MIN_DAY_HOURS',
+  'FLOWLOG_SLACK_WEBHOOK_PARAMETER',
+  'FLOWLOG_REPORT_BUCKET',
+  'FLOWLOG_INTERFACES_FUNCTION',
+  'FLOWLOG_ACCOUNT',
+  'FLOWLOG_INTERFACES_ROLE',
+  'FLOWLOG_SUPPRESSIONS_PARAMETER',
+  'FLOWLOG_SUPPRESSIONS_FILE',
+  'FLOWLOG_WATCHLIST_PARAMETER',
+  'FLOWLOG_WATCHLIST_FILE',
+  'FLOWLOG_LISTS_DIR',
 ]);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the packaged template is free-form JSON read by path
@@ -91,12 +133,14 @@ for t in types:
         ok = ok and schema.get('tagging', {}).get('taggable', False) and tags.get('type') == 'array'
     if ok: out.append(t)
 print(json.dumps(out))`;
-  const run = spawnSync('python', ['-c', script, JSON.stringify(regions), JSON.stringify([...types])], { encoding: 'utf8', env: { ...process.env, PATH: `/root/.pyenv/shims:${process.env.PATH}` } });
+  const run = spawnSync('python', ['-c', script, JSON.stringify(regions), JSON.stringify([...types])], {
+    encoding: 'utf8',
+    env: { ...process.env, PATH: `/root/.pyenv/shims:${process.env.PATH}` },
+  });
   if (run.status !== 0) throw new Error(`reading cfn-lint's schemas needs pyenv's Python with cfn-lint: ${run.stderr || run.error?.message}`);
   return new Set(JSON.parse(run.stdout) as string[]);
 }
 const text = (value: unknown): string => JSON.stringify(value);
-
 
 describe('serverless package', () => {
   let outDir = '';
@@ -107,8 +151,7 @@ describe('serverless package', () => {
 
   const ofType = (type: string): [string, Json][] => Object.entries(resources).filter(([, r]) => r.Type === type);
   const statements = (): Statement[] =>
-    ofType('AWS::IAM::Role').flatMap(([role, r]) =>
-      (r.Properties.Policies ?? []).flatMap((p: Json) => p.PolicyDocument.Statement.map((s: Json) => ({ role, ...s }))));
+    ofType('AWS::IAM::Role').flatMap(([role, r]) => (r.Properties.Policies ?? []).flatMap((p: Json) => p.PolicyDocument.Statement.map((s: Json) => ({ role, ...s }))));
   const roleOf = (fn: keyof typeof FUNCTIONS): string => resources[`${FUNCTIONS[fn]}LambdaFunction`]!.Properties.Role['Fn::GetAtt'][0];
   const functionOfRole = (role: string): string | undefined => (Object.keys(FUNCTIONS) as (keyof typeof FUNCTIONS)[]).find((fn) => roleOf(fn) === role);
 
@@ -124,7 +167,11 @@ describe('serverless package', () => {
 
     template = JSON.parse(readFileSync(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8'));
     resources = template.Resources;
-    zips = new Map(readdirSync(outDir).filter((f) => f.endsWith('.zip')).map((f) => [f.replace(/\.zip$/, ''), readZip(readFileSync(join(outDir, f)))]));
+    zips = new Map(
+      readdirSync(outDir)
+        .filter((f) => f.endsWith('.zip'))
+        .map((f) => [f.replace(/\.zip$/, ''), readZip(readFileSync(join(outDir, f)))]),
+    );
     const sizes = [...zips.keys()].map((name) => `${name}.zip ${(statSync(join(outDir, `${name}.zip`)).size / 1024).toFixed(1)} KiB`);
     console.log(`serverless package took ${((Date.now() - started) / 1000).toFixed(1)} s: ${sizes.join(', ')}`);
   }, 180_000);
@@ -153,9 +200,34 @@ describe('serverless package', () => {
 
     it('when the Athena jobs are packaged, each gets the core settings and only report gets the report settings', () => {
       const env = (fn: keyof typeof FUNCTIONS) => resources[`${FUNCTIONS[fn]}LambdaFunction`]!.Properties.Environment.Variables;
-      const core = ['FLOWLOG_ENGINE', 'FLOWLOG_DATABASE', 'FLOWLOG_TABLE', 'FLOWLOG_TABLE_MODE', 'FLOWLOG_FORMAT', 'FLOWLOG_COLUMN_NAMES', 'FLOWLOG_PARTITIONING', 'FLOWLOG_BUCKET', 'FLOWLOG_PREFIX', 'FLOWLOG_FOLDERS', 'FLOWLOG_SOURCES', 'FLOWLOG_LOOKBACK_DAYS', 'FLOWLOG_WORKGROUP', 'FLOWLOG_OUTPUT_LOCATION', 'FLOWLOG_ROLLUP_TABLE', 'FLOWLOG_BYTES_SCANNED_CUTOFF_MB', 'FLOWLOG_DATA_DIR', 'FLOWLOG_STATE_DIR'];
-      expect(Object.keys(env('partitions')).filter((k) => k.startsWith('FLOWLOG_')).sort()).toEqual([...core].sort());
-      expect(Object.keys(env('report'))).toEqual(expect.arrayContaining([...core, 'FLOWLOG_REPORT_TIMEZONE', 'FLOWLOG_NOTIFY', 'FLOWLOG_TOPIC_ARN', 'FLOWLOG_PORT_SCAN_MIN_PORTS']));
+      const core = [
+        'FLOWLOG_ENGINE',
+        'FLOWLOG_DATABASE',
+        'FLOWLOG_TABLE',
+        'FLOWLOG_TABLE_MODE',
+        'FLOWLOG_FORMAT',
+        'FLOWLOG_COLUMN_NAMES',
+        'FLOWLOG_PARTITIONING',
+        'FLOWLOG_BUCKET',
+        'FLOWLOG_PREFIX',
+        'FLOWLOG_FOLDERS',
+        'FLOWLOG_SOURCES',
+        'FLOWLOG_LOOKBACK_DAYS',
+        'FLOWLOG_WORKGROUP',
+        'FLOWLOG_OUTPUT_LOCATION',
+        'FLOWLOG_ROLLUP_TABLE',
+        'FLOWLOG_BYTES_SCANNED_CUTOFF_MB',
+        'FLOWLOG_DATA_DIR',
+        'FLOWLOG_STATE_DIR',
+      ];
+      expect(
+        Object.keys(env('partitions'))
+          .filter((k) => k.startsWith('FLOWLOG_'))
+          .sort(),
+      ).toEqual([...core].sort());
+      expect(Object.keys(env('report'))).toEqual(
+        expect.arrayContaining([...core, 'FLOWLOG_REPORT_TIMEZONE', 'FLOWLOG_NOTIFY', 'FLOWLOG_TOPIC_ARN', 'FLOWLOG_PORT_SCAN_MIN_PORTS']),
+      );
       expect(env('report').FLOWLOG_TOPIC_ARN).toEqual({ Ref: 'ReportTopic' });
       expect(env('report').FLOWLOG_REPORT_TIMEZONE).toBe(PARAMS.reportTimezone);
       expect(env('report').FLOWLOG_WORKGROUP).toEqual({ Ref: 'AthenaWorkGroup' });
@@ -227,19 +299,43 @@ describe('serverless package', () => {
       expect(resources.GlueDatabase!.Properties.DatabaseInput.Name).toBe('flowlogs_ci');
     });
 
-    it('when the stack is packaged, the daily rollup is a Parquet Glue table under the results bucket\'s rollup/ prefix, partitioned like the raw table, kept by the lifecycle rule', () => {
+    it("when the stack is packaged, the daily rollup is a Parquet Glue table under the results bucket's rollup/ prefix, partitioned like the raw table, kept by the lifecycle rule", () => {
       const input = resources.GlueRollupTable!.Properties.TableInput;
       expect(input.Name).toBe('vpc_flow_logs_rollup_ci');
       expect(input.StorageDescriptor.SerdeInfo.SerializationLibrary).toBe('org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe');
       expect(input.StorageDescriptor.InputFormat).toBe('org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat');
       expect(input.StorageDescriptor.Location).toEqual({ 'Fn::Sub': 's3://${ResultsBucket}/rollup/' });
       expect(input.PartitionKeys).toEqual(resources.GlueTable!.Properties.TableInput.PartitionKeys);
-      expect(input.StorageDescriptor.Columns.map((c: Json) => c.Name)).toEqual(['hour', 'interfaceid', 'sourceaddress', 'destinationaddress', 'destinationport', 'protocol', 'action', 'logstatus', 'flows', 'packets', 'bytes', 'first_start', 'last_end']);
+      expect(input.StorageDescriptor.Columns.map((c: Json) => c.Name)).toEqual([
+        'hour',
+        'interfaceid',
+        'sourceaddress',
+        'destinationaddress',
+        'destinationport',
+        'protocol',
+        'action',
+        'logstatus',
+        'flows',
+        'packets',
+        'bytes',
+        'first_start',
+        'last_end',
+      ]);
       const rules = resources.ResultsBucket!.Properties.LifecycleConfiguration.Rules;
       // Only query results and a report's staged early rows expire; otherwise under rollup/ only the open uploads of a failed build are aborted.
       expect(rules.filter((r: Json) => r.ExpirationInDays !== undefined).map((r: Json) => r.Prefix)).toEqual(['athena/', 'rollup/builds/early-']);
-      expect(rules.find((r: Json) => r.Prefix === 'rollup/builds/early-')).toEqual({ Id: 'ExpireStagedEarlyRows', Status: 'Enabled', Prefix: 'rollup/builds/early-', ExpirationInDays: 2 });
-      expect(rules.find((r: Json) => r.Prefix === 'rollup/')).toEqual({ Id: 'AbortRollupUploads', Status: 'Enabled', Prefix: 'rollup/', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } });
+      expect(rules.find((r: Json) => r.Prefix === 'rollup/builds/early-')).toEqual({
+        Id: 'ExpireStagedEarlyRows',
+        Status: 'Enabled',
+        Prefix: 'rollup/builds/early-',
+        ExpirationInDays: 2,
+      });
+      expect(rules.find((r: Json) => r.Prefix === 'rollup/')).toEqual({
+        Id: 'AbortRollupUploads',
+        Status: 'Enabled',
+        Prefix: 'rollup/',
+        AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+      });
       const builds = resources.GlueRollupBuildsTable!.Properties.TableInput;
       expect(builds.Name).toBe('vpc_flow_logs_rollup_ci_builds');
       expect(builds.StorageDescriptor.Location).toEqual({ 'Fn::Sub': 's3://${ResultsBucket}/rollup/builds/' });
@@ -312,20 +408,29 @@ describe('serverless package', () => {
       expect(queue?.AlarmActions).toEqual([{ Ref: 'OperationsTopic' }]);
     });
 
-    it('when packaged, a partial-failure alarm sums the report\'s QueriesFailed, NotificationsFailed and ReportFilesFailed, with the dimensions the report Lambda publishes, and notifies the operations topic', () => {
+    it("when packaged, a partial-failure alarm sums the report's QueriesFailed, NotificationsFailed and ReportFilesFailed, with the dimensions the report Lambda publishes, and notifies the operations topic", () => {
       const alarm = resources.ReportPartialFailuresAlarm!.Properties;
       const stats = alarm.Metrics.filter((m: Json) => m.MetricStat !== undefined);
       expect(stats.map((m: Json) => m.MetricStat.Metric.MetricName).sort()).toEqual(['NotificationsFailed', 'QueriesFailed', 'ReportFilesFailed']);
       for (const m of stats) {
         expect(m.MetricStat.Metric.Namespace).toBe('FlowlogPilot');
         // As test/faults/report-handler-faults.test.ts reads them from the handler's metric lines.
-        expect(m.MetricStat.Metric.Dimensions).toEqual([{ Name: 'service', Value: 'flowlog-report' }, { Name: 'FunctionName', Value: { Ref: 'ReportLambdaFunction' } }]);
+        expect(m.MetricStat.Metric.Dimensions).toEqual([
+          { Name: 'service', Value: 'flowlog-report' },
+          { Name: 'FunctionName', Value: { Ref: 'ReportLambdaFunction' } },
+        ]);
         expect(m.MetricStat).toMatchObject({ Stat: 'Sum', Period: 300 });
         expect(m.ReturnData).toBe(false);
       }
       const [sum] = alarm.Metrics.filter((m: Json) => m.ReturnData === true);
       expect(sum.Expression).toBe(stats.map((m: Json) => `FILL(${m.Id}, 0)`).join(' + '));
-      expect(alarm).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 1, TreatMissingData: 'notBreaching', AlarmActions: [{ Ref: 'OperationsTopic' }] });
+      expect(alarm).toMatchObject({
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        EvaluationPeriods: 1,
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [{ Ref: 'OperationsTopic' }],
+      });
     });
   });
 
@@ -345,8 +450,19 @@ describe('serverless package', () => {
 
     it('when the missed-run alarm is read, it watches ReportRuns as the report publishes it, with missing data breaching over a day and two hours', () => {
       const alarm = resources.ReportMissedAlarm!.Properties;
-      expect(alarm).toMatchObject({ Namespace: METRICS_NAMESPACE, MetricName: REPORT_METRICS.runs, Statistic: 'Sum', Threshold: 1, ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching', AlarmActions: [{ Ref: 'OperationsTopic' }] });
-      expect(alarm.Dimensions).toEqual([{ Name: 'service', Value: REPORT_SERVICE }, { Name: 'FunctionName', Value: { Ref: 'ReportLambdaFunction' } }]);
+      expect(alarm).toMatchObject({
+        Namespace: METRICS_NAMESPACE,
+        MetricName: REPORT_METRICS.runs,
+        Statistic: 'Sum',
+        Threshold: 1,
+        ComparisonOperator: 'LessThanThreshold',
+        TreatMissingData: 'breaching',
+        AlarmActions: [{ Ref: 'OperationsTopic' }],
+      });
+      expect(alarm.Dimensions).toEqual([
+        { Name: 'service', Value: REPORT_SERVICE },
+        { Name: 'FunctionName', Value: { Ref: 'ReportLambdaFunction' } },
+      ]);
       // Every period of the window must be empty before it alarms: one run in it keeps it quiet.
       expect(alarm.DatapointsToAlarm).toBe(alarm.EvaluationPeriods);
       expect(alarm.Period * alarm.EvaluationPeriods).toBe(26 * 3600);
@@ -363,10 +479,13 @@ describe('serverless package', () => {
       expect(alarm.Threshold).toBe(1);
     });
 
-    it('when the dashboard is read, every widget names metrics the handlers publish (or Athena\'s), per day, and only resources of this stack', () => {
+    it("when the dashboard is read, every widget names metrics the handlers publish (or Athena's), per day, and only resources of this stack", () => {
       const [[, dashboard]] = ofType('AWS::CloudWatch::Dashboard') as [[string, Json]];
       const body = JSON.parse(dashboard.Properties.DashboardBody['Fn::Sub']) as { widgets: Json[] };
-      const published = new Map<string, string>([...Object.values(REPORT_METRICS).map((m): [string, string] => [m, REPORT_SERVICE]), ...Object.values(PARTITIONS_METRICS).map((m): [string, string] => [m, PARTITIONS_SERVICE])]);
+      const published = new Map<string, string>([
+        ...Object.values(REPORT_METRICS).map((m): [string, string] => [m, REPORT_SERVICE]),
+        ...Object.values(PARTITIONS_METRICS).map((m): [string, string] => [m, PARTITIONS_SERVICE]),
+      ]);
       const named: string[] = [];
       const expressions: string[] = [];
       for (const widget of body.widgets) {
@@ -382,31 +501,69 @@ describe('serverless package', () => {
           expect(namespace).toBe(METRICS_NAMESPACE);
           expect(published.get(name!), `${name} is published by a handler`).toBeDefined();
           // The dimensions exactly as Powertools writes them: service, then FunctionName.
-          expect(rest.slice(0, 4)).toEqual(['service', published.get(name!), 'FunctionName', published.get(name!) === REPORT_SERVICE ? '${ReportLambdaFunction}' : '${PartitionsLambdaFunction}']);
+          expect(rest.slice(0, 4)).toEqual([
+            'service',
+            published.get(name!),
+            'FunctionName',
+            published.get(name!) === REPORT_SERVICE ? '${ReportLambdaFunction}' : '${PartitionsLambdaFunction}',
+          ]);
           named.push(name!);
         }
       }
-      expect(named).toEqual(expect.arrayContaining([PARTITIONS_METRICS.added, REPORT_METRICS.runs, REPORT_METRICS.queriesFailed, REPORT_METRICS.findingsHigh, REPORT_METRICS.findingsMedium, REPORT_METRICS.findingsLow, REPORT_METRICS.bytesScanned, REPORT_METRICS.duration]));
+      expect(named).toEqual(
+        expect.arrayContaining([
+          PARTITIONS_METRICS.added,
+          REPORT_METRICS.runs,
+          REPORT_METRICS.queriesFailed,
+          REPORT_METRICS.findingsHigh,
+          REPORT_METRICS.findingsMedium,
+          REPORT_METRICS.findingsLow,
+          REPORT_METRICS.bytesScanned,
+          REPORT_METRICS.duration,
+        ]),
+      );
       expect(expressions).toEqual([`SUM(SEARCH('{AWS/Athena,QueryState,QueryType,WorkGroup} MetricName="ProcessedBytes" WorkGroup="\${AthenaWorkGroup}"', 'Sum', 86400))`]);
       const placeholders = [...dashboard.Properties.DashboardBody['Fn::Sub'].matchAll(/\$\{([^}]+)\}/g)].map((m: RegExpMatchArray) => m[1]!);
       for (const name of new Set(placeholders)) expect(name.startsWith('AWS::') || resources[name] !== undefined, `\${${name}}`).toBe(true);
     });
 
     it('when every resource of both templates is read, each one whose type takes a Tags list in every region carries service, stage and the tags param', () => {
-      const expected = [{ Key: 'service', Value: 'flowlog-pilot' }, { Key: 'stage', Value: 'ci' }, { Key: 'team', Value: 'secops' }, { Key: 'cost-center', Value: '1234' }];
+      const expected = [
+        { Key: 'service', Value: 'flowlog-pilot' },
+        { Key: 'stage', Value: 'ci' },
+        { Key: 'team', Value: 'secops' },
+        { Key: 'cost-center', Value: '1234' },
+      ];
       const create = JSON.parse(readFileSync(join(outDir, 'cloudformation-template-create-stack.json'), 'utf8')) as Json;
       const all = [...Object.entries(resources), ...Object.entries(create.Resources as Record<string, Json>).map(([id, r]): [string, Json] => [`create:${id}`, r])];
       const taggable = taggableTypes(['ap-northeast-1', 'us-east-1'], new Set(all.map(([, r]) => r.Type as string)));
-      const untagged = all.filter(([, r]) => taggable.has(r.Type) && !expected.every((tag) => (r.Properties.Tags ?? []).some((t: Json) => t.Key === tag.Key && t.Value === tag.Value)));
+      const untagged = all.filter(
+        ([, r]) => taggable.has(r.Type) && !expected.every((tag) => (r.Properties.Tags ?? []).some((t: Json) => t.Key === tag.Key && t.Value === tag.Value)),
+      );
       expect(untagged.map(([id, r]) => `${id} (${r.Type})`)).toEqual([]);
-      expect([...taggable]).toEqual(expect.arrayContaining(['AWS::S3::Bucket', 'AWS::Lambda::Function', 'AWS::IAM::Role', 'AWS::SNS::Topic', 'AWS::CloudWatch::Alarm', 'AWS::Athena::WorkGroup']));
+      expect([...taggable]).toEqual(
+        expect.arrayContaining(['AWS::S3::Bucket', 'AWS::Lambda::Function', 'AWS::IAM::Role', 'AWS::SNS::Topic', 'AWS::CloudWatch::Alarm', 'AWS::Athena::WorkGroup']),
+      );
       // The stack itself (osls passes stackTags to CreateStack/UpdateStack).
       const state = JSON.parse(readFileSync(join(outDir, 'serverless-state.json'), 'utf8')) as Json;
       expect(state.service.provider.stackTags).toEqual(Object.fromEntries(expected.map((t) => [t.Key, t.Value])));
     });
 
     it('when cfn-lint reads both packaged templates for ap-northeast-1 and us-east-1, it finds no errors', () => {
-      const run = spawnSync('cfn-lint', ['--format', 'json', '--regions', 'ap-northeast-1', 'us-east-1', '--', join(outDir, 'cloudformation-template-update-stack.json'), join(outDir, 'cloudformation-template-create-stack.json')], { encoding: 'utf8', env: { ...process.env, PATH: `${process.env.PATH}:/root/.pyenv/shims` }, timeout: 120_000 });
+      const run = spawnSync(
+        'cfn-lint',
+        [
+          '--format',
+          'json',
+          '--regions',
+          'ap-northeast-1',
+          'us-east-1',
+          '--',
+          join(outDir, 'cloudformation-template-update-stack.json'),
+          join(outDir, 'cloudformation-template-create-stack.json'),
+        ],
+        { encoding: 'utf8', env: { ...process.env, PATH: `${process.env.PATH}:/root/.pyenv/shims` }, timeout: 120_000 },
+      );
       expect(run.error, 'cfn-lint must be on PATH (pyenv: /root/.pyenv/shims)').toBeUndefined();
       const findings = JSON.parse(run.stdout || '[]') as Json[];
       expect(findings.filter((f) => f.Level === 'Error').map((f) => `${f.Rule.Id} ${f.Message} at ${f.Location.Path.join('/')}`)).toEqual([]);
@@ -437,13 +594,37 @@ describe('serverless package', () => {
       const ledgerRecords = (r: string) => r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/rollup/ledger/vpc_flow_logs_rollup_ci/*' });
       const rules: [RegExp, (resource: string, s: Statement) => boolean][] = [
         [/^athena:/, (r) => r === text({ 'Fn::Sub': 'arn:${AWS::Partition}:athena:${AWS::Region}:${AWS::AccountId}:workgroup/${AthenaWorkGroup}' })],
-        [/^glue:(UpdatePartition|DeletePartition|BatchDeletePartition)$/, (r) => /:glue:\$\{AWS::Region\}:\$\{AWS::AccountId\}:(catalog|database\/flowlogs_ci|table\/flowlogs_ci\/vpc_flow_logs_rollup_ci(_builds)?)"/.test(r)],
+        [
+          /^glue:(UpdatePartition|DeletePartition|BatchDeletePartition)$/,
+          (r) => /:glue:\$\{AWS::Region\}:\$\{AWS::AccountId\}:(catalog|database\/flowlogs_ci|table\/flowlogs_ci\/vpc_flow_logs_rollup_ci(_builds)?)"/.test(r),
+        ],
         [/^glue:/, (r) => /:glue:\$\{AWS::Region\}:\$\{AWS::AccountId\}:(catalog|database\/flowlogs_ci|table\/flowlogs_ci\/vpc_flow_logs(_rollup_ci(_builds)?)?)"/.test(r)],
-        [/^s3:GetObject$/, (r) => r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/athena/*' }) || r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/rollup/*' }) || r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/rollup/builds/*' }) || ledgerRecords(r) || r.includes('/AWSLogs/${AWS::AccountId}/vpcflowlogs/${AWS::Region}/*')],
-        [/^s3:PutObject$/, (r, s) => r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/athena/*' }) || r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/rollup/builds/*' }) || ledgerRecords(r) || (r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/reports/*' }) && s.role === roleOf('report'))],
-        [/^s3:(AbortMultipartUpload|ListMultipartUploadParts)$/, (r) => r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/athena/*' }) || r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/rollup/builds/*' })],
+        [
+          /^s3:GetObject$/,
+          (r) =>
+            r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/athena/*' }) ||
+            r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/rollup/*' }) ||
+            r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/rollup/builds/*' }) ||
+            ledgerRecords(r) ||
+            r.includes('/AWSLogs/${AWS::AccountId}/vpcflowlogs/${AWS::Region}/*'),
+        ],
+        [
+          /^s3:PutObject$/,
+          (r, s) =>
+            r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/athena/*' }) ||
+            r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/rollup/builds/*' }) ||
+            ledgerRecords(r) ||
+            (r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/reports/*' }) && s.role === roleOf('report')),
+        ],
+        [
+          /^s3:(AbortMultipartUpload|ListMultipartUploadParts)$/,
+          (r) => r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/athena/*' }) || r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/rollup/builds/*' }),
+        ],
         [/^s3:DeleteObject$/, (r, s) => r === text({ 'Fn::Sub': '${ResultsBucket.Arn}/rollup/builds/*' }) && [roleOf('report'), roleOf('partitions')].includes(s.role)],
-        [/^s3:(GetBucketLocation|ListBucketMultipartUploads)$/, (r) => r === text({ 'Fn::GetAtt': ['ResultsBucket', 'Arn'] }) || r.includes('"arn:${AWS::Partition}:s3:::${LogBucket}"')],
+        [
+          /^s3:(GetBucketLocation|ListBucketMultipartUploads)$/,
+          (r) => r === text({ 'Fn::GetAtt': ['ResultsBucket', 'Arn'] }) || r.includes('"arn:${AWS::Partition}:s3:::${LogBucket}"'),
+        ],
         [/^s3:ListBucket$/, (r, s) => r === text({ 'Fn::GetAtt': ['ResultsBucket', 'Arn'] }) || s.Condition?.StringLike?.['s3:prefix'] !== undefined],
         [/^sns:/, (r, s) => r === text({ Ref: 'ReportTopic' }) && s.role === roleOf('report')],
         [/^ssm:/, (r, s) => r.endsWith(`:parameter${PARAMS.slackWebhookParameter}"}`) && s.role === roleOf('slackForwarder')],
@@ -472,7 +653,9 @@ describe('serverless package', () => {
     it('when the report role is read, it may add partitions to the raw table, since a report first adds the missing days of its window and baseline', () => {
       const own = statements().filter((s) => s.role === roleOf('report'));
       const adds = own.filter((s) => asList(s.Action).includes('glue:BatchCreatePartition') && asList(s.Action).includes('glue:CreatePartition'));
-      expect(adds.flatMap((s) => asList(s.Resource).map(text))).toContain(text({ 'Fn::Sub': 'arn:${AWS::Partition}:glue:${AWS::Region}:${AWS::AccountId}:table/flowlogs_ci/vpc_flow_logs' }));
+      expect(adds.flatMap((s) => asList(s.Resource).map(text))).toContain(
+        text({ 'Fn::Sub': 'arn:${AWS::Partition}:glue:${AWS::Region}:${AWS::AccountId}:table/flowlogs_ci/vpc_flow_logs' }),
+      );
     });
 
     it('when the roles are read, only the interfaces role may call EC2, only ec2:DescribeNetworkInterfaces and ec2:DescribeInstances, and only the report role may invoke it', () => {
@@ -480,13 +663,20 @@ describe('serverless package', () => {
       expect(ec2.map((s) => [s.role, asList(s.Action)])).toEqual([[roleOf('interfaces'), ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeInstances']]]);
       // The scheduler's own role invokes the report function; among the function roles only report invokes anything.
       const invokes = statements().filter((s) => s.role !== 'ReportSchedulerRole' && asList(s.Action).some((a) => a.startsWith('lambda:')));
-      expect(invokes.map((s) => [s.role, asList(s.Action), s.Resource])).toEqual([[roleOf('report'), ['lambda:InvokeFunction'], { 'Fn::GetAtt': ['InterfacesLambdaFunction', 'Arn'] }]]);
+      expect(invokes.map((s) => [s.role, asList(s.Action), s.Resource])).toEqual([
+        [roleOf('report'), ['lambda:InvokeFunction'], { 'Fn::GetAtt': ['InterfacesLambdaFunction', 'Arn'] }],
+      ]);
       // The interfaces role holds nothing else: no Athena, Glue, S3 or SNS, and with only this
       // account as a source no sts:AssumeRole (the several-sources variant in stack-variants.test.ts has it).
-      expect(statements().filter((s) => s.role === roleOf('interfaces')).flatMap((s) => asList(s.Action)).filter((a) => !a.startsWith('logs:'))).toEqual(['ec2:DescribeNetworkInterfaces', 'ec2:DescribeInstances']);
+      expect(
+        statements()
+          .filter((s) => s.role === roleOf('interfaces'))
+          .flatMap((s) => asList(s.Action))
+          .filter((a) => !a.startsWith('logs:')),
+      ).toEqual(['ec2:DescribeNetworkInterfaces', 'ec2:DescribeInstances']);
     });
 
-    it('when the log bucket is listed, only the sources\' folders may be listed', () => {
+    it("when the log bucket is listed, only the sources' folders may be listed", () => {
       const lists = statements().filter((s) => asList(s.Action).includes('s3:ListBucket') && !text(s.Resource).includes('ResultsBucket'));
       expect(lists.length).toBeGreaterThan(0);
       for (const list of lists) expect(text(list.Condition?.StringLike?.['s3:prefix'])).toContain('AWSLogs/${AWS::AccountId}/vpcflowlogs/${AWS::Region}/*');
@@ -510,11 +700,17 @@ describe('serverless package', () => {
           writeFileSync(join(task, entry), data);
         }
         const handlerFile = [...zips.get(fn)!.keys()].find((entry) => entry.startsWith('src/handlers/') && entry.endsWith('.cjs'))!;
-        const settings = fn === 'slackForwarder' ? { FLOWLOG_SLACK_WEBHOOK_PARAMETER: '/flowlog/slack' } : { FLOWLOG_BUCKET: 'logs', FLOWLOG_SOURCES: '123456789012:ap-northeast-1' };
+        const settings =
+          fn === 'slackForwarder' ? { FLOWLOG_SLACK_WEBHOOK_PARAMETER: '/flowlog/slack' } : { FLOWLOG_BUCKET: 'logs', FLOWLOG_SOURCES: '123456789012:ap-northeast-1' };
         const env = { PATH: process.env.PATH, AWS_REGION: 'ap-northeast-1', ...settings };
 
         // Act
-        const loaded = spawnSync(process.execPath, ['-e', `const m = require(${JSON.stringify(join(task, handlerFile))}); process.stdout.write(typeof m.handler)`], { cwd: task, env, encoding: 'utf8', timeout: 30_000 });
+        const loaded = spawnSync(process.execPath, ['-e', `const m = require(${JSON.stringify(join(task, handlerFile))}); process.stdout.write(typeof m.handler)`], {
+          cwd: task,
+          env,
+          encoding: 'utf8',
+          timeout: 30_000,
+        });
 
         // Assess
         expect(loaded.stderr).not.toMatch(/Cannot find module|ERR_/);
@@ -532,8 +728,20 @@ describe('serverless package', () => {
           mkdirSync(dirname(join(task, entry)), { recursive: true });
           writeFileSync(join(task, entry), data);
         }
-        const handlerFile = join(task, [...zips.get(fn)!.keys()].find((entry) => entry.startsWith('src/handlers/') && entry.endsWith('.cjs'))!);
-        const env = { PATH: process.env.PATH, AWS_REGION: 'ap-northeast-1', AWS_ACCESS_KEY_ID: 'offline', AWS_SECRET_ACCESS_KEY: 'offline', POWERTOOLS_LOG_LEVEL: 'SILENT', HTTP_PROXY: 'http://127.0.0.1:9', HTTPS_PROXY: 'http://127.0.0.1:9', ...settings };
+        const handlerFile = join(
+          task,
+          [...zips.get(fn)!.keys()].find((entry) => entry.startsWith('src/handlers/') && entry.endsWith('.cjs'))!,
+        );
+        const env = {
+          PATH: process.env.PATH,
+          AWS_REGION: 'ap-northeast-1',
+          AWS_ACCESS_KEY_ID: 'offline',
+          AWS_SECRET_ACCESS_KEY: 'offline',
+          POWERTOOLS_LOG_LEVEL: 'SILENT',
+          HTTP_PROXY: 'http://127.0.0.1:9',
+          HTTPS_PROXY: 'http://127.0.0.1:9',
+          ...settings,
+        };
         const run = spawnSync(process.execPath, ['-e', script(handlerFile)], { cwd: task, env, encoding: 'utf8', timeout: 30_000 });
         return { stdout: run.stdout, stderr: run.stderr };
       } finally {
@@ -541,7 +749,15 @@ describe('serverless package', () => {
       }
     }
 
-    const LAMBDA_CONTEXT = { awsRequestId: 'req-1', functionName: 'flowlog-pilot-ci-fn', functionVersion: '$LATEST', invokedFunctionArn: 'arn:aws:lambda:ap-northeast-1:123456789012:function:flowlog-pilot-ci-fn', memoryLimitInMB: '256', logGroupName: '/aws/lambda/flowlog-pilot-ci-fn', logStreamName: 's' };
+    const LAMBDA_CONTEXT = {
+      awsRequestId: 'req-1',
+      functionName: 'flowlog-pilot-ci-fn',
+      functionVersion: '$LATEST',
+      invokedFunctionArn: 'arn:aws:lambda:ap-northeast-1:123456789012:function:flowlog-pilot-ci-fn',
+      memoryLimitInMB: '256',
+      logGroupName: '/aws/lambda/flowlog-pilot-ci-fn',
+      logStreamName: 's',
+    };
     /** Invokes the handler as the runtime would and prints the answer's error name and message (the runtime's errorType and errorMessage). */
     const invokeScript = (event: unknown) => (handlerFile: string) => `
       const context = { ...${JSON.stringify(LAMBDA_CONTEXT)}, getRemainingTimeInMillis: () => 30000 };
@@ -564,13 +780,16 @@ describe('serverless package', () => {
       ['report', ATHENA_SETTINGS, { date: '2026-02-30' }, 'ValidationError', /^date: /],
       ['slackForwarder', { FLOWLOG_SLACK_WEBHOOK_PARAMETER: '/flowlog/slack' }, {}, 'ValidationError', /^event\.Records: /],
       ['slackForwarder', {}, { Records: [] }, 'ConfigError', /FLOWLOG_SLACK_WEBHOOK_PARAMETER/],
-    ])('when the packaged %s handler is invoked with a bad event or setting, the answer\'s errorType is the typed name, not a minified one', (fn, settings, event, errorType, message) => {
-      // Act
-      const answer = answerOf(runInTask(fn, settings, invokeScript(event)));
-      // Assess
-      expect(answer).toMatchObject({ phase: 'invoke', errorType });
-      expect(answer.errorMessage).toMatch(message);
-    });
+    ])(
+      "when the packaged %s handler is invoked with a bad event or setting, the answer's errorType is the typed name, not a minified one",
+      (fn, settings, event, errorType, message) => {
+        // Act
+        const answer = answerOf(runInTask(fn, settings, invokeScript(event)));
+        // Assess
+        expect(answer).toMatchObject({ phase: 'invoke', errorType });
+        expect(answer.errorMessage).toMatch(message);
+      },
+    );
 
     it.each<[string, Record<string, string>]>([
       ['partitions', { FLOWLOG_BUCKET: 'logs', FLOWLOG_SOURCES: '123456789012:ap-northeast-1', FLOWLOG_LOOKBACK_DAYS: 'three' }],
@@ -599,10 +818,19 @@ describe('serverless package', () => {
           mkdirSync(dirname(join(task, entry)), { recursive: true });
           writeFileSync(join(task, entry), data);
         }
-        const handlerFile = join(task, [...zips.get('partitions')!.keys()].find((entry) => entry.startsWith('src/handlers/') && entry.endsWith('.cjs'))!);
+        const handlerFile = join(
+          task,
+          [...zips.get('partitions')!.keys()].find((entry) => entry.startsWith('src/handlers/') && entry.endsWith('.cjs'))!,
+        );
         const env = {
-          PATH: process.env.PATH, AWS_REGION: 'ap-northeast-1', AWS_ACCESS_KEY_ID: 'ASIATESTLAMBDAROLE01', AWS_SECRET_ACCESS_KEY: 'secret', AWS_SESSION_TOKEN: 'token',
-          AWS_ENDPOINT_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, AWS_MAX_ATTEMPTS: '1', ...ATHENA_SETTINGS,
+          PATH: process.env.PATH,
+          AWS_REGION: 'ap-northeast-1',
+          AWS_ACCESS_KEY_ID: 'ASIATESTLAMBDAROLE01',
+          AWS_SECRET_ACCESS_KEY: 'secret',
+          AWS_SESSION_TOKEN: 'token',
+          AWS_ENDPOINT_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+          AWS_MAX_ATTEMPTS: '1',
+          ...ATHENA_SETTINGS,
         };
 
         // Act
@@ -613,7 +841,11 @@ describe('serverless package', () => {
         expect(answer).toMatchObject({ phase: 'invoke', errorType: expect.any(String) });
         expect(requests.length).toBeGreaterThan(0);
         for (const request of requests) expect(request.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=ASIATESTLAMBDAROLE01\//);
-        const logged = `${stdout}\n${stderr}`.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Json).find((line) => line.message === 'partitions run failed');
+        const logged = `${stdout}\n${stderr}`
+          .split('\n')
+          .filter((line) => line.startsWith('{'))
+          .map((line) => JSON.parse(line) as Json)
+          .find((line) => line.message === 'partitions run failed');
         expect(logged, stderr.slice(-2000)).toBeDefined();
         expect(logged?.error?.stack).toMatch(/\(src\/lib\/[\w/-]+\.ts:\d+:\d+\)/);
         expect(logged?.error?.stack).not.toMatch(/\.cjs:\d+:\d+/);
@@ -629,16 +861,25 @@ describe('serverless package', () => {
         expect(statSync(join(outDir, `${name}.zip`)).size).toBeLessThan(MAX_ZIP_BYTES);
         expect([...entries.keys()].filter((entry) => /duckdb|\.node$|node_modules\//i.test(entry))).toEqual([]);
         // The credential providers the chain reaches only without environment credentials stay out.
-        const bundle = [...entries].filter(([entry]) => entry.endsWith('.cjs')).map(([, data]) => data.toString('utf8')).join('\n');
+        const bundle = [...entries]
+          .filter(([entry]) => entry.endsWith('.cjs'))
+          .map(([, data]) => data.toString('utf8'))
+          .join('\n');
         expect(bundle).not.toContain('@aws-sdk/credential-provider-sso - fromSSO');
         expect([...entries.keys()].some((entry) => entry.endsWith('.cjs.map'))).toBe(true);
       }
     });
 
     it.each(QUERY_FUNCTIONS)('when the %s bundle is read, it carries the text of every SQL file', (fn) => {
-      const bundle = [...zips.get(fn)!.entries()].filter(([entry]) => entry.endsWith('.cjs')).map(([, data]) => data.toString('utf8')).join('\n');
+      const bundle = [...zips.get(fn)!.entries()]
+        .filter(([entry]) => entry.endsWith('.cjs'))
+        .map(([, data]) => data.toString('utf8'))
+        .join('\n');
       for (const file of sqlFiles(join(ROOT, 'src/queries'))) {
-        const lines = file.text.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+        const lines = file.text
+          .split('\n')
+          .map((line) => line.trim())
+          .filter((line) => line !== '');
         const missing = lines.filter((line) => !bundle.includes(line) && !bundle.includes(JSON.stringify(line).slice(1, -1)));
         expect(missing, `${file.name} in ${fn}`).toEqual([]);
       }
@@ -657,11 +898,16 @@ describe('serverless invoke local on the local engine', () => {
   let manifest: SampleManifest;
 
   async function invokeLocal(fn: string, data: unknown, params: Readonly<Record<string, string>> = {}): Promise<Json> {
-    const { stdout } = await runServerlessOffline(ROOT, ['invoke', 'local', '-f', fn, '--data', JSON.stringify(data), ...Object.entries(params).map(([k, v]) => `--param=${k}=${v}`)], {
-      FLOWLOG_ENGINE: 'local',
-      FLOWLOG_DATA_DIR: join(dir, 'bucket'),
-      FLOWLOG_STATE_DIR: join(dir, 'state'),
-    }, 170_000);
+    const { stdout } = await runServerlessOffline(
+      ROOT,
+      ['invoke', 'local', '-f', fn, '--data', JSON.stringify(data), ...Object.entries(params).map(([k, v]) => `--param=${k}=${v}`)],
+      {
+        FLOWLOG_ENGINE: 'local',
+        FLOWLOG_DATA_DIR: join(dir, 'bucket'),
+        FLOWLOG_STATE_DIR: join(dir, 'state'),
+      },
+      170_000,
+    );
     // Log lines come first, one JSON object each; the handler's answer is the pretty JSON at the end.
     const start = stdout.lastIndexOf('\n{\n');
     return JSON.parse(stdout.slice(start + 1)) as Json;
@@ -692,16 +938,23 @@ describe('serverless invoke local on the local engine', () => {
       await writeSample({ out: join(ROOT, rel, 'bucket'), endDate: DAY, days: 1, recordsPerDay: 500 });
 
       // Act
-      const { stdout } = await runServerlessOffline(ROOT, ['invoke', 'local', '-f', 'partitions', '--data', JSON.stringify({ from: DAY, to: DAY })], {
-        FLOWLOG_ENGINE: 'local',
-        FLOWLOG_DATA_DIR: `./${rel}/bucket`,
-        FLOWLOG_STATE_DIR: `./${rel}/state`,
-      }, 170_000);
+      const { stdout } = await runServerlessOffline(
+        ROOT,
+        ['invoke', 'local', '-f', 'partitions', '--data', JSON.stringify({ from: DAY, to: DAY })],
+        {
+          FLOWLOG_ENGINE: 'local',
+          FLOWLOG_DATA_DIR: `./${rel}/bucket`,
+          FLOWLOG_STATE_DIR: `./${rel}/state`,
+        },
+        170_000,
+      );
       const answer = JSON.parse(stdout.slice(stdout.lastIndexOf('\n{\n') + 1)) as Json;
       const packageArgs = ['package', '--stage', 'ci', '--region', 'ap-northeast-1', '--package', outDir];
       for (const [key, value] of Object.entries(PARAMS)) packageArgs.push(`--param=${key}=${value}`);
       await runServerlessOffline(ROOT, packageArgs, {}, 170_000);
-      const entries = readdirSync(outDir).filter((f) => f.endsWith('.zip')).flatMap((f) => [...readZip(readFileSync(join(outDir, f))).keys()].map((entry) => `${f}:${entry}`));
+      const entries = readdirSync(outDir)
+        .filter((f) => f.endsWith('.zip'))
+        .flatMap((f) => [...readZip(readFileSync(join(outDir, f))).keys()].map((entry) => `${f}:${entry}`));
 
       // Assess
       expect(answer.added).toEqual([`dt=${DAY.replaceAll('-', '/')}`]);

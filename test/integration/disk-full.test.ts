@@ -34,7 +34,9 @@ describe('a full disk is named with the file that could not be written', () => {
 
   it('when Node cannot write a file for lack of space, the path given with the error is named', async () => {
     // Act
-    const error = await writeFile('/dev/full', 'x'.repeat(100_000)).catch((e: unknown) => new FlowlogError('could not write /srv/out/report.json', { path: '/srv/out/report.json' }, { cause: e }));
+    const error = await writeFile('/dev/full', 'x'.repeat(100_000)).catch(
+      (e: unknown) => new FlowlogError('could not write /srv/out/report.json', { path: '/srv/out/report.json' }, { cause: e }),
+    );
 
     // Assess
     expect(describeError(error)).toBe('the disk is full: could not write /srv/out/report.json; free some space or choose another folder');

@@ -13,7 +13,10 @@ import { LISTED_FILE_BYTES, recordReport, type RecordedReport } from '../support
 const BUILDS = 'flowlogs_ci.vpc_flow_logs_rollup_ci_builds';
 const RAW = /FROM flowlogs_ci\.vpc_flow_logs\b(?!_)/;
 // These reports have no watchlist, so the watchlist rule does not run.
-const saved = loadSavedQueries().list().filter((q) => !q.usesWatchlist).map((q) => q.name);
+const saved = loadSavedQueries()
+  .list()
+  .filter((q) => !q.usesWatchlist)
+  .map((q) => q.name);
 
 describe('staged early rows on the Athena path', () => {
   let staged: RecordedReport;
@@ -33,7 +36,9 @@ describe('staged early rows on the Athena path', () => {
     const insert = staged.statements.filter((s) => s.label === 'early-rows');
 
     // Assess
-    expect(add?.sql).toMatch(/^ALTER TABLE flowlogs_ci\.vpc_flow_logs_rollup_ci_builds ADD IF NOT EXISTS\s+PARTITION \(build = 'early-20261126T234500000Z', dt = '2026\/11\/26'\) LOCATION 's3:\/\/results-bucket\/rollup\/builds\/early-20261126T234500000Z\/dt=2026%2F11%2F26\/'$/);
+    expect(add?.sql).toMatch(
+      /^ALTER TABLE flowlogs_ci\.vpc_flow_logs_rollup_ci_builds ADD IF NOT EXISTS\s+PARTITION \(build = 'early-20261126T234500000Z', dt = '2026\/11\/26'\) LOCATION 's3:\/\/results-bucket\/rollup\/builds\/early-20261126T234500000Z\/dt=2026%2F11%2F26\/'$/,
+    );
     expect(insert).toHaveLength(1);
     expect(insert[0]?.sql).toMatch(/^INSERT INTO flowlogs_ci\.vpc_flow_logs_rollup_ci_builds\n/);
     expect(insert[0]?.sql).toContain(`WHERE (dt = '2026/11/26'\nAND coalesce(regexp_extract("$path", '_([0-9]{8}T[0-9]{4})Z_[^/]*$', 1), '') <= '20261126T0030')`);
@@ -60,11 +65,15 @@ describe('staged early rows on the Athena path', () => {
     expect(staged.statements[drop]?.sql).toBe(`ALTER TABLE ${BUILDS} DROP IF EXISTS PARTITION (build = 'early-20261126T234500000Z', dt = '2026/11/26')`);
     expect(staged.statements.slice(drop + 1)).toEqual([]);
     expect(staged.deletedFolders).toEqual(['s3://results-bucket/rollup/builds/early-20261126T234500000Z/dt=2026%2F11%2F26/']);
-    expect(staged.report.queries.filter((q) => q.name.startsWith('early-')).map((q) => q.name)).toEqual(['early-stage 2026-11-26', 'early-rows 2026-11-26', 'early-drop 2026-11-26']);
+    expect(staged.report.queries.filter((q) => q.name.startsWith('early-')).map((q) => q.name)).toEqual([
+      'early-stage 2026-11-26',
+      'early-rows 2026-11-26',
+      'early-drop 2026-11-26',
+    ]);
     expect(staged.report.warnings).toEqual([]);
   });
 
-  it('when the rollup ledger lists the day\'s folder, the report gives its compressed size beside the bytes scanned', () => {
+  it("when the rollup ledger lists the day's folder, the report gives its compressed size beside the bytes scanned", () => {
     expect(staged.report.rawDay).toEqual({ days: ['2026-11-25'], files: 288, bytes: 288 * LISTED_FILE_BYTES });
   });
 
@@ -77,6 +86,8 @@ describe('staged early rows on the Athena path', () => {
     expect(queries.filter((q) => q.sql.includes(BUILDS)).map((q) => q.label)).toEqual([]);
     expect(fallback.statements.filter((s) => s.label === 'early-drop')).toHaveLength(1);
     expect(fallback.deletedFolders).toEqual(['s3://results-bucket/rollup/builds/early-20261126T234500000Z/dt=2026%2F11%2F26/']);
-    expect(fallback.report.warnings).toContainEqual(expect.stringMatching(/^the early files of 2026-11-26 could not be staged once for this report \(.*cancelled.*\); each query read them from the raw logs instead$/));
+    expect(fallback.report.warnings).toContainEqual(
+      expect.stringMatching(/^the early files of 2026-11-26 could not be staged once for this report \(.*cancelled.*\); each query read them from the raw logs instead$/),
+    );
   });
 });

@@ -9,7 +9,16 @@
  * invokes it. Faults and paging are in test/unit/interface-directories.test.ts and
  * test/integration/query-api-faults.test.ts.
  */
-import { CreateNetworkInterfaceCommand, CreateSecurityGroupCommand, CreateSubnetCommand, CreateTagsCommand, CreateVpcCommand, DescribeInstancesCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import {
+  CreateNetworkInterfaceCommand,
+  CreateSecurityGroupCommand,
+  CreateSubnetCommand,
+  CreateTagsCommand,
+  CreateVpcCommand,
+  DescribeInstancesCommand,
+  EC2Client,
+  RunInstancesCommand,
+} from '@aws-sdk/client-ec2';
 import type { Context } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import { createInterfacesHandler } from '../../src/handlers/interfaces.js';
@@ -40,12 +49,16 @@ async function userVpc(server: MotoServer, region: string, cidr: string, name: s
   const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: cidr }))).Vpc!.VpcId!;
   const subnetId = (await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: `${prefix}.1.0/24` }))).Subnet!.SubnetId!;
   const groupId = (await ec2.send(new CreateSecurityGroupCommand({ VpcId: vpcId, GroupName: 'web-servers', Description: 'web' }))).GroupId!;
-  const run = await ec2.send(new RunInstancesCommand({ ImageId: 'ami-12c6146b', MinCount: 1, MaxCount: 1, SubnetId: subnetId, SecurityGroupIds: [groupId], PrivateIpAddress: `${prefix}.1.10` }));
+  const run = await ec2.send(
+    new RunInstancesCommand({ ImageId: 'ami-12c6146b', MinCount: 1, MaxCount: 1, SubnetId: subnetId, SecurityGroupIds: [groupId], PrivateIpAddress: `${prefix}.1.10` }),
+  );
   const instanceId = run.Instances![0]!.InstanceId!;
   await ec2.send(new CreateTagsCommand({ Resources: [instanceId], Tags: [{ Key: 'Name', Value: name }] }));
   const instance = (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }))).Reservations![0]!.Instances![0]!;
   const eni = instance.NetworkInterfaces![0]!.NetworkInterfaceId!;
-  const nat = (await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: subnetId, PrivateIpAddress: `${prefix}.1.50`, Description: 'Interface for NAT Gateway nat-0a1b2c3d4e5f60718' }))).NetworkInterface!;
+  const nat = (
+    await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: subnetId, PrivateIpAddress: `${prefix}.1.50`, Description: 'Interface for NAT Gateway nat-0a1b2c3d4e5f60718' }))
+  ).NetworkInterface!;
   ec2.destroy();
   return { vpcId, subnetId, groupId, instanceId, eni, natEni: nat.NetworkInterfaceId!, natAddress: `${prefix}.1.50` };
 }
@@ -53,11 +66,18 @@ async function userVpc(server: MotoServer, region: string, cidr: string, name: s
 describe('EC2 interface directory against moto_server', () => {
   const { need } = useMotoServer();
 
-  it('when the report asks for an instance\'s interface by id and a NAT gateway\'s by address, the interfaces function answers instance, the instance\'s Name tag, security group, subnet, VPC, and the description where there is no instance', async (ctx) => {
+  it("when the report asks for an instance's interface by id and a NAT gateway's by address, the interfaces function answers instance, the instance's Name tag, security group, subnet, VPC, and the description where there is no instance", async (ctx) => {
     // Prepare
     const server = need(ctx);
     const own = await userVpc(server, 'ap-northeast-1', '10.20.0.0/16', 'web-1', server.clientConfig.credentials);
-    const settings = { AWS_REGION: 'ap-northeast-1', AWS_ENDPOINT_URL: server.endpoint, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', FLOWLOG_ACCOUNT: OWN_ACCOUNT, FLOWLOG_SOURCES: '' };
+    const settings = {
+      AWS_REGION: 'ap-northeast-1',
+      AWS_ENDPOINT_URL: server.endpoint,
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+      FLOWLOG_ACCOUNT: OWN_ACCOUNT,
+      FLOWLOG_SOURCES: '',
+    };
     const handler = createInterfacesHandler({ directory: ec2InterfaceDirectory(settings) });
 
     // Act: the event the report function sends, with an interface deleted since and an address outside the VPC.
@@ -66,7 +86,15 @@ describe('EC2 interface directory against moto_server', () => {
     // Assess
     const byId = new Map(answer.interfaces.map((f) => [f.interfaceId, f]));
     expect([...byId.keys()].sort()).toEqual([own.eni, own.natEni].sort());
-    expect(byId.get(own.eni)).toMatchObject({ instanceId: own.instanceId, name: 'web-1', securityGroups: [{ id: own.groupId, name: 'web-servers' }], subnetId: own.subnetId, vpcId: own.vpcId, account: OWN_ACCOUNT, region: 'ap-northeast-1' });
+    expect(byId.get(own.eni)).toMatchObject({
+      instanceId: own.instanceId,
+      name: 'web-1',
+      securityGroups: [{ id: own.groupId, name: 'web-servers' }],
+      subnetId: own.subnetId,
+      vpcId: own.vpcId,
+      account: OWN_ACCOUNT,
+      region: 'ap-northeast-1',
+    });
     expect(byId.get(own.eni)!.privateAddresses).toContain('10.20.1.10');
     expect(byId.get(own.natEni)).toMatchObject({ description: 'Interface for NAT Gateway nat-0a1b2c3d4e5f60718', subnetId: own.subnetId, vpcId: own.vpcId });
     expect(byId.get(own.natEni)!.instanceId).toBeUndefined();
@@ -75,16 +103,28 @@ describe('EC2 interface directory against moto_server', () => {
     expect(answer.warnings).toEqual([]);
   }, 120_000);
 
-  it('when the flow logs come from two accounts and regions, the other account is asked through the role assumed there, and both accounts\' interfaces are placed with their instances\' names', async (ctx) => {
+  it("when the flow logs come from two accounts and regions, the other account is asked through the role assumed there, and both accounts' interfaces are placed with their instances' names", async (ctx) => {
     // Prepare: the other account's VPC, made with that account's credentials (moto issues them through AssumeRole).
     const server = need(ctx);
     const roleArn = `arn:aws:iam::${OTHER_ACCOUNT}:role/${ROLE}`;
-    const sts = new QueryApi({ service: 'sts', region: 'ap-northeast-1', version: STS_API_VERSION, credentials: fixed(server.clientConfig.credentials), endpoint: server.endpoint });
+    const sts = new QueryApi({
+      service: 'sts',
+      region: 'ap-northeast-1',
+      version: STS_API_VERSION,
+      credentials: fixed(server.clientConfig.credentials),
+      endpoint: server.endpoint,
+    });
     const otherCredentials = await assumeRole(sts, roleArn);
     expect(otherCredentials.sessionToken).toBeTruthy();
     const other = await userVpc(server, 'us-east-1', '10.40.0.0/16', 'billing-1', otherCredentials);
     const own = await userVpc(server, 'ap-northeast-1', '10.30.0.0/16', 'api-1', server.clientConfig.credentials);
-    const config = loadInterfacesConfig({ AWS_REGION: 'ap-northeast-1', AWS_ENDPOINT_URL: server.endpoint, FLOWLOG_ACCOUNT: OWN_ACCOUNT, FLOWLOG_SOURCES: `${OWN_ACCOUNT}:ap-northeast-1,${OTHER_ACCOUNT}:us-east-1`, FLOWLOG_INTERFACES_ROLE: ROLE });
+    const config = loadInterfacesConfig({
+      AWS_REGION: 'ap-northeast-1',
+      AWS_ENDPOINT_URL: server.endpoint,
+      FLOWLOG_ACCOUNT: OWN_ACCOUNT,
+      FLOWLOG_SOURCES: `${OWN_ACCOUNT}:ap-northeast-1,${OTHER_ACCOUNT}:us-east-1`,
+      FLOWLOG_INTERFACES_ROLE: ROLE,
+    });
     const handler = createInterfacesHandler({ directory: directoryFor(config, fixed(server.clientConfig.credentials)) });
 
     // Act
@@ -97,11 +137,16 @@ describe('EC2 interface directory against moto_server', () => {
     expect(answer.warnings).toEqual([]);
   }, 180_000);
 
-  it('when another source account is listed but no role is configured, its interfaces are not looked up and the answer\'s warning names it; the own account is still placed', async (ctx) => {
+  it("when another source account is listed but no role is configured, its interfaces are not looked up and the answer's warning names it; the own account is still placed", async (ctx) => {
     // Prepare
     const server = need(ctx);
     const own = await userVpc(server, 'ap-northeast-1', '10.50.0.0/16', 'mail-1', server.clientConfig.credentials);
-    const config = loadInterfacesConfig({ AWS_REGION: 'ap-northeast-1', AWS_ENDPOINT_URL: server.endpoint, FLOWLOG_ACCOUNT: OWN_ACCOUNT, FLOWLOG_SOURCES: `${OWN_ACCOUNT}:ap-northeast-1,${OTHER_ACCOUNT}:us-east-1` });
+    const config = loadInterfacesConfig({
+      AWS_REGION: 'ap-northeast-1',
+      AWS_ENDPOINT_URL: server.endpoint,
+      FLOWLOG_ACCOUNT: OWN_ACCOUNT,
+      FLOWLOG_SOURCES: `${OWN_ACCOUNT}:ap-northeast-1,${OTHER_ACCOUNT}:us-east-1`,
+    });
     const handler = createInterfacesHandler({ directory: directoryFor(config, fixed(server.clientConfig.credentials)) });
 
     // Act
@@ -109,7 +154,9 @@ describe('EC2 interface directory against moto_server', () => {
 
     // Assess
     expect(answer.interfaces.map((f) => [f.interfaceId, f.name])).toEqual([[own.eni, 'mail-1']]);
-    expect(answer.warnings).toEqual([`interfaces in ${OTHER_ACCOUNT} us-east-1 not looked up: no role to assume in that account (stack param interfacesRoleName, README "Where each interface lives")`]);
+    expect(answer.warnings).toEqual([
+      `interfaces in ${OTHER_ACCOUNT} us-east-1 not looked up: no role to assume in that account (stack param interfacesRoleName, README "Where each interface lives")`,
+    ]);
   }, 120_000);
 
   it('when the event names something that is not an interface id, the function refuses it naming the field, before any EC2 call', async () => {

@@ -28,7 +28,9 @@ describe('flow logs with Hive-compatible S3 prefixes', () => {
 
   it('when the sample is written with --hive, every day folder is named year=/month=/day= under aws-account-id=/aws-service=/aws-region=', () => {
     expect(manifest.folders.map((f) => f.path)).toContain('AWSLogs/aws-account-id=123456789012/aws-service=vpcflowlogs/aws-region=ap-northeast-1/year=2026/month=11/day=24/');
-    expect(manifest.folders.every((f) => /^AWSLogs\/aws-account-id=\d{12}\/aws-service=vpcflowlogs\/aws-region=[a-z0-9-]+\/year=\d{4}\/month=\d{2}\/day=\d{2}\/$/.test(f.path))).toBe(true);
+    expect(
+      manifest.folders.every((f) => /^AWSLogs\/aws-account-id=\d{12}\/aws-service=vpcflowlogs\/aws-region=[a-z0-9-]+\/year=\d{4}\/month=\d{2}\/day=\d{2}\/$/.test(f.path)),
+    ).toBe(true);
   });
 
   it('when partitions are added, the source is found by its Hive-style folders and the count is every record written', async () => {
@@ -40,7 +42,7 @@ describe('flow logs with Hive-compatible S3 prefixes', () => {
     expect(JSON.parse(counted.out)).toEqual([{ records: manifest.records }]);
   });
 
-  it('when the report runs with the sample\'s watchlist, it finds every injected incident', async () => {
+  it("when the report runs with the sample's watchlist, it finds every injected incident", async () => {
     const watchlist = new URL('../../examples/watchlist.txt', import.meta.url).pathname;
     const report = await run('report', '--data', 'bucket', '--state', 'state', '--date', '2026-11-24', '--format', 'json', '--watchlist', watchlist);
 
@@ -61,7 +63,9 @@ describe('flow logs delivered per hour', () => {
 
       expect(await main(['partitions', 'add', '--data', 'bucket', '--state', 'state', '--from', '2026-11-23', '--to', '2026-11-24'], io)).toBe(0);
       const counted = bufferedIo(dir);
-      expect(await main(['query', '--data', 'bucket', '--state', 'state', '--format', 'json', 'SELECT dt, count(*) AS records FROM vpc_flow_logs GROUP BY dt ORDER BY dt'], counted)).toBe(0);
+      expect(
+        await main(['query', '--data', 'bucket', '--state', 'state', '--format', 'json', 'SELECT dt, count(*) AS records FROM vpc_flow_logs GROUP BY dt ORDER BY dt'], counted),
+      ).toBe(0);
 
       expect(JSON.parse(counted.stdout())).toEqual(manifest.folders.map((f) => ({ dt: f.day.replaceAll('-', '/'), records: f.records })));
     } finally {

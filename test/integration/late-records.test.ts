@@ -66,7 +66,16 @@ async function report(date: string, timezone: string, now: string, withRollup: b
         table: core.table,
         config: loadReportConfig({}),
         now: () => new Date(now),
-        ...(withRollup ? { rollup: { table: core.rollup.table, catalog: handle.rollupCatalog, settleMinutes: core.rollup.settleMinutes, ledger: options.ledger === undefined ? handle.rollupLedger : options.ledger(handle.rollupLedger) } } : {}),
+        ...(withRollup
+          ? {
+              rollup: {
+                table: core.rollup.table,
+                catalog: handle.rollupCatalog,
+                settleMinutes: core.rollup.settleMinutes,
+                ledger: options.ledger === undefined ? handle.rollupLedger : options.ledger(handle.rollupLedger),
+              },
+            }
+          : {}),
       },
       { date, timezone },
     );
@@ -81,7 +90,7 @@ const folderOf = (day: string) => manifest.folders.find((f) => f.day === day);
 const sizeOf = (day: string, names: readonly string[]) => names.reduce((sum, name) => sum + statSync(join(dataDir, folderOf(day)?.path ?? '', name)).size, 0);
 
 describe('late records on the local engine, with the sample files', () => {
-  it('when the middle of three sample days is reported in UTC, the records filed in the next folder are counted in it, and only that folder\'s first file is read', async () => {
+  it("when the middle of three sample days is reported in UTC, the records filed in the next folder are counted in it, and only that folder's first file is read", async () => {
     // Prepare
     const window = reportWindow('2026-11-19', 'UTC');
     const expected = startedIn(window.startEpoch, window.endEpoch);
@@ -104,21 +113,25 @@ describe('late records on the local engine, with the sample files', () => {
   it.each([
     ['the next folder is not complete (its early files are read raw)', '2026-11-20T09:30:00Z', ['2026-11-20']],
     ['the next folder is complete (its rollup rows are read)', '2026-11-21T09:30:00Z', []],
-  ])('when the middle day is served from the rollup and %s, the totals still equal the records that started that day', async (_, now, rawDays) => {
-    // Prepare
-    const window = reportWindow('2026-11-19', 'UTC');
+  ])(
+    'when the middle day is served from the rollup and %s, the totals still equal the records that started that day',
+    async (_, now, rawDays) => {
+      // Prepare
+      const window = reportWindow('2026-11-19', 'UTC');
 
-    // Act
-    const served = await report('2026-11-19', 'UTC', now, true);
+      // Act
+      const served = await report('2026-11-19', 'UTC', now, true);
 
-    // Assess
-    expect(served.queries.filter((q) => q.status === 'failed')).toEqual([]);
-    expect(served.totals.records).toBe(startedIn(window.startEpoch, window.endEpoch));
-    expect(served.window.rawDays).toEqual(rawDays);
-    expect(served.window.rollupDays).toContain('2026-11-19');
-  }, 60_000);
+      // Assess
+      expect(served.queries.filter((q) => q.status === 'failed')).toEqual([]);
+      expect(served.totals.records).toBe(startedIn(window.startEpoch, window.endEpoch));
+      expect(served.window.rawDays).toEqual(rawDays);
+      expect(served.window.rollupDays).toContain('2026-11-19');
+    },
+    60_000,
+  );
 
-  it('when the next folder is not complete, its early files are read once into staged rows that every query reads, and the staged rows are kept for that folder\'s build', async () => {
+  it("when the next folder is not complete, its early files are read once into staged rows that every query reads, and the staged rows are kept for that folder's build", async () => {
     // Prepare
     const window = reportWindow('2026-11-19', 'UTC');
     const next = folderOf('2026-11-20')?.files ?? [];
@@ -166,10 +179,12 @@ describe('late records on the local engine, with the sample files', () => {
     expect(served.queries.filter((q) => q.status === 'failed').map((q) => q.name)).toEqual(['early-rows 2026-11-20']);
     expect(served.totals.records).toBe(startedIn(window.startEpoch, window.endEpoch));
     expect(served.queries.find((q) => q.name === 'totals')?.bytesScanned).toBe(sizeOf('2026-11-20', (folderOf('2026-11-20')?.files ?? []).slice(0, 1)));
-    expect(served.warnings).toContainEqual(expect.stringMatching(/^the early files of 2026-11-20 could not be staged once for this report \(.*Out of Memory Error.*\); each query read them from the raw logs instead$/));
+    expect(served.warnings).toContainEqual(
+      expect.stringMatching(/^the early files of 2026-11-20 could not be staged once for this report \(.*Out of Memory Error.*\); each query read them from the raw logs instead$/),
+    );
   }, 60_000);
 
-  it('when the staged rows cannot be recorded for the folder\'s build and the report stops before dropping them, it says so and the next opening of the state deletes them', async () => {
+  it("when the staged rows cannot be recorded for the folder's build and the report stops before dropping them, it says so and the next opening of the state deletes them", async () => {
     // Prepare
     const state = mkdtempSync(join(tmpdir(), 'flowlog-late-state-'));
     stateDirs.push(state);
@@ -180,7 +195,8 @@ describe('late records on the local engine, with the sample files', () => {
         return real.execute(sql, options);
       },
     });
-    const stagedRows = async (engine: QueryEngine) => (await engine.execute("SELECT count(*) AS n FROM flowlogs.vpc_flow_logs_rollup_builds WHERE build LIKE 'early-%'")).rows[0]?.n;
+    const stagedRows = async (engine: QueryEngine) =>
+      (await engine.execute("SELECT count(*) AS n FROM flowlogs.vpc_flow_logs_rollup_builds WHERE build LIKE 'early-%'")).rows[0]?.n;
     let left: unknown;
 
     const unrecordable = (real: RollupLedger): RollupLedger => ({
@@ -188,37 +204,51 @@ describe('late records on the local engine, with the sample files', () => {
       recorded: (days) => real.recorded(days),
       record: (records) => real.record(records),
       stagedRows: async () => new Map(),
-      keepStagedRows: async () => { throw new Error('IO Error: could not write the state file'); },
+      keepStagedRows: async () => {
+        throw new Error('IO Error: could not write the state file');
+      },
       forgetStagedRows: async () => {},
     });
 
     // Act
-    const stopped = await report('2026-11-19', 'UTC', '2026-11-20T09:30:00Z', true, state, { engine: stopBeforeDrop, ledger: unrecordable, after: async (engine) => { left = await stagedRows(engine); } });
+    const stopped = await report('2026-11-19', 'UTC', '2026-11-20T09:30:00Z', true, state, {
+      engine: stopBeforeDrop,
+      ledger: unrecordable,
+      after: async (engine) => {
+        left = await stagedRows(engine);
+      },
+    });
     const core = loadCoreConfig({ FLOWLOG_ENGINE: 'local', FLOWLOG_DATA_DIR: dataDir, FLOWLOG_STATE_DIR: state });
     const reopened = await openLocal(core);
     const afterReopen = await stagedRows(reopened.engine).finally(() => reopened.close());
 
     // Assess
     expect(left).toBeGreaterThan(0);
-    expect(stopped.warnings).toContainEqual('the early rows of 2026-11-20 serve this report only (they could not be recorded for the folder\'s build: unexpected error: IO Error: could not write the state file); the folder\'s build reads all its files');
+    expect(stopped.warnings).toContainEqual(
+      "the early rows of 2026-11-20 serve this report only (they could not be recorded for the folder's build: unexpected error: IO Error: could not write the state file); the folder's build reads all its files",
+    );
     expect(stopped.warnings).toContainEqual(expect.stringMatching(/^the staged early rows of 2026-11-20 \(build early-20261120T093000000Z\) could not be dropped/));
     expect(afterReopen).toBe(0);
   }, 60_000);
 
-  it.each(['Asia/Tokyo', 'Asia/Kolkata'])('when the middle day is taken in %s, raw and rollup reports both count the records that started in its local day', async (timezone) => {
-    // Prepare
-    const window = reportWindow('2026-11-19', timezone);
-    const expected = startedIn(window.startEpoch, window.endEpoch);
+  it.each(['Asia/Tokyo', 'Asia/Kolkata'])(
+    'when the middle day is taken in %s, raw and rollup reports both count the records that started in its local day',
+    async (timezone) => {
+      // Prepare
+      const window = reportWindow('2026-11-19', timezone);
+      const expected = startedIn(window.startEpoch, window.endEpoch);
 
-    // Act
-    const raw = await report('2026-11-19', timezone, '2026-11-21T09:30:00Z', false);
-    const served = await report('2026-11-19', timezone, '2026-11-21T09:30:00Z', true);
+      // Act
+      const raw = await report('2026-11-19', timezone, '2026-11-21T09:30:00Z', false);
+      const served = await report('2026-11-19', timezone, '2026-11-21T09:30:00Z', true);
 
-    // Assess
-    expect(expected).toBeGreaterThan(15_000);
-    expect(raw.totals.records).toBe(expected);
-    expect(served.totals.records).toBe(expected);
-  }, 90_000);
+      // Assess
+      expect(expected).toBeGreaterThan(15_000);
+      expect(raw.totals.records).toBe(expected);
+      expect(served.totals.records).toBe(expected);
+    },
+    90_000,
+  );
 
   it('when three consecutive UTC days are reported with the rollup, each day counts the records that started in it and the three add up to every record of those days', async () => {
     // Prepare
@@ -233,7 +263,12 @@ describe('late records on the local engine, with the sample files', () => {
     // Assess
     const first = reportWindow(days[0] as string, 'UTC');
     const last = reportWindow(days[2] as string, 'UTC');
-    expect(reports.map((r) => r.totals.records)).toEqual(days.map((day) => { const w = reportWindow(day, 'UTC'); return startedIn(w.startEpoch, w.endEpoch); }));
+    expect(reports.map((r) => r.totals.records)).toEqual(
+      days.map((day) => {
+        const w = reportWindow(day, 'UTC');
+        return startedIn(w.startEpoch, w.endEpoch);
+      }),
+    );
     expect(reports.reduce((sum, r) => sum + r.totals.records, 0)).toBe(startedIn(first.startEpoch, last.endEpoch));
     expect(startedIn(first.startEpoch, last.endEpoch)).toBe(starts.length);
   }, 90_000);

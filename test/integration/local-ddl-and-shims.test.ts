@@ -20,7 +20,11 @@ afterAll(async () => {
 });
 
 const s3 = (day: string) => `s3://my-flow-logs/AWSLogs/012345678901/vpcflowlogs/ap-northeast-1/${day.replaceAll('-', '/')}/`;
-const failureOf = (sql: string) => handle.engine.execute(sql).then(() => undefined, (error: unknown) => error);
+const failureOf = (sql: string) =>
+  handle.engine.execute(sql).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
 
 describe('partition DDL on the local engine', () => {
   it('when a partition is added twice with IF NOT EXISTS, the second run is harmless; without it, Athena-like error', async () => {

@@ -40,7 +40,10 @@ describe('local engine on gzip flow-log files: partitions, formats, broken files
     // Assess
     expect(before.rows).toEqual([{ n: 0 }]);
     expect(after.rows).toEqual([{ n: 300, rejects: 50 }]);
-    expect(after.columns).toEqual([{ name: 'n', type: 'bigint' }, { name: 'rejects', type: 'bigint' }]);
+    expect(after.columns).toEqual([
+      { name: 'n', type: 'bigint' },
+      { name: 'rejects', type: 'bigint' },
+    ]);
     expect(after.warnings).toEqual([]);
   });
 
@@ -55,8 +58,21 @@ describe('local engine on gzip flow-log files: partitions, formats, broken files
 
     // Assess
     expect(result.columns.map((c) => c.name)).toEqual([
-      'version', 'account', 'interfaceid', 'sourceaddress', 'destinationaddress', 'sourceport', 'destinationport', 'protocol',
-      'numpackets', 'numbytes', 'starttime', 'endtime', 'action', 'logstatus', 'dt',
+      'version',
+      'account',
+      'interfaceid',
+      'sourceaddress',
+      'destinationaddress',
+      'sourceport',
+      'destinationport',
+      'protocol',
+      'numpackets',
+      'numbytes',
+      'starttime',
+      'endtime',
+      'action',
+      'logstatus',
+      'dt',
     ]);
     expect(result.rows.map((r) => r.logstatus)).toEqual(['NODATA', 'OK', 'SKIPDATA']);
     const [noData, ok, skipData] = result.rows;
@@ -68,14 +84,24 @@ describe('local engine on gzip flow-log files: partitions, formats, broken files
 
   it('when a day holds a custom-format file next to default ones, each file is read by its own header names', async () => {
     // Prepare
-    const custom = parseFormatString('${vpc-id} ${srcaddr} ${dstaddr} ${bytes} ${action} ${version} ${account-id} ${interface-id} ${log-status} ${srcport} ${dstport} ${protocol} ${packets} ${start} ${end} ${flow-direction}');
+    const custom = parseFormatString(
+      '${vpc-id} ${srcaddr} ${dstaddr} ${bytes} ${action} ${version} ${account-id} ${interface-id} ${log-status} ${srcport} ${dstport} ${protocol} ${packets} ${start} ${end} ${flow-direction}',
+    );
     await writeFlowLogFile({ dataDir: dirs.dataDir, day: '2026-11-01', records: [flow({ bytes: 100 })] });
     await writeFlowLogFile({
-      dataDir: dirs.dataDir, day: '2026-11-01', name: 'custom', fields: custom,
+      dataDir: dirs.dataDir,
+      day: '2026-11-01',
+      name: 'custom',
+      fields: custom,
       records: [flow({ 'vpc-id': 'vpc-0abc', bytes: 5000, srcaddr: '192.0.2.7', action: 'REJECT', version: 5, 'flow-direction': 'ingress' })],
     });
     const table = 'FLOWLOG_FORMAT';
-    handle = await openLocal(config(dirs, { [table]: '${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status} ${vpc-id} ${flow-direction}' }));
+    handle = await openLocal(
+      config(dirs, {
+        [table]:
+          '${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status} ${vpc-id} ${flow-direction}',
+      }),
+    );
     await handle.engine.execute(addDay('2026-11-01', dirs));
 
     // Act
@@ -125,7 +151,7 @@ describe('local engine on gzip flow-log files: partitions, formats, broken files
     expect(second.warnings).toEqual([expect.stringContaining(bad)]);
   });
 
-  it('when a query is restricted to one dt, it reads only that day: another day\'s broken file is neither read nor reported', async () => {
+  it("when a query is restricted to one dt, it reads only that day: another day's broken file is neither read nor reported", async () => {
     // Prepare
     const good = await writeFlowLogFile({ dataDir: dirs.dataDir, day: '2026-11-01', records: manyFlows(40) });
     await writeFlowLogFile({ dataDir: dirs.dataDir, day: '2026-11-02', records: manyFlows(5) });
@@ -214,10 +240,15 @@ describe('local engine: opening the state', () => {
     const first = await openLocal(config(dirs));
     await first.close();
     const { spawn } = await import('node:child_process');
-    const holder = spawn(process.execPath, [
-      '--input-type=module', '-e',
-      `import { DuckDBInstance } from '@duckdb/node-api'; const i = await DuckDBInstance.create(${JSON.stringify(`${dirs.stateDir}/state.duckdb`)}); await i.connect(); console.log('held'); setTimeout(() => {}, 20000);`,
-    ], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
+    const holder = spawn(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import { DuckDBInstance } from '@duckdb/node-api'; const i = await DuckDBInstance.create(${JSON.stringify(`${dirs.stateDir}/state.duckdb`)}); await i.connect(); console.log('held'); setTimeout(() => {}, 20000);`,
+      ],
+      { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
 
     // Act
@@ -263,7 +294,7 @@ describe('local engine: opening the state', () => {
     await handle.close();
   });
 
-  it('when a statement is not valid SQL, it fails with QueryError carrying DuckDB\'s message', async () => {
+  it("when a statement is not valid SQL, it fails with QueryError carrying DuckDB's message", async () => {
     // Prepare
     await writeFlowLogFile({ dataDir: dirs.dataDir, day: '2026-11-01', records: [flow()] });
     const handle = await openLocal(config(dirs));
@@ -317,7 +348,10 @@ describe('local engine: several sources in one data folder', () => {
   it('when FLOWLOG_SOURCES names one of them, only that source is used (keys: dt)', async () => {
     // Act
     const handle = await openLocal(config(dirs, { FLOWLOG_SOURCES: '210987654321:us-east-1' }));
-    await ensurePartitions({ catalog: handle.catalog, engine: handle.engine, database: 'flowlogs', table: 'vpc_flow_logs', layout: handle.layout }, { range: parseRange('2026-11-01', '2026-11-01') });
+    await ensurePartitions(
+      { catalog: handle.catalog, engine: handle.engine, database: 'flowlogs', table: 'vpc_flow_logs', layout: handle.layout },
+      { range: parseRange('2026-11-01', '2026-11-01') },
+    );
     const counted = await handle.engine.execute('SELECT count(*) AS n FROM vpc_flow_logs');
     await handle.close();
 

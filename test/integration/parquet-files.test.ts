@@ -29,7 +29,10 @@ let root: string;
 let text: SampleManifest;
 let parquet: SampleManifest;
 
-const filesUnder = (dir: string): string[] => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+const filesUnder = (dir: string): string[] =>
+  readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name));
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'flowlog-parquet-'));
@@ -39,11 +42,27 @@ beforeAll(async () => {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 async function report(data: string, state: string, partitioning = 'managed'): Promise<{ report: Report; count: number }> {
-  const core = loadCoreConfig({ FLOWLOG_ENGINE: 'local', FLOWLOG_DATA_DIR: join(root, data), FLOWLOG_STATE_DIR: join(root, state), FLOWLOG_COLUMN_NAMES: 'aws', FLOWLOG_PARTITIONING: partitioning });
+  const core = loadCoreConfig({
+    FLOWLOG_ENGINE: 'local',
+    FLOWLOG_DATA_DIR: join(root, data),
+    FLOWLOG_STATE_DIR: join(root, state),
+    FLOWLOG_COLUMN_NAMES: 'aws',
+    FLOWLOG_PARTITIONING: partitioning,
+  });
   const handle = await openLocal(core);
   try {
     const result = await runReport(
-      { engine: handle.engine, catalog: handle.catalog, layout: handle.layout, database: core.database, table: core.table, shape: handle.shape, config: loadReportConfig({}), now: () => new Date('2026-11-21T09:30:00Z'), watchlist: SAMPLE_WATCHLIST_ENTRIES },
+      {
+        engine: handle.engine,
+        catalog: handle.catalog,
+        layout: handle.layout,
+        database: core.database,
+        table: core.table,
+        shape: handle.shape,
+        config: loadReportConfig({}),
+        now: () => new Date('2026-11-21T09:30:00Z'),
+        watchlist: SAMPLE_WATCHLIST_ENTRIES,
+      },
       { date: DAY, timezone: 'UTC' },
     );
     const count = Number((await handle.engine.execute('SELECT count(*) AS n FROM flowlogs.vpc_flow_logs')).rows[0]?.n);
@@ -63,7 +82,7 @@ describe('Parquet flow-log files (sample and local engine)', () => {
     expect(rows).toEqual([{ install_mode: 'STATICALLY_LINKED', loaded: true }]);
   });
 
-  it('when the sample is written as Parquet, each text file has its Parquet twin named as AWS names it, with AWS\'s column names and types and the same records', async () => {
+  it("when the sample is written as Parquet, each text file has its Parquet twin named as AWS names it, with AWS's column names and types and the same records", async () => {
     const files = filesUnder(join(root, 'parquet', 'AWSLogs'));
     expect(files.length).toBe(text.files);
     expect(files.filter((f) => !/\/\d{12}_vpcflowlogs_[a-z0-9-]+_fl-[0-9a-f]+_\d{8}T\d{4}Z_[0-9a-f]+\.log\.parquet$/.test(f))).toEqual([]);
@@ -75,8 +94,20 @@ describe('Parquet flow-log files (sample and local engine)', () => {
     try {
       const schema = (await connection.runAndReadAll(`SELECT name, type FROM parquet_schema('${files[0]}') WHERE num_children IS NULL`)).getRowObjects();
       expect(schema.map((c) => `${c.name} ${c.type}`)).toEqual([
-        'version INT32', 'account_id BYTE_ARRAY', 'interface_id BYTE_ARRAY', 'srcaddr BYTE_ARRAY', 'dstaddr BYTE_ARRAY', 'srcport INT32', 'dstport INT32',
-        'protocol INT64', 'packets INT64', 'bytes INT64', 'start INT64', 'end INT64', 'action BYTE_ARRAY', 'log_status BYTE_ARRAY',
+        'version INT32',
+        'account_id BYTE_ARRAY',
+        'interface_id BYTE_ARRAY',
+        'srcaddr BYTE_ARRAY',
+        'dstaddr BYTE_ARRAY',
+        'srcport INT32',
+        'dstport INT32',
+        'protocol INT64',
+        'packets INT64',
+        'bytes INT64',
+        'start INT64',
+        'end INT64',
+        'action BYTE_ARRAY',
+        'log_status BYTE_ARRAY',
       ]);
       const codecs = (await connection.runAndReadAll(`SELECT DISTINCT compression FROM parquet_metadata('${files[0]}')`)).getRowObjects();
       expect(codecs).toEqual([{ compression: 'GZIP' }]);
@@ -93,15 +124,23 @@ describe('Parquet flow-log files (sample and local engine)', () => {
     const fromParquet = await report('parquet', 'state-parquet');
     expect(fromParquet.count).toBe(parquet.records);
     expect(fromText.count).toBe(text.records);
-    const saved = loadSavedQueries().list().map((q) => q.name).sort();
-    expect(fromParquet.report.queries.filter((q) => saved.includes(q.name)).map((q) => q.name).sort()).toEqual(saved);
+    const saved = loadSavedQueries()
+      .list()
+      .map((q) => q.name)
+      .sort();
+    expect(
+      fromParquet.report.queries
+        .filter((q) => saved.includes(q.name))
+        .map((q) => q.name)
+        .sort(),
+    ).toEqual(saved);
     expect(fromParquet.report.queries.filter((q) => q.status === 'failed')).toEqual([]);
     expect(fromParquet.report.findings.map((f) => f.rule)).toEqual(expect.arrayContaining(['port-scan', 'admin-port-exposure']));
     const comparable = (r: Report) => ({ totals: r.totals, findings: r.findings, digests: r.digests });
     expect(comparable(fromParquet.report)).toEqual(comparable(fromText.report));
   }, 120_000);
 
-  it('when the settings say partitioning=projection (a projected stack\'s, run locally), the local engine still registers its days and reads them all', async () => {
+  it("when the settings say partitioning=projection (a projected stack's, run locally), the local engine still registers its days and reads them all", async () => {
     const projected = await report('parquet', 'state-projected', 'projection');
     // The window's day, its 7 baseline days and the next folder (late records).
     expect(projected.report.warnings.filter((w) => w.includes('partition'))).toEqual(['9 missing partitions were added before the report ran']);
@@ -140,7 +179,9 @@ describe('Parquet flow-log files (sample and local engine)', () => {
     const core = loadCoreConfig({ FLOWLOG_ENGINE: 'local', FLOWLOG_DATA_DIR: data, FLOWLOG_STATE_DIR: join(root, 'state-cut'), FLOWLOG_COLUMN_NAMES: 'aws' });
     const handle = await openLocal(core);
     try {
-      await handle.engine.execute(`ALTER TABLE flowlogs.vpc_flow_logs ADD IF NOT EXISTS PARTITION (dt = '2026/11/20') LOCATION '${join(data, 'AWSLogs/123456789012/vpcflowlogs/ap-northeast-1/2026/11/20/')}'`);
+      await handle.engine.execute(
+        `ALTER TABLE flowlogs.vpc_flow_logs ADD IF NOT EXISTS PARTITION (dt = '2026/11/20') LOCATION '${join(data, 'AWSLogs/123456789012/vpcflowlogs/ap-northeast-1/2026/11/20/')}'`,
+      );
       const result = await handle.engine.execute('SELECT count(*) AS n FROM flowlogs.vpc_flow_logs');
       expect(Number(result.rows[0]?.n)).toBeGreaterThan(0);
       expect(result.warnings.join('\n')).toContain(victim!.split('/').at(-1)!);

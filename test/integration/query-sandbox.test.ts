@@ -6,7 +6,7 @@ import { openLocal } from '../../src/lib/wiring/local.js';
 import { buildCli, type BuiltCli } from '../support/cli-process.js';
 import { manyFlows, tempDirs, writeFlowLogFile, type TempDirs } from '../support/flow-log-files.js';
 
-describe('flowlog-pilot query runs users\' SQL confined to the data folder (a real CLI process)', { timeout: 120_000 }, () => {
+describe("flowlog-pilot query runs users' SQL confined to the data folder (a real CLI process)", { timeout: 120_000 }, () => {
   let cli: BuiltCli;
   let dirs: TempDirs;
   const flags = () => ['--data', dirs.dataDir, '--state', dirs.stateDir];
@@ -72,7 +72,10 @@ describe('flowlog-pilot query runs users\' SQL confined to the data folder (a re
     const refusals: Record<string, string> = {};
     try {
       for (const [name, sql] of Object.entries(statements)) {
-        refusals[name] = await handle.engine.execute(sql).then(() => 'ran', (error: unknown) => String((error as Error).message));
+        refusals[name] = await handle.engine.execute(sql).then(
+          () => 'ran',
+          (error: unknown) => String((error as Error).message),
+        );
       }
     } finally {
       await handle.close();
@@ -82,11 +85,15 @@ describe('flowlog-pilot query runs users\' SQL confined to the data folder (a re
 
     // Assess
     for (const [name, message] of Object.entries(refusals)) {
-      expect(message, name).toMatch(/^query runs read-only statements \(SELECT, WITH, VALUES, DESCRIBE, SHOW\) and the partition statements .*; [A-Z]+ is refused \(README, "query"\)$/);
+      expect(message, name).toMatch(
+        /^query runs read-only statements \(SELECT, WITH, VALUES, DESCRIBE, SHOW\) and the partition statements .*; [A-Z]+ is refused \(README, "query"\)$/,
+      );
     }
     expect(refusals.set).toContain('; SET is refused');
     expect(update.code).toBe(1);
-    expect(update.stderr).toBe('flowlog-pilot query: query runs read-only statements (SELECT, WITH, VALUES, DESCRIBE, SHOW) and the partition statements ALTER TABLE ... ADD/DROP PARTITION and SHOW PARTITIONS; UPDATE is refused (README, "query")\n');
+    expect(update.stderr).toBe(
+      'flowlog-pilot query: query runs read-only statements (SELECT, WITH, VALUES, DESCRIBE, SHOW) and the partition statements ALTER TABLE ... ADD/DROP PARTITION and SHOW PARTITIONS; UPDATE is refused (README, "query")\n',
+    );
     expect(existsSync('/tmp/flowlog-pilot-sandbox-copy.csv')).toBe(false);
     expect(existsSync(join(dirs.dataDir, 'inside.csv'))).toBe(false);
     expect(after.stdout).toMatch(/\b30\b/);

@@ -96,7 +96,8 @@ describe('flowlog-pilot report', () => {
     const dir = mkdtempSync(join(tmpdir(), 'flowlog-supp-'));
     temp.push(dir);
     const file = join(dir, 'suppressions.yml');
-    const write = (expires: string) => writeFileSync(file, `- rule: admin-port-exposure\n  source: 198.51.100.0/24\n  ports: [22]\n  reason: Office network\n  expires: ${expires}\n`);
+    const write = (expires: string) =>
+      writeFileSync(file, `- rule: admin-port-exposure\n  source: 198.51.100.0/24\n  ports: [22]\n  reason: Office network\n  expires: ${expires}\n`);
 
     write('2026-11-20');
     const active = buffers();
@@ -123,7 +124,13 @@ describe('flowlog-pilot report', () => {
     const dir = mkdtempSync(join(tmpdir(), 'flowlog-supp-'));
     temp.push(dir);
     const file = join(dir, 'bad.json');
-    writeFileSync(file, JSON.stringify([{ rule: 'port-scan', source: '10.0.0.0/40', reason: 'x', expires: '2026-12-31' }, { rule: 'nope', reason: 'y', expires: '2026-12-31' }]));
+    writeFileSync(
+      file,
+      JSON.stringify([
+        { rule: 'port-scan', source: '10.0.0.0/40', reason: 'x', expires: '2026-12-31' },
+        { rule: 'nope', reason: 'y', expires: '2026-12-31' },
+      ]),
+    );
     const io = buffers();
     const local = await adapters();
 

@@ -81,7 +81,9 @@ describe('S3 artifact store', () => {
     expect(saved.failed.length).toBe(reportArtifacts(richReport()).length);
     expect(saved.failed[0]?.error).toMatch(/^s3:\/\/no-such-bucket-here\/reports\/2026-11-25\/report\.txt could not be written: NoSuchBucket/);
     expect(saved.report.files).toBeUndefined();
-    expect(saved.report.warnings.at(-1)).toMatch(/^\d+ of \d+ report files could not be saved under reports\/2026-11-25\/ \(report\.txt, report\.json, report\.html, \.\.\.\); first error: /);
+    expect(saved.report.warnings.at(-1)).toMatch(
+      /^\d+ of \d+ report files could not be saved under reports\/2026-11-25\/ \(report\.txt, report\.json, report\.html, \.\.\.\); first error: /,
+    );
   });
 });
 
@@ -106,14 +108,28 @@ describe('report Lambda with a results bucket', () => {
     // Prepare
     const sent: Report[] = [];
     const notifier: Notifier = { channel: 'sns', notify: async (report) => (sent.push(report), { channel: 'sns', messageId: 'm-1', truncated: false }) };
-    const settings = { FLOWLOG_ENGINE: 'local', FLOWLOG_TOPIC_ARN: 'arn:aws:sns:ap-northeast-1:123456789012:flowlog-reports', FLOWLOG_REPORT_BUCKET: BUCKET, AWS_REGION: REGION, POWERTOOLS_LOG_LEVEL: 'SILENT' };
+    const settings = {
+      FLOWLOG_ENGINE: 'local',
+      FLOWLOG_TOPIC_ARN: 'arn:aws:sns:ap-northeast-1:123456789012:flowlog-reports',
+      FLOWLOG_REPORT_BUCKET: BUCKET,
+      AWS_REGION: REGION,
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+    };
     const job = loadReportJobConfig(settings);
     const open = async () => {
       const local = await new FlowBucket().write(lines).open();
       opened.push(local);
       // The report's files go to the bucket of the settings (job.report.files), on moto.
       const files = job.report.files!;
-      return { config: job.core, engine: local.engine, catalog, layout, notifiers: [notifier], artifacts: new S3ArtifactStore(moto.client(), files.bucket, files.region), close: async () => {} };
+      return {
+        config: job.core,
+        engine: local.engine,
+        catalog,
+        layout,
+        notifiers: [notifier],
+        artifacts: new S3ArtifactStore(moto.client(), files.bucket, files.region),
+        close: async () => {},
+      };
     };
     const handler = createReportHandler({ job, open, now: () => new Date('2026-11-21T09:30:00Z') });
     const context = { awsRequestId: 'req-1', getRemainingTimeInMillis: () => 120_000, functionName: 'flowlog-pilot-ci-report' } as unknown as Context;

@@ -13,7 +13,6 @@ import { loadReportJobConfig } from '../../src/lib/report/report-config.js';
 import { awsReportDeps } from '../../src/lib/wiring/aws.js';
 import { ACCOUNT, FlowBucket, flowLine, REGION, type TestEngine } from '../support/flow-log-files.js';
 
-
 const layout = layoutFor([{ account: ACCOUNT, region: REGION, root: sourceRoot('/data', '', ACCOUNT, REGION) }]);
 const catalog: PartitionCatalog = {
   describeTable: async () => ({ database: 'flowlogs', table: 'vpc_flow_logs', partitionKeys: ['dt'], columns: [], location: undefined }),
@@ -56,14 +55,33 @@ function recordingNotifier(sent: Report[]): Notifier {
 }
 
 describe('report handler: where each interface lives', () => {
-  const settings = { FLOWLOG_ENGINE: 'local', FLOWLOG_REPORT_TIMEZONE: 'Asia/Tokyo', FLOWLOG_TOPIC_ARN: 'arn:aws:sns:ap-northeast-1:123456789012:flowlog-reports', FLOWLOG_INTERFACES_FUNCTION: 'flowlog-pilot-ci-interfaces' };
-  const web = { interfaceId: 'eni-0a1b2c3d4e5f60718', privateAddresses: ['10.0.1.10'], instanceId: 'i-0abc1234567890def', name: 'web-1', securityGroups: [{ id: 'sg-0123456789abcdef0', name: 'web' }], subnetId: 'subnet-0aa', vpcId: 'vpc-0bb' };
+  const settings = {
+    FLOWLOG_ENGINE: 'local',
+    FLOWLOG_REPORT_TIMEZONE: 'Asia/Tokyo',
+    FLOWLOG_TOPIC_ARN: 'arn:aws:sns:ap-northeast-1:123456789012:flowlog-reports',
+    FLOWLOG_INTERFACES_FUNCTION: 'flowlog-pilot-ci-interfaces',
+  };
+  const web = {
+    interfaceId: 'eni-0a1b2c3d4e5f60718',
+    privateAddresses: ['10.0.1.10'],
+    instanceId: 'i-0abc1234567890def',
+    name: 'web-1',
+    securityGroups: [{ id: 'sg-0123456789abcdef0', name: 'web' }],
+    subnetId: 'subnet-0aa',
+    vpcId: 'vpc-0bb',
+  };
 
   it('when the stack names its interfaces function, the published report places the private address its digests name, asked once with every name', async () => {
     const sent: Report[] = [];
     const asked: unknown[] = [];
     const directory: InterfaceDirectory = { source: 'function flowlog-pilot-ci-interfaces', describe: async (query) => (asked.push(query), { interfaces: [web], warnings: [] }) };
-    const handler = createReportHandler({ ...withInterfaces(deps(settings, async () => (await localEngine()).engine, [recordingNotifier(sent)]), directory), now: () => new Date('2026-11-21T00:30:00Z') });
+    const handler = createReportHandler({
+      ...withInterfaces(
+        deps(settings, async () => (await localEngine()).engine, [recordingNotifier(sent)]),
+        directory,
+      ),
+      now: () => new Date('2026-11-21T00:30:00Z'),
+    });
 
     const summary = await handler({ date: '2026-11-20' }, context);
 
@@ -77,14 +95,25 @@ describe('report handler: where each interface lives', () => {
 
   it('when the lookup fails, the report is still published, with the bare ids and a warning saying why', async () => {
     const sent: Report[] = [];
-    const directory: InterfaceDirectory = { source: 'EC2 DescribeNetworkInterfaces', describe: async () => Promise.reject(new Error('AccessDenied: not authorized to perform ec2:DescribeNetworkInterfaces')) };
-    const handler = createReportHandler({ ...withInterfaces(deps(settings, async () => (await localEngine()).engine, [recordingNotifier(sent)]), directory), now: () => new Date('2026-11-21T00:30:00Z') });
+    const directory: InterfaceDirectory = {
+      source: 'EC2 DescribeNetworkInterfaces',
+      describe: async () => Promise.reject(new Error('AccessDenied: not authorized to perform ec2:DescribeNetworkInterfaces')),
+    };
+    const handler = createReportHandler({
+      ...withInterfaces(
+        deps(settings, async () => (await localEngine()).engine, [recordingNotifier(sent)]),
+        directory,
+      ),
+      now: () => new Date('2026-11-21T00:30:00Z'),
+    });
 
     const summary = await handler({ date: '2026-11-20' }, context);
 
     expect(summary.notifications).toEqual([{ channel: 'test', status: 'sent', messageId: 'm-1' }]);
     expect(sent[0]!.findings.every((f) => f.places === undefined)).toBe(true);
-    expect(sent[0]!.warnings).toContainEqual(expect.stringMatching(/^where the interfaces live is not shown: EC2 DescribeNetworkInterfaces failed \(unexpected error: AccessDenied/));
+    expect(sent[0]!.warnings).toContainEqual(
+      expect.stringMatching(/^where the interfaces live is not shown: EC2 DescribeNetworkInterfaces failed \(unexpected error: AccessDenied/),
+    );
   });
 });
 
@@ -97,7 +126,15 @@ describe('report handler', () => {
 
     const summary = await handler({ date: '2026-11-20' }, context);
     const direct = await runReport(
-      { engine: (await localEngine()).engine, catalog, layout, database: 'flowlogs', table: 'vpc_flow_logs', config: loadReportConfig({ FLOWLOG_REPORT_TIMEZONE: 'Asia/Tokyo' }), now },
+      {
+        engine: (await localEngine()).engine,
+        catalog,
+        layout,
+        database: 'flowlogs',
+        table: 'vpc_flow_logs',
+        config: loadReportConfig({ FLOWLOG_REPORT_TIMEZONE: 'Asia/Tokyo' }),
+        now,
+      },
       { date: '2026-11-20' },
     );
 
@@ -114,7 +151,12 @@ describe('report handler', () => {
     const sent: Report[] = [];
     const quiet = await new FlowBucket().write(lines.slice(0, 48)).open();
     opened.push(quiet);
-    const settings = { FLOWLOG_ENGINE: 'local', FLOWLOG_REPORT_TIMEZONE: 'Asia/Tokyo', FLOWLOG_NOTIFY: 'findings', FLOWLOG_TOPIC_ARN: 'arn:aws:sns:ap-northeast-1:123456789012:flowlog-reports' };
+    const settings = {
+      FLOWLOG_ENGINE: 'local',
+      FLOWLOG_REPORT_TIMEZONE: 'Asia/Tokyo',
+      FLOWLOG_NOTIFY: 'findings',
+      FLOWLOG_TOPIC_ARN: 'arn:aws:sns:ap-northeast-1:123456789012:flowlog-reports',
+    };
     const handler = createReportHandler({ ...deps(settings, async () => quiet.engine, [recordingNotifier(sent)]), now: () => new Date('2026-11-21T00:30:00Z') });
 
     const summary = await handler({ source: 'aws.scheduler', 'detail-type': 'Scheduled Event' }, context);

@@ -74,7 +74,9 @@ describe.skipIf(!available)('the demo report.html in headless Chromium', () => {
     expect(hourly).toHaveLength(24);
     expect(await marks('hourly-rejected', 'circle.point')).toBe(hourly.length);
     expect(await marks('hourly-accepted', 'circle.point')).toBe(hourly.length);
-    expect(await page.locator('figure[data-chart="hourly-rejected"] circle.point').evaluateAll((dots) => dots.map((d) => Number(d.getAttribute('data-value'))))).toEqual(hourly.map((r) => r.rejected));
+    expect(await page.locator('figure[data-chart="hourly-rejected"] circle.point').evaluateAll((dots) => dots.map((d) => Number(d.getAttribute('data-value'))))).toEqual(
+      hourly.map((r) => r.rejected),
+    );
     expect(sources.length).toBeGreaterThan(0);
     expect(await marks('top-sources', '.bar')).toBe(sources.length);
     expect(await marks('top-ports', '.bar')).toBe(ports.length);
@@ -90,7 +92,11 @@ describe.skipIf(!available)('the demo report.html in headless Chromium', () => {
     const page = await open({ width: 1200, height: 900, colorScheme: 'light' });
 
     const rows = await page.locator('table.findings tbody tr').evaluateAll((trs) =>
-      trs.map((tr) => ({ rule: tr.querySelector('code')?.textContent, severity: tr.querySelector('.sev')?.textContent, count: Number(tr.querySelector('td.num')?.textContent?.replace(/,/g, '')) })),
+      trs.map((tr) => ({
+        rule: tr.querySelector('code')?.textContent,
+        severity: tr.querySelector('.sev')?.textContent,
+        count: Number(tr.querySelector('td.num')?.textContent?.replace(/,/g, '')),
+      })),
     );
 
     expect(rows).toEqual(findingsBySeverity(report).map((f) => ({ rule: f.rule, severity: f.severity, count: f.count })));
@@ -102,9 +108,15 @@ describe.skipIf(!available)('the demo report.html in headless Chromium', () => {
     const page = await open({ width: 1200, height: 900, colorScheme: 'light' });
 
     const badges = await page.locator('table.findings tbody tr').evaluateAll((trs) => trs.map((tr) => tr.querySelector('[data-novelty]')?.textContent ?? ''));
-    const suppressed = await page.locator('table.suppressed tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(0, 4).map((td) => td.textContent)));
+    const suppressed = await page
+      .locator('table.suppressed tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(0, 4).map((td) => td.textContent)));
     const expired = await page.locator('[data-expired-entry]').evaluateAll((lis) => lis.map((li) => Number(li.getAttribute('data-expired-entry'))));
-    const days = await page.locator('ol.days li').evaluateAll((lis) => lis.map((li) => ({ date: li.getAttribute('data-date'), complete: li.getAttribute('data-complete') === 'true', hours: Number(li.getAttribute('data-hours')) })));
+    const days = await page
+      .locator('ol.days li')
+      .evaluateAll((lis) =>
+        lis.map((li) => ({ date: li.getAttribute('data-date'), complete: li.getAttribute('data-complete') === 'true', hours: Number(li.getAttribute('data-hours')) })),
+      );
 
     expect(badges).toEqual(findingsBySeverity(report).map((f) => noveltyText(f)));
     expect(badges.every((b) => b !== '')).toBe(true);
@@ -117,10 +129,14 @@ describe.skipIf(!available)('the demo report.html in headless Chromium', () => {
     expect(problems).toEqual([]);
   });
 
-  it('when opened, the charts\' hosts and the suppressed rows show where their interfaces live, as report.json places them', async () => {
+  it("when opened, the charts' hosts and the suppressed rows show where their interfaces live, as report.json places them", async () => {
     const page = await open({ width: 1200, height: 900, colorScheme: 'light' });
     const labels = (chart: string) =>
-      page.locator(`figure[data-chart="${chart}"] .label`).evaluateAll((spans) => spans.map((s) => ({ address: s.firstChild?.textContent ?? '', place: s.querySelector('.place')?.textContent ?? null, title: s.getAttribute('title') })));
+      page
+        .locator(`figure[data-chart="${chart}"] .label`)
+        .evaluateAll((spans) =>
+          spans.map((s) => ({ address: s.firstChild?.textContent ?? '', place: s.querySelector('.place')?.textContent ?? null, title: s.getAttribute('title') })),
+        );
     const expected = (rows: readonly Row[], places: readonly InterfacePlace[] | undefined) =>
       rows.map((r) => {
         const place = placeOf(places, String(r.sourceaddress));

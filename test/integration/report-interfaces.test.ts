@@ -18,8 +18,26 @@ const WEB_ENI = 'eni-0a1b2c3d4e5f60718';
 const DB_ENI = 'eni-0b2c3d4e5f6071829';
 const DESCRIBED = {
   NetworkInterfaces: [
-    { NetworkInterfaceId: WEB_ENI, PrivateIpAddress: '10.0.1.10', PrivateIpAddresses: [{ Primary: true, PrivateIpAddress: '10.0.1.10' }], Attachment: { InstanceId: 'i-0abc1234567890def' }, Groups: [{ GroupId: 'sg-0123456789abcdef0', GroupName: 'web-servers' }], SubnetId: 'subnet-0123456789abcdef0', VpcId: 'vpc-0123456789abcdef0', TagSet: [{ Key: 'Name', Value: 'web-1' }], InterfaceType: 'interface' },
-    { NetworkInterfaceId: DB_ENI, PrivateIpAddress: '10.0.2.20', Attachment: { InstanceId: 'i-0def1234567890abc' }, Groups: [{ GroupId: 'sg-0fedcba9876543210', GroupName: 'db' }], SubnetId: 'subnet-0fedcba9876543210', VpcId: 'vpc-0123456789abcdef0', TagSet: [{ Key: 'Name', Value: 'db-1' }] },
+    {
+      NetworkInterfaceId: WEB_ENI,
+      PrivateIpAddress: '10.0.1.10',
+      PrivateIpAddresses: [{ Primary: true, PrivateIpAddress: '10.0.1.10' }],
+      Attachment: { InstanceId: 'i-0abc1234567890def' },
+      Groups: [{ GroupId: 'sg-0123456789abcdef0', GroupName: 'web-servers' }],
+      SubnetId: 'subnet-0123456789abcdef0',
+      VpcId: 'vpc-0123456789abcdef0',
+      TagSet: [{ Key: 'Name', Value: 'web-1' }],
+      InterfaceType: 'interface',
+    },
+    {
+      NetworkInterfaceId: DB_ENI,
+      PrivateIpAddress: '10.0.2.20',
+      Attachment: { InstanceId: 'i-0def1234567890abc' },
+      Groups: [{ GroupId: 'sg-0fedcba9876543210', GroupName: 'db' }],
+      SubnetId: 'subnet-0fedcba9876543210',
+      VpcId: 'vpc-0123456789abcdef0',
+      TagSet: [{ Key: 'Name', Value: 'db-1' }],
+    },
   ],
 };
 
@@ -34,7 +52,9 @@ describe('report --interfaces on DuckDB with real flow-log files', () => {
       day: DAY,
       records: [
         flow({ 'interface-id': WEB_ENI, srcaddr: '203.0.113.9', dstaddr: '10.0.1.10', srcport: 50123, dstport: 22, start: START, end: START + 60 }),
-        ...Array.from({ length: 5 }, (_, i) => flow({ 'interface-id': DB_ENI, srcaddr: '198.51.100.7', dstaddr: '10.0.2.20', dstport: 5432 + i, action: 'REJECT', start: START + 600 * i, end: START + 600 * i + 60 })),
+        ...Array.from({ length: 5 }, (_, i) =>
+          flow({ 'interface-id': DB_ENI, srcaddr: '198.51.100.7', dstaddr: '10.0.2.20', dstport: 5432 + i, action: 'REJECT', start: START + 600 * i, end: START + 600 * i + 60 }),
+        ),
       ],
     });
     await writeFile(join(dirs.root, 'interfaces.json'), JSON.stringify(DESCRIBED));
@@ -49,15 +69,22 @@ describe('report --interfaces on DuckDB with real flow-log files', () => {
     return { code, io };
   };
 
-  it('when the file is given, the finding shows web-1\'s instance, Name tag, security group, subnet and VPC, and the digest db-1\'s', async () => {
+  it("when the file is given, the finding shows web-1's instance, Name tag, security group, subnet and VPC, and the digest db-1's", async () => {
     const { code, io } = await run(['--interfaces', 'interfaces.json']);
 
     expect(io.stderr()).toBe('');
     expect(code).toBe(0);
     const report = JSON.parse(io.stdout()) as Report;
     const exposure = report.findings.find((f) => f.rule === 'admin-port-exposure');
-    expect(exposure?.places?.map((p) => [p.key, p.instanceId, p.name])).toEqual([[WEB_ENI, 'i-0abc1234567890def', 'web-1'], ['10.0.1.10', 'i-0abc1234567890def', 'web-1']]);
-    expect(exposure?.places?.[0]).toMatchObject({ securityGroups: [{ id: 'sg-0123456789abcdef0', name: 'web-servers' }], subnetId: 'subnet-0123456789abcdef0', vpcId: 'vpc-0123456789abcdef0' });
+    expect(exposure?.places?.map((p) => [p.key, p.instanceId, p.name])).toEqual([
+      [WEB_ENI, 'i-0abc1234567890def', 'web-1'],
+      ['10.0.1.10', 'i-0abc1234567890def', 'web-1'],
+    ]);
+    expect(exposure?.places?.[0]).toMatchObject({
+      securityGroups: [{ id: 'sg-0123456789abcdef0', name: 'web-servers' }],
+      subnetId: 'subnet-0123456789abcdef0',
+      vpcId: 'vpc-0123456789abcdef0',
+    });
     const byInterface = report.digests.find((d) => d.rule === 'rejected-by-interface');
     expect(byInterface?.places?.map((p) => p.key)).toEqual([DB_ENI]);
     expect(report.interfaces).toMatchObject({ source: 'file interfaces.json', notFound: [] });
@@ -72,8 +99,11 @@ describe('report --interfaces on DuckDB with real flow-log files', () => {
     expect(io.stdout()).toContain(`    ${DB_ENI} (i-0def1234567890abc db-1, sg-0fedcba9876543210 db, subnet-0fedcba9876543210, vpc-0123456789abcdef0)`);
   }, 120_000);
 
-  it('when a describe-instances file is given too, each interface is named by its instance\'s Name tag, and the lookup names both files', async () => {
-    await writeFile(join(dirs.root, 'instances.json'), JSON.stringify({ Reservations: [{ Instances: [{ InstanceId: 'i-0abc1234567890def', Tags: [{ Key: 'Name', Value: 'web-prod-tokyo-1' }] }] }] }));
+  it("when a describe-instances file is given too, each interface is named by its instance's Name tag, and the lookup names both files", async () => {
+    await writeFile(
+      join(dirs.root, 'instances.json'),
+      JSON.stringify({ Reservations: [{ Instances: [{ InstanceId: 'i-0abc1234567890def', Tags: [{ Key: 'Name', Value: 'web-prod-tokyo-1' }] }] }] }),
+    );
 
     const { code, io } = await run(['--interfaces', 'interfaces.json', '--interfaces', 'instances.json'], 'text');
 

@@ -49,12 +49,18 @@ describe('report lists from SSM parameters and bundled files', () => {
     await ssm.send(new PutParameterCommand({ Name: '/flowlog-pilot/ci/watchlist', Type: 'String', Value: WATCHLIST, Overwrite: true }));
 
     // Act
-    const lists = await loadLists(awsListReader([root], () => ssm), { suppressions: { kind: 'parameter', name: '/flowlog-pilot/ci/suppressions' }, watchlist: { kind: 'parameter', name: '/flowlog-pilot/ci/watchlist' } });
+    const lists = await loadLists(
+      awsListReader([root], () => ssm),
+      { suppressions: { kind: 'parameter', name: '/flowlog-pilot/ci/suppressions' }, watchlist: { kind: 'parameter', name: '/flowlog-pilot/ci/watchlist' } },
+    );
 
     // Assess
     expect(lists.warnings).toEqual([]);
     expect(lists.suppressions?.map((s) => [s.rule, s.sources.map((c) => c.text), s.reason])).toEqual([['port-scan', ['203.0.113.5/32'], 'Vendor scan (SEC-42)']]);
-    expect(lists.watchlist?.map((w) => [w.cidr.text, w.label])).toEqual([['198.51.100.0/24', 'known C2'], ['2001:db8:bad::/48', 'IPv6 C2']]);
+    expect(lists.watchlist?.map((w) => [w.cidr.text, w.label])).toEqual([
+      ['198.51.100.0/24', 'known C2'],
+      ['2001:db8:bad::/48', 'IPv6 C2'],
+    ]);
   });
 
   it('when a parameter was changed, the next read gets the new list (nothing kept from the run before)', async (ctx) => {
@@ -72,7 +78,10 @@ describe('report lists from SSM parameters and bundled files', () => {
     const ssm = new SSMClient(need(ctx).clientConfig);
     await ssm.send(new PutParameterCommand({ Name: '/flowlog-pilot/ci/bad-watchlist', Type: 'String', Value: '198.51.100.0/24,ok\n10.0.0.0/33,too wide\n', Overwrite: true }));
 
-    const lists = await loadLists(awsListReader([root], () => ssm), { suppressions: { kind: 'parameter', name: '/flowlog-pilot/ci/none' }, watchlist: { kind: 'parameter', name: '/flowlog-pilot/ci/bad-watchlist' } });
+    const lists = await loadLists(
+      awsListReader([root], () => ssm),
+      { suppressions: { kind: 'parameter', name: '/flowlog-pilot/ci/none' }, watchlist: { kind: 'parameter', name: '/flowlog-pilot/ci/bad-watchlist' } },
+    );
 
     expect(lists.suppressions).toBeUndefined();
     expect(lists.watchlist).toBeUndefined();
@@ -154,7 +163,9 @@ describe('report handler with lists in SSM', () => {
 
     expect(summary.findings).toEqual([{ rule: 'port-scan', severity: 'high', count: 1 }]);
     expect(sent.suppressed).toBeUndefined();
-    expect(sent.warnings).toContain("SSM parameter /flowlog-pilot/ci/gone could not be read (SSM parameter /flowlog-pilot/ci/gone does not exist (create it with aws ssm put-parameter --type SecureString)); today's findings are not suppressed");
+    expect(sent.warnings).toContain(
+      "SSM parameter /flowlog-pilot/ci/gone could not be read (SSM parameter /flowlog-pilot/ci/gone does not exist (create it with aws ssm put-parameter --type SecureString)); today's findings are not suppressed",
+    );
     // Without a watchlist the rule does not run at all.
     expect(sent.queries.map((q) => q.name)).not.toContain('watchlist');
   });

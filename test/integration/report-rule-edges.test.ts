@@ -42,7 +42,12 @@ async function runRule(rule: string, lines: readonly string[], options: RunOptio
   const sql = catalog.render(rule, {
     flows: flowsRelation('flowlogs', table(window.late), window),
     baselineFlows,
-    baselineDays: baselineDaysRelation({ baselineFlows, windowStartEpoch: window.startEpoch, baselineStartEpoch: window.baseline.startEpoch, minDayHours: Number(values.min_day_hours ?? 20) }),
+    baselineDays: baselineDaysRelation({
+      baselineFlows,
+      windowStartEpoch: window.startEpoch,
+      baselineStartEpoch: window.baseline.startEpoch,
+      minDayHours: Number(values.min_day_hours ?? 20),
+    }),
     windowStartEpoch: window.startEpoch,
     windowEndEpoch: window.endEpoch,
     values,
@@ -112,7 +117,8 @@ const rejects = (count: number, dayStart: number) =>
 /** A NODATA record at the start of each hour of the day: the day is delivered (complete) without adding any flow a rule counts. */
 const delivered = (dayStart: number) => Array.from({ length: 24 }, (_, h) => statusLine('NODATA', dayStart + h * HOUR, 'eni-0ffffffffffffff01'));
 /** Seven earlier days, each fully delivered around what `make` puts in it, so all 7 are complete baseline days. */
-const baselineDays = (make: (dayStart: number) => string[]) => Array.from({ length: 7 }, (_, d) => [...delivered(DAY_START - (d + 1) * DAY), ...make(DAY_START - (d + 1) * DAY)]).flat();
+const baselineDays = (make: (dayStart: number) => string[]) =>
+  Array.from({ length: 7 }, (_, d) => [...delivered(DAY_START - (d + 1) * DAY), ...make(DAY_START - (d + 1) * DAY)]).flat();
 
 describe('reject-spike at its edges (reject_ratio = 2.0, min_rejected = 1000)', () => {
   it('when the day has exactly twice the mean (2,000 against 1,000), it is reported; at 1,999 it is not', async () => {

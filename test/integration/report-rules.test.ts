@@ -27,7 +27,12 @@ async function runRule(rule: string, lines: readonly string[], values: Record<st
     // A window with a late folder reads its early files by "$path", which the local engine shows on a view of its own.
     flows: flowsRelation('flowlogs', window.late === undefined ? 'vpc_flow_logs' : pathTable('local', 'vpc_flow_logs'), window),
     baselineFlows,
-    baselineDays: baselineDaysRelation({ baselineFlows, windowStartEpoch: window.startEpoch, baselineStartEpoch: window.baseline.startEpoch, minDayHours: Number(values.min_day_hours ?? 20) }),
+    baselineDays: baselineDaysRelation({
+      baselineFlows,
+      windowStartEpoch: window.startEpoch,
+      baselineStartEpoch: window.baseline.startEpoch,
+      minDayHours: Number(values.min_day_hours ?? 20),
+    }),
     windowStartEpoch: window.startEpoch,
     windowEndEpoch: window.endEpoch,
     values,
@@ -84,7 +89,20 @@ describe('port-scan', () => {
 });
 
 describe('admin-port-exposure', () => {
-  const privateSources = ['10.1.2.3', '172.16.0.1', '172.31.255.254', '192.168.0.9', '100.64.0.1', '100.127.255.1', '127.0.0.1', '169.254.169.254', 'fd12:3456:789a::1', 'fc00::5', 'fe80::1', 'FE80::abcd'];
+  const privateSources = [
+    '10.1.2.3',
+    '172.16.0.1',
+    '172.31.255.254',
+    '192.168.0.9',
+    '100.64.0.1',
+    '100.127.255.1',
+    '127.0.0.1',
+    '169.254.169.254',
+    'fd12:3456:789a::1',
+    'fc00::5',
+    'fe80::1',
+    'FE80::abcd',
+  ];
 
   it('when public addresses reach SSH, RDP and database ports and are accepted, it reports each of them', async () => {
     const exposed = [
@@ -136,9 +154,11 @@ describe('admin-port-brute-force', () => {
 const rejects = (count: number, dayStart: number) =>
   flows(count, (i) => ({ src: `203.0.113.${(i % 200) + 1}`, dst: '10.0.1.10', dstPort: 23, action: 'REJECT', start: dayStart + Math.floor((i * DAY) / count) }));
 /** One NODATA record in each hour from `fromHour`: what AWS writes for an idle interface, so the day counts as fully delivered. */
-const delivered = (dayStart: number, fromHour = 0, toHour = 24) => Array.from({ length: toHour - fromHour }, (_, h) => statusLine('NODATA', dayStart + (fromHour + h) * HOUR, 'eni-0ffffffffffffff01'));
+const delivered = (dayStart: number, fromHour = 0, toHour = 24) =>
+  Array.from({ length: toHour - fromHour }, (_, h) => statusLine('NODATA', dayStart + (fromHour + h) * HOUR, 'eni-0ffffffffffffff01'));
 /** Seven earlier days, each fully delivered around what `make` puts in it (day 0 is the day before the report). */
-const baselineDays = (make: (dayStart: number, day: number) => string[]) => Array.from({ length: 7 }, (_, d) => [...delivered(DAY_START - (d + 1) * DAY), ...make(DAY_START - (d + 1) * DAY, d)]).flat();
+const baselineDays = (make: (dayStart: number, day: number) => string[]) =>
+  Array.from({ length: 7 }, (_, d) => [...delivered(DAY_START - (d + 1) * DAY), ...make(DAY_START - (d + 1) * DAY, d)]).flat();
 
 describe('reject-spike', () => {
   it('when the day has 3,000 rejected records against about 1,000 a day before, it reports the ratio', async () => {
@@ -179,7 +199,10 @@ describe('reject-spike', () => {
   it("when the oldest day is a flow log's partial first day (delivery from 09:00), it is left out of the mean", async () => {
     const full = [0, 1, 2].flatMap((d) => [...delivered(DAY_START - (d + 1) * DAY), ...rejects(1000, DAY_START - (d + 1) * DAY)]);
     const firstDay = DAY_START - 4 * DAY;
-    const partial = [...delivered(firstDay, 9), ...flows(100, (i) => ({ src: '203.0.113.9', dst: '10.0.1.10', dstPort: 23, action: 'REJECT', start: firstDay + 9 * HOUR + i * 300 }))];
+    const partial = [
+      ...delivered(firstDay, 9),
+      ...flows(100, (i) => ({ src: '203.0.113.9', dst: '10.0.1.10', dstPort: 23, action: 'REJECT', start: firstDay + 9 * HOUR + i * 300 })),
+    ];
     const rows = await runRule('reject-spike', [...partial, ...full, ...rejects(2500, DAY_START)]);
 
     // Counted, the partial day would make the mean 775 and the ratio 3.23.
@@ -192,7 +215,12 @@ describe('baseline days (which earlier days are complete)', () => {
   async function status(lines: readonly string[], minDayHours = 20) {
     open = await new FlowBucket().write(lines).open();
     const window = reportWindow(DATE, 'UTC');
-    const sql = baselineDaysQuery({ baselineFlows: flowsRelation('flowlogs', window.baseline.late === undefined ? 'vpc_flow_logs' : pathTable('local', 'vpc_flow_logs'), window.baseline), windowStartEpoch: window.startEpoch, baselineStartEpoch: window.baseline.startEpoch, minDayHours });
+    const sql = baselineDaysQuery({
+      baselineFlows: flowsRelation('flowlogs', window.baseline.late === undefined ? 'vpc_flow_logs' : pathTable('local', 'vpc_flow_logs'), window.baseline),
+      windowStartEpoch: window.startEpoch,
+      baselineStartEpoch: window.baseline.startEpoch,
+      minDayHours,
+    });
     return baselineStatus((await open.engine.execute(sql)).rows, window.baseline.days, 3, minDayHours);
   }
   const dayStart = (d: number) => DAY_START - (d + 1) * DAY;
@@ -211,7 +239,10 @@ describe('baseline days (which earlier days are complete)', () => {
     const at = (d: number, offset: number) => [statusLine('NODATA', dayStart(d) + offset, 'eni-0ffffffffffffff01'), ...delivered(dayStart(d), 1)];
     const result = await status([...at(0, 1800), ...at(1, 1801)]);
 
-    expect(result.days.slice(-2).map((d) => [d.date, d.firstRecordAfterSeconds, d.complete])).toEqual([['2026-11-18', 1801, false], ['2026-11-19', 1800, true]]);
+    expect(result.days.slice(-2).map((d) => [d.date, d.firstRecordAfterSeconds, d.complete])).toEqual([
+      ['2026-11-18', 1801, false],
+      ['2026-11-19', 1800, true],
+    ]);
   });
 
   it('when delivery stopped for 5 hours one day and a day has no record at all, neither counts', async () => {
@@ -219,8 +250,13 @@ describe('baseline days (which earlier days are complete)', () => {
     const result = await status([...gap, ...delivered(dayStart(2))]);
 
     expect(result.days.map((d) => [d.date, d.hours, d.complete])).toEqual([
-      ['2026-11-13', 0, false], ['2026-11-14', 0, false], ['2026-11-15', 0, false], ['2026-11-16', 0, false],
-      ['2026-11-17', 24, true], ['2026-11-18', 0, false], ['2026-11-19', 19, false],
+      ['2026-11-13', 0, false],
+      ['2026-11-14', 0, false],
+      ['2026-11-15', 0, false],
+      ['2026-11-16', 0, false],
+      ['2026-11-17', 24, true],
+      ['2026-11-18', 0, false],
+      ['2026-11-19', 19, false],
     ]);
     expect(result.completeDays).toBe(1);
   });
@@ -234,7 +270,12 @@ describe('baseline days (which earlier days are complete)', () => {
   it('when the day is taken in Asia/Tokyo, the days are Tokyo days (15:00 to 15:00 UTC)', async () => {
     open = await new FlowBucket().write(delivered(DAY_START - 9 * HOUR - DAY, 0, 24)).open();
     const window = reportWindow(DATE, 'Asia/Tokyo');
-    const sql = baselineDaysQuery({ baselineFlows: flowsRelation('flowlogs', window.baseline.late === undefined ? 'vpc_flow_logs' : pathTable('local', 'vpc_flow_logs'), window.baseline), windowStartEpoch: window.startEpoch, baselineStartEpoch: window.baseline.startEpoch, minDayHours: 24 });
+    const sql = baselineDaysQuery({
+      baselineFlows: flowsRelation('flowlogs', window.baseline.late === undefined ? 'vpc_flow_logs' : pathTable('local', 'vpc_flow_logs'), window.baseline),
+      windowStartEpoch: window.startEpoch,
+      baselineStartEpoch: window.baseline.startEpoch,
+      minDayHours: 24,
+    });
     const result = baselineStatus((await open.engine.execute(sql)).rows, window.baseline.days, 3, 24);
 
     expect(result.days.at(-1)).toEqual({ date: '2026-11-19', hours: 24, firstRecordAfterSeconds: 0, complete: true });
@@ -243,8 +284,7 @@ describe('baseline days (which earlier days are complete)', () => {
 
 const GB = 1_000_000_000;
 /** `total` bytes sent by `src` to a public address over the day, in 10 flows. */
-const egress = (src: string, total: number, dayStart: number) =>
-  flows(10, (i) => ({ src, dst: '93.184.216.34', dstPort: 443, bytes: total / 10, start: dayStart + i * HOUR }));
+const egress = (src: string, total: number, dayStart: number) => flows(10, (i) => ({ src, dst: '93.184.216.34', dstPort: 443, bytes: total / 10, start: dayStart + i * HOUR }));
 
 describe('egress-spike', () => {
   it('when a private host sends 2 GB to the internet against 100 MB a day before, it reports the host', async () => {
@@ -296,7 +336,10 @@ describe('new or ongoing (seen_days over the baseline days)', () => {
     const history = [0, 1, 2, 4, 6].flatMap((d) => scanOn('203.0.113.50', before(d)));
     const rows = await runRule('port-scan', [...history, ...scanOn('203.0.113.50', DAY_START), ...scanOn('198.51.100.60', DAY_START, 101)]);
 
-    expect(rows.map((r) => [r.sourceaddress, r.seen_days])).toEqual([['198.51.100.60', 0], ['203.0.113.50', 5]]);
+    expect(rows.map((r) => [r.sourceaddress, r.seen_days])).toEqual([
+      ['198.51.100.60', 0],
+      ['203.0.113.50', 5],
+    ]);
   });
 
   it('when the scanner reached 99 ports on an earlier day it was not seen that day; 100 ports on another day counts (threshold 100)', async () => {
@@ -306,7 +349,8 @@ describe('new or ongoing (seen_days over the baseline days)', () => {
   });
 
   it('when a brute-force source had 100 rejected SSH flows 2 days before and 99 the day before, it was seen on 1 day', async () => {
-    const ssh = (dayStart: number, count: number) => flows(count, (i) => ({ src: '198.51.100.9', dst: '10.0.1.10', dstPort: 22, srcPort: 40000 + i, action: 'REJECT', start: dayStart + i * 60 }));
+    const ssh = (dayStart: number, count: number) =>
+      flows(count, (i) => ({ src: '198.51.100.9', dst: '10.0.1.10', dstPort: 22, srcPort: 40000 + i, action: 'REJECT', start: dayStart + i * 60 }));
     const rows = await runRule('admin-port-brute-force', [...ssh(before(1), 100), ...ssh(before(0), 99), ...ssh(DAY_START, 150)]);
 
     expect(rows.map((r) => [r.sourceaddress, r.seen_days])).toEqual([['198.51.100.9', 1]]);
@@ -315,9 +359,16 @@ describe('new or ongoing (seen_days over the baseline days)', () => {
   it('when an office address reached SSH every day of the week and a stranger reached RDP today, the stranger is new and first', async () => {
     const office = (dayStart: number) => [flowLine({ src: '198.51.100.7', dst: '10.0.1.10', dstPort: 22, start: dayStart + 9 * HOUR })];
     const history = Array.from({ length: 7 }, (_, d) => office(before(d))).flat();
-    const rows = await runRule('admin-port-exposure', [...history, ...office(DAY_START), flowLine({ src: '192.0.2.45', dst: '10.0.1.10', dstPort: 3389, start: DAY_START + 8 * HOUR })]);
+    const rows = await runRule('admin-port-exposure', [
+      ...history,
+      ...office(DAY_START),
+      flowLine({ src: '192.0.2.45', dst: '10.0.1.10', dstPort: 3389, start: DAY_START + 8 * HOUR }),
+    ]);
 
-    expect(rows.map((r) => [r.sourceaddress, r.seen_days])).toEqual([['192.0.2.45', 0], ['198.51.100.7', 7]]);
+    expect(rows.map((r) => [r.sourceaddress, r.seen_days])).toEqual([
+      ['192.0.2.45', 0],
+      ['198.51.100.7', 7],
+    ]);
   });
 
   it('when the spiking host sent exactly 1 GB out on one earlier day and 999,999,990 bytes on another, it was seen on 1 day (min_bytes 1 GB)', async () => {
@@ -347,7 +398,10 @@ describe('digests', () => {
   it('when sources are refused, top-rejected-sources ranks the scanner first and counts its ports', async () => {
     const rows = await runRule('top-rejected-sources', incident());
 
-    expect(rows.slice(0, 2).map((r) => [r.sourceaddress, r.rejected, r.ports])).toEqual([['203.0.113.5', 150, 150], ['198.51.100.9', 40, 1]]);
+    expect(rows.slice(0, 2).map((r) => [r.sourceaddress, r.rejected, r.ports])).toEqual([
+      ['203.0.113.5', 150, 150],
+      ['198.51.100.9', 40, 1],
+    ]);
   });
 
   it('when refused ports include client ports, top-rejected-ports ranks SSH first and leaves the ephemeral range out', async () => {
@@ -368,7 +422,10 @@ describe('digests', () => {
   it('when two interfaces refuse traffic, rejected-by-interface ranks them by rejected records', async () => {
     const rows = await runRule('rejected-by-interface', incident());
 
-    expect(rows.map((r) => [r.interfaceid, r.rejected])).toEqual([['eni-0a1b2c3d4e5f60718', 155], ['eni-0fffffffffffffff0', 40]]);
+    expect(rows.map((r) => [r.interfaceid, r.rejected])).toEqual([
+      ['eni-0a1b2c3d4e5f60718', 155],
+      ['eni-0fffffffffffffff0', 40],
+    ]);
   });
 
   it('when a pair moves the most bytes, top-talkers ranks it first', async () => {

@@ -45,19 +45,25 @@ describe('a report over local flow-log files', () => {
   it.each(['UTC', 'Asia/Tokyo', 'America/New_York'])('when the day is taken in %s, the totals equal the records that started in it', async (timezone) => {
     open = await new FlowBucket().write(lines).open();
     const config = loadReportConfig({ FLOWLOG_REPORT_TIMEZONE: timezone });
-    const report = await runReport({ engine: open.engine, catalog: everyPartition, layout, database: 'flowlogs', table: 'vpc_flow_logs', config, now: () => new Date() }, { date: '2026-11-20' });
+    const report = await runReport(
+      { engine: open.engine, catalog: everyPartition, layout, database: 'flowlogs', table: 'vpc_flow_logs', config, now: () => new Date() },
+      { date: '2026-11-20' },
+    );
 
     const expected = expectedTotals('2026-11-20', timezone);
     expect(expected.records).toBeGreaterThan(60);
     expect(report.totals).toEqual(expected);
     expect(report.queries.every((q) => q.status === 'succeeded')).toBe(true);
-    expect(report.window.partitions).toEqual(timezone === 'UTC' ? ['2026/11/20', '2026/11/21'] : timezone === 'Asia/Tokyo' ? ['2026/11/19', '2026/11/20'] : ['2026/11/20', '2026/11/21']);
+    expect(report.window.partitions).toEqual(
+      timezone === 'UTC' ? ['2026/11/20', '2026/11/21'] : timezone === 'Asia/Tokyo' ? ['2026/11/19', '2026/11/20'] : ['2026/11/20', '2026/11/21'],
+    );
   });
 
   it('when the day is quiet, the report has digests but no finding; with a scan and a brute force injected, it finds each under its rule', async () => {
     const quietEngine = await new FlowBucket().write(lines).open();
     const config = loadReportConfig({});
-    const run = (engine: TestEngine) => runReport({ engine: engine.engine, catalog: everyPartition, layout, database: 'flowlogs', table: 'vpc_flow_logs', config, now: () => new Date() }, { date: '2026-11-20' });
+    const run = (engine: TestEngine) =>
+      runReport({ engine: engine.engine, catalog: everyPartition, layout, database: 'flowlogs', table: 'vpc_flow_logs', config, now: () => new Date() }, { date: '2026-11-20' });
     const quiet = await run(quietEngine);
     quietEngine.close();
     const day = Date.parse('2026-11-20T00:00:00Z') / 1000;
@@ -67,23 +73,38 @@ describe('a report over local flow-log files', () => {
     const noisy = await run(open);
 
     expect(quiet.findings).toEqual([]);
-    expect(noisy.findings.map((f) => [f.rule, f.severity, f.count])).toEqual([['port-scan', 'high', 1], ['admin-port-brute-force', 'medium', 1]]);
+    expect(noisy.findings.map((f) => [f.rule, f.severity, f.count])).toEqual([
+      ['port-scan', 'high', 1],
+      ['admin-port-brute-force', 'medium', 1],
+    ]);
     expect(noisy.totals.records).toBe(quiet.totals.records + 250);
   });
 
   it('when only 1 earlier day is complete, the spike rules say "baseline building: 1 of 3 days"; with 1 required they compare', async () => {
     open = await new FlowBucket().write(lines).open();
     const run = (settings: Record<string, string>) =>
-      runReport({ engine: open!.engine, catalog: everyPartition, layout, database: 'flowlogs', table: 'vpc_flow_logs', config: loadReportConfig(settings), now: () => new Date() }, { date: '2026-11-20' });
+      runReport(
+        { engine: open!.engine, catalog: everyPartition, layout, database: 'flowlogs', table: 'vpc_flow_logs', config: loadReportConfig(settings), now: () => new Date() },
+        { date: '2026-11-20' },
+      );
 
     const building = await run({});
     const mature = await run({ FLOWLOG_MIN_BASELINE_DAYS: '1' });
 
     expect(building.baseline).toMatchObject({ requiredDays: 3, completeDays: 1, minDayHours: 20 });
     expect(building.baseline?.days.map((d) => [d.date, d.hours, d.complete])).toEqual([
-      ['2026-11-13', 0, false], ['2026-11-14', 0, false], ['2026-11-15', 0, false], ['2026-11-16', 0, false], ['2026-11-17', 0, false], ['2026-11-18', 0, false], ['2026-11-19', 24, true],
+      ['2026-11-13', 0, false],
+      ['2026-11-14', 0, false],
+      ['2026-11-15', 0, false],
+      ['2026-11-16', 0, false],
+      ['2026-11-17', 0, false],
+      ['2026-11-18', 0, false],
+      ['2026-11-19', 24, true],
     ]);
-    expect(building.building?.map((b) => [b.rule, b.completeDays, b.requiredDays])).toEqual([['egress-spike', 1, 3], ['reject-spike', 1, 3]]);
+    expect(building.building?.map((b) => [b.rule, b.completeDays, b.requiredDays])).toEqual([
+      ['egress-spike', 1, 3],
+      ['reject-spike', 1, 3],
+    ]);
     expect(renderText(building)).toContain('rule reject-spike; baseline building: 1 of 3 days, not compared yet');
     expect(building.queries.find((q) => q.name === 'baseline-days')).toMatchObject({ status: 'succeeded', rows: 1 });
     expect(mature.building).toBeUndefined();

@@ -53,8 +53,26 @@ describe('hourly-records', () => {
     const rows = await runSeries('hourly-records', [...baseline, ...seventh, ...today]);
 
     expect(rows).toEqual([
-      { hour: DAY_START + 3 * HOUR, accepted: 4, rejected: 10, baseline_days: 7, baseline_accepted_min: 0, baseline_accepted_max: 0, baseline_rejected_min: 0, baseline_rejected_max: 12 },
-      { hour: DAY_START + 5 * HOUR, accepted: 0, rejected: 0, baseline_days: 7, baseline_accepted_min: 0, baseline_accepted_max: 0, baseline_rejected_min: 0, baseline_rejected_max: 1 },
+      {
+        hour: DAY_START + 3 * HOUR,
+        accepted: 4,
+        rejected: 10,
+        baseline_days: 7,
+        baseline_accepted_min: 0,
+        baseline_accepted_max: 0,
+        baseline_rejected_min: 0,
+        baseline_rejected_max: 12,
+      },
+      {
+        hour: DAY_START + 5 * HOUR,
+        accepted: 0,
+        rejected: 0,
+        baseline_days: 7,
+        baseline_accepted_min: 0,
+        baseline_accepted_max: 0,
+        baseline_rejected_min: 0,
+        baseline_rejected_max: 1,
+      },
     ]);
   });
 
@@ -63,7 +81,18 @@ describe('hourly-records', () => {
 
     const rows = await runSeries('hourly-records', [...baseline, ...accepted(30, DAY_START + 10 * HOUR)]);
 
-    expect(rows).toEqual([{ hour: DAY_START + 10 * HOUR, accepted: 30, rejected: 0, baseline_days: 7, baseline_accepted_min: 5, baseline_accepted_max: 11, baseline_rejected_min: 0, baseline_rejected_max: 0 }]);
+    expect(rows).toEqual([
+      {
+        hour: DAY_START + 10 * HOUR,
+        accepted: 30,
+        rejected: 0,
+        baseline_days: 7,
+        baseline_accepted_min: 5,
+        baseline_accepted_max: 11,
+        baseline_rejected_min: 0,
+        baseline_rejected_max: 0,
+      },
+    ]);
   });
 
   it('when the day is a Tokyo day, each baseline hour lands on the same Tokyo hour of the window and nothing falls outside it', async () => {
@@ -74,7 +103,18 @@ describe('hourly-records', () => {
 
     const rows = await runSeries('hourly-records', [...today, ...dayBefore, ...outside], {}, 'Asia/Tokyo');
 
-    expect(rows).toEqual([{ hour: window.startEpoch + 2 * HOUR, accepted: 0, rejected: 3, baseline_days: 1, baseline_accepted_min: 0, baseline_accepted_max: 0, baseline_rejected_min: 6, baseline_rejected_max: 6 }]);
+    expect(rows).toEqual([
+      {
+        hour: window.startEpoch + 2 * HOUR,
+        accepted: 0,
+        rejected: 3,
+        baseline_days: 1,
+        baseline_accepted_min: 0,
+        baseline_accepted_max: 0,
+        baseline_rejected_min: 6,
+        baseline_rejected_max: 6,
+      },
+    ]);
   });
 });
 
@@ -87,7 +127,14 @@ describe('host-egress', () => {
     const rows = await runSeries('host-egress', [...history, ...quietHost, ...notEgress, ...egress('10.0.1.20', 2000 * MB, DAY_START)]);
 
     expect(rows).toEqual([
-      { sourceaddress: '10.0.1.20', bytes: 2000 * MB, baseline_days: 7, baseline_min_bytes: 0, baseline_mean_bytes: Math.round((500 * MB * 10) / 7) / 10, baseline_max_bytes: 100 * MB },
+      {
+        sourceaddress: '10.0.1.20',
+        bytes: 2000 * MB,
+        baseline_days: 7,
+        baseline_min_bytes: 0,
+        baseline_mean_bytes: Math.round((500 * MB * 10) / 7) / 10,
+        baseline_max_bytes: 100 * MB,
+      },
       { sourceaddress: '10.0.1.30', bytes: 0, baseline_days: 7, baseline_min_bytes: 0, baseline_mean_bytes: Math.round((50 * MB * 10) / 7) / 10, baseline_max_bytes: 50 * MB },
     ]);
   });

@@ -52,7 +52,12 @@ describe('the stored rollup keeps its warnings and notices changed files (a real
       dirs = await tempDirs();
       await writeFlowLogFile({ dataDir: dirs.dataDir, day: DAY, name: 'good0001', records: records(40) });
       // Line 1 is the header: the port "ssh" is on line 4.
-      bad = await writeFlowLogFile({ dataDir: dirs.dataDir, day: DAY, name: 'badline1', records: [...records(2, 100), flow({ dstport: 'ssh', start: DAY_START + 50 }), ...records(17, 200)] });
+      bad = await writeFlowLogFile({
+        dataDir: dirs.dataDir,
+        day: DAY,
+        name: 'badline1',
+        records: [...records(2, 100), flow({ dstport: 'ssh', start: DAY_START + 50 }), ...records(17, 200)],
+      });
       cut = await writeFlowLogFile({ dataDir: dirs.dataDir, day: DAY, name: 'cutshort', records: records(5000, 300) });
       await truncateFile(cut);
     });
@@ -68,7 +73,9 @@ describe('the stored rollup keeps its warnings and notices changed files (a real
       // Assess
       const expected = [
         `rollup of ${DAY}: skipped unreadable file ${cut}: the gzip data is truncated`,
-        expect.stringMatching(new RegExp(`^rollup of ${DAY}: skipped 1 bad line of ${bad.replaceAll(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: line 4 \\(\\w+ is not a number \\("ssh"\\)\\)$`)),
+        expect.stringMatching(
+          new RegExp(`^rollup of ${DAY}: skipped 1 bad line of ${bad.replaceAll(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: line 4 \\(\\w+ is not a number \\("ssh"\\)\\)$`),
+        ),
       ];
       // The local engine builds the nine days of the window and baseline one at a time.
       expect(builds(first)).toHaveLength(9);

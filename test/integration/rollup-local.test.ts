@@ -25,7 +25,17 @@ function lines(): string[] {
     const at = first + i * 1800 + (i % 7) * 60;
     if (i % 17 === 0) out.push(statusLine('NODATA', at));
     else if (i % 29 === 0) out.push(statusLine('SKIPDATA', at));
-    else out.push(flowLine({ src: i % 5 === 0 ? '203.0.113.9' : '10.0.1.5', dst: i % 4 === 0 ? '198.51.100.20' : '10.0.2.9', dstPort: [443, 22, 3389, 8080][i % 4] as number, bytes: 1000 + i * 37, start: at, action: i % 3 === 0 ? 'REJECT' : 'ACCEPT' }));
+    else
+      out.push(
+        flowLine({
+          src: i % 5 === 0 ? '203.0.113.9' : '10.0.1.5',
+          dst: i % 4 === 0 ? '198.51.100.20' : '10.0.2.9',
+          dstPort: [443, 22, 3389, 8080][i % 4] as number,
+          bytes: 1000 + i * 37,
+          start: at,
+          action: i % 3 === 0 ? 'REJECT' : 'ACCEPT',
+        }),
+      );
   }
   const day20 = Date.parse('2026-11-20T00:00:00Z') / 1000;
   // A port scan and an egress burst on 11-20.
@@ -37,11 +47,17 @@ function lines(): string[] {
 /** Records of the last minutes of 11-20 delivered into the 11-21 folder (late delivery). */
 function lateLines(): string[] {
   const late = Date.parse('2026-11-20T23:58:00Z') / 1000;
-  return [flowLine({ src: '10.0.1.7', dst: '10.0.2.9', dstPort: 443, bytes: 777, start: late }), flowLine({ src: '10.0.1.7', dst: '10.0.2.9', dstPort: 443, bytes: 778, start: late + 30 })];
+  return [
+    flowLine({ src: '10.0.1.7', dst: '10.0.2.9', dstPort: 443, bytes: 777, start: late }),
+    flowLine({ src: '10.0.1.7', dst: '10.0.2.9', dstPort: 443, bytes: 778, start: late + 30 }),
+  ];
 }
 
 function gzFiles(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.gz')).map((f) => join(dir, f)).filter((f) => statSync(f).isFile());
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.gz'))
+    .map((f) => join(dir, f))
+    .filter((f) => statSync(f).isFile());
 }
 
 const comparable = (report: Report) => ({ totals: report.totals, findings: report.findings, digests: report.digests });
@@ -139,8 +155,28 @@ describe('the daily rollup on the local engine', () => {
     const core = config();
     handle = await openLocal(core);
     const days = ['2026-11-18', '2026-11-19', '2026-11-20'] as UtcDay[];
-    await runReport({ engine: handle.engine, catalog: handle.catalog, layout: handle.layout, database: core.database, table: core.table, config: loadReportConfig({}), now: () => new Date('2026-11-19T12:00:00Z') }, { date: '2026-11-20', timezone: 'UTC' });
-    const deps = { engine: handle.engine, rollupCatalog: handle.rollupCatalog, layout: handle.layout, database: core.database, table: core.table, rollupTable: core.rollup.table, settleMinutes: 30, now: () => new Date('2026-11-22T00:00:00Z') };
+    await runReport(
+      {
+        engine: handle.engine,
+        catalog: handle.catalog,
+        layout: handle.layout,
+        database: core.database,
+        table: core.table,
+        config: loadReportConfig({}),
+        now: () => new Date('2026-11-19T12:00:00Z'),
+      },
+      { date: '2026-11-20', timezone: 'UTC' },
+    );
+    const deps = {
+      engine: handle.engine,
+      rollupCatalog: handle.rollupCatalog,
+      layout: handle.layout,
+      database: core.database,
+      table: core.table,
+      rollupTable: core.rollup.table,
+      settleMinutes: 30,
+      now: () => new Date('2026-11-22T00:00:00Z'),
+    };
     const count = async () => (await handle!.engine.execute('SELECT count(*) AS n, sum(flows) AS flows FROM flowlogs.vpc_flow_logs_rollup')).rows[0];
 
     // Act
@@ -168,7 +204,16 @@ describe('the daily rollup on the local engine', () => {
     const core = config();
     handle = await openLocal(core);
     const day = '2026-11-19' as UtcDay;
-    const deps = { engine: handle.engine, rollupCatalog: handle.rollupCatalog, layout: handle.layout, database: core.database, table: core.table, rollupTable: core.rollup.table, settleMinutes: 30, now: () => new Date('2026-11-22T00:00:00Z') };
+    const deps = {
+      engine: handle.engine,
+      rollupCatalog: handle.rollupCatalog,
+      layout: handle.layout,
+      database: core.database,
+      table: core.table,
+      rollupTable: core.rollup.table,
+      settleMinutes: 30,
+      now: () => new Date('2026-11-22T00:00:00Z'),
+    };
     await ensureRollups(deps, { days: [day] });
     const tables = { database: core.database, table: core.table, rollupTable: core.rollup.table, keys: handle.layout.keys };
     const partitions = wantedRollupPartitions(handle.layout, [day]);
@@ -200,9 +245,18 @@ describe('the daily rollup on the local engine', () => {
     const core = config();
     handle = await openLocal(core);
     const days = ['2026-11-18', '2026-11-19'] as UtcDay[];
-    const deps = { engine: handle.engine, rollupCatalog: handle.rollupCatalog, layout: handle.layout, database: core.database, table: core.table, rollupTable: core.rollup.table, settleMinutes: 30, now: () => new Date('2026-11-22T00:00:00Z') };
+    const deps = {
+      engine: handle.engine,
+      rollupCatalog: handle.rollupCatalog,
+      layout: handle.layout,
+      database: core.database,
+      table: core.table,
+      rollupTable: core.rollup.table,
+      settleMinutes: 30,
+      now: () => new Date('2026-11-22T00:00:00Z'),
+    };
     await ensureRollups(deps, { days });
-    const summary = "SELECT dt, count(*) AS n, sum(flows) AS flows, sum(bytes) AS bytes FROM flowlogs.vpc_flow_logs_rollup GROUP BY dt ORDER BY dt";
+    const summary = 'SELECT dt, count(*) AS n, sum(flows) AS flows, sum(bytes) AS bytes FROM flowlogs.vpc_flow_logs_rollup GROUP BY dt ORDER BY dt';
     const before = (await handle.engine.execute(summary)).rows;
     await handle.close();
     handle = undefined;

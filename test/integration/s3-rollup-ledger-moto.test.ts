@@ -47,35 +47,46 @@ const rawCatalog: PartitionCatalog = {
 };
 
 describe('S3 rollup ledger (moto_server)', () => {
-  it('when a day folder holds 1,001 objects, they are all listed over two ListObjectsV2 pages with size and ETag, and a sibling folder whose name starts alike is not', { timeout: 120_000 }, async () => {
-    // Prepare: S3 returns at most 1,000 keys per ListObjectsV2 page (Amazon S3 API Reference, ListObjectsV2 MaxKeys).
-    const day = '2026-10-01' as UtcDay;
-    const names = Array.from({ length: 1001 }, (_, i) => `f-${String(i).padStart(4, '0')}.log.gz`);
-    for (let i = 0; i < names.length; i += 50) await Promise.all(names.slice(i, i + 50).map((n) => put(LOGS, dayKey(day, n), n)));
-    await put(LOGS, `${dayKey(day, '').slice(0, -1)}0/other.log.gz`, 'sibling');
-    const ledger = new S3RollupLedger({ client: s3, raw: rawCatalog, folder: `s3://${RESULTS}/rollup/ledger/t/` });
-    let calls = 0;
-    s3.middlewareStack.add((next, context) => async (args) => {
-      if (context.commandName === 'ListObjectsV2Command') calls++;
-      return next(args);
-    }, { step: 'initialize', name: 'countLists' });
+  it(
+    'when a day folder holds 1,001 objects, they are all listed over two ListObjectsV2 pages with size and ETag, and a sibling folder whose name starts alike is not',
+    { timeout: 120_000 },
+    async () => {
+      // Prepare: S3 returns at most 1,000 keys per ListObjectsV2 page (Amazon S3 API Reference, ListObjectsV2 MaxKeys).
+      const day = '2026-10-01' as UtcDay;
+      const names = Array.from({ length: 1001 }, (_, i) => `f-${String(i).padStart(4, '0')}.log.gz`);
+      for (let i = 0; i < names.length; i += 50) await Promise.all(names.slice(i, i + 50).map((n) => put(LOGS, dayKey(day, n), n)));
+      await put(LOGS, `${dayKey(day, '').slice(0, -1)}0/other.log.gz`, 'sibling');
+      const ledger = new S3RollupLedger({ client: s3, raw: rawCatalog, folder: `s3://${RESULTS}/rollup/ledger/t/` });
+      let calls = 0;
+      s3.middlewareStack.add(
+        (next, context) => async (args) => {
+          if (context.commandName === 'ListObjectsV2Command') calls++;
+          return next(args);
+        },
+        { step: 'initialize', name: 'countLists' },
+      );
 
-    // Act
-    const files = (await ledger.filesOf([day])).get(day) ?? [];
+      // Act
+      const files = (await ledger.filesOf([day])).get(day) ?? [];
 
-    // Assess
-    s3.middlewareStack.remove('countLists');
-    expect(calls).toBe(2);
-    expect(files).toHaveLength(1001);
-    expect(files.map((f) => f.path)).toEqual(names.map((n) => `s3://${LOGS}/${dayKey(day, n)}`));
-    const head = await s3.send(new HeadObjectCommand({ Bucket: LOGS, Key: dayKey(day, names[7] as string) }));
-    expect(files[7]).toEqual({ path: `s3://${LOGS}/${dayKey(day, names[7] as string)}`, sizeBytes: (names[7] as string).length, version: head.ETag });
-  });
+      // Assess
+      s3.middlewareStack.remove('countLists');
+      expect(calls).toBe(2);
+      expect(files).toHaveLength(1001);
+      expect(files.map((f) => f.path)).toEqual(names.map((n) => `s3://${LOGS}/${dayKey(day, n)}`));
+      const head = await s3.send(new HeadObjectCommand({ Bucket: LOGS, Key: dayKey(day, names[7] as string) }));
+      expect(files[7]).toEqual({ path: `s3://${LOGS}/${dayKey(day, names[7] as string)}`, sizeBytes: (names[7] as string).length, version: head.ETag });
+    },
+  );
 
   it('when a record is kept, it is read back as written from <folder><day>.json, and a day without one has no record', async () => {
     // Prepare
     const ledger = new S3RollupLedger({ client: s3, raw: rawCatalog, folder: `s3://${RESULTS}/rollup/ledger/vpc_flow_logs_rollup/` });
-    const record = { day: '2026-10-02' as UtcDay, files: [{ path: `s3://${LOGS}/a.log.gz`, sizeBytes: 12, version: '"abc"' }], skipped: [{ kind: 'skipped-line' as const, file: `s3://${LOGS}/a.log.gz`, line: 4, reason: 'dstport is not a number' }] };
+    const record = {
+      day: '2026-10-02' as UtcDay,
+      files: [{ path: `s3://${LOGS}/a.log.gz`, sizeBytes: 12, version: '"abc"' }],
+      skipped: [{ kind: 'skipped-line' as const, file: `s3://${LOGS}/a.log.gz`, line: 4, reason: 'dstport is not a number' }],
+    };
 
     // Act
     await ledger.record([record]);
@@ -107,7 +118,8 @@ function rollupCatalogFollowing(engine: RecordingEngine): PartitionCatalog {
       const present = new Map<string, Partition>();
       for (const { sql } of engine.statements) {
         if (!/^ALTER TABLE flowlogs\.vpc_flow_logs_rollup\s/.test(sql)) continue;
-        for (const m of sql.matchAll(/dt = '(\d{4}\/\d{2}\/\d{2})'\)\s*(?:SET )?LOCATION '([^']+)'/g)) present.set(m[1] as string, { values: { dt: m[1] as string }, location: m[2] as string });
+        for (const m of sql.matchAll(/dt = '(\d{4}\/\d{2}\/\d{2})'\)\s*(?:SET )?LOCATION '([^']+)'/g))
+          present.set(m[1] as string, { values: { dt: m[1] as string }, location: m[2] as string });
       }
       return [...present.values()];
     },
@@ -115,40 +127,48 @@ function rollupCatalogFollowing(engine: RecordingEngine): PartitionCatalog {
 }
 
 describe('a report on the Athena path with the S3 ledger (moto_server)', () => {
-  it('when an object is added under a built day\'s folder, the next report builds that day again and warns naming the key; the report after that builds nothing', { timeout: 60_000 }, async () => {
-    // Prepare: a week of logs; the first report builds every complete day and records its files.
-    const days = daysOf({ from: '2026-11-10' as UtcDay, to: '2026-11-20' as UtcDay });
-    await Promise.all(days.map((day) => put(LOGS, dayKey(day, 'first.log.gz'), `logs of ${day}`)));
-    const engine = new RecordingEngine();
-    const ledger = new S3RollupLedger({ client: s3, raw: rawCatalog, folder: `s3://${RESULTS}/rollup/ledger/vpc_flow_logs_rollup/` });
-    const deps = {
-      engine,
-      catalog: rawCatalog,
-      layout,
-      database: 'flowlogs',
-      table: 'vpc_flow_logs',
-      config: loadReportConfig({ FLOWLOG_REPORT_TIMEZONE: 'UTC' }),
-      now: () => new Date('2026-11-20T12:00:00Z'),
-      rollup: { table: 'vpc_flow_logs_rollup', catalog: rollupCatalogFollowing(engine), settleMinutes: 30, ledger },
-    };
-    // Rollup builds only: the staging of the next folder's early rows (label early-rows) is an INSERT too.
-    const builds = (from: number, to?: number) => engine.statements.slice(from, to).filter((s) => /^INSERT INTO/.test(s.sql) && !(s.label ?? '').startsWith('early-rows')).map((s) => [...new Set(s.sql.match(/'\d{4}\/\d{2}\/\d{2}'/g))].join(','));
-    await runReport(deps, { date: '2026-11-19' });
-    const builtDay = '2026-11-18';
-    expect((await ledger.recorded([builtDay as UtcDay])).get(builtDay as UtcDay)?.files.map((f) => f.path)).toEqual([`s3://${LOGS}/${dayKey(builtDay, 'first.log.gz')}`]);
+  it(
+    "when an object is added under a built day's folder, the next report builds that day again and warns naming the key; the report after that builds nothing",
+    { timeout: 60_000 },
+    async () => {
+      // Prepare: a week of logs; the first report builds every complete day and records its files.
+      const days = daysOf({ from: '2026-11-10' as UtcDay, to: '2026-11-20' as UtcDay });
+      await Promise.all(days.map((day) => put(LOGS, dayKey(day, 'first.log.gz'), `logs of ${day}`)));
+      const engine = new RecordingEngine();
+      const ledger = new S3RollupLedger({ client: s3, raw: rawCatalog, folder: `s3://${RESULTS}/rollup/ledger/vpc_flow_logs_rollup/` });
+      const deps = {
+        engine,
+        catalog: rawCatalog,
+        layout,
+        database: 'flowlogs',
+        table: 'vpc_flow_logs',
+        config: loadReportConfig({ FLOWLOG_REPORT_TIMEZONE: 'UTC' }),
+        now: () => new Date('2026-11-20T12:00:00Z'),
+        rollup: { table: 'vpc_flow_logs_rollup', catalog: rollupCatalogFollowing(engine), settleMinutes: 30, ledger },
+      };
+      // Rollup builds only: the staging of the next folder's early rows (label early-rows) is an INSERT too.
+      const builds = (from: number, to?: number) =>
+        engine.statements
+          .slice(from, to)
+          .filter((s) => /^INSERT INTO/.test(s.sql) && !(s.label ?? '').startsWith('early-rows'))
+          .map((s) => [...new Set(s.sql.match(/'\d{4}\/\d{2}\/\d{2}'/g))].join(','));
+      await runReport(deps, { date: '2026-11-19' });
+      const builtDay = '2026-11-18';
+      expect((await ledger.recorded([builtDay as UtcDay])).get(builtDay as UtcDay)?.files.map((f) => f.path)).toEqual([`s3://${LOGS}/${dayKey(builtDay, 'first.log.gz')}`]);
 
-    // Act
-    const added = dayKey(builtDay, 'late.log.gz');
-    await put(LOGS, added, 'a file delivered after the build');
-    const before = engine.statements.length;
-    const second = await runReport(deps, { date: '2026-11-19' });
-    const afterSecond = engine.statements.length;
-    const third = await runReport(deps, { date: '2026-11-19' });
+      // Act
+      const added = dayKey(builtDay, 'late.log.gz');
+      await put(LOGS, added, 'a file delivered after the build');
+      const before = engine.statements.length;
+      const second = await runReport(deps, { date: '2026-11-19' });
+      const afterSecond = engine.statements.length;
+      const third = await runReport(deps, { date: '2026-11-19' });
 
-    // Assess
-    expect(builds(before, afterSecond)).toEqual(["'2026/11/18'"]);
-    expect(second.warnings).toContain(`the rollup of ${builtDay} was built again before this report: files changed since it was built: 1 added (s3://${LOGS}/${added})`);
-    expect(builds(afterSecond)).toEqual([]);
-    expect(third.warnings.filter((w) => w.includes(builtDay))).toEqual([]);
-  });
+      // Assess
+      expect(builds(before, afterSecond)).toEqual(["'2026/11/18'"]);
+      expect(second.warnings).toContain(`the rollup of ${builtDay} was built again before this report: files changed since it was built: 1 added (s3://${LOGS}/${added})`);
+      expect(builds(afterSecond)).toEqual([]);
+      expect(third.warnings.filter((w) => w.includes(builtDay))).toEqual([]);
+    },
+  );
 });

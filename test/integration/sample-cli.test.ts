@@ -41,8 +41,23 @@ describe('flowlog-pilot sample', () => {
   it('when --quiet, --sources and --format-string are given, it writes quiet data for each source in that format', async () => {
     const io = bufferIo();
 
-    const code = await main(['sample', '--out', 'quiet', '--date', '2026-11-20', '--records', '200', '--quiet', '--sources', '111111111111:us-east-1,222222222222:eu-west-1',
-      '--format-string', '${version} ${interface-id} ${srcaddr} ${dstaddr} ${dstport} ${action} ${flow-direction} ${log-status}'], io);
+    const code = await main(
+      [
+        'sample',
+        '--out',
+        'quiet',
+        '--date',
+        '2026-11-20',
+        '--records',
+        '200',
+        '--quiet',
+        '--sources',
+        '111111111111:us-east-1,222222222222:eu-west-1',
+        '--format-string',
+        '${version} ${interface-id} ${srcaddr} ${dstaddr} ${dstport} ${action} ${flow-direction} ${log-status}',
+      ],
+      io,
+    );
 
     expect(code).toBe(0);
     const manifest = JSON.parse(readFileSync(join(root, 'quiet', 'sample-manifest.json'), 'utf8')) as SampleManifest;

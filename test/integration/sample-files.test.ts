@@ -70,7 +70,12 @@ describe('sample files on disk', () => {
       expect(rows.filter((r) => r['log-status'] === 'NODATA').length).toBe(folder.nodata);
       expect(rows.filter((r) => r['log-status'] === 'SKIPDATA').length).toBe(folder.skipdata);
       expect(rows.filter((r) => r.action === 'REJECT').length).toBe(folder.rejected);
-      expect(files.filter((f) => f.path.startsWith(folder.path)).map((f) => f.path.split('/').at(-1)).sort()).toEqual([...folder.files].sort());
+      expect(
+        files
+          .filter((f) => f.path.startsWith(folder.path))
+          .map((f) => f.path.split('/').at(-1))
+          .sort(),
+      ).toEqual([...folder.files].sort());
     }
     expect(files.length).toBe(manifest.files);
     expect(files.reduce((n, f) => n + f.rows.length, 0)).toBe(manifest.records);
@@ -105,14 +110,25 @@ describe('sample files on disk', () => {
   });
 
   it('when records are normal traffic, their fields are well formed and times stay inside 10-minute windows', () => {
-    const rows = dirs.get('quiet')!.files.flatMap((f) => f.rows).filter((r) => r['log-status'] === 'OK');
+    const rows = dirs
+      .get('quiet')!
+      .files.flatMap((f) => f.rows)
+      .filter((r) => r['log-status'] === 'OK');
 
     const malformed = rows.filter((r) => {
       const start = Number(r.start);
       const end = Number(r.end);
       const windowEnd = (Math.floor(start / 600) + 1) * 600;
-      return Object.keys(r).length !== 14 || !/^eni-[0-9a-f]{17}$/.test(r['interface-id'] ?? '') || !/^\d{1,3}(\.\d{1,3}){3}$/.test(r.srcaddr ?? '')
-        || !['ACCEPT', 'REJECT'].includes(r.action ?? '') || end < start || end > windowEnd || !(Number(r.bytes) > 0) || !(Number(r.packets) > 0);
+      return (
+        Object.keys(r).length !== 14 ||
+        !/^eni-[0-9a-f]{17}$/.test(r['interface-id'] ?? '') ||
+        !/^\d{1,3}(\.\d{1,3}){3}$/.test(r.srcaddr ?? '') ||
+        !['ACCEPT', 'REJECT'].includes(r.action ?? '') ||
+        end < start ||
+        end > windowEnd ||
+        !(Number(r.bytes) > 0) ||
+        !(Number(r.packets) > 0)
+      );
     });
     expect(malformed).toEqual([]);
     const rejectShare = rows.filter((r) => r.action === 'REJECT').length / rows.length;
@@ -124,7 +140,10 @@ describe('sample files on disk', () => {
   });
 
   it('when a record is NODATA or SKIPDATA, only version, account, interface, start and end are filled', () => {
-    const rows = dirs.get('incidents')!.files.flatMap((f) => f.rows).filter((r) => r['log-status'] !== 'OK');
+    const rows = dirs
+      .get('incidents')!
+      .files.flatMap((f) => f.rows)
+      .filter((r) => r['log-status'] !== 'OK');
 
     expect(rows.some((r) => r['log-status'] === 'NODATA')).toBe(true);
     expect(rows.some((r) => r['log-status'] === 'SKIPDATA')).toBe(true);
@@ -220,14 +239,24 @@ describe('sample incidents', () => {
   it('when only one day is generated, the spikes are reported as not injected and the other incidents are there', async () => {
     const manifest = await writeSample({ out: join(root, 'one-day'), ...BASE, days: 1 });
 
-    expect(manifest.incidents.map((i) => i.rule).sort()).toEqual(['admin-port-brute-force', 'admin-port-exposure', 'admin-port-exposure', 'port-scan', 'port-scan', 'watchlist', 'watchlist']);
+    expect(manifest.incidents.map((i) => i.rule).sort()).toEqual([
+      'admin-port-brute-force',
+      'admin-port-exposure',
+      'admin-port-exposure',
+      'port-scan',
+      'port-scan',
+      'watchlist',
+      'watchlist',
+    ]);
     expect(manifest.skippedIncidents.map((s) => s.rule).sort()).toEqual(['egress-spike', 'reject-spike']);
   });
 });
 
 describe('sample formats and sources', () => {
   it('when a custom format is chosen, the header names its fields and later-version fields are filled plausibly', async () => {
-    const format = parseFormatString('${version} ${account-id} ${vpc-id} ${subnet-id} ${instance-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${tcp-flags} ${type} ${pkt-srcaddr} ${pkt-dstaddr} ${region} ${az-id} ${flow-direction} ${traffic-path} ${log-status}');
+    const format = parseFormatString(
+      '${version} ${account-id} ${vpc-id} ${subnet-id} ${instance-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${tcp-flags} ${type} ${pkt-srcaddr} ${pkt-dstaddr} ${region} ${az-id} ${flow-direction} ${traffic-path} ${log-status}',
+    );
     await writeSample({ out: join(root, 'custom'), ...BASE, days: 1, recordsPerDay: 500, format });
     const files = readLogFiles(join(root, 'custom'));
     const rows = files.flatMap((f) => f.rows);
@@ -256,12 +285,21 @@ describe('sample formats and sources', () => {
 
   it('when several sources are given, each gets its own folder tree with its own account and region', async () => {
     const manifest = await writeSample({
-      out: join(root, 'multi'), ...BASE, days: 1, recordsPerDay: 300,
-      sources: [{ account: '111111111111', region: 'us-east-1' }, { account: '222222222222', region: 'eu-west-1' }],
+      out: join(root, 'multi'),
+      ...BASE,
+      days: 1,
+      recordsPerDay: 300,
+      sources: [
+        { account: '111111111111', region: 'us-east-1' },
+        { account: '222222222222', region: 'eu-west-1' },
+      ],
     });
     const files = readLogFiles(join(root, 'multi'));
 
-    for (const [account, region] of [['111111111111', 'us-east-1'], ['222222222222', 'eu-west-1']] as const) {
+    for (const [account, region] of [
+      ['111111111111', 'us-east-1'],
+      ['222222222222', 'eu-west-1'],
+    ] as const) {
       const mine = files.filter((f) => f.path.startsWith(`AWSLogs/${account}/vpcflowlogs/${region}/2026/11/20/`));
       expect(mine.length).toBeGreaterThan(0);
       for (const f of mine) for (const r of f.rows) expect(r['account-id']).toBe(account);

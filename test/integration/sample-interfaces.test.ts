@@ -18,8 +18,20 @@ describe('sample interfaces file', () => {
   const out = mkdtempSync(join(tmpdir(), 'flowlog-sample-interfaces-'));
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-  it('when a sample of two sources is written, its two files pass the file check and know every interface and host address its logs name, with instance, the instance\'s Name tag, security group, subnet and VPC', async () => {
-    const manifest = await writeSample({ out, endDate: '2026-11-20', days: 1, recordsPerDay: 2_000, sources: [{ account: '111122223333', region: 'ap-northeast-1' }, { account: '444455556666', region: 'us-east-1' }] }, new Date('2026-11-21T06:00:00Z'));
+  it("when a sample of two sources is written, its two files pass the file check and know every interface and host address its logs name, with instance, the instance's Name tag, security group, subnet and VPC", async () => {
+    const manifest = await writeSample(
+      {
+        out,
+        endDate: '2026-11-20',
+        days: 1,
+        recordsPerDay: 2_000,
+        sources: [
+          { account: '111122223333', region: 'ap-northeast-1' },
+          { account: '444455556666', region: 'us-east-1' },
+        ],
+      },
+      new Date('2026-11-21T06:00:00Z'),
+    );
 
     // The interfaces carry no Name tag of their own (as when only the instance is tagged): the names come from instances.json.
     expect(parseEc2Document(readFileSync(join(out, INTERFACES_FILE), 'utf8'), INTERFACES_FILE).interfaces.filter((f) => f.name !== undefined)).toEqual([]);
@@ -27,12 +39,20 @@ describe('sample interfaces file', () => {
     const directory = await readInterfacesFiles([join(out, INTERFACES_FILE), join(out, INSTANCES_FILE)]);
     const all = await directory.describe({ interfaceIds: [], privateAddresses: [] });
     expect(all.interfaces).toEqual([]);
-    const facts = (await directory.describe({ interfaceIds: parseEc2Document(readFileSync(join(out, INTERFACES_FILE), 'utf8'), INTERFACES_FILE).interfaces.map((f) => f.interfaceId), privateAddresses: [] })).interfaces;
+    const facts = (
+      await directory.describe({
+        interfaceIds: parseEc2Document(readFileSync(join(out, INTERFACES_FILE), 'utf8'), INTERFACES_FILE).interfaces.map((f) => f.interfaceId),
+        privateAddresses: [],
+      })
+    ).interfaces;
     expect(instances.length).toBe(manifest.sources.reduce((sum, s) => sum + s.interfaces, 0));
     const logged = new Set<string>();
     for (const file of readdirSync(out, { recursive: true }) as string[]) {
       if (!file.endsWith('.log.gz')) continue;
-      for (const line of gunzipSync(readFileSync(join(out, file))).toString('utf8').split('\n').slice(1)) {
+      for (const line of gunzipSync(readFileSync(join(out, file)))
+        .toString('utf8')
+        .split('\n')
+        .slice(1)) {
         const eni = line.split(' ')[2];
         if (eni !== undefined && eni.startsWith('eni-')) logged.add(eni);
       }

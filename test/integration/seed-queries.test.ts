@@ -12,8 +12,14 @@ const SHARED = new URL('../../../shared/acceptance/seed-queries.sql', import.met
 
 /** The statements of the file: split on `;` at line ends, comment lines dropped. */
 function statements(text: string): string[] {
-  const code = text.split('\n').filter((line) => !line.trimStart().startsWith('--')).join('\n');
-  return code.split(/;\s*(?:\n|$)/).map((s) => s.trim()).filter((s) => s !== '');
+  const code = text
+    .split('\n')
+    .filter((line) => !line.trimStart().startsWith('--'))
+    .join('\n');
+  return code
+    .split(/;\s*(?:\n|$)/)
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }
 
 describe('the walkthrough queries (test/fixtures/seed-queries.sql) on the local engine', () => {
@@ -33,7 +39,13 @@ describe('the walkthrough queries (test/fixtures/seed-queries.sql) on the local 
     await writeFlowLogFile({ dataDir: dirs.dataDir, day: '2026-11-01', records });
     await writeFlowLogFile({ dataDir: dirs.dataDir, day: '2026-11-02', records: manyFlows(5) });
     handle = await openLocal(
-      loadCoreConfig({ FLOWLOG_ENGINE: 'local', FLOWLOG_DATA_DIR: dirs.dataDir, FLOWLOG_STATE_DIR: dirs.stateDir, FLOWLOG_DATABASE: 'test_vpc_flowlogs', FLOWLOG_TABLE: 'test_table_vpc_flowlogs' }),
+      loadCoreConfig({
+        FLOWLOG_ENGINE: 'local',
+        FLOWLOG_DATA_DIR: dirs.dataDir,
+        FLOWLOG_STATE_DIR: dirs.stateDir,
+        FLOWLOG_DATABASE: 'test_vpc_flowlogs',
+        FLOWLOG_TABLE: 'test_table_vpc_flowlogs',
+      }),
       // As `flowlog-pilot query` runs them: on the connection confined to the data folder.
       { sandbox: true },
     );

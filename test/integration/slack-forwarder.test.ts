@@ -171,7 +171,10 @@ describe('Slack forwarder within its own timeout', () => {
     // Act
     const outcome = handler(snsEvent(richReport()), withRemaining(3_000));
     // Assess: 1 s is kept to answer, so the one try gets 2 s.
-    await expect(outcome).rejects.toMatchObject({ name: 'DeliveryError', message: expect.stringMatching(/failed after 1 attempt: no answer within (19[0-9]{2}|2000) ms; no time was left for another attempt before the function's timeout$/) });
+    await expect(outcome).rejects.toMatchObject({
+      name: 'DeliveryError',
+      message: expect.stringMatching(/failed after 1 attempt: no answer within (19[0-9]{2}|2000) ms; no time was left for another attempt before the function's timeout$/),
+    });
     expect(Date.now() - started).toBeLessThan(3_000);
     expect(server.received).toHaveLength(1);
   }, 20_000);
@@ -190,7 +193,10 @@ describe('Slack forwarder within its own timeout', () => {
   });
 
   it('when Slack asks to wait 2 s with 10 s left, it waits and the second try delivers', async () => {
-    server = await startLoopbackServer([{ status: 429, headers: { 'retry-after': '2' } }, { status: 200, body: 'ok' }]);
+    server = await startLoopbackServer([
+      { status: 429, headers: { 'retry-after': '2' } },
+      { status: 200, body: 'ok' },
+    ]);
     ssm.on(GetParameterCommand).resolves({ Parameter: { Value: `${server.baseUrl}${SECRET_PATH}` } });
     const waits: number[] = [];
     const handler = createSlackForwarder(awsSlackForwarderDeps({ FLOWLOG_SLACK_WEBHOOK_PARAMETER: PARAMETER }, new SSMClient({}), { sleep: async (ms) => void waits.push(ms) }));
@@ -199,15 +205,18 @@ describe('Slack forwarder within its own timeout', () => {
     expect(waits).toEqual([2_000]);
   });
 
-  it('when SSM never answers, the read is given up before the function\'s timeout as a DeadlineError', async () => {
+  it("when SSM never answers, the read is given up before the function's timeout as a DeadlineError", async () => {
     ssm.on(GetParameterCommand).callsFake(() => new Promise(() => {}));
     const started = Date.now();
 
-    await expect(forwarder()(snsEvent(richReport()), withRemaining(2_500))).rejects.toMatchObject({ name: 'DeadlineError', message: expect.stringMatching(/reading SSM parameter \/flowlog-pilot\/slack-webhook got no answer before the function's timeout \(waited 1[0-9]{3} ms\)/) });
+    await expect(forwarder()(snsEvent(richReport()), withRemaining(2_500))).rejects.toMatchObject({
+      name: 'DeadlineError',
+      message: expect.stringMatching(/reading SSM parameter \/flowlog-pilot\/slack-webhook got no answer before the function's timeout \(waited 1[0-9]{3} ms\)/),
+    });
     expect(Date.now() - started).toBeLessThan(2_500);
   });
 
-  it('when a failure is answered, its errorType is the typed error\'s name (DeliveryError), so the failure queue can tell it from a refused event', async () => {
+  it("when a failure is answered, its errorType is the typed error's name (DeliveryError), so the failure queue can tell it from a refused event", async () => {
     server = await startLoopbackServer([{ status: 404, body: 'no_service' }]);
     ssm.on(GetParameterCommand).resolves({ Parameter: { Value: `${server.baseUrl}${SECRET_PATH}` } });
 

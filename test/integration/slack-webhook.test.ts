@@ -41,7 +41,10 @@ describe('Slack webhook over real HTTP', () => {
   });
 
   it('when Slack answers 429 with Retry-After, it waits that long and then delivers', async () => {
-    const slack = await serve([{ status: 429, headers: { 'retry-after': '2' }, body: 'rate_limited' }, { status: 200, body: 'ok' }]);
+    const slack = await serve([
+      { status: 429, headers: { 'retry-after': '2' }, body: 'rate_limited' },
+      { status: 200, body: 'ok' },
+    ]);
     const { waits, sleep } = recordingSleep();
     const webhook = new SlackWebhook(`${slack.baseUrl}${SECRET_PATH}`, { timeoutMs: 2_000, sleep });
 
@@ -54,7 +57,12 @@ describe('Slack webhook over real HTTP', () => {
   it('when Slack answers 5xx and then ok, it backs off and delivers', async () => {
     const slack = await serve([{ status: 500 }, { status: 503 }, { status: 200, body: 'ok' }]);
     const { waits, sleep } = recordingSleep();
-    const webhook = new SlackWebhook(`${slack.baseUrl}${SECRET_PATH}`, { timeoutMs: 2_000, sleep, random: () => 0.5, retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1_000 } });
+    const webhook = new SlackWebhook(`${slack.baseUrl}${SECRET_PATH}`, {
+      timeoutMs: 2_000,
+      sleep,
+      random: () => 0.5,
+      retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1_000 },
+    });
 
     await webhook.post({ text: 'hello' });
 

@@ -45,7 +45,19 @@ describe('source-mapped stacks', () => {
     writeFileSync(join(dir, 'thrower.ts'), THROWER);
     writeFileSync(join(dir, 'entry.ts'), ENTRY);
     bundle = join(dir, 'out', 'entry.cjs');
-    await build({ entryPoints: [join(dir, 'entry.ts')], outfile: bundle, bundle: true, minify: true, keepNames: true, sourcemap: true, sourcesContent: false, format: 'cjs', platform: 'node', target: 'node22', logLevel: 'silent' });
+    await build({
+      entryPoints: [join(dir, 'entry.ts')],
+      outfile: bundle,
+      bundle: true,
+      minify: true,
+      keepNames: true,
+      sourcemap: true,
+      sourcesContent: false,
+      format: 'cjs',
+      platform: 'node',
+      target: 'node22',
+      logLevel: 'silent',
+    });
   });
 
   afterAll(() => {
@@ -72,7 +84,7 @@ describe('source-mapped stacks', () => {
     expect(stack).toMatch(/\(node:internal\/modules\/cjs\/loader:\d+:\d+\)/);
   });
 
-  it('when positions across the whole bundle are looked up, each answer equals Node\'s SourceMap.findEntry', () => {
+  it("when positions across the whole bundle are looked up, each answer equals Node's SourceMap.findEntry", () => {
     // Prepare
     const payload = JSON.parse(readFileSync(`${bundle}.map`, 'utf8')) as SourceMapPayload;
     const lines = readFileSync(bundle, 'utf8').split('\n');
@@ -86,14 +98,16 @@ describe('source-mapped stacks', () => {
         const theirs = node.findEntry(line, column) as { originalSource?: string; originalLine?: number; originalColumn?: number };
 
         // Assess
-        expect(ours, `${line}:${column}`).toEqual(theirs.originalSource === undefined ? undefined : { source: theirs.originalSource, line: theirs.originalLine, column: theirs.originalColumn });
+        expect(ours, `${line}:${column}`).toEqual(
+          theirs.originalSource === undefined ? undefined : { source: theirs.originalSource, line: theirs.originalLine, column: theirs.originalColumn },
+        );
         compared += 1;
       }
     }
     expect(compared).toBeGreaterThan(50);
   });
 
-  it('when a frame\'s file has no map, or its map cannot be decoded, the stack is returned unchanged', () => {
+  it("when a frame's file has no map, or its map cannot be decoded, the stack is returned unchanged", () => {
     // Prepare
     const broken = join(dir, 'broken.cjs');
     writeFileSync(broken, 'x');

@@ -12,7 +12,18 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dayFolder, sourceFolder, type FolderStyle } from '../../src/lib/partitions/layout.js';
 import type { UtcDay } from '../../src/lib/dates.js';
-import { collectAthenaStatements, collectFolderDeletions, COLLECTED_ROLLUP_LOCATION, fromProjectedSetup, statementKind, tablesOf, type EmittedStatement, type FolderDeletionCall, type Job, type StatementKind } from '../support/athena-statements.js';
+import {
+  collectAthenaStatements,
+  collectFolderDeletions,
+  COLLECTED_ROLLUP_LOCATION,
+  fromProjectedSetup,
+  statementKind,
+  tablesOf,
+  type EmittedStatement,
+  type FolderDeletionCall,
+  type Job,
+  type StatementKind,
+} from '../support/athena-statements.js';
 import { findTool, missingToolReason } from '../support/aws-tools.js';
 import { readZip } from '../../deploy/zip-reader.js';
 import { ACCOUNT, iamMatches, packageStack, REGION, resolve, ROOT, roleStatements, type Json } from '../support/packaged-stack.js';
@@ -22,17 +33,32 @@ const SLACK_KEY = `arn:aws:kms:${REGION}:${ACCOUNT}:key/mrk-0123456789abcdef0123
 const VARIANTS: Readonly<Record<string, { readonly stage: string; readonly params: Readonly<Record<string, string>> }>> = {
   default: { stage: 'ci', params: {} },
   // The interfaces function assumes this role in each source account to place their interfaces.
-  'several sources': { stage: 'ci', params: { sources: `${ACCOUNT}:${REGION},111111111111:ap-northeast-1,222222222222:us-east-1`, interfacesRoleName: 'flowlog-pilot-interfaces' } },
+  'several sources': {
+    stage: 'ci',
+    params: { sources: `${ACCOUNT}:${REGION},111111111111:ap-northeast-1,222222222222:us-east-1`, interfacesRoleName: 'flowlog-pilot-interfaces' },
+  },
   'hive folders with per-hour delivery': { stage: 'ci', params: { folders: 'hive', perHour: 'true', prefix: 'org/', vpcIds: 'vpc-0123456789abcdef0' } },
-  'adopted table': { stage: 'ci', params: { tableMode: 'adopt', database: 'network_logs', table: 'vpc_flow_logs_console', bucket: 'existing-flow-logs', sources: `${ACCOUNT}:${REGION}` } },
-  'projection with several sources': { stage: 'ci', params: { partitioning: 'projection', projectionStart: '2025/01/01', sources: `${ACCOUNT}:${REGION},111111111111:ap-northeast-1,222222222222:us-east-1` } },
+  'adopted table': {
+    stage: 'ci',
+    params: { tableMode: 'adopt', database: 'network_logs', table: 'vpc_flow_logs_console', bucket: 'existing-flow-logs', sources: `${ACCOUNT}:${REGION}` },
+  },
+  'projection with several sources': {
+    stage: 'ci',
+    params: { partitioning: 'projection', projectionStart: '2025/01/01', sources: `${ACCOUNT}:${REGION},111111111111:ap-northeast-1,222222222222:us-east-1` },
+  },
   'projection, Parquet delivery': { stage: 'ci', params: { partitioning: 'projection', fileFormat: 'parquet', vpcIds: 'vpc-0123456789abcdef0' } },
   // The report's lists: suppressions in SSM, the watchlist a file of the service folder bundled into the report zip.
   // The suppressions parameter is a SecureString under a customer managed key.
   'report lists': { stage: 'ci', params: { suppressionsParameter: '/flowlog-pilot/ci/suppressions', watchlistFile: 'examples/watchlist.txt', listsKmsKeyArn: LISTS_KEY } },
   'vpcIds with Slack': {
     stage: 'qa-tokyo',
-    params: { vpcIds: 'vpc-0123456789abcdef0,vpc-0fedcba98765432a', slackWebhookParameter: '/flowlog-pilot/qa/slack-webhook', slackWebhookKmsKeyArn: SLACK_KEY, alertEmails: 'secops@example.com', reportTimezone: 'Asia/Tokyo' },
+    params: {
+      vpcIds: 'vpc-0123456789abcdef0,vpc-0fedcba98765432a',
+      slackWebhookParameter: '/flowlog-pilot/qa/slack-webhook',
+      slackWebhookKmsKeyArn: SLACK_KEY,
+      alertEmails: 'secops@example.com',
+      reportTimezone: 'Asia/Tokyo',
+    },
   },
 };
 const FUNCTION_OF_JOB: Readonly<Record<Job, string>> = { partitions: 'Partitions', report: 'Report' };
@@ -86,7 +112,11 @@ interface Deployed {
 /** The ARNs of one packaged variant the needs are expressed in. */
 function arnsOf(deployed: Deployed, job: Job) {
   const env = resolve(deployed.template, deployed.template.Resources[`${FUNCTION_OF_JOB[job]}LambdaFunction`].Properties.Environment.Variables) as Record<string, string>;
-  const glue = (table: string) => [`arn:aws:glue:${REGION}:${ACCOUNT}:catalog`, `arn:aws:glue:${REGION}:${ACCOUNT}:database/${env.FLOWLOG_DATABASE}`, `arn:aws:glue:${REGION}:${ACCOUNT}:table/${env.FLOWLOG_DATABASE}/${table}`];
+  const glue = (table: string) => [
+    `arn:aws:glue:${REGION}:${ACCOUNT}:catalog`,
+    `arn:aws:glue:${REGION}:${ACCOUNT}:database/${env.FLOWLOG_DATABASE}`,
+    `arn:aws:glue:${REGION}:${ACCOUNT}:table/${env.FLOWLOG_DATABASE}/${table}`,
+  ];
   const s3 = (location: string) => {
     const [, bucket, key] = /^s3:\/\/([^/]+)\/(.*)$/.exec(location)!;
     return { bucket: `arn:aws:s3:::${bucket}`, objects: `arn:aws:s3:::${bucket}/${key}*` };
@@ -98,7 +128,10 @@ function arnsOf(deployed: Deployed, job: Job) {
   // The rollup ledger (src/lib/s3/s3-rollup-ledger.ts, wired in src/lib/wiring/aws.ts): its
   // own S3 calls, not Athena statements. ListObjectsV2 (s3:ListBucket) under each source's day
   // folders; GetObject and PutObject of the day records, <rollup LOCATION>ledger/<rollup table>/<day>.json.
-  const dayPrefixes = sources.map(([account, region]) => `${env.FLOWLOG_PREFIX}${sourceFolder(account, region, env.FLOWLOG_FOLDERS as FolderStyle)}${dayFolder('2026-11-18' as UtcDay, env.FLOWLOG_FOLDERS as FolderStyle)}`);
+  const dayPrefixes = sources.map(
+    ([account, region]) =>
+      `${env.FLOWLOG_PREFIX}${sourceFolder(account, region, env.FLOWLOG_FOLDERS as FolderStyle)}${dayFolder('2026-11-18' as UtcDay, env.FLOWLOG_FOLDERS as FolderStyle)}`,
+  );
   return {
     ledger: { listBucket: `arn:aws:s3:::${env.FLOWLOG_BUCKET}`, dayPrefixes, records: s3(`${rollupLocation}ledger/${env.FLOWLOG_ROLLUP_TABLE}/`).objects },
     // The report's files (src/lib/use-cases/save-report.ts): PutObject under reports/ of FLOWLOG_REPORT_BUCKET.
@@ -123,7 +156,8 @@ function needsOf(deployed: Deployed, job: Job, all: readonly EmittedStatement[],
   for (const deletion of deletions.filter((d) => d.job === job)) {
     // Only the builds folder: a folder elsewhere would need a broader grant, and fails here instead.
     const relative = deletion.folder.slice(COLLECTED_ROLLUP_LOCATION.length);
-    if (!deletion.folder.startsWith(COLLECTED_ROLLUP_LOCATION) || !relative.startsWith('builds/')) throw new Error(`${deletion.scenario} deletes ${deletion.folder}, outside the rollup's builds/ folder`);
+    if (!deletion.folder.startsWith(COLLECTED_ROLLUP_LOCATION) || !relative.startsWith('builds/'))
+      throw new Error(`${deletion.scenario} deletes ${deletion.folder}, outside the rollup's builds/ folder`);
     const rollup = arns.tables[COLLECTED.rollup]!.data[0]!;
     FOLDER_DELETE_BUCKET_ACTIONS.forEach((a) => needs.add(`${a} ${rollup.bucket}`));
     FOLDER_DELETE_OBJECT_ACTIONS.forEach((a) => needs.add(`${a} ${rollup.objects.replace(/\*$/, '')}builds/*`));
@@ -145,16 +179,28 @@ function needsOf(deployed: Deployed, job: Job, all: readonly EmittedStatement[],
       const t = table(target);
       add(need.targetGlue, t.glue);
       if (need.writesTarget) {
-        add(RESULT_OBJECT_ACTIONS, t.data.map((d) => d.objects));
-        add(TABLE_BUCKET_ACTIONS, t.data.map((d) => d.bucket));
+        add(
+          RESULT_OBJECT_ACTIONS,
+          t.data.map((d) => d.objects),
+        );
+        add(
+          TABLE_BUCKET_ACTIONS,
+          t.data.map((d) => d.bucket),
+        );
       }
     }
     if (need.readsTables) {
       for (const name of tables.filter((t) => t !== target)) {
         const t = table(name);
         add(READ_TABLE, t.glue);
-        add(TABLE_READ_OBJECT_ACTIONS, t.data.map((d) => d.objects));
-        add(TABLE_BUCKET_ACTIONS, t.data.map((d) => d.bucket));
+        add(
+          TABLE_READ_OBJECT_ACTIONS,
+          t.data.map((d) => d.objects),
+        );
+        add(
+          TABLE_BUCKET_ACTIONS,
+          t.data.map((d) => d.bucket),
+        );
       }
     }
   }
@@ -196,7 +242,9 @@ describe('packaged template variants', () => {
     const matches = JSON.parse(run.stdout || '[]') as { Level: string; Rule: { Id: string }; Message: string; Filename: string }[];
     const name = (file: string) => [...deployed].find(([, d]) => d.file === file)?.[0];
     const errors = matches.filter((m) => m.Level === 'Error').map((m) => `${name(m.Filename)}: ${m.Rule.Id} ${m.Message}`);
-    console.log(`cfn-lint over ${files.length} templates: ${errors.length} errors, ${matches.filter((m) => m.Level === 'Warning').length} warnings (${[...new Set(matches.filter((m) => m.Level === 'Warning').map((m) => m.Rule.Id))].join(', ') || 'none'})`);
+    console.log(
+      `cfn-lint over ${files.length} templates: ${errors.length} errors, ${matches.filter((m) => m.Level === 'Warning').length} warnings (${[...new Set(matches.filter((m) => m.Level === 'Warning').map((m) => m.Rule.Id))].join(', ') || 'none'})`,
+    );
     expect(errors).toEqual([]);
     expect(run.status === 0 || (run.status! & 2) === 0).toBe(true);
   }, 300_000);
@@ -205,11 +253,18 @@ describe('packaged template variants', () => {
     const ssmOf = (variant: string, role: string) => roleStatements(deployed.get(variant)!.template, role).filter((s) => s.actions.some((a) => a.startsWith('ssm:')));
     const lists = ssmOf('report lists', 'ReportIamRoleLambdaExecution');
 
-    expect(lists.map((s) => [s.effect, s.actions, s.resources])).toEqual([['Allow', ['ssm:GetParameter'], [`arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/flowlog-pilot/ci/suppressions`]]]);
+    expect(lists.map((s) => [s.effect, s.actions, s.resources])).toEqual([
+      ['Allow', ['ssm:GetParameter'], [`arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/flowlog-pilot/ci/suppressions`]],
+    ]);
     expect(ssmOf('report lists', 'PartitionsIamRoleLambdaExecution')).toEqual([]);
     expect(ssmOf('default', 'ReportIamRoleLambdaExecution')).toEqual([]);
     const env = deployed.get('report lists')!.template.Resources.ReportLambdaFunction.Properties.Environment.Variables as Record<string, string>;
-    expect([env.FLOWLOG_SUPPRESSIONS_PARAMETER, env.FLOWLOG_SUPPRESSIONS_FILE, env.FLOWLOG_WATCHLIST_PARAMETER, env.FLOWLOG_WATCHLIST_FILE]).toEqual(['/flowlog-pilot/ci/suppressions', '', '', 'examples/watchlist.txt']);
+    expect([env.FLOWLOG_SUPPRESSIONS_PARAMETER, env.FLOWLOG_SUPPRESSIONS_FILE, env.FLOWLOG_WATCHLIST_PARAMETER, env.FLOWLOG_WATCHLIST_FILE]).toEqual([
+      '/flowlog-pilot/ci/suppressions',
+      '',
+      '',
+      'examples/watchlist.txt',
+    ]);
   });
 
   it('when a list parameter or the webhook parameter has a customer managed key, only the role reading it may decrypt with exactly that key, through SSM only; unset, no role may', () => {
@@ -223,8 +278,10 @@ describe('packaged template variants', () => {
     // Assess
     expect(kmsOf('report lists', 'ReportIamRoleLambdaExecution')).toEqual([['Allow', ['kms:Decrypt'], [LISTS_KEY], viaSsm]]);
     expect(kmsOf('vpcIds with Slack', 'SlackForwarderIamRoleLambdaExecution')).toEqual([['Allow', ['kms:Decrypt'], [SLACK_KEY], viaSsm]]);
-    for (const role of ['PartitionsIamRoleLambdaExecution', 'InterfacesIamRoleLambdaExecution', 'SlackForwarderIamRoleLambdaExecution']) expect(kmsOf('report lists', role)).toEqual([]);
-    for (const role of ['ReportIamRoleLambdaExecution', 'PartitionsIamRoleLambdaExecution', 'InterfacesIamRoleLambdaExecution']) expect(kmsOf('vpcIds with Slack', role)).toEqual([]);
+    for (const role of ['PartitionsIamRoleLambdaExecution', 'InterfacesIamRoleLambdaExecution', 'SlackForwarderIamRoleLambdaExecution'])
+      expect(kmsOf('report lists', role)).toEqual([]);
+    for (const role of ['ReportIamRoleLambdaExecution', 'PartitionsIamRoleLambdaExecution', 'InterfacesIamRoleLambdaExecution'])
+      expect(kmsOf('vpcIds with Slack', role)).toEqual([]);
     for (const role of ['ReportIamRoleLambdaExecution', 'SlackForwarderIamRoleLambdaExecution']) expect(kmsOf('default', role)).toEqual([]);
   });
 
@@ -235,18 +292,32 @@ describe('packaged template variants', () => {
     );
     const output = `${failure?.stdout ?? ''}${failure?.stderr ?? ''}`;
     expect(failure).toBeDefined();
-    expect(output).toContain(`param listsKmsKeyArn: "arn:aws:kms:${REGION}:${ACCOUNT}:alias/flowlog-lists" must be a KMS key ARN such as arn:aws:kms:ap-northeast-1:123456789012:key/`);
+    expect(output).toContain(
+      `param listsKmsKeyArn: "arn:aws:kms:${REGION}:${ACCOUNT}:alias/flowlog-lists" must be a KMS key ARN such as arn:aws:kms:ap-northeast-1:123456789012:key/`,
+    );
   }, 200_000);
 
   it('when several source accounts and a role name are given, the interfaces role may assume exactly that role in each source account, and read EC2 only; without them it may assume none', () => {
-    const interfaces = (variant: string) => roleStatements(deployed.get(variant)!.template, 'InterfacesIamRoleLambdaExecution').filter((s) => !s.actions.every((a) => a.startsWith('logs:')));
+    const interfaces = (variant: string) =>
+      roleStatements(deployed.get(variant)!.template, 'InterfacesIamRoleLambdaExecution').filter((s) => !s.actions.every((a) => a.startsWith('logs:')));
     // IAM role ARNs (IAM User Guide, "IAM identifiers"): arn:aws:iam::<account>:role/<name>. The stack's own account is listed among the sources, so its role is too (unused: it is asked directly).
     expect(interfaces('several sources').map((s) => [s.effect, s.actions, s.resources])).toEqual([
       ['Allow', ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeInstances'], ['*']],
-      ['Allow', ['sts:AssumeRole'], [`arn:aws:iam::${ACCOUNT}:role/flowlog-pilot-interfaces`, 'arn:aws:iam::111111111111:role/flowlog-pilot-interfaces', 'arn:aws:iam::222222222222:role/flowlog-pilot-interfaces']],
+      [
+        'Allow',
+        ['sts:AssumeRole'],
+        [
+          `arn:aws:iam::${ACCOUNT}:role/flowlog-pilot-interfaces`,
+          'arn:aws:iam::111111111111:role/flowlog-pilot-interfaces',
+          'arn:aws:iam::222222222222:role/flowlog-pilot-interfaces',
+        ],
+      ],
     ]);
     for (const variant of Object.keys(VARIANTS).filter((v) => v !== 'several sources')) {
-      expect(interfaces(variant).flatMap((s) => s.actions), variant).toEqual(['ec2:DescribeNetworkInterfaces', 'ec2:DescribeInstances']);
+      expect(
+        interfaces(variant).flatMap((s) => s.actions),
+        variant,
+      ).toEqual(['ec2:DescribeNetworkInterfaces', 'ec2:DescribeInstances']);
     }
     const env = deployed.get('several sources')!.template.Resources.InterfacesLambdaFunction.Properties.Environment.Variables as Record<string, unknown>;
     expect(resolve(deployed.get('several sources')!.template, env)).toEqual({
@@ -271,16 +342,21 @@ describe('packaged template variants', () => {
     const bad = `.bad-watchlist-${process.pid}.txt`;
     writeFileSync(join(ROOT, bad), '198.51.100.0/24,ok\n10.0.0.0/33,too wide\n2001:db8:::1,bad\n');
     try {
-      const failure = await packageStack({ watchlistFile: bad }).then(() => undefined, (error: unknown) => error as { stdout?: string; stderr?: string });
+      const failure = await packageStack({ watchlistFile: bad }).then(
+        () => undefined,
+        (error: unknown) => error as { stdout?: string; stderr?: string },
+      );
       const output = `${failure?.stdout ?? ''}${failure?.stderr ?? ''}`;
       expect(failure).toBeDefined();
-      expect(output).toContain(`param watchlistFile: ${bad}: line 2: cidr: "10.0.0.0/33": the prefix length must be 0 to 32; param watchlistFile: ${bad}: line 3: cidr: "2001:db8:::1" is not an IPv4 or IPv6 CIDR block`);
+      expect(output).toContain(
+        `param watchlistFile: ${bad}: line 2: cidr: "10.0.0.0/33": the prefix length must be 0 to 32; param watchlistFile: ${bad}: line 3: cidr: "2001:db8:::1" is not an IPv4 or IPv6 CIDR block`,
+      );
     } finally {
       rmSync(join(ROOT, bad), { force: true });
     }
   }, 200_000);
 
-  it('when every build fails, both jobs delete the failed builds\' folders, all under the rollup\'s builds/ folder', () => {
+  it("when every build fails, both jobs delete the failed builds' folders, all under the rollup's builds/ folder", () => {
     expect(new Set(deletions.map((d) => d.job))).toEqual(new Set(['partitions', 'report']));
     expect(deletions.filter((d) => !d.folder.startsWith(`${COLLECTED_ROLLUP_LOCATION}builds/`))).toEqual([]);
   });
@@ -312,28 +388,36 @@ describe('packaged template variants', () => {
       expect(extra).toEqual([]);
     });
 
-    it.each(['partitions', 'report'] as const)('when the %s role is read, its s3:ListBucket on the log bucket admits the rollup ledger\'s listing of each source\'s day folder, and only under the sources\' folders', (job) => {
-      // A projected stack has no partitions function, so no partitions role.
-      if (job === 'partitions' && projected(variant)) return;
-      const d = deployed.get(variant)!;
-      const { ledger } = arnsOf(d, job);
-      const lists = roleStatements(d.template, `${FUNCTION_OF_JOB[job]}IamRoleLambdaExecution`).filter((s) => s.effect === 'Allow' && s.actions.includes('s3:ListBucket') && s.resources.includes(ledger.listBucket));
-      expect(lists).toHaveLength(1);
-      const allowed = [lists[0]!.condition?.StringLike?.['s3:prefix']].flat() as string[];
-      expect(ledger.dayPrefixes.filter((prefix) => !allowed.some((pattern) => iamMatches(pattern, prefix)))).toEqual([]);
-      expect(allowed.some((pattern) => iamMatches(pattern, 'AWSLogs/'))).toBe(false);
-    });
+    it.each(['partitions', 'report'] as const)(
+      "when the %s role is read, its s3:ListBucket on the log bucket admits the rollup ledger's listing of each source's day folder, and only under the sources' folders",
+      (job) => {
+        // A projected stack has no partitions function, so no partitions role.
+        if (job === 'partitions' && projected(variant)) return;
+        const d = deployed.get(variant)!;
+        const { ledger } = arnsOf(d, job);
+        const lists = roleStatements(d.template, `${FUNCTION_OF_JOB[job]}IamRoleLambdaExecution`).filter(
+          (s) => s.effect === 'Allow' && s.actions.includes('s3:ListBucket') && s.resources.includes(ledger.listBucket),
+        );
+        expect(lists).toHaveLength(1);
+        const allowed = [lists[0]!.condition?.StringLike?.['s3:prefix']].flat() as string[];
+        expect(ledger.dayPrefixes.filter((prefix) => !allowed.some((pattern) => iamMatches(pattern, prefix)))).toEqual([]);
+        expect(allowed.some((pattern) => iamMatches(pattern, 'AWSLogs/'))).toBe(false);
+      },
+    );
 
-    it.each(['partitions', 'report'] as const)('when the %s role is read, one statement grants s3:GetObject and s3:PutObject on the rollup ledger\'s records and nothing wider', (job) => {
-      // A projected stack has no partitions function, so no partitions role.
-      if (job === 'partitions' && projected(variant)) return;
-      const d = deployed.get(variant)!;
-      const { ledger } = arnsOf(d, job);
-      const granted = roleStatements(d.template, `${FUNCTION_OF_JOB[job]}IamRoleLambdaExecution`).filter((s) => s.effect === 'Allow' && s.resources.includes(ledger.records));
-      expect(granted.map((s) => [...s.actions].sort())).toEqual([['s3:GetObject', 's3:PutObject']]);
-      expect(granted[0]!.resources).toEqual([ledger.records]);
-      expect(ledger.records).toMatch(/^arn:aws:s3:::[^/]+\/rollup\/ledger\/[a-z0-9_]+\/\*$/);
-    });
+    it.each(['partitions', 'report'] as const)(
+      "when the %s role is read, one statement grants s3:GetObject and s3:PutObject on the rollup ledger's records and nothing wider",
+      (job) => {
+        // A projected stack has no partitions function, so no partitions role.
+        if (job === 'partitions' && projected(variant)) return;
+        const d = deployed.get(variant)!;
+        const { ledger } = arnsOf(d, job);
+        const granted = roleStatements(d.template, `${FUNCTION_OF_JOB[job]}IamRoleLambdaExecution`).filter((s) => s.effect === 'Allow' && s.resources.includes(ledger.records));
+        expect(granted.map((s) => [...s.actions].sort())).toEqual([['s3:GetObject', 's3:PutObject']]);
+        expect(granted[0]!.resources).toEqual([ledger.records]);
+        expect(ledger.records).toMatch(/^arn:aws:s3:::[^/]+\/rollup\/ledger\/[a-z0-9_]+\/\*$/);
+      },
+    );
 
     it('when the names two stages in one account and region could share are read, each carries the stage', () => {
       const { template } = deployed.get(variant)!;
@@ -345,7 +429,8 @@ describe('packaged template variants', () => {
         const own = (value: unknown) => typeof value === 'string' || (typeof value === 'object' && value !== null && !('Ref' in value) && !('Fn::GetAtt' in value));
         for (const [key, value] of Object.entries(props)) {
           // Names the stack chooses for the resource itself (not references to others, not metric names).
-          if (/^(Name|[A-Z][A-Za-z]*Name)$/.test(key) && !['MetricName', 'DatabaseName', 'FunctionName', 'QueueName'].includes(key) && own(value)) named.push([`${id}.${key}`, String(resolve(template, value))]);
+          if (/^(Name|[A-Z][A-Za-z]*Name)$/.test(key) && !['MetricName', 'DatabaseName', 'FunctionName', 'QueueName'].includes(key) && own(value))
+            named.push([`${id}.${key}`, String(resolve(template, value))]);
           if (resource.Type === 'AWS::Lambda::Function' && key === 'FunctionName') named.push([`${id}.${key}`, String(value)]);
         }
         if (props.DatabaseInput?.Name !== undefined) named.push([`${id}.DatabaseInput.Name`, props.DatabaseInput.Name]);
@@ -401,28 +486,35 @@ describe('packaged template variants', () => {
     expect(table.Parameters['storage.location.template']).toMatch(/^s3:\/\/[^/]+\/AWSLogs\/\$\{aws_account\}\/vpcflowlogs\/\$\{aws_region\}\/\$\{dt\}\/$/);
   });
 
-  it.each(['default', 'several sources', 'hive folders with per-hour delivery'])('when the stack creates the log bucket (%s), its policy is AWS\'s delivery policy for each source account', (variant) => {
-    // Prepare
-    const { template } = deployed.get(variant)!;
-    const env = resolve(template, template.Resources.ReportLambdaFunction.Properties.Environment.Variables) as Record<string, string>;
-    const sources = env.FLOWLOG_SOURCES!.split(',').map((s) => s.split(':') as [string, string]);
-    const accounts = [...new Set(sources.map(([account]) => account))];
-    const hive = env.FLOWLOG_FOLDERS === 'hive';
-    const policy = resolve(template, template.Resources.FlowLogBucketPolicy.Properties.PolicyDocument) as Json;
-    const bucketArn = `arn:aws:s3:::${env.FLOWLOG_BUCKET}`;
-    const delivery = (policy.Statement as Json[]).filter((s) => s.Principal?.Service === 'delivery.logs.amazonaws.com');
+  it.each(['default', 'several sources', 'hive folders with per-hour delivery'])(
+    "when the stack creates the log bucket (%s), its policy is AWS's delivery policy for each source account",
+    (variant) => {
+      // Prepare
+      const { template } = deployed.get(variant)!;
+      const env = resolve(template, template.Resources.ReportLambdaFunction.Properties.Environment.Variables) as Record<string, string>;
+      const sources = env.FLOWLOG_SOURCES!.split(',').map((s) => s.split(':') as [string, string]);
+      const accounts = [...new Set(sources.map(([account]) => account))];
+      const hive = env.FLOWLOG_FOLDERS === 'hive';
+      const policy = resolve(template, template.Resources.FlowLogBucketPolicy.Properties.PolicyDocument) as Json;
+      const bucketArn = `arn:aws:s3:::${env.FLOWLOG_BUCKET}`;
+      const delivery = (policy.Statement as Json[]).filter((s) => s.Principal?.Service === 'delivery.logs.amazonaws.com');
 
-    // Assess: two statements per account, conditions on the account and its log deliveries.
-    expect(delivery).toHaveLength(2 * accounts.length);
-    for (const account of accounts) {
-      const sourceArns = sources.filter(([a]) => a === account).map(([, region]) => `arn:aws:logs:${region}:${account}:*`);
-      const mine = delivery.filter((s) => s.Condition?.StringEquals?.['aws:SourceAccount'] === account);
-      const write = mine.find((s) => [s.Action].flat().includes('s3:PutObject'));
-      const check = mine.find((s) => [s.Action].flat().includes('s3:GetBucketAcl'));
-      expect(write).toMatchObject({ Effect: 'Allow', Resource: `${bucketArn}/${env.FLOWLOG_PREFIX}AWSLogs/${hive ? 'aws-account-id=' : ''}${account}/*` });
-      expect(write!.Condition).toEqual({ StringEquals: { 'aws:SourceAccount': account, 's3:x-amz-acl': 'bucket-owner-full-control' }, ArnLike: { 'aws:SourceArn': sourceArns } });
-      expect([check!.Action].flat().sort()).toEqual(['s3:GetBucketAcl', 's3:ListBucket']);
-      expect(check).toMatchObject({ Effect: 'Allow', Resource: bucketArn, Condition: { StringEquals: { 'aws:SourceAccount': account }, ArnLike: { 'aws:SourceArn': sourceArns } } });
-    }
-  });
+      // Assess: two statements per account, conditions on the account and its log deliveries.
+      expect(delivery).toHaveLength(2 * accounts.length);
+      for (const account of accounts) {
+        const sourceArns = sources.filter(([a]) => a === account).map(([, region]) => `arn:aws:logs:${region}:${account}:*`);
+        const mine = delivery.filter((s) => s.Condition?.StringEquals?.['aws:SourceAccount'] === account);
+        const write = mine.find((s) => [s.Action].flat().includes('s3:PutObject'));
+        const check = mine.find((s) => [s.Action].flat().includes('s3:GetBucketAcl'));
+        expect(write).toMatchObject({ Effect: 'Allow', Resource: `${bucketArn}/${env.FLOWLOG_PREFIX}AWSLogs/${hive ? 'aws-account-id=' : ''}${account}/*` });
+        expect(write!.Condition).toEqual({ StringEquals: { 'aws:SourceAccount': account, 's3:x-amz-acl': 'bucket-owner-full-control' }, ArnLike: { 'aws:SourceArn': sourceArns } });
+        expect([check!.Action].flat().sort()).toEqual(['s3:GetBucketAcl', 's3:ListBucket']);
+        expect(check).toMatchObject({
+          Effect: 'Allow',
+          Resource: bucketArn,
+          Condition: { StringEquals: { 'aws:SourceAccount': account }, ArnLike: { 'aws:SourceArn': sourceArns } },
+        });
+      }
+    },
+  );
 });

@@ -72,8 +72,20 @@ describe('packaged templates of each table shape', () => {
   it("when columnNames is aws, the created table's columns carry AWS's DDL names and the jobs are told so", () => {
     const columns = resources('aws-names').GlueTable!.Properties.TableInput.StorageDescriptor.Columns.map((c: Json) => `${c.Name} ${c.Type}`);
     expect(columns).toEqual([
-      'version int', 'account_id string', 'interface_id string', 'srcaddr string', 'dstaddr string', 'srcport int', 'dstport int', 'protocol int',
-      'packets bigint', 'bytes bigint', 'start bigint', 'end bigint', 'action string', 'log_status string',
+      'version int',
+      'account_id string',
+      'interface_id string',
+      'srcaddr string',
+      'dstaddr string',
+      'srcport int',
+      'dstport int',
+      'protocol int',
+      'packets bigint',
+      'bytes bigint',
+      'start bigint',
+      'end bigint',
+      'action string',
+      'log_status string',
     ]);
     expect(coreEnvironment('aws-names').FLOWLOG_COLUMN_NAMES).toBe('aws');
     expect(resources('aws-names').PartitionsLambdaFunction!.Properties.Environment.Variables.FLOWLOG_COLUMN_NAMES).toBe('aws');
@@ -104,7 +116,15 @@ describe('packaged templates of each table shape', () => {
     expect(table.StorageDescriptor.SerdeInfo.SerializationLibrary).toBe('org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe');
     expect(table.StorageDescriptor.InputFormat).toBe('org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat');
     expect(table.StorageDescriptor.Columns.slice(3, 12).map((c: Json) => `${c.Name} ${c.Type}`)).toEqual([
-      'srcaddr string', 'dstaddr string', 'srcport int', 'dstport int', 'protocol bigint', 'packets bigint', 'bytes bigint', 'start bigint', 'end bigint',
+      'srcaddr string',
+      'dstaddr string',
+      'srcport int',
+      'dstport int',
+      'protocol bigint',
+      'packets bigint',
+      'bytes bigint',
+      'start bigint',
+      'end bigint',
     ]);
     const flowLog = resources('parquet').FlowLogvpc0123456789abcdef0!.Properties;
     expect(flowLog.DestinationOptions).toEqual({ FileFormat: 'parquet', HiveCompatiblePartitions: true, PerHourPartition: true });

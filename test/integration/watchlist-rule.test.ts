@@ -56,10 +56,7 @@ const pick = (rows: readonly Row[]) => rows.map((r) => [r.severity, r.label, r.l
 
 describe('watchlist rule', () => {
   it('when a host talks with a listed address and is accepted, it is high, labelled with the most specific block', async () => {
-    const rows = await runWatchlist([
-      at(2, { src: '10.0.1.10', dst: '198.51.100.200', dstPort: 443 }),
-      at(3, { src: '10.0.1.11', dst: '198.51.100.20', dstPort: 443 }),
-    ]);
+    const rows = await runWatchlist([at(2, { src: '10.0.1.10', dst: '198.51.100.200', dstPort: 443 }), at(3, { src: '10.0.1.11', dst: '198.51.100.20', dstPort: 443 })]);
 
     expect(pick(rows)).toEqual([
       ['high', 'known C2', '198.51.100.20', 'destination', 1, 0],
@@ -94,7 +91,10 @@ describe('watchlist rule', () => {
   it('when addresses sit exactly at the first and last address of a block (198.51.100.0 and .255), both match', async () => {
     const rows = await runWatchlist([at(1, { src: '10.0.1.10', dst: '198.51.100.0', dstPort: 443 }), at(2, { src: '10.0.1.10', dst: '198.51.100.255', dstPort: 443 })]);
 
-    expect(rows.map((r) => [r.listed_address, r.label])).toEqual([['198.51.100.0', 'known C2'], ['198.51.100.255', 'C2 panel']]);
+    expect(rows.map((r) => [r.listed_address, r.label])).toEqual([
+      ['198.51.100.0', 'known C2'],
+      ['198.51.100.255', 'C2 panel'],
+    ]);
   });
 
   it('when IPv6 addresses are written compressed, in full or in capitals, inside the /48 they match and next to it they do not', async () => {
@@ -117,7 +117,10 @@ describe('watchlist rule', () => {
     const earlier = [1, 3, 5].map((d) => flowLine({ src: '10.0.1.10', dst: '198.51.100.20', dstPort: 443, start: DAY_START - d * DAY + 5 * HOUR }));
     const rows = await runWatchlist([...earlier, at(6, { src: '10.0.1.10', dst: '198.51.100.20', dstPort: 443 }), at(7, { src: '10.0.1.10', dst: '198.51.100.21', dstPort: 443 })]);
 
-    expect(rows.map((r) => [r.listed_address, r.seen_days])).toEqual([['198.51.100.21', 0], ['198.51.100.20', 3]]);
+    expect(rows.map((r) => [r.listed_address, r.seen_days])).toEqual([
+      ['198.51.100.21', 0],
+      ['198.51.100.20', 3],
+    ]);
   });
 
   it('when the day has only unlisted traffic, it reports nothing', async () => {
@@ -127,9 +130,15 @@ describe('watchlist rule', () => {
   });
 
   it('when whole-range blocks are listed (0.0.0.0/0 and ::/0), every address of their version matches', async () => {
-    const rows = await runWatchlist([at(1, { src: '10.0.1.10', dst: '255.255.255.255', dstPort: 443 }), at(2, { src: '::', dst: 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', dstPort: 443 })], '0.0.0.0/0,all v4\n::/0,all v6\n');
+    const rows = await runWatchlist(
+      [at(1, { src: '10.0.1.10', dst: '255.255.255.255', dstPort: 443 }), at(2, { src: '::', dst: 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', dstPort: 443 })],
+      '0.0.0.0/0,all v4\n::/0,all v6\n',
+    );
 
-    expect(rows.map((r) => [r.listed_address, r.label])).toEqual([['10.0.1.10', 'all v4'], ['::', 'all v6']]);
+    expect(rows.map((r) => [r.listed_address, r.label])).toEqual([
+      ['10.0.1.10', 'all v4'],
+      ['::', 'all v6'],
+    ]);
   });
 });
 

@@ -10,7 +10,19 @@ import { parsePartitionsEvent } from '../../src/lib/partitions/event.js';
 import { partitionsFor, type Partition } from '../../src/lib/partitions/plan.js';
 import { configuredLayout } from '../../src/lib/partitions/table-layout.js';
 import type { PartitionLayout } from '../../src/lib/partitions/layout.js';
-import type { FolderDeletion, ObjectStore, PartitionCatalog, QueryEngine, QueryOptions, QueryResult, RollupDayRecord, RollupLedger, SourceFile, StagedRowsRecord, TableDescription } from '../../src/lib/ports.js';
+import type {
+  FolderDeletion,
+  ObjectStore,
+  PartitionCatalog,
+  QueryEngine,
+  QueryOptions,
+  QueryResult,
+  RollupDayRecord,
+  RollupLedger,
+  SourceFile,
+  StagedRowsRecord,
+  TableDescription,
+} from '../../src/lib/ports.js';
 import { loadReportConfig } from '../../src/lib/report/report-config.js';
 import { watchlistFromLines } from '../../src/lib/report/watchlist.js';
 import { maintainPartitions } from '../../src/lib/use-cases/maintain-partitions.js';
@@ -42,7 +54,10 @@ class RecordingEngine implements QueryEngine {
 
 /** A catalog holding the given partitions; `listPartitions` filters them by day like Glue's expression. */
 class MemoryCatalog implements PartitionCatalog {
-  constructor(readonly description: TableDescription, readonly partitions: readonly Partition[]) {}
+  constructor(
+    readonly description: TableDescription,
+    readonly partitions: readonly Partition[],
+  ) {}
   async describeTable(): Promise<TableDescription> {
     return this.description;
   }
@@ -99,7 +114,14 @@ class RecordingObjectStore implements ObjectStore {
 /** The rollup table's LOCATION in the collector's catalogs. */
 export const COLLECTED_ROLLUP_LOCATION = 's3://results-bucket/rollup/';
 
-function handle(config: FlowlogConfig, layout: PartitionLayout, engine: QueryEngine, raw: readonly Partition[], rollup: readonly Partition[], objectStore?: ObjectStore): FlowlogContext {
+function handle(
+  config: FlowlogConfig,
+  layout: PartitionLayout,
+  engine: QueryEngine,
+  raw: readonly Partition[],
+  rollup: readonly Partition[],
+  objectStore?: ObjectStore,
+): FlowlogContext {
   const describe = (table: string, location: string | undefined): TableDescription => ({ database: config.database, table, partitionKeys: layout.keys, columns: [], location });
   return {
     config,
@@ -139,11 +161,22 @@ export async function collectAthenaStatements(): Promise<EmittedStatement[]> {
     const built = partitionsFor(layout, year);
 
     await record('partitions', 'scheduled partitions', (engine) =>
-      maintainPartitions(handle(config, layout, engine, [], []), parsePartitionsEvent({ source: 'aws.events', 'detail-type': 'Scheduled Event', time: NOW.toISOString() }, settings), RUN));
+      maintainPartitions(
+        handle(config, layout, engine, [], []),
+        parsePartitionsEvent({ source: 'aws.events', 'detail-type': 'Scheduled Event', time: NOW.toISOString() }, settings),
+        RUN,
+      ),
+    );
     await record('partitions', '365-day backfill with rollup', (engine) =>
-      maintainPartitions(handle(config, layout, engine, [], []), parsePartitionsEvent({ from: addDays(TODAY, -364), to: TODAY, rollup: true }, settings), RUN));
+      maintainPartitions(handle(config, layout, engine, [], []), parsePartitionsEvent({ from: addDays(TODAY, -364), to: TODAY, rollup: true }, settings), RUN),
+    );
     await record('partitions', 'rollup rebuild', (engine) =>
-      maintainPartitions(handle(config, layout, engine, built, built), parsePartitionsEvent({ from: addDays(TODAY, -30), to: addDays(TODAY, -1), rollup: true, rebuild: true }, settings), RUN));
+      maintainPartitions(
+        handle(config, layout, engine, built, built),
+        parsePartitionsEvent({ from: addDays(TODAY, -30), to: addDays(TODAY, -1), rollup: true, rebuild: true }, settings),
+        RUN,
+      ),
+    );
 
     for (const timezone of ['UTC', 'Asia/Tokyo', 'Asia/Kolkata']) {
       const reportDeps = (engine: QueryEngine, raw: readonly Partition[], rollup: readonly Partition[], now: Date) => {
@@ -189,11 +222,25 @@ export async function collectFolderDeletions(): Promise<FolderDeletionCall[]> {
       for (const folder of store.folders) calls.push({ job, scenario: `${scenario} (${setupName})`, folder });
     };
     await record('partitions', 'backfill whose builds fail', (engine, store) =>
-      maintainPartitions(handle(config, layout, engine, [], [], store), parsePartitionsEvent({ from: addDays(TODAY, -3), to: addDays(TODAY, -1), rollup: true }, config.partitions), RUN));
+      maintainPartitions(
+        handle(config, layout, engine, [], [], store),
+        parsePartitionsEvent({ from: addDays(TODAY, -3), to: addDays(TODAY, -1), rollup: true }, config.partitions),
+        RUN,
+      ),
+    );
     await record('report', 'report whose builds fail', (engine, store) => {
       const h = handle(config, layout, engine, built, [], store);
       return runReport(
-        { engine, catalog: h.catalog, layout, database: config.database, table: config.table, config: loadReportConfig({}), now: () => NOW, rollup: { table: config.rollup.table, catalog: h.rollupCatalog!, settleMinutes: config.rollup.settleMinutes, objectStore: store } },
+        {
+          engine,
+          catalog: h.catalog,
+          layout,
+          database: config.database,
+          table: config.table,
+          config: loadReportConfig({}),
+          now: () => NOW,
+          rollup: { table: config.rollup.table, catalog: h.rollupCatalog!, settleMinutes: config.rollup.settleMinutes, objectStore: store },
+        },
         { date: addDays(TODAY, -1), requestId: 'request-6' },
       );
     });
@@ -206,7 +253,11 @@ export type StatementKind = 'SELECT' | 'ALTER TABLE ADD PARTITION' | 'ALTER TABL
 
 /** Its kind from its first words (comments skipped); undefined for a statement no table knows. */
 export function statementKind(sql: string): StatementKind | undefined {
-  const code = sql.replace(/--[^\n]*\n/g, ' ').replace(/\s+/g, ' ').trim().toUpperCase();
+  const code = sql
+    .replace(/--[^\n]*\n/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toUpperCase();
   if (/^(WITH\b.*?\bSELECT|SELECT)\b/.test(code)) return 'SELECT';
   if (/^INSERT INTO\b/.test(code)) return 'INSERT INTO';
   if (/^ALTER TABLE \S+ ADD (IF NOT EXISTS )?PARTITION\b/.test(code)) return 'ALTER TABLE ADD PARTITION';
@@ -229,7 +280,11 @@ export const LISTED_FILE_BYTES = 1_000_000;
 class ListedLedger implements RollupLedger {
   constructor(readonly built: readonly UtcDay[]) {}
   #files(day: UtcDay): SourceFile[] {
-    return Array.from({ length: 288 }, (_, i) => ({ path: `s3://flow-log-bucket/AWSLogs/123456789012/vpcflowlogs/ap-northeast-1/${day.replaceAll('-', '/')}/f${i}.log.gz`, sizeBytes: LISTED_FILE_BYTES, version: `"e${i}"` }));
+    return Array.from({ length: 288 }, (_, i) => ({
+      path: `s3://flow-log-bucket/AWSLogs/123456789012/vpcflowlogs/ap-northeast-1/${day.replaceAll('-', '/')}/f${i}.log.gz`,
+      sizeBytes: LISTED_FILE_BYTES,
+      version: `"e${i}"`,
+    }));
   }
   async filesOf(days: readonly UtcDay[]): Promise<ReadonlyMap<UtcDay, readonly SourceFile[]>> {
     return new Map(days.map((day) => [day, this.#files(day)]));
@@ -262,7 +317,16 @@ export async function recordReport(options: { readonly failInserts?: boolean } =
   const h = handle(config, layout, engine, raw, built, store);
   const ledger = new ListedLedger(built.map((p) => (p.values.dt ?? '').replaceAll('/', '-') as UtcDay));
   const report = await runReport(
-    { engine, catalog: h.catalog, layout, database: config.database, table: config.table, config: loadReportConfig({}), now: () => NOW, rollup: { table: config.rollup.table, catalog: h.rollupCatalog!, settleMinutes: config.rollup.settleMinutes, objectStore: store, ledger } },
+    {
+      engine,
+      catalog: h.catalog,
+      layout,
+      database: config.database,
+      table: config.table,
+      config: loadReportConfig({}),
+      now: () => NOW,
+      rollup: { table: config.rollup.table, catalog: h.rollupCatalog!, settleMinutes: config.rollup.settleMinutes, objectStore: store, ledger },
+    },
     { date: addDays(TODAY, -1), requestId: 'request-7', timezone: 'UTC' },
   );
   return { statements: engine.seen, report, deletedFolders: store.folders };
@@ -281,7 +345,11 @@ class StagingLedger implements RollupLedger {
     const ymd = day.replaceAll('-', '');
     return Array.from({ length: 288 }, (_, i) => {
       const stamp = `${ymd}T${String(Math.floor(i / 12)).padStart(2, '0')}${String((i % 12) * 5).padStart(2, '0')}`;
-      return { path: `s3://flow-log-bucket/AWSLogs/123456789012/vpcflowlogs/ap-northeast-1/${day.replaceAll('-', '/')}/123456789012_vpcflowlogs_ap-northeast-1_fl-0a1b2c3d_${stamp}Z_h${i}.log.gz`, sizeBytes: LISTED_FILE_BYTES, version: `"e${i}"` };
+      return {
+        path: `s3://flow-log-bucket/AWSLogs/123456789012/vpcflowlogs/ap-northeast-1/${day.replaceAll('-', '/')}/123456789012_vpcflowlogs_ap-northeast-1_fl-0a1b2c3d_${stamp}Z_h${i}.log.gz`,
+        sizeBytes: LISTED_FILE_BYTES,
+        version: `"e${i}"`,
+      };
     });
   }
   async filesOf(days: readonly UtcDay[]): Promise<ReadonlyMap<UtcDay, readonly SourceFile[]>> {
@@ -333,7 +401,16 @@ export async function recordScanOnce(options: { readonly secondAt?: Date } = {})
     const store = new RecordingObjectStore();
     const h = handle(config, layout, engine, raw, built, store);
     const report = await runReport(
-      { engine, catalog: h.catalog, layout, database: config.database, table: config.table, config: loadReportConfig({}), now: () => now, rollup: { table: config.rollup.table, catalog: h.rollupCatalog!, settleMinutes: config.rollup.settleMinutes, objectStore: store, ledger } },
+      {
+        engine,
+        catalog: h.catalog,
+        layout,
+        database: config.database,
+        table: config.table,
+        config: loadReportConfig({}),
+        now: () => now,
+        rollup: { table: config.rollup.table, catalog: h.rollupCatalog!, settleMinutes: config.rollup.settleMinutes, objectStore: store, ledger },
+      },
       { date, requestId, timezone: 'UTC' },
     );
     return { statements: engine.seen, report, deletedFolders: store.folders };

@@ -198,9 +198,9 @@ export class FlowBucket {
         const reader = await connection.runAndReadAll(sql);
         const names = reader.columnNames();
         const types = reader.columnTypes().map((t) => t.toString().toLowerCase());
-        const all: Row[] = reader.getRowObjectsJS().map((row) =>
-          Object.fromEntries(names.map((n) => [n, typeof row[n] === 'bigint' ? Number(row[n]) : (row[n] as string | number | null)])),
-        );
+        const all: Row[] = reader
+          .getRowObjectsJS()
+          .map((row) => Object.fromEntries(names.map((n) => [n, typeof row[n] === 'bigint' ? Number(row[n]) : (row[n] as string | number | null)])));
         const keep = options?.maxRows ?? all.length;
         return {
           queryId: `local-${executed.length}`,

@@ -25,7 +25,13 @@ export async function packageStack(params: Readonly<Record<string, string>>, sta
   return { dir, template: JSON.parse(readFileSync(file, 'utf8')) as Json, file };
 }
 
-const PSEUDO: Readonly<Record<string, string>> = { 'AWS::Partition': 'aws', 'AWS::Region': REGION, 'AWS::AccountId': ACCOUNT, 'AWS::URLSuffix': 'amazonaws.com', 'AWS::StackName': 'stack' };
+const PSEUDO: Readonly<Record<string, string>> = {
+  'AWS::Partition': 'aws',
+  'AWS::Region': REGION,
+  'AWS::AccountId': ACCOUNT,
+  'AWS::URLSuffix': 'amazonaws.com',
+  'AWS::StackName': 'stack',
+};
 
 /** A resource's name as Ref gives it: buckets get a lowercase stand-in, named resources their name. */
 function refOf(template: Json, id: string): string {
@@ -61,11 +67,13 @@ export function resolve(template: Json, value: unknown, vars: Readonly<Record<st
   if ('Fn::Sub' in node) {
     const [text, local] = Array.isArray(node['Fn::Sub']) ? node['Fn::Sub'] : [node['Fn::Sub'], {}];
     const own = Object.fromEntries(Object.entries(local as Json).map(([k, v]) => [k, resolve(template, v, vars)]));
-    return String(text).replace(/\$\{([^}!]+)\}/g, (_, name: string) => {
-      if (own[name] !== undefined) return String(own[name]);
-      const [id, attribute] = name.split('.');
-      return attribute === undefined || PSEUDO[name] !== undefined ? refOf(template, name) : attOf(template, id!, attribute);
-    }).replace(/\$\{!([^}]+)\}/g, (_, literal: string) => `\${${literal}}`); // `${!name}` is CloudFormation's escape for a literal `${name}`
+    return String(text)
+      .replace(/\$\{([^}!]+)\}/g, (_, name: string) => {
+        if (own[name] !== undefined) return String(own[name]);
+        const [id, attribute] = name.split('.');
+        return attribute === undefined || PSEUDO[name] !== undefined ? refOf(template, name) : attOf(template, id!, attribute);
+      })
+      .replace(/\$\{!([^}]+)\}/g, (_, literal: string) => `\${${literal}}`); // `${!name}` is CloudFormation's escape for a literal `${name}`
   }
   return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, resolve(template, v, vars)]));
 }
@@ -81,17 +89,24 @@ export interface RoleStatement {
 /** The statements of a role's inline policies, evaluated. */
 export function roleStatements(template: Json, role: string): RoleStatement[] {
   const resolved = resolve(template, template.Resources[role]) as Json;
-  return (resolved.Properties.Policies ?? []).flatMap((p: Json) => p.PolicyDocument.Statement.map((s: Json) => ({
-    role,
-    effect: s.Effect,
-    actions: [s.Action].flat(),
-    resources: [s.Resource].flat(),
-    condition: s.Condition,
-  })));
+  return (resolved.Properties.Policies ?? []).flatMap((p: Json) =>
+    p.PolicyDocument.Statement.map((s: Json) => ({
+      role,
+      effect: s.Effect,
+      actions: [s.Action].flat(),
+      resources: [s.Resource].flat(),
+      condition: s.Condition,
+    })),
+  );
 }
 
 /** IAM's wildcard match: `*` any run of characters, `?` one. */
 export function iamMatches(pattern: string, value: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replaceAll('*', '.*')
+      .replaceAll('?', '.')}$`,
+  );
   return re.test(value);
 }

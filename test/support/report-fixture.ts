@@ -81,13 +81,36 @@ export function richReport(overrides: Partial<Report> = {}): Report {
     window: { date: '2026-11-25', start: '2026-11-24T15:00:00.000Z', end: '2026-11-25T15:00:00.000Z', timezone: 'Asia/Tokyo', partitions: ['2026/11/24', '2026/11/25'] },
     totals: { records: 1_234_567, accepted: 1_216_334, rejected: 18_233, bytes: 987_654_321_000 },
     findings: [
-      finding({ rule: 'admin-port-from-internet', severity: 'medium', title: 'SSH/RDP reached from the internet', technique: 'T1021', rows: scanRows(3, '203.0.113.9'), count: 3, resultsLocation: `${resultsBucket}/admin-ports.csv` }),
+      finding({
+        rule: 'admin-port-from-internet',
+        severity: 'medium',
+        title: 'SSH/RDP reached from the internet',
+        technique: 'T1021',
+        rows: scanRows(3, '203.0.113.9'),
+        count: 3,
+        resultsLocation: `${resultsBucket}/admin-ports.csv`,
+      }),
       finding(),
-      finding({ rule: 'brute-force', title: 'Brute force on SSH', technique: 'T1110', rows: scanRows(4, '192.0.2.44'), count: 240, rowsLeftOut: 236, resultsLocation: `${resultsBucket}/brute-force.csv` }),
+      finding({
+        rule: 'brute-force',
+        title: 'Brute force on SSH',
+        technique: 'T1110',
+        rows: scanRows(4, '192.0.2.44'),
+        count: 240,
+        rowsLeftOut: 236,
+        resultsLocation: `${resultsBucket}/brute-force.csv`,
+      }),
     ],
     digests: [
       digest({ rule: 'top-rejected-sources', title: 'Top rejected sources', rows: scanRows(10) }),
-      digest({ rule: 'top-rejected-ports', title: 'Top rejected ports', rows: [{ destinationport: 22, flows: 9_001 }, { destinationport: 3389, flows: 4_400 }] }),
+      digest({
+        rule: 'top-rejected-ports',
+        title: 'Top rejected ports',
+        rows: [
+          { destinationport: 22, flows: 9_001 },
+          { destinationport: 3389, flows: 4_400 },
+        ],
+      }),
       digest({ rule: 'rejected-by-interface', title: 'Rejected by interface', rows: [{ interfaceid: 'eni-0a1b2c3d4e5f60718', rejected: 12_000 }] }),
       digest(),
     ],
@@ -109,7 +132,15 @@ export function richReport(overrides: Partial<Report> = {}): Report {
     queries: [
       queryRun(),
       queryRun({ name: 'brute-force', rows: 240, queryId: '7a1d2c3b-0000-4000-8000-000000000001' }),
-      queryRun({ name: 'egress-spike', status: 'failed', rows: 0, bytesScanned: 0, costUsd: 0, error: 'HIVE_BAD_DATA: Error parsing field value', queryId: '7a1d2c3b-0000-4000-8000-000000000002' }),
+      queryRun({
+        name: 'egress-spike',
+        status: 'failed',
+        rows: 0,
+        bytesScanned: 0,
+        costUsd: 0,
+        error: 'HIVE_BAD_DATA: Error parsing field value',
+        queryId: '7a1d2c3b-0000-4000-8000-000000000002',
+      }),
     ],
     bytesScanned: 1_468_006_400,
     costUsd: 0.0067,
@@ -124,7 +155,14 @@ export function hugeReport(rowsPerFinding = 5_000, findings = 30): Report {
   return {
     ...base,
     findings: Array.from({ length: findings }, (_, i) =>
-      finding({ rule: `rule-${i}`, severity: i % 3 === 0 ? 'high' : i % 3 === 1 ? 'medium' : 'low', title: `Finding number ${i}`, rows: scanRows(rowsPerFinding, `198.51.100.${i}`), count: rowsPerFinding * 2, rowsLeftOut: rowsPerFinding }),
+      finding({
+        rule: `rule-${i}`,
+        severity: i % 3 === 0 ? 'high' : i % 3 === 1 ? 'medium' : 'low',
+        title: `Finding number ${i}`,
+        rows: scanRows(rowsPerFinding, `198.51.100.${i}`),
+        count: rowsPerFinding * 2,
+        rowsLeftOut: rowsPerFinding,
+      }),
     ),
     digests: Array.from({ length: 6 }, (_, i) => digest({ rule: `digest-${i}`, title: `Digest ${i}`, rows: talkerRows(1_000) })),
     warnings: Array.from({ length: 2_000 }, (_, i) => `skipped corrupt file number ${i} ${'x'.repeat(200)}`),
@@ -134,7 +172,14 @@ export function hugeReport(rowsPerFinding = 5_000, findings = 30): Report {
 /** Every hostile string in every place a value from the logs can reach. */
 export function hostileReport(): Report {
   const base = richReport();
-  const hostileRow: Row = { sourceaddress: HOSTILE.mention, destinationaddress: HOSTILE.link, note: HOSTILE.terminal, other: HOSTILE.backticks, more: HOSTILE.bidi, amp: HOSTILE.ampersand };
+  const hostileRow: Row = {
+    sourceaddress: HOSTILE.mention,
+    destinationaddress: HOSTILE.link,
+    note: HOSTILE.terminal,
+    other: HOSTILE.backticks,
+    more: HOSTILE.bidi,
+    amp: HOSTILE.ampersand,
+  };
   return {
     ...base,
     findings: [finding({ title: `Scan ${HOSTILE.mention} ${HOSTILE.newline}`, rule: HOSTILE.link, rows: [hostileRow], count: 1 })],

@@ -20,16 +20,51 @@ const LOCATION = 's3://logs-bucket/AWSLogs/123456789012/vpcflowlogs/ap-northeast
 
 /** AWS's documentation DDL for flow logs (versions 2 to 5), as Glue lists it. */
 const AWS_DDL_COLUMNS = [
-  ['version', 'int'], ['account_id', 'string'], ['interface_id', 'string'], ['srcaddr', 'string'], ['dstaddr', 'string'], ['srcport', 'int'],
-  ['dstport', 'int'], ['protocol', 'bigint'], ['packets', 'bigint'], ['bytes', 'bigint'], ['start', 'bigint'], ['end', 'bigint'],
-  ['action', 'string'], ['log_status', 'string'], ['vpc_id', 'string'], ['subnet_id', 'string'], ['instance_id', 'string'], ['tcp_flags', 'int'],
-  ['type', 'string'], ['pkt_srcaddr', 'string'], ['pkt_dstaddr', 'string'], ['region', 'string'], ['az_id', 'string'], ['sublocation_type', 'string'],
-  ['sublocation_id', 'string'], ['pkt_src_aws_service', 'string'], ['pkt_dst_aws_service', 'string'], ['flow_direction', 'string'], ['traffic_path', 'int'],
+  ['version', 'int'],
+  ['account_id', 'string'],
+  ['interface_id', 'string'],
+  ['srcaddr', 'string'],
+  ['dstaddr', 'string'],
+  ['srcport', 'int'],
+  ['dstport', 'int'],
+  ['protocol', 'bigint'],
+  ['packets', 'bigint'],
+  ['bytes', 'bigint'],
+  ['start', 'bigint'],
+  ['end', 'bigint'],
+  ['action', 'string'],
+  ['log_status', 'string'],
+  ['vpc_id', 'string'],
+  ['subnet_id', 'string'],
+  ['instance_id', 'string'],
+  ['tcp_flags', 'int'],
+  ['type', 'string'],
+  ['pkt_srcaddr', 'string'],
+  ['pkt_dstaddr', 'string'],
+  ['region', 'string'],
+  ['az_id', 'string'],
+  ['sublocation_type', 'string'],
+  ['sublocation_id', 'string'],
+  ['pkt_src_aws_service', 'string'],
+  ['pkt_dst_aws_service', 'string'],
+  ['flow_direction', 'string'],
+  ['traffic_path', 'int'],
 ].map(([Name, Type]) => ({ Name: Name as string, Type: Type as string }));
 const WALKTHROUGH_COLUMNS = [
-  ['version', 'int'], ['account', 'string'], ['interfaceid', 'string'], ['sourceaddress', 'string'], ['destinationaddress', 'string'], ['sourceport', 'int'],
-  ['destinationport', 'int'], ['protocol', 'int'], ['numpackets', 'int'], ['numbytes', 'bigint'], ['starttime', 'int'], ['endtime', 'int'],
-  ['action', 'string'], ['logstatus', 'string'],
+  ['version', 'int'],
+  ['account', 'string'],
+  ['interfaceid', 'string'],
+  ['sourceaddress', 'string'],
+  ['destinationaddress', 'string'],
+  ['sourceport', 'int'],
+  ['destinationport', 'int'],
+  ['protocol', 'int'],
+  ['numpackets', 'int'],
+  ['numbytes', 'bigint'],
+  ['starttime', 'int'],
+  ['endtime', 'int'],
+  ['action', 'string'],
+  ['logstatus', 'string'],
 ].map(([Name, Type]) => ({ Name: Name as string, Type: Type as string }));
 
 // Powertools' own switch (read when its logger is built): quiet logs.
@@ -57,8 +92,12 @@ beforeEach(() => {
 });
 
 function glueTable(columns: readonly { Name: string; Type: string }[]): void {
-  glue.on(GetTableCommand, { Name: 'vpc_flow_logs' }).resolves({ Table: { Name: 'vpc_flow_logs', PartitionKeys: [{ Name: 'dt', Type: 'string' }], StorageDescriptor: { Columns: [...columns], Location: LOCATION } } });
-  glue.on(GetTableCommand, { Name: 'vpc_flow_logs_rollup' }).resolves({ Table: { Name: 'vpc_flow_logs_rollup', PartitionKeys: [{ Name: 'dt', Type: 'string' }], StorageDescriptor: { Location: 's3://results/rollup/' } } });
+  glue
+    .on(GetTableCommand, { Name: 'vpc_flow_logs' })
+    .resolves({ Table: { Name: 'vpc_flow_logs', PartitionKeys: [{ Name: 'dt', Type: 'string' }], StorageDescriptor: { Columns: [...columns], Location: LOCATION } } });
+  glue
+    .on(GetTableCommand, { Name: 'vpc_flow_logs_rollup' })
+    .resolves({ Table: { Name: 'vpc_flow_logs_rollup', PartitionKeys: [{ Name: 'dt', Type: 'string' }], StorageDescriptor: { Location: 's3://results/rollup/' } } });
 }
 
 async function report(settings: Record<string, string>) {
@@ -68,7 +107,8 @@ async function report(settings: Record<string, string>) {
 
 /** The raw table read directly by its own column names (what an AWS-named table cannot answer). */
 const DIRECT_READ = /FROM flowlogs\.vpc_flow_logs\s*\n\s*WHERE/;
-const RENAMED = /\(SELECT CAST\("version" AS integer\) AS version, CAST\("account_id" AS varchar\) AS account, CAST\("interface_id" AS varchar\) AS interfaceid, CAST\("srcaddr" AS varchar\) AS sourceaddress, CAST\("dstaddr" AS varchar\) AS destinationaddress, CAST\("srcport" AS integer\) AS sourceport, CAST\("dstport" AS integer\) AS destinationport, CAST\("protocol" AS integer\) AS protocol, CAST\("packets" AS bigint\) AS numpackets, CAST\("bytes" AS bigint\) AS numbytes, CAST\("start" AS bigint\) AS starttime, CAST\("end" AS bigint\) AS endtime, CAST\("action" AS varchar\) AS action, CAST\("log_status" AS varchar\) AS logstatus, .*"dt"(, "\$path")? FROM flowlogs\.vpc_flow_logs\)/;
+const RENAMED =
+  /\(SELECT CAST\("version" AS integer\) AS version, CAST\("account_id" AS varchar\) AS account, CAST\("interface_id" AS varchar\) AS interfaceid, CAST\("srcaddr" AS varchar\) AS sourceaddress, CAST\("dstaddr" AS varchar\) AS destinationaddress, CAST\("srcport" AS integer\) AS sourceport, CAST\("dstport" AS integer\) AS destinationport, CAST\("protocol" AS integer\) AS protocol, CAST\("packets" AS bigint\) AS numpackets, CAST\("bytes" AS bigint\) AS numbytes, CAST\("start" AS bigint\) AS starttime, CAST\("end" AS bigint\) AS endtime, CAST\("action" AS varchar\) AS action, CAST\("log_status" AS varchar\) AS logstatus, .*"dt"(, "\$path")? FROM flowlogs\.vpc_flow_logs\)/;
 
 describe('report Lambda on a table with AWS column names', () => {
   it('when the adopted table has the columns of AWS documentation DDL, every raw read goes through the renaming relation and every query runs', async () => {
@@ -97,7 +137,14 @@ describe('report Lambda on a table with AWS column names', () => {
     athena.on(GetQueryExecutionCommand).callsFake((input: { QueryExecutionId: string }) => {
       const sql = statements[Number(input.QueryExecutionId.slice(2)) - 1] ?? '';
       const failed = sql.startsWith('INSERT INTO');
-      return { QueryExecution: { QueryExecutionId: input.QueryExecutionId, StatementType: 'DML', Status: failed ? { State: 'FAILED', StateChangeReason: 'denied' } : { State: 'SUCCEEDED' }, Statistics: { DataScannedInBytes: 1_000 } } };
+      return {
+        QueryExecution: {
+          QueryExecutionId: input.QueryExecutionId,
+          StatementType: 'DML',
+          Status: failed ? { State: 'FAILED', StateChangeReason: 'denied' } : { State: 'SUCCEEDED' },
+          Statistics: { DataScannedInBytes: 1_000 },
+        },
+      };
     });
 
     // Act
@@ -119,7 +166,11 @@ describe('report Lambda on a table with AWS column names', () => {
   it('when the stack created the table with columnNames aws, the statements are the same as for an adopted AWS-named table', async () => {
     // Prepare
     glueTable(AWS_DDL_COLUMNS);
-    await report({ FLOWLOG_TABLE_MODE: 'adopt', FLOWLOG_FORMAT: '${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status}' });
+    await report({
+      FLOWLOG_TABLE_MODE: 'adopt',
+      FLOWLOG_FORMAT:
+        '${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status}',
+    });
     const adopted = statements.filter((s) => s.startsWith('INSERT INTO'));
     statements = [];
 

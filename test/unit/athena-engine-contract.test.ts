@@ -1,11 +1,4 @@
-import {
-  AthenaClient,
-  GetQueryExecutionCommand,
-  GetQueryResultsCommand,
-  StartQueryExecutionCommand,
-  type ColumnInfo,
-  type Row as AthenaRow,
-} from '@aws-sdk/client-athena';
+import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand, type ColumnInfo, type Row as AthenaRow } from '@aws-sdk/client-athena';
 import { mockClient } from 'aws-sdk-client-mock';
 import { AthenaEngine } from '../../src/lib/athena/athena-engine.js';
 import { describeQueryEngineContract } from '../contract/query-engine.contract.js';

@@ -177,7 +177,11 @@ describe('Athena engine', () => {
   it("when the query FAILED, it throws a QueryError with Athena's reason and does not start it again", async () => {
     athena.on(GetQueryExecutionCommand).resolves(
       execution('FAILED', {
-        Status: { State: 'FAILED', StateChangeReason: 'SYNTAX_ERROR', AthenaError: { ErrorCategory: 2, ErrorType: 1301, Retryable: false, ErrorMessage: "Table 'flowlogs.nope' does not exist" } },
+        Status: {
+          State: 'FAILED',
+          StateChangeReason: 'SYNTAX_ERROR',
+          AthenaError: { ErrorCategory: 2, ErrorType: 1301, Retryable: false, ErrorMessage: "Table 'flowlogs.nope' does not exist" },
+        },
       }),
     );
 
@@ -192,9 +196,9 @@ describe('Athena engine', () => {
 
   it('when the query FAILED with a retryable error, it starts it again with its own request token and returns the second result', async () => {
     athena.on(StartQueryExecutionCommand).resolvesOnce({ QueryExecutionId: 'q-1' }).resolves({ QueryExecutionId: 'q-2' });
-    athena.on(GetQueryExecutionCommand, { QueryExecutionId: 'q-1' }).resolves(
-      execution('FAILED', { Status: { State: 'FAILED', AthenaError: { ErrorCategory: 1, Retryable: true, ErrorMessage: 'Internal error' } } }),
-    );
+    athena
+      .on(GetQueryExecutionCommand, { QueryExecutionId: 'q-1' })
+      .resolves(execution('FAILED', { Status: { State: 'FAILED', AthenaError: { ErrorCategory: 1, Retryable: true, ErrorMessage: 'Internal error' } } }));
     athena.on(GetQueryExecutionCommand, { QueryExecutionId: 'q-2' }).resolves(execution('SUCCEEDED', { QueryExecutionId: 'q-2' }));
 
     const { value } = await onFakeTime(engine().execute('SELECT 1', { requestToken: TOKEN }));
@@ -206,7 +210,9 @@ describe('Athena engine', () => {
   });
 
   it('when a retryable failure keeps coming, it stops after a bounded number of starts', async () => {
-    athena.on(GetQueryExecutionCommand).resolves(execution('FAILED', { Status: { State: 'FAILED', AthenaError: { ErrorCategory: 1, Retryable: true, ErrorMessage: 'Internal error' } } }));
+    athena
+      .on(GetQueryExecutionCommand)
+      .resolves(execution('FAILED', { Status: { State: 'FAILED', AthenaError: { ErrorCategory: 1, Retryable: true, ErrorMessage: 'Internal error' } } }));
 
     const { error } = await onFakeTime(engine().execute('SELECT 1'));
 
@@ -226,7 +232,10 @@ describe('Athena engine', () => {
 
   it("when the workgroup's bytes-scanned cutoff cancelled the query, it says so and what to change", async () => {
     athena.on(GetQueryExecutionCommand).resolves(
-      execution('CANCELLED', { Status: { State: 'CANCELLED', StateChangeReason: 'Query cancelled! : Bytes scanned limit was exceeded' }, Statistics: { DataScannedInBytes: 10_485_760 } }),
+      execution('CANCELLED', {
+        Status: { State: 'CANCELLED', StateChangeReason: 'Query cancelled! : Bytes scanned limit was exceeded' },
+        Statistics: { DataScannedInBytes: 10_485_760 },
+      }),
     );
 
     const { error } = await onFakeTime(engine().execute('SELECT 1'));
@@ -286,7 +295,9 @@ describe('Athena engine: stalled calls and the deadline', () => {
     const { error } = await onFakeTime(engine().execute('SELECT 1', { label: 'port-scan', deadlineMs }));
     // Assess
     expect(error).toBeInstanceOf(DeadlineError);
-    expect((error as Error).message).toMatch(/^Athena GetQueryExecution for the query \(port-scan\) got no answer before the deadline \(waited 57000 ms\); Athena query q-1 \(port-scan\): it was stopped \(StopQueryExecution\)$/);
+    expect((error as Error).message).toMatch(
+      /^Athena GetQueryExecution for the query \(port-scan\) got no answer before the deadline \(waited 57000 ms\); Athena query q-1 \(port-scan\): it was stopped \(StopQueryExecution\)$/,
+    );
     expect(athena).toHaveReceivedCommandExactlyOnceWith(StopQueryExecutionCommand, { QueryExecutionId: 'q-1' });
     expect(Date.now()).toBe(deadlineMs - 3_000);
   });
@@ -299,7 +310,9 @@ describe('Athena engine: stalled calls and the deadline', () => {
     const { error } = await onFakeTime(engine().execute('SELECT 1', { deadlineMs }));
 
     expect(error).toBeInstanceOf(DeadlineError);
-    expect((error as Error).message).toContain('stopping it failed too (StopQueryExecution got no answer within 2000 ms): stop it by hand with aws athena stop-query-execution --query-execution-id q-1');
+    expect((error as Error).message).toContain(
+      'stopping it failed too (StopQueryExecution got no answer within 2000 ms): stop it by hand with aws athena stop-query-execution --query-execution-id q-1',
+    );
     expect(Date.now()).toBeLessThanOrEqual(deadlineMs - 1_000);
   });
 
@@ -311,7 +324,9 @@ describe('Athena engine: stalled calls and the deadline', () => {
     const { error } = await onFakeTime(engine().execute('SELECT 1', { requestToken: TOKEN, deadlineMs }));
     // Assess
     expect(error).toBeInstanceOf(DeadlineError);
-    expect((error as Error).message).toContain('StartQueryExecution for the query got no answer before the deadline (waited 27000 ms); Athena query q-7: it was stopped (StopQueryExecution)');
+    expect((error as Error).message).toContain(
+      'StartQueryExecution for the query got no answer before the deadline (waited 27000 ms); Athena query q-7: it was stopped (StopQueryExecution)',
+    );
     expect(athena).toHaveReceivedNthCommandWith(StartQueryExecutionCommand, 2, { ClientRequestToken: TOKEN });
     expect(athena).toHaveReceivedCommandExactlyOnceWith(StopQueryExecutionCommand, { QueryExecutionId: 'q-7' });
     expect(Date.now()).toBeLessThanOrEqual(deadlineMs - 1_000);

@@ -9,7 +9,15 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bundleVerdicts, lambdaLoadCode, type BundleFigures } from '../../bench/bundles.js';
 
-const figures = (loadMs: number | undefined, zipBytes: number): BundleFigures => ({ name: 'partitions', zipBytes, bundleBytes: 0, loadMs, loadSamplesMs: [], loadWithoutNodeOptionsMs: undefined, loadViaImportMs: 300 });
+const figures = (loadMs: number | undefined, zipBytes: number): BundleFigures => ({
+  name: 'partitions',
+  zipBytes,
+  bundleBytes: 0,
+  loadMs,
+  loadSamplesMs: [],
+  loadWithoutNodeOptionsMs: undefined,
+  loadViaImportMs: 300,
+});
 
 describe('bundle verdicts', () => {
   it('when a bundle loads in 150 ms (issue 17: at most 150 ms), it passes; at 151 ms it misses', () => {

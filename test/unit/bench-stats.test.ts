@@ -28,7 +28,11 @@ describe('ratio and verdict', () => {
     expect(ratio(3, 2)).toBe(1.5);
   });
 
-  it.each([[undefined, 2], [3, undefined], [3, 0]])('when given %j / %j, it has no ratio', (a, b) => {
+  it.each([
+    [undefined, 2],
+    [3, undefined],
+    [3, 0],
+  ])('when given %j / %j, it has no ratio', (a, b) => {
     expect(ratio(a, b)).toBeUndefined();
   });
 
@@ -74,14 +78,25 @@ describe('number formatting', () => {
   });
 
   it('when a table is formatted, columns line up with the first left-aligned and the rest right-aligned', () => {
-    const table = formatTable(['phase', 'seconds'], [['zcat', '2.61'], ['report', '12.40']]);
+    const table = formatTable(
+      ['phase', 'seconds'],
+      [
+        ['zcat', '2.61'],
+        ['report', '12.40'],
+      ],
+    );
     expect(table.split('\n')).toEqual(['phase   seconds', '------  -------', 'zcat       2.61', 'report    12.40']);
   });
 });
 
 describe('topSources', () => {
   it('when counts tie, it orders by count then address and keeps the limit', () => {
-    const counts = new Map([['10.0.0.9', 5], ['10.0.0.10', 7], ['10.0.0.2', 5], ['10.0.0.3', 1]]);
+    const counts = new Map([
+      ['10.0.0.9', 5],
+      ['10.0.0.10', 7],
+      ['10.0.0.2', 5],
+      ['10.0.0.3', 1],
+    ]);
     expect(topSources(counts, 3)).toEqual([
       { sourceaddress: '10.0.0.10', rejected: 7 },
       { sourceaddress: '10.0.0.2', rejected: 5 },
@@ -93,7 +108,10 @@ describe('topSources', () => {
 describe('athenaBytesTargets', () => {
   it('when the scan-once section measured both sets of sizes, it gives both rows with their figures against 1.3 x', () => {
     // Prepare
-    const section = { measured: { reportBytesRatio: 46.9, sizes: { rawBytesPerDay: 1000, rollupBytesPerDay: 490 } }, modelled: { reportBytesRatio: 1.3, sizes: { rawBytesPerDay: 2_000_000_000, rollupBytesPerDay: 20_000_000 } } };
+    const section = {
+      measured: { reportBytesRatio: 46.9, sizes: { rawBytesPerDay: 1000, rollupBytesPerDay: 490 } },
+      modelled: { reportBytesRatio: 1.3, sizes: { rawBytesPerDay: 2_000_000_000, rollupBytesPerDay: 20_000_000 } },
+    };
 
     // Act
     const rows = athenaBytesTargets(section);

@@ -54,7 +54,7 @@ function writeZip(entries: readonly Entry[]): Buffer {
 }
 
 describe('readZip', () => {
-  it('when an archive holds stored and deflated entries, it returns each entry\'s bytes by name', () => {
+  it("when an archive holds stored and deflated entries, it returns each entry's bytes by name", () => {
     // Prepare
     const bundle = Buffer.from('export const handler = async () => 42;\n'.repeat(200));
     const map = Buffer.from('{"version":3}');

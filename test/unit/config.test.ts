@@ -43,8 +43,15 @@ describe('configuration', () => {
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems.join('\n');
     for (const key of [
-      'FLOWLOG_BUCKET', 'FLOWLOG_SOURCES', 'FLOWLOG_DATABASE', 'FLOWLOG_LOOKBACK_DAYS', 'FLOWLOG_PREFIX', 'FLOWLOG_WORKGROUP',
-      'FLOWLOG_ENGINE', 'FLOWLOG_FORMAT', 'FLOWLOG_TABEL is not a known setting',
+      'FLOWLOG_BUCKET',
+      'FLOWLOG_SOURCES',
+      'FLOWLOG_DATABASE',
+      'FLOWLOG_LOOKBACK_DAYS',
+      'FLOWLOG_PREFIX',
+      'FLOWLOG_WORKGROUP',
+      'FLOWLOG_ENGINE',
+      'FLOWLOG_FORMAT',
+      'FLOWLOG_TABEL is not a known setting',
     ]) {
       expect(problems).toContain(key);
     }
@@ -67,9 +74,15 @@ describe('configuration', () => {
 
 describe('rollup settings', () => {
   it('when no rollup table is named, it is the table name with _rollup; a bad name, the raw table itself or a bad margin is named', () => {
-    expect(loadCoreConfig({ FLOWLOG_ENGINE: 'local', FLOWLOG_TABLE: 'flows' }).rollup).toEqual({ table: 'flows_rollup', settleMinutes: 30, maxBytesPerQuery: 10_240 * 1024 * 1024 });
+    expect(loadCoreConfig({ FLOWLOG_ENGINE: 'local', FLOWLOG_TABLE: 'flows' }).rollup).toEqual({
+      table: 'flows_rollup',
+      settleMinutes: 30,
+      maxBytesPerQuery: 10_240 * 1024 * 1024,
+    });
     expect(() => loadCoreConfig({ FLOWLOG_ENGINE: 'local', FLOWLOG_ROLLUP_TABLE: 'Bad-Name' })).toThrow(/FLOWLOG_ROLLUP_TABLE must be an Athena name/);
     expect(() => loadCoreConfig({ FLOWLOG_ENGINE: 'local', FLOWLOG_ROLLUP_TABLE: 'vpc_flow_logs' })).toThrow(/FLOWLOG_ROLLUP_TABLE must differ from FLOWLOG_TABLE/);
-    expect(() => loadCoreConfig({ FLOWLOG_ENGINE: 'local', FLOWLOG_ROLLUP_SETTLE_MINUTES: '-5', FLOWLOG_ROLLUP_TABEL: 'x' })).toThrow(/FLOWLOG_ROLLUP_SETTLE_MINUTES must be a whole number.*FLOWLOG_ROLLUP_TABEL is not a known setting/);
+    expect(() => loadCoreConfig({ FLOWLOG_ENGINE: 'local', FLOWLOG_ROLLUP_SETTLE_MINUTES: '-5', FLOWLOG_ROLLUP_TABEL: 'x' })).toThrow(
+      /FLOWLOG_ROLLUP_SETTLE_MINUTES must be a whole number.*FLOWLOG_ROLLUP_TABEL is not a known setting/,
+    );
   });
 });

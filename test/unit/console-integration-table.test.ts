@@ -21,9 +21,20 @@ const SOURCE = 's3://logs-bucket/AWSLogs/123456789012/vpcflowlogs/ap-northeast-1
 const DAILY = ['aws-account-id', 'aws-service', 'aws-region', 'year', 'month', 'day'];
 const HOURLY = [...DAILY, 'hour'];
 const COLUMNS = [
-  ['version', 'int'], ['account_id', 'string'], ['interface_id', 'string'], ['srcaddr', 'string'], ['dstaddr', 'string'], ['srcport', 'int'],
-  ['dstport', 'int'], ['protocol', 'bigint'], ['packets', 'bigint'], ['bytes', 'bigint'], ['start', 'bigint'], ['end', 'bigint'],
-  ['action', 'string'], ['log_status', 'string'],
+  ['version', 'int'],
+  ['account_id', 'string'],
+  ['interface_id', 'string'],
+  ['srcaddr', 'string'],
+  ['dstaddr', 'string'],
+  ['srcport', 'int'],
+  ['dstport', 'int'],
+  ['protocol', 'bigint'],
+  ['packets', 'bigint'],
+  ['bytes', 'bigint'],
+  ['start', 'bigint'],
+  ['end', 'bigint'],
+  ['action', 'string'],
+  ['log_status', 'string'],
 ].map(([Name, Type]) => ({ Name: Name as string, Type: Type as string }));
 const SETTINGS = {
   FLOWLOG_TABLE_MODE: 'adopt',
@@ -35,7 +46,9 @@ function consoleTable(keys: readonly string[], location = SOURCE): void {
   glue.on(GetTableCommand, { Name: 'vpc_flow_logs' }).resolves({
     Table: { Name: 'vpc_flow_logs', PartitionKeys: keys.map((Name) => ({ Name, Type: 'string' })), StorageDescriptor: { Columns: COLUMNS, Location: location } },
   });
-  glue.on(GetTableCommand, { Name: 'vpc_flow_logs_rollup' }).resolves({ Table: { Name: 'vpc_flow_logs_rollup', PartitionKeys: [{ Name: 'dt', Type: 'string' }], StorageDescriptor: { Location: 's3://results/rollup/' } } });
+  glue
+    .on(GetTableCommand, { Name: 'vpc_flow_logs_rollup' })
+    .resolves({ Table: { Name: 'vpc_flow_logs_rollup', PartitionKeys: [{ Name: 'dt', Type: 'string' }], StorageDescriptor: { Location: 's3://results/rollup/' } } });
 }
 
 const gluePartition = (values: string[], location: string): GluePartition => ({ Values: values, StorageDescriptor: { Location: location } });
@@ -90,8 +103,16 @@ describe("the console integration's table", () => {
     // Prepare
     const hive = 's3://logs-bucket/AWSLogs/aws-account-id=123456789012/aws-service=vpcflowlogs/aws-region=ap-northeast-1/';
     consoleTable(HOURLY, hive);
-    const hours = (day: string, count: number) => Array.from({ length: count }, (_, h) => gluePartition(['123456789012', 'vpcflowlogs', 'ap-northeast-1', '2026', '11', day, String(h).padStart(2, '0')], `${hive}year=2026/month=11/day=${day}/hour=${String(h).padStart(2, '0')}/`));
-    glue.on(GetPartitionsCommand).resolves({ Partitions: [...hours('19', 24), ...hours('20', 23), gluePartition(['210987654321', 'vpcflowlogs', 'us-east-1', '2026', '11', '21', '00'], 'x')] });
+    const hours = (day: string, count: number) =>
+      Array.from({ length: count }, (_, h) =>
+        gluePartition(
+          ['123456789012', 'vpcflowlogs', 'ap-northeast-1', '2026', '11', day, String(h).padStart(2, '0')],
+          `${hive}year=2026/month=11/day=${day}/hour=${String(h).padStart(2, '0')}/`,
+        ),
+      );
+    glue
+      .on(GetPartitionsCommand)
+      .resolves({ Partitions: [...hours('19', 24), ...hours('20', 23), gluePartition(['210987654321', 'vpcflowlogs', 'us-east-1', '2026', '11', '21', '00'], 'x')] });
     const handler = partitionsHandler();
 
     // Act
@@ -102,7 +123,9 @@ describe("the console integration's table", () => {
     expect(answer.existing).toEqual(['dt=2026/11/19']);
     expect(answer.added).toEqual(['dt=2026/11/20']);
     expect(sql?.match(/^PARTITION /gm)).toHaveLength(24);
-    expect(sql).toContain("day = '20', hour = '00') LOCATION 's3://logs-bucket/AWSLogs/aws-account-id=123456789012/aws-service=vpcflowlogs/aws-region=ap-northeast-1/year=2026/month=11/day=20/hour=00/'");
+    expect(sql).toContain(
+      "day = '20', hour = '00') LOCATION 's3://logs-bucket/AWSLogs/aws-account-id=123456789012/aws-service=vpcflowlogs/aws-region=ap-northeast-1/year=2026/month=11/day=20/hour=00/'",
+    );
     expect(sql).toContain("hour = '23') LOCATION '");
     expect(sql).not.toContain("day = '19'");
   });
@@ -125,10 +148,13 @@ describe("the console integration's table", () => {
     const statements = startedSql();
     // Builds go a day at a time while none has been measured (here every build fails).
     const build = statements.find((s) => s.startsWith('INSERT INTO'));
-    expect(build).toContain(`CAST("end" AS bigint) AS endtime, CAST("action" AS varchar) AS action, CAST("log_status" AS varchar) AS logstatus, concat(year, '/', month, '/', day) AS dt FROM flowlogs.vpc_flow_logs WHERE year IN ('2026') AND month IN ('11') AND day IN ('13'))`);
+    expect(build).toContain(
+      `CAST("end" AS bigint) AS endtime, CAST("action" AS varchar) AS action, CAST("log_status" AS varchar) AS logstatus, concat(year, '/', month, '/', day) AS dt FROM flowlogs.vpc_flow_logs WHERE year IN ('2026') AND month IN ('11') AND day IN ('13'))`,
+    );
     const reportQueries = statements.filter((s) => s.startsWith('WITH flows AS'));
     expect(reportQueries.length).toBeGreaterThanOrEqual(10);
-    for (const sql of reportQueries) expect(sql).toMatch(/concat\(year, '\/', month, '\/', day\) AS dt(, "\$path")? FROM flowlogs\.vpc_flow_logs WHERE year IN \('2026'\) AND month IN \('11'\) AND day IN \(/);
+    for (const sql of reportQueries)
+      expect(sql).toMatch(/concat\(year, '\/', month, '\/', day\) AS dt(, "\$path")? FROM flowlogs\.vpc_flow_logs WHERE year IN \('2026'\) AND month IN \('11'\) AND day IN \(/);
     const failed = summary.queries.filter((q) => q.status === 'failed').map((q) => q.name);
     expect(failed.length).toBeGreaterThan(0);
     // Every INSERT fails: the rollup builds and the staging of the next folder's early rows (read raw instead).

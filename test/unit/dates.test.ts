@@ -11,7 +11,7 @@ describe('parseDay', () => {
     ['2026-1-01', 'expected a date as YYYY-MM-DD'],
     ['20261101', 'expected a date as YYYY-MM-DD'],
     ['2026/11/01', 'expected a date as YYYY-MM-DD'],
-    [" 2026-11-01", 'expected a date as YYYY-MM-DD'],
+    [' 2026-11-01', 'expected a date as YYYY-MM-DD'],
     ["2026-01-01'; DROP TABLE x; --", 'expected a date as YYYY-MM-DD'],
     ['1969-12-31', 'not a real calendar day'],
   ])('when given %j, it refuses it saying %s', (input, message) => {

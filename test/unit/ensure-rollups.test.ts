@@ -31,7 +31,16 @@ describe('ensureRollups', () => {
   it('when a build statement fails, its days are read raw and named, and the other builds still run', async () => {
     const engine = engineFailingOn("'2026/11/20'");
     const days = ['2026-11-20', '2026-11-21'] as UtcDay[];
-    const deps = { engine, rollupCatalog: emptyCatalog, layout, database: 'flowlogs', table: 'vpc_flow_logs', rollupTable: 'vpc_flow_logs_rollup', settleMinutes: 30, now: () => new Date('2026-11-26T00:00:00Z') };
+    const deps = {
+      engine,
+      rollupCatalog: emptyCatalog,
+      layout,
+      database: 'flowlogs',
+      table: 'vpc_flow_logs',
+      rollupTable: 'vpc_flow_logs_rollup',
+      settleMinutes: 30,
+      now: () => new Date('2026-11-26T00:00:00Z'),
+    };
 
     const result = await ensureRollups({ ...deps }, { days: [days[0] as UtcDay] });
     const second = await ensureRollups({ ...deps }, { days: [days[1] as UtcDay] });
@@ -39,7 +48,9 @@ describe('ensureRollups', () => {
     expect(result.failedDays).toEqual(['2026-11-20']);
     expect(result.rollupDays).toEqual([]);
     expect(result.rawDays).toEqual(['2026-11-20']);
-    expect(result.statements.filter((s) => s.status === 'failed').map((s) => [s.kind, s.error])).toEqual([['build', 'Athena query q-9 (rollup-build) was cancelled by the bytes-scanned limit']]);
+    expect(result.statements.filter((s) => s.status === 'failed').map((s) => [s.kind, s.error])).toEqual([
+      ['build', 'Athena query q-9 (rollup-build) was cancelled by the bytes-scanned limit'],
+    ]);
     expect(second.failedDays).toEqual([]);
     expect(second.rollupDays).toEqual(['2026-11-21']);
   });
@@ -47,7 +58,16 @@ describe('ensureRollups', () => {
   it('when the INSERT of a build fails, nothing the reports read points at its files: no rollup partition is added or moved, its builds-table partitions are dropped, and its folder is listed as unreferenced', async () => {
     // Prepare
     const engine = engineFailingOn("'2026/11/20'");
-    const deps = { engine, rollupCatalog: emptyCatalog, layout, database: 'flowlogs', table: 'vpc_flow_logs', rollupTable: 'vpc_flow_logs_rollup', settleMinutes: 30, now: () => new Date('2026-11-26T00:00:00Z') };
+    const deps = {
+      engine,
+      rollupCatalog: emptyCatalog,
+      layout,
+      database: 'flowlogs',
+      table: 'vpc_flow_logs',
+      rollupTable: 'vpc_flow_logs_rollup',
+      settleMinutes: 30,
+      now: () => new Date('2026-11-26T00:00:00Z'),
+    };
 
     // Act
     const result = await ensureRollups(deps, { days: ['2026-11-20' as UtcDay] });
@@ -55,8 +75,14 @@ describe('ensureRollups', () => {
     // Assess
     const touchingRollup = engine.sql.filter((sql) => /^(INSERT INTO|ALTER TABLE) flowlogs\.vpc_flow_logs_rollup\s/.test(sql));
     expect(touchingRollup).toEqual([]);
-    expect(result.statements.map((s) => [s.kind, s.status])).toEqual([['stage', 'succeeded'], ['build', 'failed'], ['unstage', 'succeeded']]);
-    expect(engine.sql[0]).toContain("ALTER TABLE flowlogs.vpc_flow_logs_rollup_builds ADD IF NOT EXISTS\nPARTITION (build = '20261126T000000000Z', dt = '2026/11/20') LOCATION 's3://results/rollup/builds/20261126T000000000Z/dt=2026%2F11%2F20/'");
+    expect(result.statements.map((s) => [s.kind, s.status])).toEqual([
+      ['stage', 'succeeded'],
+      ['build', 'failed'],
+      ['unstage', 'succeeded'],
+    ]);
+    expect(engine.sql[0]).toContain(
+      "ALTER TABLE flowlogs.vpc_flow_logs_rollup_builds ADD IF NOT EXISTS\nPARTITION (build = '20261126T000000000Z', dt = '2026/11/20') LOCATION 's3://results/rollup/builds/20261126T000000000Z/dt=2026%2F11%2F20/'",
+    );
     expect(engine.sql[2]).toBe("ALTER TABLE flowlogs.vpc_flow_logs_rollup_builds DROP IF EXISTS PARTITION (build = '20261126T000000000Z', dt = '2026/11/20')");
     expect(result.unreferenced).toEqual(['s3://results/rollup/builds/20261126T000000000Z/dt=2026%2F11%2F20/']);
     expect(result.failedDays).toEqual(['2026-11-20']);
@@ -67,7 +93,16 @@ describe('ensureRollups', () => {
     const engine = engineFailingOn('never');
     const old = 's3://results/rollup/builds/20261122T000000000Z/dt=2026%2F11%2F20/';
     const built: PartitionCatalog = { ...emptyCatalog, listPartitions: async () => [{ values: { dt: '2026/11/20' }, location: old }] };
-    const deps = { engine, rollupCatalog: built, layout, database: 'flowlogs', table: 'vpc_flow_logs', rollupTable: 'vpc_flow_logs_rollup', settleMinutes: 30, now: () => new Date('2026-11-26T00:00:00Z') };
+    const deps = {
+      engine,
+      rollupCatalog: built,
+      layout,
+      database: 'flowlogs',
+      table: 'vpc_flow_logs',
+      rollupTable: 'vpc_flow_logs_rollup',
+      settleMinutes: 30,
+      now: () => new Date('2026-11-26T00:00:00Z'),
+    };
 
     // Act
     const result = await ensureRollups(deps, { days: ['2026-11-20' as UtcDay], rebuild: true });
@@ -75,7 +110,9 @@ describe('ensureRollups', () => {
     // Assess
     expect(result.statements.map((s) => s.kind)).toEqual(['stage', 'build', 'switch', 'unstage']);
     expect(engine.sql[1]).toMatch(/^INSERT INTO flowlogs\.vpc_flow_logs_rollup_builds\n/);
-    expect(engine.sql[2]).toBe("ALTER TABLE flowlogs.vpc_flow_logs_rollup PARTITION (dt = '2026/11/20') SET LOCATION 's3://results/rollup/builds/20261126T000000000Z/dt=2026%2F11%2F20/'");
+    expect(engine.sql[2]).toBe(
+      "ALTER TABLE flowlogs.vpc_flow_logs_rollup PARTITION (dt = '2026/11/20') SET LOCATION 's3://results/rollup/builds/20261126T000000000Z/dt=2026%2F11%2F20/'",
+    );
     expect(result.unreferenced).toEqual([old]);
     expect(result.rollupDays).toEqual(['2026-11-20']);
   });
@@ -116,13 +153,26 @@ describe('ensureRollups', () => {
       const oldBuild = 's3://results/rollup/builds/20261122T000000000Z/dt=2026%2F11%2F20/';
       const oldPlain = 's3://results/rollup/dt=2026%2F11%2F21/';
       let switched = false;
-      const engine: QueryEngine = { kind: 'athena', async execute(text) { if (text.includes('SET LOCATION')) switched = true; return ok; } };
+      const engine: QueryEngine = {
+        kind: 'athena',
+        async execute(text) {
+          if (text.includes('SET LOCATION')) switched = true;
+          return ok;
+        },
+      };
       const catalog: PartitionCatalog = {
         ...emptyCatalog,
         // Before the switch the old folders are referenced; after it the new build's are.
-        listPartitions: async () => switched
-          ? [{ values: { dt: '2026/11/20' }, location: 's3://results/rollup/builds/20261126T000000000Z/dt=2026%2F11%2F20/' }, { values: { dt: '2026/11/21' }, location: 's3://results/rollup/builds/20261126T000000000Z/dt=2026%2F11%2F21/' }]
-          : [{ values: { dt: '2026/11/20' }, location: oldBuild }, { values: { dt: '2026/11/21' }, location: oldPlain }],
+        listPartitions: async () =>
+          switched
+            ? [
+                { values: { dt: '2026/11/20' }, location: 's3://results/rollup/builds/20261126T000000000Z/dt=2026%2F11%2F20/' },
+                { values: { dt: '2026/11/21' }, location: 's3://results/rollup/builds/20261126T000000000Z/dt=2026%2F11%2F21/' },
+              ]
+            : [
+                { values: { dt: '2026/11/20' }, location: oldBuild },
+                { values: { dt: '2026/11/21' }, location: oldPlain },
+              ],
       };
       const store = memoryStore();
 
@@ -152,13 +202,21 @@ describe('ensureRollups', () => {
 
     it('when a deletion fails, the run goes on and a warning names the folder, which stays listed', async () => {
       // Act
-      const result = await ensureRollups({ ...base, engine: engineFailingOn("'2026/11/20'"), rollupCatalog: emptyCatalog, objectStore: memoryStore([failedFolder]) }, { days: ['2026-11-20' as UtcDay] });
+      const result = await ensureRollups(
+        { ...base, engine: engineFailingOn("'2026/11/20'"), rollupCatalog: emptyCatalog, objectStore: memoryStore([failedFolder]) },
+        { days: ['2026-11-20' as UtcDay] },
+      );
 
       // Assess
       expect(result.removed).toEqual([]);
       expect(result.unreferenced).toEqual([failedFolder]);
-      expect(result.cleanupWarnings).toEqual([`the unreferenced rollup folder ${failedFolder} could not be deleted (could not delete ${failedFolder} (0 objects deleted): AccessDenied: not allowed); nothing reads it, remove it with aws s3 rm --recursive`]);
-      expect(withRollupAnswer({ range: { from: '2026-11-20', to: '2026-11-20' }, dryRun: false, added: [], existing: [], statements: [], queryIds: [] } as never, result).rollup?.warnings).toEqual(result.cleanupWarnings);
+      expect(result.cleanupWarnings).toEqual([
+        `the unreferenced rollup folder ${failedFolder} could not be deleted (could not delete ${failedFolder} (0 objects deleted): AccessDenied: not allowed); nothing reads it, remove it with aws s3 rm --recursive`,
+      ]);
+      expect(
+        withRollupAnswer({ range: { from: '2026-11-20', to: '2026-11-20' }, dryRun: false, added: [], existing: [], statements: [], queryIds: [] } as never, result).rollup
+          ?.warnings,
+      ).toEqual(result.cleanupWarnings);
     });
   });
 
@@ -186,7 +244,17 @@ describe('ensureRollups', () => {
       };
     }
     const thirtyDays = Array.from({ length: 30 }, (_, i) => `2026-10-${String(i + 1).padStart(2, '0')}` as UtcDay);
-    const depsWith = (engine: QueryEngine, catalog: PartitionCatalog = emptyCatalog) => ({ engine, rollupCatalog: catalog, layout, database: 'flowlogs', table: 'vpc_flow_logs', rollupTable: 'vpc_flow_logs_rollup', settleMinutes: 30, maxBytesPerQuery: 10 * 1024 ** 3, now: () => new Date('2026-11-26T00:00:00Z') });
+    const depsWith = (engine: QueryEngine, catalog: PartitionCatalog = emptyCatalog) => ({
+      engine,
+      rollupCatalog: catalog,
+      layout,
+      database: 'flowlogs',
+      table: 'vpc_flow_logs',
+      rollupTable: 'vpc_flow_logs_rollup',
+      settleMinutes: 30,
+      maxBytesPerQuery: 10 * 1024 ** 3,
+      now: () => new Date('2026-11-26T00:00:00Z'),
+    });
 
     it('when 30 days of 20 s each meet a 120 s deadline, one day is built to measure, then as many as fit, and the rest is answered as left for the next invoke', async () => {
       // Prepare
@@ -249,9 +317,12 @@ describe('ensureRollups', () => {
   });
 });
 
-describe('ensureRollups with a ledger of each day\'s files', () => {
+describe("ensureRollups with a ledger of each day's files", () => {
   const day = '2026-11-20' as UtcDay;
-  const built: PartitionCatalog = { ...emptyCatalog, listPartitions: async () => [{ values: { dt: '2026/11/20' }, location: 's3://results/rollup/builds/old/dt=2026%2F11%2F20/' }] };
+  const built: PartitionCatalog = {
+    ...emptyCatalog,
+    listPartitions: async () => [{ values: { dt: '2026/11/20' }, location: 's3://results/rollup/builds/old/dt=2026%2F11%2F20/' }],
+  };
   const ledgerOf = (now: SourceFile[], recorded: RollupDayRecord | undefined) => {
     const saved: RollupDayRecord[] = [];
     const ledger: RollupLedger = {
@@ -263,9 +334,19 @@ describe('ensureRollups with a ledger of each day\'s files', () => {
     };
     return { ledger, saved };
   };
-  const deps = (engine: QueryEngine, ledger: RollupLedger) => ({ engine, rollupCatalog: built, layout, database: 'flowlogs', table: 'vpc_flow_logs', rollupTable: 'vpc_flow_logs_rollup', settleMinutes: 30, now: () => new Date('2026-11-26T00:00:00Z'), ledger });
+  const deps = (engine: QueryEngine, ledger: RollupLedger) => ({
+    engine,
+    rollupCatalog: built,
+    layout,
+    database: 'flowlogs',
+    table: 'vpc_flow_logs',
+    rollupTable: 'vpc_flow_logs_rollup',
+    settleMinutes: 30,
+    now: () => new Date('2026-11-26T00:00:00Z'),
+    ledger,
+  });
 
-  it('when a built day\'s files changed and its build again fails, the day is read raw and its old record is kept', async () => {
+  it("when a built day's files changed and its build again fails, the day is read raw and its old record is kept", async () => {
     // Prepare
     const old: RollupDayRecord = { day, files: [{ path: '/d/a', sizeBytes: 1, version: '1' }], skipped: [] };
     const { ledger, saved } = ledgerOf([{ path: '/d/a', sizeBytes: 2, version: '1' }], old);
@@ -280,9 +361,12 @@ describe('ensureRollups with a ledger of each day\'s files', () => {
     expect(saved).toEqual([]);
   });
 
-  it('when a built day\'s files changed and the build succeeds, the new files and the build\'s skipped reads are recorded after the switch', async () => {
+  it("when a built day's files changed and the build succeeds, the new files and the build's skipped reads are recorded after the switch", async () => {
     // Prepare
-    const now = [{ path: '/d/a', sizeBytes: 1, version: '1' }, { path: '/d/b', sizeBytes: 9, version: '5' }];
+    const now = [
+      { path: '/d/a', sizeBytes: 1, version: '1' },
+      { path: '/d/b', sizeBytes: 9, version: '5' },
+    ];
     const { ledger, saved } = ledgerOf(now, { day, files: [now[0] as SourceFile], skipped: [] });
     const skipped: ReadWarning[] = [{ kind: 'skipped-line', file: '/d/b', line: 2, reason: 'bytes that are not UTF-8' }];
     const engine: QueryEngine = { kind: 'athena', execute: async (sql) => (sql.startsWith('INSERT') ? { ...ok, skipped } : ok) };

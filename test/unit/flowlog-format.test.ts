@@ -17,8 +17,20 @@ import {
 describe('flow-log format model', () => {
   it('when the default format is used, it has the 14 version 2 fields with the columns users already have', () => {
     expect(DEFAULT_FORMAT.map((f) => f.column)).toEqual([
-      'version', 'account', 'interfaceid', 'sourceaddress', 'destinationaddress', 'sourceport', 'destinationport',
-      'protocol', 'numpackets', 'numbytes', 'starttime', 'endtime', 'action', 'logstatus',
+      'version',
+      'account',
+      'interfaceid',
+      'sourceaddress',
+      'destinationaddress',
+      'sourceport',
+      'destinationport',
+      'protocol',
+      'numpackets',
+      'numbytes',
+      'starttime',
+      'endtime',
+      'action',
+      'logstatus',
     ]);
     expect(headerLine(DEFAULT_FORMAT)).toBe('version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status');
     expect(DEFAULT_FORMAT.find((f) => f.column === 'account')?.type).toBe('string');
@@ -66,15 +78,36 @@ describe('flow-log format model', () => {
 describe('column namings', () => {
   it("when fields are given AWS's naming, version 2 columns take AWS's DDL names and later fields keep their snake_case names", () => {
     expect(withNaming(DEFAULT_FORMAT, 'aws').map((f) => f.column)).toEqual([
-      'version', 'account_id', 'interface_id', 'srcaddr', 'dstaddr', 'srcport', 'dstport', 'protocol', 'packets', 'bytes', 'start', 'end', 'action', 'log_status',
+      'version',
+      'account_id',
+      'interface_id',
+      'srcaddr',
+      'dstaddr',
+      'srcport',
+      'dstport',
+      'protocol',
+      'packets',
+      'bytes',
+      'start',
+      'end',
+      'action',
+      'log_status',
     ]);
     for (const f of FIELDS.filter((x) => x.version > 2)) expect(columnName(f, 'aws')).toBe(columnName(f, 'walkthrough'));
     expect(withNaming(DEFAULT_FORMAT, 'walkthrough')).toBe(DEFAULT_FORMAT);
   });
 
   it.each([
-    [['version', 'account_id', 'interface_id', 'srcaddr', 'dstaddr', 'start', 'end', 'log_status', 'vpc_id'], 'aws', ['version', 'account-id', 'interface-id', 'srcaddr', 'dstaddr', 'start', 'end', 'log-status', 'vpc-id']],
-    [['version', 'account', 'interfaceid', 'sourceaddress', 'numbytes', 'starttime', 'my_note'], 'walkthrough', ['version', 'account-id', 'interface-id', 'srcaddr', 'bytes', 'start']],
+    [
+      ['version', 'account_id', 'interface_id', 'srcaddr', 'dstaddr', 'start', 'end', 'log_status', 'vpc_id'],
+      'aws',
+      ['version', 'account-id', 'interface-id', 'srcaddr', 'dstaddr', 'start', 'end', 'log-status', 'vpc-id'],
+    ],
+    [
+      ['version', 'account', 'interfaceid', 'sourceaddress', 'numbytes', 'starttime', 'my_note'],
+      'walkthrough',
+      ['version', 'account-id', 'interface-id', 'srcaddr', 'bytes', 'start'],
+    ],
     [['SRCADDR', 'Bytes'], 'aws', ['srcaddr', 'bytes']],
   ])('when a table has columns %j, it is %s-named with fields %j', (columns, naming, names) => {
     const detected = detectColumns(columns);
@@ -83,7 +116,9 @@ describe('column namings', () => {
   });
 
   it('when a table mixes both namings or has neither, it is refused naming what it has', () => {
-    expect(() => detectColumns(['srcaddr', 'sourceaddress'], 'db.t')).toThrow('db.t: has columns named both as the walkthrough does (sourceaddress) and as AWS does (srcaddr); use one naming');
+    expect(() => detectColumns(['srcaddr', 'sourceaddress'], 'db.t')).toThrow(
+      'db.t: has columns named both as the walkthrough does (sourceaddress) and as AWS does (srcaddr); use one naming',
+    );
     expect(() => detectColumns(['message', 'version'], 'db.t')).toThrow('db.t: has columns message, version: no flow-log columns');
     expect(() => detectColumns([], 'db.t')).toThrow('db.t: has no columns');
   });

@@ -81,7 +81,9 @@ describe('Glue catalog', () => {
   });
 
   it('when the table has account and region keys too, it maps every value to its key', async () => {
-    glue.on(GetTableCommand).resolves({ Table: { Name: 'vpc_flow_logs', PartitionKeys: [{ Name: 'aws_account' }, { Name: 'aws_region' }, { Name: 'dt' }], StorageDescriptor: {} } });
+    glue
+      .on(GetTableCommand)
+      .resolves({ Table: { Name: 'vpc_flow_logs', PartitionKeys: [{ Name: 'aws_account' }, { Name: 'aws_region' }, { Name: 'dt' }], StorageDescriptor: {} } });
     glue.on(GetPartitionsCommand).resolves({ Partitions: [{ Values: ['123456789012', 'us-east-1', '2026/11/01'], StorageDescriptor: { Location: 's3://b/x/' } }] });
 
     const partitions = await catalog().listPartitions(parseRange('2026-11-01', '2026-11-01'));
@@ -99,7 +101,9 @@ describe('Glue catalog', () => {
   it('when the table does not exist, it throws a NotFoundError naming database.table and what to do', async () => {
     glue.on(GetTableCommand).rejects(new EntityNotFoundException({ message: 'Table vpc_flow_logs not found.', $metadata: {} }));
 
-    const error = await catalog().describeTable().catch((e: unknown) => e);
+    const error = await catalog()
+      .describeTable()
+      .catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(NotFoundError);
     expect((error as Error).message).toContain('flowlogs.vpc_flow_logs');
@@ -109,7 +113,11 @@ describe('Glue catalog', () => {
 
   it('when Glue throttles, it retries with backoff and returns the partitions', async () => {
     const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
-    glue.on(GetPartitionsCommand).rejectsOnce(throttled).rejectsOnce(throttled).resolves({ Partitions: [gluePartition('2026/11/01')] });
+    glue
+      .on(GetPartitionsCommand)
+      .rejectsOnce(throttled)
+      .rejectsOnce(throttled)
+      .resolves({ Partitions: [gluePartition('2026/11/01')] });
 
     const { value } = await onFakeTime(catalog().listPartitions(parseRange('2026-11-01', '2026-11-01')));
 

@@ -12,7 +12,15 @@ import { richReport } from '../support/report-fixture.js';
 
 const lambda = mockClient(LambdaClient);
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `eni-${String(i).padStart(17, '0')}`);
-const eni = (id: string, ip: string, instanceId = 'i-0abc'): Ec2NetworkInterface => ({ NetworkInterfaceId: id, PrivateIpAddress: ip, Groups: [{ GroupId: 'sg-0123456789abcdef0', GroupName: 'web' }], SubnetId: 'subnet-0a', VpcId: 'vpc-0a', Attachment: { InstanceId: instanceId }, TagSet: [{ Key: 'Name', Value: 'eni-own-name' }] });
+const eni = (id: string, ip: string, instanceId = 'i-0abc'): Ec2NetworkInterface => ({
+  NetworkInterfaceId: id,
+  PrivateIpAddress: ip,
+  Groups: [{ GroupId: 'sg-0123456789abcdef0', GroupName: 'web' }],
+  SubnetId: 'subnet-0a',
+  VpcId: 'vpc-0a',
+  Attachment: { InstanceId: instanceId },
+  TagSet: [{ Key: 'Name', Value: 'eni-own-name' }],
+});
 
 type Page<T> = { items: readonly T[]; nextToken?: string };
 
@@ -23,7 +31,10 @@ type Page<T> = { items: readonly T[]; nextToken?: string };
 class FakeEc2 implements Ec2Api {
   readonly interfaceRequests: Ec2PageRequest[] = [];
   readonly instanceRequests: Ec2PageRequest[] = [];
-  constructor(private readonly interfacePages: Page<Ec2NetworkInterface>[] | (() => Promise<never>), private readonly instancePages: Page<Ec2Instance>[] | (() => Promise<never>) = []) {}
+  constructor(
+    private readonly interfacePages: Page<Ec2NetworkInterface>[] | (() => Promise<never>),
+    private readonly instancePages: Page<Ec2Instance>[] | (() => Promise<never>) = [],
+  ) {}
   async describeNetworkInterfaces(request: Ec2PageRequest) {
     this.interfaceRequests.push(request);
     if (typeof this.interfacePages === 'function') return this.interfacePages();
@@ -52,7 +63,12 @@ describe('EC2 interface directory (DescribeNetworkInterfaces, DescribeInstances)
   it('when 201 ids and 3 addresses (IPv4 and IPv6) are asked, each call holds one filter of at most 200 values, 1,000 results a page', async () => {
     const ec2 = new FakeEc2([]);
     await new Ec2InterfaceDirectory([target(ec2)]).describe({ interfaceIds: ids(201), privateAddresses: ['10.0.0.5', '10.0.0.6', 'fd00::5'] });
-    expect(ec2.interfaceRequests.map((r) => r.filters.map((f) => [f.Name, f.Values.length]))).toEqual([[['network-interface-id', 200]], [['network-interface-id', 1]], [['addresses.private-ip-address', 2]], [['ipv6-addresses.ipv6-address', 1]]]);
+    expect(ec2.interfaceRequests.map((r) => r.filters.map((f) => [f.Name, f.Values.length]))).toEqual([
+      [['network-interface-id', 200]],
+      [['network-interface-id', 1]],
+      [['addresses.private-ip-address', 2]],
+      [['ipv6-addresses.ipv6-address', 1]],
+    ]);
     expect(ec2.interfaceRequests.every((r) => r.maxResults === 1000)).toBe(true);
   });
 
@@ -67,10 +83,25 @@ describe('EC2 interface directory (DescribeNetworkInterfaces, DescribeInstances)
     expect(ec2.interfaceRequests.map((r) => r.nextToken)).toEqual([undefined, 'page-2', 'page-3']);
   });
 
-  it('when interfaces of instances are found, their instances are asked once by instance-id filter and each interface is named by its instance\'s Name tag', async () => {
+  it("when interfaces of instances are found, their instances are asked once by instance-id filter and each interface is named by its instance's Name tag", async () => {
     const ec2 = new FakeEc2(
-      [{ items: [eni('eni-0000000000000000a', '10.0.0.1', 'i-0000000000000000a'), eni('eni-0000000000000000b', '10.0.0.2', 'i-0000000000000000a'), eni('eni-0000000000000000c', '10.0.0.3', 'i-0000000000000000c')] }],
-      [{ items: [{ InstanceId: 'i-0000000000000000a', Tags: [{ Key: 'Name', Value: 'web-1' }] }, { InstanceId: 'i-0000000000000000c', Tags: [{ Key: 'team', Value: 'db' }] }] }],
+      [
+        {
+          items: [
+            eni('eni-0000000000000000a', '10.0.0.1', 'i-0000000000000000a'),
+            eni('eni-0000000000000000b', '10.0.0.2', 'i-0000000000000000a'),
+            eni('eni-0000000000000000c', '10.0.0.3', 'i-0000000000000000c'),
+          ],
+        },
+      ],
+      [
+        {
+          items: [
+            { InstanceId: 'i-0000000000000000a', Tags: [{ Key: 'Name', Value: 'web-1' }] },
+            { InstanceId: 'i-0000000000000000c', Tags: [{ Key: 'team', Value: 'db' }] },
+          ],
+        },
+      ],
     );
     const found = await new Ec2InterfaceDirectory([target(ec2)]).describe({ interfaceIds: [], privateAddresses: ['10.0.0.1', '10.0.0.2', '10.0.0.3'] });
     expect(ec2.instanceRequests).toEqual([{ filters: [{ Name: 'instance-id', Values: ['i-0000000000000000a', 'i-0000000000000000c'] }], maxResults: 1000 }]);
@@ -84,7 +115,9 @@ describe('EC2 interface directory (DescribeNetworkInterfaces, DescribeInstances)
   });
 
   it('when 201 instances are found, DescribeInstances is asked in two calls of 200 and 1 instance ids', async () => {
-    const many = Array.from({ length: 201 }, (_, i) => eni(`eni-${String(i).padStart(17, '0')}`, `10.0.${Math.floor(i / 250)}.${(i % 250) + 1}`, `i-${String(i).padStart(17, '0')}`));
+    const many = Array.from({ length: 201 }, (_, i) =>
+      eni(`eni-${String(i).padStart(17, '0')}`, `10.0.${Math.floor(i / 250)}.${(i % 250) + 1}`, `i-${String(i).padStart(17, '0')}`),
+    );
     const ec2 = new FakeEc2([{ items: many }]);
     await new Ec2InterfaceDirectory([target(ec2)]).describe({ interfaceIds: many.map((m) => m.NetworkInterfaceId!), privateAddresses: [] });
     expect(ec2.instanceRequests.map((r) => r.filters[0]!.Values.length)).toEqual([200, 1]);
@@ -94,10 +127,12 @@ describe('EC2 interface directory (DescribeNetworkInterfaces, DescribeInstances)
     const ec2 = new FakeEc2([{ items: [eni('eni-0000000000000000a', '10.0.0.1')] }], () => Promise.reject(denied('EC2 DescribeInstances')));
     const found = await new Ec2InterfaceDirectory([target(ec2)]).describe({ interfaceIds: ['eni-0000000000000000a'], privateAddresses: [] });
     expect(found.interfaces.map((f) => f.name)).toEqual(['eni-own-name']);
-    expect(found.warnings).toEqual(['instance Name tags in 111122223333 ap-northeast-1 not shown (interfaces show their own): EC2 DescribeInstances failed (EC2 DescribeInstances failed: AccessDenied: User is not authorized to perform this operation)']);
+    expect(found.warnings).toEqual([
+      'instance Name tags in 111122223333 ap-northeast-1 not shown (interfaces show their own): EC2 DescribeInstances failed (EC2 DescribeInstances failed: AccessDenied: User is not authorized to perform this operation)',
+    ]);
   });
 
-  it('when two accounts are asked and the role in one cannot be assumed, the other\'s interfaces are placed and a warning names the account and region that failed', async () => {
+  it("when two accounts are asked and the role in one cannot be assumed, the other's interfaces are placed and a warning names the account and region that failed", async () => {
     const own = new FakeEc2([{ items: [eni('eni-0a1b2c3d4e5f60718', '10.0.250.250')] }]);
     const other: Ec2Target = { account: '444455556666', region: 'us-east-1', connect: () => Promise.reject(denied('STS AssumeRole')) };
     const placed = await placeInterfaces(richReport(), new Ec2InterfaceDirectory([target(own), other]));
@@ -112,13 +147,20 @@ describe('EC2 interface directory (DescribeNetworkInterfaces, DescribeInstances)
     const report = richReport();
     const placed = await placeInterfaces(report, new Ec2InterfaceDirectory([one, two]));
     expect(placed.findings).toEqual(report.findings);
-    expect(placed.interfaces?.error).toBe('every account and region failed: 111122223333 ap-northeast-1: EC2 DescribeNetworkInterfaces failed: AccessDenied: User is not authorized to perform this operation; 444455556666 us-east-1: STS AssumeRole failed: AccessDenied: User is not authorized to perform this operation');
-    expect(placed.warnings.at(-1)).toMatch(/^where the interfaces live is not shown: EC2 DescribeNetworkInterfaces failed \(every account and region failed: .*\); findings name interfaces by id only$/);
+    expect(placed.interfaces?.error).toBe(
+      'every account and region failed: 111122223333 ap-northeast-1: EC2 DescribeNetworkInterfaces failed: AccessDenied: User is not authorized to perform this operation; 444455556666 us-east-1: STS AssumeRole failed: AccessDenied: User is not authorized to perform this operation',
+    );
+    expect(placed.warnings.at(-1)).toMatch(
+      /^where the interfaces live is not shown: EC2 DescribeNetworkInterfaces failed \(every account and region failed: .*\); findings name interfaces by id only$/,
+    );
   });
 
-  it('when a source\'s account has no role to assume, its warning comes with the others\' interfaces', async () => {
+  it("when a source's account has no role to assume, its warning comes with the others' interfaces", async () => {
     const own = new FakeEc2([{ items: [eni('eni-0000000000000000a', '10.0.0.1')] }]);
-    const found = await new Ec2InterfaceDirectory([target(own)], ['interfaces in 444455556666 us-east-1 not looked up: no role to assume in that account']).describe({ interfaceIds: ['eni-0000000000000000a'], privateAddresses: [] });
+    const found = await new Ec2InterfaceDirectory([target(own)], ['interfaces in 444455556666 us-east-1 not looked up: no role to assume in that account']).describe({
+      interfaceIds: ['eni-0000000000000000a'],
+      privateAddresses: [],
+    });
     expect(found.interfaces).toHaveLength(1);
     expect(found.warnings).toEqual(['interfaces in 444455556666 us-east-1 not looked up: no role to assume in that account']);
   });
@@ -135,9 +177,24 @@ describe('interfaces function, asked by the report (Lambda Invoke)', () => {
   beforeEach(() => lambda.reset());
 
   it('when the function answers, the report function reads its interfaces and asks once, synchronously, with the names', async () => {
-    const answer = { interfaces: [{ interfaceId: 'eni-0a1b2c3d4e5f60718', privateAddresses: ['10.0.0.9'], instanceId: 'i-0abc', name: 'web-1', securityGroups: [{ id: 'sg-1', name: 'web' }], subnetId: 'subnet-1', vpcId: 'vpc-1' }] };
+    const answer = {
+      interfaces: [
+        {
+          interfaceId: 'eni-0a1b2c3d4e5f60718',
+          privateAddresses: ['10.0.0.9'],
+          instanceId: 'i-0abc',
+          name: 'web-1',
+          securityGroups: [{ id: 'sg-1', name: 'web' }],
+          subnetId: 'subnet-1',
+          vpcId: 'vpc-1',
+        },
+      ],
+    };
     lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: new TextEncoder().encode(JSON.stringify(answer)) as never });
-    const found = await new LambdaInterfaceDirectory(new LambdaClient({}), 'flowlog-pilot-ci-interfaces').describe({ interfaceIds: ['eni-0a1b2c3d4e5f60718'], privateAddresses: ['10.0.0.9'] });
+    const found = await new LambdaInterfaceDirectory(new LambdaClient({}), 'flowlog-pilot-ci-interfaces').describe({
+      interfaceIds: ['eni-0a1b2c3d4e5f60718'],
+      privateAddresses: ['10.0.0.9'],
+    });
     expect(found).toEqual({ interfaces: answer.interfaces, warnings: [] });
     expect(lambda).toHaveReceivedCommandOnce(InvokeCommand);
     const input = lambda.commandCalls(InvokeCommand)[0]!.args[0].input;
@@ -145,7 +202,7 @@ describe('interfaces function, asked by the report (Lambda Invoke)', () => {
     expect(JSON.parse(new TextDecoder().decode(input.Payload as Uint8Array))).toEqual({ interfaceIds: ['eni-0a1b2c3d4e5f60718'], privateAddresses: ['10.0.0.9'] });
   });
 
-  it('when the function fails (EC2 access denied there), the report keeps the ids and its warning carries the function\'s error', async () => {
+  it("when the function fails (EC2 access denied there), the report keeps the ids and its warning carries the function's error", async () => {
     const error = { errorType: 'UnexpectedError', errorMessage: 'unexpected error: You are not authorized to perform this operation.' };
     lambda.on(InvokeCommand).resolves({ StatusCode: 200, FunctionError: 'Unhandled', Payload: new TextEncoder().encode(JSON.stringify(error)) as never });
     const placed = await placeInterfaces(richReport(), new LambdaInterfaceDirectory(new LambdaClient({}), 'flowlog-pilot-ci-interfaces'));

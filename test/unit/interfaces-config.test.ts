@@ -8,14 +8,18 @@ import { loadInterfacesConfig, partitionOf, planSources } from '../../src/lib/in
 const base = { AWS_REGION: 'ap-northeast-1', FLOWLOG_ACCOUNT: '111122223333' };
 
 describe('interfaces function settings', () => {
-  it('when no sources are listed, the stack\'s own account and region is the one source, asked directly', () => {
+  it("when no sources are listed, the stack's own account and region is the one source, asked directly", () => {
     const config = loadInterfacesConfig({ ...base, FLOWLOG_SOURCES: '' });
     expect(config.sources).toEqual([{ account: '111122223333', region: 'ap-northeast-1' }]);
     expect(planSources(config)).toEqual([{ kind: 'direct', source: { account: '111122223333', region: 'ap-northeast-1' } }]);
   });
 
   it('when sources of three accounts are listed with a role, the own account is asked directly and each other through that role there', () => {
-    const config = loadInterfacesConfig({ ...base, FLOWLOG_SOURCES: '111122223333:us-east-1,444455556666:ap-northeast-1,777788889999:eu-west-1', FLOWLOG_INTERFACES_ROLE: 'flowlog-pilot-interfaces' });
+    const config = loadInterfacesConfig({
+      ...base,
+      FLOWLOG_SOURCES: '111122223333:us-east-1,444455556666:ap-northeast-1,777788889999:eu-west-1',
+      FLOWLOG_INTERFACES_ROLE: 'flowlog-pilot-interfaces',
+    });
     expect(planSources(config)).toEqual([
       { kind: 'direct', source: { account: '111122223333', region: 'us-east-1' } },
       { kind: 'assume', source: { account: '444455556666', region: 'ap-northeast-1' }, roleArn: 'arn:aws:iam::444455556666:role/flowlog-pilot-interfaces' },
@@ -25,7 +29,11 @@ describe('interfaces function settings', () => {
 
   it('when another account is listed without a role, it is not asked and the reason names the stack param', () => {
     const [, other] = planSources(loadInterfacesConfig({ ...base, FLOWLOG_SOURCES: '111122223333:ap-northeast-1,444455556666:us-east-1' }));
-    expect(other).toEqual({ kind: 'unreachable', source: { account: '444455556666', region: 'us-east-1' }, reason: 'interfaces in 444455556666 us-east-1 not looked up: no role to assume in that account (stack param interfacesRoleName, README "Where each interface lives")' });
+    expect(other).toEqual({
+      kind: 'unreachable',
+      source: { account: '444455556666', region: 'us-east-1' },
+      reason: 'interfaces in 444455556666 us-east-1 not looked up: no role to assume in that account (stack param interfacesRoleName, README "Where each interface lives")',
+    });
   });
 
   it('when the settings are bad, one error names every bad key', () => {

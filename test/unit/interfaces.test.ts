@@ -4,7 +4,17 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/lib/errors.js';
-import { instanceNames, interfaceQuery, parseEc2Document, parseInterfacesDocument, placeLabel, placeLine, placeReport, placeText, withInstanceNames } from '../../src/lib/report/interfaces.js';
+import {
+  instanceNames,
+  interfaceQuery,
+  parseEc2Document,
+  parseInterfacesDocument,
+  placeLabel,
+  placeLine,
+  placeReport,
+  placeText,
+  withInstanceNames,
+} from '../../src/lib/report/interfaces.js';
 import type { InterfaceFacts } from '../../src/lib/report/model.js';
 import { parseReport } from '../../src/lib/report/parse-report.js';
 import { renderChatNotification } from '../../src/lib/render/render-chat.js';
@@ -16,21 +26,60 @@ import { buildSnsMessage, shrinkReport } from '../../src/lib/render/sns-message.
 import { reportArtifacts, reportFileJson } from '../../src/lib/render/artifacts.js';
 import { digest, finding, richReport } from '../support/report-fixture.js';
 
-const WEB: InterfaceFacts = { interfaceId: 'eni-0a1b2c3d4e5f60718', privateAddresses: ['10.0.0.1'], instanceId: 'i-0abc1234567890def', name: 'web-1', securityGroups: [{ id: 'sg-0123456789abcdef0', name: 'web' }], subnetId: 'subnet-0aa', vpcId: 'vpc-0bb' };
-const NAT: InterfaceFacts = { interfaceId: 'eni-0ffffffffffffffff', privateAddresses: ['10.1.0.3'], securityGroups: [], subnetId: 'subnet-0aa', vpcId: 'vpc-0bb', interfaceType: 'nat_gateway', description: 'Interface for NAT Gateway nat-0123' };
+const WEB: InterfaceFacts = {
+  interfaceId: 'eni-0a1b2c3d4e5f60718',
+  privateAddresses: ['10.0.0.1'],
+  instanceId: 'i-0abc1234567890def',
+  name: 'web-1',
+  securityGroups: [{ id: 'sg-0123456789abcdef0', name: 'web' }],
+  subnetId: 'subnet-0aa',
+  vpcId: 'vpc-0bb',
+};
+const NAT: InterfaceFacts = {
+  interfaceId: 'eni-0ffffffffffffffff',
+  privateAddresses: ['10.1.0.3'],
+  securityGroups: [],
+  subnetId: 'subnet-0aa',
+  vpcId: 'vpc-0bb',
+  interfaceType: 'nat_gateway',
+  description: 'Interface for NAT Gateway nat-0123',
+};
 
 /** A report naming WEB's interface (a digest), WEB's address (a finding's destination) and NAT's address (a top talker). */
 function placedReport() {
   const report = richReport({
-    findings: [finding({ rule: 'admin-port-exposure', rows: [{ sourceaddress: '203.0.113.9', destinationaddress: '10.0.0.1', destinationport: 22, interfaceid: 'eni-0a1b2c3d4e5f60718' }], count: 1 })],
-    digests: [digest({ rule: 'top-talkers', rows: [{ sourceaddress: '10.1.0.3', destinationaddress: '8.8.8.8', bytes: 5 }, { sourceaddress: '10.9.9.9', destinationaddress: '1.1.1.1', bytes: 4 }] })],
+    findings: [
+      finding({
+        rule: 'admin-port-exposure',
+        rows: [{ sourceaddress: '203.0.113.9', destinationaddress: '10.0.0.1', destinationport: 22, interfaceid: 'eni-0a1b2c3d4e5f60718' }],
+        count: 1,
+      }),
+    ],
+    digests: [
+      digest({
+        rule: 'top-talkers',
+        rows: [
+          { sourceaddress: '10.1.0.3', destinationaddress: '8.8.8.8', bytes: 5 },
+          { sourceaddress: '10.9.9.9', destinationaddress: '1.1.1.1', bytes: 4 },
+        ],
+      }),
+    ],
   });
   return placeReport(report, [WEB, NAT], 'file interfaces.json');
 }
 
 /** A report whose one finding names 10.0.0.1 as its destination. */
 function richReportWith10001() {
-  return richReport({ findings: [finding({ rule: 'admin-port-exposure', rows: [{ sourceaddress: '203.0.113.9', destinationaddress: '10.0.0.1', destinationport: 22, interfaceid: 'eni-0dddddddddddddddd' }], count: 1 })], digests: [] });
+  return richReport({
+    findings: [
+      finding({
+        rule: 'admin-port-exposure',
+        rows: [{ sourceaddress: '203.0.113.9', destinationaddress: '10.0.0.1', destinationport: 22, interfaceid: 'eni-0dddddddddddddddd' }],
+        count: 1,
+      }),
+    ],
+    digests: [],
+  });
 }
 
 describe('which names a report asks about', () => {
@@ -53,20 +102,45 @@ describe('placing a report', () => {
   it('when an interface has an instance, its line names the instance and Name tag; without one, what EC2 says made it', () => {
     expect(placeLine({ key: WEB.interfaceId, ...WEB })).toBe('eni-0a1b2c3d4e5f60718 (i-0abc1234567890def web-1, sg-0123456789abcdef0 web, subnet-0aa, vpc-0bb)');
     expect(placeLine({ key: '10.1.0.3', ...NAT })).toBe('10.1.0.3 on eni-0ffffffffffffffff (nat_gateway: Interface for NAT Gateway nat-0123, subnet-0aa, vpc-0bb)');
-    expect(placeText({ interfaceId: 'eni-0aaaaaaaaaaaaaaaa', privateAddresses: [], securityGroups: [], interfaceType: 'lambda', requesterId: '123456789012' })).toBe('lambda: requested by 123456789012');
+    expect(placeText({ interfaceId: 'eni-0aaaaaaaaaaaaaaaa', privateAddresses: [], securityGroups: [], interfaceType: 'lambda', requesterId: '123456789012' })).toBe(
+      'lambda: requested by 123456789012',
+    );
   });
 });
 
 describe('a saved describe-network-interfaces file', () => {
-  const good = { NetworkInterfaceId: 'eni-0a1b2c3d4e5f60718', PrivateIpAddress: '10.0.0.1', PrivateIpAddresses: [{ PrivateIpAddress: '10.0.0.1' }, { PrivateIpAddress: '10.0.0.2' }], Attachment: { InstanceId: 'i-0abc' }, Groups: [{ GroupId: 'sg-1', GroupName: 'web' }], SubnetId: 'subnet-1', VpcId: 'vpc-1', TagSet: [{ Key: 'Name', Value: 'web-1' }], InterfaceType: 'interface' };
+  const good = {
+    NetworkInterfaceId: 'eni-0a1b2c3d4e5f60718',
+    PrivateIpAddress: '10.0.0.1',
+    PrivateIpAddresses: [{ PrivateIpAddress: '10.0.0.1' }, { PrivateIpAddress: '10.0.0.2' }],
+    Attachment: { InstanceId: 'i-0abc' },
+    Groups: [{ GroupId: 'sg-1', GroupName: 'web' }],
+    SubnetId: 'subnet-1',
+    VpcId: 'vpc-1',
+    TagSet: [{ Key: 'Name', Value: 'web-1' }],
+    InterfaceType: 'interface',
+  };
 
   it('when it is what the AWS CLI prints, every interface is read with all its private addresses', () => {
     const facts = parseInterfacesDocument(JSON.stringify({ NetworkInterfaces: [good] }), 'interfaces.json');
-    expect(facts).toEqual([{ interfaceId: 'eni-0a1b2c3d4e5f60718', privateAddresses: ['10.0.0.1', '10.0.0.2'], instanceId: 'i-0abc', name: 'web-1', securityGroups: [{ id: 'sg-1', name: 'web' }], subnetId: 'subnet-1', vpcId: 'vpc-1', interfaceType: 'interface' }]);
+    expect(facts).toEqual([
+      {
+        interfaceId: 'eni-0a1b2c3d4e5f60718',
+        privateAddresses: ['10.0.0.1', '10.0.0.2'],
+        instanceId: 'i-0abc',
+        name: 'web-1',
+        securityGroups: [{ id: 'sg-1', name: 'web' }],
+        subnetId: 'subnet-1',
+        vpcId: 'vpc-1',
+        interfaceType: 'interface',
+      },
+    ]);
   });
 
   it('when entries are bad, one error names each of them by index and id, and nothing is used', () => {
-    const text = JSON.stringify({ NetworkInterfaces: [good, { NetworkInterfaceId: 'i-0abc' }, { ...good, NetworkInterfaceId: 'eni-0000000000000000b', Groups: [{ GroupName: 'x' }], SubnetId: 7 }, good] });
+    const text = JSON.stringify({
+      NetworkInterfaces: [good, { NetworkInterfaceId: 'i-0abc' }, { ...good, NetworkInterfaceId: 'eni-0000000000000000b', Groups: [{ GroupName: 'x' }], SubnetId: 7 }, good],
+    });
     let error: unknown;
     try {
       parseInterfacesDocument(text, 'interfaces.json');
@@ -83,15 +157,34 @@ describe('a saved describe-network-interfaces file', () => {
   });
 
   it('when it is not JSON or holds neither interfaces nor instances, the error says how to save one', () => {
-    expect(() => parseInterfacesDocument('NetworkInterfaces:', 'x.json')).toThrow(/x\.json: not valid JSON \(save it with aws ec2 describe-network-interfaces --output json or aws ec2 describe-instances --output json\)/);
-    expect(() => parseInterfacesDocument('{"Items": []}', 'x.json')).toThrow(/expected \{"NetworkInterfaces": \[\.\.\.\]\} as aws ec2 describe-network-interfaces --output json prints it, or \{"Reservations": \[\.\.\.\]\} as aws ec2 describe-instances --output json prints it/);
+    expect(() => parseInterfacesDocument('NetworkInterfaces:', 'x.json')).toThrow(
+      /x\.json: not valid JSON \(save it with aws ec2 describe-network-interfaces --output json or aws ec2 describe-instances --output json\)/,
+    );
+    expect(() => parseInterfacesDocument('{"Items": []}', 'x.json')).toThrow(
+      /expected \{"NetworkInterfaces": \[\.\.\.\]\} as aws ec2 describe-network-interfaces --output json prints it, or \{"Reservations": \[\.\.\.\]\} as aws ec2 describe-instances --output json prints it/,
+    );
   });
 });
 
-describe('a saved describe-instances file (the instances\' Name tags)', () => {
-  const reservations = { Reservations: [{ Instances: [{ InstanceId: 'i-0abc1234567890def', Tags: [{ Key: 'team', Value: 'web' }, { Key: 'Name', Value: 'web-prod-1' }] }, { InstanceId: 'i-0fff1234567890def' }] }] };
+describe("a saved describe-instances file (the instances' Name tags)", () => {
+  const reservations = {
+    Reservations: [
+      {
+        Instances: [
+          {
+            InstanceId: 'i-0abc1234567890def',
+            Tags: [
+              { Key: 'team', Value: 'web' },
+              { Key: 'Name', Value: 'web-prod-1' },
+            ],
+          },
+          { InstanceId: 'i-0fff1234567890def' },
+        ],
+      },
+    ],
+  };
 
-  it('when it is what the AWS CLI prints, each instance\'s Name tag names its interfaces; an instance without one leaves its interface\'s own', () => {
+  it("when it is what the AWS CLI prints, each instance's Name tag names its interfaces; an instance without one leaves its interface's own", () => {
     const document = parseEc2Document(JSON.stringify(reservations), 'instances.json');
     expect(document.interfaces).toEqual([]);
     const names = instanceNames(document.instances);
@@ -101,7 +194,10 @@ describe('a saved describe-instances file (the instances\' Name tags)', () => {
   });
 
   it('when one file holds both answers merged, both are read', () => {
-    const both = parseEc2Document(JSON.stringify({ NetworkInterfaces: [{ NetworkInterfaceId: 'eni-0a1b2c3d4e5f60718', Attachment: { InstanceId: 'i-0abc1234567890def' } }], ...reservations }), 'ec2.json');
+    const both = parseEc2Document(
+      JSON.stringify({ NetworkInterfaces: [{ NetworkInterfaceId: 'eni-0a1b2c3d4e5f60718', Attachment: { InstanceId: 'i-0abc1234567890def' } }], ...reservations }),
+      'ec2.json',
+    );
     expect([both.interfaces.length, both.instances.length]).toEqual([1, 2]);
   });
 
@@ -121,10 +217,21 @@ describe('a saved describe-instances file (the instances\' Name tags)', () => {
 });
 
 describe('the same private address in two accounts', () => {
-  it('when two accounts\' interfaces hold the address a row names, both are places of it, each with its account', () => {
+  it("when two accounts' interfaces hold the address a row names, both are places of it, each with its account", () => {
     const report = richReportWith10001();
-    const placed = placeReport(report, [{ ...WEB, privateAddresses: ['10.0.0.1'], account: '111122223333' }, { ...NAT, interfaceId: 'eni-0cccccccccccccccc', privateAddresses: ['10.0.0.1'], account: '444455556666' }], 'EC2 DescribeNetworkInterfaces', ['interfaces in 777788889999 eu-west-1 not placed: x']);
-    expect(placed.findings[0]!.places!.filter((p) => p.key === '10.0.0.1').map((p) => [p.interfaceId, p.account])).toEqual([['eni-0a1b2c3d4e5f60718', '111122223333'], ['eni-0cccccccccccccccc', '444455556666']]);
+    const placed = placeReport(
+      report,
+      [
+        { ...WEB, privateAddresses: ['10.0.0.1'], account: '111122223333' },
+        { ...NAT, interfaceId: 'eni-0cccccccccccccccc', privateAddresses: ['10.0.0.1'], account: '444455556666' },
+      ],
+      'EC2 DescribeNetworkInterfaces',
+      ['interfaces in 777788889999 eu-west-1 not placed: x'],
+    );
+    expect(placed.findings[0]!.places!.filter((p) => p.key === '10.0.0.1').map((p) => [p.interfaceId, p.account])).toEqual([
+      ['eni-0a1b2c3d4e5f60718', '111122223333'],
+      ['eni-0cccccccccccccccc', '444455556666'],
+    ]);
     expect(placed.warnings.at(-1)).toBe('interfaces in 777788889999 eu-west-1 not placed: x');
   });
 });
@@ -136,14 +243,25 @@ describe('every rendering shows where the interfaces live', () => {
     const text = renderText(placedReport());
     expect(text).toContain(`  Where:\n    ${line}\n    10.0.0.1 on eni-0a1b2c3d4e5f60718 (i-0abc1234567890def web-1`);
     expect(text).toContain('    10.1.0.3 on eni-0ffffffffffffffff (nat_gateway: Interface for NAT Gateway nat-0123, subnet-0aa, vpc-0bb)');
-    expect(text).toContain('Interfaces: 3 of 4 interfaces and private addresses placed from file interfaces.json; not found (deleted since, or in another account or region): 10.9.9.9');
+    expect(text).toContain(
+      'Interfaces: 3 of 4 interfaces and private addresses placed from file interfaces.json; not found (deleted since, or in another account or region): 10.9.9.9',
+    );
   });
 
   it('when the JSON is rendered, places and the lookup summary are added fields (schemaVersion stays 1) and read back unchanged by the Slack forwarder', () => {
     const report = placedReport();
     const json = JSON.parse(reportFileJson(report)) as { schemaVersion: number; findings: { places: unknown[] }[]; interfaces: unknown };
     expect(json.schemaVersion).toBe(1);
-    expect(json.findings[0]!.places[0]).toEqual({ key: 'eni-0a1b2c3d4e5f60718', interfaceId: 'eni-0a1b2c3d4e5f60718', privateAddresses: ['10.0.0.1'], instanceId: 'i-0abc1234567890def', name: 'web-1', securityGroups: [{ id: 'sg-0123456789abcdef0', name: 'web' }], subnetId: 'subnet-0aa', vpcId: 'vpc-0bb' });
+    expect(json.findings[0]!.places[0]).toEqual({
+      key: 'eni-0a1b2c3d4e5f60718',
+      interfaceId: 'eni-0a1b2c3d4e5f60718',
+      privateAddresses: ['10.0.0.1'],
+      instanceId: 'i-0abc1234567890def',
+      name: 'web-1',
+      securityGroups: [{ id: 'sg-0123456789abcdef0', name: 'web' }],
+      subnetId: 'subnet-0aa',
+      vpcId: 'vpc-0bb',
+    });
     expect(json.interfaces).toEqual({ source: 'file interfaces.json', asked: 4, found: 3, notFound: ['10.9.9.9'] });
     expect(parseReport(renderJson(report))).toEqual(parseReport(renderJson(parseReport(renderJson(report)))));
     expect(parseReport(renderJson(report)).findings[0]!.places).toEqual(report.findings[0]!.places);
@@ -176,7 +294,9 @@ describe('every rendering shows where the interfaces live', () => {
 
   it('when the HTML page is rendered, each finding and digest has a Where list and the lookup note sits above the findings', () => {
     const html = renderHtml(placedReport());
-    expect(html).toContain('<li data-place="eni-0a1b2c3d4e5f60718"><code>eni-0a1b2c3d4e5f60718</code> i-0abc1234567890def web-1, sg-0123456789abcdef0 web, subnet-0aa, vpc-0bb</li>');
+    expect(html).toContain(
+      '<li data-place="eni-0a1b2c3d4e5f60718"><code>eni-0a1b2c3d4e5f60718</code> i-0abc1234567890def web-1, sg-0123456789abcdef0 web, subnet-0aa, vpc-0bb</li>',
+    );
     expect(html).toContain('<p class="lookup" data-interfaces="placed">Interfaces: 3 of 4');
     expect(html).not.toMatch(/<span>Interfaces<\/span>/);
   });
@@ -189,9 +309,37 @@ describe('every rendering shows where the interfaces live', () => {
 function chartsAndSuppressed(place: boolean) {
   const report = richReport({
     findings: [],
-    digests: [digest({ rule: 'top-rejected-sources', title: 'Top rejected sources', rows: [{ sourceaddress: '10.0.0.1', rejected: 40, ports: 12, destinations: 3 }, { sourceaddress: '198.51.100.7', rejected: 9, ports: 1, destinations: 1 }] })],
-    series: [{ rule: 'host-egress', title: 'Egress by private host', rowsLeftOut: 0, rows: [{ sourceaddress: '10.1.0.3', bytes: 5_000_000, baseline_min_bytes: 1_000, baseline_max_bytes: 2_000, baseline_mean_bytes: 1_500 }, { sourceaddress: '10.9.9.9', bytes: 10, baseline_min_bytes: 1, baseline_max_bytes: 20, baseline_mean_bytes: 5 }] }],
-    suppressed: [{ rule: 'admin-port-exposure', entry: 2, reason: 'Office reaching the bastion', expires: '2027-06-30', count: 1, rows: [{ sourceaddress: '203.0.113.5', destinationaddress: '10.0.0.1', destinationport: 22, interfaceid: 'eni-0a1b2c3d4e5f60718' }] }],
+    digests: [
+      digest({
+        rule: 'top-rejected-sources',
+        title: 'Top rejected sources',
+        rows: [
+          { sourceaddress: '10.0.0.1', rejected: 40, ports: 12, destinations: 3 },
+          { sourceaddress: '198.51.100.7', rejected: 9, ports: 1, destinations: 1 },
+        ],
+      }),
+    ],
+    series: [
+      {
+        rule: 'host-egress',
+        title: 'Egress by private host',
+        rowsLeftOut: 0,
+        rows: [
+          { sourceaddress: '10.1.0.3', bytes: 5_000_000, baseline_min_bytes: 1_000, baseline_max_bytes: 2_000, baseline_mean_bytes: 1_500 },
+          { sourceaddress: '10.9.9.9', bytes: 10, baseline_min_bytes: 1, baseline_max_bytes: 20, baseline_mean_bytes: 5 },
+        ],
+      },
+    ],
+    suppressed: [
+      {
+        rule: 'admin-port-exposure',
+        entry: 2,
+        reason: 'Office reaching the bastion',
+        expires: '2027-06-30',
+        count: 1,
+        rows: [{ sourceaddress: '203.0.113.5', destinationaddress: '10.0.0.1', destinationport: 22, interfaceid: 'eni-0a1b2c3d4e5f60718' }],
+      },
+    ],
   });
   return place ? placeReport(report, [WEB, NAT], 'file interfaces.json') : report;
 }
@@ -219,9 +367,13 @@ describe('charts and suppressed rows show where the interfaces live', () => {
     const sources = /<ol class="bars top-sources">(.*?)<\/ol>/s.exec(html)![1]!;
     const egress = /<ol class="bars ranges host-egress">(.*?)<\/ol>/s.exec(html)![1]!;
 
-    expect(sources).toContain(`<span class="label placed" title="10.0.0.1 on eni-0a1b2c3d4e5f60718 (${WEB_FULL})">10.0.0.1<small class="place" data-place="10.0.0.1">web-1 i-0abc1234567890def</small></span>`);
+    expect(sources).toContain(
+      `<span class="label placed" title="10.0.0.1 on eni-0a1b2c3d4e5f60718 (${WEB_FULL})">10.0.0.1<small class="place" data-place="10.0.0.1">web-1 i-0abc1234567890def</small></span>`,
+    );
     expect(sources).toContain('<span class="label" title="198.51.100.7">198.51.100.7</span>');
-    expect(egress).toContain('<span class="label placed" title="10.1.0.3 on eni-0ffffffffffffffff (nat_gateway: Interface for NAT Gateway nat-0123, subnet-0aa, vpc-0bb)">10.1.0.3<small class="place" data-place="10.1.0.3">nat_gateway</small></span>');
+    expect(egress).toContain(
+      '<span class="label placed" title="10.1.0.3 on eni-0ffffffffffffffff (nat_gateway: Interface for NAT Gateway nat-0123, subnet-0aa, vpc-0bb)">10.1.0.3<small class="place" data-place="10.1.0.3">nat_gateway</small></span>',
+    );
     expect(egress).toContain('<span class="label" title="10.9.9.9">10.9.9.9</span>');
   });
 
@@ -241,7 +393,9 @@ describe('charts and suppressed rows show where the interfaces live', () => {
     const json = JSON.parse(renderJson(report)) as { suppressed: { places: { key: string }[] }[]; series: { places: { key: string }[] }[] };
 
     expect(table).toContain('<th>Where</th>');
-    expect(table).toContain(`<td class="where"><ul class="places"><li data-place="eni-0a1b2c3d4e5f60718"><code>eni-0a1b2c3d4e5f60718</code> ${WEB_FULL}</li><li data-place="10.0.0.1"><code>10.0.0.1 on eni-0a1b2c3d4e5f60718</code> ${WEB_FULL}</li></ul></td>`);
+    expect(table).toContain(
+      `<td class="where"><ul class="places"><li data-place="eni-0a1b2c3d4e5f60718"><code>eni-0a1b2c3d4e5f60718</code> ${WEB_FULL}</li><li data-place="10.0.0.1"><code>10.0.0.1 on eni-0a1b2c3d4e5f60718</code> ${WEB_FULL}</li></ul></td>`,
+    );
     expect(text).toContain(`== Suppressed ==\nadmin-port-exposure: 1 match silenced by entry 2`);
     expect(text).toMatch(new RegExp(`== Suppressed ==[^=]*  Where:\\n    eni-0a1b2c3d4e5f60718 \\(${WEB_FULL}\\)\\n    10\\.0\\.0\\.1 on eni-0a1b2c3d4e5f60718`));
     expect(slack).toContain('Office reaching the bastion on `eni-0a1b2c3d4e5f60718 web-1 i-0abc1234567890def`, `10.0.0.1 web-1 i-0abc1234567890def`');

@@ -27,7 +27,12 @@ describe('new or ongoing findings', () => {
   it('when two high findings match, the new one comes before the ongoing one and the subject counts 1 new high', () => {
     const saved = loadSavedQueries();
     const report = buildReport({
-      engine: 'local', database: 'flowlogs', table: 'vpc_flow_logs', generatedAt: new Date('2026-11-21T00:00:00Z'), window: reportWindow('2026-11-20', 'UTC'), pricePerTbUsd: 5,
+      engine: 'local',
+      database: 'flowlogs',
+      table: 'vpc_flow_logs',
+      generatedAt: new Date('2026-11-21T00:00:00Z'),
+      window: reportWindow('2026-11-20', 'UTC'),
+      pricePerTbUsd: 5,
       outcomes: [
         { query: saved.get('admin-port-exposure'), status: 'succeeded', result: result([{ sourceaddress: '198.51.100.7', seen_days: 7 }]) },
         { query: saved.get('port-scan'), status: 'succeeded', result: result([{ sourceaddress: '203.0.113.5', seen_days: 0 }]) },
@@ -35,7 +40,11 @@ describe('new or ongoing findings', () => {
       ],
     });
 
-    expect(report.findings.map((f) => [f.rule, f.newToday])).toEqual([['port-scan', true], ['admin-port-exposure', false], ['admin-port-brute-force', true]]);
+    expect(report.findings.map((f) => [f.rule, f.newToday])).toEqual([
+      ['port-scan', true],
+      ['admin-port-exposure', false],
+      ['admin-port-brute-force', true],
+    ]);
     expect(renderSubject(report)).toBe('flowlog-pilot 2026-11-20: 3 findings (2 high, 1 new high), 0 rejected');
   });
 
@@ -61,8 +70,13 @@ describe('new or ongoing findings', () => {
   });
 
   it('when the JSON is read back (the Slack forwarder), new and ongoing survive', () => {
-    const report = richReport({ findings: [finding({ newToday: true, newRows: 12, seenOfDays: 7 }), finding({ rule: 'x', newToday: false, newRows: 0, seenDays: 5, seenOfDays: 7 })] });
+    const report = richReport({
+      findings: [finding({ newToday: true, newRows: 12, seenOfDays: 7 }), finding({ rule: 'x', newToday: false, newRows: 0, seenDays: 5, seenOfDays: 7 })],
+    });
 
-    expect(parseReport(renderJson(report)).findings.map((f) => [f.newToday, f.newRows, f.seenDays, f.seenOfDays])).toEqual([[true, 12, undefined, 7], [false, 0, 5, 7]]);
+    expect(parseReport(renderJson(report)).findings.map((f) => [f.newToday, f.newRows, f.seenDays, f.seenOfDays])).toEqual([
+      [true, 12, undefined, 7],
+      [false, 0, 5, 7],
+    ]);
   });
 });

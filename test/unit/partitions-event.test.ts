@@ -28,7 +28,13 @@ function refusal(event: unknown): ValidationError {
 
 describe('partitions event', () => {
   it('when a scheduled event fires, it asks for the look-back days, today and tomorrow in UTC', () => {
-    expect(parsePartitionsEvent(scheduledEvent('2026-11-05T00:10:00Z'), settings)).toEqual({ trigger: 'schedule', range: { from: '2026-11-02', to: '2026-11-06' }, dryRun: false, rollup: false, rebuild: false });
+    expect(parsePartitionsEvent(scheduledEvent('2026-11-05T00:10:00Z'), settings)).toEqual({
+      trigger: 'schedule',
+      range: { from: '2026-11-02', to: '2026-11-06' },
+      dryRun: false,
+      rollup: false,
+      rebuild: false,
+    });
   });
 
   it('when the schedule fires just before midnight UTC (morning in Tokyo), today is still the UTC day', () => {
@@ -46,11 +52,23 @@ describe('partitions event', () => {
   });
 
   it('when a manual range is given, it asks for exactly that range', () => {
-    expect(parsePartitionsEvent({ from: '2026-11-01', to: '2026-11-03' }, settings)).toEqual({ trigger: 'manual', range: { from: '2026-11-01', to: '2026-11-03' }, dryRun: false, rollup: false, rebuild: false });
+    expect(parsePartitionsEvent({ from: '2026-11-01', to: '2026-11-03' }, settings)).toEqual({
+      trigger: 'manual',
+      range: { from: '2026-11-01', to: '2026-11-03' },
+      dryRun: false,
+      rollup: false,
+      rebuild: false,
+    });
   });
 
   it('when one date and dryRun are given, it asks for that day as a dry run', () => {
-    expect(parsePartitionsEvent({ date: '2026-02-28', dryRun: true }, settings)).toEqual({ trigger: 'manual', range: { from: '2026-02-28', to: '2026-02-28' }, dryRun: true, rollup: false, rebuild: false });
+    expect(parsePartitionsEvent({ date: '2026-02-28', dryRun: true }, settings)).toEqual({
+      trigger: 'manual',
+      range: { from: '2026-02-28', to: '2026-02-28' },
+      dryRun: true,
+      rollup: false,
+      rebuild: false,
+    });
   });
 
   it('when a key is unknown, it is refused naming that key', () => {

@@ -58,7 +58,17 @@ function context(requestId = 'req-1'): Context {
   };
 }
 
-const scheduled = (time: string) => ({ version: '0', id: 'e-1', 'detail-type': 'Scheduled Event', source: 'aws.events', account: '123456789012', time, region: 'ap-northeast-1', resources: [], detail: {} });
+const scheduled = (time: string) => ({
+  version: '0',
+  id: 'e-1',
+  'detail-type': 'Scheduled Event',
+  source: 'aws.events',
+  account: '123456789012',
+  time,
+  region: 'ap-northeast-1',
+  resources: [],
+  detail: {},
+});
 
 const glueTable = (keys: string[], location?: string) => ({
   Table: { Name: 'vpc_flow_logs', PartitionKeys: keys.map((Name) => ({ Name, Type: 'string' })), StorageDescriptor: { ...(location === undefined ? {} : { Location: location }) } },
@@ -203,7 +213,9 @@ describe('partitions handler', () => {
     expect(glue).toHaveReceivedCommandWith(GetTableCommand, { DatabaseName: 'flowlogs', Name: 'vpc_flow_logs_console' });
     expect(answer.added).toEqual(['dt=2026/11/01']);
     const [sql = ''] = startedSql();
-    expect(sql).toContain("ALTER TABLE flowlogs.vpc_flow_logs_console ADD IF NOT EXISTS\nPARTITION (dt = '2026/11/01') LOCATION 's3://older-bucket/vpc/AWSLogs/123456789012/vpcflowlogs/eu-west-1/2026/11/01/'");
+    expect(sql).toContain(
+      "ALTER TABLE flowlogs.vpc_flow_logs_console ADD IF NOT EXISTS\nPARTITION (dt = '2026/11/01') LOCATION 's3://older-bucket/vpc/AWSLogs/123456789012/vpcflowlogs/eu-west-1/2026/11/01/'",
+    );
   });
 
   it('when the adopted table is partitioned some other way, it refuses naming its keys and runs nothing', async () => {
@@ -220,7 +232,10 @@ describe('partitions handler', () => {
     const handler = coldStart();
     const added = vi.spyOn(Metrics.prototype, 'addMetric');
     athena.on(GetQueryExecutionCommand).resolves({
-      QueryExecution: { QueryExecutionId: 'q-1', Status: { State: 'FAILED', AthenaError: { ErrorCategory: 2, Retryable: false, ErrorMessage: 'FAILED: SemanticException table not found' } } },
+      QueryExecution: {
+        QueryExecutionId: 'q-1',
+        Status: { State: 'FAILED', AthenaError: { ErrorCategory: 2, Retryable: false, ErrorMessage: 'FAILED: SemanticException table not found' } },
+      },
     });
 
     const error = await handler({ date: '2026-11-01' }, context()).catch((e: unknown) => e);
@@ -240,8 +255,17 @@ describe('partitions handler', () => {
       openLocal: async (config: unknown) => ({
         config,
         notifiers: [],
-        engine: { kind: 'local', execute: async (sql: string) => (statements.push(sql), { queryId: `local-${statements.length}`, columns: [], rows: [], rowsLeftOut: 0, bytesScanned: 0, durationMs: 1, warnings: [] }) },
-        catalog: { describeTable: async () => ({ database: 'flowlogs', table: 'vpc_flow_logs', partitionKeys: ['dt'], columns: [], location: undefined }), listPartitions: async () => [] },
+        engine: {
+          kind: 'local',
+          execute: async (sql: string) => (
+            statements.push(sql),
+            { queryId: `local-${statements.length}`, columns: [], rows: [], rowsLeftOut: 0, bytesScanned: 0, durationMs: 1, warnings: [] }
+          ),
+        },
+        catalog: {
+          describeTable: async () => ({ database: 'flowlogs', table: 'vpc_flow_logs', partitionKeys: ['dt'], columns: [], location: undefined }),
+          listPartitions: async () => [],
+        },
         layout,
         close: closed,
       }),
@@ -281,8 +305,14 @@ describe('partitions handler: backfill of the daily rollup', () => {
     const sql = startedSql();
     expect(sql[0]).toMatch(/^ALTER TABLE flowlogs\.vpc_flow_logs ADD IF NOT EXISTS/);
     expect(sql.slice(1).map((s) => s.split('\n')[0]?.split(' ').slice(0, 4).join(' '))).toEqual([
-      'ALTER TABLE flowlogs.vpc_flow_logs_rollup_builds ADD', 'INSERT INTO flowlogs.vpc_flow_logs_rollup_builds', 'ALTER TABLE flowlogs.vpc_flow_logs_rollup ADD', 'ALTER TABLE flowlogs.vpc_flow_logs_rollup_builds DROP',
-      'ALTER TABLE flowlogs.vpc_flow_logs_rollup_builds ADD', 'INSERT INTO flowlogs.vpc_flow_logs_rollup_builds', 'ALTER TABLE flowlogs.vpc_flow_logs_rollup ADD', 'ALTER TABLE flowlogs.vpc_flow_logs_rollup_builds DROP',
+      'ALTER TABLE flowlogs.vpc_flow_logs_rollup_builds ADD',
+      'INSERT INTO flowlogs.vpc_flow_logs_rollup_builds',
+      'ALTER TABLE flowlogs.vpc_flow_logs_rollup ADD',
+      'ALTER TABLE flowlogs.vpc_flow_logs_rollup_builds DROP',
+      'ALTER TABLE flowlogs.vpc_flow_logs_rollup_builds ADD',
+      'INSERT INTO flowlogs.vpc_flow_logs_rollup_builds',
+      'ALTER TABLE flowlogs.vpc_flow_logs_rollup ADD',
+      'ALTER TABLE flowlogs.vpc_flow_logs_rollup_builds DROP',
     ]);
     expect(sql[2]).toContain(`WHERE dt IN ('${days[0]}')`);
     expect(sql[6]).toContain(`WHERE dt IN ('${days[1]}', '${days[2]}')`);
@@ -317,7 +347,9 @@ describe('partitions handler: backfill of the daily rollup', () => {
     const sql = startedSql();
     expect(sql).toHaveLength(8);
     expect(sql[1]).toMatch(/^INSERT INTO flowlogs\.vpc_flow_logs_rollup_builds\n/);
-    expect(sql[2]).toMatch(/^ALTER TABLE flowlogs\.vpc_flow_logs_rollup PARTITION \(dt = '2026\/11\/01'\) SET LOCATION 's3:\/\/results-bucket\/rollup\/builds\/\d{8}T\d{9}Z\/dt=2026%2F11%2F01\/'$/);
+    expect(sql[2]).toMatch(
+      /^ALTER TABLE flowlogs\.vpc_flow_logs_rollup PARTITION \(dt = '2026\/11\/01'\) SET LOCATION 's3:\/\/results-bucket\/rollup\/builds\/\d{8}T\d{9}Z\/dt=2026%2F11%2F01\/'$/,
+    );
     expect(sql[5]).toMatch(/^INSERT INTO flowlogs\.vpc_flow_logs_rollup_builds\n/);
     expect(sql[6]).toContain("PARTITION (dt = '2026/11/02') SET LOCATION 's3://results-bucket/rollup/builds/");
     expect(answer.rollup?.built).toEqual(['2026-11-01', '2026-11-02']);

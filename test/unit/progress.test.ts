@@ -6,7 +6,11 @@ describe('progress on stderr', () => {
     // Prepare
     let now = 0;
     const written: string[] = [];
-    const progress = createProgress(progressMode({ quiet: false, isTTY: true }), (t) => written.push(t), () => now);
+    const progress = createProgress(
+      progressMode({ quiet: false, isTTY: true }),
+      (t) => written.push(t),
+      () => now,
+    );
 
     // Act
     const step = progress.step('writing sample files', 48, 'files');

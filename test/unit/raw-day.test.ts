@@ -12,9 +12,12 @@ const day = (d: string) => d as UtcDay;
 const file = (path: string, sizeBytes: number): SourceFile => ({ path, sizeBytes, version: '"etag"' });
 
 describe("a report's bytes scanned beside its raw day's compressed size", () => {
-  it('when every window day was listed, the raw size is the sum of their files\' sizes; a day not listed gives no figure', () => {
+  it("when every window day was listed, the raw size is the sum of their files' sizes; a day not listed gives no figure", () => {
     // Prepare
-    const listed = new Map([[day('2026-11-20'), [file('s3://logs/a.log.gz', 1_000), file('s3://logs/b.log.gz', 2_500)]], [day('2026-11-21'), [file('s3://logs/c.log.gz', 7)]]]);
+    const listed = new Map([
+      [day('2026-11-20'), [file('s3://logs/a.log.gz', 1_000), file('s3://logs/b.log.gz', 2_500)]],
+      [day('2026-11-21'), [file('s3://logs/c.log.gz', 7)]],
+    ]);
 
     // Act
     const one = rawDaySize([day('2026-11-20')], listed);

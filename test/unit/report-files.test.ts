@@ -27,15 +27,19 @@ const actions = (blocks: readonly SlackBlock[]) => blocks.filter((b): b is Extra
 
 describe('S3 console addresses', () => {
   it('when a folder and an object are linked, they are the console pages of the private bucket in its region, not presigned links', () => {
-    expect(FILES.folderUrl).toBe(`https://ap-northeast-1.console.aws.amazon.com/s3/buckets/${BUCKET}?region=ap-northeast-1&bucketType=general&prefix=reports%2F2026-11-25%2F&showversions=false`);
-    expect(FILES.mainUrl).toBe(`https://ap-northeast-1.console.aws.amazon.com/s3/object/${BUCKET}?region=ap-northeast-1&bucketType=general&prefix=reports%2F2026-11-25%2Freport.txt`);
+    expect(FILES.folderUrl).toBe(
+      `https://ap-northeast-1.console.aws.amazon.com/s3/buckets/${BUCKET}?region=ap-northeast-1&bucketType=general&prefix=reports%2F2026-11-25%2F&showversions=false`,
+    );
+    expect(FILES.mainUrl).toBe(
+      `https://ap-northeast-1.console.aws.amazon.com/s3/object/${BUCKET}?region=ap-northeast-1&bucketType=general&prefix=reports%2F2026-11-25%2Freport.txt`,
+    );
     for (const url of [FILES.folderUrl, FILES.mainUrl]) {
       expect(url).toMatch(S3_CONSOLE_URL);
       expect(url).not.toMatch(/X-Amz-|Signature|Expires/);
     }
   });
 
-  it('when the region is in the China or GovCloud partition, the link goes to that partition\'s console', () => {
+  it("when the region is in the China or GovCloud partition, the link goes to that partition's console", () => {
     expect(s3ConsoleFolderUrl('cn-north-1', 'b-1', 'reports/')).toMatch(/^https:\/\/cn-north-1\.console\.amazonaws\.cn\/s3\/buckets\/b-1\?/);
     expect(s3ConsoleObjectUrl('us-gov-west-1', 'b-1', 'reports/x')).toMatch(/^https:\/\/console\.amazonaws-us-gov\.com\/s3\/object\/b-1\?region=us-gov-west-1&/);
   });
@@ -65,7 +69,11 @@ describe('report artifacts', () => {
     expect(artifacts.find((a) => a.name === 'report.json')?.contentType).toBe('application/json; charset=utf-8');
     expect(artifacts.filter((a) => a.name.endsWith('.csv')).every((a) => a.contentType === 'text/csv; charset=utf-8')).toBe(true);
     const firstFinding = report.findings[0]!;
-    expect(artifacts.find((a) => a.name === `${firstFinding.rule}.csv`)?.body.split('\n')[0]).toBe(withIsoColumns(Object.keys(firstFinding.rows[0]!)).map((k) => `"${k}"`).join(','));
+    expect(artifacts.find((a) => a.name === `${firstFinding.rule}.csv`)?.body.split('\n')[0]).toBe(
+      withIsoColumns(Object.keys(firstFinding.rows[0]!))
+        .map((k) => `"${k}"`)
+        .join(','),
+    );
   });
 
   it('when the list has an HTML page, it is the one to open first; without one, the text report is', () => {
@@ -108,7 +116,7 @@ describe('links in messages', () => {
     expect(over.map((e) => e.action_id)).toEqual(['open-report-folder']);
   });
 
-  it('when the files were saved, the chat notification\'s first next step opens the report', () => {
+  it("when the files were saved, the chat notification's first next step opens the report", () => {
     expect(renderChatNotification(linked()).content.nextSteps[0]).toBe(`Open the report: ${FILES.mainUrl}`);
     expect(renderChatNotification(richReport()).content.nextSteps.join(' ')).not.toContain('console.aws.amazon.com/s3');
   });

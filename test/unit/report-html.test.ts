@@ -18,11 +18,27 @@ const HOUR = 3600;
 const WINDOW_START = Date.parse('2026-11-24T15:00:00.000Z') / 1000;
 
 function hourlyRows(hours: readonly number[]): Row[] {
-  return hours.map((h) => ({ hour: WINDOW_START + h * HOUR, accepted: 100 + h, rejected: 10 + h, baseline_days: 7, baseline_accepted_min: 90, baseline_accepted_max: 120, baseline_rejected_min: 5, baseline_rejected_max: 20 }));
+  return hours.map((h) => ({
+    hour: WINDOW_START + h * HOUR,
+    accepted: 100 + h,
+    rejected: 10 + h,
+    baseline_days: 7,
+    baseline_accepted_min: 90,
+    baseline_accepted_max: 120,
+    baseline_rejected_min: 5,
+    baseline_rejected_max: 20,
+  }));
 }
 
 function egressRows(count: number): Row[] {
-  return Array.from({ length: count }, (_, i) => ({ sourceaddress: `10.0.1.${i + 1}`, bytes: (count - i) * 1_000_000, baseline_days: 7, baseline_min_bytes: 100_000, baseline_mean_bytes: 500_000.5, baseline_max_bytes: 900_000 }));
+  return Array.from({ length: count }, (_, i) => ({
+    sourceaddress: `10.0.1.${i + 1}`,
+    bytes: (count - i) * 1_000_000,
+    baseline_days: 7,
+    baseline_min_bytes: 100_000,
+    baseline_mean_bytes: 500_000.5,
+    baseline_max_bytes: 900_000,
+  }));
 }
 
 function withSeries(report: Report, series: Series[]): Report {
@@ -33,8 +49,23 @@ const chartReport = (hours = Array.from({ length: 24 }, (_, h) => h)) =>
   withSeries(
     richReport({
       digests: [
-        digest({ rule: 'top-rejected-sources', title: 'Top rejected sources', rows: [{ sourceaddress: '203.0.113.5', rejected: 150, destinations: 1, ports: 150 }, { sourceaddress: '198.51.100.9', rejected: 40, destinations: 1, ports: 1 }, { sourceaddress: '192.0.2.1', rejected: 3, destinations: 2, ports: 1 }] }),
-        digest({ rule: 'top-rejected-ports', title: 'Top rejected ports', rows: [{ destinationport: 22, protocol: 6, rejected: 90, sources: 4, destinations: 1 }, { destinationport: 53, protocol: 17, rejected: 12, sources: 2, destinations: 1 }] }),
+        digest({
+          rule: 'top-rejected-sources',
+          title: 'Top rejected sources',
+          rows: [
+            { sourceaddress: '203.0.113.5', rejected: 150, destinations: 1, ports: 150 },
+            { sourceaddress: '198.51.100.9', rejected: 40, destinations: 1, ports: 1 },
+            { sourceaddress: '192.0.2.1', rejected: 3, destinations: 2, ports: 1 },
+          ],
+        }),
+        digest({
+          rule: 'top-rejected-ports',
+          title: 'Top rejected ports',
+          rows: [
+            { destinationport: 22, protocol: 6, rejected: 90, sources: 4, destinations: 1 },
+            { destinationport: 53, protocol: 17, rejected: 12, sources: 2, destinations: 1 },
+          ],
+        }),
         digest(),
       ],
     }),
@@ -77,9 +108,12 @@ describe('renderHtml', () => {
 
   it('when the day is the 23-hour day a DST change makes, the hourly charts have 23 points', () => {
     const start = Date.parse('2026-03-08T05:00:00Z') / 1000;
-    const report = withSeries(richReport({ window: { date: '2026-03-08', start: '2026-03-08T05:00:00.000Z', end: '2026-03-09T04:00:00.000Z', timezone: 'America/New_York', partitions: ['2026/03/08', '2026/03/09'] } }), [
-      { rule: 'hourly-records', title: 'Records per hour', rows: [{ hour: start, accepted: 1, rejected: 1, baseline_days: 1 }], rowsLeftOut: 0 },
-    ]);
+    const report = withSeries(
+      richReport({
+        window: { date: '2026-03-08', start: '2026-03-08T05:00:00.000Z', end: '2026-03-09T04:00:00.000Z', timezone: 'America/New_York', partitions: ['2026/03/08', '2026/03/09'] },
+      }),
+      [{ rule: 'hourly-records', title: 'Records per hour', rows: [{ hour: start, accepted: 1, rejected: 1, baseline_days: 1 }], rowsLeftOut: 0 }],
+    );
 
     expect(hourlyPoints(report)).toHaveLength(23);
     expect(count(chart(renderHtml(report), 'hourly-rejected'), /<circle class="point/g)).toBe(23);
@@ -97,7 +131,10 @@ describe('renderHtml', () => {
       richReport({
         database: SCRIPT,
         findings: [finding({ rule: IMG, title: SCRIPT, rows: [{ sourceaddress: SCRIPT, note: IMG }], count: 1 })],
-        digests: [digest({ rule: 'top-rejected-sources', title: SCRIPT, rows: [{ sourceaddress: SCRIPT, rejected: 5, ports: 1, destinations: 1 }] }), digest({ title: IMG, rows: [{ [SCRIPT]: IMG }] })],
+        digests: [
+          digest({ rule: 'top-rejected-sources', title: SCRIPT, rows: [{ sourceaddress: SCRIPT, rejected: 5, ports: 1, destinations: 1 }] }),
+          digest({ title: IMG, rows: [{ [SCRIPT]: IMG }] }),
+        ],
         queries: [queryRun({ name: IMG, status: 'failed', error: `${SCRIPT} near line 1` })],
         warnings: [SCRIPT],
       }),
@@ -126,11 +163,21 @@ describe('renderHtml', () => {
             files: { location: value, folderUrl: value, main: value, mainUrl: value },
             table: value,
             findings: [finding({ rule: value, title: value, technique: value, rows: [{ [value]: value }], count: 1, resultsLocation: value })],
-            digests: [digest({ rule: 'top-rejected-ports', title: value, rows: [{ destinationport: value, protocol: value, rejected: 3, sources: 1 }] }), digest({ title: value, rows: [{ value }], rowsLeftOut: 2 })],
+            digests: [
+              digest({ rule: 'top-rejected-ports', title: value, rows: [{ destinationport: value, protocol: value, rejected: 3, sources: 1 }] }),
+              digest({ title: value, rows: [{ value }], rowsLeftOut: 2 }),
+            ],
             queries: [queryRun({ name: value, status: 'failed', error: value })],
             warnings: [value],
           }),
-          [{ rule: 'host-egress', title: value, rows: [{ sourceaddress: value, bytes: 1, baseline_min_bytes: 0, baseline_max_bytes: 0, baseline_mean_bytes: null }], rowsLeftOut: 0 }],
+          [
+            {
+              rule: 'host-egress',
+              title: value,
+              rows: [{ sourceaddress: value, bytes: 1, baseline_min_bytes: 0, baseline_max_bytes: 0, baseline_mean_bytes: null }],
+              rowsLeftOut: 0,
+            },
+          ],
         );
         expect(renderHtml(report)).not.toContain('<x-evil');
       }),
@@ -161,7 +208,17 @@ describe('renderHtml', () => {
   it('when findings say new today or seen on k of N days, each row of the findings table carries that badge by name, in the model order within a severity', () => {
     const report = richReport({
       findings: [
-        finding({ rule: 'port-scan', newToday: true, newRows: 1, seenOfDays: 7, rows: [{ sourceaddress: '203.0.113.5', seen_days: 0 }, { sourceaddress: '198.51.100.7', seen_days: 4 }], count: 2 }),
+        finding({
+          rule: 'port-scan',
+          newToday: true,
+          newRows: 1,
+          seenOfDays: 7,
+          rows: [
+            { sourceaddress: '203.0.113.5', seen_days: 0 },
+            { sourceaddress: '198.51.100.7', seen_days: 4 },
+          ],
+          count: 2,
+        }),
         finding({ rule: 'brute-force', newToday: false, newRows: 0, seenDays: 3, seenOfDays: 7, rows: [{ sourceaddress: '192.0.2.1', seen_days: 3 }], count: 1 }),
         finding({ rule: 'old-rule', severity: 'low', rows: [{ sourceaddress: '192.0.2.9' }], count: 1 }),
       ],
@@ -194,7 +251,11 @@ describe('renderHtml', () => {
     };
 
     const html = renderHtml(report);
-    const rows = [...html.matchAll(/<tr data-suppressed="([^"]+)" data-entry="(\d+)" data-count="(\d+)"><td><code>[^<]*<\/code><\/td><td>([^<]*) <small>[^<]*<\/small><\/td><td>([^<]*)<\/td>/g)].map((m) => m.slice(1));
+    const rows = [
+      ...html.matchAll(
+        /<tr data-suppressed="([^"]+)" data-entry="(\d+)" data-count="(\d+)"><td><code>[^<]*<\/code><\/td><td>([^<]*) <small>[^<]*<\/small><\/td><td>([^<]*)<\/td>/g,
+      ),
+    ].map((m) => m.slice(1));
 
     expect(rows).toEqual([
       ['port-scan', '1', '3', 'Weekly external scan by the security vendor', '2026-12-28'],
@@ -225,7 +286,9 @@ describe('renderHtml', () => {
     };
 
     const html = renderHtml(report);
-    const cells = [...html.matchAll(/<li class="day (\w+)" data-date="([^"]+)" data-complete="(\w+)" data-hours="(\d+)"[^>]*><span>([^<]+)<\/span><strong>([^<]+)<\/strong>/g)].map((m) => m.slice(1));
+    const cells = [...html.matchAll(/<li class="day (\w+)" data-date="([^"]+)" data-complete="(\w+)" data-hours="(\d+)"[^>]*><span>([^<]+)<\/span><strong>([^<]+)<\/strong>/g)].map(
+      (m) => m.slice(1),
+    );
     const held = [...html.matchAll(/<li data-building="([^"]+)"><span class="badge building">([^<]+)<\/span>/g)].map((m) => [m[1], m[2]]);
 
     expect(held).toEqual([
@@ -241,7 +304,12 @@ describe('renderHtml', () => {
   });
 
   it('when the report was saved to S3, the header links to its console pages, and a link that is not https is made inert', () => {
-    const files = { location: 's3://results/reports/2026-11-25/', folderUrl: 'https://console.aws.amazon.com/s3/buckets/results?prefix=reports/2026-11-25/', main: 'report.html', mainUrl: 'javascript:alert(1)' };
+    const files = {
+      location: 's3://results/reports/2026-11-25/',
+      folderUrl: 'https://console.aws.amazon.com/s3/buckets/results?prefix=reports/2026-11-25/',
+      main: 'report.html',
+      mainUrl: 'javascript:alert(1)',
+    };
 
     const html = renderHtml({ ...richReport(), files });
 
@@ -266,11 +334,16 @@ describe('renderHtml', () => {
     expect(html).not.toMatch(/<img/i);
     expect(html).not.toContain('" onerror');
     expect(html).toContain('<td>&lt;script&gt;alert(1)&lt;/script&gt; <small>entry 1</small></td>');
-    expect(html).toContain('<li data-expired-entry="2">entry 2: &lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert(2)&gt; <small>expired &lt;script&gt;alert(1)&lt;/script&gt;</small></li>');
+    expect(html).toContain(
+      '<li data-expired-entry="2">entry 2: &lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert(2)&gt; <small>expired &lt;script&gt;alert(1)&lt;/script&gt;</small></li>',
+    );
   });
 
   it('when a finding or the report carries a field this page does not render by name yet, it is still shown as a fact, not lost', () => {
-    const report = { ...richReport({ findings: [{ ...finding(), interface: 'eni-0abc' } as never] }), watchlist: [{ address: '192.0.2.1' }, { address: '192.0.2.2' }] } as unknown as Report;
+    const report = {
+      ...richReport({ findings: [{ ...finding(), interface: 'eni-0abc' } as never] }),
+      watchlist: [{ address: '192.0.2.1' }, { address: '192.0.2.2' }],
+    } as unknown as Report;
 
     const html = renderHtml(report);
 

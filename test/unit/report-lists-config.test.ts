@@ -26,11 +26,17 @@ describe('where the report lists are kept (FLOWLOG_SUPPRESSIONS_*, FLOWLOG_WATCH
       'FLOWLOG_WATCHLIST_FILE must be a path inside the service folder (relative, no ..), got "../etc/watchlist"',
     ]);
     expect(problemsOf({ FLOWLOG_WATCHLIST_PARAMETER: 'bad name!' })).toEqual(['FLOWLOG_WATCHLIST_PARAMETER must be an SSM parameter name, got "bad name!"']);
-    expect(problemsOf({ FLOWLOG_WATCHLIST_FILE: '/var/task/w.txt' })).toEqual(['FLOWLOG_WATCHLIST_FILE must be a path inside the service folder (relative, no ..), got "/var/task/w.txt"']);
+    expect(problemsOf({ FLOWLOG_WATCHLIST_FILE: '/var/task/w.txt' })).toEqual([
+      'FLOWLOG_WATCHLIST_FILE must be a path inside the service folder (relative, no ..), got "/var/task/w.txt"',
+    ]);
   });
 
   it('when FLOWLOG_LISTS_DIR is set (invoke local), bundled files are read from it; a relative folder is refused', () => {
-    expect(loadReportConfig({ FLOWLOG_WATCHLIST_FILE: 'w.txt', FLOWLOG_LISTS_DIR: '/srv/flowlog-pilot' }).lists.watchlist).toEqual({ kind: 'file', path: 'w.txt', dir: '/srv/flowlog-pilot' });
+    expect(loadReportConfig({ FLOWLOG_WATCHLIST_FILE: 'w.txt', FLOWLOG_LISTS_DIR: '/srv/flowlog-pilot' }).lists.watchlist).toEqual({
+      kind: 'file',
+      path: 'w.txt',
+      dir: '/srv/flowlog-pilot',
+    });
     expect(problemsOf({ FLOWLOG_LISTS_DIR: 'here' })).toEqual(['FLOWLOG_LISTS_DIR must be an absolute folder, got "here"']);
   });
 });

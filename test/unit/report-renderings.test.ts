@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { renderChatNotification } from '../../src/lib/render/render-chat.js';
 import { renderJson } from '../../src/lib/render/render-json.js';
-import { SLACK_BLOCKS_MAX_CHARS, SLACK_HEADER_MAX_CHARS, SLACK_MAX_BLOCKS, SLACK_SECTION_MAX_CHARS, renderSlackBlocks, type SlackBlock } from '../../src/lib/render/render-slack.js';
+import {
+  SLACK_BLOCKS_MAX_CHARS,
+  SLACK_HEADER_MAX_CHARS,
+  SLACK_MAX_BLOCKS,
+  SLACK_SECTION_MAX_CHARS,
+  renderSlackBlocks,
+  type SlackBlock,
+} from '../../src/lib/render/render-slack.js';
 import { renderText } from '../../src/lib/render/render-text.js';
 import { cleanSubject, renderSubject } from '../../src/lib/render/subject.js';
 import type { Report } from '../../src/lib/report/model.js';
@@ -197,7 +204,9 @@ describe('baseline maturity in every rendering', () => {
     const chat = renderChatNotification(report).content.description;
 
     expect(text).toContain('[BUILDING] Rejected records far above the usual level\n  rule reject-spike; baseline building: 2 of 3 days, not compared yet');
-    expect(text).toContain('Baseline: 2 of 7 earlier days complete (spike rules need 3; a day counts with records in 20+ hours from its first 30 minutes); not counted: 2026-11-18 no records');
+    expect(text).toContain(
+      'Baseline: 2 of 7 earlier days complete (spike rules need 3; a day counts with records in 20+ hours from its first 30 minutes); not counted: 2026-11-18 no records',
+    );
     expect(text).toContain('2026-11-22 15 h, first record 9:00 after midnight');
     expect(slack).toContain('`egress-spike`, `reject-spike`: baseline building: 2 of 3 days');
     expect(chat).toContain('`egress-spike`, `reject-spike`: baseline building: 2 of 3 days');

@@ -9,7 +9,9 @@ const START = Date.parse('2026-11-24T01:30:00Z') / 1000;
 const report = (timezone: string) =>
   richReport({
     window: { date: '2026-11-24', start: '2026-11-23T15:00:00.000Z', end: '2026-11-24T15:00:00.000Z', timezone, partitions: ['2026/11/23', '2026/11/24'] },
-    findings: [finding({ rule: 'admin-port-brute-force', rows: [{ sourceaddress: '203.0.113.200', rejected: 180, first_start: START, last_end: START + 600 }], count: 1, rowsLeftOut: 0 })],
+    findings: [
+      finding({ rule: 'admin-port-brute-force', rows: [{ sourceaddress: '203.0.113.200', rejected: 180, first_start: START, last_end: START + 600 }], count: 1, rowsLeftOut: 0 }),
+    ],
     digests: [],
   });
 

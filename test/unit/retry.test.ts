@@ -35,7 +35,12 @@ describe('backoff', () => {
         if (calls < 3) throw new Error('busy');
         return 'done';
       },
-      { policy: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1_000 }, sleep: async (ms) => void waits.push(ms), random: () => 0.5, classify: () => ({ retry: true, afterMs: 2_000 }) },
+      {
+        policy: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1_000 },
+        sleep: async (ms) => void waits.push(ms),
+        random: () => 0.5,
+        classify: () => ({ retry: true, afterMs: 2_000 }),
+      },
     );
     // Assess
     expect(value).toBe('done');

@@ -16,7 +16,10 @@ describe('deletableFolders', () => {
   });
 
   it('when a partition points at a folder that contains the candidate (a whole build), the candidate is kept', () => {
-    expect(deletableFolders([BUILD], TABLE, [{ values: { dt: '2026/11/20' }, location: 's3://results/rollup/builds/20261126T000000000Z/' }])).toEqual({ delete: [], keep: [BUILD] });
+    expect(deletableFolders([BUILD], TABLE, [{ values: { dt: '2026/11/20' }, location: 's3://results/rollup/builds/20261126T000000000Z/' }])).toEqual({
+      delete: [],
+      keep: [BUILD],
+    });
   });
 
   it('when a candidate lies outside the builds folder (a rollup folder from before builds, the builds root itself, another bucket, a ".." path), it is kept', () => {

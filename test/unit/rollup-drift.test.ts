@@ -31,12 +31,17 @@ describe('rollup drift', () => {
     const text = describeDrift(DAY, { kind: 'changed', changes: { added, changed: [], removed: ['/d/x'] } });
 
     expect(MAX_FILES_NAMED).toBe(5);
-    expect(text).toBe(`the rollup of ${DAY} was built again before this report: files changed since it was built: 7 added (/d/f0, /d/f1, /d/f2, /d/f3, /d/f4 and 2 more); 1 removed (/d/x)`);
+    expect(text).toBe(
+      `the rollup of ${DAY} was built again before this report: files changed since it was built: 7 added (/d/f0, /d/f1, /d/f2, /d/f3, /d/f4 and 2 more); 1 removed (/d/x)`,
+    );
   });
 
   it('when a build of two days skipped reads, each goes to the day whose folder holds the file, and an unknown file to both', () => {
     const other = '2026-11-11' as UtcDay;
-    const files = new Map([[DAY, [file('/d/10/a')]], [other, [file('/d/11/b')]]]);
+    const files = new Map([
+      [DAY, [file('/d/10/a')]],
+      [other, [file('/d/11/b')]],
+    ]);
     const skipped: ReadWarning[] = [
       { kind: 'skipped-file', file: '/d/10/a', reason: 'the gzip data is truncated' },
       { kind: 'skipped-line', file: '/d/11/b', line: 4, reason: 'destinationport is not a number ("ssh")' },

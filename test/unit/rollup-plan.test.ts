@@ -5,7 +5,17 @@ import { ROLLUP_COLUMNS } from '../../deploy/stack-resources.js';
 import { rollupColumns, servedFlowsRelation } from '../../src/lib/report/relations.js';
 import { queryText } from '../../src/lib/sql/sql.js';
 import { reportWindow } from '../../src/lib/report/window.js';
-import { buildBatches, completeDays, daysPerBuild, daysWithRollup, isDayComplete, missingPartitions, presentPartitions, splitSpan, wantedRollupPartitions } from '../../src/lib/rollup/plan.js';
+import {
+  buildBatches,
+  completeDays,
+  daysPerBuild,
+  daysWithRollup,
+  isDayComplete,
+  missingPartitions,
+  presentPartitions,
+  splitSpan,
+  wantedRollupPartitions,
+} from '../../src/lib/rollup/plan.js';
 import { buildLocation, buildRollupSql } from '../../src/lib/rollup/statements.js';
 import { athenaDailyScans, athenaScanOnce } from '../../bench/scan-once.js';
 
@@ -45,7 +55,10 @@ describe('rollup decisions', () => {
     const span = { partitions: ['2026/11/19', '2026/11/20'], startEpoch: Date.parse('2026-11-19T15:00:00Z') / 1000, endEpoch: Date.parse('2026-11-20T15:30:00Z') / 1000 };
 
     expect(splitSpan(span, [day('2026-11-19'), day('2026-11-20')])).toEqual({ rollup: [], raw: ['2026/11/19', '2026/11/20'] });
-    expect(splitSpan({ ...span, startEpoch: span.startEpoch + 1800, endEpoch: span.endEpoch - 1800 }, [day('2026-11-19')])).toEqual({ rollup: [], raw: ['2026/11/19', '2026/11/20'] });
+    expect(splitSpan({ ...span, startEpoch: span.startEpoch + 1800, endEpoch: span.endEpoch - 1800 }, [day('2026-11-19')])).toEqual({
+      rollup: [],
+      raw: ['2026/11/19', '2026/11/20'],
+    });
   });
 
   it('when one source of a day has its rollup and the other has not, the day is missing and not readable from the rollup', () => {
@@ -62,7 +75,7 @@ describe('rollup decisions', () => {
     expect(batches.flat()).toEqual(days);
   });
 
-  it('when builds are sized, a day count never passes Athena\'s 100 partitions per INSERT (one per source and day): 100 days of one source fit, 101 do not', () => {
+  it("when builds are sized, a day count never passes Athena's 100 partitions per INSERT (one per source and day): 100 days of one source fit, 101 do not", () => {
     // Athena: INSERT INTO / CTAS write at most 100 partitions per statement (Athena troubleshooting docs).
     const roomy = { bytesPerDay: 1, msPerDay: 1, maxBytesPerQuery: 10 * 1024 ** 3, timeLeftMs: 3_600_000 };
     expect(daysPerBuild({ ...roomy, sources: 1 })).toBe(100);
@@ -81,15 +94,16 @@ describe('rollup decisions', () => {
   it('when an earlier build measured the bytes per day, a build covers the days whose bytes stay under three quarters of the workgroup cutoff', () => {
     const cutoff = 10 * 1024 ** 3; // the stack's default bytesScannedCutoffMb, 10240 MB
     const sized = (bytesPerDay: number) => daysPerBuild({ sources: 1, bytesPerDay, msPerDay: 1, maxBytesPerQuery: cutoff, timeLeftMs: 3_600_000 });
-    expect(sized(cutoff * 0.75 / 10)).toBe(10);
-    expect(sized(cutoff * 0.75 / 10 + 1)).toBe(9);
+    expect(sized((cutoff * 0.75) / 10)).toBe(10);
+    expect(sized((cutoff * 0.75) / 10 + 1)).toBe(9);
     expect(sized(200 * 1024 ** 2)).toBe(38);
     expect(sized(cutoff)).toBe(1);
     expect(sized(cutoff + 1)).toBe(0);
   });
 
   it('when the time left is short, a build covers the days whose measured time fits three quarters of it after 30 s kept for the switch; under 30 s none starts', () => {
-    const sized = (timeLeftMs: number, msPerDay: number | undefined) => daysPerBuild({ sources: 1, bytesPerDay: msPerDay === undefined ? undefined : 1, msPerDay, maxBytesPerQuery: 10 * 1024 ** 3, timeLeftMs });
+    const sized = (timeLeftMs: number, msPerDay: number | undefined) =>
+      daysPerBuild({ sources: 1, bytesPerDay: msPerDay === undefined ? undefined : 1, msPerDay, maxBytesPerQuery: 10 * 1024 ** 3, timeLeftMs });
     expect(sized(270_000, 20_000)).toBe(9);
     expect(sized(270_000, 18_001)).toBe(9);
     expect(sized(270_000, 18_000)).toBe(10);
@@ -105,7 +119,7 @@ describe('rollup decisions', () => {
     expect(splitSpan(kolkata, [day('2026-11-19'), day('2026-11-20')])).toEqual({ rollup: [], raw: ['2026/11/19', '2026/11/20'] });
   });
 
-  it('when a day ends at 00:00 UTC, its window takes the next folder\'s files delivered up to the end plus the settle margin; a Tokyo or Kolkata day, or a margin of 0, takes none', () => {
+  it("when a day ends at 00:00 UTC, its window takes the next folder's files delivered up to the end plus the settle margin; a Tokyo or Kolkata day, or a margin of 0, takes none", () => {
     expect(reportWindow('2026-11-20', 'UTC').late).toEqual({ dt: '2026/11/21', utcDay: '2026-11-21', deliveredBy: '20261121T0030' });
     expect(reportWindow('2026-11-20', 'UTC', 45).late?.deliveredBy).toBe('20261121T0045');
     expect(reportWindow('2026-11-20', 'UTC').utcDays).toEqual(['2026-11-20', '2026-11-21']);
@@ -141,11 +155,37 @@ describe('rollup decisions', () => {
     const names = String(rollupColumns()).split(/,\s*/);
     const span = { partitions: ['2026/11/20', '2026/11/21'], startEpoch: 1_795_158_000, endEpoch: 1_795_244_400 };
     const tables = { database: 'flowlogs', table: 'vpc_flow_logs', rollupTable: 'vpc_flow_logs_rollup', buildsTable: 'vpc_flow_logs_rollup_builds' };
-    const selected = (sql: string) => /SELECT\n([\s\S]*?)\nFROM/.exec(sql)?.[1]?.split(/,\s*/).map((c) => c.trim());
+    const selected = (sql: string) =>
+      /SELECT\n([\s\S]*?)\nFROM/
+        .exec(sql)?.[1]
+        ?.split(/,\s*/)
+        .map((c) => c.trim());
 
-    expect(names).toEqual(['hour', 'interfaceid', 'sourceaddress', 'destinationaddress', 'destinationport', 'protocol', 'action', 'logstatus', 'flows', 'packets', 'bytes', 'first_start', 'last_end']);
+    expect(names).toEqual([
+      'hour',
+      'interfaceid',
+      'sourceaddress',
+      'destinationaddress',
+      'destinationport',
+      'protocol',
+      'action',
+      'logstatus',
+      'flows',
+      'packets',
+      'bytes',
+      'first_start',
+      'last_end',
+    ]);
     expect(ROLLUP_COLUMNS.map((c) => c.Name)).toEqual(names);
-    expect([...queryText('local/rollup/create-table').matchAll(/\(hour BIGINT[^)]*\)/g)].map((m) => m[0].slice(1).split(', ').slice(0, 13).map((c) => c.split(' ')[0]))).toEqual([names]);
+    expect(
+      [...queryText('local/rollup/create-table').matchAll(/\(hour BIGINT[^)]*\)/g)].map((m) =>
+        m[0]
+          .slice(1)
+          .split(', ')
+          .slice(0, 13)
+          .map((c) => c.split(' ')[0]),
+      ),
+    ).toEqual([names]);
     // Locally the rollup is a view of the builds table's rows (create-view.sql names the columns through the fragment).
     expect(queryText('local/rollup/create-view')).toContain('{{rollup_columns}}');
     expect(selected(String(servedFlowsRelation(tables, span, { rollup: span.partitions, raw: [] })))).toEqual(names);
@@ -156,18 +196,27 @@ describe('rollup decisions', () => {
   });
 
   it('when a build is rendered for two sources, it reads the days once, writes into the builds table under its build id and a marker row per partition', () => {
-    const sql = buildRollupSql({ database: 'flowlogs', table: 'vpc_flow_logs', rollupTable: 'vpc_flow_logs_rollup', keys: two.keys }, [day('2026-11-20')], wantedRollupPartitions(two, [day('2026-11-20')]), '20261121T093000000Z');
+    const sql = buildRollupSql(
+      { database: 'flowlogs', table: 'vpc_flow_logs', rollupTable: 'vpc_flow_logs_rollup', keys: two.keys },
+      [day('2026-11-20')],
+      wantedRollupPartitions(two, [day('2026-11-20')]),
+      '20261121T093000000Z',
+    );
     expect(sql).toMatch(/^INSERT INTO flowlogs\.vpc_flow_logs_rollup_builds\n/);
-    expect(sql).toContain('(hour,\n  interfaceid,\n  sourceaddress,\n  destinationaddress,\n  destinationport,\n  protocol,\n  action,\n  logstatus,\n  flows,\n  packets,\n  bytes,\n  first_start,\n  last_end, build, aws_account, aws_region, dt)\nSELECT\n');
+    expect(sql).toContain(
+      '(hour,\n  interfaceid,\n  sourceaddress,\n  destinationaddress,\n  destinationport,\n  protocol,\n  action,\n  logstatus,\n  flows,\n  packets,\n  bytes,\n  first_start,\n  last_end, build, aws_account, aws_region, dt)\nSELECT\n',
+    );
     expect(sql).toContain("CAST(max(endtime) AS BIGINT),\n  '20261121T093000000Z',\n  aws_account, aws_region, dt\nFROM");
     expect(sql).toContain("WHERE dt IN ('2026/11/20')");
     expect(sql).toContain("FROM (VALUES ('123456789012', 'ap-northeast-1', '2026/11/20'), ('210987654321', 'us-east-1', '2026/11/20')) AS markers (aws_account, aws_region, dt)");
-    expect(buildLocation('s3://results/rollup', ['dt'], { values: { dt: '2026/11/20' }, location: '' }, '20261121T093000000Z')).toBe('s3://results/rollup/builds/20261121T093000000Z/dt=2026%2F11%2F20/');
+    expect(buildLocation('s3://results/rollup', ['dt'], { values: { dt: '2026/11/20' }, location: '' }, '20261121T093000000Z')).toBe(
+      's3://results/rollup/builds/20261121T093000000Z/dt=2026%2F11%2F20/',
+    );
   });
 });
 
 describe('the rollup on the Athena path', () => {
-  it('when a daily UTC report runs with the 7 previous rollups present, exactly one statement reads a raw folder whole (the build), the next folder\'s early files are read once (staged) and every query reads the stored rows; a second run reads no raw folder whole', async () => {
+  it("when a daily UTC report runs with the 7 previous rollups present, exactly one statement reads a raw folder whole (the build), the next folder's early files are read once (staged) and every query reads the stored rows; a second run reads no raw folder whole", async () => {
     const result = await athenaScanOnce(day('2026-11-20'));
 
     expect(result.wholeRawStatements).toEqual([1, 0]);
@@ -179,17 +228,27 @@ describe('the rollup on the Athena path', () => {
       { table: 'flowlogs.vpc_flow_logs', partitions: [], earlyFiles: ['2026/11/21'] },
     ]);
     expect(result.runs[0]?.map((s) => s.label).slice(0, 6)).toEqual([
-      'ALTER TABLE flowlogs.vpc_flow_logs_rollup_builds', 'INSERT INTO flowlogs.vpc_flow_logs_rollup_builds', 'ALTER TABLE flowlogs.vpc_flow_logs_rollup', 'ALTER TABLE flowlogs.vpc_flow_logs_rollup_builds',
-      'ALTER TABLE flowlogs.vpc_flow_logs_rollup_builds', 'INSERT INTO flowlogs.vpc_flow_logs_rollup_builds',
+      'ALTER TABLE flowlogs.vpc_flow_logs_rollup_builds',
+      'INSERT INTO flowlogs.vpc_flow_logs_rollup_builds',
+      'ALTER TABLE flowlogs.vpc_flow_logs_rollup',
+      'ALTER TABLE flowlogs.vpc_flow_logs_rollup_builds',
+      'ALTER TABLE flowlogs.vpc_flow_logs_rollup_builds',
+      'INSERT INTO flowlogs.vpc_flow_logs_rollup_builds',
     ]);
     const queries = result.runs[1]?.filter((s) => s.label.startsWith('WITH') || s.label.startsWith('SELECT')) ?? [];
     // The 12 saved queries and the baseline-days query.
     expect(queries.length).toBe(13);
-    expect(queries.every((s) => s.reads.length > 0 && s.reads.every((r) => r.table === 'flowlogs.vpc_flow_logs_rollup' || (r.table === 'flowlogs.vpc_flow_logs_rollup_builds' && r.stagedRows?.join() === '2026/11/21')))).toBe(true);
+    expect(
+      queries.every(
+        (s) =>
+          s.reads.length > 0 &&
+          s.reads.every((r) => r.table === 'flowlogs.vpc_flow_logs_rollup' || (r.table === 'flowlogs.vpc_flow_logs_rollup_builds' && r.stagedRows?.join() === '2026/11/21')),
+      ),
+    ).toBe(true);
     expect(result.naiveRawStatements).toBe(12);
   });
 
-  it('when five daily UTC reports run in a row, every raw file is read once over its life: the early files by the report of the day before (staged), the others by the folder\'s build, which reuses the staged rows', async () => {
+  it("when five daily UTC reports run in a row, every raw file is read once over its life: the early files by the report of the day before (staged), the others by the folder's build, which reuses the staged rows", async () => {
     const { folders, reports } = await athenaDailyScans(day('2026-11-20'), 5);
 
     expect(folders.map((f) => f.dt)).toEqual(['2026/11/20', '2026/11/21', '2026/11/22', '2026/11/23', '2026/11/24', '2026/11/25']);

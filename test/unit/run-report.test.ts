@@ -31,7 +31,11 @@ class FakeEngine implements QueryEngine {
   maxInFlight = 0;
   readonly labels: string[] = [];
   readonly statements: string[] = [];
-  constructor(kind: 'athena' | 'local', readonly failing: readonly string[] = [], readonly bytes = 123_456_789) {
+  constructor(
+    kind: 'athena' | 'local',
+    readonly failing: readonly string[] = [],
+    readonly bytes = 123_456_789,
+  ) {
     this.kind = kind;
   }
   async execute(sql: string, options?: QueryOptions): Promise<QueryResult> {
@@ -51,11 +55,28 @@ class FakeEngine implements QueryEngine {
           : label === 'reject-spike'
             ? [{ rejected: 3000 }]
             : [];
-    return { queryId: `q-${label}`, columns: [], rows: rows.slice(0, options?.maxRows ?? rows.length), rowsLeftOut: Math.max(0, rows.length - (options?.maxRows ?? rows.length)), bytesScanned: this.bytes, durationMs: 5, outputLocation: `s3://results/${label}.csv`, warnings: label === 'totals' ? ['skipped corrupt file x.gz'] : [] };
+    return {
+      queryId: `q-${label}`,
+      columns: [],
+      rows: rows.slice(0, options?.maxRows ?? rows.length),
+      rowsLeftOut: Math.max(0, rows.length - (options?.maxRows ?? rows.length)),
+      bytesScanned: this.bytes,
+      durationMs: 5,
+      outputLocation: `s3://results/${label}.csv`,
+      warnings: label === 'totals' ? ['skipped corrupt file x.gz'] : [],
+    };
   }
 }
 
-const deps = (engine: QueryEngine, has = true) => ({ engine, catalog: catalog(has), layout, database: 'flowlogs', table: 'vpc_flow_logs', config, now: () => new Date('2026-11-21T00:30:00Z') });
+const deps = (engine: QueryEngine, has = true) => ({
+  engine,
+  catalog: catalog(has),
+  layout,
+  database: 'flowlogs',
+  table: 'vpc_flow_logs',
+  config,
+  now: () => new Date('2026-11-21T00:30:00Z'),
+});
 
 describe('running a report', () => {
   it('when twelve saved queries and the baseline-days query run with a bound of 4, at most 4 run at once and every query is listed', async () => {
@@ -81,7 +102,10 @@ describe('running a report', () => {
   it('when detections match, findings are sorted high before medium, capped at 50 rows with the rest counted', async () => {
     const report = await runReport(deps(new FakeEngine('local')), { date: '2026-11-20' });
 
-    expect(report.findings.map((f) => [f.rule, f.severity])).toEqual([['port-scan', 'high'], ['reject-spike', 'medium']]);
+    expect(report.findings.map((f) => [f.rule, f.severity])).toEqual([
+      ['port-scan', 'high'],
+      ['reject-spike', 'medium'],
+    ]);
     expect(report.findings[0]).toMatchObject({ count: 60, rowsLeftOut: 10, technique: 'T1046', resultsLocation: 's3://results/port-scan.csv' });
     expect(report.findings[0]?.rows).toHaveLength(50);
     expect(report.digests.map((d) => d.rule)).toEqual(['rejected-by-interface', 'top-rejected-ports', 'top-rejected-sources', 'top-talkers']);
@@ -136,7 +160,12 @@ describe('query cost', () => {
 
 describe('report settings', () => {
   it('when nothing is set, it uses UTC, always notifies, USD 5 per TB and the default thresholds', () => {
-    expect(config).toMatchObject({ timezone: 'UTC', notify: 'always', pricePerTbUsd: 5, thresholds: { portScanMinPorts: 100, ephemeralPorts: 'linux', adminPorts: [22, 3389, 5985, 5986, 3306, 5432, 1433, 1521, 27017, 6379, 9042] } });
+    expect(config).toMatchObject({
+      timezone: 'UTC',
+      notify: 'always',
+      pricePerTbUsd: 5,
+      thresholds: { portScanMinPorts: 100, ephemeralPorts: 'linux', adminPorts: [22, 3389, 5985, 5986, 3306, 5432, 1433, 1521, 27017, 6379, 9042] },
+    });
     expect(Object.isFrozen(config.thresholds)).toBe(true);
   });
 

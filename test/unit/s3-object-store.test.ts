@@ -36,7 +36,10 @@ describe('S3ObjectStore', () => {
     // Assess
     expect(result).toEqual({ folder: FOLDER, deletedObjects: 1005 });
     const lists = s3.commandCalls(ListObjectsV2Command).map((c) => c.args[0].input);
-    expect(lists).toEqual([{ Bucket: 'results', Prefix: 'rollup/builds/b1/dt=2026%2F11%2F20/' }, { Bucket: 'results', Prefix: 'rollup/builds/b1/dt=2026%2F11%2F20/', ContinuationToken: 't2' }]);
+    expect(lists).toEqual([
+      { Bucket: 'results', Prefix: 'rollup/builds/b1/dt=2026%2F11%2F20/' },
+      { Bucket: 'results', Prefix: 'rollup/builds/b1/dt=2026%2F11%2F20/', ContinuationToken: 't2' },
+    ]);
     expect(s3.commandCalls(DeleteObjectsCommand).map((c) => c.args[0].input.Delete?.Objects?.length)).toEqual([1000, 5]);
   });
 
@@ -50,10 +53,12 @@ describe('S3ObjectStore', () => {
 
     // Assess
     expect(failure).toBeInstanceOf(FlowlogError);
-    expect((failure as Error).message).toBe(`could not delete ${FOLDER} (0 objects deleted): FlowlogError: S3 refused to delete 1 of 2 objects (first: ${keys(1)[0]}: AccessDenied Access Denied)`);
+    expect((failure as Error).message).toBe(
+      `could not delete ${FOLDER} (0 objects deleted): FlowlogError: S3 refused to delete 1 of 2 objects (first: ${keys(1)[0]}: AccessDenied Access Denied)`,
+    );
   });
 
-  it('when listing is refused, the deletion fails naming the folder and S3\'s error', async () => {
+  it("when listing is refused, the deletion fails naming the folder and S3's error", async () => {
     // Prepare
     s3.on(ListObjectsV2Command).rejects(new S3ServiceException({ name: 'AccessDenied', $fault: 'client', $metadata: {}, message: 'Access Denied' }));
 
@@ -73,21 +78,31 @@ describe('S3ObjectStore', () => {
     const failure = await new S3ObjectStore({ client: new S3Client({ region: 'ap-northeast-1' }) }).deleteFolder(FOLDER, { deadlineMs: Date.now() + 50 }).catch((e: unknown) => e);
 
     // Assess
-    expect((failure as Error).message).toMatch(new RegExp(`^could not delete ${FOLDER.replaceAll(/[.%]/g, '\\$&')} \\(0 objects deleted\\): CallTimeout: ListObjectsV2 got no answer within \\d+ ms$`));
+    expect((failure as Error).message).toMatch(
+      new RegExp(`^could not delete ${FOLDER.replaceAll(/[.%]/g, '\\$&')} \\(0 objects deleted\\): CallTimeout: ListObjectsV2 got no answer within \\d+ ms$`),
+    );
   });
 
-  it.each(['s3://results/rollup/builds/b1', 's3://results/', 'rollup/builds/b1/', 's3://Results/x/'])('when %s is given, it is refused as not a folder before any call', async (folder) => {
-    expect(() => parseFolder(folder)).toThrow(ValidationError);
-    await expect(new S3ObjectStore({ client: new S3Client({ region: 'ap-northeast-1' }) }).deleteFolder(folder)).rejects.toThrow(ValidationError);
-    expect(s3.calls()).toHaveLength(0);
-  });
+  it.each(['s3://results/rollup/builds/b1', 's3://results/', 'rollup/builds/b1/', 's3://Results/x/'])(
+    'when %s is given, it is refused as not a folder before any call',
+    async (folder) => {
+      expect(() => parseFolder(folder)).toThrow(ValidationError);
+      await expect(new S3ObjectStore({ client: new S3Client({ region: 'ap-northeast-1' }) }).deleteFolder(folder)).rejects.toThrow(ValidationError);
+      expect(s3.calls()).toHaveLength(0);
+    },
+  );
 
-  it('when the AWS wiring opens the Athena engine, its handle carries the S3 object store on the clients\' S3 client', async () => {
+  it("when the AWS wiring opens the Athena engine, its handle carries the S3 object store on the clients' S3 client", async () => {
     // Prepare
     s3.on(ListObjectsV2Command).resolves({ Contents: [], IsTruncated: false });
     const config = loadCoreConfig({
-      FLOWLOG_ENGINE: 'athena', FLOWLOG_DATABASE: 'flowlogs', FLOWLOG_TABLE: 'vpc_flow_logs', FLOWLOG_BUCKET: 'flow-log-bucket',
-      FLOWLOG_WORKGROUP: 'flowlog', FLOWLOG_OUTPUT_LOCATION: 's3://results/athena/', FLOWLOG_SOURCES: '123456789012:ap-northeast-1',
+      FLOWLOG_ENGINE: 'athena',
+      FLOWLOG_DATABASE: 'flowlogs',
+      FLOWLOG_TABLE: 'vpc_flow_logs',
+      FLOWLOG_BUCKET: 'flow-log-bucket',
+      FLOWLOG_WORKGROUP: 'flowlog',
+      FLOWLOG_OUTPUT_LOCATION: 's3://results/athena/',
+      FLOWLOG_SOURCES: '123456789012:ap-northeast-1',
     });
 
     // Act

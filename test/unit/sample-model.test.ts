@@ -61,7 +61,10 @@ describe('sample generator building blocks', () => {
     const rec = emptyRecord(world.hosts[0]!);
     fillStatusOnly(rec, rngFor('x'), world, 1_795_000_000 - (1_795_000_000 % 3600), 'NODATA');
     const v2 = lineWriter(parseFormatString(''), world)(rec).split(' ');
-    const custom = lineWriter(parseFormatString('${version} ${interface-id} ${vpc-id} ${srcaddr} ${start} ${end} ${action} ${log-status} ${flow-direction}'), world)(rec).split(' ');
+    const custom = lineWriter(
+      parseFormatString('${version} ${interface-id} ${vpc-id} ${srcaddr} ${start} ${end} ${action} ${log-status} ${flow-direction}'),
+      world,
+    )(rec).split(' ');
 
     expect(v2).toEqual(['2', '123456789012', rec.host.eni, '-', '-', '-', '-', '-', '-', '-', String(rec.start), String(rec.end), '-', 'NODATA']);
     expect(custom).toEqual(['5', rec.host.eni, '-', '-', String(rec.start), String(rec.end), '-', 'NODATA', '-']);
@@ -118,10 +121,43 @@ describe('sample options refused together', () => {
   });
 
   it('when every option is given, each is kept as given', () => {
-    const options = resolveSampleOptions({ out: 'o', endDate: '2026-11-20', days: 2, recordsPerDay: 5, gzipLevel: 9, seed: 's', incidents: false, folders: 'hive', perHour: true, fileFormat: 'parquet', connections: 7 }, NOW);
+    const options = resolveSampleOptions(
+      {
+        out: 'o',
+        endDate: '2026-11-20',
+        days: 2,
+        recordsPerDay: 5,
+        gzipLevel: 9,
+        seed: 's',
+        incidents: false,
+        folders: 'hive',
+        perHour: true,
+        fileFormat: 'parquet',
+        connections: 7,
+      },
+      NOW,
+    );
 
-    expect(options).toMatchObject({ out: 'o', days: ['2026-11-19', '2026-11-20'], recordsPerDay: 5, gzipLevel: 9, seed: 's', incidents: false, folders: 'hive', perHour: true, fileFormat: 'parquet', connections: 7 });
-    expect(resolveSampleOptions({ out: 'o' }, NOW)).toMatchObject({ gzipLevel: 4, seed: 'flowlog-pilot', folders: 'default', perHour: false, fileFormat: 'plain-text', connections: 0 });
+    expect(options).toMatchObject({
+      out: 'o',
+      days: ['2026-11-19', '2026-11-20'],
+      recordsPerDay: 5,
+      gzipLevel: 9,
+      seed: 's',
+      incidents: false,
+      folders: 'hive',
+      perHour: true,
+      fileFormat: 'parquet',
+      connections: 7,
+    });
+    expect(resolveSampleOptions({ out: 'o' }, NOW)).toMatchObject({
+      gzipLevel: 4,
+      seed: 'flowlog-pilot',
+      folders: 'default',
+      perHour: false,
+      fileFormat: 'plain-text',
+      connections: 0,
+    });
   });
 });
 

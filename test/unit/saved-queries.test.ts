@@ -27,7 +27,11 @@ describe('saved query headers', () => {
     ['no title', header('-- kind: digest', '-- param: ports = 22, 23', '-- param: min_flows = 1'), /no title/],
     ['an unknown kind', header('-- title: X', '-- kind: alert', '-- param: ports = 22, 23', '-- param: min_flows = 1'), /kind must be one of/],
     ['a detection without severity', header('-- title: X', '-- kind: detection', '-- param: ports = 22, 23', '-- param: min_flows = 1'), /needs a severity/],
-    ['a bad technique', header('-- title: X', '-- kind: detection', '-- severity: high', '-- technique: port scan', '-- param: ports = 22, 23', '-- param: min_flows = 1'), /MITRE ATT&CK id/],
+    [
+      'a bad technique',
+      header('-- title: X', '-- kind: detection', '-- severity: high', '-- technique: port scan', '-- param: ports = 22, 23', '-- param: min_flows = 1'),
+      /MITRE ATT&CK id/,
+    ],
     ['a placeholder with no parameter', header('-- title: X', '-- kind: digest', '-- param: ports = 22, 23'), /placeholders without a parameter: \{\{min_flows\}\}/],
     ['a port out of range', header('-- title: X', '-- kind: digest', '-- param: ports = 22, 70000', '-- param: min_flows = 1'), /ports are whole numbers from 1 to 65535/],
     ['a line that is not key: value', header('-- title: X', '-- just a remark', '-- kind: digest'), /must read "-- key: value"/],
@@ -38,7 +42,9 @@ describe('saved query headers', () => {
   });
 
   it('when the built-in files are loaded, each rule id is listed with its kind and severity', () => {
-    const listed = loadSavedQueries().list().map((q) => `${q.name}:${q.kind}:${q.severity ?? '-'}`);
+    const listed = loadSavedQueries()
+      .list()
+      .map((q) => `${q.name}:${q.kind}:${q.severity ?? '-'}`);
 
     expect(listed).toEqual([
       'admin-port-brute-force:detection:medium',
@@ -58,7 +64,9 @@ describe('saved query headers', () => {
   });
 
   it('when the built-in queries test for private addresses, they all use the one pattern of fragments/private-address.sql', () => {
-    const texts = loadSavedQueries().list().map((q) => q.text);
+    const texts = loadSavedQueries()
+      .list()
+      .map((q) => q.text);
     const uses = texts.flatMap((t) => [...t.matchAll(/regexp_like\(\w+, \{\{private_address\}\}\)/g)]);
 
     // Seven tests in the rules, and the detections repeat theirs for each baseline day (new or ongoing).
@@ -111,7 +119,12 @@ describe('partitions read by the built-in queries', () => {
     const context = {
       flows: flowsRelation('flowlogs', 'vpc_flow_logs', window),
       baselineFlows: flowsRelation('flowlogs', 'vpc_flow_logs', window.baseline),
-      baselineDays: baselineDaysRelation({ baselineFlows: flowsRelation('flowlogs', 'vpc_flow_logs', window.baseline), windowStartEpoch: window.startEpoch, baselineStartEpoch: window.baseline.startEpoch, minDayHours: 20 }),
+      baselineDays: baselineDaysRelation({
+        baselineFlows: flowsRelation('flowlogs', 'vpc_flow_logs', window.baseline),
+        windowStartEpoch: window.startEpoch,
+        baselineStartEpoch: window.baseline.startEpoch,
+        minDayHours: 20,
+      }),
       windowStartEpoch: window.startEpoch,
       windowEndEpoch: window.endEpoch,
       watchlist: watchlistRelation(watchlistFromLines('198.51.100.0/24,feed', 'w.txt', 'w')),
@@ -125,7 +138,12 @@ describe('partitions read by the built-in queries', () => {
       expect(filters, query.name).toEqual(expected);
     }
     // Every detection reads the baseline (new or ongoing); the spike rules also read it inside {{baseline_days}}.
-    expect(saved.list().filter((q) => q.usesBaseline).map((q) => q.name)).toEqual(['admin-port-brute-force', 'admin-port-exposure', 'egress-spike', 'host-egress', 'hourly-records', 'port-scan', 'reject-spike', 'watchlist']);
+    expect(
+      saved
+        .list()
+        .filter((q) => q.usesBaseline)
+        .map((q) => q.name),
+    ).toEqual(['admin-port-brute-force', 'admin-port-exposure', 'egress-spike', 'host-egress', 'hourly-records', 'port-scan', 'reject-spike', 'watchlist']);
   });
 });
 
@@ -141,25 +159,39 @@ describe('saved query header edges', () => {
   const digestHeader = (...lines: string[]) => header('-- title: X', '-- kind: digest', ...lines);
 
   it('when a header breaks a rule, the message says which, on which line', () => {
-    expect(fails(header('-- title: X', '-- title: Y', '-- kind: digest', '-- param: ports = 22, 23', '-- param: min_flows = 1'))).toBe(`${FILE}: line 2: header key title is given twice`);
-    expect(fails(digestHeader('-- severity: high', '-- param: ports = 22, 23', '-- param: min_flows = 1'))).toBe(`${FILE}: only a detection has a severity; this query is a digest`);
-    expect(fails(header('-- title: X', '-- kind: detection', '-- severity: urgent', '-- param: ports = 22, 23', '-- param: min_flows = 1'))).toBe(`${FILE}: severity must be one of high, medium, low, got "urgent"`);
+    expect(fails(header('-- title: X', '-- title: Y', '-- kind: digest', '-- param: ports = 22, 23', '-- param: min_flows = 1'))).toBe(
+      `${FILE}: line 2: header key title is given twice`,
+    );
+    expect(fails(digestHeader('-- severity: high', '-- param: ports = 22, 23', '-- param: min_flows = 1'))).toBe(
+      `${FILE}: only a detection has a severity; this query is a digest`,
+    );
+    expect(fails(header('-- title: X', '-- kind: detection', '-- severity: urgent', '-- param: ports = 22, 23', '-- param: min_flows = 1'))).toBe(
+      `${FILE}: severity must be one of high, medium, low, got "urgent"`,
+    );
     expect(fails(header('-- title: X', '-- param: ports = 22, 23', '-- param: min_flows = 1'))).toBe(`${FILE}: kind must be one of totals, digest, detection, series, got ""`);
     expect(fails(header('-- title:', '-- kind: digest', '-- param: ports = 22, 23', '-- param: min_flows = 1'))).toBe(`${FILE}: the header has no title (-- title: ...)`);
     expect(fails(digestHeader('-- param: ports = 22, 23', '-- param: ports = 24', '-- param: min_flows = 1'))).toBe(`${FILE}: parameter ports is declared twice`);
-    expect(fails(digestHeader('-- param: ports = 22, 23', '-- param: min_flows = 1', '-- param: unused_one = 1', '-- param: unused_two = 2'))).toBe(`${FILE}: parameters the query never uses: unused_one, unused_two`);
+    expect(fails(digestHeader('-- param: ports = 22, 23', '-- param: min_flows = 1', '-- param: unused_one = 1', '-- param: unused_two = 2'))).toBe(
+      `${FILE}: parameters the query never uses: unused_one, unused_two`,
+    );
     expect(fails(digestHeader())).toBe(`${FILE}: placeholders without a parameter: {{ports}}, {{min_flows}}`);
     expect(fails('-- title: X\n-- kind: digest\nSELECT 1\n')).toBe(`${FILE}: the query does not read {{flows}}`);
     expect(fails(digestHeader('-- param: Ports = 22', '-- param: min_flows = 1'))).toBe(`${FILE}: line 3: a parameter must read "-- param: name = default", got "Ports = 22"`);
     expect(fails(digestHeader('-- param: flows = 22', '-- param: min_flows = 1'))).toBe(`${FILE}: line 3: flows is filled by the report job and cannot be a parameter`);
-    expect(fails(digestHeader('-- param: ports = 22', '-- param: min_flows = lots'))).toBe(`${FILE}: line 4: cannot tell the type of min_flows from "lots"; write "min_flows (integer|number|ports|ephemeral) = ..."`);
+    expect(fails(digestHeader('-- param: ports = 22', '-- param: min_flows = lots'))).toBe(
+      `${FILE}: line 4: cannot tell the type of min_flows from "lots"; write "min_flows (integer|number|ports|ephemeral) = ..."`,
+    );
     expect(fails(digestHeader('-- param: ports (ports) = 0', '-- param: min_flows = 1'))).toBe(`${FILE}: line 3: ports: ports are whole numbers from 1 to 65535, got "0"`);
-    expect(fails(header('-- title: X', '-- kind: detection', '-- severity: low', '-- technique: T1046.01', '-- param: ports = 22', '-- param: min_flows = 1'))).toBe(`${FILE}: technique must be a MITRE ATT&CK id such as T1046, got "T1046.01"`);
+    expect(fails(header('-- title: X', '-- kind: detection', '-- severity: low', '-- technique: T1046.01', '-- param: ports = 22', '-- param: min_flows = 1'))).toBe(
+      `${FILE}: technique must be a MITRE ATT&CK id such as T1046, got "T1046.01"`,
+    );
   });
 
   it('when every reserved placeholder is declared as a parameter, each is refused by name', () => {
     for (const name of ['flows', 'baseline_flows', 'baseline_days', 'window_start', 'window_end', 'private_address', 'watchlist']) {
-      expect(fails(digestHeader(`-- param: ${name} = 1`, '-- param: ports = 22', '-- param: min_flows = 1')), name).toBe(`${FILE}: line 3: ${name} is filled by the report job and cannot be a parameter`);
+      expect(fails(digestHeader(`-- param: ${name} = 1`, '-- param: ports = 22', '-- param: min_flows = 1')), name).toBe(
+        `${FILE}: line 3: ${name} is filled by the report job and cannot be a parameter`,
+      );
     }
   });
 
@@ -181,7 +213,16 @@ describe('saved query header edges', () => {
 
     const query = parseSavedQuery('src/queries/reports/sub/spaced.sql', text);
 
-    expect(query).toMatchObject({ name: 'spaced', title: 'Spaced title', kind: 'digest', description: 'What it finds', technique: 'T1046.001', usesBaseline: false, needsMatureBaseline: false, usesWatchlist: false });
+    expect(query).toMatchObject({
+      name: 'spaced',
+      title: 'Spaced title',
+      kind: 'digest',
+      description: 'What it finds',
+      technique: 'T1046.001',
+      usesBaseline: false,
+      needsMatureBaseline: false,
+      usesWatchlist: false,
+    });
     expect(query).not.toHaveProperty('severity');
     expect(query.params).toEqual([
       { name: 'ports', type: 'ports', defaultValue: [22, 23] },
@@ -244,7 +285,9 @@ describe('parameter values', () => {
   });
 
   it('when each ephemeral preset is chosen, its inclusive range is the BETWEEN operand', () => {
-    const catalog = new SavedQueryCatalog([parseSavedQuery(FILE, header('-- title: X', '-- kind: digest', '-- param: ports (ephemeral) = linux', '-- param: min_flows (number) = 1.5'))]);
+    const catalog = new SavedQueryCatalog([
+      parseSavedQuery(FILE, header('-- title: X', '-- kind: digest', '-- param: ports (ephemeral) = linux', '-- param: min_flows (number) = 1.5')),
+    ]);
     const render = (ports: string) => catalog.render('custom', { flows: SqlFragment.of('SELECT 1'), windowStartEpoch: 0, windowEndEpoch: 1, values: { ports } });
 
     expect(render('linux')).toContain('destinationport IN (32768 AND 61000) AND flows >= 1.5');
@@ -276,7 +319,9 @@ describe('the catalogue', () => {
   });
 
   it('when a query reads the private-address pattern and the window, they are filled in', () => {
-    const catalog = new SavedQueryCatalog([parseSavedQuery(FILE, '-- title: X\n-- kind: digest\nSELECT {{window_start}}, {{window_end}} FROM ({{flows}}) WHERE regexp_like(a, {{private_address}})')]);
+    const catalog = new SavedQueryCatalog([
+      parseSavedQuery(FILE, '-- title: X\n-- kind: digest\nSELECT {{window_start}}, {{window_end}} FROM ({{flows}}) WHERE regexp_like(a, {{private_address}})'),
+    ]);
 
     expect(catalog.render('custom', context)).toBe(`SELECT 10, 20 FROM (SELECT 1) WHERE regexp_like(a, ${privateAddressPattern().toString()})`);
     expect(privateAddressPattern().toString()).toMatch(/^'\^\(10\\\.\|127\\\./);
@@ -289,7 +334,11 @@ describe('the catalogue', () => {
       ['a', 'src/queries/reports/a.sql'],
       ['b', 'src/queries/reports/b.sql'],
     ]);
-    expect(loadSavedQueries({ 'mine/x': reader() }, 'mine/').list().map((q) => q.name)).toEqual(['x']);
+    expect(
+      loadSavedQueries({ 'mine/x': reader() }, 'mine/')
+        .list()
+        .map((q) => q.name),
+    ).toEqual(['x']);
   });
 });
 
@@ -305,20 +354,34 @@ describe('saved query text as written', () => {
   };
 
   it('when a header is written without spaces or with extra ones, it is read the same', () => {
-    expect(parseSavedQuery(FILE, `--title : Tight\n--kind:digest\n-- param: ports=22,23\n-- param: min_flows ( integer ) =1\n${body}`)).toMatchObject({ title: 'Tight', kind: 'digest', params: [{ name: 'ports', type: 'ports', defaultValue: [22, 23] }, { name: 'min_flows', type: 'integer', defaultValue: 1 }] });
+    expect(parseSavedQuery(FILE, `--title : Tight\n--kind:digest\n-- param: ports=22,23\n-- param: min_flows ( integer ) =1\n${body}`)).toMatchObject({
+      title: 'Tight',
+      kind: 'digest',
+      params: [
+        { name: 'ports', type: 'ports', defaultValue: [22, 23] },
+        { name: 'min_flows', type: 'integer', defaultValue: 1 },
+      ],
+    });
   });
 
   it('when a default is almost a number or a port list, its type cannot be told and the message says so', () => {
     for (const text of ['a1, 2', '1, 2x', 'x2.5', '2.5x', '2.5.1']) {
-      expect(message(() => parse(`-- param: ports = ${text}`, '-- param: min_flows = 1')), text).toBe(`${FILE}: line 3: cannot tell the type of ports from "${text}"; write "ports (integer|number|ports|ephemeral) = ..."`);
+      expect(
+        message(() => parse(`-- param: ports = ${text}`, '-- param: min_flows = 1')),
+        text,
+      ).toBe(`${FILE}: line 3: cannot tell the type of ports from "${text}"; write "ports (integer|number|ports|ephemeral) = ..."`);
     }
     expect(parse('-- param: ports = 22', '-- param: min_flows = 12.25').params[1]).toEqual({ name: 'min_flows', type: 'number', defaultValue: 12.25 });
   });
 
   it('when a header line is not key: value or names an unknown key, the message gives its line and the known keys', () => {
     expect(message(() => parseSavedQuery(FILE, `-- title: X\n-- just a remark\n${body}`))).toBe(`${FILE}: line 2: a header line must read "-- key: value", got "-- just a remark"`);
-    expect(message(() => parseSavedQuery(FILE, `-- title: X\n-- kind: digest\n-- owner: me\n${body}`))).toBe(`${FILE}: line 3: unknown header key "owner" (known: title, kind, severity, technique, description, param)`);
-    expect(message(() => parse('-- technique: XT1046', '-- param: ports = 22', '-- param: min_flows = 1'))).toBe(`${FILE}: technique must be a MITRE ATT&CK id such as T1046, got "XT1046"`);
+    expect(message(() => parseSavedQuery(FILE, `-- title: X\n-- kind: digest\n-- owner: me\n${body}`))).toBe(
+      `${FILE}: line 3: unknown header key "owner" (known: title, kind, severity, technique, description, param)`,
+    );
+    expect(message(() => parse('-- technique: XT1046', '-- param: ports = 22', '-- param: min_flows = 1'))).toBe(
+      `${FILE}: technique must be a MITRE ATT&CK id such as T1046, got "XT1046"`,
+    );
   });
 
   it('when a header is refused, the error carries the file; an unknown query carries its name', () => {
@@ -328,9 +391,21 @@ describe('saved query text as written', () => {
   });
 
   it('when a value carries a space or extra digits around it, it is refused as text', () => {
-    for (const value of [' 7', '7 ']) expect(message(() => validateParam('integer', value, 'p')), value).toBe(`p: expected a whole number of 0 or more, got "${value}"`);
-    for (const value of [' 2.5', '2.5 ']) expect(message(() => validateParam('number', value, 'p')), value).toBe(`p: expected a number of 0 or more, got "${value}"`);
-    for (const value of [' 22', '22 ']) expect(message(() => validateParam('ports', [value], 'p')), value).toBe(`p: ports are whole numbers from 1 to 65535, got "${value}"`);
+    for (const value of [' 7', '7 '])
+      expect(
+        message(() => validateParam('integer', value, 'p')),
+        value,
+      ).toBe(`p: expected a whole number of 0 or more, got "${value}"`);
+    for (const value of [' 2.5', '2.5 '])
+      expect(
+        message(() => validateParam('number', value, 'p')),
+        value,
+      ).toBe(`p: expected a number of 0 or more, got "${value}"`);
+    for (const value of [' 22', '22 '])
+      expect(
+        message(() => validateParam('ports', [value], 'p')),
+        value,
+      ).toBe(`p: ports are whole numbers from 1 to 65535, got "${value}"`);
     expect(validateParam('number', '12.25', 'p')).toBe(12.25);
     expect(validateParam('ports', ['22', 3389], 'p')).toEqual([22, 3389]);
   });

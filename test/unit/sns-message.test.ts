@@ -90,7 +90,10 @@ describe('SNS message fit', () => {
   });
 
   it('when the limit shrinks byte by byte below the full message, the cuts go through the steps in order: 50, 20, 10, 5, 2 and 0 rows, then shorter and fewer warnings', () => {
-    const report = richReport({ findings: [finding({ rows: scanRows(210) }), finding({ rule: 'port-scan-2', rows: scanRows(210, '198.51.100.9') })], warnings: Array.from({ length: 250 }, (_, i) => `warning ${i} ${'w'.repeat(150)}`) });
+    const report = richReport({
+      findings: [finding({ rows: scanRows(210) }), finding({ rule: 'port-scan-2', rows: scanRows(210, '198.51.100.9') })],
+      warnings: Array.from({ length: 250 }, (_, i) => `warning ${i} ${'w'.repeat(150)}`),
+    });
     const seen: string[] = [];
     let maxBytes = buildSnsMessage(report).sizeBytes - 1;
     for (;;) {
@@ -102,7 +105,9 @@ describe('SNS message fit', () => {
       }
       const sent = JSON.parse(JSON.parse(sns.Message).lambda) as Report;
       const warnings = sent.warnings.filter((w) => !/left out|rows cut/.test(w));
-      seen.push(`${/at most (\d+) per finding/.exec(sent.warnings[0] ?? '')?.[1]} rows, ${warnings.length} warnings of ${Math.max(...warnings.map((w) => [...w].length))} characters`);
+      seen.push(
+        `${/at most (\d+) per finding/.exec(sent.warnings[0] ?? '')?.[1]} rows, ${warnings.length} warnings of ${Math.max(...warnings.map((w) => [...w].length))} characters`,
+      );
       maxBytes = sns.sizeBytes - 1;
     }
 
@@ -118,7 +123,7 @@ describe('SNS message fit', () => {
     ]);
   });
 
-  it('when no limit is given, the limit is SNS\'s 262,144 bytes', () => {
+  it("when no limit is given, the limit is SNS's 262,144 bytes", () => {
     // SNS Publish: at most 256 KiB = 262,144 bytes (Amazon SNS quotas).
     const report = hugeReport(400, 30);
     const needed = Buffer.byteLength(JSON.stringify(report), 'utf8') * 2;
@@ -134,16 +139,59 @@ describe('shrinkReport', () => {
 
   it('when rows are cut, each finding and digest keeps the first rows, cut cells, and counts the rest as left out', () => {
     const report = richReport({
-      findings: [finding({ rule: 'port-scan-long-name', title: 'A very long title', technique: 'T1046.001x', rows: [{ sourceaddress: '198.51.100.7', flows: 3 }, { sourceaddress: 'b', flows: 2 }, { sourceaddress: 'c', flows: 1 }], rowsLeftOut: 10 })],
-      digests: [digest({ rule: 'top-talkers-x', title: 'Top talkers', rows: [{ destinationaddress: 'abcdefgh', bytes: 1 }, { destinationaddress: 'x', bytes: 2 }, { destinationaddress: 'y', bytes: 3 }], rowsLeftOut: 4 })],
+      findings: [
+        finding({
+          rule: 'port-scan-long-name',
+          title: 'A very long title',
+          technique: 'T1046.001x',
+          rows: [
+            { sourceaddress: '198.51.100.7', flows: 3 },
+            { sourceaddress: 'b', flows: 2 },
+            { sourceaddress: 'c', flows: 1 },
+          ],
+          rowsLeftOut: 10,
+        }),
+      ],
+      digests: [
+        digest({
+          rule: 'top-talkers-x',
+          title: 'Top talkers',
+          rows: [
+            { destinationaddress: 'abcdefgh', bytes: 1 },
+            { destinationaddress: 'x', bytes: 2 },
+            { destinationaddress: 'y', bytes: 3 },
+          ],
+          rowsLeftOut: 4,
+        }),
+      ],
     });
 
     const small = shrinkReport(report, step);
 
     expect(small.findings).toEqual([
-      expect.objectContaining({ rule: 'port-sc…', title: 'A very …', technique: 'T1046.0…', rows: [{ 'sour…': '198.…', flows: 3 }, { 'sour…': 'b', flows: 2 }], rowsLeftOut: 11, count: 3 }),
+      expect.objectContaining({
+        rule: 'port-sc…',
+        title: 'A very …',
+        technique: 'T1046.0…',
+        rows: [
+          { 'sour…': '198.…', flows: 3 },
+          { 'sour…': 'b', flows: 2 },
+        ],
+        rowsLeftOut: 11,
+        count: 3,
+      }),
     ]);
-    expect(small.digests).toEqual([expect.objectContaining({ rule: 'top-tal…', title: 'Top tal…', rows: [{ 'dest…': 'abcd…', bytes: 1 }, { 'dest…': 'x', bytes: 2 }], rowsLeftOut: 5 })]);
+    expect(small.digests).toEqual([
+      expect.objectContaining({
+        rule: 'top-tal…',
+        title: 'Top tal…',
+        rows: [
+          { 'dest…': 'abcd…', bytes: 1 },
+          { 'dest…': 'x', bytes: 2 },
+        ],
+        rowsLeftOut: 5,
+      }),
+    ]);
   });
 
   it('when rows fit, nothing is added to rows left out and a finding without technique gets none', () => {
@@ -199,7 +247,18 @@ describe('shrinkReport', () => {
 
     const small = shrinkReport(report, step);
 
-    expect(small.suppressed).toEqual([{ rule: 'port-sc…', entry: 1, reason: 'scanner…', expires: '2026-12-31', count: 40, rows: scanRows(2).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k.length > 5 ? `${k.slice(0, 4)}…` : k, typeof v === 'string' && v.length > 5 ? `${v.slice(0, 4)}…` : v]))) }]);
+    expect(small.suppressed).toEqual([
+      {
+        rule: 'port-sc…',
+        entry: 1,
+        reason: 'scanner…',
+        expires: '2026-12-31',
+        count: 40,
+        rows: scanRows(2).map((r) =>
+          Object.fromEntries(Object.entries(r).map(([k, v]) => [k.length > 5 ? `${k.slice(0, 4)}…` : k, typeof v === 'string' && v.length > 5 ? `${v.slice(0, 4)}…` : v])),
+        ),
+      },
+    ]);
     expect(small.series).toBeUndefined();
     expect(shrinkReport(richReport(), step)).not.toHaveProperty('suppressed');
   });

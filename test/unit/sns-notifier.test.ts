@@ -99,7 +99,10 @@ describe('SNS notifier before a deadline', () => {
     sns.on(PublishCommand).callsFake(() => new Promise(() => {}));
     const notifier = new SnsNotifier(new SNSClient({}), topicArn);
     // Act
-    const outcome = notifier.notify(richReport(), { deadlineMs: START_MS + 4_000 }).then(() => undefined, (error: unknown) => error);
+    const outcome = notifier.notify(richReport(), { deadlineMs: START_MS + 4_000 }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     await vi.advanceTimersByTimeAsync(4_000);
     const error = await outcome;
     // Assess

@@ -71,10 +71,17 @@ describe('properties of the partition DDL', () => {
 
   it('when the database or table is not an Athena name, it is refused naming it before any partition is rendered', () => {
     fc.assert(
-      fc.property(hostile.filter((s) => !/^[a-z][a-z0-9_]{0,254}$/.test(s)), fc.boolean(), (name, asTable) => {
-        const act = () => addPartitionStatements(asTable ? 'flowlogs' : name, asTable ? name : 'vpc_flow_logs', SINGLE_SOURCE_KEYS, [{ values: { dt: '2026/11/01' }, location: 's3://b/' }]);
-        expect(act).toThrow(`${asTable ? 'table' : 'database'}: ${shown(name)} is not a valid Athena name (lowercase letters, digits and _, starting with a letter, at most 255)`);
-      }),
+      fc.property(
+        hostile.filter((s) => !/^[a-z][a-z0-9_]{0,254}$/.test(s)),
+        fc.boolean(),
+        (name, asTable) => {
+          const act = () =>
+            addPartitionStatements(asTable ? 'flowlogs' : name, asTable ? name : 'vpc_flow_logs', SINGLE_SOURCE_KEYS, [{ values: { dt: '2026/11/01' }, location: 's3://b/' }]);
+          expect(act).toThrow(
+            `${asTable ? 'table' : 'database'}: ${shown(name)} is not a valid Athena name (lowercase letters, digits and _, starting with a letter, at most 255)`,
+          );
+        },
+      ),
     );
   });
 });
@@ -103,9 +110,13 @@ describe('properties of the local partition-statement parser', () => {
 
   it('when a partition list is left open (no closing parenthesis), it is a QueryError, never another error', () => {
     fc.assert(
-      fc.property(fc.constantFrom('ALTER TABLE t ADD PARTITION (', 'ALTER TABLE t DROP PARTITION ('), fc.string({ maxLength: 60 }).filter((s) => !s.includes(')')), (start, rest) => {
-        expect(() => parsePartitionStatement(`${start}${rest}`)).toThrow(QueryError);
-      }),
+      fc.property(
+        fc.constantFrom('ALTER TABLE t ADD PARTITION (', 'ALTER TABLE t DROP PARTITION ('),
+        fc.string({ maxLength: 60 }).filter((s) => !s.includes(')')),
+        (start, rest) => {
+          expect(() => parsePartitionStatement(`${start}${rest}`)).toThrow(QueryError);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -135,12 +146,16 @@ describe('properties of the Glue dt-range expression', () => {
 
   it('when either end of the range is not a day, it is refused naming that end and Glue is never asked for partitions', async () => {
     await fc.assert(
-      fc.asyncProperty(hostile.filter((s) => !/^\d{4}-\d{2}-\d{2}$/.test(s)), fc.boolean(), async (bad, atFrom) => {
-        glue.resetHistory();
-        const range = (atFrom ? { from: bad, to: '2026-11-01' } : { from: '2026-11-01', to: bad }) as unknown as DayRange;
-        await expect(catalog().listPartitions(range)).rejects.toThrow(atFrom ? /^from: / : /^to: /);
-        expect(glue).not.toHaveReceivedCommand(GetPartitionsCommand);
-      }),
+      fc.asyncProperty(
+        hostile.filter((s) => !/^\d{4}-\d{2}-\d{2}$/.test(s)),
+        fc.boolean(),
+        async (bad, atFrom) => {
+          glue.resetHistory();
+          const range = (atFrom ? { from: bad, to: '2026-11-01' } : { from: '2026-11-01', to: bad }) as unknown as DayRange;
+          await expect(catalog().listPartitions(range)).rejects.toThrow(atFrom ? /^from: / : /^to: /);
+          expect(glue).not.toHaveReceivedCommand(GetPartitionsCommand);
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -151,7 +166,15 @@ describe('properties of the report query rendering', () => {
   const relation = flowsRelation('flowlogs', 'vpc_flow_logs', { partitions: ['2026/11/20'], startEpoch: 1_763_596_800, endEpoch: 1_763_683_200 });
   const baselineDays = baselineDaysRelation({ baselineFlows: relation, windowStartEpoch: 1_763_596_800, baselineStartEpoch: 1_762_992_000, minDayHours: 20 });
   const watchlist = watchlistRelation(watchlistFromLines('198.51.100.0/24,known C2\n2001:db8::/32,IPv6', 'w.txt', 'w'));
-  const context = (values: Record<string, unknown>) => ({ flows: relation, baselineFlows: relation, baselineDays, windowStartEpoch: 1_763_596_800, windowEndEpoch: 1_763_683_200, watchlist, values });
+  const context = (values: Record<string, unknown>) => ({
+    flows: relation,
+    baselineFlows: relation,
+    baselineDays,
+    windowStartEpoch: 1_763_596_800,
+    windowEndEpoch: 1_763_683_200,
+    watchlist,
+    values,
+  });
   const validValues = fc.record({
     min_ports: fc.integer({ min: 1, max: 65_535 }),
     min_flows: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
@@ -208,8 +231,26 @@ describe('properties of the report query rendering', () => {
   });
 
   it('when a threshold is negative, not a number, text carrying SQL or a port out of range, the query is refused naming query and parameter', () => {
-    const badNumber = fc.oneof(fc.integer({ max: -1 }), fc.constant(Number.NaN), fc.constant(Number.POSITIVE_INFINITY), hostile.filter((s) => !/^\d+(\.\d+)?$/.test(s)), fc.constant(null), fc.constant({}));
-    const badPorts = fc.oneof(fc.constant([]), fc.array(fc.oneof(fc.integer({ max: 0 }), fc.integer({ min: 65_536 }), fc.constant(1.5), hostile.filter((s) => !/^\d+$/.test(s))), { minLength: 1, maxLength: 3 }));
+    const badNumber = fc.oneof(
+      fc.integer({ max: -1 }),
+      fc.constant(Number.NaN),
+      fc.constant(Number.POSITIVE_INFINITY),
+      hostile.filter((s) => !/^\d+(\.\d+)?$/.test(s)),
+      fc.constant(null),
+      fc.constant({}),
+    );
+    const badPorts = fc.oneof(
+      fc.constant([]),
+      fc.array(
+        fc.oneof(
+          fc.integer({ max: 0 }),
+          fc.integer({ min: 65_536 }),
+          fc.constant(1.5),
+          hostile.filter((s) => !/^\d+$/.test(s)),
+        ),
+        { minLength: 1, maxLength: 3 },
+      ),
+    );
     const targets = saved.list().flatMap((q) => q.params.filter((p) => p.type !== 'ephemeral').map((p) => ({ query: q.name, param: p.name, type: p.type })));
     fc.assert(
       fc.property(fc.constantFrom(...targets), badNumber, badPorts, (target, number, ports) => {
@@ -239,11 +280,15 @@ describe('properties of the flows relation', () => {
   it('when the names, epochs or partitions are not valid, it is refused naming the field', () => {
     const span = { partitions: ['2026/11/20'], startEpoch: 0, endEpoch: 86_400 };
     fc.assert(
-      fc.property(hostile.filter((s) => !/^[a-z][a-z0-9_]{0,254}$/.test(s)), fc.oneof(fc.double({ noInteger: true }), fc.constant(Number.NaN)), (name, epoch) => {
-        expect(() => flowsRelation(name, 'vpc_flow_logs', span)).toThrow(/^database: /);
-        expect(() => flowsRelation('flowlogs', name, span)).toThrow(/^table: /);
-        expect(() => flowsRelation('flowlogs', 'vpc_flow_logs', { ...span, startEpoch: epoch })).toThrow(/^start: /);
-      }),
+      fc.property(
+        hostile.filter((s) => !/^[a-z][a-z0-9_]{0,254}$/.test(s)),
+        fc.oneof(fc.double({ noInteger: true }), fc.constant(Number.NaN)),
+        (name, epoch) => {
+          expect(() => flowsRelation(name, 'vpc_flow_logs', span)).toThrow(/^database: /);
+          expect(() => flowsRelation('flowlogs', name, span)).toThrow(/^table: /);
+          expect(() => flowsRelation('flowlogs', 'vpc_flow_logs', { ...span, startEpoch: epoch })).toThrow(/^start: /);
+        },
+      ),
     );
     expect(() => flowsRelation('flowlogs', 'vpc_flow_logs', { ...span, partitions: [] })).toThrow(/^partitions: /);
     expect(() => flowsRelation('flowlogs', 'vpc_flow_logs', { ...span, partitions: ['2026/11/20\n'] })).toThrow(/^dt: /);
@@ -255,13 +300,13 @@ describe('properties of the event parsers', () => {
   const MANUAL_SHAPES = '{"from":"YYYY-MM-DD","to":"YYYY-MM-DD"} or {"date":"YYYY-MM-DD"}, with optional "dryRun": true, "rollup": true and "rebuild": true';
   const addDays = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
   /** Flags as a manual event may carry them: each absent or a boolean, rebuild only with rollup. */
-  const flags = fc
-    .record({ dryRun: fc.boolean(), rollup: fc.boolean(), rebuild: fc.boolean() }, { requiredKeys: [] })
-    .filter((f) => !(f.rebuild === true && f.rollup !== true));
+  const flags = fc.record({ dryRun: fc.boolean(), rollup: fc.boolean(), rebuild: fc.boolean() }, { requiredKeys: [] }).filter((f) => !(f.rebuild === true && f.rollup !== true));
   const expectedFlags = (f: { dryRun?: boolean; rollup?: boolean; rebuild?: boolean }) => ({ dryRun: f.dryRun ?? false, rollup: f.rollup ?? false, rebuild: f.rebuild ?? false });
   const notJsonBoolean = fc.oneof(hostile, fc.integer(), fc.constant(null), fc.array(fc.boolean(), { maxLength: 2 }));
   const notAnObject = fc.oneof(fc.constant(null), hostile, fc.integer(), fc.double(), fc.boolean(), fc.array(fc.anything(), { maxLength: 3 }));
-  const unknownKey = fc.string({ minLength: 1, maxLength: 12 }).filter((k) => !['from', 'to', 'date', 'dryRun', 'rollup', 'rebuild', 'source', 'detail-type', 'timezone', 'mode', 'time', '__proto__'].includes(k));
+  const unknownKey = fc
+    .string({ minLength: 1, maxLength: 12 })
+    .filter((k) => !['from', 'to', 'date', 'dryRun', 'rollup', 'rebuild', 'source', 'detail-type', 'timezone', 'mode', 'time', '__proto__'].includes(k));
   const refusal = (act: () => unknown): ValidationError => {
     try {
       act();
@@ -294,7 +339,13 @@ describe('properties of the event parsers', () => {
       fc.property(fc.date({ min: new Date('1990-01-01T00:00:00Z'), max: new Date('2099-12-30T23:59:59Z'), noInvalidDate: true }), (time) => {
         const today = time.toISOString().slice(0, 10);
         const event = { source: 'aws.events', 'detail-type': 'Scheduled Event', time: time.toISOString() };
-        expect(parsePartitionsEvent(event, settings)).toEqual({ trigger: 'schedule', range: { from: addDays(today, -3), to: addDays(today, 1) }, dryRun: false, rollup: false, rebuild: false });
+        expect(parsePartitionsEvent(event, settings)).toEqual({
+          trigger: 'schedule',
+          range: { from: addDays(today, -3), to: addDays(today, 1) },
+          dryRun: false,
+          rollup: false,
+          rebuild: false,
+        });
       }),
     );
   });
@@ -303,7 +354,9 @@ describe('properties of the event parsers', () => {
     fc.assert(
       fc.property(day, fc.integer({ min: settings.maxRangeDays + 1, max: 5_000 }), fc.integer({ min: 1, max: 400 }), (from, days, back) => {
         const to = addDays(from, days - 1);
-        expect(refusal(() => parsePartitionsEvent({ from, to }, settings)).message).toBe(`to: range ${from}..${to} is ${days} days, more than the maximum of ${settings.maxRangeDays}`);
+        expect(refusal(() => parsePartitionsEvent({ from, to }, settings)).message).toBe(
+          `to: range ${from}..${to} is ${days} days, more than the maximum of ${settings.maxRangeDays}`,
+        );
         const before = addDays(from, -back);
         expect(refusal(() => parsePartitionsEvent({ from, to: before }, settings)).message).toBe(`to: range is reversed: to ${before} is before from ${from}`);
       }),
@@ -322,7 +375,9 @@ describe('properties of the event parsers', () => {
 
   it('when a day is not a string, or a string that is no real day, the refusal names the field with the exact reason', () => {
     const notString = fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 2 }));
-    const unrealDay = fc.tuple(fc.integer({ min: 1970, max: 2099 }), fc.integer({ min: 13, max: 99 }), fc.integer({ min: 1, max: 28 })).map(([y, m, d]) => `${y}-${m}-${String(d).padStart(2, '0')}`);
+    const unrealDay = fc
+      .tuple(fc.integer({ min: 1970, max: 2099 }), fc.integer({ min: 13, max: 99 }), fc.integer({ min: 1, max: 28 }))
+      .map(([y, m, d]) => `${y}-${m}-${String(d).padStart(2, '0')}`);
     fc.assert(
       fc.property(fc.constantFrom('date', 'from', 'to'), notString, unrealDay, (field, value, unreal) => {
         const event = (v: unknown) => (field === 'date' ? { date: v } : { from: '2026-11-01', to: '2026-11-02', [field]: v });
@@ -351,7 +406,13 @@ describe('properties of the event parsers', () => {
   });
 
   it('when the report job is given any real day and a known zone, the trigger is that day in the canonical zone name', () => {
-    const zones = { 'Asia/Tokyo': 'Asia/Tokyo', 'asia/tokyo': 'Asia/Tokyo', UTC: 'UTC', 'Pacific/Kiritimati': 'Pacific/Kiritimati', 'america/new_york': 'America/New_York' } as const;
+    const zones = {
+      'Asia/Tokyo': 'Asia/Tokyo',
+      'asia/tokyo': 'Asia/Tokyo',
+      UTC: 'UTC',
+      'Pacific/Kiritimati': 'Pacific/Kiritimati',
+      'america/new_york': 'America/New_York',
+    } as const;
     fc.assert(
       fc.property(day, fc.constantFrom(...Object.keys(zones)), fc.boolean(), (date, zone, withZone) => {
         const event = withZone ? { date, timezone: zone } : { date };
@@ -363,10 +424,14 @@ describe('properties of the event parsers', () => {
 
   it('when the report job is scheduled at any time (Scheduler input or EventBridge event), the trigger carries exactly that time', () => {
     fc.assert(
-      fc.property(fc.date({ min: new Date('1990-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true }), fc.constantFrom('aws.events', 'aws.scheduler'), (time, source) => {
-        expect(parseReportEvent({ mode: 'scheduled', time: time.toISOString() })).toEqual({ trigger: 'schedule', time });
-        expect(parseReportEvent({ source, 'detail-type': 'Scheduled Event', time: time.toISOString() })).toEqual({ trigger: 'schedule', time });
-      }),
+      fc.property(
+        fc.date({ min: new Date('1990-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true }),
+        fc.constantFrom('aws.events', 'aws.scheduler'),
+        (time, source) => {
+          expect(parseReportEvent({ mode: 'scheduled', time: time.toISOString() })).toEqual({ trigger: 'schedule', time });
+          expect(parseReportEvent({ source, 'detail-type': 'Scheduled Event', time: time.toISOString() })).toEqual({ trigger: 'schedule', time });
+        },
+      ),
     );
     for (const event of [undefined, null, {}, { mode: 'scheduled' }]) expect(parseReportEvent(event)).toEqual({ trigger: 'schedule' });
   });
@@ -384,9 +449,12 @@ describe('properties of the event parsers', () => {
 
   it('when the report event is not an object (and not null), it is refused naming the event', () => {
     fc.assert(
-      fc.property(notAnObject.filter((e) => e !== null), (event) => {
-        expect(refusal(() => parseReportEvent(event)).message).toBe('event: expected an object such as {"date": "2026-11-20"}');
-      }),
+      fc.property(
+        notAnObject.filter((e) => e !== null),
+        (event) => {
+          expect(refusal(() => parseReportEvent(event)).message).toBe('event: expected an object such as {"date": "2026-11-20"}');
+        },
+      ),
     );
   });
 });

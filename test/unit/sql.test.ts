@@ -2,22 +2,16 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/lib/errors.js';
 import { addPartitionStatements } from '../../src/lib/partitions/ddl.js';
-import {
-  identifier,
-  integerLiteral,
-  placeholdersOf,
-  qualifiedName,
-  renderTemplate,
-  stringLiteral,
-} from '../../src/lib/sql/sql.js';
+import { identifier, integerLiteral, placeholdersOf, qualifiedName, renderTemplate, stringLiteral } from '../../src/lib/sql/sql.js';
 
 describe('SQL values', () => {
-  it.each([
-    ['flow logs'], ['Flowlogs'], ['"x"'], ['x"; DROP TABLE y; --'], ['logs`'], ['ログ'], ['1abc'], ['_x'], [''], ['a'.repeat(256)],
-  ])('when an identifier is %j, it is refused naming the field', (name) => {
-    expect(() => identifier(name, 'database')).toThrow(ValidationError);
-    expect(() => identifier(name, 'database')).toThrow(/^database: .*not a valid Athena name/);
-  });
+  it.each([['flow logs'], ['Flowlogs'], ['"x"'], ['x"; DROP TABLE y; --'], ['logs`'], ['ログ'], ['1abc'], ['_x'], [''], ['a'.repeat(256)]])(
+    'when an identifier is %j, it is refused naming the field',
+    (name) => {
+      expect(() => identifier(name, 'database')).toThrow(ValidationError);
+      expect(() => identifier(name, 'database')).toThrow(/^database: .*not a valid Athena name/);
+    },
+  );
 
   it('when an identifier follows Athena rules, it is used as is', () => {
     expect(String(qualifiedName('test_vpc_flowlogs', 'test_table_vpc_flowlogs'))).toBe('test_vpc_flowlogs.test_table_vpc_flowlogs');

@@ -3,8 +3,18 @@ import { readStackParams, slackParameterArn, type StackParams } from '../../depl
 import { readForwarderConfig } from '../../src/handlers/slack-forwarder.js';
 
 const PARAMS: StackParams = {
-  bucket: '', prefix: '', sources: '', database: 'flowlogs', table: 'vpc_flow_logs', tableMode: 'create', format: '',
-  vpcIds: '', alertEmails: '', slackWebhookParameter: '', bytesScannedCutoffMb: '10240', resultsRetentionDays: '30',
+  bucket: '',
+  prefix: '',
+  sources: '',
+  database: 'flowlogs',
+  table: 'vpc_flow_logs',
+  tableMode: 'create',
+  format: '',
+  vpcIds: '',
+  alertEmails: '',
+  slackWebhookParameter: '',
+  bytesScannedCutoffMb: '10240',
+  resultsRetentionDays: '30',
 };
 
 const stackAccepts = (name: string): boolean => {
@@ -39,15 +49,21 @@ const REFUSED = [
 ];
 
 describe('SSM parameter name (one rule for the stack and the Slack forwarder)', () => {
-  it.each(ACCEPTED.map((name) => [name.length > 40 ? `${name.slice(0, 20)}... (${name.length} characters)` : name, name]))('when the name is %s, the stack and the forwarder both accept it', (_label, name) => {
-    expect(stackAccepts(name)).toBe(true);
-    expect(forwarderAccepts(name)).toBe(true);
-  });
+  it.each(ACCEPTED.map((name) => [name.length > 40 ? `${name.slice(0, 20)}... (${name.length} characters)` : name, name]))(
+    'when the name is %s, the stack and the forwarder both accept it',
+    (_label, name) => {
+      expect(stackAccepts(name)).toBe(true);
+      expect(forwarderAccepts(name)).toBe(true);
+    },
+  );
 
-  it.each(REFUSED.map((name) => [name.length > 40 ? `${name.slice(0, 20)}... (${name.length} characters)` : name, name]))('when the name is %s, the stack and the forwarder both refuse it', (_label, name) => {
-    expect(stackAccepts(name)).toBe(false);
-    expect(forwarderAccepts(name)).toBe(false);
-  });
+  it.each(REFUSED.map((name) => [name.length > 40 ? `${name.slice(0, 20)}... (${name.length} characters)` : name, name]))(
+    'when the name is %s, the stack and the forwarder both refuse it',
+    (_label, name) => {
+      expect(stackAccepts(name)).toBe(false);
+      expect(forwarderAccepts(name)).toBe(false);
+    },
+  );
 
   it('when the stack refuses a name, it names the param and the rule; the forwarder names its setting', () => {
     expect(() => readStackParams({ ...PARAMS, slackWebhookParameter: 'bad name' })).toThrow('param slackWebhookParameter: must be an SSM parameter name');
@@ -62,6 +78,8 @@ describe('SSM parameter name (one rule for the stack and the Slack forwarder)', 
   });
 
   it('when a required stack param is empty, it is named rather than read as zero', () => {
-    expect(() => readStackParams({ ...PARAMS, bytesScannedCutoffMb: '', resultsRetentionDays: '' })).toThrow('param bytesScannedCutoffMb: is required; param resultsRetentionDays: is required');
+    expect(() => readStackParams({ ...PARAMS, bytesScannedCutoffMb: '', resultsRetentionDays: '' })).toThrow(
+      'param bytesScannedCutoffMb: is required; param resultsRetentionDays: is required',
+    );
   });
 });

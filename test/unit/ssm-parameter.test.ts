@@ -24,7 +24,10 @@ describe('SSM parameter', () => {
   });
 
   it('when the parameter does not exist, it throws NotFoundError naming it, and tries again next time', async () => {
-    ssm.on(GetParameterCommand).rejectsOnce(new ParameterNotFound({ message: 'not found', $metadata: {} })).resolves({ Parameter: { Value: 'https://hooks.slack.com/services/x' } });
+    ssm
+      .on(GetParameterCommand)
+      .rejectsOnce(new ParameterNotFound({ message: 'not found', $metadata: {} }))
+      .resolves({ Parameter: { Value: 'https://hooks.slack.com/services/x' } });
     const parameter = new SsmParameter(new SSMClient({}), '/flowlog-pilot/missing');
 
     const failure = parameter.value();

@@ -1,15 +1,37 @@
 import { describe, expect, it } from 'vitest';
 import {
-  flowLogResources, glueResources, rollupTableResources, logBucketName, logReadResources, logBucketResources, namedQueryResources, partitionKeys,
-  readStackParams, slackParameterArn, sourcesSetting, type StackParams, listsKmsKeyArns, slackKmsKeyArns,
+  flowLogResources,
+  glueResources,
+  rollupTableResources,
+  logBucketName,
+  logReadResources,
+  logBucketResources,
+  namedQueryResources,
+  partitionKeys,
+  readStackParams,
+  slackParameterArn,
+  sourcesSetting,
+  type StackParams,
+  listsKmsKeyArns,
+  slackKmsKeyArns,
 } from '../../deploy/stack-resources.js';
 import { ConfigError } from '../../src/lib/errors.js';
 import { MULTI_SOURCE_KEYS, SINGLE_SOURCE_KEYS } from '../../src/lib/partitions/layout.js';
 import { parseFormatString } from '../../src/lib/flowlog/format.js';
 
 const DEFAULTS: StackParams = {
-  bucket: '', prefix: '', sources: '', database: 'flowlogs', table: 'vpc_flow_logs', tableMode: 'create', format: '',
-  vpcIds: '', alertEmails: '', slackWebhookParameter: '', bytesScannedCutoffMb: '10240', resultsRetentionDays: '30',
+  bucket: '',
+  prefix: '',
+  sources: '',
+  database: 'flowlogs',
+  table: 'vpc_flow_logs',
+  tableMode: 'create',
+  format: '',
+  vpcIds: '',
+  alertEmails: '',
+  slackWebhookParameter: '',
+  bytesScannedCutoffMb: '10240',
+  resultsRetentionDays: '30',
 };
 
 describe('stack resources', () => {
@@ -36,13 +58,27 @@ describe('stack resources', () => {
   });
 
   it('when partitioning is projection with one source, the table projects dt from projectionStart to NOW into its day folders', () => {
-    const settings = readStackParams({ ...DEFAULTS, bucket: 'org-flow-logs', prefix: 'vpc/', sources: '111111111111:ap-northeast-1', partitioning: 'projection', projectionStart: '2025/01/01' });
+    const settings = readStackParams({
+      ...DEFAULTS,
+      bucket: 'org-flow-logs',
+      prefix: 'vpc/',
+      sources: '111111111111:ap-northeast-1',
+      partitioning: 'projection',
+      projectionStart: '2025/01/01',
+    });
     const input = (glueResources(settings).GlueTable as { Properties: { TableInput: { Parameters: Record<string, unknown> } } }).Properties.TableInput;
 
     expect(input.Parameters).toEqual({
-      EXTERNAL: 'TRUE', 'skip.header.line.count': '1', classification: 'csv', compressionType: 'gzip',
-      'projection.enabled': 'true', 'projection.dt.type': 'date', 'projection.dt.format': 'yyyy/MM/dd', 'projection.dt.range': '2025/01/01,NOW',
-      'projection.dt.interval': '1', 'projection.dt.interval.unit': 'DAYS',
+      EXTERNAL: 'TRUE',
+      'skip.header.line.count': '1',
+      classification: 'csv',
+      compressionType: 'gzip',
+      'projection.enabled': 'true',
+      'projection.dt.type': 'date',
+      'projection.dt.format': 'yyyy/MM/dd',
+      'projection.dt.range': '2025/01/01,NOW',
+      'projection.dt.interval': '1',
+      'projection.dt.interval.unit': 'DAYS',
       'storage.location.template': { 'Fn::Sub': ['s3://${LogBucket}/vpc/AWSLogs/111111111111/vpcflowlogs/ap-northeast-1/${!dt}/', { LogBucket: 'org-flow-logs' }] },
     });
   });
@@ -106,7 +142,12 @@ describe('stack resources', () => {
       'Fn::Sub': ['s3://${LogBucket}/AWSLogs/aws-account-id=123456789012/aws-service=vpcflowlogs/aws-region=ap-northeast-1/', { LogBucket: 'logs-bucket' }],
     });
     expect(logReadResources(settings).objects).toEqual([
-      { 'Fn::Sub': ['arn:${AWS::Partition}:s3:::${LogBucket}/AWSLogs/aws-account-id=123456789012/aws-service=vpcflowlogs/aws-region=ap-northeast-1/*', { LogBucket: 'logs-bucket' }] },
+      {
+        'Fn::Sub': [
+          'arn:${AWS::Partition}:s3:::${LogBucket}/AWSLogs/aws-account-id=123456789012/aws-service=vpcflowlogs/aws-region=ap-northeast-1/*',
+          { LogBucket: 'logs-bucket' },
+        ],
+      },
     ]);
     expect(flowLog?.Properties.DestinationOptions.HiveCompatiblePartitions).toBe(true);
     expect(() => readStackParams({ ...DEFAULTS, folders: 'flat' })).toThrow(/param folders: must be one of default, hive, got "flat"/);
@@ -120,12 +161,26 @@ describe('stack resources', () => {
   });
 
   it('when the Slack parameter is a path or a bare name, the ARN names exactly that parameter', () => {
-    expect(slackParameterArn(readStackParams({ ...DEFAULTS, slackWebhookParameter: '/team/slack' }))).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/team/slack' });
-    expect(slackParameterArn(readStackParams({ ...DEFAULTS, slackWebhookParameter: 'slack' }))).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/slack' });
+    expect(slackParameterArn(readStackParams({ ...DEFAULTS, slackWebhookParameter: '/team/slack' }))).toEqual({
+      'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/team/slack',
+    });
+    expect(slackParameterArn(readStackParams({ ...DEFAULTS, slackWebhookParameter: 'slack' }))).toEqual({
+      'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/slack',
+    });
   });
 
   it('when several params are wrong, one error names every one of them', () => {
-    const bad = { ...DEFAULTS, bucket: 'Bad_Bucket', prefix: 'no-slash', sources: '123:tokyo', table: 'Flow-Logs', tableMode: 'own', vpcIds: 'vpc-xyz', alertEmails: 'ops', bytesScannedCutoffMb: '5' };
+    const bad = {
+      ...DEFAULTS,
+      bucket: 'Bad_Bucket',
+      prefix: 'no-slash',
+      sources: '123:tokyo',
+      table: 'Flow-Logs',
+      tableMode: 'own',
+      vpcIds: 'vpc-xyz',
+      alertEmails: 'ops',
+      bytesScannedCutoffMb: '5',
+    };
     let error: unknown;
     try {
       readStackParams(bad);
@@ -134,7 +189,18 @@ describe('stack resources', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems.map((p) => p.split(':')[0]);
-    expect(problems).toEqual(expect.arrayContaining(['param bucket', 'param prefix', 'param sources', 'param table', 'param tableMode', 'param vpcIds', 'param alertEmails', 'param bytesScannedCutoffMb']));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'param bucket',
+        'param prefix',
+        'param sources',
+        'param table',
+        'param tableMode',
+        'param vpcIds',
+        'param alertEmails',
+        'param bytesScannedCutoffMb',
+      ]),
+    );
   });
 
   it('when VPC flow logs are asked for with sources in several accounts, it refuses', () => {
@@ -161,12 +227,19 @@ describe('stack resources', () => {
     const policy = logBucketResources(settings).FlowLogBucketPolicy as { Properties: { PolicyDocument: { Statement: Record<string, any>[] } } };
     const delivery = policy.Properties.PolicyDocument.Statement.filter((s) => s.Principal?.Service === 'delivery.logs.amazonaws.com');
     // Assess
-    expect(delivery.map((s) => s.Sid)).toEqual(['FlowLogDeliveryAclCheck111111111111', 'FlowLogDeliveryWrite111111111111', 'FlowLogDeliveryAclCheck222222222222', 'FlowLogDeliveryWrite222222222222']);
+    expect(delivery.map((s) => s.Sid)).toEqual([
+      'FlowLogDeliveryAclCheck111111111111',
+      'FlowLogDeliveryWrite111111111111',
+      'FlowLogDeliveryAclCheck222222222222',
+      'FlowLogDeliveryWrite222222222222',
+    ]);
     expect(delivery[0]).toMatchObject({ Action: ['s3:GetBucketAcl', 's3:ListBucket'], Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' } } });
     expect(delivery[1]!.Resource).toEqual({ 'Fn::Sub': '${FlowLogBucket.Arn}/org/AWSLogs/111111111111/*' });
     expect(delivery[1]!.Condition).toEqual({
       StringEquals: { 'aws:SourceAccount': '111111111111', 's3:x-amz-acl': 'bucket-owner-full-control' },
-      ArnLike: { 'aws:SourceArn': [{ 'Fn::Sub': 'arn:${AWS::Partition}:logs:ap-northeast-1:111111111111:*' }, { 'Fn::Sub': 'arn:${AWS::Partition}:logs:us-east-1:111111111111:*' }] },
+      ArnLike: {
+        'aws:SourceArn': [{ 'Fn::Sub': 'arn:${AWS::Partition}:logs:ap-northeast-1:111111111111:*' }, { 'Fn::Sub': 'arn:${AWS::Partition}:logs:us-east-1:111111111111:*' }],
+      },
     });
     expect(delivery[3]!.Condition.ArnLike).toEqual({ 'aws:SourceArn': [{ 'Fn::Sub': 'arn:${AWS::Partition}:logs:eu-west-1:222222222222:*' }] });
   });
@@ -175,7 +248,13 @@ describe('stack resources', () => {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- CloudFormation resources are free-form JSON read by path
     const policy = logBucketResources(readStackParams(DEFAULTS)).FlowLogBucketPolicy as { Properties: { PolicyDocument: { Statement: Record<string, any>[] } } };
     const [, check, write] = policy.Properties.PolicyDocument.Statement;
-    expect(check).toMatchObject({ Sid: 'FlowLogDeliveryAclCheck', Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } }, ArnLike: { 'aws:SourceArn': [{ 'Fn::Sub': 'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:*' }] } } });
+    expect(check).toMatchObject({
+      Sid: 'FlowLogDeliveryAclCheck',
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+        ArnLike: { 'aws:SourceArn': [{ 'Fn::Sub': 'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:*' }] },
+      },
+    });
     expect(write).toMatchObject({ Sid: 'FlowLogDeliveryWrite', Resource: { 'Fn::Sub': '${FlowLogBucket.Arn}/AWSLogs/${AWS::AccountId}/*' } });
   });
 });
@@ -185,7 +264,22 @@ describe('column names of the created table', () => {
     const columns = (params: Partial<StackParams>) =>
       // eslint-disable-next-line @typescript-eslint/no-explicit-any -- CloudFormation resources are free-form JSON read by path
       ((glueResources(readStackParams({ ...DEFAULTS, ...params })).GlueTable as any).Properties.TableInput.StorageDescriptor.Columns as { Name: string }[]).map((c) => c.Name);
-    expect(columns({ columnNames: 'aws' })).toEqual(['version', 'account_id', 'interface_id', 'srcaddr', 'dstaddr', 'srcport', 'dstport', 'protocol', 'packets', 'bytes', 'start', 'end', 'action', 'log_status']);
+    expect(columns({ columnNames: 'aws' })).toEqual([
+      'version',
+      'account_id',
+      'interface_id',
+      'srcaddr',
+      'dstaddr',
+      'srcport',
+      'dstport',
+      'protocol',
+      'packets',
+      'bytes',
+      'start',
+      'end',
+      'action',
+      'log_status',
+    ]);
     expect(columns({ columnNames: '' })).toContain('sourceaddress');
     expect(columns({ columnNames: 'walkthrough' })).toContain('numbytes');
   });
@@ -199,13 +293,16 @@ describe('Parquet delivery', () => {
   it('when fileFormat is parquet, the naming defaults to aws and the walkthrough naming is refused, naming both params', () => {
     expect(readStackParams({ ...DEFAULTS, fileFormat: 'parquet' }).columnNames).toBe('aws');
     expect(readStackParams({ ...DEFAULTS }).columnNames).toBe('walkthrough');
-    expect(() => readStackParams({ ...DEFAULTS, fileFormat: 'parquet', columnNames: 'walkthrough' })).toThrow(/param columnNames: a Parquet table reads its files' columns by name/);
+    expect(() => readStackParams({ ...DEFAULTS, fileFormat: 'parquet', columnNames: 'walkthrough' })).toThrow(
+      /param columnNames: a Parquet table reads its files' columns by name/,
+    );
     expect(() => readStackParams({ ...DEFAULTS, fileFormat: 'orc' })).toThrow(/param fileFormat: must be one of plain-text, parquet, got "orc"/);
   });
 
   it('when fileFormat is parquet, the flow logs the stack creates deliver Parquet; otherwise plain text', () => {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- CloudFormation resources are free-form JSON read by path
-    const options = (params: Partial<StackParams>) => (Object.values(flowLogResources(readStackParams({ ...DEFAULTS, vpcIds: 'vpc-0a1b2c3d4e5f60718', ...params })))[0] as any).Properties.DestinationOptions.FileFormat;
+    const options = (params: Partial<StackParams>) =>
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- CloudFormation resources are free-form JSON read by path
+      (Object.values(flowLogResources(readStackParams({ ...DEFAULTS, vpcIds: 'vpc-0a1b2c3d4e5f60718', ...params })))[0] as any).Properties.DestinationOptions.FileFormat;
     expect(options({ fileFormat: 'parquet' })).toBe('parquet');
     expect(options({})).toBe('plain-text');
   });
@@ -230,7 +327,9 @@ describe('customer managed keys of SecureString parameters', () => {
   });
 
   it('when a key is given without the parameter it would decrypt, or is in another region than the stack, it is refused', () => {
-    expect(() => readStackParams({ ...DEFAULTS, watchlistFile: 'examples/watchlist.txt', listsKmsKeyArn: KEY })).toThrow('param listsKmsKeyArn: is for SecureString list parameters: give suppressionsParameter or watchlistParameter too');
+    expect(() => readStackParams({ ...DEFAULTS, watchlistFile: 'examples/watchlist.txt', listsKmsKeyArn: KEY })).toThrow(
+      'param listsKmsKeyArn: is for SecureString list parameters: give suppressionsParameter or watchlistParameter too',
+    );
     expect(() => readStackParams({ ...DEFAULTS, slackWebhookKmsKeyArn: KEY })).toThrow('param slackWebhookKmsKeyArn: is for the webhook parameter: give slackWebhookParameter too');
     expect(() => readStackParams({ ...LISTS, listsKmsKeyArn: KEY, region: 'us-east-1' })).toThrow('param listsKmsKeyArn: the key is in ap-northeast-1, the stack in us-east-1');
   });

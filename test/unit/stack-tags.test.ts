@@ -10,7 +10,14 @@ describe('stack tags', () => {
   });
 
   it('when key=value pairs are given, they are added, a value may hold = and be empty, and service or stage may be overridden', () => {
-    expect(stackTags(' team=secops , cost-center=1234,expr=a=b,note=,stage=production', defaults)).toEqual({ service: 'flowlog-pilot', stage: 'production', team: 'secops', 'cost-center': '1234', expr: 'a=b', note: '' });
+    expect(stackTags(' team=secops , cost-center=1234,expr=a=b,note=,stage=production', defaults)).toEqual({
+      service: 'flowlog-pilot',
+      stage: 'production',
+      team: 'secops',
+      'cost-center': '1234',
+      expr: 'a=b',
+      note: '',
+    });
   });
 
   it('when 48 tags are given (50 with service and stage) they are kept, and 49 are refused (AWS: at most 50 user tags per resource)', () => {

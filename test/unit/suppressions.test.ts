@@ -109,18 +109,25 @@ describe('suppressions file', () => {
 
 describe('applying suppressions', () => {
   const entries = parseSuppressions(YAML, 'suppressions.yml', RULES);
-  const exposure = finding({ rule: 'admin-port-exposure', rows: [
-    { sourceaddress: '198.51.100.7', destinationport: 22, seen_days: 7 },
-    { sourceaddress: '198.51.100.7', destinationport: 3389, seen_days: 0 },
-    { sourceaddress: '2001:db8:1:5::9', destinationport: 22, seen_days: 3 },
-  ], count: 3 });
+  const exposure = finding({
+    rule: 'admin-port-exposure',
+    rows: [
+      { sourceaddress: '198.51.100.7', destinationport: 22, seen_days: 7 },
+      { sourceaddress: '198.51.100.7', destinationport: 3389, seen_days: 0 },
+      { sourceaddress: '2001:db8:1:5::9', destinationport: 22, seen_days: 3 },
+    ],
+    count: 3,
+  });
   const scan = finding({ rule: 'port-scan', rows: [{ sourceaddress: '203.0.113.66', ports: 200, seen_days: 0 }], count: 1 });
 
   it('when the report day is the last day of an entry, it still applies: matched rows are listed apart and counted, others stay', () => {
     const outcome = applySuppressions([exposure, scan], entries, '2026-11-20');
 
     expect(outcome.findings.map((f) => [f.rule, f.count, f.rows.map((r) => r.destinationport)])).toEqual([['admin-port-exposure', 1, [3389]]]);
-    expect(outcome.suppressed.map((s) => [s.rule, s.entry, s.count])).toEqual([['admin-port-exposure', 2, 2], ['port-scan', 1, 1]]);
+    expect(outcome.suppressed.map((s) => [s.rule, s.entry, s.count])).toEqual([
+      ['admin-port-exposure', 2, 2],
+      ['port-scan', 1, 1],
+    ]);
     expect(outcome.expired).toEqual([]);
   });
 
@@ -161,7 +168,10 @@ describe('suppressions in every rendering', () => {
   });
 
   it('when thousands of rows were suppressed, the SNS message still fits in 256 KiB and keeps the count', () => {
-    const huge = { ...hugeReport(), suppressed: [{ rule: 'port-scan', entry: 1, reason: 'r'.repeat(5_000), expires: '2026-12-31', count: 5_000, rows: scanRows(5_000, '198.51.100.250') }] };
+    const huge = {
+      ...hugeReport(),
+      suppressed: [{ rule: 'port-scan', entry: 1, reason: 'r'.repeat(5_000), expires: '2026-12-31', count: 5_000, rows: scanRows(5_000, '198.51.100.250') }],
+    };
 
     const message = buildSnsMessage(huge);
 

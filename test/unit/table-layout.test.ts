@@ -40,7 +40,10 @@ describe('table layouts', () => {
   it('when an adopted dt table has a LOCATION without a trailing slash, its day folders go under that LOCATION', () => {
     const layout = adoptedLayout(table(['dt'], 's3://old/AWSLogs/123456789012/vpcflowlogs/eu-west-1'), adopt());
 
-    expect(layout).toEqual({ keys: ['dt'], sources: [{ account: '123456789012', region: 'eu-west-1', root: 's3://old/AWSLogs/123456789012/vpcflowlogs/eu-west-1/', folders: 'default' }] });
+    expect(layout).toEqual({
+      keys: ['dt'],
+      sources: [{ account: '123456789012', region: 'eu-west-1', root: 's3://old/AWSLogs/123456789012/vpcflowlogs/eu-west-1/', folders: 'default' }],
+    });
   });
 
   it('when an adopted account/region/dt table has a LOCATION ending in AWSLogs/, the sources are found under it', () => {

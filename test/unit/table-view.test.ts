@@ -5,7 +5,13 @@ import { DEFAULT_FORMAT, headerLine, parseFormatString } from '../../src/lib/flo
 
 const V2 = headerLine(DEFAULT_FORMAT);
 const file = (path: string, sizeBytes: number, header = V2, status: FileFacts['status'] = 'ok'): FileFacts => ({
-  path, sizeBytes, mtimeMs: 1, header, status, reason: status === 'ok' ? undefined : 'the gzip data is truncated', probed: false,
+  path,
+  sizeBytes,
+  mtimeMs: 1,
+  header,
+  status,
+  reason: status === 'ok' ? undefined : 'the gzip data is truncated',
+  probed: false,
 });
 const placeholder = (partition: string): FileFacts => file(`/state/${partition}.log`, 0);
 
@@ -40,7 +46,7 @@ describe('the view over registered partitions', () => {
     const sql = tableViewSql('flowlogs', 'vpc_flow_logs', parseFormatString('${version} ${srcaddr} ${bytes}'), ['dt'], branches);
 
     // Assess
-    expect(sql).toContain('SELECT version, sourceaddress, CAST(NULL AS bigint) AS numbytes, \'x\'\'; --\' AS dt, filename AS "$path" FROM read_csv([\'/it\'\'s.gz\']');
+    expect(sql).toContain("SELECT version, sourceaddress, CAST(NULL AS bigint) AS numbytes, 'x''; --' AS dt, filename AS \"$path\" FROM read_csv(['/it''s.gz']");
     expect(sql).toContain("columns = { 'version': 'integer', 'sourceaddress': 'varchar' }");
     expect(sql.startsWith('CREATE OR REPLACE VIEW flowlogs.vpc_flow_logs_with_path AS')).toBe(true);
     expect(sql).toContain('CREATE OR REPLACE VIEW flowlogs.vpc_flow_logs AS SELECT * EXCLUDE ("$path") FROM flowlogs.vpc_flow_logs_with_path');
@@ -73,10 +79,12 @@ describe('text and Parquet files in one day', () => {
     const branches = viewBranches([{ id: 'dt=2026/11/02', values: { dt: '2026/11/02' }, files: [text, parquet] }], () => text);
     const sql = tableViewSql('flowlogs', 'vpc_flow_logs', DEFAULT_FORMAT, ['dt'], branches);
 
-    expect(branches.map((b) => [b.parquet, b.files.map((f) => f.path)])).toEqual([[false, ['/d/a.log.gz']], [true, ['/d/b.log.parquet']]]);
+    expect(branches.map((b) => [b.parquet, b.files.map((f) => f.path)])).toEqual([
+      [false, ['/d/a.log.gz']],
+      [true, ['/d/b.log.parquet']],
+    ]);
     expect(sql).toContain("read_parquet(['/d/b.log.parquet'], filename = true)");
     expect(sql).toMatch(/CAST\("?srcaddr"? AS varchar\) AS "?sourceaddress"?/);
     expect(sql).toContain("read_csv(['/d/a.log.gz']");
   });
 });
-

@@ -35,7 +35,10 @@ describe('watchlist file', () => {
   it('when the file is CIDR[,label] lines with comments, a line without a label takes the file name', () => {
     const entries = parseWatchlist('# feed export\n198.51.100.0/24, known C2\n\n203.0.113.7   # one scanner\n', '/tmp/threat-intel.txt');
 
-    expect(entries.map((e) => [e.where, e.cidr.text, e.label])).toEqual([['line 2', '198.51.100.0/24', 'known C2'], ['line 4', '203.0.113.7', 'threat-intel.txt']]);
+    expect(entries.map((e) => [e.where, e.cidr.text, e.label])).toEqual([
+      ['line 2', '198.51.100.0/24', 'known C2'],
+      ['line 4', '203.0.113.7', 'threat-intel.txt'],
+    ]);
   });
 
   it('when lines are bad, every one is named with its line number, value and why, and none is used', () => {
@@ -67,7 +70,9 @@ describe('watchlist file', () => {
       'intel.yml: entry 3: needs a label (the list\'s name for it, such as "known C2"), got 7',
     ]);
     expect(problemsOf(`label: ${'a'.repeat(65)}\nwatchlist:\n  - 192.0.2.0/24\n`)).toEqual(['intel.yml: the default label: label is 65 characters; at most 64']);
-    expect(problemsOf('watchlist: []\nowner: me\n')).toEqual(['intel.yml: expected a list of {cidr, label} entries, or "watchlist:" holding one (with an optional default "label:"); unknown key "owner"']);
+    expect(problemsOf('watchlist: []\nowner: me\n')).toEqual([
+      'intel.yml: expected a list of {cidr, label} entries, or "watchlist:" holding one (with an optional default "label:"); unknown key "owner"',
+    ]);
   });
 
   it('when a document has a bad entry beside more than 1,000 good blocks, both are named', () => {
@@ -88,7 +93,9 @@ describe('watchlist file', () => {
     const lines = (n: number) => Array.from({ length: n }, (_, i) => `10.${Math.floor(i / 256)}.${i % 256}.0/24,feed`).join('\n');
 
     expect(parseWatchlist(lines(1000), 'w.txt')).toHaveLength(1000);
-    expect(problemsOf(lines(1001), 'w.txt')).toEqual(["w.txt: 1001 blocks; at most 1000 (the rule's statement must stay under Athena's 262,144-byte limit): merge neighbouring blocks into wider ones"]);
+    expect(problemsOf(lines(1001), 'w.txt')).toEqual([
+      "w.txt: 1001 blocks; at most 1000 (the rule's statement must stay under Athena's 262,144-byte limit): merge neighbouring blocks into wider ones",
+    ]);
   });
 
   it('when a block is listed twice with two labels, it is one block carrying both labels', () => {
@@ -127,8 +134,8 @@ describe('watchlist keys and relation', () => {
   });
 });
 
-describe('a finding\'s severity from its rows', () => {
-  it('when rows name severities, the worst one is the finding\'s; without them the rule\'s', () => {
+describe("a finding's severity from its rows", () => {
+  it("when rows name severities, the worst one is the finding's; without them the rule's", () => {
     expect(severityOf([{ severity: 'low' }, { severity: 'medium' }], 'high')).toBe('medium');
     expect(severityOf([{ severity: 'low' }, { severity: 'high' }], 'low')).toBe('high');
     expect(severityOf([{ severity: 'low' }], 'high')).toBe('low');

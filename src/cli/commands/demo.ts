@@ -54,7 +54,10 @@ export function demoCommand(commands: () => readonly Command[]): Command {
       await run('2. Before any partition exists, Athena answers "Zero records returned"', 'query', [...state, 'SELECT count(*) AS records FROM vpc_flow_logs']);
       await run('3. Register the day partitions (ALTER TABLE ... ADD IF NOT EXISTS PARTITION)', 'partitions', ['add', ...state, '--from', first, '--to', last]);
       await run('4. The same count now sees every record', 'query', [...state, 'SELECT count(*) AS records FROM vpc_flow_logs']);
-      await run('5. A query from the console walkthrough: rejected traffic', 'query', [...state, "SELECT sourceaddress, destinationaddress, destinationport, protocol, action, dt FROM vpc_flow_logs WHERE action = 'REJECT' LIMIT 5"]);
+      await run('5. A query from the console walkthrough: rejected traffic', 'query', [
+        ...state,
+        "SELECT sourceaddress, destinationaddress, destinationport, protocol, action, dt FROM vpc_flow_logs WHERE action = 'REJECT' LIMIT 5",
+      ]);
       const out = join(dir, 'report');
       const suppressions = join(dir, 'suppressions.yml');
       await writeFile(suppressions, await suppressionsFor(join(data, MANIFEST_FILE), last));
@@ -62,11 +65,31 @@ export function demoCommand(commands: () => readonly Command[]): Command {
       const watchlist = join(dir, 'watchlist.txt');
       await writeFile(watchlist, watchlistText());
       io.out(`\n== Addresses to watch, as a threat-intelligence export lists them (${watchlist}) ==\n${await readFile(watchlist, 'utf8')}`);
-      await run(`6. The daily report for ${last} (UTC), as e-mail and Slack would receive it`, 'report', [...state, '--date', last, '--out', out, '--suppressions', suppressions, '--watchlist', watchlist, '--interfaces', join(data, INTERFACES_FILE), '--interfaces', join(data, INSTANCES_FILE)]);
+      await run(`6. The daily report for ${last} (UTC), as e-mail and Slack would receive it`, 'report', [
+        ...state,
+        '--date',
+        last,
+        '--out',
+        out,
+        '--suppressions',
+        suppressions,
+        '--watchlist',
+        watchlist,
+        '--interfaces',
+        join(data, INTERFACES_FILE),
+        '--interfaces',
+        join(data, INSTANCES_FILE),
+      ]);
 
       const early = addDays(first, 2);
       const earlyOut = join(dir, 'report-early');
-      await run(`7. The report for ${early}: only 2 earlier days, so the spike rules wait for a baseline of 3 complete days`, 'report', [...state, '--date', early, '--out', earlyOut]);
+      await run(`7. The report for ${early}: only 2 earlier days, so the spike rules wait for a baseline of 3 complete days`, 'report', [
+        ...state,
+        '--date',
+        early,
+        '--out',
+        earlyOut,
+      ]);
 
       const found = await compareWithIncidents(join(data, MANIFEST_FILE), join(out, 'report.json'), last);
       const held = await checkBaselineBuilding(join(earlyOut, 'report.json'));
@@ -111,7 +134,9 @@ async function compareWithIncidents(manifestPath: string, reportPath: string, da
       return `  ${apart && !leaked ? 'silenced' : 'MISSED  '} ${incident.rule.padEnd(23)} ${incident.description} (suppressed: ${incident.knownReason})`;
     }
     if (incident.rule === 'watchlist') return watchlistLine(report, incident);
-    const finding = report.findings.find((f) => f.rule === incident.rule && (incident.sourceAddress === undefined || f.rows.some((row) => Object.values(row).includes(incident.sourceAddress ?? ''))));
+    const finding = report.findings.find(
+      (f) => f.rule === incident.rule && (incident.sourceAddress === undefined || f.rows.some((row) => Object.values(row).includes(incident.sourceAddress ?? ''))),
+    );
     // Incidents exist on the last day only, so each must also be reported as new today.
     const status = finding === undefined ? 'MISSED' : finding.newToday === true ? 'found ' : 'NOTNEW';
     return `  ${status}  ${incident.rule.padEnd(24)} ${incident.description}${finding === undefined ? '' : ` (${noveltyText(finding)})`}`;
@@ -163,7 +188,10 @@ async function checkPlaces(reportPath: string): Promise<{ lines: string[]; ok: b
 async function checkBaselineBuilding(reportPath: string): Promise<{ line: string; ok: boolean }> {
   const report = JSON.parse(await readFile(reportPath, 'utf8')) as Report;
   const held = (report.building ?? []).map((b) => b.rule).sort();
-  const ok = held.join() === 'egress-spike,reject-spike' && report.building?.every((b) => b.completeDays === 2 && b.requiredDays === 3) === true && !report.findings.some((f) => held.includes(f.rule));
+  const ok =
+    held.join() === 'egress-spike,reject-spike' &&
+    report.building?.every((b) => b.completeDays === 2 && b.requiredDays === 3) === true &&
+    !report.findings.some((f) => held.includes(f.rule));
   const text = report.building?.[0] === undefined ? 'no rule held back' : `${held.join(', ')}: ${buildingText(report.building[0])}`;
   return { line: `  ${ok ? 'held  ' : 'WRONG '}  ${'baseline maturity'.padEnd(24)} ${report.window.date}: ${text}`, ok };
 }
@@ -176,7 +204,11 @@ async function suppressionsFor(manifestPath: string, day: UtcDay): Promise<strin
   const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as SampleManifest;
   const known = manifest.incidents.filter((i) => i.day === day && i.knownReason !== undefined && i.sourceAddress !== undefined);
   const entries = known.map((i) => [`- rule: ${i.rule}`, `  source: ${i.sourceAddress}/32`, `  reason: ${i.knownReason}`, `  expires: ${addDays(day, 30)}`].join('\n'));
-  entries.push([`- rule: admin-port-exposure`, `  source: 192.0.2.0/24`, `  ports: [3389]`, `  reason: Contractor RDP access during the migration`, `  expires: ${addDays(day, -1)}`].join('\n'));
+  entries.push(
+    [`- rule: admin-port-exposure`, `  source: 192.0.2.0/24`, `  ports: [3389]`, `  reason: Contractor RDP access during the migration`, `  expires: ${addDays(day, -1)}`].join(
+      '\n',
+    ),
+  );
   return `${entries.join('\n')}\n`;
 }
 

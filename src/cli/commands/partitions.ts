@@ -65,7 +65,9 @@ async function add(local: LocalHandle, config: FlowlogConfig, range: DayRange, d
   step.update(result.added.length + result.existing.length);
   step.finish(`${result.added.length} ${dryRun ? 'to add' : 'added'}`);
   const added = new Set(result.added.map((p) => partitionId(local.layout.keys, p)));
-  const all = [...result.added, ...result.existing].sort((a, b) => (a.values[DT_KEY] ?? '').localeCompare(b.values[DT_KEY] ?? '') || sourceOf(local.layout, a).localeCompare(sourceOf(local.layout, b)));
+  const all = [...result.added, ...result.existing].sort(
+    (a, b) => (a.values[DT_KEY] ?? '').localeCompare(b.values[DT_KEY] ?? '') || sourceOf(local.layout, a).localeCompare(sourceOf(local.layout, b)),
+  );
   const stateOf = (p: Partition) => (added.has(partitionId(local.layout.keys, p)) ? (dryRun ? 'would add' : 'added') : 'already registered');
   if (listAll || all.length <= MAX_LINES_LISTED) {
     for (const p of all) io.out(line(local.layout, p, stateOf(p)));
@@ -119,7 +121,10 @@ export const partitionsCommand: Command = {
   async run(args: readonly string[], io: CliIo): Promise<number> {
     const [action, ...rest] = args;
     if (action !== 'add' && action !== 'list') {
-      throw new UsageError('action', `expected add or list, got ${action === undefined ? 'nothing' : JSON.stringify(action)}${action === undefined ? '' : didYouMean(action, ['add', 'list'])}`);
+      throw new UsageError(
+        'action',
+        `expected add or list, got ${action === undefined ? 'nothing' : JSON.stringify(action)}${action === undefined ? '' : didYouMean(action, ['add', 'list'])}`,
+      );
     }
     const { values } = parseFlags(rest, OPTIONS);
     const config = loadLocalConfig(values, io);

@@ -16,7 +16,8 @@ const OPTIONS = {
 function maxRowsOf(raw: string | undefined): number {
   if (raw === undefined) return DEFAULT_MAX_ROWS;
   const value = Number(raw);
-  if (!/^\d+$/.test(raw) || value < 1 || value > MAX_ROWS_LIMIT) throw new ValidationError('--max-rows', `expected a whole number from 1 to ${MAX_ROWS_LIMIT}, got ${JSON.stringify(raw)}`);
+  if (!/^\d+$/.test(raw) || value < 1 || value > MAX_ROWS_LIMIT)
+    throw new ValidationError('--max-rows', `expected a whole number from 1 to ${MAX_ROWS_LIMIT}, got ${JSON.stringify(raw)}`);
   return value;
 }
 

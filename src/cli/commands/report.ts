@@ -91,7 +91,8 @@ export function reportCommand(opener?: ReportOpener): Command {
       if (format !== 'text' && format !== 'json') throw new ValidationError('--format', `must be text or json, got ${JSON.stringify(format)}`);
       const timezone = values.tz === undefined ? undefined : validateTimeZone(values.tz, '--tz');
       const webhook = values['slack-webhook'];
-      if (webhook !== undefined && !/^https:\/\/[^\s]+$|^http:\/\/127\.0\.0\.1(:\d+)?\/[^\s]*$/.test(webhook)) throw new ValidationError('--slack-webhook', 'must be an https:// URL');
+      if (webhook !== undefined && !/^https:\/\/[^\s]+$|^http:\/\/127\.0\.0\.1(:\d+)?\/[^\s]*$/.test(webhook))
+        throw new ValidationError('--slack-webhook', 'must be an https:// URL');
       // The environment's FLOWLOG_* settings (thresholds, time zone), then the flags over them.
       const settings = {
         ...Object.fromEntries(Object.entries(io.env).filter(([key]) => key.startsWith('FLOWLOG_'))),
@@ -110,7 +111,12 @@ export function reportCommand(opener?: ReportOpener): Command {
       // The local root is loaded on use, so that --help and mistakes in the flags answer without starting DuckDB.
       const open = (opener ?? (await import('../../lib/wiring/local.js')).localReportOpener)(job, webhook === undefined ? {} : { slackWebhook: webhook });
       // The watchlist rule runs only with a watchlist: the bar counts the queries that run.
-      const savedNames = new Set(loadSavedQueries().list().filter((q) => watchlist !== undefined || !q.usesWatchlist).map((q) => q.name));
+      const savedNames = new Set(
+        loadSavedQueries()
+          .list()
+          .filter((q) => watchlist !== undefined || !q.usesWatchlist)
+          .map((q) => q.name),
+      );
       let queries: ProgressStep | undefined;
       const { report, notifications } = await runReportJob(
         { report: job.report, open, now: () => new Date() },
@@ -185,7 +191,8 @@ async function writableFolder(dir: string): Promise<string> {
     await access(dir, constants.W_OK);
   } catch (error) {
     const e = asError(error) as NodeJS.ErrnoException;
-    const why = e.code === 'EEXIST' || e.code === 'ENOTDIR' ? 'a file is in the way' : e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'EROFS' ? 'permission denied' : e.message;
+    const why =
+      e.code === 'EEXIST' || e.code === 'ENOTDIR' ? 'a file is in the way' : e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'EROFS' ? 'permission denied' : e.message;
     throw new ValidationError('--out', `cannot write report files to ${dir}: ${why}`);
   }
   return dir;
@@ -199,7 +206,10 @@ async function readSuppressions(path: string): Promise<readonly Suppression[]> {
   } catch (error) {
     throw new ValidationError('--suppressions', `cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const detections = loadSavedQueries().list().filter((q) => q.kind === 'detection').map((q) => q.name);
+  const detections = loadSavedQueries()
+    .list()
+    .filter((q) => q.kind === 'detection')
+    .map((q) => q.name);
   return parseSuppressions(text, path, detections);
 }
 

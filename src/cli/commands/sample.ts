@@ -27,7 +27,14 @@ const FLAGS = {
 
 /** Option names of the library, as the user typed them. */
 const FLAG_OF: Readonly<Record<string, string>> = {
-  out: '--out', endDate: '--date', days: '--days', recordsPerDay: '--records', seed: '--seed', format: '--format-string', sources: '--sources', fileFormat: '--file-format',
+  out: '--out',
+  endDate: '--date',
+  days: '--days',
+  recordsPerDay: '--records',
+  seed: '--seed',
+  format: '--format-string',
+  sources: '--sources',
+  fileFormat: '--file-format',
 };
 
 const USAGE = `Usage: flowlog-pilot sample --out DIR [options]
@@ -75,7 +82,10 @@ export const sampleCommand: Command = {
 
 /** The flags with a value, checked together: each bad one is an issue named by its flag. */
 const FlagValues = v.object({
-  out: v.pipe(v.string('an output folder is required (--out DIR)'), v.check((out) => out.trim() !== '', 'an output folder is required (--out DIR)')),
+  out: v.pipe(
+    v.string('an output folder is required (--out DIR)'),
+    v.check((out) => out.trim() !== '', 'an output folder is required (--out DIR)'),
+  ),
   date: v.optional(validated((day) => parseDay(day))),
   days: v.optional(wholeNumber(1, MAX_DAYS)),
   records: v.optional(wholeNumber(1, MAX_RECORDS_PER_DAY)),
@@ -127,8 +137,12 @@ export function summarize(manifest: SampleManifest, out: string, durationMs: num
   const lines = [
     `Wrote ${plural(manifest.files, 'file')}, ${plural(manifest.records, 'record')} (${plural(manifest.days.length, 'day')} ${range}, ${plural(manifest.sources.length, 'source')}) to ${out} in ${(durationMs / 1000).toFixed(1)} s`,
     '',
-    ...manifest.folders.slice(0, MAX_FOLDERS_SHOWN).map((f) =>
-      `  ${f.path}  ${plural(f.files.length, 'file')}  ${plural(f.records, 'record')}  (${count(f.rejected)} REJECT, ${count(f.nodata)} NODATA, ${count(f.skipdata)} SKIPDATA)`),
+    ...manifest.folders
+      .slice(0, MAX_FOLDERS_SHOWN)
+      .map(
+        (f) =>
+          `  ${f.path}  ${plural(f.files.length, 'file')}  ${plural(f.records, 'record')}  (${count(f.rejected)} REJECT, ${count(f.nodata)} NODATA, ${count(f.skipdata)} SKIPDATA)`,
+      ),
     ...(manifest.folders.length > MAX_FOLDERS_SHOWN ? [`  ... and ${count(manifest.folders.length - MAX_FOLDERS_SHOWN)} more folders (see the manifest)`] : []),
     '',
   ];

@@ -134,7 +134,13 @@ export class AthenaEngine implements QueryEngine {
     };
     let output;
     try {
-      output = await this.#call('StartQueryExecution', options, retryUntilMs, (abortSignal) => this.#client.send(new StartQueryExecutionCommand(input), { abortSignal }), retryUntilMs);
+      output = await this.#call(
+        'StartQueryExecution',
+        options,
+        retryUntilMs,
+        (abortSignal) => this.#client.send(new StartQueryExecutionCommand(input), { abortSignal }),
+        retryUntilMs,
+      );
     } catch (error) {
       if (!(error instanceof DeadlineError)) throw error;
       throw new DeadlineError(`${error.message}; ${await this.#stopUnanswered(input)}`, error.context);
@@ -149,7 +155,7 @@ export class AthenaEngine implements QueryEngine {
    * the query stopped; without one it cannot be found.
    */
   async #stopUnanswered(input: StartQueryExecutionCommandInput): Promise<string> {
-    if (input.ClientRequestToken === undefined) return 'it may have started: look for it in the workgroup\'s recent queries';
+    if (input.ClientRequestToken === undefined) return "it may have started: look for it in the workgroup's recent queries";
     try {
       const again = await callWithin('StartQueryExecution', this.#stopTimeoutMs, (abortSignal) => this.#client.send(new StartQueryExecutionCommand(input), { abortSignal }));
       if (again.QueryExecutionId === undefined) return 'Athena returned no query id for its request token';
@@ -164,7 +170,13 @@ export class AthenaEngine implements QueryEngine {
     const retryUntilMs = this.#latestMs(options);
     try {
       for (let poll = 0; ; poll += 1) {
-        const output = await this.#call('GetQueryExecution', options, retryUntilMs, (abortSignal) => this.#client.send(new GetQueryExecutionCommand({ QueryExecutionId: queryId }), { abortSignal }), retryUntilMs);
+        const output = await this.#call(
+          'GetQueryExecution',
+          options,
+          retryUntilMs,
+          (abortSignal) => this.#client.send(new GetQueryExecutionCommand({ QueryExecutionId: queryId }), { abortSignal }),
+          retryUntilMs,
+        );
         const execution = output.QueryExecution ?? {};
         const state = classifyQueryExecution(execution);
         if (state.kind !== 'running') return execution;
@@ -216,8 +228,14 @@ export class AthenaEngine implements QueryEngine {
     const answerByMs = options.deadlineMs === undefined ? undefined : options.deadlineMs - DEFAULT_ANSWER_RESERVE_MS;
     do {
       const token = nextToken;
-      const page = await this.#call('GetQueryResults', options, answerByMs, (abortSignal) =>
-        this.#client.send(new GetQueryResultsCommand({ QueryExecutionId: queryId, MaxResults: RESULT_PAGE_SIZE, ...(token === undefined ? {} : { NextToken: token }) }), { abortSignal }),
+      const page = await this.#call(
+        'GetQueryResults',
+        options,
+        answerByMs,
+        (abortSignal) =>
+          this.#client.send(new GetQueryResultsCommand({ QueryExecutionId: queryId, MaxResults: RESULT_PAGE_SIZE, ...(token === undefined ? {} : { NextToken: token }) }), {
+            abortSignal,
+          }),
         answerByMs,
       );
       let data = page.ResultSet?.Rows ?? [];
@@ -257,7 +275,10 @@ export class AthenaEngine implements QueryEngine {
       return await withThrottleRetry(attempt, { policy: this.#throttlePolicy, timing: this.#timing, ...(retryUntilMs === undefined ? {} : { retryUntilMs }) });
     } catch (error) {
       if (error instanceof CallTimeout) {
-        throw new DeadlineError(`Athena ${operation} for ${describeQuery(undefined, options)} got no answer before the deadline (waited ${error.timeoutMs} ms)`, { operation, deadlineMs: options.deadlineMs });
+        throw new DeadlineError(`Athena ${operation} for ${describeQuery(undefined, options)} got no answer before the deadline (waited ${error.timeoutMs} ms)`, {
+          operation,
+          deadlineMs: options.deadlineMs,
+        });
       }
       const e = asError(error);
       const reason = (error as { Reason?: string }).Reason;

@@ -6,7 +6,10 @@
 
 /** The call was still waiting for an answer when its time was up. */
 export class CallTimeout extends Error {
-  constructor(readonly operation: string, readonly timeoutMs: number) {
+  constructor(
+    readonly operation: string,
+    readonly timeoutMs: number,
+  ) {
     super(`${operation} got no answer within ${timeoutMs} ms`);
     this.name = 'CallTimeout';
   }

@@ -12,7 +12,6 @@ import { once } from './once.js';
  * their own, so each bundle carries only the clients its function uses.
  */
 
-
 /** The clients the query jobs use: Athena for statements, Glue for what partitions exist, S3 to remove orphaned rollup builds. */
 export interface AwsClients {
   readonly athena: AthenaClient;

@@ -29,7 +29,13 @@ export type XmlValue = string | { readonly [name: string]: XmlValue | readonly X
 
 /** A Query API's answer was an error: its code (`UnauthorizedOperation`, `AccessDenied`, ...) is the error's name. */
 export class AwsQueryError extends FlowlogError {
-  constructor(readonly operation: string, readonly code: string, readonly statusCode: number, readonly detail: string, readonly requestId?: string) {
+  constructor(
+    readonly operation: string,
+    readonly code: string,
+    readonly statusCode: number,
+    readonly detail: string,
+    readonly requestId?: string,
+  ) {
     super(`${operation} failed: ${code}: ${detail}`, { operation, code, statusCode, ...(requestId === undefined ? {} : { requestId }) });
     this.name = code;
   }
@@ -57,7 +63,24 @@ const BACKOFF_BASE_MS = 100;
 const BACKOFF_MAX_MS = 20_000;
 
 /** Error codes the SDK's standard retry mode retries besides 5xx answers and network faults (throttling and transient). */
-const RETRYABLE_CODES = new Set(['Throttling', 'ThrottlingException', 'ThrottledException', 'RequestThrottledException', 'TooManyRequestsException', 'RequestLimitExceeded', 'RequestThrottled', 'SlowDown', 'PriorRequestNotComplete', 'EC2ThrottledException', 'BandwidthLimitExceeded', 'RequestTimeout', 'RequestTimeoutException', 'InternalError', 'ServiceUnavailable', 'Unavailable']);
+const RETRYABLE_CODES = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'RequestThrottledException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'SlowDown',
+  'PriorRequestNotComplete',
+  'EC2ThrottledException',
+  'BandwidthLimitExceeded',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'InternalError',
+  'ServiceUnavailable',
+  'Unavailable',
+]);
 
 /** One Query API, one region, one set of credentials. */
 export class QueryApi {
@@ -136,7 +159,12 @@ function parseXml(operation: string, status: number, text: string): XmlValue {
   try {
     return parseXML(text) as XmlValue;
   } catch (error) {
-    throw new AwsQueryError(operation, 'UnreadableAnswer', status, `the answer is not XML (${error instanceof Error ? error.message : String(error)}): ${JSON.stringify(text.slice(0, 80))}`);
+    throw new AwsQueryError(
+      operation,
+      'UnreadableAnswer',
+      status,
+      `the answer is not XML (${error instanceof Error ? error.message : String(error)}): ${JSON.stringify(text.slice(0, 80))}`,
+    );
   }
 }
 

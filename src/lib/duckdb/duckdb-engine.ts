@@ -65,7 +65,16 @@ export class DuckDbEngine implements QueryEngine {
       const answer = rollup !== undefined && rollup.handles(statement.table) ? await rollup.run(statement) : await this.#deps.partitions.run(statement);
       const rows = answer.rows ?? [];
       const columns: Column[] = answer.rows === undefined ? [] : [{ name: 'partition', type: 'varchar' }];
-      return this.#result(queryId, startedMs, columns, rows.map((partition) => ({ partition })), rows.length, 0, [], options);
+      return this.#result(
+        queryId,
+        startedMs,
+        columns,
+        rows.map((partition) => ({ partition })),
+        rows.length,
+        0,
+        [],
+        options,
+      );
     }
     await this.#checkOneStatement(sql, queryId);
     if (this.#deps.sandbox !== undefined) await this.#checkReadOnly(sql, queryId);
@@ -126,7 +135,13 @@ export class DuckDbEngine implements QueryEngine {
       const reader = await this.#deps.connection.runAndReadAll(renderQuery('local/read-rejects', {}), [this.#lastScanId]);
       const objects = reader.getRowObjectsJS();
       for (const row of objects) this.#lastScanId = Math.max(this.#lastScanId, Number(row.scan_id));
-      rows = objects.map((row) => ({ file: String(row.file_path), line: Number(row.line), errorType: String(row.error_type), column: row.column_name === null ? null : String(row.column_name), message: String(row.error_message) }));
+      rows = objects.map((row) => ({
+        file: String(row.file_path),
+        line: Number(row.line),
+        errorType: String(row.error_type),
+        column: row.column_name === null ? null : String(row.column_name),
+        message: String(row.error_message),
+      }));
     } catch (error) {
       if (/reject_(errors|scans)/.test(asError(error).message)) return [];
       throw error;

@@ -89,9 +89,7 @@ export class LocalTable {
     });
     if (placeholders.length > 0) await mkdir(this.#options.placeholderDir, { recursive: true });
     await Promise.all(placeholders.map((p) => writeFile(p.path, `${p.header ?? ''}\n`)));
-    this.#skipped = withFacts.flatMap((p) =>
-      p.files.filter((f) => f.status === 'corrupt').map((f) => ({ partition: p.id, path: f.path, reason: f.reason ?? 'unreadable' })),
-    );
+    this.#skipped = withFacts.flatMap((p) => p.files.filter((f) => f.status === 'corrupt').map((f) => ({ partition: p.id, path: f.path, reason: f.reason ?? 'unreadable' })));
     const { database, table, format, keys } = this.#options;
     await this.#connection.run(tableViewSql(database, table, format, keys, this.#branches));
     this.#signature = signature;

@@ -27,7 +27,10 @@ function reasonOf(errors: readonly RejectRow[]): string {
       return 'bytes that are not UTF-8';
     case 'TOO MANY COLUMNS':
     case 'MISSING COLUMNS': {
-      const same = errors.filter((e) => e.errorType === first.errorType).map((e) => foundFields(e.message)).filter((n): n is number => n !== undefined);
+      const same = errors
+        .filter((e) => e.errorType === first.errorType)
+        .map((e) => foundFields(e.message))
+        .filter((n): n is number => n !== undefined);
       const expected = /Expected Number of Columns: (\d+)/.exec(first.message)?.[1];
       // DuckDB reports a short line once per missing field and a long one once per extra field.
       const found = same.length === 0 ? undefined : first.errorType === 'MISSING COLUMNS' ? Math.min(...same) : Math.max(...same);

@@ -135,17 +135,24 @@ export interface ProfileNode {
  */
 export function bytesRead(profile: ProfileNode, branches: readonly ViewBranch[]): number {
   const where = new Map<string, { branch: ViewBranch; index: number }>();
-  for (const branch of branches) branch.files.forEach((file, index) => { if (!where.has(file.path)) where.set(file.path, { branch, index }); });
+  for (const branch of branches)
+    branch.files.forEach((file, index) => {
+      if (!where.has(file.path)) where.set(file.path, { branch, index });
+    });
   let total = 0;
   const visit = (node: ProfileNode): void => {
     const info = node.extra_info ?? {};
     const names = info['Filename(s)'];
     if (typeof names === 'string' && names !== '') {
-      const named = names.split(', ').map((name) => where.get(name)).filter((w): w is { branch: ViewBranch; index: number } => w !== undefined);
+      const named = names
+        .split(', ')
+        .map((name) => where.get(name))
+        .filter((w): w is { branch: ViewBranch; index: number } => w !== undefined);
       const last = named[named.length - 1];
       const count = Number(info['Total Files Read'] ?? named.length);
       total += named.reduce((sum, w) => sum + (w.branch.files[w.index]?.sizeBytes ?? 0), 0);
-      if (last !== undefined && count > named.length) total += last.branch.files.slice(last.index + 1, last.index + 1 + count - named.length).reduce((sum, f) => sum + f.sizeBytes, 0);
+      if (last !== undefined && count > named.length)
+        total += last.branch.files.slice(last.index + 1, last.index + 1 + count - named.length).reduce((sum, f) => sum + f.sizeBytes, 0);
     }
     for (const child of node.children ?? []) visit(child);
   };

@@ -23,7 +23,10 @@ export interface Ec2PageRequest {
 
 /** What the interface directory needs of EC2 in one account and region. */
 export interface Ec2Api {
-  describeNetworkInterfaces(request: Ec2PageRequest, abortSignal?: AbortSignal): Promise<{ readonly networkInterfaces: readonly Ec2NetworkInterface[]; readonly nextToken?: string }>;
+  describeNetworkInterfaces(
+    request: Ec2PageRequest,
+    abortSignal?: AbortSignal,
+  ): Promise<{ readonly networkInterfaces: readonly Ec2NetworkInterface[]; readonly nextToken?: string }>;
   describeInstances(request: Ec2PageRequest, abortSignal?: AbortSignal): Promise<{ readonly instances: readonly Ec2Instance[]; readonly nextToken?: string }>;
 }
 

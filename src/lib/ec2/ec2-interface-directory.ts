@@ -41,7 +41,10 @@ export class Ec2InterfaceDirectory implements InterfaceDirectory {
    * @param targets the sources' accounts and regions that can be asked
    * @param unreachable warnings for sources that cannot be asked at all (no role configured for their account)
    */
-  constructor(private readonly targets: readonly Ec2Target[], private readonly unreachable: readonly string[] = []) {}
+  constructor(
+    private readonly targets: readonly Ec2Target[],
+    private readonly unreachable: readonly string[] = [],
+  ) {}
 
   async describe(query: InterfaceQuery, options: { readonly deadlineMs?: number } = {}): Promise<InterfaceLookup> {
     const filters = interfaceFilters(query);
@@ -60,10 +63,12 @@ export class Ec2InterfaceDirectory implements InterfaceDirectory {
         return;
       }
       interfaces.push(...outcome.value.interfaces);
-      if (outcome.value.namesError !== undefined) warnings.push(`instance Name tags in ${where} not shown (interfaces show their own): EC2 DescribeInstances failed (${outcome.value.namesError})`);
+      if (outcome.value.namesError !== undefined)
+        warnings.push(`instance Name tags in ${where} not shown (interfaces show their own): EC2 DescribeInstances failed (${outcome.value.namesError})`);
     });
     // Nothing could be asked anywhere: the lookup failed as a whole (the report then says so once).
-    if (this.targets.length > 0 && failures.length === this.targets.length) throw new FlowlogError(failures.length === 1 ? (failures[0] as string) : `every account and region failed: ${failures.join('; ')}`);
+    if (this.targets.length > 0 && failures.length === this.targets.length)
+      throw new FlowlogError(failures.length === 1 ? (failures[0] as string) : `every account and region failed: ${failures.join('; ')}`);
     if (this.targets.length === 0) throw new FlowlogError(this.unreachable.join('; ') || 'no account and region to look interfaces up in');
     return { interfaces, warnings };
   }
@@ -108,12 +113,19 @@ async function describeIn(target: Ec2Target, filters: readonly Ec2Filter[], dead
 }
 
 /** Reads every page of one filter's answer, each call bounded by the time left. */
-async function eachPage(operation: string, remaining: (what: string) => number | undefined, filter: Ec2Filter, page: (request: { filters: Ec2Filter[]; maxResults: number; nextToken?: string }, signal?: AbortSignal) => Promise<string | undefined>): Promise<void> {
+async function eachPage(
+  operation: string,
+  remaining: (what: string) => number | undefined,
+  filter: Ec2Filter,
+  page: (request: { filters: Ec2Filter[]; maxResults: number; nextToken?: string }, signal?: AbortSignal) => Promise<string | undefined>,
+): Promise<void> {
   let nextToken: string | undefined;
   let pages = 0;
   do {
     const token = nextToken;
-    nextToken = await callWithin(operation, remaining(operation), (signal) => page({ filters: [filter], maxResults: EC2_MAX_RESULTS, ...(token === undefined ? {} : { nextToken: token }) }, signal));
+    nextToken = await callWithin(operation, remaining(operation), (signal) =>
+      page({ filters: [filter], maxResults: EC2_MAX_RESULTS, ...(token === undefined ? {} : { nextToken: token }) }, signal),
+    );
     pages += 1;
   } while (nextToken !== undefined && pages < MAX_PAGES_PER_BATCH);
 }

@@ -46,8 +46,16 @@ export const FIELDS: readonly FlowLogField[] = Object.freeze([
   ...['pkt-src-aws-service', 'pkt-dst-aws-service', 'flow-direction'].map(text(5)),
   field('traffic-path', 'traffic_path', 'int', 5),
   ...[
-    'ecs-cluster-arn', 'ecs-cluster-name', 'ecs-container-instance-arn', 'ecs-container-instance-id', 'ecs-container-id',
-    'ecs-second-container-id', 'ecs-service-name', 'ecs-task-definition-arn', 'ecs-task-arn', 'ecs-task-id',
+    'ecs-cluster-arn',
+    'ecs-cluster-name',
+    'ecs-container-instance-arn',
+    'ecs-container-instance-id',
+    'ecs-container-id',
+    'ecs-second-container-id',
+    'ecs-service-name',
+    'ecs-task-definition-arn',
+    'ecs-task-arn',
+    'ecs-task-id',
   ].map(text(7)),
   field('reject-reason', 'reject_reason', 'string', 8),
 ]);
@@ -84,7 +92,10 @@ export function parseFormatString(format: string, key = 'format'): readonly Flow
 
 /** Reads a log file's header line (`version account-id interface-id ...`). */
 export function parseHeaderLine(line: string, key = 'header'): readonly FlowLogField[] {
-  const names = line.trim().split(/\s+/).filter((name) => name !== '');
+  const names = line
+    .trim()
+    .split(/\s+/)
+    .filter((name) => name !== '');
   if (names.length === 0) throw new ValidationError(key, 'the header line is empty');
   return fieldsFromNames(names, key);
 }

@@ -45,7 +45,9 @@ export function rawTable(database: string, table: string, shape?: TableShape, dt
     return rendered('tables/aws-named', { columns: listOf([...columns, ...keys, ...path]), table: name });
   }
   const keys = shape.keys.map((key) =>
-    key === 'dt' ? rendered('tables/dt-from-date-keys', {}) : rendered('tables/renamed-key', { source: quotedIdentifier(FROM_TABLE_KEY[key], 'partition key'), column: identifier(key) }),
+    key === 'dt'
+      ? rendered('tables/dt-from-date-keys', {})
+      : rendered('tables/renamed-key', { source: quotedIdentifier(FROM_TABLE_KEY[key], 'partition key'), column: identifier(key) }),
   );
   const parts = dts.map((dt) => dt.split('/'));
   const distinct = (index: number) => listOf([...new Set(parts.map((p) => p[index] ?? ''))].sort().map((value) => stringLiteral(value, 'dt')));

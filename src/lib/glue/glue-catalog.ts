@@ -59,7 +59,10 @@ export class GlueCatalog implements PartitionCatalog {
     // returned in its own keys; ensure-partitions reads it into days (src/lib/partitions/integration.ts).
     const integration = isIntegrationKeys(keys);
     if (!keys.includes(DT_KEY) && !integration) {
-      throw new ValidationError('partition keys', `${this.#name()} is partitioned by (${keys.join(', ') || 'nothing'}), not by ${DT_KEY}: flowlog-pilot manages dt partitions only`);
+      throw new ValidationError(
+        'partition keys',
+        `${this.#name()} is partitioned by (${keys.join(', ') || 'nothing'}), not by ${DT_KEY}: flowlog-pilot manages dt partitions only`,
+      );
     }
     const expression = integration
       ? renderQuery('partitions/glue-year-range', { from: stringLiteral(checked.from.slice(0, 4), 'from'), to: stringLiteral(checked.to.slice(0, 4), 'to') })

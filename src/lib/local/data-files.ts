@@ -109,7 +109,8 @@ async function inspectParquetFile(file: DataFile): Promise<FileFacts> {
     await handle.read(head, 0, magic, 0);
     await handle.read(tail, 0, magic, file.sizeBytes - magic);
     if (head.toString('latin1') !== PARQUET_MAGIC) return { ...file, header: undefined, status: 'corrupt', reason: 'not a Parquet file (no PAR1 at its start)', probed: false };
-    if (tail.toString('latin1') !== PARQUET_MAGIC) return { ...file, header: undefined, status: 'corrupt', reason: 'the Parquet file is truncated (no PAR1 at its end)', probed: false };
+    if (tail.toString('latin1') !== PARQUET_MAGIC)
+      return { ...file, header: undefined, status: 'corrupt', reason: 'the Parquet file is truncated (no PAR1 at its end)', probed: false };
     return { ...file, header: undefined, status: 'ok', reason: undefined, probed: false };
   } catch (error) {
     return { ...file, header: undefined, status: 'corrupt', reason: describeReadError(error), probed: false };

@@ -12,7 +12,10 @@ import { instanceNames, parseEc2Document, withInstanceNames, type Ec2Instance } 
 import type { InterfaceFacts } from '../report/model.js';
 
 export class SavedInterfaceDirectory implements InterfaceDirectory {
-  constructor(readonly source: string, private readonly facts: readonly InterfaceFacts[]) {}
+  constructor(
+    readonly source: string,
+    private readonly facts: readonly InterfaceFacts[],
+  ) {}
 
   async describe(query: InterfaceQuery): Promise<InterfaceLookup> {
     const ids = new Set(query.interfaceIds);
@@ -53,7 +56,8 @@ export async function readInterfacesFiles(paths: readonly string[]): Promise<Sav
       problems.push(...error.problems);
     }
   }
-  if (problems.length === 0 && facts.length === 0 && paths.length > 0) problems.push(`--interfaces ${paths.join(', ')}: no network interfaces; give the file saved with aws ec2 describe-network-interfaces --output json too`);
+  if (problems.length === 0 && facts.length === 0 && paths.length > 0)
+    problems.push(`--interfaces ${paths.join(', ')}: no network interfaces; give the file saved with aws ec2 describe-network-interfaces --output json too`);
   if (problems.length > 0) throw new ConfigError(problems);
   return new SavedInterfaceDirectory(paths.map((p) => `file ${basename(p)}`).join(' and '), withInstanceNames(facts, instanceNames(instances)));
 }

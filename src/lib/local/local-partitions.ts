@@ -123,7 +123,8 @@ export class LocalPartitions {
     const values: Record<string, string> = {};
     for (const key of keys) {
       const value = spec.values[key] as string;
-      if (CONTROL.test(value) || value === '') throw new QueryError(`partition value of ${key} ${quoteForMessage(value)} is empty or contains a control character`, { state: 'FAILED' });
+      if (CONTROL.test(value) || value === '')
+        throw new QueryError(`partition value of ${key} ${quoteForMessage(value)} is empty or contains a control character`, { state: 'FAILED' });
       values[key] = value;
     }
     return values;

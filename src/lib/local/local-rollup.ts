@@ -83,24 +83,28 @@ export class LocalRollup {
       }),
     );
     // One process holds the state file at a time, so staged early rows found on opening it that no day keeps are a stopped report's.
-    await this.#connection.run(renderQuery('local/rollup/delete-staged', {
-      builds: this.#name(buildsTableOf(this.#options.rollupTable)),
-      staged: this.#name(stagedTableOf(this.#options.rollupTable)),
-      prefix: stringLiteral(`${STAGED_BUILD_PREFIX}%`, 'build id'),
-    }));
+    await this.#connection.run(
+      renderQuery('local/rollup/delete-staged', {
+        builds: this.#name(buildsTableOf(this.#options.rollupTable)),
+        staged: this.#name(stagedTableOf(this.#options.rollupTable)),
+        prefix: stringLiteral(`${STAGED_BUILD_PREFIX}%`, 'build id'),
+      }),
+    );
   }
 
   /** A state file written when the rollup was a table: its rows become the builds table's, each partition pointing at them. */
   async #adoptTable(): Promise<void> {
     await this.#transaction(async () => {
-      await this.#connection.run(renderQuery('local/rollup/adopt-table', {
-        rollup_columns: rollupColumns(),
-        rollup: this.#name(),
-        builds: this.#name(buildsTableOf(this.#options.rollupTable)),
-        current: this.#name(currentTableOf(this.#options.rollupTable)),
-        build: stringLiteral(ADOPTED_BUILD, 'build id'),
-        keys: this.#keys(),
-      }));
+      await this.#connection.run(
+        renderQuery('local/rollup/adopt-table', {
+          rollup_columns: rollupColumns(),
+          rollup: this.#name(),
+          builds: this.#name(buildsTableOf(this.#options.rollupTable)),
+          current: this.#name(currentTableOf(this.#options.rollupTable)),
+          build: stringLiteral(ADOPTED_BUILD, 'build id'),
+          keys: this.#keys(),
+        }),
+      );
     });
   }
 
@@ -147,7 +151,10 @@ export class LocalRollup {
 
   async partitions(range: { readonly fromDt: string; readonly toDt: string }): Promise<Partition[]> {
     const keys = this.#options.keys;
-    const reader = await this.#connection.runAndReadAll(renderQuery('local/rollup/list-partitions', { current: this.#name(currentTableOf(this.#options.rollupTable)), keys: this.#keys() }), [range.fromDt, range.toDt]);
+    const reader = await this.#connection.runAndReadAll(
+      renderQuery('local/rollup/list-partitions', { current: this.#name(currentTableOf(this.#options.rollupTable)), keys: this.#keys() }),
+      [range.fromDt, range.toDt],
+    );
     return reader.getRowObjectsJS().map((row) => ({ values: Object.fromEntries(keys.map((key) => [key, String(row[key])])), location: '' }));
   }
 
@@ -214,12 +221,14 @@ export class LocalRollup {
       const old = replace ? await this.#currentBuild(values) : undefined;
       if (replace) await this.#empty(values, current);
       if (build !== undefined) {
-        await this.#connection.run(renderQuery('local/rollup/point-at-build', {
-          current: this.#name(current),
-          keys: this.#keys(),
-          build: stringLiteral(build, 'build id'),
-          values: listOf(this.#options.keys.map((key) => stringLiteral(values[key], quoteForMessage(key)))),
-        }));
+        await this.#connection.run(
+          renderQuery('local/rollup/point-at-build', {
+            current: this.#name(current),
+            keys: this.#keys(),
+            build: stringLiteral(build, 'build id'),
+            values: listOf(this.#options.keys.map((key) => stringLiteral(values[key], quoteForMessage(key)))),
+          }),
+        );
       }
       if (old !== undefined && old !== build) await this.#empty({ [BUILD_KEY]: old, ...values }, buildsTableOf(this.#options.rollupTable), [BUILD_KEY, ...this.#options.keys]);
     });
@@ -228,22 +237,26 @@ export class LocalRollup {
   /** Moves a partition's current rows out of the way of a new build under the same id (see rename-build.sql). */
   async #renameCurrent(build: string, values: Readonly<Record<string, string>>): Promise<void> {
     await this.#transaction(async () => {
-      await this.#connection.run(renderQuery('local/rollup/rename-build', {
-        builds: this.#name(buildsTableOf(this.#options.rollupTable)),
-        current: this.#name(currentTableOf(this.#options.rollupTable)),
-        build: stringLiteral(build, 'build id'),
-        renamed: stringLiteral(`${build}${REPLACED_SUFFIX}`, 'build id'),
-        conditions: this.#conditions(values, this.#options.keys),
-      }));
+      await this.#connection.run(
+        renderQuery('local/rollup/rename-build', {
+          builds: this.#name(buildsTableOf(this.#options.rollupTable)),
+          current: this.#name(currentTableOf(this.#options.rollupTable)),
+          build: stringLiteral(build, 'build id'),
+          renamed: stringLiteral(`${build}${REPLACED_SUFFIX}`, 'build id'),
+          conditions: this.#conditions(values, this.#options.keys),
+        }),
+      );
     });
   }
 
   /** The build a rollup partition points at; undefined when the partition does not exist. */
   async #currentBuild(values: Readonly<Record<string, string>>): Promise<string | undefined> {
-    const reader = await this.#connection.runAndReadAll(renderQuery('local/rollup/current-build', {
-      current: this.#name(currentTableOf(this.#options.rollupTable)),
-      conditions: this.#conditions(values, this.#options.keys),
-    }));
+    const reader = await this.#connection.runAndReadAll(
+      renderQuery('local/rollup/current-build', {
+        current: this.#name(currentTableOf(this.#options.rollupTable)),
+        conditions: this.#conditions(values, this.#options.keys),
+      }),
+    );
     const build = reader.getRowsJS()[0]?.[0];
     return build === undefined || build === null ? undefined : String(build);
   }

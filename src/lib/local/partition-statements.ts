@@ -90,7 +90,10 @@ function syntax(problem: string, at: number): QueryError {
 
 class Cursor {
   #i = 0;
-  constructor(private readonly tokens: readonly Token[], private readonly length: number) {}
+  constructor(
+    private readonly tokens: readonly Token[],
+    private readonly length: number,
+  ) {}
 
   peek(): Token | undefined {
     return this.tokens[this.#i];

@@ -53,7 +53,16 @@ export function withRollupAnswer(answer: PartitionsAnswer, result: EnsureRollups
   const left = new Set(result.leftDays);
   return {
     ...answer,
-    rollup: { built: [...result.builtDays], notComplete: result.rawDays.filter((day) => !left.has(day)), left: [...result.leftDays], done: left.size === 0, unreferenced: [...result.unreferenced], removed: [...result.removed], warnings: [...result.cleanupWarnings], queryIds },
+    rollup: {
+      built: [...result.builtDays],
+      notComplete: result.rawDays.filter((day) => !left.has(day)),
+      left: [...result.leftDays],
+      done: left.size === 0,
+      unreferenced: [...result.unreferenced],
+      removed: [...result.removed],
+      warnings: [...result.cleanupWarnings],
+      queryIds,
+    },
     queryIds: [...answer.queryIds, ...queryIds],
   };
 }

@@ -75,7 +75,10 @@ export function validateRegion(value: unknown, field = 'region'): string {
 /** A key prefix before `AWSLogs/`: empty, or folders each ending with `/`. */
 export function validatePrefix(value: unknown, field = 'prefix'): string {
   if (typeof value !== 'string' || !PREFIX.test(value) || value.length > MAX_PREFIX_CHARS) {
-    throw new ValidationError(field, `${typeof value === 'string' ? quoteForMessage(value) : 'value'} is not a key prefix (folders of letters, digits and !_.*'()=- each ending with /, at most ${MAX_PREFIX_CHARS} characters)`);
+    throw new ValidationError(
+      field,
+      `${typeof value === 'string' ? quoteForMessage(value) : 'value'} is not a key prefix (folders of letters, digits and !_.*'()=- each ending with /, at most ${MAX_PREFIX_CHARS} characters)`,
+    );
   }
   return value;
 }

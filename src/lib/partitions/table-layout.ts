@@ -1,7 +1,18 @@
 import type { FlowlogConfig } from '../config.js';
 import { ValidationError } from '../errors.js';
 import type { TableDescription } from '../ports.js';
-import { DT_KEY, INTEGRATION_HOURLY_KEYS, INTEGRATION_KEYS, MULTI_SOURCE_KEYS, SINGLE_SOURCE_KEYS, layoutFor, sourceFolder, sourceRoot, type PartitionLayout, type Source } from './layout.js';
+import {
+  DT_KEY,
+  INTEGRATION_HOURLY_KEYS,
+  INTEGRATION_KEYS,
+  MULTI_SOURCE_KEYS,
+  SINGLE_SOURCE_KEYS,
+  layoutFor,
+  sourceFolder,
+  sourceRoot,
+  type PartitionLayout,
+  type Source,
+} from './layout.js';
 import { isIntegrationKeys } from './integration.js';
 
 /** The layout of a table the stack creates: one folder per configured source under the bucket. */

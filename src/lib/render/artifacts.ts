@@ -45,7 +45,8 @@ export function reportArtifacts(report: Report): ReportArtifact[] {
     ...whereCsv(report),
   ];
   for (const q of report.queries) {
-    if (q.status === 'succeeded' && q.columns !== undefined && q.columns.length > 0 && !files.some((f) => f.name === `${q.name}.csv`)) files.push(csv(`${q.name}.csv`, [], q.columns));
+    if (q.status === 'succeeded' && q.columns !== undefined && q.columns.length > 0 && !files.some((f) => f.name === `${q.name}.csv`))
+      files.push(csv(`${q.name}.csv`, [], q.columns));
   }
   return files;
 }
@@ -78,7 +79,8 @@ const WHERE_COLUMNS = ['key', 'interface_id', 'instance_id', 'name', 'security_g
  */
 function whereCsv(report: Report): ReportArtifact[] {
   const byKey = new Map<string, InterfacePlace>();
-  for (const item of [...report.findings, ...report.digests, ...(report.suppressed ?? []), ...(report.series ?? [])]) for (const p of item.places ?? []) if (!byKey.has(p.key)) byKey.set(p.key, p);
+  for (const item of [...report.findings, ...report.digests, ...(report.suppressed ?? []), ...(report.series ?? [])])
+    for (const p of item.places ?? []) if (!byKey.has(p.key)) byKey.set(p.key, p);
   if (byKey.size === 0) return [];
   const rows = [...byKey.values()]
     .sort((a, b) => a.key.localeCompare(b.key))
@@ -93,11 +95,27 @@ function whereCsv(report: Report): ReportArtifact[] {
       interface_type: p.interfaceType ?? null,
       description: p.description ?? null,
     }));
-  return [{ name: 'where.csv', contentType: CSV_TYPE, body: toCsv(WHERE_COLUMNS.map((name) => ({ name, type: 'varchar' })), rows) }];
+  return [
+    {
+      name: 'where.csv',
+      contentType: CSV_TYPE,
+      body: toCsv(
+        WHERE_COLUMNS.map((name) => ({ name, type: 'varchar' })),
+        rows,
+      ),
+    },
+  ];
 }
 
 /** A CSV with its header line always (from the result's columns, else the first row's keys) and ISO times beside epoch seconds. */
 function csv(name: string, rows: readonly Row[], columns: readonly string[] | undefined): ReportArtifact {
   const names = withIsoColumns(columns ?? Object.keys(rows[0] ?? {}));
-  return { name, contentType: CSV_TYPE, body: toCsv(names.map((column) => ({ name: column, type: 'varchar' })), rows.map(withIsoTimes)) };
+  return {
+    name,
+    contentType: CSV_TYPE,
+    body: toCsv(
+      names.map((column) => ({ name: column, type: 'varchar' })),
+      rows.map(withIsoTimes),
+    ),
+  };
 }

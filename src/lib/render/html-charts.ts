@@ -40,7 +40,11 @@ export interface HourlyChartOptions {
 /** Axis labels stay short whatever the volume: 750, 1.5k, 2M, 1.2G. */
 export function compactNumber(value: number): string {
   const abs = Math.abs(value);
-  for (const [size, suffix] of [[1e9, 'G'], [1e6, 'M'], [1e3, 'k']] as const) {
+  for (const [size, suffix] of [
+    [1e9, 'G'],
+    [1e6, 'M'],
+    [1e3, 'k'],
+  ] as const) {
     if (abs >= size) return `${Number((value / size).toFixed(1))}${suffix}`;
   }
   return String(Number(value.toFixed(1)));
@@ -73,7 +77,9 @@ export function hourlyChart(points: readonly HourPoint[], options: HourlyChartOp
     return `<line class="grid" x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${fmt(y(value))}" y2="${fmt(y(value))}"/><text class="axis" x="${LEFT - 6}" y="${fmt(y(value) + 4)}" text-anchor="end">${escapeHtml(compactNumber(value))}</text>`;
   }).join('');
   const xLabels = points
-    .map((p, i) => (i % LABEL_EVERY_HOURS === 0 ? `<text class="axis" x="${fmt(x(i))}" y="${HEIGHT - 10}" text-anchor="middle">${escapeHtml(options.hourLabel(p.hour))}</text>` : ''))
+    .map((p, i) =>
+      i % LABEL_EVERY_HOURS === 0 ? `<text class="axis" x="${fmt(x(i))}" y="${HEIGHT - 10}" text-anchor="middle">${escapeHtml(options.hourLabel(p.hour))}</text>` : '',
+    )
     .join('');
   const band =
     points.length === 0

@@ -115,7 +115,16 @@ const TIME_COLUMNS = new Set(['first_start', 'last_end', 'hour', 'starttime', 'e
  * a reader in Tokyo sees when it happened in Tokyo; JSON keeps the numbers for machines.
  */
 export function withLocalTimes(rows: readonly Row[], timezone: string): Row[] {
-  const format = new Intl.DateTimeFormat('sv-SE', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+  const format = new Intl.DateTimeFormat('sv-SE', {
+    timeZone: timezone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  });
   return rows.map((row) =>
     Object.fromEntries(Object.entries(row).map(([name, cell]) => [name, TIME_COLUMNS.has(name) && typeof cell === 'number' ? format.format(new Date(cell * 1000)) : cell])),
   );
@@ -145,11 +154,7 @@ export function smallTable(rows: readonly Row[], rowsLeftOut: number, maxRows: n
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? '').length)));
   const numeric = columns.map((c) => shown.every((row) => typeof row[c] === 'number' || row[c] === null || row[c] === undefined));
   const pad = (value: string, i: number) => (numeric[i] ? value.padStart(widths[i] ?? 0) : value.padEnd(widths[i] ?? 0));
-  const lines = [
-    header.map(pad).join('  '),
-    widths.map((w) => '-'.repeat(w)).join('  '),
-    ...cells.map((r) => r.map(pad).join('  ')),
-  ].map((line) => line.trimEnd());
+  const lines = [header.map(pad).join('  '), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map((r) => r.map(pad).join('  '))].map((line) => line.trimEnd());
   return { lines, more };
 }
 

@@ -75,9 +75,20 @@ export function renderChatNotification(report: Report): ChatNotification {
   if (suppressionText(report) !== '') headline.push(escape(suppressionText(report)));
   if (lookupText(report) !== '') headline.push(escape(lookupText(report), 300));
   if (report.building !== undefined && report.building.length > 0) {
-    headline.push(`${report.building.slice(0, 5).map((b) => code(b.rule, 60)).join(', ')}: ${buildingText(report.building[0] as BaselineBuilding)}`);
+    headline.push(
+      `${report.building
+        .slice(0, 5)
+        .map((b) => code(b.rule, 60))
+        .join(', ')}: ${buildingText(report.building[0] as BaselineBuilding)}`,
+    );
   }
-  if (failed.length > 0) headline.push(`:warning: ${plural(failed.length, 'query', 'queries')} failed: ${failed.slice(0, 5).map((q) => code(q.name, 60)).join(', ')}`);
+  if (failed.length > 0)
+    headline.push(
+      `:warning: ${plural(failed.length, 'query', 'queries')} failed: ${failed
+        .slice(0, 5)
+        .map((q) => code(q.name, 60))
+        .join(', ')}`,
+    );
   const findingLines = findingsBySeverity(report).map((f) => {
     const technique = f.technique === undefined ? '' : ` ${code(f.technique, 20)}`;
     const where = f.resultsLocation === undefined ? '' : ` → ${code(f.resultsLocation)}`;

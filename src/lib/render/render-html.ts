@@ -10,7 +10,22 @@ import type { BaselineStatus, Digest, Finding, InterfacePlace, Report, Series } 
 import { lookupText, placeLabel, placeLine, placeOf, placesShownBy, placeText } from '../report/interfaces.js';
 import { barList, escapeHtml as esc, hourlyChart, rangeRows, type HourPoint, type LabelPlace } from './html-charts.js';
 import { scannedToRaw } from '../report/raw-day.js';
-import { cellText, columnsOf, countBySeverity, findingsBySeverity, formatBytes, formatCount, formatDuration, formatUsd, noveltyText, plural, safeLine, SEVERITIES, suppressionText, withLocalTimes } from './present.js';
+import {
+  cellText,
+  columnsOf,
+  countBySeverity,
+  findingsBySeverity,
+  formatBytes,
+  formatCount,
+  formatDuration,
+  formatUsd,
+  noveltyText,
+  plural,
+  safeLine,
+  SEVERITIES,
+  suppressionText,
+  withLocalTimes,
+} from './present.js';
 
 /** The series and digests the charts draw, by rule id (src/queries/reports). */
 export const HOURLY_SERIES = 'hourly-records';
@@ -22,8 +37,44 @@ const MAX_TABLE_ROWS = 10;
 const HOUR_SECONDS = 3600;
 
 /** Fields this page renders by name; anything else a newer model adds is shown as a generic fact. */
-const FINDING_KEYS = new Set(['rule', 'severity', 'title', 'technique', 'count', 'rows', 'rowsLeftOut', 'resultsLocation', 'newToday', 'newRows', 'seenDays', 'seenOfDays', 'places']);
-const REPORT_KEYS = new Set(['tool', 'engine', 'database', 'table', 'generatedAt', 'window', 'totals', 'findings', 'digests', 'series', 'baseline', 'building', 'suppressed', 'expiredSuppressions', 'queries', 'bytesScanned', 'costUsd', 'rawDay', 'warnings', 'files', 'interfaces']);
+const FINDING_KEYS = new Set([
+  'rule',
+  'severity',
+  'title',
+  'technique',
+  'count',
+  'rows',
+  'rowsLeftOut',
+  'resultsLocation',
+  'newToday',
+  'newRows',
+  'seenDays',
+  'seenOfDays',
+  'places',
+]);
+const REPORT_KEYS = new Set([
+  'tool',
+  'engine',
+  'database',
+  'table',
+  'generatedAt',
+  'window',
+  'totals',
+  'findings',
+  'digests',
+  'series',
+  'baseline',
+  'building',
+  'suppressed',
+  'expiredSuppressions',
+  'queries',
+  'bytesScanned',
+  'costUsd',
+  'rawDay',
+  'warnings',
+  'files',
+  'interfaces',
+]);
 const PROTOCOLS: Readonly<Record<string, string>> = { '1': 'icmp', '6': 'tcp', '17': 'udp', '58': 'icmpv6' };
 
 /** The page for one report. */
@@ -63,7 +114,12 @@ export function renderHtml(report: Report): string {
 function header(report: Report): string {
   const zone = report.window.timezone;
   const counts = countBySeverity(report);
-  const verdict = report.findings.length === 0 ? '<span class="ok">no findings</span>' : SEVERITIES.filter((s) => counts[s] > 0).map((s) => `<span class="sev ${s}">${counts[s]} ${s}</span>`).join(' ');
+  const verdict =
+    report.findings.length === 0
+      ? '<span class="ok">no findings</span>'
+      : SEVERITIES.filter((s) => counts[s] > 0)
+          .map((s) => `<span class="sev ${s}">${counts[s]} ${s}</span>`)
+          .join(' ');
   return [
     '<header>',
     `<p class="kicker">flowlog-pilot · VPC Flow Logs daily report</p>`,
@@ -114,7 +170,11 @@ function findingsSection(report: Report): string {
   if (findings.length === 0) return [...parts, '<p class="none">No detection matched in this window.</p>', '</section>'].join('\n');
   const withStatus = findings.some((f) => extraFacts(f as unknown as Record<string, unknown>, FINDING_KEYS).length > 0);
   const rows = findings.map((f) => {
-    const status = withStatus ? `<td class="status">${extraFacts(f as unknown as Record<string, unknown>, FINDING_KEYS).map(([k, v]) => `<span class="chip">${esc(labelOf(k))}: ${esc(v)}</span>`).join(' ')}</td>` : '';
+    const status = withStatus
+      ? `<td class="status">${extraFacts(f as unknown as Record<string, unknown>, FINDING_KEYS)
+          .map(([k, v]) => `<span class="chip">${esc(labelOf(k))}: ${esc(v)}</span>`)
+          .join(' ')}</td>`
+      : '';
     return `<tr data-rule="${esc(f.rule)}" data-severity="${f.severity}" data-count="${f.count}"><td><span class="sev ${f.severity}">${f.severity}</span></td><td><a href="#finding-${esc(anchor(f.rule))}">${esc(safeLine(f.title))}</a><br><code>${esc(safeLine(f.rule))}</code>${noveltyBadge(f)}</td><td>${f.technique === undefined ? '' : esc(safeLine(f.technique))}</td><td class="num">${formatCount(f.count)}</td>${status}</tr>`;
   });
   return [
@@ -139,7 +199,10 @@ function noveltyBadge(f: Finding): string {
 function building(report: Report): string {
   const held = report.building ?? [];
   if (held.length === 0) return '';
-  const items = held.map((b) => `<li data-building="${esc(b.rule)}"><span class="badge building">${esc(buildingText(b))}</span> ${esc(safeLine(b.title, 200))} <code>${esc(safeLine(b.rule))}</code>, not compared yet</li>`);
+  const items = held.map(
+    (b) =>
+      `<li data-building="${esc(b.rule)}"><span class="badge building">${esc(buildingText(b))}</span> ${esc(safeLine(b.title, 200))} <code>${esc(safeLine(b.rule))}</code>, not compared yet</li>`,
+  );
   return `<ul class="building">${items.join('')}</ul>`;
 }
 
@@ -148,7 +211,8 @@ function baselineDays(status: BaselineStatus | undefined): string {
   if (status === undefined || status.days.length === 0) return '';
   const cells = status.days.map((d) => {
     const state = d.complete ? 'complete' : 'incomplete';
-    const late = d.firstRecordAfterSeconds !== undefined && d.firstRecordAfterSeconds > 1800 ? `, first record ${Math.round(d.firstRecordAfterSeconds / 60)} min after midnight` : '';
+    const late =
+      d.firstRecordAfterSeconds !== undefined && d.firstRecordAfterSeconds > 1800 ? `, first record ${Math.round(d.firstRecordAfterSeconds / 60)} min after midnight` : '';
     const hint = `${d.date}: ${d.hours === 0 ? 'no records' : `records in ${d.hours} h${late}`}, ${d.complete ? 'counted' : 'not counted'}`;
     return `<li class="day ${state}" data-date="${esc(safeLine(d.date))}" data-complete="${d.complete}" data-hours="${d.hours}" title="${esc(safeLine(hint, 200))}"><span>${esc(safeLine(d.date.slice(5), 10))}</span><strong>${d.hours} h</strong></li>`;
   });
@@ -214,7 +278,10 @@ function rowsTable(rows: readonly Row[], rowsLeftOut: number, location: string |
   const numeric = (c: string) => shown.every((r) => typeof r[c] === 'number' || r[c] === null || r[c] === undefined);
   const head = columns.map((c) => `<th${numeric(c) ? ' class="num"' : ''}>${esc(safeLine(c, 40))}</th>`).join('');
   const body = shown.map((r) => `<tr>${columns.map((c) => `<td${numeric(c) ? ' class="num"' : ''}>${esc(cell(r[c]))}</td>`).join('')}</tr>`).join('');
-  const tail = more > 0 ? `<p class="more">${esc(plural(more, 'more row'))}${location === undefined ? ' in the CSV next to this page' : ` at <code>${esc(safeLine(location))}</code>`}.</p>` : '';
+  const tail =
+    more > 0
+      ? `<p class="more">${esc(plural(more, 'more row'))}${location === undefined ? ' in the CSV next to this page' : ` at <code>${esc(safeLine(location))}</code>`}.</p>`
+      : '';
   return `<div class="scroll"><table class="rows"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>${tail}`;
 }
 
@@ -235,7 +302,8 @@ function whereList(places: readonly InterfacePlace[] | undefined, rows: readonly
 function placeItems(places: readonly InterfacePlace[]): string {
   if (places.length === 0) return '';
   const shown = places.slice(0, MAX_TABLE_ROWS);
-  const item = (p: InterfacePlace) => `<li data-place="${esc(safeLine(p.key, 80))}"><code>${esc(safeLine(p.key === p.interfaceId ? p.key : `${p.key} on ${p.interfaceId}`, 120))}</code> ${esc(safeLine(placeText(p), 300))}</li>`;
+  const item = (p: InterfacePlace) =>
+    `<li data-place="${esc(safeLine(p.key, 80))}"><code>${esc(safeLine(p.key === p.interfaceId ? p.key : `${p.key} on ${p.interfaceId}`, 120))}</code> ${esc(safeLine(placeText(p), 300))}</li>`;
   const more = places.length > shown.length ? `<li class="more">+${formatCount(places.length - shown.length)} more in report.json</li>` : '';
   return `<ul class="places">${shown.map(item).join('')}${more}</ul>`;
 }
@@ -261,7 +329,13 @@ function chartsSection(report: Report): string {
     const points = hourly?.map((p) => p[key]) ?? [];
     const days = hourly?.[0]?.baselineDays ?? 0;
     const legend = `<p class="legend"><span class="key line-${key}"></span>today <span class="key usual-${key}"></span>lowest to highest of the ${plural(days, 'baseline day')}, same hour</p>`;
-    return figure(`hourly-${key}`, heading, points.length === 0 ? noData('No hourly data in this report.') : hourlyChart(points, { name: key, label: `${key} records`, hourLabel, formatValue: formatCount }), legend, points.length);
+    return figure(
+      `hourly-${key}`,
+      heading,
+      points.length === 0 ? noData('No hourly data in this report.') : hourlyChart(points, { name: key, label: `${key} records`, hourLabel, formatValue: formatCount }),
+      legend,
+      points.length,
+    );
   };
   const sources = digest(report, TOP_SOURCES_DIGEST);
   const ports = digest(report, TOP_PORTS_DIGEST);
@@ -272,7 +346,11 @@ function chartsSection(report: Report): string {
     note: `${plural(num(r.ports), 'port')}, ${plural(num(r.destinations), 'host')}`,
     ...withPlace(labelPlace(sources?.places, text(r.sourceaddress))),
   }));
-  const portBars = (ports?.rows ?? []).map((r) => ({ label: `${text(r.destinationport)}/${PROTOCOLS[text(r.protocol)] ?? text(r.protocol)}`, value: num(r.rejected), note: plural(num(r.sources), 'source') }));
+  const portBars = (ports?.rows ?? []).map((r) => ({
+    label: `${text(r.destinationport)}/${PROTOCOLS[text(r.protocol)] ?? text(r.protocol)}`,
+    value: num(r.rejected),
+    note: plural(num(r.sources), 'source'),
+  }));
   const egressRows = (egress?.rows ?? []).map((r) => ({
     label: text(r.sourceaddress),
     value: num(r.bytes),
@@ -287,8 +365,20 @@ function chartsSection(report: Report): string {
     '<div class="grid2">',
     hourlyFigure('rejected', 'Rejected records per hour'),
     hourlyFigure('accepted', 'Accepted records per hour'),
-    figure('top-sources', 'Top rejected sources', sourceBars.length === 0 ? noData('Nothing was rejected.') : barList('top-sources', sourceBars, formatCount), '<p class="legend">rejected records</p>', sourceBars.length),
-    figure('top-ports', 'Top rejected ports', portBars.length === 0 ? noData('Nothing was rejected on a server port.') : barList('top-ports', portBars, formatCount), '<p class="legend">rejected records, client ports left out</p>', portBars.length),
+    figure(
+      'top-sources',
+      'Top rejected sources',
+      sourceBars.length === 0 ? noData('Nothing was rejected.') : barList('top-sources', sourceBars, formatCount),
+      '<p class="legend">rejected records</p>',
+      sourceBars.length,
+    ),
+    figure(
+      'top-ports',
+      'Top rejected ports',
+      portBars.length === 0 ? noData('Nothing was rejected on a server port.') : barList('top-ports', portBars, formatCount),
+      '<p class="legend">rejected records, client ports left out</p>',
+      portBars.length,
+    ),
     '</div>',
     figure(
       'host-egress',
@@ -341,7 +431,10 @@ function otherDigests(report: Report): string {
   return [
     '<section id="digests">',
     '<h2>Digests</h2>',
-    ...rest.map((d) => `<article class="digest" id="digest-${esc(anchor(d.rule))}"><h3>${esc(safeLine(d.title))}</h3>${rowsTable(withLocalTimes(d.rows, report.window.timezone), d.rowsLeftOut, d.resultsLocation) || '<p class="none">No rows.</p>'}${whereList(d.places, d.rows)}</article>`),
+    ...rest.map(
+      (d) =>
+        `<article class="digest" id="digest-${esc(anchor(d.rule))}"><h3>${esc(safeLine(d.title))}</h3>${rowsTable(withLocalTimes(d.rows, report.window.timezone), d.rowsLeftOut, d.resultsLocation) || '<p class="none">No rows.</p>'}${whereList(d.places, d.rows)}</article>`,
+    ),
     '</section>',
   ].join('\n');
 }
@@ -409,7 +502,13 @@ function extraFacts(object: Readonly<Record<string, unknown>>, known: ReadonlySe
 
 /** `seenDays` and `new_or_ongoing` read as "seen days", "new or ongoing". */
 function labelOf(key: string): string {
-  return safeLine(key.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').toLowerCase(), 40);
+  return safeLine(
+    key
+      .replace(/([a-z])([A-Z])/g, '$1 $2')
+      .replace(/[_-]+/g, ' ')
+      .toLowerCase(),
+    40,
+  );
 }
 
 function anchor(rule: string): string {

@@ -32,17 +32,31 @@ export function canonicalReport(report: Report): Report {
     digests: report.digests.map(canonicalDigest),
     ...(report.series === undefined ? {} : { series: report.series.map(canonicalSeries) }),
     ...(report.baseline === undefined ? {} : { baseline: canonicalBaseline(report.baseline) }),
-    ...(report.building === undefined ? {} : { building: report.building.map((b) => ({ rule: b.rule, title: b.title, completeDays: b.completeDays, requiredDays: b.requiredDays })) }),
+    ...(report.building === undefined
+      ? {}
+      : { building: report.building.map((b) => ({ rule: b.rule, title: b.title, completeDays: b.completeDays, requiredDays: b.requiredDays })) }),
     ...(report.suppressed === undefined
       ? {}
-      : { suppressed: report.suppressed.map((x) => ({ rule: x.rule, entry: x.entry, reason: x.reason, expires: x.expires, count: x.count, rows: x.rows, ...(x.places === undefined ? {} : { places: x.places.map(canonicalPlace) }) })) }),
+      : {
+          suppressed: report.suppressed.map((x) => ({
+            rule: x.rule,
+            entry: x.entry,
+            reason: x.reason,
+            expires: x.expires,
+            count: x.count,
+            rows: x.rows,
+            ...(x.places === undefined ? {} : { places: x.places.map(canonicalPlace) }),
+          })),
+        }),
     ...(report.expiredSuppressions === undefined ? {} : { expiredSuppressions: report.expiredSuppressions.map((x) => ({ entry: x.entry, reason: x.reason, expires: x.expires })) }),
     queries: report.queries.map(canonicalQuery),
     bytesScanned: report.bytesScanned,
     costUsd: report.costUsd,
     ...(report.rawDay === undefined ? {} : { rawDay: { days: [...report.rawDay.days], files: report.rawDay.files, bytes: report.rawDay.bytes } }),
     warnings: [...report.warnings],
-    ...(report.files === undefined ? {} : { files: { location: report.files.location, folderUrl: report.files.folderUrl, main: report.files.main, mainUrl: report.files.mainUrl } }),
+    ...(report.files === undefined
+      ? {}
+      : { files: { location: report.files.location, folderUrl: report.files.folderUrl, main: report.files.main, mainUrl: report.files.mainUrl } }),
     ...(report.interfaces === undefined ? {} : { interfaces: canonicalLookup(report.interfaces) }),
   };
 }

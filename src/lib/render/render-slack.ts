@@ -127,13 +127,28 @@ export function renderSlack(given: Report, options: SlackOptions = {}): { messag
   const head: SlackBlock[] = [header, summary, ...reportButtons(report)];
   if (suppressionText(report) !== '') {
     // Each group with where its first rows' machines live, in a few words (Name and instance).
-    const on = (places: readonly InterfacePlace[] | undefined) => (places === undefined || places.length === 0 ? '' : ` on ${places.slice(0, 2).map((p) => inlineCode(safeLine(`${p.key} ${placeLabel(p)}`, 80))).join(', ')}${places.length > 2 ? ` +${places.length - 2} more` : ''}`);
-    const groups = (report.suppressed ?? []).slice(0, 3).map((s) => `${inlineCode(safeLine(s.rule, 60))} ${escapeSlack(safeLine(s.reason, 80))}${on(placesShownBy(s.places, s.rows.slice(0, maxRows)))}`);
+    const on = (places: readonly InterfacePlace[] | undefined) =>
+      places === undefined || places.length === 0
+        ? ''
+        : ` on ${places
+            .slice(0, 2)
+            .map((p) => inlineCode(safeLine(`${p.key} ${placeLabel(p)}`, 80)))
+            .join(', ')}${places.length > 2 ? ` +${places.length - 2} more` : ''}`;
+    const groups = (report.suppressed ?? [])
+      .slice(0, 3)
+      .map((s) => `${inlineCode(safeLine(s.rule, 60))} ${escapeSlack(safeLine(s.reason, 80))}${on(placesShownBy(s.places, s.rows.slice(0, maxRows)))}`);
     head.push(context(`${escapeSlack(suppressionText(report))}${groups.length === 0 ? '' : `: ${groups.join(', ')}`}`));
   }
   if (lookupText(report) !== '') head.push(context(escapeSlack(lookupText(report))));
   if (report.building !== undefined && report.building.length > 0) {
-    head.push(context(`${report.building.slice(0, 5).map((b) => inlineCode(safeLine(b.rule, 60))).join(', ')}: ${buildingText(report.building[0] as BaselineBuilding)}`));
+    head.push(
+      context(
+        `${report.building
+          .slice(0, 5)
+          .map((b) => inlineCode(safeLine(b.rule, 60)))
+          .join(', ')}: ${buildingText(report.building[0] as BaselineBuilding)}`,
+      ),
+    );
   }
   const tail = tailBlocks(report);
 
@@ -144,7 +159,9 @@ export function renderSlack(given: Report, options: SlackOptions = {}): { messag
 
   const body: SlackBlock[] = [];
   const notice = (findings: number, digests: number) =>
-    context(`+${[findings > 0 ? plural(findings, 'more finding') : '', digests > 0 ? plural(digests, 'more digest') : ''].filter((s) => s !== '').join(', ')} not shown: see the e-mail or the results locations.`);
+    context(
+      `+${[findings > 0 ? plural(findings, 'more finding') : '', digests > 0 ? plural(digests, 'more digest') : ''].filter((s) => s !== '').join(', ')} not shown: see the e-mail or the results locations.`,
+    );
   const size = (blocks: readonly SlackBlock[]) => JSON.stringify(blocks).length;
   let shown = 0;
   for (const item of items) {
@@ -165,7 +182,17 @@ function reportButtons(report: Report): SlackBlock[] {
   const files = report.files;
   if (files === undefined) return [];
   const button = (text: string, url: string, actionId: string, primary: boolean): SlackButton[] =>
-    url.length > SLACK_BUTTON_URL_MAX_CHARS ? [] : [{ type: 'button', text: { type: 'plain_text', text: safeLine(text, SLACK_BUTTON_TEXT_MAX_CHARS), emoji: false }, url, action_id: actionId, ...(primary ? { style: 'primary' as const } : {}) }];
+    url.length > SLACK_BUTTON_URL_MAX_CHARS
+      ? []
+      : [
+          {
+            type: 'button',
+            text: { type: 'plain_text', text: safeLine(text, SLACK_BUTTON_TEXT_MAX_CHARS), emoji: false },
+            url,
+            action_id: actionId,
+            ...(primary ? { style: 'primary' as const } : {}),
+          },
+        ];
   const elements = [...button('Open report', files.mainUrl, 'open-report', true), ...button('All files', files.folderUrl, 'open-report-folder', false)];
   return elements.length === 0 ? [] : [{ type: 'actions', elements }];
 }
@@ -208,7 +235,11 @@ function tailBlocks(report: Report): SlackBlock[] {
   const failed = failedQueries(report);
   const blocks: SlackBlock[] = [{ type: 'divider' }];
   const ok = report.queries.length - failed.length;
-  blocks.push(context(`${plural(report.queries.length, 'query', 'queries')} (${ok} succeeded, ${failed.length} failed) · scanned ${formatBytes(report.bytesScanned)} · cost ${formatUsd(report.costUsd)}`));
+  blocks.push(
+    context(
+      `${plural(report.queries.length, 'query', 'queries')} (${ok} succeeded, ${failed.length} failed) · scanned ${formatBytes(report.bytesScanned)} · cost ${formatUsd(report.costUsd)}`,
+    ),
+  );
   if (failed.length > 0) {
     const shown = failed.slice(0, 5).map((q) => `${safeLine(q.name, 60)}: ${safeLine(q.error ?? 'no error message', 300)}`);
     if (failed.length > 5) shown.push(`+${failed.length - 5} more`);

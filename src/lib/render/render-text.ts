@@ -107,7 +107,10 @@ export function renderText(given: Report, options: TextOptions = {}): string {
 /** Which baseline days count, and why the others do not (a partial first day, a gap). */
 function baselineLine(status: BaselineStatus): string {
   const incomplete = status.days.filter((d) => !d.complete);
-  const why = incomplete.map((d) => `${safeLine(d.date)} ${d.hours === 0 ? 'no records' : `${d.hours} h${d.firstRecordAfterSeconds !== undefined && d.firstRecordAfterSeconds > 1800 ? `, first record ${formatOffset(d.firstRecordAfterSeconds)} after midnight` : ''}`}`);
+  const why = incomplete.map(
+    (d) =>
+      `${safeLine(d.date)} ${d.hours === 0 ? 'no records' : `${d.hours} h${d.firstRecordAfterSeconds !== undefined && d.firstRecordAfterSeconds > 1800 ? `, first record ${formatOffset(d.firstRecordAfterSeconds)} after midnight` : ''}`}`,
+  );
   return `Baseline: ${status.completeDays} of ${status.days.length} earlier days complete (spike rules need ${status.requiredDays}; a day counts with records in ${status.minDayHours}+ hours from its first 30 minutes)${why.length === 0 ? '' : `; not counted: ${why.join('; ')}`}`;
 }
 
@@ -132,7 +135,11 @@ function findingText(finding: Finding, maxRows: number, maxCellChars: number): s
 }
 
 function digestText(digest: Digest, maxRows: number, maxCellChars: number): string[] {
-  return [`${safeLine(digest.title, 200)} (${safeLine(digest.rule)})`, ...rowsText(digest.rows, digest.rowsLeftOut, digest.resultsLocation, maxRows, maxCellChars), ...whereText(digest, maxRows)];
+  return [
+    `${safeLine(digest.title, 200)} (${safeLine(digest.rule)})`,
+    ...rowsText(digest.rows, digest.rowsLeftOut, digest.resultsLocation, maxRows, maxCellChars),
+    ...whereText(digest, maxRows),
+  ];
 }
 
 /** Where the interfaces and private addresses of the rows shown live: one line each. */
@@ -162,6 +169,9 @@ function queriesText(report: Report): string[] {
   }));
   const table = smallTable(rows, 0, rows.length, 60);
   const ratio = scannedToRaw(report);
-  const raw = ratio === undefined || report.rawDay === undefined ? '' : `; raw logs of ${report.rawDay.days.join(', ')} ${formatBytes(report.rawDay.bytes)} compressed (${report.rawDay.files} files): scanned ${ratio.toFixed(2)}x that`;
+  const raw =
+    ratio === undefined || report.rawDay === undefined
+      ? ''
+      : `; raw logs of ${report.rawDay.days.join(', ')} ${formatBytes(report.rawDay.bytes)} compressed (${report.rawDay.files} files): scanned ${ratio.toFixed(2)}x that`;
   return [...table.lines.map((l) => `  ${l}`), `  Total scanned ${formatBytes(report.bytesScanned)}, cost ${formatUsd(report.costUsd)}${raw}`];
 }

@@ -20,7 +20,13 @@ function neutraliseFormula(value: string): string {
 
 /** One JSON object per row, keyed by column name, as an array. */
 export function toJson(columns: readonly Column[], rows: readonly Row[]): string {
-  return JSON.stringify(rows.map((row) => Object.fromEntries(columns.map((c) => [c.name, row[c.name] ?? null]))), null, 2) + '\n';
+  return (
+    JSON.stringify(
+      rows.map((row) => Object.fromEntries(columns.map((c) => [c.name, row[c.name] ?? null]))),
+      null,
+      2,
+    ) + '\n'
+  );
 }
 
 /** An aligned text table for a terminal; numbers right-aligned, NULL shown as NULL. */
@@ -32,11 +38,7 @@ export function toTable(columns: readonly Column[], rows: readonly Row[]): strin
   const widths = columns.map((c, i) => Math.max(c.name.length, ...cells.map((r) => (r[i] ?? '').length)));
   const numeric = columns.map((c, i) => rows.length > 0 && rows.every((row) => typeof row[c.name] === 'number' || row[c.name] === null) && widths[i] !== undefined);
   const pad = (value: string, i: number) => (numeric[i] ? value.padStart(widths[i] ?? 0) : value.padEnd(widths[i] ?? 0));
-  const lines = [
-    columns.map((c, i) => pad(c.name, i)).join(' | '),
-    widths.map((w) => '-'.repeat(w)).join('-+-'),
-    ...cells.map((r) => r.map((v, i) => pad(v, i)).join(' | ')),
-  ];
+  const lines = [columns.map((c, i) => pad(c.name, i)).join(' | '), widths.map((w) => '-'.repeat(w)).join('-+-'), ...cells.map((r) => r.map((v, i) => pad(v, i)).join(' | '))];
   return `${lines.map((l) => l.trimEnd()).join('\n')}\n(${rows.length} row${rows.length === 1 ? '' : 's'})\n`;
 }
 

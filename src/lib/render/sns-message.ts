@@ -98,7 +98,9 @@ function assemble(report: Report, truncated: boolean): SnsMessage {
 export function shrinkReport(report: Report, step: Shrink): Report {
   const s = (value: string) => cut(value, step.maxStringChars);
   const rows = (list: readonly Row[]) =>
-    list.slice(0, step.maxRows).map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [cut(k, step.maxCellChars), typeof v === 'string' ? cut(v, step.maxCellChars) : v])));
+    list
+      .slice(0, step.maxRows)
+      .map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [cut(k, step.maxCellChars), typeof v === 'string' ? cut(v, step.maxCellChars) : v])));
   // Interface context stays only for the names the kept rows still show.
   const places = (item: Finding | Digest) => ({ places: placesShownBy(item.places, item.rows.slice(0, step.maxRows)) });
   const finding = (f: Finding): Finding => ({
@@ -110,7 +112,14 @@ export function shrinkReport(report: Report, step: Shrink): Report {
     rowsLeftOut: f.rowsLeftOut + Math.max(0, f.rows.length - step.maxRows),
     ...places(f),
   });
-  const digest = (d: Digest): Digest => ({ ...d, rule: s(d.rule), title: s(d.title), rows: rows(d.rows), rowsLeftOut: d.rowsLeftOut + Math.max(0, d.rows.length - step.maxRows), ...places(d) });
+  const digest = (d: Digest): Digest => ({
+    ...d,
+    rule: s(d.rule),
+    title: s(d.title),
+    rows: rows(d.rows),
+    rowsLeftOut: d.rowsLeftOut + Math.max(0, d.rows.length - step.maxRows),
+    ...places(d),
+  });
   const query = (q: QueryRun): QueryRun => ({ ...q, name: s(q.name), ...(q.error === undefined ? {} : { error: s(q.error) }) });
 
   const findings = findingsBySeverity(report).slice(0, step.maxFindings).map(finding);
@@ -124,7 +133,13 @@ export function shrinkReport(report: Report, step: Shrink): Report {
     ...(report.warnings.length > step.maxWarnings ? [`${report.warnings.length - step.maxWarnings} more warnings left out`] : []),
   ];
   // Suppressed matches keep their counts and reasons; only their rows are cut, like a finding's.
-  const suppressed = report.suppressed?.map((x) => ({ ...x, rule: s(x.rule), reason: s(x.reason), rows: rows(x.rows), places: placesShownBy(x.places, x.rows.slice(0, step.maxRows)) }));
+  const suppressed = report.suppressed?.map((x) => ({
+    ...x,
+    rule: s(x.rule),
+    reason: s(x.reason),
+    rows: rows(x.rows),
+    places: placesShownBy(x.places, x.rows.slice(0, step.maxRows)),
+  }));
   return canonicalReport({
     ...report,
     // Chart data is for the HTML report; a message cut to fit has no room for it.

@@ -30,7 +30,10 @@ export function cleanSubject(value: string): string {
 export function renderSubject(report: Report): string {
   const high = countBySeverity(report).high;
   const newHigh = newHighCount(report);
-  const findings = report.findings.length === 0 ? 'no findings' : `${plural(report.findings.length, 'finding')}${high > 0 ? ` (${formatCount(high)} high${newHigh > 0 ? `, ${formatCount(newHigh)} new high` : ''})` : ''}`;
+  const findings =
+    report.findings.length === 0
+      ? 'no findings'
+      : `${plural(report.findings.length, 'finding')}${high > 0 ? ` (${formatCount(high)} high${newHigh > 0 ? `, ${formatCount(newHigh)} new high` : ''})` : ''}`;
   const failed = failedQueries(report).length;
   const failures = failed > 0 ? `, ${plural(failed, 'query', 'queries')} failed` : '';
   return cleanSubject(`flowlog-pilot ${report.window.date}: ${findings}, ${formatCount(report.totals.rejected)} rejected${failures}`);

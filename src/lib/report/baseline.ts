@@ -29,12 +29,16 @@ export function baselineDaysRelation(input: BaselineDaysInput): SqlFragment {
   if (!Number.isInteger(input.minDayHours) || input.minDayHours < 1 || input.minDayHours > 24) {
     throw new ValidationError('minDayHours', `must be a whole number from 1 to 24, got ${input.minDayHours}`);
   }
-  return renderFragment(queryText(BASELINE_DAYS_TEMPLATE), {
-    baseline_flows: input.baselineFlows,
-    window_start: integerLiteral(input.windowStartEpoch, 'window_start'),
-    baseline_start: integerLiteral(input.baselineStartEpoch, 'baseline_start'),
-    min_day_hours: integerLiteral(input.minDayHours, 'min_day_hours'),
-  }, BASELINE_DAYS_TEMPLATE);
+  return renderFragment(
+    queryText(BASELINE_DAYS_TEMPLATE),
+    {
+      baseline_flows: input.baselineFlows,
+      window_start: integerLiteral(input.windowStartEpoch, 'window_start'),
+      baseline_start: integerLiteral(input.baselineStartEpoch, 'baseline_start'),
+      min_day_hours: integerLiteral(input.minDayHours, 'min_day_hours'),
+    },
+    BASELINE_DAYS_TEMPLATE,
+  );
 }
 
 /** The standalone query the report runs once to learn how many baseline days are complete. */
@@ -42,8 +46,7 @@ export function baselineDaysQuery(input: BaselineDaysInput): string {
   return `SELECT day_block, hours, first_offset_seconds, complete\nFROM (\n${baselineDaysRelation(input).toString()}\n) baseline_days\nORDER BY day_block`;
 }
 
-const numberOf = (value: unknown): number | undefined =>
-  typeof value === 'number' ? value : typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : undefined;
+const numberOf = (value: unknown): number | undefined => (typeof value === 'number' ? value : typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : undefined);
 
 /**
  * Reads the baseline-days rows into the report's baseline status. `dates` are the baseline's

@@ -98,7 +98,11 @@ export function buildReport(input: ReportInput): Report {
   if (silenced !== undefined) {
     const seenOfDays = input.baseline === undefined ? BASELINE_DAYS : input.baseline.days.filter((d) => d.hours > 0).length;
     const headers = new Map(input.outcomes.map((o) => [o.query.name, o.query.severity ?? 'low']));
-    findings.splice(0, findings.length, ...silenced.findings.map((f) => ({ ...f, severity: severityOf(f.rows, headers.get(f.rule) ?? f.severity), ...noveltyOf(f.rows, seenOfDays) })));
+    findings.splice(
+      0,
+      findings.length,
+      ...silenced.findings.map((f) => ({ ...f, severity: severityOf(f.rows, headers.get(f.rule) ?? f.severity), ...noveltyOf(f.rows, seenOfDays) })),
+    );
   }
   findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || Number(b.newToday === true) - Number(a.newToday === true) || a.rule.localeCompare(b.rule));
   return {

@@ -33,4 +33,5 @@ export function s3ConsoleObjectUrl(region: string, bucket: string, key: string):
 }
 
 /** What a console link built here looks like: reports read back from SNS are checked against it. */
-export const S3_CONSOLE_URL = /^https:\/\/([a-z0-9-]+\.console\.aws\.amazon\.com|[a-z0-9-]+\.console\.amazonaws\.cn|console\.amazonaws-us-gov\.com)\/s3\/(buckets|object)\/[a-z0-9.-]{3,63}\?[A-Za-z0-9%&=._~-]+$/;
+export const S3_CONSOLE_URL =
+  /^https:\/\/([a-z0-9-]+\.console\.aws\.amazon\.com|[a-z0-9-]+\.console\.amazonaws\.cn|console\.amazonaws-us-gov\.com)\/s3\/(buckets|object)\/[a-z0-9.-]{3,63}\?[A-Za-z0-9%&=._~-]+$/;

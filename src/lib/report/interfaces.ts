@@ -120,9 +120,10 @@ export function placesShownBy(places: readonly InterfacePlace[] | undefined, row
  * interface without an instance says what it is instead (`nat_gateway: Interface for NAT Gateway nat-...`).
  */
 export function placeText(place: InterfaceFacts): string {
-  const owner = place.instanceId !== undefined
-    ? [place.instanceId, place.name].filter((p) => p !== undefined && p !== '').join(' ')
-    : [place.name, ownerText(place)].filter((p) => p !== undefined && p !== '').join(' ');
+  const owner =
+    place.instanceId !== undefined
+      ? [place.instanceId, place.name].filter((p) => p !== undefined && p !== '').join(' ')
+      : [place.name, ownerText(place)].filter((p) => p !== undefined && p !== '').join(' ');
   const groups = place.securityGroups.map((g) => (g.name === '' ? g.id : `${g.id} ${g.name}`));
   return [owner, ...groups, place.subnetId, place.vpcId].filter((p): p is string => p !== undefined && p !== '').join(', ');
 }
@@ -160,7 +161,10 @@ export function lookupText(report: Report): string {
   const summary = report.interfaces;
   if (summary === undefined || summary.asked === 0) return '';
   if (summary.error !== undefined) return `Interfaces: not placed (${summary.source} failed; see Warnings)`;
-  const missing = summary.notFound.length === 0 ? '' : `; not found (deleted since, or in another account or region): ${summary.notFound.slice(0, 10).join(', ')}${summary.notFound.length > 10 ? `, +${summary.notFound.length - 10} more` : ''}`;
+  const missing =
+    summary.notFound.length === 0
+      ? ''
+      : `; not found (deleted since, or in another account or region): ${summary.notFound.slice(0, 10).join(', ')}${summary.notFound.length > 10 ? `, +${summary.notFound.length - 10} more` : ''}`;
   return `Interfaces: ${summary.found} of ${summary.asked} interfaces and private addresses placed from ${summary.source}${missing}`;
 }
 
@@ -257,7 +261,8 @@ export interface Ec2Document {
   readonly instances: readonly Ec2Instance[];
 }
 
-const SAVE_HINT = 'expected {"NetworkInterfaces": [...]} as aws ec2 describe-network-interfaces --output json prints it, or {"Reservations": [...]} as aws ec2 describe-instances --output json prints it';
+const SAVE_HINT =
+  'expected {"NetworkInterfaces": [...]} as aws ec2 describe-network-interfaces --output json prints it, or {"Reservations": [...]} as aws ec2 describe-instances --output json prints it';
 
 /**
  * Reads what `aws ec2 describe-network-interfaces --output json` or `aws ec2 describe-instances
@@ -270,7 +275,9 @@ export function parseEc2Document(text: string, source: string): Ec2Document {
   try {
     document = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError([`${source}: not valid JSON (save it with aws ec2 describe-network-interfaces --output json or aws ec2 describe-instances --output json): ${error instanceof Error ? error.message : String(error)}`]);
+    throw new ConfigError([
+      `${source}: not valid JSON (save it with aws ec2 describe-network-interfaces --output json or aws ec2 describe-instances --output json): ${error instanceof Error ? error.message : String(error)}`,
+    ]);
   }
   const list = Array.isArray(document) ? document : isObject(document) && 'NetworkInterfaces' in document ? document.NetworkInterfaces : undefined;
   const reservations = isObject(document) && 'Reservations' in document ? document.Reservations : undefined;
@@ -287,12 +294,14 @@ export function parseEc2Document(text: string, source: string): Ec2Document {
     const bad = (message: string) => problems.push(`${where}: ${message}`);
     if (!isObject(raw)) return void bad('must be an object as EC2 describes a network interface');
     for (const field of STRING_FIELDS) if (raw[field] !== undefined && typeof raw[field] !== 'string') bad(`${field} must be a string, got ${JSON.stringify(raw[field])}`);
-    if (typeof raw.NetworkInterfaceId !== 'string' || !ENI.test(raw.NetworkInterfaceId)) bad(`NetworkInterfaceId must be an interface id such as eni-0a1b2c3d4e5f60718, got ${JSON.stringify(raw.NetworkInterfaceId ?? null)}`);
+    if (typeof raw.NetworkInterfaceId !== 'string' || !ENI.test(raw.NetworkInterfaceId))
+      bad(`NetworkInterfaceId must be an interface id such as eni-0a1b2c3d4e5f60718, got ${JSON.stringify(raw.NetworkInterfaceId ?? null)}`);
     listOf(raw, 'PrivateIpAddresses', 'PrivateIpAddress', bad);
     listOf(raw, 'Ipv6Addresses', 'Ipv6Address', bad);
     listOf(raw, 'Groups', 'GroupId', bad, ['GroupName']);
     listOf(raw, 'TagSet', 'Key', bad, ['Value']);
-    if (raw.Attachment !== undefined && (!isObject(raw.Attachment) || (raw.Attachment.InstanceId !== undefined && typeof raw.Attachment.InstanceId !== 'string'))) bad('Attachment.InstanceId must be a string');
+    if (raw.Attachment !== undefined && (!isObject(raw.Attachment) || (raw.Attachment.InstanceId !== undefined && typeof raw.Attachment.InstanceId !== 'string')))
+      bad('Attachment.InstanceId must be a string');
     if (problems.length > before) return;
     const fact = interfaceFacts(raw as Ec2NetworkInterface) as InterfaceFacts;
     if (seen.has(fact.interfaceId)) return void bad(`the same interface as NetworkInterfaces[${seen.get(fact.interfaceId)}]`);
@@ -308,7 +317,8 @@ export function parseEc2Document(text: string, source: string): Ec2Document {
       const before = problems.length;
       const bad = (message: string) => problems.push(`${where}: ${message}`);
       if (!isObject(raw)) return void bad('must be an object as EC2 describes an instance');
-      if (typeof raw.InstanceId !== 'string' || !INSTANCE.test(raw.InstanceId)) bad(`InstanceId must be an instance id such as i-0abc1234567890def, got ${JSON.stringify(raw.InstanceId ?? null)}`);
+      if (typeof raw.InstanceId !== 'string' || !INSTANCE.test(raw.InstanceId))
+        bad(`InstanceId must be an instance id such as i-0abc1234567890def, got ${JSON.stringify(raw.InstanceId ?? null)}`);
       listOf(raw, 'Tags', 'Key', bad, ['Value']);
       if (problems.length === before) instances.push(raw as Ec2Instance);
     });
@@ -349,7 +359,10 @@ export function parseInterfaceQuery(event: unknown): InterfaceQuery {
     });
     return value as string[];
   };
-  const query = { interfaceIds: names('interfaceIds', (v) => ENI.test(v), 'an interface id such as eni-0a1b2c3d4e5f60718'), privateAddresses: names('privateAddresses', isPrivateAddress, 'a private IPv4 or IPv6 address') };
+  const query = {
+    interfaceIds: names('interfaceIds', (v) => ENI.test(v), 'an interface id such as eni-0a1b2c3d4e5f60718'),
+    privateAddresses: names('privateAddresses', isPrivateAddress, 'a private IPv4 or IPv6 address'),
+  };
   const count = query.interfaceIds.length + query.privateAddresses.length;
   if (count > MAX_QUERY_NAMES) throw new ValidationError('event', `asks for ${count} names; at most ${MAX_QUERY_NAMES} at a time`);
   return query;

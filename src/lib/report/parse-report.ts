@@ -6,7 +6,20 @@
 import { ValidationError } from '../errors.js';
 import type { Cell, Row } from '../ports.js';
 import { S3_CONSOLE_URL } from './console-url.js';
-import type { BaselineBuilding, BaselineDay, BaselineStatus, Digest, Finding, InterfaceLookupSummary, InterfacePlace, QueryRun, Report, ReportFiles, Severity, RawDaySize } from './model.js';
+import type {
+  BaselineBuilding,
+  BaselineDay,
+  BaselineStatus,
+  Digest,
+  Finding,
+  InterfaceLookupSummary,
+  InterfacePlace,
+  QueryRun,
+  Report,
+  ReportFiles,
+  Severity,
+  RawDaySize,
+} from './model.js';
 
 type Json = Record<string, unknown>;
 
@@ -223,31 +236,40 @@ export function validateReport(value: unknown, path = 'report'): Report {
       ...optionalDays(w, 'rollupDays', `${path}.window`),
       ...optionalDays(w, 'rawDays', `${path}.window`),
     },
-    totals: { records: num(t, 'records', `${path}.totals`), accepted: num(t, 'accepted', `${path}.totals`), rejected: num(t, 'rejected', `${path}.totals`), bytes: num(t, 'bytes', `${path}.totals`) },
+    totals: {
+      records: num(t, 'records', `${path}.totals`),
+      accepted: num(t, 'accepted', `${path}.totals`),
+      rejected: num(t, 'rejected', `${path}.totals`),
+      bytes: num(t, 'bytes', `${path}.totals`),
+    },
     findings: list(o, 'findings', path, finding),
     digests: list(o, 'digests', path, digest),
     ...(o.baseline === undefined ? {} : { baseline: baselineOf(o.baseline, `${path}.baseline`) }),
     ...(o.building === undefined ? {} : { building: list(o, 'building', path, buildingOf) }),
-    ...(o.suppressed === undefined ? {} : {
-      suppressed: list(o, 'suppressed', path, (v, p) => {
-        const x = object(v, p);
-        return {
-          rule: str(x, 'rule', p),
-          entry: num(x, 'entry', p),
-          reason: str(x, 'reason', p),
-          expires: str(x, 'expires', p, DATE),
-          count: num(x, 'count', p),
-          rows: list(x, 'rows', p, row),
-          ...(x.places === undefined ? {} : { places: list(x, 'places', p, place) }),
-        };
-      }),
-    }),
-    ...(o.expiredSuppressions === undefined ? {} : {
-      expiredSuppressions: list(o, 'expiredSuppressions', path, (v, p) => {
-        const x = object(v, p);
-        return { entry: num(x, 'entry', p), reason: str(x, 'reason', p), expires: str(x, 'expires', p, DATE) };
-      }),
-    }),
+    ...(o.suppressed === undefined
+      ? {}
+      : {
+          suppressed: list(o, 'suppressed', path, (v, p) => {
+            const x = object(v, p);
+            return {
+              rule: str(x, 'rule', p),
+              entry: num(x, 'entry', p),
+              reason: str(x, 'reason', p),
+              expires: str(x, 'expires', p, DATE),
+              count: num(x, 'count', p),
+              rows: list(x, 'rows', p, row),
+              ...(x.places === undefined ? {} : { places: list(x, 'places', p, place) }),
+            };
+          }),
+        }),
+    ...(o.expiredSuppressions === undefined
+      ? {}
+      : {
+          expiredSuppressions: list(o, 'expiredSuppressions', path, (v, p) => {
+            const x = object(v, p);
+            return { entry: num(x, 'entry', p), reason: str(x, 'reason', p), expires: str(x, 'expires', p, DATE) };
+          }),
+        }),
     queries: list(o, 'queries', path, query),
     bytesScanned: num(o, 'bytesScanned', path),
     costUsd: num(o, 'costUsd', path),

@@ -101,12 +101,16 @@ function foldersCondition(partitions: readonly string[], late: LateFolder | unde
  */
 export function flowsRelation(database: string, table: string, span: RelationSpan, shape?: TableShape): SqlFragment {
   const dts = [...span.partitions, ...(span.late === undefined ? [] : [span.late.dt])];
-  return renderFragment(queryText(RAW), {
-    table: rawTable(database, table, shape, dts, span.late !== undefined),
-    folders: foldersCondition(span.partitions, span.late),
-    start: integerLiteral(span.startEpoch, 'start'),
-    end: integerLiteral(span.endEpoch, 'end'),
-  }, RAW);
+  return renderFragment(
+    queryText(RAW),
+    {
+      table: rawTable(database, table, shape, dts, span.late !== undefined),
+      folders: foldersCondition(span.partitions, span.late),
+      start: integerLiteral(span.startEpoch, 'start'),
+      end: integerLiteral(span.endEpoch, 'end'),
+    },
+    RAW,
+  );
 }
 
 /**
@@ -131,11 +135,7 @@ export function servedFlowsRelation(tables: RelationTables, span: RelationSpan, 
     end: integerLiteral(span.endEpoch, 'end'),
   };
   if (split.raw.length === 0 && split.rawLate === undefined) return renderFragment(queryText(ROLLUP), { ...common, partitions: dtList(split.rollup) }, ROLLUP);
-  return renderFragment(
-    queryText(MIXED),
-    { ...common, rollup_partitions: dtList(split.rollup), raw: flowsRelation(tables.database, tables.table, rawSpan, tables.shape) },
-    MIXED,
-  );
+  return renderFragment(queryText(MIXED), { ...common, rollup_partitions: dtList(split.rollup), raw: flowsRelation(tables.database, tables.table, rawSpan, tables.shape) }, MIXED);
 }
 
 /**
@@ -144,16 +144,21 @@ export function servedFlowsRelation(tables: RelationTables, span: RelationSpan, 
  * rows are grouped by start hour, so a span that does not start and end on whole hours cannot use them.
  */
 function withStagedLate(tables: RelationTables, span: RelationSpan, split: RelationSplit, staged: StagedLate): SqlFragment {
-  if (tables.buildsTable === undefined) throw new ValidationError('buildsTable', 'staged early rows are read from the rollup\'s builds table, which was not given');
-  if (span.startEpoch % 3600 !== 0 || span.endEpoch % 3600 !== 0) throw new ValidationError('partitions', 'staged early rows serve only a span that starts and ends on whole hours');
-  const rows = renderFragment(queryText(STAGED), {
-    builds: qualifiedName(tables.database, tables.buildsTable),
-    rollup_columns: rollupColumns(),
-    build: stringLiteral(staged.build, 'build id'),
-    late_dt: stringLiteral(staged.late.dt, 'dt'),
-    start: integerLiteral(span.startEpoch, 'start'),
-    end: integerLiteral(span.endEpoch, 'end'),
-  }, STAGED);
+  if (tables.buildsTable === undefined) throw new ValidationError('buildsTable', "staged early rows are read from the rollup's builds table, which was not given");
+  if (span.startEpoch % 3600 !== 0 || span.endEpoch % 3600 !== 0)
+    throw new ValidationError('partitions', 'staged early rows serve only a span that starts and ends on whole hours');
+  const rows = renderFragment(
+    queryText(STAGED),
+    {
+      builds: qualifiedName(tables.database, tables.buildsTable),
+      rollup_columns: rollupColumns(),
+      build: stringLiteral(staged.build, 'build id'),
+      late_dt: stringLiteral(staged.late.dt, 'dt'),
+      start: integerLiteral(span.startEpoch, 'start'),
+      end: integerLiteral(span.endEpoch, 'end'),
+    },
+    STAGED,
+  );
   const rest = servedFlowsRelation(tables, { ...span, late: undefined }, { rollup: split.rollup, raw: split.raw });
   return renderFragment(queryText(UNION), { first: rest, second: rows }, UNION);
 }

@@ -95,7 +95,11 @@ export function readReportConfig(reader: SettingsReader): ReportConfig {
     reader.problems.push(`FLOWLOG_INTERFACES_FUNCTION must be a Lambda function name or ARN, got ${JSON.stringify(interfacesFunction)}`);
   }
   return {
-    timezone: reader.read('FLOWLOG_REPORT_TIMEZONE', validated((zone) => validateTimeZone(zone, 'FLOWLOG_REPORT_TIMEZONE')), 'UTC'),
+    timezone: reader.read(
+      'FLOWLOG_REPORT_TIMEZONE',
+      validated((zone) => validateTimeZone(zone, 'FLOWLOG_REPORT_TIMEZONE')),
+      'UTC',
+    ),
     notify: reader.read('FLOWLOG_NOTIFY', oneOf(['always', 'findings'] as const), 'always'),
     topicArn,
     pricePerTbUsd: reader.read('FLOWLOG_PRICE_PER_TB_USD', decimal(0, 1_000_000), DEFAULT_PRICE_PER_TB_USD),
@@ -106,7 +110,11 @@ export function readReportConfig(reader: SettingsReader): ReportConfig {
       rejectSpikeMinRecords: reader.read('FLOWLOG_REJECT_SPIKE_MIN_RECORDS', wholeNumber(0, Number.MAX_SAFE_INTEGER), 1000),
       egressSpikeRatio: reader.read('FLOWLOG_EGRESS_SPIKE_RATIO', decimal(1, 1_000_000), 5),
       egressSpikeMinBytes: reader.read('FLOWLOG_EGRESS_SPIKE_MIN_BYTES', wholeNumber(0, Number.MAX_SAFE_INTEGER), ONE_GB),
-      adminPorts: reader.read('FLOWLOG_ADMIN_PORTS', validated((ports) => validateParam('ports', ports, 'FLOWLOG_ADMIN_PORTS') as readonly number[]), DEFAULT_ADMIN_PORTS),
+      adminPorts: reader.read(
+        'FLOWLOG_ADMIN_PORTS',
+        validated((ports) => validateParam('ports', ports, 'FLOWLOG_ADMIN_PORTS') as readonly number[]),
+        DEFAULT_ADMIN_PORTS,
+      ),
       ephemeralPorts: reader.read('FLOWLOG_EPHEMERAL_PORTS', oneOf(EPHEMERAL_PRESET_NAMES), 'linux'),
       minBaselineDays: reader.read('FLOWLOG_MIN_BASELINE_DAYS', wholeNumber(1, BASELINE_DAYS), DEFAULT_MIN_BASELINE_DAYS),
       baselineMinDayHours: reader.read('FLOWLOG_BASELINE_MIN_DAY_HOURS', wholeNumber(1, 24), DEFAULT_BASELINE_MIN_DAY_HOURS),
@@ -124,8 +132,14 @@ export function readReportConfig(reader: SettingsReader): ReportConfig {
   };
 }
 
-const TOPIC_ARN = v.pipe(v.string(), v.regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/, (issue) => `must be an SNS topic ARN, got ${JSON.stringify(issue.input)}`));
-const REPORT_BUCKET = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, (issue) => `must be an S3 bucket name, got ${JSON.stringify(issue.input)}`));
+const TOPIC_ARN = v.pipe(
+  v.string(),
+  v.regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/, (issue) => `must be an SNS topic ARN, got ${JSON.stringify(issue.input)}`),
+);
+const REPORT_BUCKET = v.pipe(
+  v.string(),
+  v.regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, (issue) => `must be an S3 bucket name, got ${JSON.stringify(issue.input)}`),
+);
 
 /** Parses and freezes the report settings alone (the core ones are read by loadCoreConfig). */
 export function loadReportConfig(settings: Settings): ReportConfig {

@@ -6,9 +6,7 @@ import type { Report } from './model.js';
 import type { NotifyWhen } from './report-config.js';
 import { previousLocalDay, validateTimeZone } from './window.js';
 
-export type ReportTrigger =
-  | { readonly trigger: 'schedule'; readonly time?: Date }
-  | { readonly trigger: 'manual'; readonly date: string; readonly timezone?: string };
+export type ReportTrigger = { readonly trigger: 'schedule'; readonly time?: Date } | { readonly trigger: 'manual'; readonly date: string; readonly timezone?: string };
 
 const got = (issue: v.BaseIssue<unknown>) => (typeof issue.input === 'string' ? quoteForMessage(issue.input) : typeof issue.input);
 /** Scheduler's planned time (`<aws.scheduler.scheduled-time>`) keeps a retried run on the same day. */
@@ -28,15 +26,24 @@ export const SchedulerInputReportEvent = v.strictObject({ mode: v.literal('sched
 /** A manual invoke: the report of one day, in the configured zone unless another is given. */
 export const ManualReportEvent = v.strictObject(
   {
-    date: v.pipe(v.string((issue) => `expected a date as YYYY-MM-DD, got ${typeof issue.input}`), v.regex(/^\d{4}-\d{2}-\d{2}$/, (issue) => `expected a date as YYYY-MM-DD, got ${got(issue)}`), validatedBy((day: string) => parseDay(day))),
-    timezone: v.optional(v.pipe(v.string('expected an IANA time zone such as UTC or Asia/Tokyo'), validatedBy((zone: string) => validateTimeZone(zone)))),
+    date: v.pipe(
+      v.string((issue) => `expected a date as YYYY-MM-DD, got ${typeof issue.input}`),
+      v.regex(/^\d{4}-\d{2}-\d{2}$/, (issue) => `expected a date as YYYY-MM-DD, got ${got(issue)}`),
+      validatedBy((day: string) => parseDay(day)),
+    ),
+    timezone: v.optional(
+      v.pipe(
+        v.string('expected an IANA time zone such as UTC or Asia/Tokyo'),
+        validatedBy((zone: string) => validateTimeZone(zone)),
+      ),
+    ),
   },
   objectMessage('expected an object such as {"date": "2026-11-20"}'),
 );
 /** Every event the report function accepts (its JSON Schema is in the README); an empty object or none is a schedule too. */
 export const ReportEvent = v.union([
   v.pipe(v.strictObject({}), v.description('Schedule: reports the day before now in FLOWLOG_REPORT_TIMEZONE.')),
-  v.pipe(ScheduledReportEvent, v.description("EventBridge Scheduled Event: reports the day before its time (or now) in FLOWLOG_REPORT_TIMEZONE.")),
+  v.pipe(ScheduledReportEvent, v.description('EventBridge Scheduled Event: reports the day before its time (or now) in FLOWLOG_REPORT_TIMEZONE.')),
   v.pipe(SchedulerInputReportEvent, v.description("EventBridge Scheduler's input: reports the day before its planned time, so a retry reports the same day.")),
   v.pipe(ManualReportEvent, v.description('Manual: the report of one day, in the given IANA time zone or FLOWLOG_REPORT_TIMEZONE.')),
 ]);
@@ -55,7 +62,11 @@ export function parseReportEvent(event: unknown): ReportTrigger {
   }
   const schema = event.mode === 'scheduled' ? SchedulerInputReportEvent : ManualReportEvent;
   const unknown = unknownKeys(event, schema);
-  if (unknown.length > 0) throw new ValidationError('event', `unknown key${unknown.length === 1 ? '' : 's'} ${unknown.map(quoteForMessage).join(', ')} (known: ${Object.keys(schema.entries).join(', ')})`);
+  if (unknown.length > 0)
+    throw new ValidationError(
+      'event',
+      `unknown key${unknown.length === 1 ? '' : 's'} ${unknown.map(quoteForMessage).join(', ')} (known: ${Object.keys(schema.entries).join(', ')})`,
+    );
   const parsed = parseOrRefuse(schema, event);
   if ('mode' in parsed) return scheduled(parsed.time);
   return parsed.timezone === undefined ? { trigger: 'manual', date: parsed.date } : { trigger: 'manual', date: parsed.date, timezone: parsed.timezone };
@@ -79,7 +90,14 @@ export interface ReportSummary {
   readonly window: Report['window'];
   readonly totals: Report['totals'];
   readonly findings: readonly { readonly rule: string; readonly severity: string; readonly count: number }[];
-  readonly queries: readonly { readonly name: string; readonly status: string; readonly rows: number; readonly bytesScanned: number; readonly durationMs: number; readonly error?: string }[];
+  readonly queries: readonly {
+    readonly name: string;
+    readonly status: string;
+    readonly rows: number;
+    readonly bytesScanned: number;
+    readonly durationMs: number;
+    readonly error?: string;
+  }[];
   readonly bytesScanned: number;
   readonly costUsd: number;
   readonly notifications: readonly { readonly channel: string; readonly status: 'sent' | 'failed' | 'skipped'; readonly messageId?: string; readonly error?: string }[];
@@ -92,7 +110,14 @@ export function reportSummary(report: Report, notifications: ReportSummary['noti
     window: report.window,
     totals: report.totals,
     findings: report.findings.map((f) => ({ rule: f.rule, severity: f.severity, count: f.count })),
-    queries: report.queries.map((q) => ({ name: q.name, status: q.status, rows: q.rows, bytesScanned: q.bytesScanned, durationMs: q.durationMs, ...(q.error === undefined ? {} : { error: q.error }) })),
+    queries: report.queries.map((q) => ({
+      name: q.name,
+      status: q.status,
+      rows: q.rows,
+      bytesScanned: q.bytesScanned,
+      durationMs: q.durationMs,
+      ...(q.error === undefined ? {} : { error: q.error }),
+    })),
     bytesScanned: report.bytesScanned,
     costUsd: report.costUsd,
     notifications,

@@ -43,8 +43,18 @@ export function judgeReport(report: Report, notifications: ReportSummary['notifi
       : 'no notification was asked for';
   if (saved.length > 0 && savedFailed.length === saved.length) {
     const first = savedFailed[0]?.error ?? 'no reason given';
-    return { ...verdict, failure: new QueryError(`no report query succeeded (${savedFailed.length} of ${saved.length} failed; first: ${savedFailed[0]?.name}: ${first}); ${delivery}`, { queriesFailed, notificationsFailed: failedChannels.length }) };
+    return {
+      ...verdict,
+      failure: new QueryError(`no report query succeeded (${savedFailed.length} of ${saved.length} failed; first: ${savedFailed[0]?.name}: ${first}); ${delivery}`, {
+        queriesFailed,
+        notificationsFailed: failedChannels.length,
+      }),
+    };
   }
-  if (noChannel) return { ...verdict, failure: new DeliveryError(`the report of ${report.window.date} was built but ${delivery}`, { queriesFailed, notificationsFailed: failedChannels.length }) };
+  if (noChannel)
+    return {
+      ...verdict,
+      failure: new DeliveryError(`the report of ${report.window.date} was built but ${delivery}`, { queriesFailed, notificationsFailed: failedChannels.length }),
+    };
   return verdict;
 }

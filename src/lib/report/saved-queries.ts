@@ -102,7 +102,8 @@ export function parseSavedQuery(file: string, text: string): SavedQuery {
   const severityText = fields.get('severity');
   if (kind === 'detection' && severityText === undefined) fail('a detection needs a severity (high, medium or low)');
   if (kind !== 'detection' && severityText !== undefined) fail(`only a detection has a severity; this query is a ${kind}`);
-  if (severityText !== undefined && !(SEVERITIES as readonly string[]).includes(severityText)) fail(`severity must be one of ${SEVERITIES.join(', ')}, got ${quoteForMessage(severityText)}`);
+  if (severityText !== undefined && !(SEVERITIES as readonly string[]).includes(severityText))
+    fail(`severity must be one of ${SEVERITIES.join(', ')}, got ${quoteForMessage(severityText)}`);
   const technique = fields.get('technique');
   if (technique !== undefined && !TECHNIQUE.test(technique)) fail(`technique must be a MITRE ATT&CK id such as T1046, got ${quoteForMessage(technique)}`);
   const names = params.map((p) => p.name);
@@ -171,7 +172,8 @@ export function validateParam(type: ParamType, value: unknown, field: string): P
       return Object.freeze(
         list.map((item: unknown) => {
           const n = typeof item === 'string' && /^\d+$/.test(item) ? Number(item) : item;
-          if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 65535) throw new ValidationError(field, `ports are whole numbers from 1 to 65535, got ${describe(item)}`);
+          if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 65535)
+            throw new ValidationError(field, `ports are whole numbers from 1 to 65535, got ${describe(item)}`);
           return n;
         }),
       );

@@ -69,7 +69,10 @@ const entrySchema = (knownRules: readonly string[] | undefined) =>
             v.array(
               v.pipe(
                 v.unknown(),
-                v.check((port) => typeof port === 'number' && Number.isInteger(port) && port >= 0 && port <= 65535, (issue) => `ports are whole numbers from 0 to 65535, got ${shown(issue.input)}`),
+                v.check(
+                  (port) => typeof port === 'number' && Number.isInteger(port) && port >= 0 && port <= 65535,
+                  (issue) => `ports are whole numbers from 0 to 65535, got ${shown(issue.input)}`,
+                ),
                 v.transform((port) => port as number),
               ),
             ),
@@ -78,11 +81,18 @@ const entrySchema = (knownRules: readonly string[] | undefined) =>
         interface: v.optional(
           v.pipe(
             v.unknown(),
-            v.check((id) => typeof id === 'string' && ENI.test(id), (issue) => `interface must be an interface id such as eni-0a1b2c3d4e5f60718, got ${shown(issue.input)}`),
+            v.check(
+              (id) => typeof id === 'string' && ENI.test(id),
+              (issue) => `interface must be an interface id such as eni-0a1b2c3d4e5f60718, got ${shown(issue.input)}`,
+            ),
             v.transform((id) => id as string),
           ),
         ),
-        reason: v.pipe(v.unknown(), v.check((reason) => typeof reason === 'string' && reason.trim() !== '', MISSING.reason), v.transform((reason) => (reason as string).trim())),
+        reason: v.pipe(
+          v.unknown(),
+          v.check((reason) => typeof reason === 'string' && reason.trim() !== '', MISSING.reason),
+          v.transform((reason) => (reason as string).trim()),
+        ),
         // YAML reads an unquoted 2026-12-31 as a date.
         expires: v.pipe(
           v.unknown(),
@@ -101,7 +111,13 @@ const entrySchema = (knownRules: readonly string[] | undefined) =>
       if (!isRecord(dataset.value)) return;
       const entry = dataset.value;
       for (const key of Object.keys(entry)) if (!(KEYS as readonly string[]).includes(key)) addIssue({ message: `unknown key ${JSON.stringify(key)} (known: ${KEYS.join(', ')})` });
-      if (entry.rule === undefined && asList(entry.source).length === 0 && asList(entry.destination).length === 0 && asList(entry.ports).length === 0 && entry.interface === undefined) {
+      if (
+        entry.rule === undefined &&
+        asList(entry.source).length === 0 &&
+        asList(entry.destination).length === 0 &&
+        asList(entry.ports).length === 0 &&
+        entry.interface === undefined
+      ) {
         addIssue({ message: `matches everything: give at least one of ${KEYS.slice(0, 5).join(', ')}` });
       }
     }),
@@ -119,13 +135,15 @@ export function parseSuppressions(text: string, source: string, knownRules?: rea
   } catch (error) {
     throw new ConfigError([`${source}: not valid YAML or JSON: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`]);
   }
-  const entries = Array.isArray(document) ? document : isRecord(document) && 'suppressions' in document ? document.suppressions : document ?? [];
+  const entries = Array.isArray(document) ? document : isRecord(document) && 'suppressions' in document ? document.suppressions : (document ?? []);
   const result = v.safeParse(v.array(entrySchema(knownRules), 'expected a list of suppressions (or "suppressions:" holding one)'), entries);
   if (!result.success) {
-    throw new ConfigError(result.issues.map((issue) => {
-      const index = issue.path?.[0]?.key;
-      return typeof index === 'number' ? `${source}: entry ${index + 1}: ${issue.message}` : `${source}: ${issue.message}`;
-    }));
+    throw new ConfigError(
+      result.issues.map((issue) => {
+        const index = issue.path?.[0]?.key;
+        return typeof index === 'number' ? `${source}: entry ${index + 1}: ${issue.message}` : `${source}: ${issue.message}`;
+      }),
+    );
   }
   return Object.freeze(
     result.output.map((o, i): Suppression => ({

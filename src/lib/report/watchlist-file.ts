@@ -12,7 +12,10 @@ const DOCUMENT_START = /^(\[|\{|-(\s|$)|(watchlist|label)\s*:)/;
 
 /** How a watchlist's text is written, from its first line that is not blank or a comment. */
 export function watchlistFormat(text: string): 'document' | 'lines' {
-  const first = text.split(/\r?\n/).map((line) => line.trim()).find((line) => line !== '' && !line.startsWith('#'));
+  const first = text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .find((line) => line !== '' && !line.startsWith('#'));
   return first !== undefined && DOCUMENT_START.test(first) ? 'document' : 'lines';
 }
 

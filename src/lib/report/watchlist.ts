@@ -34,9 +34,15 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 /** A label as written: a short name without control characters (kept trimmed). */
 const Label = v.pipe(
   v.unknown(),
-  v.check((label) => typeof label === 'string' && label.trim() !== '', (issue) => `needs a label (the list's name for it, such as "known C2"), got ${JSON.stringify(issue.input ?? null)}`),
+  v.check(
+    (label) => typeof label === 'string' && label.trim() !== '',
+    (issue) => `needs a label (the list's name for it, such as "known C2"), got ${JSON.stringify(issue.input ?? null)}`,
+  ),
   v.transform((label) => (label as string).trim()),
-  v.check((label) => label.length <= MAX_LABEL_CHARS, (issue) => `label is ${issue.input.length} characters; at most ${MAX_LABEL_CHARS}`),
+  v.check(
+    (label) => label.length <= MAX_LABEL_CHARS,
+    (issue) => `label is ${issue.input.length} characters; at most ${MAX_LABEL_CHARS}`,
+  ),
   v.check((label) => !CONTROL.test(label), 'label contains a control character'),
 );
 
@@ -69,13 +75,25 @@ function cidrOf(value: unknown, bad: (message: string) => void): Cidr | undefine
 /** A document entry: a bare CIDR string, or a mapping of cidr and (unless the document gives a default) label. */
 const entrySchema = (defaultLabel: boolean) =>
   v.pipe(
-    v.union([v.pipe(v.string(), v.transform((cidr): Readonly<Record<string, unknown>> => ({ cidr }))), v.custom<Readonly<Record<string, unknown>>>(isRecord)], (issue) => `must be a CIDR block or a mapping of cidr and label, got ${JSON.stringify(issue.input)}`),
+    v.union(
+      [
+        v.pipe(
+          v.string(),
+          v.transform((cidr): Readonly<Record<string, unknown>> => ({ cidr })),
+        ),
+        v.custom<Readonly<Record<string, unknown>>>(isRecord),
+      ],
+      (issue) => `must be a CIDR block or a mapping of cidr and label, got ${JSON.stringify(issue.input)}`,
+    ),
     v.rawCheck(({ dataset, addIssue }) => {
       if (!dataset.typed) return;
-      for (const key of Object.keys(dataset.value)) if (!(ENTRY_KEYS as readonly string[]).includes(key)) addIssue({ message: `unknown key ${JSON.stringify(key)} (known: ${ENTRY_KEYS.join(', ')})` });
+      for (const key of Object.keys(dataset.value))
+        if (!(ENTRY_KEYS as readonly string[]).includes(key)) addIssue({ message: `unknown key ${JSON.stringify(key)} (known: ${ENTRY_KEYS.join(', ')})` });
     }),
     v.looseObject({ cidr: Block, label: defaultLabel ? v.optional(Label) : Label }, (issue) =>
-      issue.path?.at(-1)?.key === 'label' ? `needs a label (the list's name for it, such as "known C2"), got null` : 'cidr: expected a CIDR block such as 10.0.0.0/8 or 2001:db8::/32, got nothing',
+      issue.path?.at(-1)?.key === 'label'
+        ? `needs a label (the list's name for it, such as "known C2"), got null`
+        : 'cidr: expected a CIDR block such as 10.0.0.0/8 or 2001:db8::/32, got nothing',
     ),
   );
 
@@ -92,7 +110,8 @@ export function watchlistFromDocument(document: unknown, source: string): readon
   const wrapped = isRecord(document);
   if (wrapped) {
     const unknown = unknownKeys(document, { entries: { watchlist: true, label: true } });
-    if (unknown.length > 0 || !('watchlist' in document)) throw new ConfigError([`${source}: ${WRAPPED_MESSAGE}${unknown.length > 0 ? `; unknown key ${JSON.stringify(unknown[0])}` : ''}`]);
+    if (unknown.length > 0 || !('watchlist' in document))
+      throw new ConfigError([`${source}: ${WRAPPED_MESSAGE}${unknown.length > 0 ? `; unknown key ${JSON.stringify(unknown[0])}` : ''}`]);
   }
   const entries = wrapped ? document.watchlist : document;
   const fallback = wrapped ? document.label : undefined;
@@ -149,9 +168,13 @@ function finish(parsed: readonly WatchlistEntry[], problems: string[], source: s
     else if (!known.label.split('; ').includes(entry.label)) byBlock.set(key, { ...known, label: `${known.label}; ${entry.label}` });
   }
   if (parsed.length === 0 && problems.length === 0) problems.push(`${source}: the watchlist has no entries`);
-  if (byBlock.size > MAX_WATCHLIST_ENTRIES) problems.push(`${source}: ${byBlock.size} blocks; at most ${MAX_WATCHLIST_ENTRIES} (the rule's statement must stay under Athena's 262,144-byte limit): merge neighbouring blocks into wider ones`);
+  if (byBlock.size > MAX_WATCHLIST_ENTRIES)
+    problems.push(
+      `${source}: ${byBlock.size} blocks; at most ${MAX_WATCHLIST_ENTRIES} (the rule's statement must stay under Athena's 262,144-byte limit): merge neighbouring blocks into wider ones`,
+    );
   for (const entry of byBlock.values()) {
-    if (entry.label.length > MAX_LABEL_CHARS) problems.push(`${source}: ${entry.where}: ${entry.cidr.text} is listed with several labels, ${entry.label.length} characters joined; at most ${MAX_LABEL_CHARS}`);
+    if (entry.label.length > MAX_LABEL_CHARS)
+      problems.push(`${source}: ${entry.where}: ${entry.cidr.text} is listed with several labels, ${entry.label.length} characters joined; at most ${MAX_LABEL_CHARS}`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze([...byBlock.values()]);
@@ -174,14 +197,18 @@ export function watchlistRelation(entries: readonly WatchlistEntry[]): SqlFragme
   const row = queryText('watchlist/entry');
   const rows = entries.map((entry) => {
     const keys = blockKeys(entry.cidr);
-    return renderFragment(row, {
-      label: stringLiteral(entry.label, 'watchlist label'),
-      block: stringLiteral(entry.cidr.text, 'watchlist block'),
-      version: integerLiteral(entry.cidr.version, 'watchlist version'),
-      prefix: integerLiteral(entry.cidr.prefix, 'watchlist prefix'),
-      first_key: stringLiteral(keys.first, 'watchlist first key'),
-      last_key: stringLiteral(keys.last, 'watchlist last key'),
-    }, 'src/queries/watchlist/entry.sql');
+    return renderFragment(
+      row,
+      {
+        label: stringLiteral(entry.label, 'watchlist label'),
+        block: stringLiteral(entry.cidr.text, 'watchlist block'),
+        version: integerLiteral(entry.cidr.version, 'watchlist version'),
+        prefix: integerLiteral(entry.cidr.prefix, 'watchlist prefix'),
+        first_key: stringLiteral(keys.first, 'watchlist first key'),
+        last_key: stringLiteral(keys.last, 'watchlist last key'),
+      },
+      'src/queries/watchlist/entry.sql',
+    );
   });
   return renderFragment(queryText('watchlist/entries'), { rows: joinFragments(rows, ',\n') }, 'src/queries/watchlist/entries.sql');
 }

@@ -30,7 +30,14 @@ export function fileChanges(before: readonly SourceFile[], now: readonly SourceF
   const sorted = (paths: Iterable<string>) => [...paths].sort();
   return {
     added: sorted(now.filter((f) => !old.has(f.path)).map((f) => f.path)),
-    changed: sorted(now.filter((f) => { const o = old.get(f.path); return o !== undefined && (o.sizeBytes !== f.sizeBytes || o.version !== f.version); }).map((f) => f.path)),
+    changed: sorted(
+      now
+        .filter((f) => {
+          const o = old.get(f.path);
+          return o !== undefined && (o.sizeBytes !== f.sizeBytes || o.version !== f.version);
+        })
+        .map((f) => f.path),
+    ),
     removed: sorted(before.filter((f) => !current.has(f.path)).map((f) => f.path)),
   };
 }
@@ -77,7 +84,9 @@ export function describeDrift(day: UtcDay, drift: DayDrift): string | undefined 
     case 'raw-gone':
       return `the raw files of ${day} are gone (${drift.recordedFiles} when its rollup was built); its stored rollup is kept and read`;
     case 'changed': {
-      const parts = [named('added', drift.changes.added), named('changed', drift.changes.changed), named('removed', drift.changes.removed)].filter((p): p is string => p !== undefined);
+      const parts = [named('added', drift.changes.added), named('changed', drift.changes.changed), named('removed', drift.changes.removed)].filter(
+        (p): p is string => p !== undefined,
+      );
       return `the rollup of ${day} was built again before this report: files changed since it was built: ${parts.join('; ')}`;
     }
   }
@@ -93,7 +102,11 @@ export function describeStoredSkipped(day: UtcDay, skipped: readonly ReadWarning
  * partitions from the catalog, each partition's folder listed once, every day present (empty when
  * it has no folder), each list in path order so two listings compare file by file.
  */
-export async function filesByDay(raw: PartitionCatalog, days: readonly UtcDay[], listFolder: (location: string) => Promise<readonly SourceFile[]>): Promise<ReadonlyMap<UtcDay, readonly SourceFile[]>> {
+export async function filesByDay(
+  raw: PartitionCatalog,
+  days: readonly UtcDay[],
+  listFolder: (location: string) => Promise<readonly SourceFile[]>,
+): Promise<ReadonlyMap<UtcDay, readonly SourceFile[]>> {
   const out = new Map<UtcDay, SourceFile[]>(days.map((day) => [day, []]));
   const sorted = [...days].sort();
   if (sorted.length === 0) return out;

@@ -128,10 +128,19 @@ export const MIN_BUILD_TIME_MS = 30_000;
  * to pass the cutoff).
  */
 export function daysPerBuild(sizing: BuildSizing): number {
-  const byPartitions = Math.max(1, Math.min(sizing.maxDays ?? Number.POSITIVE_INFINITY, Math.floor((sizing.maxPartitions ?? ATHENA_MAX_INSERT_PARTITIONS) / Math.max(1, sizing.sources))));
+  const byPartitions = Math.max(
+    1,
+    Math.min(sizing.maxDays ?? Number.POSITIVE_INFINITY, Math.floor((sizing.maxPartitions ?? ATHENA_MAX_INSERT_PARTITIONS) / Math.max(1, sizing.sources))),
+  );
   if (sizing.timeLeftMs !== undefined && sizing.timeLeftMs < MIN_BUILD_TIME_MS) return 0;
   if (sizing.bytesPerDay === undefined) return 1;
-  const byBytes = sizing.bytesPerDay <= 0 ? byPartitions : Math.max(sizing.bytesPerDay <= sizing.maxBytesPerQuery ? 1 : 0, Math.floor((sizing.maxBytesPerQuery * BUILD_HEADROOM) / sizing.bytesPerDay));
-  const byTime = sizing.timeLeftMs === undefined || sizing.msPerDay === undefined || sizing.msPerDay <= 0 ? byPartitions : Math.floor(((sizing.timeLeftMs - MIN_BUILD_TIME_MS) * BUILD_HEADROOM) / sizing.msPerDay);
+  const byBytes =
+    sizing.bytesPerDay <= 0
+      ? byPartitions
+      : Math.max(sizing.bytesPerDay <= sizing.maxBytesPerQuery ? 1 : 0, Math.floor((sizing.maxBytesPerQuery * BUILD_HEADROOM) / sizing.bytesPerDay));
+  const byTime =
+    sizing.timeLeftMs === undefined || sizing.msPerDay === undefined || sizing.msPerDay <= 0
+      ? byPartitions
+      : Math.floor(((sizing.timeLeftMs - MIN_BUILD_TIME_MS) * BUILD_HEADROOM) / sizing.msPerDay);
   return Math.max(0, Math.min(byPartitions, byBytes, byTime));
 }

@@ -42,7 +42,10 @@ export function buildsTableOf(rollupTable: string): string {
 const tuple = (parts: readonly SqlFragment[]): SqlFragment => SqlFragment.of(`(${String(listOf(parts))})`);
 
 const keyValues = (keys: readonly string[], values: Readonly<Record<string, string>>): SqlFragment =>
-  joinFragments(keys.map((key) => joinFragments([identifier(key, 'partition key'), stringLiteral(values[key] ?? '', key)], ' = ')), ', ');
+  joinFragments(
+    keys.map((key) => joinFragments([identifier(key, 'partition key'), stringLiteral(values[key] ?? '', key)], ' = ')),
+    ', ',
+  );
 
 /**
  * The one statement that builds the rollup of these days into build `buildId`, for every
@@ -58,10 +61,18 @@ export function buildRollupSql(tables: RollupTables, days: readonly UtcDay[], pa
  * `buildId`'s partitions of that day. The report's queries then read these rows, not the files.
  * The early files are picked by `"$path"`, which the local engine shows on a view of its own.
  */
-export function stageEarlyRowsSql(tables: RollupTables, engine: 'athena' | 'local', late: LateFolder, partitions: readonly Partition[], buildId: string, files?: readonly SourceFile[]): string {
+export function stageEarlyRowsSql(
+  tables: RollupTables,
+  engine: 'athena' | 'local',
+  late: LateFolder,
+  partitions: readonly Partition[],
+  buildId: string,
+  files?: readonly SourceFile[],
+): string {
   const table = rawTable(tables.database, pathTable(engine, tables.table), tables.shape, [late.dt], true);
   // Naming the listed early files makes the staged rows exactly theirs, so the folder's build can leave exactly those out.
-  const condition = files === undefined ? earlyFilesCondition(late) : joinFragments([earlyFilesCondition(late), renderFragment(queryText(LISTED), { files: pathList(files) }, LISTED)], '\nAND ');
+  const condition =
+    files === undefined ? earlyFilesCondition(late) : joinFragments([earlyFilesCondition(late), renderFragment(queryText(LISTED), { files: pathList(files) }, LISTED)], '\nAND ');
   return renderBuild(tables, partitions, buildId, table, condition);
 }
 
@@ -75,7 +86,14 @@ const pathList = (files: readonly SourceFile[]): SqlFragment => listOf(files.map
  * folders are read without the staged files (`"$path" NOT IN`), and the staged rows are added in,
  * so each raw file is read once over its life. `staged` must name at least one file.
  */
-export function buildRollupReusingStagedSql(tables: RollupTables, engine: 'athena' | 'local', days: readonly UtcDay[], partitions: readonly Partition[], buildId: string, staged: readonly StagedRowsRecord[]): string {
+export function buildRollupReusingStagedSql(
+  tables: RollupTables,
+  engine: 'athena' | 'local',
+  days: readonly UtcDay[],
+  partitions: readonly Partition[],
+  buildId: string,
+  staged: readonly StagedRowsRecord[],
+): string {
   const files = staged.flatMap((s) => s.files);
   if (files.length === 0) throw new ValidationError('staged', 'staged rows are reused only with the files they came from');
   const builds = qualifiedName(tables.database, buildsTableOf(tables.rollupTable));

@@ -30,7 +30,8 @@ export class S3ArtifactStore implements ArtifactStore {
     try {
       await callWithin(`S3 PutObject ${key}`, deadlineMs === undefined ? undefined : deadlineMs - this.#now(), (abortSignal) => this.#s3.send(command, { abortSignal }));
     } catch (error) {
-      if (error instanceof CallTimeout) throw new DeliveryError(`s3://${this.#bucket}/${key} was not written before the deadline (waited ${error.timeoutMs} ms)`, { bucket: this.#bucket, key });
+      if (error instanceof CallTimeout)
+        throw new DeliveryError(`s3://${this.#bucket}/${key} was not written before the deadline (waited ${error.timeoutMs} ms)`, { bucket: this.#bucket, key });
       const e = asError(error);
       throw new DeliveryError(`s3://${this.#bucket}/${key} could not be written: ${e.name}: ${e.message}`, { bucket: this.#bucket, key }, { cause: e });
     }

@@ -41,15 +41,20 @@ export class S3ObjectStore implements ObjectStore {
     try {
       do {
         const page = await callWithin('ListObjectsV2', left(), (abortSignal) =>
-          this.#client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ...(token === undefined ? {} : { ContinuationToken: token }) }), { abortSignal }));
+          this.#client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ...(token === undefined ? {} : { ContinuationToken: token }) }), { abortSignal }),
+        );
         const keys = (page.Contents ?? []).flatMap((o) => (o.Key === undefined ? [] : [o.Key]));
         for (const batch of deleteBatches(keys)) {
           const answer = await callWithin('DeleteObjects', left(), (abortSignal) =>
-            this.#client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }), { abortSignal }));
+            this.#client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }), { abortSignal }),
+          );
           const errors = answer.Errors ?? [];
           if (errors.length > 0) {
             const first = errors[0];
-            throw new FlowlogError(`S3 refused to delete ${errors.length} of ${batch.length} objects (first: ${first?.Key ?? '?'}: ${first?.Code ?? ''} ${first?.Message ?? ''})`.trim(), { bucket });
+            throw new FlowlogError(
+              `S3 refused to delete ${errors.length} of ${batch.length} objects (first: ${first?.Key ?? '?'}: ${first?.Code ?? ''} ${first?.Message ?? ''})`.trim(),
+              { bucket },
+            );
           }
           deleted += batch.length;
         }

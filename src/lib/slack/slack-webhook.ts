@@ -40,9 +40,7 @@ export function parseRetryAfterMs(value: string | null, nowMs: number): number |
 }
 
 export type WebhookOutcome =
-  | { readonly kind: 'delivered' }
-  | { readonly kind: 'retry'; readonly reason: string; readonly afterMs?: number }
-  | { readonly kind: 'fail'; readonly reason: string };
+  { readonly kind: 'delivered' } | { readonly kind: 'retry'; readonly reason: string; readonly afterMs?: number } | { readonly kind: 'fail'; readonly reason: string };
 
 /**
  * What an answer means. 2xx: delivered. 429: retry after Retry-After (fail when that is longer
@@ -65,7 +63,11 @@ export function classifyWebhookResponse(status: number, retryAfter: string | nul
 }
 
 class AttemptFailed extends Error {
-  constructor(readonly reason: string, readonly decision: RetryDecision, readonly status?: number) {
+  constructor(
+    readonly reason: string,
+    readonly decision: RetryDecision,
+    readonly status?: number,
+  ) {
     super(reason);
   }
 }
@@ -154,7 +156,13 @@ export class SlackWebhook {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     try {
-      const response = await this.#fetch(this.#url, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8' }, body, signal: controller.signal, redirect: 'error' });
+      const response = await this.#fetch(this.#url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+        body,
+        signal: controller.signal,
+        redirect: 'error',
+      });
       const text = await response.text();
       const outcome = classifyWebhookResponse(response.status, response.headers.get('retry-after'), text, this.#now(), this.#maxRetryAfterMs);
       if (outcome.kind === 'delivered') return;

@@ -52,21 +52,32 @@ export class SnsNotifier implements Notifier {
     const now = this.#options.now ?? Date.now;
     const { deadlineMs } = options;
     try {
-      const output = await withRetries(() => callWithin('SNS Publish', deadlineMs === undefined ? undefined : deadlineMs - now(), (abortSignal) => this.#sns.send(command, { abortSignal })), {
-        policy: this.#options.retry,
-        sleep: this.#options.sleep,
-        now,
-        classify: classifySnsError,
-        ...(deadlineMs === undefined ? {} : { retryUntilMs: deadlineMs }),
-        ...(this.#options.random === undefined ? {} : { random: this.#options.random }),
-      });
+      const output = await withRetries(
+        () => callWithin('SNS Publish', deadlineMs === undefined ? undefined : deadlineMs - now(), (abortSignal) => this.#sns.send(command, { abortSignal })),
+        {
+          policy: this.#options.retry,
+          sleep: this.#options.sleep,
+          now,
+          classify: classifySnsError,
+          ...(deadlineMs === undefined ? {} : { retryUntilMs: deadlineMs }),
+          ...(this.#options.random === undefined ? {} : { random: this.#options.random }),
+        },
+      );
       return { channel: this.channel, truncated: message.truncated, ...(output.MessageId === undefined ? {} : { messageId: output.MessageId }) };
     } catch (error) {
       const e = asError(error);
       if (error instanceof CallTimeout) {
-        throw new DeliveryError(`SNS publish to ${this.#topicArn} got no answer before the deadline (waited ${error.timeoutMs} ms)`, { channel: this.channel, topicArn: this.#topicArn, sizeBytes: message.sizeBytes });
+        throw new DeliveryError(`SNS publish to ${this.#topicArn} got no answer before the deadline (waited ${error.timeoutMs} ms)`, {
+          channel: this.channel,
+          topicArn: this.#topicArn,
+          sizeBytes: message.sizeBytes,
+        });
       }
-      throw new DeliveryError(`SNS publish to ${this.#topicArn} failed: ${e.name}: ${e.message}`, { channel: this.channel, topicArn: this.#topicArn, sizeBytes: message.sizeBytes }, { cause: e });
+      throw new DeliveryError(
+        `SNS publish to ${this.#topicArn} failed: ${e.name}: ${e.message}`,
+        { channel: this.channel, topicArn: this.#topicArn, sizeBytes: message.sizeBytes },
+        { cause: e },
+      );
     }
   }
 }

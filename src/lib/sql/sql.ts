@@ -46,7 +46,10 @@ export function identifier(name: unknown, field = 'identifier'): SqlFragment {
  */
 export function quotedIdentifier(name: unknown, field = 'identifier'): SqlFragment {
   if (typeof name !== 'string' || !QUOTABLE.test(name)) {
-    throw new ValidationError(field, `${typeof name === 'string' ? quoteForMessage(name) : 'value'} is not a valid column name (lowercase letters, digits, _ and -, starting with a letter)`);
+    throw new ValidationError(
+      field,
+      `${typeof name === 'string' ? quoteForMessage(name) : 'value'} is not a valid column name (lowercase letters, digits, _ and -, starting with a letter)`,
+    );
   }
   return SqlFragment.of(`"${name}"`);
 }

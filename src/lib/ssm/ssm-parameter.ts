@@ -28,15 +28,19 @@ export class SsmParameter {
   async #read(deadlineMs: number | undefined): Promise<string> {
     try {
       const command = new GetParameterCommand({ Name: this.name, WithDecryption: true });
-      const output = await callWithin('SSM GetParameter', deadlineMs === undefined ? undefined : deadlineMs - Date.now(), (abortSignal) => this.#ssm.send(command, { abortSignal }));
+      const output = await callWithin('SSM GetParameter', deadlineMs === undefined ? undefined : deadlineMs - Date.now(), (abortSignal) =>
+        this.#ssm.send(command, { abortSignal }),
+      );
       const value = output.Parameter?.Value;
       if (value === undefined || value === '') throw new NotFoundError(`SSM parameter ${this.name} has no value`, { parameter: this.name });
       return value;
     } catch (error) {
       if (error instanceof FlowlogError) throw error;
-      if (error instanceof CallTimeout) throw new DeadlineError(`reading SSM parameter ${this.name} got no answer before the function's timeout (waited ${error.timeoutMs} ms)`, { parameter: this.name });
+      if (error instanceof CallTimeout)
+        throw new DeadlineError(`reading SSM parameter ${this.name} got no answer before the function's timeout (waited ${error.timeoutMs} ms)`, { parameter: this.name });
       const e = asError(error);
-      if (e.name === 'ParameterNotFound') throw new NotFoundError(`SSM parameter ${this.name} does not exist (create it with aws ssm put-parameter --type SecureString)`, { parameter: this.name });
+      if (e.name === 'ParameterNotFound')
+        throw new NotFoundError(`SSM parameter ${this.name} does not exist (create it with aws ssm put-parameter --type SecureString)`, { parameter: this.name });
       throw new FlowlogError(`reading SSM parameter ${this.name} failed: ${e.name}`, { parameter: this.name }, { cause: e });
     }
   }

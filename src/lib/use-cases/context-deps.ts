@@ -43,7 +43,13 @@ export interface RawTable {
 
 /** The raw table of a context, as a rollup build reads it. */
 export function rawTableOf(context: FlowlogContext): RawTable {
-  return { engine: context.engine, layout: context.layout, database: context.config.database, table: context.config.table, ...(context.shape === undefined ? {} : { shape: context.shape }) };
+  return {
+    engine: context.engine,
+    layout: context.layout,
+    database: context.config.database,
+    table: context.config.table,
+    ...(context.shape === undefined ? {} : { shape: context.shape }),
+  };
 }
 
 /** What ensureRollups needs: the raw table it reads and the rollup it builds. */

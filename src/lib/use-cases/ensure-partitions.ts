@@ -51,9 +51,10 @@ export async function ensurePartitions(deps: EnsurePartitionsDeps, request: Ensu
   const tableKeys = deps.layout.tableKeys;
   const existing = tableKeys === undefined ? listed : plannedPartitions(deps.layout, tableKeys, listed, request.range);
   const plan = planPartitions(deps.layout, request.range, existing);
-  const statements = tableKeys === undefined
-    ? addPartitionStatements(deps.database, deps.table, deps.layout.keys, plan.missing, deps.maxStatementBytes ?? ATHENA_MAX_QUERY_BYTES)
-    : addTablePartitionStatements(deps, tableKeys, plan.missing);
+  const statements =
+    tableKeys === undefined
+      ? addPartitionStatements(deps.database, deps.table, deps.layout.keys, plan.missing, deps.maxStatementBytes ?? ATHENA_MAX_QUERY_BYTES)
+      : addTablePartitionStatements(deps, tableKeys, plan.missing);
   const dryRun = request.dryRun ?? false;
   const runs: StatementRun[] = [];
   for (const { sql, partitions } of statements) {

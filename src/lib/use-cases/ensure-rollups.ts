@@ -11,7 +11,17 @@ import { deletableFolders } from '../rollup/cleanup.js';
 import { dayDrift, skippedByDay, type DayDrift } from '../rollup/drift.js';
 import type { TableShape } from '../flowlog/raw-table.js';
 import { completeDays, daysPerBuild, daysWithRollup, missingPartitions, presentPartitions, wantedRollupPartitions } from '../rollup/plan.js';
-import { addBuildPartitionsSql, addRollupPartitionsSql, buildLocation, buildPartitions, buildRollupReusingStagedSql, buildRollupSql, dropBuildPartitionsSql, setPartitionLocationSql, type RollupTables } from '../rollup/statements.js';
+import {
+  addBuildPartitionsSql,
+  addRollupPartitionsSql,
+  buildLocation,
+  buildPartitions,
+  buildRollupReusingStagedSql,
+  buildRollupSql,
+  dropBuildPartitionsSql,
+  setPartitionLocationSql,
+  type RollupTables,
+} from '../rollup/statements.js';
 import { requestToken } from './ensure-partitions.js';
 
 export interface EnsureRollupsDeps {
@@ -113,7 +123,21 @@ export interface EnsureRollupsResult {
 export async function ensureRollups(deps: EnsureRollupsDeps, request: EnsureRollupsRequest): Promise<EnsureRollupsResult> {
   const days = [...new Set(request.days)].sort();
   const complete = completeDays(days, deps.now(), deps.settleMinutes);
-  if (complete.length === 0) return { rollupDays: [], rawDays: days, builtDays: [], failedDays: [], statements: [], leftDays: [], unreferenced: [], drifted: [], skipped: [], removed: [], cleanupWarnings: [], ledgerWarnings: [] };
+  if (complete.length === 0)
+    return {
+      rollupDays: [],
+      rawDays: days,
+      builtDays: [],
+      failedDays: [],
+      statements: [],
+      leftDays: [],
+      unreferenced: [],
+      drifted: [],
+      skipped: [],
+      removed: [],
+      cleanupWarnings: [],
+      ledgerWarnings: [],
+    };
   const keys = deps.layout.keys;
   const existing = await deps.rollupCatalog.listPartitions({ from: complete[0] as UtcDay, to: complete[complete.length - 1] as UtcDay });
   const missing = complete.filter((day) => missingPartitions(keys, wantedRollupPartitions(deps.layout, [day]), existing).length > 0);
@@ -127,9 +151,18 @@ export async function ensureRollups(deps: EnsureRollupsDeps, request: EnsureRoll
   if (ledger !== undefined) {
     try {
       files = await ledger.filesOf(complete);
-      drifted = await driftedDays(ledger, complete.filter((day) => !missing.includes(day)), files);
+      drifted = await driftedDays(
+        ledger,
+        complete.filter((day) => !missing.includes(day)),
+        files,
+      );
     } catch (error) {
-      ledgerWarnings.push(ledgerUnavailable(complete.filter((day) => !missing.includes(day)), error));
+      ledgerWarnings.push(
+        ledgerUnavailable(
+          complete.filter((day) => !missing.includes(day)),
+          error,
+        ),
+      );
       ledger = undefined;
     }
   }
@@ -137,7 +170,20 @@ export async function ensureRollups(deps: EnsureRollupsDeps, request: EnsureRoll
   const toBuild = request.rebuild === true ? complete : complete.filter((day) => missing.includes(day) || stale.includes(day));
   if (request.dryRun === true) {
     const ready = daysWithRollup(deps.layout, complete, existing);
-    return { rollupDays: ready, rawDays: days.filter((day) => !ready.includes(day)), builtDays: toBuild, failedDays: [], statements: [], leftDays: [], unreferenced: [], drifted, skipped: [], removed: [], cleanupWarnings: [], ledgerWarnings };
+    return {
+      rollupDays: ready,
+      rawDays: days.filter((day) => !ready.includes(day)),
+      builtDays: toBuild,
+      failedDays: [],
+      statements: [],
+      leftDays: [],
+      unreferenced: [],
+      drifted,
+      skipped: [],
+      removed: [],
+      cleanupWarnings: [],
+      ledgerWarnings,
+    };
   }
   const tables: RollupTables = { database: deps.database, table: deps.table, rollupTable: deps.rollupTable, keys, ...(deps.shape === undefined ? {} : { shape: deps.shape }) };
   const statements: RollupStatementRun[] = [];
@@ -178,14 +224,17 @@ export async function ensureRollups(deps: EnsureRollupsDeps, request: EnsureRoll
           try {
             await ledger.record(batch.map((day): RollupDayRecord => ({ day, files: files.get(day) ?? [], skipped: byDay.get(day) ?? [] })));
           } catch (error) {
-            ledgerWarnings.push(`the record of the files of ${batch.join(', ')} could not be kept (${describeError(asError(error))}): the next report builds ${batch.length === 1 ? 'it' : 'them'} again`);
+            ledgerWarnings.push(
+              `the record of the files of ${batch.join(', ')} could not be kept (${describeError(asError(error))}): the next report builds ${batch.length === 1 ? 'it' : 'them'} again`,
+            );
           }
         }
       }
       left.push(...waiting);
     }
   }
-  const cleanup = location === undefined || location === '' ? { unreferenced, removed: [], cleanupWarnings: [] } : await removeUnreferenced(deps, request, location, complete, unreferenced);
+  const cleanup =
+    location === undefined || location === '' ? { unreferenced, removed: [], cleanupWarnings: [] } : await removeUnreferenced(deps, request, location, complete, unreferenced);
   const failed = new Set(statements.filter((s) => s.status === 'failed' && s.kind !== 'unstage').flatMap((s) => s.days));
   // A stale day that could not be built again is read raw: its stored rollup no longer matches its files.
   const notBuilt = new Set([...failed, ...left]);
@@ -237,7 +286,14 @@ function buildStatement(deps: EnsureRollupsDeps, tables: RollupTables, plan: Bat
   const sql = buildRollupReusingStagedSql(tables, deps.engine.kind, plan.batch, wanted, plan.buildId, usable);
   const bytes = Buffer.byteLength(sql, 'utf8');
   if (bytes > ATHENA_MAX_QUERY_BYTES) {
-    return { sql: plain, reused: [], warnings: [...warnings, `the early rows staged for ${usable.map((u) => u.day).join(', ')} were not reused: naming their files makes a statement of ${bytes} bytes, over Athena's ${ATHENA_MAX_QUERY_BYTES}; the build read every file`] };
+    return {
+      sql: plain,
+      reused: [],
+      warnings: [
+        ...warnings,
+        `the early rows staged for ${usable.map((u) => u.day).join(', ')} were not reused: naming their files makes a statement of ${bytes} bytes, over Athena's ${ATHENA_MAX_QUERY_BYTES}; the build read every file`,
+      ],
+    };
   }
   return { sql, reused: usable.map((u) => u.day), warnings };
 }
@@ -248,14 +304,22 @@ function buildStatement(deps: EnsureRollupsDeps, tables: RollupTables, plan: Bat
  * dropped and their folders deleted. A step that fails is a warning: what stays is referenced by
  * nothing, and the lifecycle rule on `builds/early-` expires it.
  */
-async function removeStagedRows(deps: EnsureRollupsDeps, request: EnsureRollupsRequest, tables: RollupTables, records: readonly StagedRowsRecord[], statements: RollupStatementRun[]): Promise<string[]> {
+async function removeStagedRows(
+  deps: EnsureRollupsDeps,
+  request: EnsureRollupsRequest,
+  tables: RollupTables,
+  records: readonly StagedRowsRecord[],
+  statements: RollupStatementRun[],
+): Promise<string[]> {
   const ledger = deps.ledger;
   if (records.length === 0 || ledger?.forgetStagedRows === undefined) return [];
   const days = records.map((r) => r.day);
   try {
     await ledger.forgetStagedRows(days);
   } catch (error) {
-    return [`the early rows staged for ${days.join(', ')} could not be forgotten in the rollup ledger (${describeError(asError(error))}); they stay until the lifecycle rule expires them`];
+    return [
+      `the early rows staged for ${days.join(', ')} could not be forgotten in the rollup ledger (${describeError(asError(error))}); they stay until the lifecycle rule expires them`,
+    ];
   }
   const warnings: string[] = [];
   for (const record of records) {
@@ -316,7 +380,11 @@ async function removeUnreferenced(
   try {
     partitions = await deps.rollupCatalog.listPartitions({ from: complete[0] as UtcDay, to: complete[complete.length - 1] as UtcDay });
   } catch (error) {
-    return { unreferenced: [...candidates], removed: [], cleanupWarnings: [`unreferenced rollup folders were kept: the rollup's partitions could not be listed to check them (${describeError(error)})`] };
+    return {
+      unreferenced: [...candidates],
+      removed: [],
+      cleanupWarnings: [`unreferenced rollup folders were kept: the rollup's partitions could not be listed to check them (${describeError(error)})`],
+    };
   }
   const decision = deletableFolders(candidates, location, partitions);
   const removed: EnsureRollupsResult['removed'][number][] = [];
@@ -364,7 +432,10 @@ async function buildBatch(
   const fresh = missingPartitions(tables.keys, wanted, plan.existing);
   const at = (p: Partition) => buildLocation(plan.location, tables.keys, p, plan.buildId);
   const unreferenced: string[] = [];
-  for (const sql of addRollupPartitionsSql(tables, fresh.map((p) => ({ values: p.values, location: at(p) })))) {
+  for (const sql of addRollupPartitionsSql(
+    tables,
+    fresh.map((p) => ({ values: p.values, location: at(p) })),
+  )) {
     if (!(await step('switch', sql))) return { statements, unreferenced: folders, warnings };
   }
   for (const partition of present) {
@@ -388,7 +459,16 @@ async function run(deps: EnsureRollupsDeps, request: EnsureRollupsRequest, kind:
       deadlineMs: request.deadlineMs,
       requestToken: request.requestId === undefined ? undefined : requestToken(request.requestId, sql),
     });
-    return { kind, sql, days, status: 'succeeded', queryId: result.queryId, bytesScanned: result.bytesScanned, durationMs: result.durationMs, ...(result.skipped === undefined || result.skipped.length === 0 ? {} : { skipped: result.skipped }) };
+    return {
+      kind,
+      sql,
+      days,
+      status: 'succeeded',
+      queryId: result.queryId,
+      bytesScanned: result.bytesScanned,
+      durationMs: result.durationMs,
+      ...(result.skipped === undefined || result.skipped.length === 0 ? {} : { skipped: result.skipped }),
+    };
   } catch (error) {
     return { kind, sql, days, status: 'failed', error: describeError(error), queryId: undefined, bytesScanned: 0, durationMs: Date.now() - startedMs };
   }

@@ -7,7 +7,10 @@ import { loadSavedQueries } from '../report/saved-queries.js';
 
 /** The rule names a suppression entry may give: every detection of the catalogue. */
 function detectionNames(): string[] {
-  return loadSavedQueries().list().filter((q) => q.kind === 'detection').map((q) => q.name);
+  return loadSavedQueries()
+    .list()
+    .filter((q) => q.kind === 'detection')
+    .map((q) => q.name);
 }
 
 /** What the report job read of its lists: each one read and valid, or a warning saying what it did without it. */
@@ -28,7 +31,11 @@ export function describeSource(source: ListSource): string {
  * (findings not suppressed, the watchlist rule not run), so nothing is dropped unsaid. The YAML
  * parser is loaded only when a list is configured.
  */
-export async function loadLists(reader: ListReader | undefined, lists: ReportLists, options: { readonly knownRules?: readonly string[]; readonly deadlineMs?: number } = {}): Promise<LoadedLists> {
+export async function loadLists(
+  reader: ListReader | undefined,
+  lists: ReportLists,
+  options: { readonly knownRules?: readonly string[]; readonly deadlineMs?: number } = {},
+): Promise<LoadedLists> {
   const warnings: string[] = [];
   const read = async <T>(source: ListSource | undefined, consequence: string, parse: (text: string, where: string) => Promise<T>): Promise<T | undefined> => {
     if (source === undefined) return undefined;

@@ -28,13 +28,18 @@ export async function maintainPartitions(context: FlowlogContext, request: Parti
   if (!request.rollup) return answer;
   const rollup = reportRollup(context);
   if (rollup === undefined) throw new FlowlogError('this engine has no rollup catalog, so "rollup": true cannot run');
-  const rollups = await ensureRollups(
-    rollupsDeps(rawTableOf(context), rollup, run.now),
-    { days: daysOf(request.range), rebuild: request.rebuild, dryRun: request.dryRun, requestId: run.requestId, deadlineMs: run.deadlineMs },
-  );
+  const rollups = await ensureRollups(rollupsDeps(rawTableOf(context), rollup, run.now), {
+    days: daysOf(request.range),
+    rebuild: request.rebuild,
+    dryRun: request.dryRun,
+    requestId: run.requestId,
+    deadlineMs: run.deadlineMs,
+  });
   const failed = rollups.statements.filter((statement) => statement.status === 'failed');
   if (failed.length > 0) {
-    throw new QueryError(`the rollup of ${rollups.failedDays.join(', ')} could not be built: ${failed.map((statement) => statement.error).join('; ')}; invoke again to retry`, { days: rollups.failedDays });
+    throw new QueryError(`the rollup of ${rollups.failedDays.join(', ')} could not be built: ${failed.map((statement) => statement.error).join('; ')}; invoke again to retry`, {
+      days: rollups.failedDays,
+    });
   }
   return withRollupAnswer(answer, rollups);
 }

@@ -79,12 +79,17 @@ export async function runReportJob(deps: ReportJobDeps, request: ReportJobReques
   let built: Report;
   try {
     // A list the configuration names that cannot be read or is not valid is a warning in the report, never a failed run.
-    const configured = request.suppressions !== undefined && request.watchlist !== undefined
-      ? { warnings: [] }
-      : await loadLists(context.lists, {
-        ...(request.suppressions === undefined && deps.report.lists.suppressions !== undefined ? { suppressions: deps.report.lists.suppressions } : {}),
-        ...(request.watchlist === undefined && deps.report.lists.watchlist !== undefined ? { watchlist: deps.report.lists.watchlist } : {}),
-      }, queriesDeadlineMs === undefined ? {} : { deadlineMs: queriesDeadlineMs });
+    const configured =
+      request.suppressions !== undefined && request.watchlist !== undefined
+        ? { warnings: [] }
+        : await loadLists(
+            context.lists,
+            {
+              ...(request.suppressions === undefined && deps.report.lists.suppressions !== undefined ? { suppressions: deps.report.lists.suppressions } : {}),
+              ...(request.watchlist === undefined && deps.report.lists.watchlist !== undefined ? { watchlist: deps.report.lists.watchlist } : {}),
+            },
+            queriesDeadlineMs === undefined ? {} : { deadlineMs: queriesDeadlineMs },
+          );
     const suppressions = request.suppressions ?? configured.suppressions;
     const watchlist = request.watchlist ?? configured.watchlist;
     const run = reportDeps(request.watch === undefined ? context : { ...context, engine: request.watch(context.engine) }, deps.report, deps.now);
@@ -107,9 +112,10 @@ export async function runReportJob(deps: ReportJobDeps, request: ReportJobReques
   } finally {
     await context.close();
   }
-  const saved = context.artifacts === undefined
-    ? undefined
-    : await saveReport(context.artifacts, built, request.deadlineMs === undefined ? {} : { deadlineMs: request.deadlineMs - deliveryReserveMs });
+  const saved =
+    context.artifacts === undefined
+      ? undefined
+      : await saveReport(context.artifacts, built, request.deadlineMs === undefined ? {} : { deadlineMs: request.deadlineMs - deliveryReserveMs });
   const report = saved?.report ?? built;
   await request.beforeDelivery?.(report);
   const send = shouldNotify(report, request.notify ?? deps.report.notify);

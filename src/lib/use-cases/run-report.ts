@@ -97,22 +97,32 @@ export async function runReport(deps: RunReportDeps, request: RunReportRequest):
   const saved = runnable(catalog, watchlist !== undefined);
   const days = [...window.baseline.utcDays, ...window.utcDays].sort();
   // The report's dependencies carry the raw table's catalog, names and layout: all ensurePartitions needs.
-  const ensured = await ensurePartitions(
-    deps,
-    { range: { from: days[0] as UtcDay, to: days[days.length - 1] as UtcDay }, requestId: request.requestId, deadlineMs: request.deadlineMs },
-  );
-  const rollups = deps.rollup === undefined ? undefined : await ensureRollups(
-    rollupsDeps(deps, deps.rollup, deps.now),
-    { days, requestId: request.requestId, deadlineMs: request.deadlineMs },
-  );
+  const ensured = await ensurePartitions(deps, {
+    range: { from: days[0] as UtcDay, to: days[days.length - 1] as UtcDay },
+    requestId: request.requestId,
+    deadlineMs: request.deadlineMs,
+  });
+  const rollups =
+    deps.rollup === undefined ? undefined : await ensureRollups(rollupsDeps(deps, deps.rollup, deps.now), { days, requestId: request.requestId, deadlineMs: request.deadlineMs });
   // The next folder's early files, when its rollup is not there yet, are read once into staged rows that every query reads.
-  const stagingDeps: StageEarlyRowsDeps | undefined = deps.rollup === undefined ? undefined : {
-    engine: deps.engine, rollupCatalog: deps.rollup.catalog, layout: deps.layout, database: deps.database, table: deps.table, rollupTable: deps.rollup.table,
-    ...(deps.shape === undefined ? {} : { shape: deps.shape }), now: deps.now, ...(deps.rollup.objectStore === undefined ? {} : { objectStore: deps.rollup.objectStore }),
-    ...(deps.rollup.ledger === undefined ? {} : { ledger: deps.rollup.ledger }),
-  };
+  const stagingDeps: StageEarlyRowsDeps | undefined =
+    deps.rollup === undefined
+      ? undefined
+      : {
+          engine: deps.engine,
+          rollupCatalog: deps.rollup.catalog,
+          layout: deps.layout,
+          database: deps.database,
+          table: deps.table,
+          rollupTable: deps.rollup.table,
+          ...(deps.shape === undefined ? {} : { shape: deps.shape }),
+          now: deps.now,
+          ...(deps.rollup.objectStore === undefined ? {} : { objectStore: deps.rollup.objectStore }),
+          ...(deps.rollup.ledger === undefined ? {} : { ledger: deps.rollup.ledger }),
+        };
   const lates = rollups === undefined ? [] : lateFoldersToStage([window.baseline, window], rollups.rollupDays);
-  const staging = stagingDeps === undefined || lates.length === 0 ? undefined : await stageEarlyRows(stagingDeps, { lates, requestId: request.requestId, deadlineMs: request.deadlineMs });
+  const staging =
+    stagingDeps === undefined || lates.length === 0 ? undefined : await stageEarlyRows(stagingDeps, { lates, requestId: request.requestId, deadlineMs: request.deadlineMs });
   const relation = (span: typeof window | typeof window.baseline) => {
     // The late folder's early files are picked by "$path", which the local engine shows on a view of its own.
     const table = span.late === undefined ? deps.table : pathTable(deps.engine.kind, deps.table);
@@ -159,9 +169,7 @@ export async function runReport(deps: RunReportDeps, request: RunReportRequest):
   let dropped: { runs: StagingRun[]; warnings: string[] } | undefined;
   try {
     outcomes = await mapBounded(saved.list(), deps.concurrency ?? DEFAULT_REPORT_CONCURRENCY, runOne);
-    maturity = saved.list().some((q) => q.needsMatureBaseline)
-      ? await learnBaseline(deps, request, baselineDaysQuery(baselineInput), window.baseline.days)
-      : undefined;
+    maturity = saved.list().some((q) => q.needsMatureBaseline) ? await learnBaseline(deps, request, baselineDaysQuery(baselineInput), window.baseline.days) : undefined;
   } finally {
     // Rows kept in the ledger stay for the folder's own build, which reuses them; the others serve
     // this report only and are dropped once its queries are done (a stopped report's expire, see the README).
@@ -170,7 +178,14 @@ export async function runReport(deps: RunReportDeps, request: RunReportRequest):
       dropped = await dropStagedRows(stagingDeps, { requestId: request.requestId, deadlineMs: request.deadlineMs }, dropping);
     }
   }
-  const rawDay = deps.rollup?.ledger === undefined ? undefined : await rawDayOf(deps.rollup.ledger, window.utcDays.filter((day) => day !== window.late?.utcDay), rollups?.listed);
+  const rawDay =
+    deps.rollup?.ledger === undefined
+      ? undefined
+      : await rawDayOf(
+          deps.rollup.ledger,
+          window.utcDays.filter((day) => day !== window.late?.utcDay),
+          rollups?.listed,
+        );
   const added = ensured.added.length;
   const served = rollups === undefined ? undefined : servedDays(window, rollups);
   return buildReport({
@@ -194,10 +209,16 @@ export async function runReport(deps: RunReportDeps, request: RunReportRequest):
     warnings: [
       ...(deps.warnings ?? []),
       ...(added > 0 ? [`${added} missing partition${added === 1 ? ' was' : 's were'} added before the report ran`] : []),
-      ...(maturity !== undefined && maturity.status === undefined ? [`the baseline-days query failed (${maturity.run.error ?? 'no error message'}); whether the baseline is complete is not known`] : []),
-      ...(rollups !== undefined && rollups.failedDays.length > 0 ? [`the rollup of ${rollups.failedDays.join(', ')} could not be built; those days were read from the raw logs`] : []),
+      ...(maturity !== undefined && maturity.status === undefined
+        ? [`the baseline-days query failed (${maturity.run.error ?? 'no error message'}); whether the baseline is complete is not known`]
+        : []),
+      ...(rollups !== undefined && rollups.failedDays.length > 0
+        ? [`the rollup of ${rollups.failedDays.join(', ')} could not be built; those days were read from the raw logs`]
+        : []),
       ...(rollups?.cleanupWarnings ?? []),
-      ...(rollups !== undefined && rollups.leftDays.length > 0 ? [`the rollup of ${rollups.leftDays.join(', ')} was left for a later run (time or bytes-scanned cutoff); those days were read from the raw logs`] : []),
+      ...(rollups !== undefined && rollups.leftDays.length > 0
+        ? [`the rollup of ${rollups.leftDays.join(', ')} was left for a later run (time or bytes-scanned cutoff); those days were read from the raw logs`]
+        : []),
       ...(rollups === undefined ? [] : rollupWarnings(rollups, served?.rollupDays ?? [])),
       ...(staging?.warnings ?? []),
       ...(staging?.runs ?? []).flatMap((run) => run.warnings ?? []),
@@ -230,8 +251,12 @@ async function learnBaseline(deps: RunReportDeps, request: RunReportRequest, sql
     return {
       status,
       run: {
-        name: label, status: 'succeeded', rows: result.rows.length, bytesScanned: result.bytesScanned,
-        costUsd: queryCostUsd(deps.engine.kind, result.bytesScanned, deps.config.pricePerTbUsd), durationMs: result.durationMs,
+        name: label,
+        status: 'succeeded',
+        rows: result.rows.length,
+        bytesScanned: result.bytesScanned,
+        costUsd: queryCostUsd(deps.engine.kind, result.bytesScanned, deps.config.pricePerTbUsd),
+        durationMs: result.durationMs,
         ...(result.queryId === undefined ? {} : { queryId: result.queryId }),
       },
     };
@@ -248,7 +273,10 @@ async function learnBaseline(deps: RunReportDeps, request: RunReportRequest, sql
 function rollupWarnings(rollups: EnsureRollupsResult, readDays: readonly string[]): string[] {
   const read = new Set(readDays);
   // A stale day whose build failed or was left is read raw; the warnings above say so.
-  const drift = rollups.drifted.filter((d) => rollups.rollupDays.includes(d.day)).map((d) => describeDrift(d.day, d.drift)).filter((w): w is string => w !== undefined);
+  const drift = rollups.drifted
+    .filter((d) => rollups.rollupDays.includes(d.day))
+    .map((d) => describeDrift(d.day, d.drift))
+    .filter((w): w is string => w !== undefined);
   const skipped = rollups.skipped.filter((d) => read.has(d.day)).flatMap((d) => describeStoredSkipped(d.day, d.skipped));
   return [...rollups.ledgerWarnings, ...drift, ...skipped];
 }

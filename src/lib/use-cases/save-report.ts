@@ -41,9 +41,15 @@ export async function saveReport(store: ArtifactStore, report: Report, options: 
   const failed = outcomes.flatMap((o) => (o.error === undefined ? [] : [{ name: o.name, error: o.error }]));
   const main = mainArtifact(artifacts);
   const linked = main !== undefined && written.includes(main.name);
-  const warnings = failed.length === 0 ? [] : [
-    `${failed.length} of ${artifacts.length} report files could not be saved under ${folder} (${failed.slice(0, 3).map((f) => f.name).join(', ')}${failed.length > 3 ? ', ...' : ''}); first error: ${failed[0]?.error ?? ''}`,
-  ];
+  const warnings =
+    failed.length === 0
+      ? []
+      : [
+          `${failed.length} of ${artifacts.length} report files could not be saved under ${folder} (${failed
+            .slice(0, 3)
+            .map((f) => f.name)
+            .join(', ')}${failed.length > 3 ? ', ...' : ''}); first error: ${failed[0]?.error ?? ''}`,
+        ];
   return {
     report: {
       ...report,

@@ -133,7 +133,10 @@ export async function stageEarlyRows(deps: StageEarlyRowsDeps, request: StageEar
       const stagedAt = deps.now().toISOString();
       const rows = await step('rows', stageEarlyRowsSql(tables, deps.engine.kind, late, wantedRollupPartitions(deps.layout, [late.utcDay]), build, listed.files));
       if (rows.status === 'succeeded') {
-        const kept = listed.files === undefined ? { kept: false, warnings: [] } : await keep(deps, request, tables, { day: late.utcDay, build, stagedAt, files: listed.files, partitions }, runs);
+        const kept =
+          listed.files === undefined
+            ? { kept: false, warnings: [] }
+            : await keep(deps, request, tables, { day: late.utcDay, build, stagedAt, files: listed.files, partitions }, runs);
         warnings.push(...kept.warnings);
         staged.push({ late, build, partitions, ...(kept.kept ? { kept: true } : {}) });
         continue;
@@ -147,23 +150,40 @@ export async function stageEarlyRows(deps: StageEarlyRowsDeps, request: StageEar
 }
 
 /** Drops the staged partitions after the report and deletes their folders; a failure is a warning, the lifecycle rule removes what stays. */
-export async function dropStagedRows(deps: StageEarlyRowsDeps, request: Omit<StageEarlyRowsRequest, 'lates'>, staged: readonly StagedEarlyRows[]): Promise<{ runs: StagingRun[]; warnings: string[] }> {
+export async function dropStagedRows(
+  deps: StageEarlyRowsDeps,
+  request: Omit<StageEarlyRowsRequest, 'lates'>,
+  staged: readonly StagedEarlyRows[],
+): Promise<{ runs: StagingRun[]; warnings: string[] }> {
   const runs: StagingRun[] = [];
   const warnings: string[] = [];
   for (const s of staged) warnings.push(...(await removeStaged(deps, request, tablesOf(deps), s, runs)));
   return { runs, warnings };
 }
 
-async function removeStaged(deps: StageEarlyRowsDeps, request: Omit<StageEarlyRowsRequest, 'lates'>, tables: RollupTables, staged: StagedEarlyRows, runs: StagingRun[]): Promise<string[]> {
+async function removeStaged(
+  deps: StageEarlyRowsDeps,
+  request: Omit<StageEarlyRowsRequest, 'lates'>,
+  tables: RollupTables,
+  staged: StagedEarlyRows,
+  runs: StagingRun[],
+): Promise<string[]> {
   const dropped = await run(deps, request, 'drop', staged.late.utcDay, dropBuildPartitionsSql(tables, staged.partitions));
   runs.push(dropped);
-  const warnings = dropped.status === 'failed' ? [`the staged early rows of ${staged.late.utcDay} (build ${staged.build}) could not be dropped from ${deps.database}.${tables.rollupTable}_builds (${dropped.error ?? 'no error message'}); no report reads them`] : [];
+  const warnings =
+    dropped.status === 'failed'
+      ? [
+          `the staged early rows of ${staged.late.utcDay} (build ${staged.build}) could not be dropped from ${deps.database}.${tables.rollupTable}_builds (${dropped.error ?? 'no error message'}); no report reads them`,
+        ]
+      : [];
   if (deps.objectStore === undefined) return warnings;
   for (const folder of staged.partitions.map((p) => p.location)) {
     try {
       await deps.objectStore.deleteFolder(folder, request.deadlineMs === undefined ? {} : { deadlineMs: request.deadlineMs });
     } catch (error) {
-      warnings.push(`the staged folder ${folder} could not be deleted (${describeError(error)}); nothing reads it, and the lifecycle rule on builds/${STAGED_BUILD_PREFIX} expires it`);
+      warnings.push(
+        `the staged folder ${folder} could not be deleted (${describeError(error)}); nothing reads it, and the lifecycle rule on builds/${STAGED_BUILD_PREFIX} expires it`,
+      );
     }
   }
   return warnings;
@@ -175,7 +195,13 @@ async function removeStaged(deps: StageEarlyRowsDeps, request: Omit<StageEarlyRo
  * it finds no early file, or the named list would not fit one Athena statement. Then the rows
  * serve this report only, as before, and the folder's build reads every file.
  */
-async function listedEarlyFiles(deps: StageEarlyRowsDeps, tables: RollupTables, late: LateFolder, partitions: readonly Partition[], build: string): Promise<{ files?: SourceFile[]; warning?: string }> {
+async function listedEarlyFiles(
+  deps: StageEarlyRowsDeps,
+  tables: RollupTables,
+  late: LateFolder,
+  partitions: readonly Partition[],
+  build: string,
+): Promise<{ files?: SourceFile[]; warning?: string }> {
   const ledger = deps.ledger;
   if (ledger?.stagedRows === undefined || ledger.keepStagedRows === undefined || ledger.forgetStagedRows === undefined) return {};
   const notKept = (why: string) => `the early rows of ${late.utcDay} serve this report only (${why}); the folder's build reads all its files`;
@@ -187,7 +213,8 @@ async function listedEarlyFiles(deps: StageEarlyRowsDeps, tables: RollupTables, 
   }
   if (files.length === 0) return {};
   const bytes = Buffer.byteLength(stageEarlyRowsSql(tables, deps.engine.kind, late, partitions, build, files), 'utf8');
-  if (bytes > ATHENA_MAX_QUERY_BYTES) return { warning: notKept(`naming its ${files.length} early files would make a statement of ${bytes} bytes, over Athena's ${ATHENA_MAX_QUERY_BYTES}`) };
+  if (bytes > ATHENA_MAX_QUERY_BYTES)
+    return { warning: notKept(`naming its ${files.length} early files would make a statement of ${bytes} bytes, over Athena's ${ATHENA_MAX_QUERY_BYTES}`) };
   return { files };
 }
 
@@ -196,7 +223,13 @@ async function listedEarlyFiles(deps: StageEarlyRowsDeps, tables: RollupTables, 
  * then removed (its rows are replaced by these). A record that cannot be kept leaves the rows to
  * this report only: they are dropped after it, as before.
  */
-async function keep(deps: StageEarlyRowsDeps, request: Omit<StageEarlyRowsRequest, 'lates'>, tables: RollupTables, record: StagedRowsRecord, runs: StagingRun[]): Promise<{ kept: boolean; warnings: string[] }> {
+async function keep(
+  deps: StageEarlyRowsDeps,
+  request: Omit<StageEarlyRowsRequest, 'lates'>,
+  tables: RollupTables,
+  record: StagedRowsRecord,
+  runs: StagingRun[],
+): Promise<{ kept: boolean; warnings: string[] }> {
   const ledger = deps.ledger;
   if (ledger?.stagedRows === undefined || ledger.keepStagedRows === undefined) return { kept: false, warnings: [] };
   let previous: StagedRowsRecord | undefined;
@@ -204,7 +237,12 @@ async function keep(deps: StageEarlyRowsDeps, request: Omit<StageEarlyRowsReques
     previous = (await ledger.stagedRows([record.day])).get(record.day);
     await ledger.keepStagedRows(record);
   } catch (error) {
-    return { kept: false, warnings: [`the early rows of ${record.day} serve this report only (they could not be recorded for the folder's build: ${describeError(error)}); the folder's build reads all its files`] };
+    return {
+      kept: false,
+      warnings: [
+        `the early rows of ${record.day} serve this report only (they could not be recorded for the folder's build: ${describeError(error)}); the folder's build reads all its files`,
+      ],
+    };
   }
   if (previous === undefined || previous.build === record.build) return { kept: true, warnings: [] };
   const late = { dt: dtOf(previous.day), utcDay: previous.day, deliveredBy: '' };
@@ -227,7 +265,15 @@ async function run(deps: StageEarlyRowsDeps, request: Omit<StageEarlyRowsRequest
       ...(request.deadlineMs === undefined ? {} : { deadlineMs: request.deadlineMs }),
       ...(request.requestId === undefined ? {} : { requestToken: requestToken(request.requestId, sql) }),
     });
-    return { kind, day, status: 'succeeded', queryId: result.queryId, bytesScanned: result.bytesScanned, durationMs: result.durationMs, ...(result.warnings.length === 0 ? {} : { warnings: result.warnings }) };
+    return {
+      kind,
+      day,
+      status: 'succeeded',
+      queryId: result.queryId,
+      bytesScanned: result.bytesScanned,
+      durationMs: result.durationMs,
+      ...(result.warnings.length === 0 ? {} : { warnings: result.warnings }),
+    };
   } catch (error) {
     return { kind, day, status: 'failed', error: describeError(error), bytesScanned: 0, durationMs: Date.now() - startedMs };
   }

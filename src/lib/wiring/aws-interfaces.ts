@@ -25,7 +25,14 @@ export function directoryFor(config: InterfacesConfig, credentials: CredentialSo
   const ec2In = (region: string, source: CredentialSource): Ec2Api =>
     ec2Api(new QueryApi({ service: 'ec2', region, version: EC2_API_VERSION, credentials: source, ...(config.ec2Endpoint === undefined ? {} : { endpoint: config.ec2Endpoint }) }));
   let sts: QueryApi | undefined;
-  const stsApi = () => (sts ??= new QueryApi({ service: 'sts', region: config.region, version: STS_API_VERSION, credentials, ...(config.stsEndpoint === undefined ? {} : { endpoint: config.stsEndpoint }) }));
+  const stsApi = () =>
+    (sts ??= new QueryApi({
+      service: 'sts',
+      region: config.region,
+      version: STS_API_VERSION,
+      credentials,
+      ...(config.stsEndpoint === undefined ? {} : { endpoint: config.stsEndpoint }),
+    }));
   const targets: Ec2Target[] = [];
   const unreachable: string[] = [];
   for (const plan of planSources(config)) {
@@ -65,7 +72,11 @@ export function functionCredentials(settings: Settings): CredentialSource {
   const accessKeyId = settings.AWS_ACCESS_KEY_ID;
   const secretAccessKey = settings.AWS_SECRET_ACCESS_KEY;
   if (accessKeyId !== undefined && accessKeyId !== '' && secretAccessKey !== undefined && secretAccessKey !== '') {
-    const fixed: AwsCredentials = { accessKeyId, secretAccessKey, ...(settings.AWS_SESSION_TOKEN === undefined || settings.AWS_SESSION_TOKEN === '' ? {} : { sessionToken: settings.AWS_SESSION_TOKEN }) };
+    const fixed: AwsCredentials = {
+      accessKeyId,
+      secretAccessKey,
+      ...(settings.AWS_SESSION_TOKEN === undefined || settings.AWS_SESSION_TOKEN === '' ? {} : { sessionToken: settings.AWS_SESSION_TOKEN }),
+    };
     return async () => fixed;
   }
   let chain: CredentialSource | undefined;

@@ -57,16 +57,32 @@ export function athenaOpener(config: FlowlogConfig, clients: AwsClients, s3: () 
   const close = async () => {};
   if (created !== undefined) {
     const shape = createdShape(config.format, config.columnNames, created.keys);
-    return async () => ({ config, engine, catalog, rollupCatalog, rollupLedger, ...(objectStore === undefined ? {} : { objectStore }), layout: created, shape, notifiers: [], close });
+    return async () => ({
+      config,
+      engine,
+      catalog,
+      rollupCatalog,
+      rollupLedger,
+      ...(objectStore === undefined ? {} : { objectStore }),
+      layout: created,
+      shape,
+      notifiers: [],
+      close,
+    });
   }
   return async () => {
     const table = await catalog.describeTable();
     const layout = adoptedLayout(table, config);
     // Glue always lists a table's columns; a description without any (a hand-written stand-in)
     // keeps the configured naming rather than failing on what it cannot tell.
-    const shape = table.columns.length === 0
-      ? createdShape(config.format, config.columnNames, layout.keys, layout.tableKeys)
-      : detectedShape(table.columns.map((c) => c.name), `${table.database}.${table.table}`, layout);
+    const shape =
+      table.columns.length === 0
+        ? createdShape(config.format, config.columnNames, layout.keys, layout.tableKeys)
+        : detectedShape(
+            table.columns.map((c) => c.name),
+            `${table.database}.${table.table}`,
+            layout,
+          );
     return { config, engine, catalog, rollupCatalog, rollupLedger, ...(objectStore === undefined ? {} : { objectStore }), layout, shape, notifiers: [], close };
   };
 }
@@ -123,7 +139,10 @@ export interface ReportJobHandlerDeps {
 export function awsListReader(roots: readonly string[], ssm: () => SSMClient = createSsmClient): ListReader {
   let client: SSMClient | undefined;
   return {
-    read: (source, options) => (source.kind === 'parameter' ? new SsmParameter((client ??= ssm()), source.name).value(options) : readBundledFile(source.dir === undefined ? roots : [source.dir], source.path)),
+    read: (source, options) =>
+      source.kind === 'parameter'
+        ? new SsmParameter((client ??= ssm()), source.name).value(options)
+        : readBundledFile(source.dir === undefined ? roots : [source.dir], source.path),
   };
 }
 

@@ -64,9 +64,10 @@ const openStates = new Set<string>();
 export async function openLocal(config: FlowlogConfig, options: OpenLocalOptions = {}): Promise<LocalHandle> {
   const dataDir = resolve(config.local.dataDir);
   await checkDataDir(dataDir);
-  const sources = config.logs.sources.length > 0
-    ? config.logs.sources.map((s) => ({ ...s, folders: config.logs.folders, root: sourceRoot(dataDir, config.logs.prefix, s.account, s.region, config.logs.folders) }))
-    : await discoverSources(dataDir, config.logs.prefix);
+  const sources =
+    config.logs.sources.length > 0
+      ? config.logs.sources.map((s) => ({ ...s, folders: config.logs.folders, root: sourceRoot(dataDir, config.logs.prefix, s.account, s.region, config.logs.folders) }))
+      : await discoverSources(dataDir, config.logs.prefix);
   const layout = layoutFor(sources);
   const stateDir = await prepareStateDir(resolve(config.local.stateDir));
   if (openStates.has(stateDir)) throw inUse(stateDir);
@@ -93,12 +94,20 @@ export async function openLocal(config: FlowlogConfig, options: OpenLocalOptions
     await installShims(queryConnection);
     const profilePath = join(stateDir, PROFILE_FILE);
     await queryConnection.run(renderQuery('local/profile', { path: stringLiteral(profilePath) }));
-    if (options.sandbox === true) await confine(queryConnection, { dataDir, placeholderDir: join(stateDir, PLACEHOLDER_DIR), profilePath, tempDir: join(stateDir, SANDBOX_TEMP_DIR) });
+    if (options.sandbox === true)
+      await confine(queryConnection, { dataDir, placeholderDir: join(stateDir, PLACEHOLDER_DIR), profilePath, tempDir: join(stateDir, SANDBOX_TEMP_DIR) });
     const named = withNaming(format, config.columnNames);
     const localTable = new LocalTable(queryConnection, store, { database, table, format: named, keys: layout.keys, dataDir, placeholderDir: join(stateDir, PLACEHOLDER_DIR) });
     await localTable.load();
     const partitions = new LocalPartitions(store, { database, table, keys: layout.keys, dataDir });
-    const engine = new DuckDbEngine({ connection: queryConnection, table: localTable, partitions, rollup, profilePath, ...(options.sandbox === true ? { sandbox: { dataDir } } : {}) });
+    const engine = new DuckDbEngine({
+      connection: queryConnection,
+      table: localTable,
+      partitions,
+      rollup,
+      profilePath,
+      ...(options.sandbox === true ? { sandbox: { dataDir } } : {}),
+    });
     const location = sources.length === 1 ? (sources[0] as Source).root : `${dataDir}/`;
     const catalog = new LocalCatalog(store, { database, table, keys: layout.keys, format: named, dataDir, location });
     const opened = instance;
@@ -198,7 +207,11 @@ async function checkDataDir(dataDir: string): Promise<void> {
  */
 async function discoverSources(dataDir: string, prefix: string): Promise<Source[]> {
   const logs = join(dataDir, prefix, 'AWSLogs');
-  const folders = async (path: string) => (await readdir(path, { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const folders = async (path: string) =>
+    (await readdir(path, { withFileTypes: true }).catch(() => []))
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
   const sources: Source[] = [];
   for (const name of await folders(logs)) {
     const hive = /^aws-account-id=(\d{12})$/.exec(name);
