@@ -2,8 +2,8 @@
 // mutant (scripts/sql-mutants.mjs) is written into a copy of src/queries, and the DuckDB tests of
 // that query run against the copy (vitest.mutate-sql.config.mjs reads MUTATE_SQL_DIR). A mutant
 // is killed when a test fails (or the run times out); the files of the repository are never
-// changed. `MUTATE_SQL_FILE=port-scan npm run mutate:sql` mutates one query. The report goes to
-// reports/mutation/sql.json.
+// changed. `MUTATE_SQL_FILE=port-scan npm run mutate:sql` mutates one query (a comma-separated list
+// mutates several). The report goes to reports/mutation/sql.json (sql-port-scan.json for one query).
 import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,13 +37,14 @@ const QUERIES = {
 // A mutant's run counts as timed out (detected, as in Stryker) after 30 s more than three times
 // the unmutated run: DuckDB tests on a shared machine vary in time.
 const TIMEOUT_SLACK_MS = 30_000;
-const REPORT = 'reports/mutation/sql.json';
 
 const only = process.env.MUTATE_SQL_FILE?.split(',');
 for (const name of only ?? []) {
   if (!(name in QUERIES)) throw new Error(`MUTATE_SQL_FILE must name queries among ${Object.keys(QUERIES).join(', ')} (comma-separated); got ${name}`);
 }
 const chosen = only ?? Object.keys(QUERIES);
+// A run of some queries has a report of its own, so two runs of different queries can go side by side.
+const REPORT = `reports/mutation/sql${only === undefined ? '' : `-${only.join('-')}`}.json`;
 
 const copy = mkdtempSync(join(tmpdir(), 'flowlog-mutate-sql-'));
 const queriesCopy = join(copy, 'queries');
@@ -95,10 +96,16 @@ function runTests(tests, timeoutMs, focus) {
 const results = [];
 const writeReport = () => {
   mkdirSync('reports/mutation', { recursive: true });
-  const total = results.reduce((n, r) => n + r.mutants, 0);
+  for (const r of results) {
+    // Mutants run so far: a run stopped half-way reports the score of those.
+    r.run = r.killed + r.timedOut + r.survived.length;
+    r.score = score(r.killed + r.timedOut, r.run);
+  }
+  const total = results.reduce((n, r) => n + r.run, 0);
   const detected = results.reduce((n, r) => n + r.killed + r.timedOut, 0);
   const overall = { mutants: total, detected, score: score(detected, total) };
   writeFileSync(REPORT, JSON.stringify({ measuredAt: new Date().toISOString(), overall, files: results }, null, 2) + '\n');
+  return { overall };
 };
 function score(killed, total) {
   return total === 0 ? 'n/a' : `${((100 * killed) / total).toFixed(2)}%`;
@@ -121,7 +128,7 @@ try {
     const wholeTimeoutMs = 3 * whole.ms + TIMEOUT_SLACK_MS;
     const mutants = sqlMutants(original);
     console.log(`src/queries/${file}: ${mutants.length} mutants, ${tests.length} test files, unmutated run ${(baseline.ms / 1000).toFixed(1)} s`);
-    const entry = { file: `src/queries/${file}`, tests, mutants: mutants.length, killed: 0, timedOut: 0, survived: [], baselineMs: baseline.ms };
+    const entry = { file: `src/queries/${file}`, tests, mutants: mutants.length, killed: 0, timedOut: 0, survived: [], baselineMs: baseline.ms, complete: false };
     results.push(entry);
     for (const [index, mutant] of mutants.entries()) {
       writeFileSync(target, mutant.text);
@@ -141,18 +148,16 @@ try {
       process.stdout.write(`  ${index + 1}/${mutants.length} ${run.status === 'passed' ? 'survived' : run.status} (${(run.ms / 1000).toFixed(1)} s)\n`);
       writeReport();
     }
-    entry.score = score(entry.killed + entry.timedOut, entry.mutants);
-    console.log(`src/queries/${file}: ${entry.score} (${entry.killed} killed, ${entry.timedOut} timed out, ${entry.survived.length} survived of ${entry.mutants})`);
+    entry.complete = true;
     writeReport();
+    console.log(`src/queries/${file}: ${entry.score} (${entry.killed} killed, ${entry.timedOut} timed out, ${entry.survived.length} survived of ${entry.mutants})`);
   }
 } finally {
   cleanUp();
 }
 
-const total = results.reduce((n, r) => n + r.mutants, 0);
-const detected = results.reduce((n, r) => n + r.killed + r.timedOut, 0);
+const { overall } = writeReport();
 console.log('\nSQL mutation score');
-for (const r of results) console.log(`  ${r.file}: ${score(r.killed + r.timedOut, r.mutants)} of ${r.mutants}`);
-console.log(`  overall: ${score(detected, total)} (${detected} of ${total} detected)`);
+for (const r of results) console.log(`  ${r.file}: ${r.score} of ${r.run}`);
+console.log(`  overall: ${overall.score} (${overall.detected} of ${overall.mutants} detected)`);
 for (const r of results) for (const s of r.survived) console.log(`  survivor ${r.file}:${s.line}:${s.column} ${s.kind} ${s.original} -> ${s.replacement}`);
-writeReport();
