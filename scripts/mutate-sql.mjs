@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { QUERIES_DIR } from './sql-module.mjs';
 import { sqlMutants } from './sql-mutants.mjs';
 
-const RULE_TESTS = ['test/integration/report-rule-edges.test.ts', 'test/integration/report-rules.test.ts'];
+const RULE_TESTS = ['test/integration/report-rule-edges.test.ts', 'test/integration/report-rules.test.ts', 'test/integration/report-rule-history.test.ts'];
 /**
  * Each query mutated (its path under src/queries), with the DuckDB tests that run it and the
  * names of the tests that concern it (vitest -t): a mutant is first run against those alone, and

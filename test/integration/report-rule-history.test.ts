@@ -1,0 +1,120 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { baselineDaysRelation } from '../../src/lib/report/baseline.js';
+import { flowsRelation, pathTable } from '../../src/lib/report/relations.js';
+import { loadSavedQueries } from '../../src/lib/report/saved-queries.js';
+import { reportWindow } from '../../src/lib/report/window.js';
+import type { Row } from '../../src/lib/ports.js';
+import { FlowBucket, flowLine, type Flow, type TestEngine } from '../support/flow-log-files.js';
+
+/*
+ * New or ongoing: each rule counts the earlier days on which it would have matched (seen_days)
+ * with a copy of its own conditions over the baseline. These tests give the earlier days what the
+ * rule leaves out, on real DuckDB over real gzip files, so a condition lost or changed in that
+ * copy (found by `npm run mutate:sql`) changes seen_days.
+ */
+const DATE = '2026-11-20';
+const DAY_START = Date.parse(`${DATE}T00:00:00Z`) / 1000;
+const HOUR = 3600;
+const DAY = 86400;
+const catalog = loadSavedQueries();
+let open: TestEngine | undefined;
+
+afterEach(() => {
+  open?.close();
+  open = undefined;
+});
+
+/** Runs one saved query with its default parameters for the report day, as run-report does. */
+async function runRule(rule: string, lines: readonly string[]): Promise<readonly Row[]> {
+  open = await new FlowBucket().write(lines).open();
+  const window = reportWindow(DATE, 'UTC');
+  const table = (late: unknown) => (late === undefined ? 'vpc_flow_logs' : pathTable('local', 'vpc_flow_logs'));
+  const baselineFlows = flowsRelation('flowlogs', table(window.baseline.late), window.baseline);
+  const sql = catalog.render(rule, {
+    flows: flowsRelation('flowlogs', table(window.late), window),
+    baselineFlows,
+    baselineDays: baselineDaysRelation({ baselineFlows, windowStartEpoch: window.startEpoch, baselineStartEpoch: window.baseline.startEpoch, minDayHours: 20 }),
+    windowStartEpoch: window.startEpoch,
+    windowEndEpoch: window.endEpoch,
+    values: {},
+  });
+  return (await open.engine.execute(sql)).rows;
+}
+
+/** The start of the d-th day before the report day (0 is the day before). */
+const before = (d: number) => DAY_START - (d + 1) * DAY;
+const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
+/** `src` reaching `dst` on each of the given ports, one flow a second from 03:00 of the day. */
+const reach = (src: string, dayStart: number, ports: readonly number[], extra: Partial<Flow> = {}) =>
+  ports.map((dstPort, i) => flowLine({ src, dst: '10.0.1.10', dstPort, action: 'REJECT', start: dayStart + 3 * HOUR + i, ...extra }));
+
+describe('new or ongoing: which earlier days port-scan counts as seen', () => {
+  it('when a public source sent ICMP or reached only client ports on some earlier days, and scanned UDP or just outside the client range on others, only the scans count', async () => {
+    const scanner = '203.0.113.5';
+    const history = [
+      ...reach(scanner, before(0), range(1, 150), { protocol: 1 }),
+      ...reach(scanner, before(1), range(1, 100), { protocol: 17 }),
+      ...reach(scanner, before(2), range(32768, 300)),
+      ...reach(scanner, before(3), [...range(1, 98), 32767, 61001]),
+      ...reach(scanner, before(4), [...range(1, 98), 32768, 61000]),
+    ];
+    const rows = await runRule('port-scan', [...history, ...reach(scanner, DAY_START, range(1, 120))]);
+
+    expect(rows.map((r) => [r.sourceaddress, r.seen_days])).toEqual([[scanner, 2]]);
+  });
+
+  it('when a private host was accepted on 120 ports on an earlier day and refused on 100 on another, only the refused day counts', async () => {
+    const host = '10.0.1.30';
+    const history = [...reach(host, before(0), range(1, 120), { action: 'ACCEPT' }), ...reach(host, before(1), range(1, 100))];
+    const rows = await runRule('port-scan', [...history, ...reach(host, DAY_START, range(1, 120))]);
+
+    expect(rows.map((r) => [r.sourceaddress, r.seen_days])).toEqual([[host, 1]]);
+  });
+});
+
+describe('new or ongoing: which earlier days admin-port-brute-force counts as seen', () => {
+  const ssh = (dayStart: number, count: number, extra: Partial<Flow> = {}) =>
+    Array.from({ length: count }, (_, i) =>
+      flowLine({ src: '198.51.100.9', dst: '10.0.1.10', dstPort: 22, srcPort: 40000 + i, action: 'REJECT', start: dayStart + i * 60, ...extra }),
+    );
+
+  it('when the source was accepted 150 times on SSH one earlier day and refused 150 times on 443 another, only a day of 100 refused SSH flows counts', async () => {
+    const history = [...ssh(before(0), 150, { action: 'ACCEPT' }), ...ssh(before(1), 150, { dstPort: 443 }), ...ssh(before(2), 100)];
+    const rows = await runRule('admin-port-brute-force', [...history, ...ssh(DAY_START, 150)]);
+
+    expect(rows.map((r) => [r.sourceaddress, r.seen_days])).toEqual([['198.51.100.9', 1]]);
+  });
+});
+
+/*
+ * Earlier days are 24-hour blocks counted back from the window start: a record starting at
+ * 23:59:59 belongs to its day, one at 00:00:00 to the next. 99 refused SSH flows (or ports) in the
+ * last second of a day and 1 in the first second of the next make no day of 100.
+ */
+describe('new or ongoing: seen days split exactly at midnight', () => {
+  const lastSecond = before(0) - 1;
+  const firstSecond = before(0);
+
+  it('when a brute force ran 99 flows at 23:59:59 and 1 at 00:00:00 the next day, neither day counts', async () => {
+    const at = (start: number, count: number) =>
+      Array.from({ length: count }, (_, i) => flowLine({ src: '198.51.100.9', dst: '10.0.1.10', dstPort: 22, srcPort: 40000 + i, action: 'REJECT', start }));
+    const rows = await runRule('admin-port-brute-force', [...at(lastSecond, 99), ...at(firstSecond, 1), ...at(DAY_START, 150)]);
+
+    expect(rows.map((r) => [r.sourceaddress, r.seen_days])).toEqual([['198.51.100.9', 0]]);
+  });
+
+  it('when a scan reached 99 ports at 23:59:59 and the 100th at 00:00:00 the next day, neither day counts', async () => {
+    const scanner = '203.0.113.5';
+    const at = (start: number, ports: readonly number[]) => ports.map((dstPort) => flowLine({ src: scanner, dst: '10.0.1.10', dstPort, action: 'REJECT', start }));
+    const rows = await runRule('port-scan', [...at(lastSecond, range(1, 99)), ...at(firstSecond, [100]), ...reach(scanner, DAY_START, range(1, 120))]);
+
+    expect(rows.map((r) => [r.sourceaddress, r.seen_days])).toEqual([[scanner, 0]]);
+  });
+
+  it('when a public address reached SSH at 23:59:59 and again at 00:00:00, admin-port-exposure counts 2 days', async () => {
+    const at = (start: number) => flowLine({ src: '198.51.100.7', dst: '10.0.1.10', dstPort: 22, start });
+    const rows = await runRule('admin-port-exposure', [at(lastSecond), at(firstSecond), at(DAY_START + 9 * HOUR)]);
+
+    expect(rows.map((r) => [r.sourceaddress, r.seen_days])).toEqual([['198.51.100.7', 2]]);
+  });
+});
