@@ -4,7 +4,7 @@ import { flowsRelation, pathTable } from '../../src/lib/report/relations.js';
 import { loadSavedQueries } from '../../src/lib/report/saved-queries.js';
 import { reportWindow } from '../../src/lib/report/window.js';
 import type { Row } from '../../src/lib/ports.js';
-import { FlowBucket, flowLine, type Flow, type TestEngine } from '../support/flow-log-files.js';
+import { FlowBucket, flowLine, statusLine, type Flow, type TestEngine } from '../support/flow-log-files.js';
 
 /*
  * New or ongoing: each rule counts the earlier days on which it would have matched (seen_days)
@@ -86,6 +86,20 @@ describe('new or ongoing: which earlier days admin-port-brute-force counts as se
   });
 });
 
+describe('new or ongoing: which earlier days admin-port-exposure counts as seen', () => {
+  it('when the address was refused on SSH one earlier day and accepted on 443 another, only a day it was accepted on SSH counts', async () => {
+    const at = (start: number, extra: Partial<Flow> = {}) => flowLine({ src: '198.51.100.7', dst: '10.0.1.10', dstPort: 22, start, ...extra });
+    const rows = await runRule('admin-port-exposure', [
+      at(before(0) + HOUR, { action: 'REJECT' }),
+      at(before(1) + HOUR, { dstPort: 443 }),
+      at(before(2) + HOUR),
+      at(DAY_START + HOUR),
+    ]);
+
+    expect(rows.map((r) => [r.sourceaddress, r.seen_days])).toEqual([['198.51.100.7', 1]]);
+  });
+});
+
 /*
  * Earlier days are 24-hour blocks counted back from the window start: a record starting at
  * 23:59:59 belongs to its day, one at 00:00:00 to the next. 99 refused SSH flows (or ports) in the
@@ -116,5 +130,23 @@ describe('new or ongoing: seen days split exactly at midnight', () => {
     const rows = await runRule('admin-port-exposure', [at(lastSecond), at(firstSecond), at(DAY_START + 9 * HOUR)]);
 
     expect(rows.map((r) => [r.sourceaddress, r.seen_days])).toEqual([['198.51.100.7', 2]]);
+  });
+  /** A NODATA record at the start of each hour: the day is complete without adding any flow a rule counts. */
+  const delivered = (dayStart: number) => Array.from({ length: 24 }, (_, h) => statusLine('NODATA', dayStart + h * HOUR, 'eni-0ffffffffffffff01'));
+  const completeDays = [0, 1, 2, 3].flatMap((d) => delivered(before(d)));
+
+  it('when 999 rejected records started at 23:59:59 and 1 at 00:00:00 the next day, reject-spike counts no day over its minimum of 1,000', async () => {
+    const rejects = (start: number, count: number) =>
+      Array.from({ length: count }, (_, i) => flowLine({ src: `203.0.113.${(i % 200) + 1}`, dst: '10.0.1.10', dstPort: 23, action: 'REJECT', start }));
+    const rows = await runRule('reject-spike', [...completeDays, ...rejects(lastSecond, 999), ...rejects(firstSecond, 1), ...rejects(DAY_START + HOUR, 6000)]);
+
+    expect(rows).toEqual([expect.objectContaining({ rejected: 6000, seen_days: 0 })]);
+  });
+
+  it('when a host sent 999,999,990 bytes out at 23:59:59 and 10 at 00:00:00 the next day, egress-spike counts no day of 1 GB', async () => {
+    const out = (start: number, bytes: number) => flowLine({ src: '10.0.1.20', dst: '93.184.216.34', dstPort: 443, bytes, start });
+    const rows = await runRule('egress-spike', [...completeDays, out(lastSecond, 999_999_990), out(firstSecond, 10), out(DAY_START + HOUR, 20_000_000_000)]);
+
+    expect(rows).toEqual([expect.objectContaining({ sourceaddress: '10.0.1.20', seen_days: 0 })]);
   });
 });
