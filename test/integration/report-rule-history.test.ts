@@ -63,12 +63,12 @@ describe('new or ongoing: which earlier days port-scan counts as seen', () => {
     expect(rows.map((r) => [r.sourceaddress, r.seen_days])).toEqual([[scanner, 2]]);
   });
 
-  it('when a private host was accepted on 120 ports on an earlier day and refused on 100 on another, only the refused day counts', async () => {
+  it('when a private host was accepted on 120 ports on an earlier day and refused on 100 on two others, only the refused days count', async () => {
     const host = '10.0.1.30';
-    const history = [...reach(host, before(0), range(1, 120), { action: 'ACCEPT' }), ...reach(host, before(1), range(1, 100))];
+    const history = [...reach(host, before(0), range(1, 120), { action: 'ACCEPT' }), ...reach(host, before(1), range(1, 100)), ...reach(host, before(2), range(1, 100))];
     const rows = await runRule('port-scan', [...history, ...reach(host, DAY_START, range(1, 120))]);
 
-    expect(rows.map((r) => [r.sourceaddress, r.seen_days])).toEqual([[host, 1]]);
+    expect(rows.map((r) => [r.sourceaddress, r.seen_days])).toEqual([[host, 2]]);
   });
 });
 
