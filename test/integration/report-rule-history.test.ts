@@ -10,7 +10,8 @@ import { FlowBucket, flowLine, statusLine, type Flow, type TestEngine } from '..
  * New or ongoing: each rule counts the earlier days on which it would have matched (seen_days)
  * with a copy of its own conditions over the baseline. These tests give the earlier days what the
  * rule leaves out, on real DuckDB over real gzip files, so a condition lost or changed in that
- * copy (found by `npm run mutate:sql`) changes seen_days.
+ * copy (found by `npm run mutate:sql`) changes seen_days. The last tests check the counts a rule
+ * reports, which its edge tests (report-rule-edges.test.ts) leave to one action.
  */
 const DATE = '2026-11-20';
 const DAY_START = Date.parse(`${DATE}T00:00:00Z`) / 1000;
@@ -148,5 +149,14 @@ describe('new or ongoing: seen days split exactly at midnight', () => {
     const rows = await runRule('egress-spike', [...completeDays, out(lastSecond, 999_999_990), out(firstSecond, 10), out(DAY_START + HOUR, 20_000_000_000)]);
 
     expect(rows).toEqual([expect.objectContaining({ sourceaddress: '10.0.1.20', seen_days: 0 })]);
+  });
+});
+
+describe('port-scan: the counts of a source', () => {
+  it('when a public source was accepted on 60 ports and refused on 40, it reports 100 ports, 100 records and 40 rejected', async () => {
+    const scanner = '203.0.113.5';
+    const rows = await runRule('port-scan', [...reach(scanner, DAY_START, range(1, 60), { action: 'ACCEPT' }), ...reach(scanner, DAY_START + HOUR, range(61, 40))]);
+
+    expect(rows).toEqual([expect.objectContaining({ sourceaddress: scanner, ports: 100, records: 100, rejected: 40 })]);
   });
 });
