@@ -73,6 +73,21 @@ describe('new or ongoing: which earlier days port-scan counts as seen', () => {
   });
 });
 
+describe('new or ongoing: port-scan order', () => {
+  it('when a new source reached 101 ports and one seen on 1 earlier day reached 120, the new one still comes first', async () => {
+    const rows = await runRule('port-scan', [
+      ...reach('203.0.113.50', before(0), range(1, 100)),
+      ...reach('203.0.113.50', DAY_START, range(1, 120)),
+      ...reach('198.51.100.60', DAY_START, range(1, 101)),
+    ]);
+
+    expect(rows.map((r) => [r.sourceaddress, r.seen_days])).toEqual([
+      ['198.51.100.60', 0],
+      ['203.0.113.50', 1],
+    ]);
+  });
+});
+
 describe('new or ongoing: which earlier days admin-port-brute-force counts as seen', () => {
   const ssh = (dayStart: number, count: number, extra: Partial<Flow> = {}) =>
     Array.from({ length: count }, (_, i) =>
