@@ -175,3 +175,15 @@ describe('port-scan: the counts of a source', () => {
     expect(rows).toEqual([expect.objectContaining({ sourceaddress: scanner, ports: 100, records: 100, rejected: 40 })]);
   });
 });
+
+describe('admin-port-brute-force: the ports counted', () => {
+  it('when a public source is refused 150 times on 443 (not an admin port), it is not reported; on 3389 it is', async () => {
+    const refused = (dstPort: number) =>
+      Array.from({ length: 150 }, (_, i) => flowLine({ src: '198.51.100.9', dst: '10.0.1.10', dstPort, srcPort: 40000 + i, action: 'REJECT', start: DAY_START + i * 60 }));
+    const web = await runRule('admin-port-brute-force', refused(443));
+    const rdp = await runRule('admin-port-brute-force', refused(3389));
+
+    expect(web).toEqual([]);
+    expect(rdp.map((r) => [r.sourceaddress, r.rejected])).toEqual([['198.51.100.9', 150]]);
+  });
+});
