@@ -116,6 +116,19 @@ describe('new or ongoing: which earlier days admin-port-exposure counts as seen'
   });
 });
 
+describe('new or ongoing: admin-port-brute-force order', () => {
+  it('when a new source was refused 100 times and one seen on 1 earlier day 150 times, the new one still comes first', async () => {
+    const ssh = (src: string, dayStart: number, count: number) =>
+      Array.from({ length: count }, (_, i) => flowLine({ src, dst: '10.0.1.10', dstPort: 22, srcPort: 40000 + i, action: 'REJECT', start: dayStart + i * 60 }));
+    const rows = await runRule('admin-port-brute-force', [...ssh('198.51.100.9', before(0), 100), ...ssh('198.51.100.9', DAY_START, 150), ...ssh('192.0.2.45', DAY_START, 100)]);
+
+    expect(rows.map((r) => [r.sourceaddress, r.seen_days])).toEqual([
+      ['192.0.2.45', 0],
+      ['198.51.100.9', 1],
+    ]);
+  });
+});
+
 /*
  * Earlier days are 24-hour blocks counted back from the window start: a record starting at
  * 23:59:59 belongs to its day, one at 00:00:00 to the next. 99 refused SSH flows (or ports) in the
