@@ -129,6 +129,23 @@ describe('new or ongoing: admin-port-brute-force order', () => {
   });
 });
 
+describe('new or ongoing: admin-port-exposure order', () => {
+  it('when a new address reached SSH once and one seen on 1 earlier day reached it twice, the new one still comes first', async () => {
+    const at = (src: string, start: number) => flowLine({ src, dst: '10.0.1.10', dstPort: 22, start });
+    const rows = await runRule('admin-port-exposure', [
+      at('198.51.100.7', before(0) + HOUR),
+      at('198.51.100.7', DAY_START + HOUR),
+      at('198.51.100.7', DAY_START + 2 * HOUR),
+      at('192.0.2.45', DAY_START + HOUR),
+    ]);
+
+    expect(rows.map((r) => [r.sourceaddress, r.records, r.seen_days])).toEqual([
+      ['192.0.2.45', 1, 0],
+      ['198.51.100.7', 2, 1],
+    ]);
+  });
+});
+
 /*
  * Earlier days are 24-hour blocks counted back from the window start: a record starting at
  * 23:59:59 belongs to its day, one at 00:00:00 to the next. 99 refused SSH flows (or ports) in the
