@@ -217,3 +217,16 @@ describe('admin-port-brute-force: the ports counted', () => {
     expect(rdp.map((r) => [r.sourceaddress, r.rejected])).toEqual([['198.51.100.9', 150]]);
   });
 });
+
+describe('new or ongoing: reject-spike at its thresholds on earlier days', () => {
+  const delivered = (dayStart: number) => Array.from({ length: 24 }, (_, h) => statusLine('NODATA', dayStart + h * HOUR, 'eni-0ffffffffffffff01'));
+  const rejects = (dayStart: number, count: number, action: 'ACCEPT' | 'REJECT' = 'REJECT') =>
+    Array.from({ length: count }, (_, i) => flowLine({ src: `203.0.113.${(i % 200) + 1}`, dst: '10.0.1.10', dstPort: 23, action, start: dayStart + HOUR + (i % 3600) }));
+
+  it('when an earlier day had exactly 1,000 rejected records, twice the mean of 500, it was seen; accepted records today are not counted', async () => {
+    const days = [1000, 400, 400, 200].flatMap((count, d) => [...delivered(before(d)), ...rejects(before(d), count)]);
+    const rows = await runRule('reject-spike', [...days, ...rejects(DAY_START, 6000), ...rejects(DAY_START, 500, 'ACCEPT')]);
+
+    expect(rows).toEqual([expect.objectContaining({ rejected: 6000, baseline_mean: 500, seen_days: 1 })]);
+  });
+});
