@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { baselineDaysRelation } from '../../src/lib/report/baseline.js';
-import { EPHEMERAL_PRESET_NAMES, loadSavedQueries, parseSavedQuery, privateAddressPattern, SavedQueryCatalog, validateParam } from '../../src/lib/report/saved-queries.js';
+import {
+  dayBlockExpression,
+  EPHEMERAL_PRESET_NAMES,
+  loadSavedQueries,
+  parseSavedQuery,
+  privateAddressPattern,
+  SavedQueryCatalog,
+  validateParam,
+} from '../../src/lib/report/saved-queries.js';
 import { SqlFragment } from '../../src/lib/sql/sql.js';
 import { flowsRelation } from '../../src/lib/report/relations.js';
 import { NotFoundError, ValidationError } from '../../src/lib/errors.js';
@@ -69,11 +77,24 @@ describe('saved query headers', () => {
       .map((q) => q.text);
     const uses = texts.flatMap((t) => [...t.matchAll(/regexp_like\(\w+, \{\{private_address\}\}\)/g)]);
 
-    // Seven tests in the rules, and the detections repeat theirs for each baseline day (new or ongoing).
-    expect(uses).toHaveLength(16);
+    // Port scan 2 (today and each baseline day), brute force 1 and exposure 1 (their baseline days
+    // are looked up for today's public sources only), egress spike 6 and host egress 4 (source and
+    // destination, today and the baseline).
+    expect(uses).toHaveLength(14);
     // No rule writes a private range of its own (the watchlist's address-shape checks name none).
     expect(texts.filter((t) => /regexp_like\(\w+, '[^']*(10\\\.|192\\\.168|172\\\.|127\\\.|\[fF\])/.test(t))).toEqual([]);
     expect(texts.filter((t) => /regexp_like\(\w+, '/.test(t)).length).toBe(1);
+  });
+
+  it('when the built-in queries place a record in a baseline day, they all use the one expression of fragments/day-block.sql', () => {
+    const queries = loadSavedQueries().list();
+    const users = queries.filter((q) => q.text.includes('{{day_block}}')).map((q) => q.name);
+
+    expect(users).toEqual(['admin-port-brute-force', 'admin-port-exposure', 'egress-spike', 'host-egress', 'port-scan', 'reject-spike', 'watchlist']);
+    // Only the hourly series writes blocks itself: it also needs the age's hour within its day.
+    expect(queries.filter((q) => /% 86400, 518400\)/.test(q.text)).map((q) => q.name)).toEqual(['hourly-records']);
+    // 24-hour blocks counted back from the window start, capped at the seventh day (6 * 86400 = 518400).
+    expect(String(dayBlockExpression(1_795_132_800))).toBe('least((1795132800 - 1 - first_start) - (1795132800 - 1 - first_start) % 86400, 518400)');
   });
 });
 

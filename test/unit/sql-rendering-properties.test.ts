@@ -197,6 +197,7 @@ describe('properties of the report query rendering', () => {
     window_start: '1763596800',
     window_end: '1763683200',
     private_address: String(privateAddressPattern()),
+    day_block: 'least((1763596800 - 1 - first_start) - (1763596800 - 1 - first_start) % 86400, 518400)',
     watchlist: String(watchlist),
     min_ports: String(values.min_ports),
     min_flows: String(values.min_flows),

@@ -47,7 +47,16 @@ export interface SavedQuery {
 }
 
 /** Placeholders the report job fills itself; a parameter may not take one of these names. */
-export const RESERVED_PLACEHOLDERS: readonly string[] = Object.freeze(['flows', 'baseline_flows', 'baseline_days', 'window_start', 'window_end', 'private_address', 'watchlist']);
+export const RESERVED_PLACEHOLDERS: readonly string[] = Object.freeze([
+  'flows',
+  'baseline_flows',
+  'baseline_days',
+  'window_start',
+  'window_end',
+  'private_address',
+  'day_block',
+  'watchlist',
+]);
 
 /** The parameter that marks a rule as held back until the baseline has that many complete days. */
 export const MIN_BASELINE_DAYS_PARAM = 'min_baseline_days';
@@ -58,6 +67,14 @@ export const PRIVATE_ADDRESS_FILE = 'fragments/private-address';
 /** The private and special-use address pattern as a SQL string literal, for `regexp_like(address, ...)`. */
 export function privateAddressPattern(): SqlFragment {
   return renderFragment(queryText(PRIVATE_ADDRESS_FILE), {}, `src/queries/${PRIVATE_ADDRESS_FILE}.sql`);
+}
+
+/** The file holding the one baseline-day expression every rule uses (`{{day_block}}`). */
+export const DAY_BLOCK_FILE = 'fragments/day-block';
+
+/** The baseline day of a record's first_start for a window starting at that epoch second (0 the day before it, 518400 the oldest). */
+export function dayBlockExpression(windowStartEpoch: number): SqlFragment {
+  return renderFragment(queryText(DAY_BLOCK_FILE), { window_start: integerLiteral(windowStartEpoch, 'window_start') }, `src/queries/${DAY_BLOCK_FILE}.sql`);
 }
 
 const HEADER_KEYS = ['title', 'kind', 'severity', 'technique', 'description', 'param'] as const;
@@ -254,6 +271,7 @@ export class SavedQueryCatalog {
     };
     const used = placeholdersOf(query.text);
     if (used.includes('private_address')) params.private_address = privateAddressPattern();
+    if (used.includes('day_block')) params.day_block = dayBlockExpression(context.windowStartEpoch);
     if (used.includes('baseline_flows')) {
       if (context.baselineFlows === undefined) throw new ValidationError(query.name, 'reads {{baseline_flows}} but no baseline relation was given');
       params.baseline_flows = context.baselineFlows;

@@ -11,18 +11,17 @@ WITH flows AS (
 baseline_flows AS (
 {{baseline_flows}}
 ),
--- New or ongoing: the same rule evaluated on each baseline day (24-hour blocks counted back from
--- the window start, as in the spike rules); seen_days is on how many of them the source matched.
+-- New or ongoing: the same rule evaluated on each baseline day ({{day_block}}, as in the spike
+-- rules); seen_days is on how many of them the source matched. Only today's sources, all public,
+-- are looked up, so the private-address test is not repeated here.
 seen AS (
   SELECT sourceaddress, CAST(count(*) AS BIGINT) AS seen_days
   FROM (
-    SELECT least(({{window_start}} - 1 - first_start) - ({{window_start}} - 1 - first_start) % 86400, 518400) AS day_block, sourceaddress
+    SELECT {{day_block}} AS day_block, sourceaddress
     FROM baseline_flows
     WHERE action = 'REJECT'
       AND destinationport IN ({{admin_ports}})
-      AND sourceaddress IS NOT NULL
-      AND NOT regexp_like(sourceaddress, {{private_address}})
-    GROUP BY least(({{window_start}} - 1 - first_start) - ({{window_start}} - 1 - first_start) % 86400, 518400), sourceaddress
+    GROUP BY {{day_block}}, sourceaddress
     HAVING sum(flows) >= {{min_flows}}
   ) matched_days
   GROUP BY sourceaddress
@@ -38,8 +37,7 @@ SELECT
 FROM flows
 WHERE action = 'REJECT'
   AND destinationport IN ({{admin_ports}})
-  AND sourceaddress IS NOT NULL
-  -- private and special-use ranges: src/queries/fragments/private-address.sql
+  -- private and special-use ranges (src/queries/fragments/private-address.sql); a NULL source drops out
   AND NOT regexp_like(sourceaddress, {{private_address}})
 GROUP BY sourceaddress
 HAVING sum(flows) >= {{min_flows}}
@@ -47,4 +45,4 @@ HAVING sum(flows) >= {{min_flows}}
 SELECT t.*, coalesce(s.seen_days, 0) AS seen_days
 FROM today t
 LEFT JOIN seen s ON s.sourceaddress = t.sourceaddress
-ORDER BY coalesce(s.seen_days, 0), t.rejected DESC, t.sourceaddress
+ORDER BY seen_days, t.rejected DESC, t.sourceaddress

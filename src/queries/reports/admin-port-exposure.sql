@@ -10,15 +10,14 @@ WITH flows AS (
 baseline_flows AS (
 {{baseline_flows}}
 ),
--- New or ongoing: the same rule evaluated on each baseline day (24-hour blocks counted back from
--- the window start, as in the spike rules); seen_days is on how many of them the source matched.
+-- New or ongoing: the same rule evaluated on each baseline day ({{day_block}}, as in the spike
+-- rules); seen_days is on how many of them the source matched. Only today's sources, all public,
+-- are looked up, so the private-address test is not repeated here.
 seen AS (
-  SELECT sourceaddress, CAST(count(DISTINCT least(({{window_start}} - 1 - first_start) - ({{window_start}} - 1 - first_start) % 86400, 518400)) AS BIGINT) AS seen_days
+  SELECT sourceaddress, CAST(count(DISTINCT {{day_block}}) AS BIGINT) AS seen_days
   FROM baseline_flows
   WHERE action = 'ACCEPT'
     AND destinationport IN ({{admin_ports}})
-    AND sourceaddress IS NOT NULL
-    AND NOT regexp_like(sourceaddress, {{private_address}})
   GROUP BY sourceaddress
 ),
 today AS (
@@ -34,12 +33,11 @@ SELECT
 FROM flows
 WHERE action = 'ACCEPT'
   AND destinationport IN ({{admin_ports}})
-  AND sourceaddress IS NOT NULL
-  -- private and special-use ranges: src/queries/fragments/private-address.sql
+  -- private and special-use ranges (src/queries/fragments/private-address.sql); a NULL source drops out
   AND NOT regexp_like(sourceaddress, {{private_address}})
 GROUP BY sourceaddress, destinationaddress, destinationport, interfaceid
 )
 SELECT t.*, coalesce(s.seen_days, 0) AS seen_days
 FROM today t
 LEFT JOIN seen s ON s.sourceaddress = t.sourceaddress
-ORDER BY coalesce(s.seen_days, 0), t.records DESC, t.sourceaddress, t.destinationaddress, t.destinationport
+ORDER BY seen_days, t.records DESC, t.sourceaddress, t.destinationaddress, t.destinationport

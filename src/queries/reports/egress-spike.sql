@@ -15,6 +15,7 @@ baseline_flows AS (
 baseline_days AS (
 {{baseline_days}}
 ),
+-- A NULL address drops out of regexp_like (NULL), so it needs no test of its own.
 window_egress AS (
   SELECT
     sourceaddress,
@@ -22,17 +23,15 @@ window_egress AS (
     CAST(count(DISTINCT destinationaddress) AS BIGINT) AS destinations
   FROM flows
   WHERE action = 'ACCEPT'
-    AND sourceaddress IS NOT NULL
-    AND destinationaddress IS NOT NULL
     AND regexp_like(sourceaddress, {{private_address}})
     AND NOT regexp_like(destinationaddress, {{private_address}})
   GROUP BY sourceaddress
 ),
--- Baseline days as 24-hour blocks counted back from the window start (see reject-spike). Only
+-- Baseline days as 24-hour blocks counted back from the window start ({{day_block}}). Only
 -- complete days count; the mean divides by them all, so a quiet source's days without egress
 -- count as zero.
 aged AS (
-  SELECT action, flows, bytes, sourceaddress, destinationaddress, least(({{window_start}} - 1 - first_start) - ({{window_start}} - 1 - first_start) % 86400, 518400) AS day_block
+  SELECT action, flows, bytes, sourceaddress, destinationaddress, {{day_block}} AS day_block
   FROM baseline_flows
 ),
 complete_days AS (
@@ -45,8 +44,6 @@ baseline_egress AS (
   FROM aged a
   JOIN baseline_days c ON c.day_block = a.day_block AND c.complete = 1
   WHERE action = 'ACCEPT'
-    AND sourceaddress IS NOT NULL
-    AND destinationaddress IS NOT NULL
     AND regexp_like(sourceaddress, {{private_address}})
     AND NOT regexp_like(destinationaddress, {{private_address}})
   GROUP BY sourceaddress
@@ -59,8 +56,6 @@ seen AS (
     SELECT day_block, sourceaddress
     FROM aged
     WHERE action = 'ACCEPT'
-      AND sourceaddress IS NOT NULL
-      AND destinationaddress IS NOT NULL
       AND regexp_like(sourceaddress, {{private_address}})
       AND NOT regexp_like(destinationaddress, {{private_address}})
     GROUP BY day_block, sourceaddress
@@ -86,4 +81,4 @@ WHERE d.days > 0
   AND d.days >= {{min_baseline_days}}
   AND w.bytes >= {{min_bytes}}
   AND CAST(w.bytes AS DOUBLE) * CAST(d.days AS DOUBLE) >= {{egress_ratio}} * CAST(coalesce(b.bytes, 0) AS DOUBLE)
-ORDER BY coalesce(s.seen_days, 0), w.bytes DESC, w.sourceaddress
+ORDER BY seen_days, w.bytes DESC, w.sourceaddress

@@ -8,24 +8,19 @@ WITH flows AS (
 baseline_flows AS (
 {{baseline_flows}}
 ),
+-- A NULL address drops out of regexp_like (NULL), so it needs no test of its own.
 window_egress AS (
   SELECT sourceaddress, CAST(sum(bytes) AS BIGINT) AS bytes
   FROM flows
   WHERE action = 'ACCEPT'
-    AND sourceaddress IS NOT NULL
-    AND destinationaddress IS NOT NULL
     AND regexp_like(sourceaddress, {{private_address}})
     AND NOT regexp_like(destinationaddress, {{private_address}})
   GROUP BY sourceaddress
 ),
--- Baseline days as 24-hour blocks counted back from the window start (see egress-spike).
-aged AS (
-  SELECT action, bytes, sourceaddress, destinationaddress, {{window_start}} - 1 - first_start AS age
-  FROM baseline_flows
-),
+-- Baseline days as 24-hour blocks counted back from the window start ({{day_block}}).
 blocks AS (
-  SELECT action, bytes, sourceaddress, destinationaddress, least(age - age % 86400, 518400) AS day_block
-  FROM aged
+  SELECT action, bytes, sourceaddress, destinationaddress, {{day_block}} AS day_block
+  FROM baseline_flows
 ),
 baseline_days AS (
   SELECT CAST(count(DISTINCT day_block) AS BIGINT) AS days
@@ -35,8 +30,6 @@ host_days AS (
   SELECT sourceaddress, day_block, CAST(sum(bytes) AS BIGINT) AS bytes
   FROM blocks
   WHERE action = 'ACCEPT'
-    AND sourceaddress IS NOT NULL
-    AND destinationaddress IS NOT NULL
     AND regexp_like(sourceaddress, {{private_address}})
     AND NOT regexp_like(destinationaddress, {{private_address}})
   GROUP BY sourceaddress, day_block
@@ -63,5 +56,5 @@ SELECT
 FROM window_egress w
 FULL OUTER JOIN baseline_egress b ON b.sourceaddress = w.sourceaddress
 CROSS JOIN baseline_days d
-ORDER BY coalesce(w.bytes, 0) DESC, coalesce(b.max_bytes, 0) DESC, coalesce(w.sourceaddress, b.sourceaddress)
+ORDER BY bytes DESC, baseline_max_bytes DESC, sourceaddress
 LIMIT {{hosts}}

@@ -11,19 +11,18 @@ WITH flows AS (
 baseline_flows AS (
 {{baseline_flows}}
 ),
--- New or ongoing: the same rule evaluated on each baseline day (24-hour blocks counted back from
--- the window start, as in the spike rules); seen_days is on how many of them the source matched.
+-- New or ongoing: the same rule evaluated on each baseline day ({{day_block}}, as in the spike
+-- rules); seen_days is on how many of them the source matched. A NULL port drops out of NOT
+-- BETWEEN, and a NULL source never joins today's.
 seen AS (
   SELECT sourceaddress, CAST(count(*) AS BIGINT) AS seen_days
   FROM (
-    SELECT least(({{window_start}} - 1 - first_start) - ({{window_start}} - 1 - first_start) % 86400, 518400) AS day_block, sourceaddress
+    SELECT {{day_block}} AS day_block, sourceaddress
     FROM baseline_flows
-    WHERE sourceaddress IS NOT NULL
-      AND protocol IN (6, 17)
-      AND destinationport IS NOT NULL
+    WHERE protocol IN (6, 17)
       AND destinationport NOT BETWEEN {{ephemeral_ports}}
       AND (action = 'REJECT' OR NOT regexp_like(sourceaddress, {{private_address}}))
-    GROUP BY least(({{window_start}} - 1 - first_start) - ({{window_start}} - 1 - first_start) % 86400, 518400), sourceaddress
+    GROUP BY {{day_block}}, sourceaddress
     HAVING count(DISTINCT destinationport) >= {{min_ports}}
   ) matched_days
   GROUP BY sourceaddress
@@ -40,7 +39,6 @@ SELECT
 FROM flows
 WHERE sourceaddress IS NOT NULL
   AND protocol IN (6, 17)
-  AND destinationport IS NOT NULL
   AND destinationport NOT BETWEEN {{ephemeral_ports}}
   AND (action = 'REJECT' OR NOT regexp_like(sourceaddress, {{private_address}}))
 GROUP BY sourceaddress
@@ -49,4 +47,4 @@ HAVING count(DISTINCT destinationport) >= {{min_ports}}
 SELECT t.*, coalesce(s.seen_days, 0) AS seen_days
 FROM today t
 LEFT JOIN seen s ON s.sourceaddress = t.sourceaddress
-ORDER BY coalesce(s.seen_days, 0), t.ports DESC, t.sourceaddress
+ORDER BY seen_days, t.ports DESC, t.sourceaddress

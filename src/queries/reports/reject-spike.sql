@@ -15,28 +15,29 @@ baseline_days AS (
 {{baseline_days}}
 ),
 window_rejected AS (
-  SELECT CAST(coalesce(sum(CASE WHEN action = 'REJECT' THEN flows ELSE 0 END), 0) AS BIGINT) AS rejected
+  SELECT CAST(sum(CASE WHEN action = 'REJECT' THEN flows ELSE 0 END) AS BIGINT) AS rejected
   FROM flows
 ),
--- Baseline days as 24-hour blocks counted back from the window start (no integer division:
--- age - age % 86400 is the block's start); a 25-hour DST day folds its extra hour into the last block.
+-- Baseline days as 24-hour blocks counted back from the window start ({{day_block}}: a 25-hour
+-- DST day folds its extra hour into the oldest block).
 aged AS (
-  SELECT action, flows, {{window_start}} - 1 - first_start AS age
+  SELECT action, flows, {{day_block}} AS day_block
   FROM baseline_flows
 ),
 per_day AS (
   SELECT
-    least(age - age % 86400, 518400) AS day_block,
+    day_block,
     CAST(sum(CASE WHEN action = 'REJECT' THEN flows ELSE 0 END) AS BIGINT) AS rejected
   FROM aged
-  GROUP BY least(age - age % 86400, 518400)
+  GROUP BY day_block
 ),
 -- Only complete days (a full day of delivery) make the usual level: a partial first day would
--- make any normal day look like a spike.
+-- make any normal day look like a spike. With no record in the window, or no complete day, the sum
+-- or the mean is NULL and nothing is reported.
 baseline AS (
   SELECT
     CAST(count(*) AS BIGINT) AS days,
-    CAST(coalesce(avg(CAST(p.rejected AS DOUBLE)), 0) AS DOUBLE) AS mean_rejected
+    avg(CAST(p.rejected AS DOUBLE)) AS mean_rejected
   FROM per_day p
   JOIN baseline_days d ON d.day_block = p.day_block
   WHERE d.complete = 1
@@ -59,7 +60,6 @@ SELECT
 FROM window_rejected w
 CROSS JOIN baseline b
 CROSS JOIN seen s
-WHERE b.days > 0
-  AND b.days >= {{min_baseline_days}}
+WHERE b.days >= {{min_baseline_days}}
   AND w.rejected >= {{min_rejected}}
   AND CAST(w.rejected AS DOUBLE) >= {{reject_ratio}} * b.mean_rejected

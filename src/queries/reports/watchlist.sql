@@ -92,7 +92,7 @@ matched AS (
 -- New or ongoing: on how many baseline days (24-hour blocks counted back from the window start, as
 -- in the other rules) the listed address had traffic.
 seen AS (
-  SELECT listed_address, CAST(count(DISTINCT least(({{window_start}} - 1 - first_start) - ({{window_start}} - 1 - first_start) % 86400, 518400)) AS BIGINT) AS seen_days
+  SELECT listed_address, CAST(count(DISTINCT {{day_block}}) AS BIGINT) AS seen_days
   FROM (
     SELECT CASE WHEN s.address IS NOT NULL THEN f.sourceaddress ELSE f.destinationaddress END AS listed_address, f.first_start
     FROM baseline_flows f
@@ -129,7 +129,7 @@ FROM today t
 LEFT JOIN seen s ON s.listed_address = t.listed_address
 ORDER BY
   CASE WHEN t.accepted > 0 THEN 0 WHEN t.listed_side = 'destination' THEN 1 ELSE 2 END,
-  coalesce(s.seen_days, 0),
+  seen_days,
   t.accepted + t.rejected DESC,
   t.listed_address,
   t.sourceaddress,
