@@ -24,6 +24,11 @@ const QUERIES = {
   'admin-port-exposure': { file: 'reports/admin-port-exposure.sql', tests: RULE_TESTS, focus: 'admin-port-exposure|new or ongoing' },
   'reject-spike': { file: 'reports/reject-spike.sql', tests: RULE_TESTS, focus: 'reject-spike|baseline|new or ongoing' },
   'egress-spike': { file: 'reports/egress-spike.sql', tests: RULE_TESTS, focus: 'egress-spike|baseline|new or ongoing' },
+  'day-block': {
+    file: 'fragments/day-block.sql',
+    tests: [...RULE_TESTS, 'test/integration/watchlist-rule.test.ts', 'test/integration/report-series.test.ts'],
+    focus: 'baseline|seen|new or ongoing|DST',
+  },
   'baseline-days': { file: 'baseline/baseline-days.sql', tests: [...RULE_TESTS, 'test/integration/report-run.test.ts'], focus: 'baseline|spike|report over' },
   watchlist: { file: 'reports/watchlist.sql', tests: ['test/integration/watchlist-rule.test.ts'] },
   'top-rejected-sources': { file: 'reports/top-rejected-sources.sql', tests: ['test/integration/report-rules.test.ts'], focus: 'digests' },

@@ -404,6 +404,17 @@ describe('digests', () => {
     ]);
   });
 
+  it('when refused records have no source address ("-"), top-rejected-sources leaves them out rather than ranking an empty source', async () => {
+    const anonymous = flows(500, (i) => ({ src: '-', dst: '10.0.1.10', dstPort: 22, action: 'REJECT', start: DAY_START + 5 * HOUR + i }));
+    const rows = await runRule('top-rejected-sources', [...incident(), ...anonymous]);
+
+    expect(rows.map((r) => r.sourceaddress)).not.toContain(null);
+    expect(rows.slice(0, 2).map((r) => [r.sourceaddress, r.rejected])).toEqual([
+      ['203.0.113.5', 150],
+      ['198.51.100.9', 40],
+    ]);
+  });
+
   it('when refused ports include client ports, top-rejected-ports ranks SSH first and leaves the ephemeral range out', async () => {
     const replies = flows(60, (i) => ({ src: '198.51.100.1', dst: '10.0.1.10', srcPort: 443, dstPort: 40000, action: 'REJECT', start: DAY_START + i }));
     const rows = await runRule('top-rejected-ports', [...incident(), ...replies]);
@@ -434,6 +445,17 @@ describe('digests', () => {
 
     expect(rows[0]).toMatchObject({ sourceaddress: '10.0.1.20', destinationaddress: '93.184.216.34', bytes: 5_000_000 });
     expect(rows).toHaveLength(10);
+  });
+
+  it('when refused traffic or records without a source address carry more bytes, top-talkers ranks only accepted pairs with both ends', async () => {
+    const refused = flowLine({ src: '203.0.113.66', dst: '10.0.1.10', dstPort: 443, bytes: 9_000_000, action: 'REJECT', start: DAY_START + 200 });
+    const anonymous = flowLine({ src: '-', dst: '10.0.1.10', dstPort: 443, bytes: 8_000_000, start: DAY_START + 300 });
+    const big = flowLine({ src: '10.0.1.20', dst: '93.184.216.34', dstPort: 443, bytes: 5_000_000, start: DAY_START + 100 });
+    const rows = await runRule('top-talkers', [...quiet(), refused, anonymous, big]);
+
+    expect(rows[0]).toMatchObject({ sourceaddress: '10.0.1.20', destinationaddress: '93.184.216.34', bytes: 5_000_000 });
+    expect(rows.map((r) => r.sourceaddress)).not.toContain('203.0.113.66');
+    expect(rows.map((r) => r.sourceaddress)).not.toContain(null);
   });
 
   it('when nothing is refused on a quiet day, the reject digests are empty', async () => {
