@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { UtcDay } from '../../src/lib/dates.js';
 import { layoutFor } from '../../src/lib/partitions/layout.js';
 import { ROLLUP_COLUMNS } from '../../deploy/stack-resources.js';
-import { rollupColumns, servedFlowsRelation } from '../../src/lib/report/relations.js';
-import { queryText } from '../../src/lib/sql/sql.js';
+import { flowAggregation, flowsRelation, rollupColumns, servedFlowsRelation } from '../../src/lib/report/relations.js';
+import { queryNames, queryText, stripComments } from '../../src/lib/sql/sql.js';
 import { reportWindow } from '../../src/lib/report/window.js';
 import {
   buildBatches,
@@ -16,14 +16,21 @@ import {
   splitSpan,
   wantedRollupPartitions,
 } from '../../src/lib/rollup/plan.js';
-import { buildLocation, buildRollupSql } from '../../src/lib/rollup/statements.js';
+import { buildLocation, buildRollupReusingStagedSql, buildRollupSql } from '../../src/lib/rollup/statements.js';
 import { athenaDailyScans, athenaScanOnce } from '../../bench/scan-once.js';
 
 const day = (d: string) => d as UtcDay;
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** The files under src/queries whose SQL (comments left out) holds this text. */
+const filesHolding = (text: string) => queryNames().filter((name) => stripComments(queryText(name)).includes(text));
 const two = layoutFor([
   { account: '123456789012', region: 'ap-northeast-1', root: '' },
   { account: '210987654321', region: 'us-east-1', root: '' },
 ]);
+/** Early rows of 2026-11-20 a report staged, which a build of that day reuses. */
+const stagedEarly = [
+  { day: day('2026-11-20'), build: 'early-1', stagedAt: '2026-11-20T00:40:00Z', files: [{ path: 's3://logs/a.log.gz', sizeBytes: 1, version: 'e1' }], partitions: [] },
+];
 
 describe('rollup decisions', () => {
   it('when now is before the day end plus the settle margin, the day is not complete; from that instant it is', () => {
@@ -195,6 +202,63 @@ describe('rollup decisions', () => {
     expect(staged).toContain(`SELECT\n  ${names.join(',\n  ')}\nFROM flowlogs.vpc_flow_logs_rollup_builds\nWHERE build = 'early-1'`);
   });
 
+  it('when raw records are aggregated, the two builds and the raw relation use the SELECT and GROUP BY lists of fragments/aggregation-*.sql, and no other query file holds them', () => {
+    const { select, groupBy } = flowAggregation();
+    const keys = 'aws_account, aws_region, dt';
+    const build = buildRollupSql(
+      { database: 'flowlogs', table: 'vpc_flow_logs', rollupTable: 'vpc_flow_logs_rollup', keys: two.keys },
+      [day('2026-11-20')],
+      wantedRollupPartitions(two, [day('2026-11-20')]),
+      'b-1',
+    );
+    const reusing = buildRollupReusingStagedSql(
+      { database: 'flowlogs', table: 'vpc_flow_logs', rollupTable: 'vpc_flow_logs_rollup', keys: two.keys },
+      'athena',
+      [day('2026-11-20')],
+      wantedRollupPartitions(two, [day('2026-11-20')]),
+      'b-2',
+      stagedEarly,
+    );
+    const raw = String(flowsRelation('flowlogs', 'vpc_flow_logs', { partitions: ['2026/11/20'], startEpoch: 1_795_158_000, endEpoch: 1_795_244_400 }));
+
+    expect(String(select)).toMatch(/^starttime - starttime % 3600 AS hour,\n {2}interfaceid,\n[\s\S]*\n {2}CAST\(max\(endtime\) AS BIGINT\) AS last_end$/);
+    expect(
+      String(select)
+        .split(/,\n\s*/)
+        .map((c) => c.replace(/^.* AS /, '')),
+    ).toEqual(String(rollupColumns()).split(/,\s*/));
+    expect(String(groupBy).split(/,\n\s*/)).toEqual(
+      String(select)
+        .split(/,\n\s*/)
+        .slice(0, 8)
+        .map((c) => c.replace(/ AS hour$/, '')),
+    );
+    expect(build).toContain(`SELECT\n  ${select},\n  'b-1',\n  ${keys}\nFROM flowlogs.vpc_flow_logs\nWHERE dt IN ('2026/11/20')\nGROUP BY\n  ${groupBy},\n  ${keys}\nUNION ALL\n`);
+    expect(reusing).toContain(`  SELECT\n    ${select},\n    ${keys}\n  FROM flowlogs.vpc_flow_logs\n`);
+    expect(reusing).toContain(`  GROUP BY\n    ${groupBy},\n    ${keys}\n  UNION ALL\n`);
+    expect(raw).toMatch(new RegExp(`^SELECT\n  ${escaped(String(select))}\nFROM flowlogs\\.vpc_flow_logs\n[\\s\\S]*\nGROUP BY\n  ${escaped(String(groupBy))}$`));
+    for (const text of ['sum(numpackets)', 'sum(numbytes)', 'min(starttime)', 'max(endtime)']) expect(filesHolding(text)).toEqual(['fragments/aggregation-select']);
+    expect(filesHolding('starttime - starttime % 3600')).toEqual(['fragments/aggregation-group-by', 'fragments/aggregation-select']);
+  });
+
+  it('when a build writes its marker rows, both build statements end with the one branch of fragments/marker-rows.sql, one value per rollup column, and no other query file holds it', () => {
+    const tables = { database: 'flowlogs', table: 'vpc_flow_logs', rollupTable: 'vpc_flow_logs_rollup', keys: two.keys };
+    const partitions = wantedRollupPartitions(two, [day('2026-11-20')]);
+    const branch = (sql: string) => sql.slice(sql.lastIndexOf('\nUNION ALL\n') + '\nUNION ALL\n'.length);
+    const fragment = stripComments(queryText('fragments/marker-rows')).trim();
+    const expected = fragment
+      .replaceAll('{{build}}', "'b-1'")
+      .replaceAll('{{keys}}', 'aws_account, aws_region, dt')
+      .replace('{{markers}}', "('123456789012', 'ap-northeast-1', '2026/11/20'), ('210987654321', 'us-east-1', '2026/11/20')");
+
+    expect(branch(buildRollupSql(tables, [day('2026-11-20')], partitions, 'b-1'))).toBe(expected);
+    expect(branch(buildRollupReusingStagedSql(tables, 'athena', [day('2026-11-20')], partitions, 'b-1', stagedEarly))).toBe(expected);
+    expect(fragment.match(/CAST\((NULL|0) AS [A-Z]+\)/g)?.length).toBe(String(rollupColumns()).split(/,\s*/).length);
+    expect(filesHolding('{{markers}}')).toEqual(['fragments/marker-rows']);
+    expect(filesHolding('CAST(0 AS BIGINT)')).toEqual(['fragments/marker-rows']);
+    expect(filesHolding('{{marker_rows}}')).toEqual(['rollup/build-rollup', 'rollup/build-rollup-reusing-staged']);
+  });
+
   it('when a build is rendered for two sources, it reads the days once, writes into the builds table under its build id and a marker row per partition', () => {
     const sql = buildRollupSql(
       { database: 'flowlogs', table: 'vpc_flow_logs', rollupTable: 'vpc_flow_logs_rollup', keys: two.keys },
@@ -206,7 +270,7 @@ describe('rollup decisions', () => {
     expect(sql).toContain(
       '(hour,\n  interfaceid,\n  sourceaddress,\n  destinationaddress,\n  destinationport,\n  protocol,\n  action,\n  logstatus,\n  flows,\n  packets,\n  bytes,\n  first_start,\n  last_end, build, aws_account, aws_region, dt)\nSELECT\n',
     );
-    expect(sql).toContain("CAST(max(endtime) AS BIGINT),\n  '20261121T093000000Z',\n  aws_account, aws_region, dt\nFROM");
+    expect(sql).toContain("CAST(max(endtime) AS BIGINT) AS last_end,\n  '20261121T093000000Z',\n  aws_account, aws_region, dt\nFROM");
     expect(sql).toContain("WHERE dt IN ('2026/11/20')");
     expect(sql).toContain("FROM (VALUES ('123456789012', 'ap-northeast-1', '2026/11/20'), ('210987654321', 'us-east-1', '2026/11/20')) AS markers (aws_account, aws_region, dt)");
     expect(buildLocation('s3://results/rollup', ['dt'], { values: { dt: '2026/11/20' }, location: '' }, '20261121T093000000Z')).toBe(

@@ -50,10 +50,24 @@ const LATE = 'relations/late-files';
 const STAGED = 'relations/flows-from-staged';
 const UNION = 'relations/union-all';
 const COLUMNS_FRAGMENT = 'fragments/rollup-columns';
+const AGGREGATION_SELECT = 'fragments/aggregation-select';
+const AGGREGATION_GROUP_BY = 'fragments/aggregation-group-by';
 
 /** The stored rollup's column list, in the table's order: one list for the build that writes the rollup and the relations that read it. */
 export function rollupColumns(): SqlFragment {
   return renderFragment(queryText(COLUMNS_FRAGMENT), {}, COLUMNS_FRAGMENT);
+}
+
+/**
+ * How raw flow records are aggregated to the rollup's grain, as the SELECT list and the GROUP BY
+ * list a statement puts around its own FROM and WHERE: one text for the relation a report reads
+ * from raw folders and for the rollup builds, so the rollup holds the rows a report computes.
+ */
+export function flowAggregation(): { readonly select: SqlFragment; readonly groupBy: SqlFragment } {
+  return {
+    select: renderFragment(queryText(AGGREGATION_SELECT), {}, AGGREGATION_SELECT),
+    groupBy: renderFragment(queryText(AGGREGATION_GROUP_BY), {}, AGGREGATION_GROUP_BY),
+  };
 }
 
 /** The local engine's view that adds Athena's `"$path"` pseudo-column to the table (src/lib/duckdb/table-view.ts defines it). */
@@ -101,9 +115,12 @@ function foldersCondition(partitions: readonly string[], late: LateFolder | unde
  */
 export function flowsRelation(database: string, table: string, span: RelationSpan, shape?: TableShape): SqlFragment {
   const dts = [...span.partitions, ...(span.late === undefined ? [] : [span.late.dt])];
+  const aggregation = flowAggregation();
   return renderFragment(
     queryText(RAW),
     {
+      aggregation_select: aggregation.select,
+      aggregation_group_by: aggregation.groupBy,
       table: rawTable(database, table, shape, dts, span.late !== undefined),
       folders: foldersCondition(span.partitions, span.late),
       start: integerLiteral(span.startEpoch, 'start'),

@@ -5,7 +5,7 @@ import { rawTable, type TableShape } from '../flowlog/raw-table.js';
 import { identifier, joinFragments, listOf, qualifiedName, queryText, renderFragment, renderQuery, SqlFragment, stringLiteral } from '../sql/sql.js';
 import { ValidationError } from '../errors.js';
 import type { SourceFile, StagedRowsRecord } from '../ports.js';
-import { earlyFilesCondition, pathTable, rollupColumns, wholeFoldersCondition } from '../report/relations.js';
+import { earlyFilesCondition, flowAggregation, pathTable, rollupColumns, wholeFoldersCondition } from '../report/relations.js';
 import type { LateFolder } from '../report/window.js';
 
 export interface RollupTables {
@@ -40,6 +40,17 @@ export function buildsTableOf(rollupTable: string): string {
 
 // Rendered templates are made only of validated fragments, so their text may be spliced again.
 const tuple = (parts: readonly SqlFragment[]): SqlFragment => SqlFragment.of(`(${String(listOf(parts))})`);
+
+const MARKER_ROWS = 'fragments/marker-rows';
+
+/**
+ * The marker rows of a build, one per partition written (hour NULL, flows 0): the branch both
+ * build statements end with, so a day without any record still gets its rollup partition.
+ */
+function markerRows(tables: RollupTables, partitions: readonly Partition[], build: SqlFragment, keys: SqlFragment): SqlFragment {
+  const markers = listOf(partitions.map((p) => tuple(tables.keys.map((key) => stringLiteral(p.values[key] ?? '', key)))));
+  return renderFragment(queryText(MARKER_ROWS), { build, keys, markers }, MARKER_ROWS);
+}
 
 const keyValues = (keys: readonly string[], values: Readonly<Record<string, string>>): SqlFragment =>
   joinFragments(
@@ -98,7 +109,8 @@ export function buildRollupReusingStagedSql(
   if (files.length === 0) throw new ValidationError('staged', 'staged rows are reused only with the files they came from');
   const builds = qualifiedName(tables.database, buildsTableOf(tables.rollupTable));
   const keys = listOf(tables.keys.map((key) => identifier(key, 'partition key')));
-  const markers = listOf(partitions.map((p) => tuple(tables.keys.map((key) => stringLiteral(p.values[key] ?? '', key)))));
+  const build = stringLiteral(buildId, 'build id');
+  const aggregation = flowAggregation();
   const rows = joinFragments(
     staged.map((s) => renderFragment(queryText(STAGED_ROWS), { build: stringLiteral(s.build, 'build id'), dt: stringLiteral(dtOf(s.day), 'dt') }, STAGED_ROWS)),
     ' OR ',
@@ -106,27 +118,32 @@ export function buildRollupReusingStagedSql(
   return renderQuery('rollup/build-rollup-reusing-staged', {
     builds,
     rollup_columns: rollupColumns(),
+    aggregation_select: aggregation.select,
+    aggregation_group_by: aggregation.groupBy,
     table: rawTable(tables.database, pathTable(engine, tables.table), tables.shape, days.map(dtOf), true),
-    build: stringLiteral(buildId, 'build id'),
+    build,
     keys,
     folders: wholeFoldersCondition(days.map(dtOf)),
     staged_files: pathList(files),
     staged: rows,
-    markers,
+    marker_rows: markerRows(tables, partitions, build, keys),
   });
 }
 
 function renderBuild(tables: RollupTables, partitions: readonly Partition[], buildId: string, table: SqlFragment, folders: SqlFragment): string {
   const keys = listOf(tables.keys.map((key) => identifier(key, 'partition key')));
-  const markers = listOf(partitions.map((p) => tuple(tables.keys.map((key) => stringLiteral(p.values[key] ?? '', key)))));
+  const build = stringLiteral(buildId, 'build id');
+  const aggregation = flowAggregation();
   return renderQuery('rollup/build-rollup', {
     builds: qualifiedName(tables.database, buildsTableOf(tables.rollupTable)),
     rollup_columns: rollupColumns(),
+    aggregation_select: aggregation.select,
+    aggregation_group_by: aggregation.groupBy,
     table,
-    build: stringLiteral(buildId, 'build id'),
+    build,
     keys,
     folders,
-    markers,
+    marker_rows: markerRows(tables, partitions, build, keys),
   });
 }
 

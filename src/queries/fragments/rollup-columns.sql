@@ -3,7 +3,8 @@
 -- this order): rollup/build-rollup.sql and rollup/build-rollup-reusing-staged.sql write them,
 -- relations/flows-from-rollup.sql and relations/flows-from-staged.sql read them, and locally
 -- local/rollup/create-view.sql and local/rollup/adopt-table.sql read them from the builds table. A report
--- query reads the same columns from the raw relation (relations/flows-from-raw.sql).
+-- query reads the same columns from the raw relation (relations/flows-from-raw.sql, which names
+-- them in fragments/aggregation-select.sql).
   hour,
   interfaceid,
   sourceaddress,

@@ -4,7 +4,9 @@
 -- the staging INSERT named), aggregated to the rollup's grain, and added to the staged rows of the
 -- same grain ({{staged}}); the sums, minimum and maximum of both parts are the day's. A file added
 -- to the folder after the staging is not in the list and is read here, once. The rollup's columns
--- are named once, in src/queries/fragments/rollup-columns.sql.
+-- are named once, in src/queries/fragments/rollup-columns.sql; the raw records are aggregated with
+-- fragments/aggregation-select.sql and aggregation-group-by.sql, and the marker rows are
+-- fragments/marker-rows.sql, as in build-rollup.sql.
 INSERT INTO {{builds}}
   ({{rollup_columns}}, build, {{keys}})
 SELECT
@@ -25,32 +27,13 @@ SELECT
   {{keys}}
 FROM (
   SELECT
-    starttime - starttime % 3600 AS hour,
-    interfaceid,
-    sourceaddress,
-    destinationaddress,
-    destinationport,
-    protocol,
-    action,
-    logstatus,
-    CAST(count(*) AS BIGINT) AS flows,
-    CAST(coalesce(sum(numpackets), 0) AS BIGINT) AS packets,
-    CAST(coalesce(sum(numbytes), 0) AS BIGINT) AS bytes,
-    CAST(min(starttime) AS BIGINT) AS first_start,
-    CAST(max(endtime) AS BIGINT) AS last_end,
+    {{aggregation_select}},
     {{keys}}
   FROM {{table}}
   WHERE ({{folders}})
     AND "$path" NOT IN ({{staged_files}})
   GROUP BY
-    starttime - starttime % 3600,
-    interfaceid,
-    sourceaddress,
-    destinationaddress,
-    destinationport,
-    protocol,
-    action,
-    logstatus,
+    {{aggregation_group_by}},
     {{keys}}
   UNION ALL
   SELECT
@@ -70,20 +53,4 @@ GROUP BY
   logstatus,
   {{keys}}
 UNION ALL
-SELECT
-  CAST(NULL AS BIGINT),
-  CAST(NULL AS VARCHAR),
-  CAST(NULL AS VARCHAR),
-  CAST(NULL AS VARCHAR),
-  CAST(NULL AS INTEGER),
-  CAST(NULL AS INTEGER),
-  CAST(NULL AS VARCHAR),
-  CAST(NULL AS VARCHAR),
-  CAST(0 AS BIGINT),
-  CAST(0 AS BIGINT),
-  CAST(0 AS BIGINT),
-  CAST(NULL AS BIGINT),
-  CAST(NULL AS BIGINT),
-  {{build}},
-  {{keys}}
-FROM (VALUES {{markers}}) AS markers ({{keys}})
+{{marker_rows}}

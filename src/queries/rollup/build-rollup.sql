@@ -5,56 +5,21 @@
 -- folder's early rows gives that folder's early files instead, see src/lib/rollup/statements.ts). It writes into the builds table ({{builds}}), whose
 -- partitions (build id, then the rollup's keys) point at a folder of this build's own; no report
 -- reads them until the rollup's partition is switched to that folder after this succeeded.
--- The second branch writes one marker row per partition: its hour is NULL, so no
--- report relation ever reads it (they keep hour >= start), and a day without any record still
--- gets its rollup partition, which tells later runs that the day is built.
+-- The records are aggregated as every raw read aggregates them (src/queries/fragments/
+-- aggregation-select.sql and aggregation-group-by.sql); the second branch writes one marker row
+-- per partition (fragments/marker-rows.sql), so a day without any record is seen as built.
 -- The columns are named once, in src/queries/fragments/rollup-columns.sql: both branches give
 -- their values in that order, then the build id and the partition keys.
 INSERT INTO {{builds}}
   ({{rollup_columns}}, build, {{keys}})
 SELECT
-  starttime - starttime % 3600,
-  interfaceid,
-  sourceaddress,
-  destinationaddress,
-  destinationport,
-  protocol,
-  action,
-  logstatus,
-  CAST(count(*) AS BIGINT),
-  CAST(coalesce(sum(numpackets), 0) AS BIGINT),
-  CAST(coalesce(sum(numbytes), 0) AS BIGINT),
-  CAST(min(starttime) AS BIGINT),
-  CAST(max(endtime) AS BIGINT),
+  {{aggregation_select}},
   {{build}},
   {{keys}}
 FROM {{table}}
 WHERE {{folders}}
 GROUP BY
-  starttime - starttime % 3600,
-  interfaceid,
-  sourceaddress,
-  destinationaddress,
-  destinationport,
-  protocol,
-  action,
-  logstatus,
+  {{aggregation_group_by}},
   {{keys}}
 UNION ALL
-SELECT
-  CAST(NULL AS BIGINT),
-  CAST(NULL AS VARCHAR),
-  CAST(NULL AS VARCHAR),
-  CAST(NULL AS VARCHAR),
-  CAST(NULL AS INTEGER),
-  CAST(NULL AS INTEGER),
-  CAST(NULL AS VARCHAR),
-  CAST(NULL AS VARCHAR),
-  CAST(0 AS BIGINT),
-  CAST(0 AS BIGINT),
-  CAST(0 AS BIGINT),
-  CAST(NULL AS BIGINT),
-  CAST(NULL AS BIGINT),
-  {{build}},
-  {{keys}}
-FROM (VALUES {{markers}}) AS markers ({{keys}})
+{{marker_rows}}
