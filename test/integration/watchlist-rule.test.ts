@@ -34,10 +34,10 @@ const WATCHLIST = `
 2001:db8:bad::/48,IPv6 C2
 `;
 
-async function runWatchlist(lines: readonly string[], watchlistText = WATCHLIST): Promise<readonly Row[]> {
+async function runWatchlist(lines: readonly string[], watchlistText = WATCHLIST, when = { date: DATE, timezone: 'UTC' }): Promise<readonly Row[]> {
   open?.close();
   open = await new FlowBucket().write(lines).open();
-  const window = reportWindow(DATE, 'UTC');
+  const window = reportWindow(when.date, when.timezone);
   const table = (late: unknown) => (late === undefined ? 'vpc_flow_logs' : pathTable('local', 'vpc_flow_logs'));
   const baselineFlows = flowsRelation('flowlogs', table(window.baseline.late), window.baseline);
   const sql = catalog.render('watchlist', {
@@ -163,5 +163,111 @@ describe('watchlist keys in SQL agree with cidr.ts', () => {
     const rows = await runWatchlist(lines, watchlist);
 
     expect(rows.map((r) => [r.listed_address, r.label]).sort()).toEqual(pairs.map(([address], i) => [address, `k${i}`]).sort());
+  });
+});
+
+describe('watchlist IPv4 values out of range', () => {
+  // An octet of 256 carries into the octet before it when the key is computed (198.51.99.256 would
+  // be 198.51.100.0): such a value is no IPv4 address and must match no block. The first octet
+  // cannot carry: 256.x.x.x is beyond 255.255.255.255, so outside every block anyway.
+  it('when an IPv4 value has an octet of 256 in any one position, the others in range, it matches no block, though its carried number falls inside one', async () => {
+    const dst = ['197.256.100.7', '198.50.256.7', '198.51.99.256', '256.0.0.1', '198.51.100.7'];
+    const rows = await runWatchlist(
+      dst.map((address, i) => at(1 + i, { src: '10.0.1.10', dst: address, dstPort: 443 })),
+      '198.0.0.0/8,wide\n',
+    );
+
+    expect(rows.map((r) => [r.listed_address, r.label])).toEqual([['198.51.100.7', 'wide']]);
+  });
+});
+
+describe('watchlist seen days (new or ongoing)', () => {
+  // Baseline days are 24-hour blocks counted back from the window start (src/queries/fragments/day-block.sql).
+  const WINDOW_START = DAY_START;
+  const seen = (rows: readonly Row[]) => rows.map((r) => [r.listed_address, r.seen_days]);
+
+  it('when records sit at 23:59:59 and at 00:00:00 of the next block they are two days; two records at the first and last second of one block are one day', async () => {
+    const rows = await runWatchlist([
+      // 203.0.113.7 knocks at the last second of the block two days back and the first second of the block one day back.
+      flowLine({ src: '203.0.113.7', dst: '10.0.1.10', dstPort: 22, action: 'REJECT', start: WINDOW_START - DAY - 1 }),
+      flowLine({ src: '203.0.113.7', dst: '10.0.1.10', dstPort: 22, action: 'REJECT', start: WINDOW_START - DAY }),
+      // 198.51.100.9 is reached at the first and the last second of the block one day back.
+      flowLine({ src: '10.0.1.12', dst: '198.51.100.9', dstPort: 443, start: WINDOW_START - DAY }),
+      flowLine({ src: '10.0.1.12', dst: '198.51.100.9', dstPort: 443, start: WINDOW_START - 1 }),
+      at(1, { src: '203.0.113.7', dst: '10.0.1.10', dstPort: 22, action: 'REJECT' }),
+      at(2, { src: '10.0.1.12', dst: '198.51.100.9', dstPort: 443 }),
+    ]);
+
+    expect(seen(rows)).toEqual([
+      ['198.51.100.9', 1],
+      ['203.0.113.7', 2],
+    ]);
+  });
+
+  it('when the only listed address was the destination of traffic on 2 earlier days, it says 2', async () => {
+    const earlier = [2, 4].map((d) => flowLine({ src: '10.0.1.12', dst: '198.51.100.9', dstPort: 443, action: 'REJECT', start: WINDOW_START - d * DAY + HOUR }));
+    // Unlisted traffic on other days is no sighting of the listed address.
+    const unlisted = [1, 3].map((d) => flowLine({ src: '10.0.1.12', dst: '192.0.2.10', dstPort: 443, start: WINDOW_START - d * DAY + HOUR }));
+    const rows = await runWatchlist([...earlier, ...unlisted, at(3, { src: '10.0.1.12', dst: '198.51.100.9', dstPort: 443, action: 'REJECT' })]);
+
+    expect(rows.map((r) => [r.severity, r.listed_address, r.listed_side, r.seen_days])).toEqual([['medium', '198.51.100.9', 'destination', 2]]);
+  });
+
+  it('when a listed address had traffic on each of the 7 days before, from the first second of the oldest, it says 7', async () => {
+    const earlier = [1, 2, 3, 4, 5, 6, 7].map((d) => flowLine({ src: '203.0.113.7', dst: '10.0.1.10', dstPort: 22, action: 'REJECT', start: WINDOW_START - d * DAY }));
+    const rows = await runWatchlist([...earlier, at(1, { src: '203.0.113.7', dst: '10.0.1.10', dstPort: 22, action: 'REJECT' })]);
+
+    expect(seen(rows)).toEqual([['203.0.113.7', 7]]);
+  });
+
+  it('when every hour of a 169-hour baseline (a 25-hour DST day in it) has traffic with the listed address, it says 7, not 8', async () => {
+    // New York falls back on Sunday 2026-11-01: the 7 local days before 2026-11-05 are 169 hours.
+    const when = { date: '2026-11-05', timezone: 'America/New_York' };
+    const window = reportWindow(when.date, when.timezone);
+    const hours = (window.baseline.endEpoch - window.baseline.startEpoch) / HOUR;
+    expect(hours).toBe(169);
+    const earlier = Array.from({ length: hours }, (_, h) =>
+      flowLine({ src: '203.0.113.7', dst: '10.0.1.10', dstPort: 22, action: 'REJECT', start: window.baseline.startEpoch + h * HOUR }),
+    );
+    const rows = await runWatchlist(
+      [...earlier, flowLine({ src: '203.0.113.7', dst: '10.0.1.10', dstPort: 22, action: 'REJECT', start: window.startEpoch + HOUR })],
+      WATCHLIST,
+      when,
+    );
+
+    expect(seen(rows)).toEqual([['203.0.113.7', 7]]);
+  });
+});
+
+describe('watchlist findings order', () => {
+  it('when findings of every severity and history are mixed, it lists high, then medium, then low; within one, new before ongoing, then the most flows, then the address', async () => {
+    const earlier = (dst: string, days: readonly number[], action: 'ACCEPT' | 'REJECT') =>
+      days.map((d) => flowLine({ src: '10.0.1.10', dst, dstPort: 443, action, start: DAY_START - d * DAY + HOUR }));
+    const today = (dst: string, count: number, action: 'ACCEPT' | 'REJECT' = 'ACCEPT') =>
+      Array.from({ length: count }, (_, i) => at(1 + i, { src: '10.0.1.10', dst, dstPort: 443, action }));
+    const rows = await runWatchlist([
+      // high: .20 seen on 2 earlier days; .21 new with 1 flow; .22 and .23 new with 3 flows each.
+      ...earlier('198.51.100.20', [1, 2], 'ACCEPT'),
+      ...today('198.51.100.20', 5),
+      ...today('198.51.100.21', 1),
+      ...today('198.51.100.23', 3),
+      ...today('198.51.100.22', 3),
+      // medium (all rejected, listed destination): .30 seen on 1 earlier day, .31 new.
+      ...earlier('198.51.100.30', [3], 'REJECT'),
+      ...today('198.51.100.30', 4, 'REJECT'),
+      ...today('198.51.100.31', 1, 'REJECT'),
+      // low (all rejected, listed source): new.
+      at(1, { src: '203.0.113.7', dst: '10.0.1.10', dstPort: 22, action: 'REJECT' }),
+    ]);
+
+    expect(rows.map((r) => [r.severity, r.listed_address, r.seen_days, Number(r.accepted) + Number(r.rejected)])).toEqual([
+      ['high', '198.51.100.22', 0, 3],
+      ['high', '198.51.100.23', 0, 3],
+      ['high', '198.51.100.21', 0, 1],
+      ['high', '198.51.100.20', 2, 5],
+      ['medium', '198.51.100.31', 0, 1],
+      ['medium', '198.51.100.30', 1, 4],
+      ['low', '203.0.113.7', 0, 1],
+    ]);
   });
 });
