@@ -39,7 +39,7 @@ ipv4 AS (
 ipv6_lower AS (
   SELECT address, lower(address) AS a
   FROM addresses
-  WHERE strpos(address, ':') > 0 AND regexp_like(address, '^[0-9A-Fa-f:]+$')
+  WHERE regexp_like(address, '^[0-9A-Fa-f:]+$')
 ),
 ipv6_ends AS (
   SELECT address, CASE WHEN a LIKE '%::' THEN b || '0' ELSE b END AS a
@@ -48,11 +48,7 @@ ipv6_ends AS (
 ipv6_full AS (
   SELECT
     address,
-    CASE
-      WHEN strpos(a, '::') > 0
-        THEN replace(a, '::', ':' || substr('0:0:0:0:0:0:0:0:', 1, 2 * greatest(0, 8 - (length(a) - length(replace(a, ':', ''))))))
-      ELSE a
-    END AS a
+    replace(a, '::', ':' || substr('0:0:0:0:0:0:0:0:', 1, 2 * greatest(0, 8 - (length(a) - length(replace(a, ':', '')))))) AS a
   FROM ipv6_ends
 ),
 keyed AS (
