@@ -185,6 +185,14 @@ describe('reject-spike', () => {
     expect(rows[0]).toMatchObject({ baseline_days: 3, baseline_mean: 1000, ratio: 2.5 });
   });
 
+  it('when the mean is not a whole number (1,000, 1,000 and 1,001 a day), it shows the mean to one decimal and the ratio to two', async () => {
+    const threeDays = [1000, 1000, 1001].flatMap((count, d) => [...delivered(DAY_START - (d + 1) * DAY), ...rejects(count, DAY_START - (d + 1) * DAY)]);
+    const rows = await runRule('reject-spike', [...threeDays, ...rejects(2345, DAY_START)]);
+
+    // 3,001 / 3 = 1,000.333...; 2,345 / 1,000.333... = 2.3442...
+    expect(rows).toEqual([expect.objectContaining({ rejected: 2345, baseline_days: 3, baseline_mean: 1000.3, ratio: 2.34 })]);
+  });
+
   it('when 2 complete days precede the day (min_baseline_days 3), it stays quiet; with exactly 3 it fires', async () => {
     const days = (n: number) => Array.from({ length: n }, (_, d) => [...delivered(DAY_START - (d + 1) * DAY), ...rejects(1000, DAY_START - (d + 1) * DAY)]).flat();
     const two = await runRule('reject-spike', [...days(2), ...rejects(5000, DAY_START)]);
