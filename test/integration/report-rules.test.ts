@@ -193,6 +193,18 @@ describe('reject-spike', () => {
     expect(rows).toEqual([expect.objectContaining({ rejected: 2345, baseline_days: 3, baseline_mean: 1000.3, ratio: 2.34 })]);
   });
 
+  it('when the complete baseline days had no rejected record, it reports the day with no ratio rather than an infinite one; with one in three days, the ratio is 3,000', async () => {
+    const none = [0, 1, 2].flatMap((d) => delivered(DAY_START - (d + 1) * DAY));
+    const never = await runRule('reject-spike', [...none, ...rejects(1000, DAY_START)]);
+    open?.close();
+    open = undefined;
+    const once = await runRule('reject-spike', [...none, ...rejects(1, DAY_START - 2 * DAY), ...rejects(1000, DAY_START)]);
+
+    expect(never).toEqual([expect.objectContaining({ rejected: 1000, baseline_days: 3, baseline_mean: 0, ratio: null })]);
+    // A mean of 1/3: under 1, yet not 0, so the ratio is shown.
+    expect(once).toEqual([expect.objectContaining({ rejected: 1000, baseline_days: 3, baseline_mean: 0.3, ratio: 3000 })]);
+  });
+
   it('when 2 complete days precede the day (min_baseline_days 3), it stays quiet; with exactly 3 it fires', async () => {
     const days = (n: number) => Array.from({ length: n }, (_, d) => [...delivered(DAY_START - (d + 1) * DAY), ...rejects(1000, DAY_START - (d + 1) * DAY)]).flat();
     const two = await runRule('reject-spike', [...days(2), ...rejects(5000, DAY_START)]);
