@@ -9,7 +9,7 @@ import {
   SavedQueryCatalog,
   validateParam,
 } from '../../src/lib/report/saved-queries.js';
-import { SqlFragment } from '../../src/lib/sql/sql.js';
+import { queryText, SqlFragment } from '../../src/lib/sql/sql.js';
 import { flowsRelation } from '../../src/lib/report/relations.js';
 import { NotFoundError, ValidationError } from '../../src/lib/errors.js';
 import { watchlistFromLines, watchlistRelation } from '../../src/lib/report/watchlist.js';
@@ -93,6 +93,9 @@ describe('saved query headers', () => {
     expect(users).toEqual(['admin-port-brute-force', 'admin-port-exposure', 'egress-spike', 'host-egress', 'port-scan', 'reject-spike', 'watchlist']);
     // Only the hourly series writes blocks itself: it also needs the age's hour within its day.
     expect(queries.filter((q) => /% 86400, 518400\)/.test(q.text)).map((q) => q.name)).toEqual(['hourly-records']);
+    // The baseline's days themselves (which day is complete) are the same blocks.
+    expect(queryText('baseline/baseline-days')).toContain('{{day_block}} AS day_block');
+    expect(queryText('baseline/baseline-days')).not.toMatch(/% 86400, 518400\)/);
     // 24-hour blocks counted back from the window start, capped at the seventh day (6 * 86400 = 518400).
     expect(String(dayBlockExpression(1_795_132_800))).toBe('least((1795132800 - 1 - first_start) - (1795132800 - 1 - first_start) % 86400, 518400)');
   });

@@ -7,6 +7,7 @@
 import { ValidationError } from '../errors.js';
 import type { Row } from '../ports.js';
 import { integerLiteral, queryText, renderFragment, type SqlFragment } from '../sql/sql.js';
+import { dayBlockExpression } from './saved-queries.js';
 import type { BaselineDay, BaselineStatus } from './model.js';
 
 const BASELINE_DAYS_TEMPLATE = 'baseline/baseline-days';
@@ -34,6 +35,7 @@ export function baselineDaysRelation(input: BaselineDaysInput): SqlFragment {
     {
       baseline_flows: input.baselineFlows,
       window_start: integerLiteral(input.windowStartEpoch, 'window_start'),
+      day_block: dayBlockExpression(input.windowStartEpoch),
       baseline_start: integerLiteral(input.baselineStartEpoch, 'baseline_start'),
       min_day_hours: integerLiteral(input.minDayHours, 'min_day_hours'),
     },

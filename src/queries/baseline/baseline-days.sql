@@ -3,10 +3,11 @@
 -- hours of the day, and its first record starts at most 1800 seconds (30 minutes) after the day
 -- starts. The first day of a flow log (delivery began mid-day) and a day with a delivery gap are
 -- not complete; NODATA records count as delivery, since AWS writes them for idle interfaces.
--- Days are 24-hour blocks counted back from the window start, as in the spike rules: day_block 0
--- is the day before the window, 518400 the oldest (a 25-hour DST day folds its extra hour into
--- it; the oldest block starts no earlier than the baseline itself, {{baseline_start}}).
--- hour_slot and day_block avoid integer division (x - x % n), which differs between engines.
+-- Days are 24-hour blocks counted back from the window start, the {{day_block}} of every rule
+-- (src/queries/fragments/day-block.sql): day_block 0 is the day before the window, 518400 the
+-- oldest (a 25-hour DST day folds its extra hour into it; the oldest block starts no earlier than
+-- the baseline itself, {{baseline_start}}). hour_slot avoids integer division (x - x % n), which
+-- differs between engines.
 SELECT
   day_block,
   CAST(least(count(DISTINCT hour_slot), 24) AS BIGINT) AS hours,
@@ -18,7 +19,7 @@ SELECT
   END AS complete
 FROM (
   SELECT
-    least(age - age % 86400, 518400) AS day_block,
+    {{day_block}} AS day_block,
     age - age % 3600 AS hour_slot,
     first_start
   FROM (
