@@ -35,7 +35,7 @@ const QUERIES = {
   'top-rejected-ports': { file: 'reports/top-rejected-ports.sql', tests: ['test/integration/report-rules.test.ts'], focus: 'digests' },
   'rejected-by-interface': { file: 'reports/rejected-by-interface.sql', tests: ['test/integration/report-rules.test.ts'], focus: 'digests' },
   'top-talkers': { file: 'reports/top-talkers.sql', tests: ['test/integration/report-rules.test.ts'], focus: 'digests' },
-  totals: { file: 'reports/totals.sql', tests: ['test/integration/report-run.test.ts'] },
+  totals: { file: 'reports/totals.sql', tests: ['test/integration/report-run.test.ts', 'test/integration/report-rules.test.ts'], focus: 'totals' },
   'hourly-records': { file: 'reports/hourly-records.sql', tests: ['test/integration/report-series.test.ts'] },
   'host-egress': { file: 'reports/host-egress.sql', tests: ['test/integration/report-series.test.ts'] },
 };

@@ -407,6 +407,24 @@ describe('new or ongoing (seen_days over the baseline days)', () => {
   });
 });
 
+describe('totals', () => {
+  it('when the window has no record at all (only the day before has), every total is 0', async () => {
+    const dayBefore = [...delivered(DAY_START - DAY), ...flows(4, (i) => ({ src: '198.51.100.4', dst: '10.0.1.10', dstPort: 443, start: DAY_START - DAY + i * HOUR }))];
+    const rows = await runRule('totals', dayBefore);
+
+    expect(rows).toEqual([{ records: 0, accepted: 0, rejected: 0, bytes: 0, nodata: 0, skipdata: 0 }]);
+  });
+
+  it('when the window has 5 ACCEPT, 3 REJECT, 2 NODATA and 1 SKIPDATA records, it counts each apart and the records total all 11', async () => {
+    const acceptedFlows = flows(5, (i) => ({ src: `198.51.100.${i + 1}`, dst: '10.0.1.10', dstPort: 443, bytes: 1000 * (i + 1), start: DAY_START + i * HOUR }));
+    const refused = flows(3, (i) => ({ src: `203.0.113.${i + 1}`, dst: '10.0.1.10', dstPort: 23, bytes: 40, action: 'REJECT', start: DAY_START + 6 * HOUR + i }));
+    const status = [statusLine('NODATA', DAY_START + 8 * HOUR), statusLine('NODATA', DAY_START + 9 * HOUR), statusLine('SKIPDATA', DAY_START + 10 * HOUR)];
+    const rows = await runRule('totals', [...acceptedFlows, ...refused, ...status]);
+
+    expect(rows).toEqual([{ records: 11, accepted: 5, rejected: 3, bytes: 15_000 + 120, nodata: 2, skipdata: 1 }]);
+  });
+});
+
 describe('digests', () => {
   const incident = () => [
     ...background(DAY_START),
@@ -441,6 +459,20 @@ describe('digests', () => {
 
     expect(rows[0]).toMatchObject({ destinationport: 22, rejected: 41 });
     expect(rows.some((r) => r.destinationport === 40000)).toBe(false);
+  });
+
+  it('when refused records have no destination port ("-"), top-rejected-ports leaves them out rather than ranking an empty port', async () => {
+    const portless = flows(500, (i) => ({ src: '203.0.113.77', dst: '10.0.1.10', srcPort: '-', dstPort: '-', protocol: 1, action: 'REJECT', start: DAY_START + 5 * HOUR + i }));
+    const lines = [...incident(), ...portless];
+    // The 500 records are read and refused: the source digest ranks their sender first.
+    const sources = await runRule('top-rejected-sources', lines);
+    open?.close();
+    open = undefined;
+    const rows = await runRule('top-rejected-ports', lines);
+
+    expect(sources[0]).toMatchObject({ sourceaddress: '203.0.113.77', rejected: 500, ports: 0 });
+    expect(rows.map((r) => r.destinationport)).not.toContain(null);
+    expect(rows[0]).toMatchObject({ destinationport: 22, rejected: 41 });
   });
 
   it('when the ephemeral preset is rfc6056, only well-known ports remain in top-rejected-ports', async () => {

@@ -120,10 +120,11 @@ export async function tempDirs(): Promise<TempDirs> {
 export interface Flow {
   readonly src: string;
   readonly dst: string;
-  readonly dstPort: number;
+  /** `-` (here and in srcPort) for a record without ports. */
+  readonly dstPort: number | '-';
   /** Epoch seconds. */
   readonly start: number;
-  readonly srcPort?: number;
+  readonly srcPort?: number | '-';
   readonly protocol?: number;
   readonly bytes?: number;
   readonly packets?: number;
