@@ -68,6 +68,26 @@ describe('add-partition statements', () => {
     expect(addPartitionStatements('flowlogs', 'vpc_flow_logs', layout.keys, partitions, exact - 1).map((s) => s.partitions.length)).toEqual([9, 1]);
   });
 
+  it('when one partition alone makes a statement of exactly the byte limit, it is one statement; one byte less is refused', () => {
+    const layout = layoutFor([source('123456789012', 'ap-northeast-1')]);
+    const [one] = partitionsFor(layout, daysOf(parseRange('2026-11-01', '2026-11-01')));
+    const [alone] = addPartitionStatements('flowlogs', 'vpc_flow_logs', layout.keys, one === undefined ? [] : [one]);
+    const exact = Buffer.byteLength(alone?.sql ?? '');
+
+    expect(addPartitionStatements('flowlogs', 'vpc_flow_logs', layout.keys, [one!], exact).map((s) => s.sql)).toEqual([alone?.sql]);
+    expect(() => addPartitionStatements('flowlogs', 'vpc_flow_logs', layout.keys, [one!], exact - 1)).toThrow(
+      `one partition clause is longer than the ${exact - 1}-byte query limit`,
+    );
+  });
+
+  it('when a partition lacks the value of a key, or a key is not a column name, it is refused naming the key and the partition', () => {
+    const noRegion = () => addPartitionStatements('flowlogs', 'vpc_flow_logs', ['dt', 'region'], [{ values: { dt: '2026/11/01' }, location: 's3://b/2026/11/01/' }]);
+    const badKey = () => addPartitionStatements('flowlogs', 'vpc_flow_logs', ['dt;drop'], [{ values: { 'dt;drop': '2026/11/01' }, location: 's3://b/2026/11/01/' }]);
+
+    expect(noRegion).toThrow('region: the partition at s3://b/2026/11/01/ has no value for this partition key');
+    expect(badKey).toThrow(/^partition key: /);
+  });
+
   it('when there are no partitions to add, it makes no statement', () => {
     expect(addPartitionStatements('flowlogs', 'vpc_flow_logs', ['dt'], [])).toEqual([]);
   });

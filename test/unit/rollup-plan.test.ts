@@ -54,8 +54,26 @@ describe('rollup decisions', () => {
     expect(presentPartitions(two.keys, wanted, []).length).toBe(0);
   });
 
+  it('when the days fill whole batches exactly, no empty batch follows', () => {
+    expect(buildBatches([day('2026-11-19'), day('2026-11-20'), day('2026-11-21'), day('2026-11-22')], 2, 4)).toEqual([
+      ['2026-11-19', '2026-11-20'],
+      ['2026-11-21', '2026-11-22'],
+    ]);
+  });
+
   it('when days come out of order, the build batches are in day order', () => {
     expect(buildBatches([day('2026-11-21'), day('2026-11-19'), day('2026-11-20')], 2, 4)).toEqual([['2026-11-19', '2026-11-20'], ['2026-11-21']]);
+  });
+
+  it("when a span off the hour has a late folder, the late folder's early files are read raw too; without one the split names no late folder at all", () => {
+    const kolkata = reportWindow('2026-11-20', 'Asia/Kolkata');
+    const late = { dt: '2026/11/21', utcDay: day('2026-11-21'), deliveredBy: '20261121T0030' };
+    const offHour = { partitions: ['2026/11/20'], startEpoch: kolkata.startEpoch, endEpoch: kolkata.endEpoch, late };
+
+    expect(splitSpan(offHour, [day('2026-11-20'), day('2026-11-21')])).toStrictEqual({ rollup: [], raw: ['2026/11/20'], rawLate: late });
+    expect(splitSpan({ ...offHour, late: undefined }, [day('2026-11-20')])).toStrictEqual({ rollup: [], raw: ['2026/11/20'] });
+    const tokyo = reportWindow('2026-11-20', 'Asia/Tokyo');
+    expect(splitSpan(tokyo, [day('2026-11-19')])).toStrictEqual({ rollup: ['2026/11/19'], raw: ['2026/11/20'] });
   });
 
   it('when only the end of a span is off the hour, the whole span is read raw', () => {
@@ -117,6 +135,19 @@ describe('rollup decisions', () => {
     expect(sized(29_999, 1)).toBe(0);
     expect(sized(30_000, undefined)).toBe(1);
     expect(sized(30_000, 1)).toBe(0);
+    // Before any build was measured, under 30 s still starts none.
+    expect(sized(29_999, undefined)).toBe(0);
+  });
+
+  it('when the time left or the time per day is unknown, or a day was measured at 0 bytes or 0 ms, only what is known limits a build', () => {
+    const cutoff = 10 * 1024 ** 3;
+    // No deadline given (the local engine): the partitions decide.
+    expect(daysPerBuild({ sources: 1, bytesPerDay: 1, msPerDay: 20_000, maxBytesPerQuery: cutoff, timeLeftMs: undefined })).toBe(100);
+    // A deadline but no time per day measured.
+    expect(daysPerBuild({ sources: 1, bytesPerDay: 1, msPerDay: undefined, maxBytesPerQuery: cutoff, timeLeftMs: 3_600_000 })).toBe(100);
+    // An empty day measured: no bytes limit; no time per day: no time limit, even with exactly 30 s left.
+    expect(daysPerBuild({ sources: 1, bytesPerDay: 0, msPerDay: 1, maxBytesPerQuery: cutoff, timeLeftMs: 3_600_000 })).toBe(100);
+    expect(daysPerBuild({ sources: 1, bytesPerDay: 1, msPerDay: 0, maxBytesPerQuery: cutoff, timeLeftMs: 30_000 })).toBe(100);
   });
 
   it('when a Los Angeles day is split, its complete UTC day comes from the rollup and the current one from raw; a Kolkata day is read raw', () => {

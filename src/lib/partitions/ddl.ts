@@ -7,7 +7,11 @@ export const ATHENA_MAX_QUERY_BYTES = 262_144;
 
 function clause(keys: readonly string[], partition: Partition): string {
   const values = joinFragments(
-    keys.map((key) => joinFragments([ddlColumnIdentifier(key, 'partition key'), stringLiteral(partition.values[key] ?? '', key)], ' = ')),
+    keys.map((key) => {
+      const value = partition.values[key];
+      if (value === undefined) throw new ValidationError(key, `the partition at ${partition.location} has no value for this partition key`);
+      return joinFragments([ddlColumnIdentifier(key, 'partition key'), stringLiteral(value, key)], ' = ');
+    }),
     ', ',
   );
   const location = stringLiteral(partition.location, 'location');
@@ -33,16 +37,18 @@ export function addPartitionStatements(
   if (partitions.length === 0) return [];
   const name = qualifiedName(database, table);
   const render = (batch: readonly string[]) => renderQuery('partitions/add-partitions', { table: name, partitions: SqlFragment.of(batch.join('\n')) });
-  const overhead = Buffer.byteLength(render(['']), 'utf8');
+  // Sizes are UTF-8 bytes (Buffer.byteLength's default encoding), as Athena counts them.
+  const overhead = Buffer.byteLength(render([]));
   const statements: AddPartitionsStatement[] = [];
   let clauses: string[] = [];
   let members: Partition[] = [];
   let size = overhead;
   for (const partition of partitions) {
     const text = String(clause(keys, partition));
-    const bytes = Buffer.byteLength(text, 'utf8') + 1;
+    const bytes = Buffer.byteLength(text) + 1;
     if (overhead + bytes > maxBytes) throw new ValidationError('location', `one partition clause is longer than the ${maxBytes}-byte query limit`);
-    if (clauses.length > 0 && size + bytes > maxBytes) {
+    // Never true for the first clause of a statement: that is the check above.
+    if (size + bytes > maxBytes) {
       statements.push({ sql: render(clauses), partitions: members });
       clauses = [];
       members = [];

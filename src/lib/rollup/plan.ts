@@ -132,12 +132,10 @@ export function daysPerBuild(sizing: BuildSizing): number {
     1,
     Math.min(sizing.maxDays ?? Number.POSITIVE_INFINITY, Math.floor((sizing.maxPartitions ?? ATHENA_MAX_INSERT_PARTITIONS) / Math.max(1, sizing.sources))),
   );
-  if (sizing.timeLeftMs !== undefined && sizing.timeLeftMs < MIN_BUILD_TIME_MS) return 0;
+  if ((sizing.timeLeftMs ?? Number.POSITIVE_INFINITY) < MIN_BUILD_TIME_MS) return 0;
   if (sizing.bytesPerDay === undefined) return 1;
-  const byBytes =
-    sizing.bytesPerDay <= 0
-      ? byPartitions
-      : Math.max(sizing.bytesPerDay <= sizing.maxBytesPerQuery ? 1 : 0, Math.floor((sizing.maxBytesPerQuery * BUILD_HEADROOM) / sizing.bytesPerDay));
+  // A day measured at 0 bytes divides to Infinity: then the partitions and the time decide.
+  const byBytes = Math.max(sizing.bytesPerDay <= sizing.maxBytesPerQuery ? 1 : 0, Math.floor((sizing.maxBytesPerQuery * BUILD_HEADROOM) / sizing.bytesPerDay));
   const byTime =
     sizing.timeLeftMs === undefined || sizing.msPerDay === undefined || sizing.msPerDay <= 0
       ? byPartitions
