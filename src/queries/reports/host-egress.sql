@@ -48,7 +48,7 @@ SELECT
   coalesce(w.sourceaddress, b.sourceaddress) AS sourceaddress,
   CAST(coalesce(w.bytes, 0) AS BIGINT) AS bytes,
   d.days AS baseline_days,
-  CAST(CASE WHEN coalesce(b.days_seen, 0) < d.days THEN 0 ELSE coalesce(b.min_bytes, 0) END AS BIGINT) AS baseline_min_bytes,
+  CAST(CASE WHEN b.days_seen < d.days THEN 0 ELSE coalesce(b.min_bytes, 0) END AS BIGINT) AS baseline_min_bytes,
   CASE WHEN d.days > 0
     THEN round(CAST(coalesce(b.total_bytes, 0) AS DOUBLE) / CAST(d.days AS DOUBLE), 1)
     ELSE NULL END AS baseline_mean_bytes,

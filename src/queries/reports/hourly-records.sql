@@ -53,18 +53,21 @@ baseline_hours AS (
   FROM baseline_by_day
   GROUP BY target_hour
 )
+-- An hour on fewer baseline days than there are has a lowest value of 0; an hour without any
+-- baseline row has NULL days_seen and minimum, and the ELSE's coalesce gives 0.
 SELECT
   CAST(coalesce(w.hour, b.target_hour) AS BIGINT) AS hour,
   CAST(coalesce(w.accepted, 0) AS BIGINT) AS accepted,
   CAST(coalesce(w.rejected, 0) AS BIGINT) AS rejected,
   d.days AS baseline_days,
-  CAST(CASE WHEN coalesce(b.days_seen, 0) < d.days THEN 0 ELSE coalesce(b.accepted_min, 0) END AS BIGINT) AS baseline_accepted_min,
+  CAST(CASE WHEN b.days_seen < d.days THEN 0 ELSE coalesce(b.accepted_min, 0) END AS BIGINT) AS baseline_accepted_min,
   CAST(coalesce(b.accepted_max, 0) AS BIGINT) AS baseline_accepted_max,
-  CAST(CASE WHEN coalesce(b.days_seen, 0) < d.days THEN 0 ELSE coalesce(b.rejected_min, 0) END AS BIGINT) AS baseline_rejected_min,
+  CAST(CASE WHEN b.days_seen < d.days THEN 0 ELSE coalesce(b.rejected_min, 0) END AS BIGINT) AS baseline_rejected_min,
   CAST(coalesce(b.rejected_max, 0) AS BIGINT) AS baseline_rejected_max
 FROM window_hours w
 FULL OUTER JOIN baseline_hours b ON b.target_hour = w.hour
 CROSS JOIN baseline_days d
-WHERE coalesce(w.hour, b.target_hour) > {{window_start}} - 3600
-  AND coalesce(w.hour, b.target_hour) < {{window_end}}
-ORDER BY coalesce(w.hour, b.target_hour)
+-- A baseline hour moved past the window's end (a 23-hour day) is left out; window hours start at
+-- most 3,599 s before the window, and baseline hours land at or after its start.
+WHERE coalesce(w.hour, b.target_hour) < {{window_end}}
+ORDER BY hour

@@ -13,8 +13,8 @@ SELECT
   CAST(count(DISTINCT sourceaddress) AS BIGINT) AS sources,
   CAST(count(DISTINCT destinationaddress) AS BIGINT) AS destinations
 FROM flows
+-- A NULL port (ICMP, or "-") drops out of NOT BETWEEN.
 WHERE action = 'REJECT'
-  AND destinationport IS NOT NULL
   AND destinationport NOT BETWEEN {{ephemeral_ports}}
 GROUP BY destinationport, protocol
 ORDER BY rejected DESC, destinationport, protocol
