@@ -281,6 +281,21 @@ describe('baseline days (which earlier days are complete)', () => {
     expect(result.completeDays).toBe(1);
   });
 
+  it('when all seven earlier days are fully delivered, each is a complete day of its own, the oldest included', async () => {
+    const result = await status([0, 1, 2, 3, 4, 5, 6].flatMap((d) => delivered(dayStart(d))));
+
+    expect(result.days.map((d) => [d.date, d.hours, d.complete])).toEqual([
+      ['2026-11-13', 24, true],
+      ['2026-11-14', 24, true],
+      ['2026-11-15', 24, true],
+      ['2026-11-16', 24, true],
+      ['2026-11-17', 24, true],
+      ['2026-11-18', 24, true],
+      ['2026-11-19', 24, true],
+    ]);
+    expect(result.completeDays).toBe(7);
+  });
+
   it('when the threshold is lowered to 19 hours, the 19-hour day counts', async () => {
     const result = await status(delivered(dayStart(0), 0, 19), 19);
 
