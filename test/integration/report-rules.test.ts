@@ -340,6 +340,15 @@ describe('egress-spike', () => {
   });
 });
 
+describe('egress-spike: who counts as sending out', () => {
+  it('when a public address (a NAT or transit interface seeing internet traffic) moves 2 GB to another public address, it is not a private host and is not reported', async () => {
+    const history = baselineDays((start) => [...egress('10.0.1.20', 100_000_000, start), ...egress('198.51.100.40', 100_000_000, start)]);
+    const rows = await runRule('egress-spike', [...history, ...egress('198.51.100.40', 2 * GB, DAY_START), ...egress('10.0.1.20', 2 * GB, DAY_START)]);
+
+    expect(rows.map((r) => r.sourceaddress)).toEqual(['10.0.1.20']);
+  });
+});
+
 describe('egress-spike baseline maturity', () => {
   const day = (d: number, bytes: number) => [...delivered(DAY_START - (d + 1) * DAY), ...egress('10.0.1.20', bytes, DAY_START - (d + 1) * DAY)];
 
