@@ -163,6 +163,10 @@ describe('rollup decisions', () => {
     expect(reportWindow('2026-11-20', 'UTC').utcDays).toEqual(['2026-11-20', '2026-11-21']);
     expect(reportWindow('2026-11-20', 'UTC').baseline.late?.dt).toBe('2026/11/20');
     expect(reportWindow('2026-11-20', 'UTC', 0).late).toBeUndefined();
+    expect(reportWindow('2026-11-20', 'UTC', 1).late?.deliveredBy).toBe('20261121T0001');
+    // A window without a late folder carries no late key at all (its JSON and its spread copies alike).
+    expect('late' in reportWindow('2026-11-20', 'Asia/Tokyo')).toBe(false);
+    expect('late' in reportWindow('2026-11-20', 'UTC', 0).baseline).toBe(false);
     expect(reportWindow('2026-11-20', 'Asia/Tokyo').late).toBeUndefined();
     expect(reportWindow('2026-11-20', 'Asia/Kolkata').late).toBeUndefined();
   });

@@ -72,7 +72,8 @@ export function reportWindow(dateInput: unknown, timeZoneInput: unknown, settleM
 export function lateFolderOf(lastDay: UtcDay, endMs: number, settleMinutes: number): LateFolder | undefined {
   const next = addDays(lastDay, 1);
   const deliveredByMs = endMs + settleMinutes * 60_000;
-  if (settleMinutes <= 0 || deliveredByMs <= startOfDayMs(next)) return undefined;
+  // The end is at or before the next folder's midnight, so a margin of 0 (or less) reads none.
+  if (deliveredByMs <= startOfDayMs(next)) return undefined;
   return { dt: dtOf(next), utcDay: next, deliveredBy: new Date(deliveredByMs).toISOString().slice(0, 16).replaceAll(/[-:]/g, '') };
 }
 
