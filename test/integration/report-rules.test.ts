@@ -341,6 +341,15 @@ describe('egress-spike', () => {
 });
 
 describe('egress-spike: who counts as sending out', () => {
+  it("when a host's earlier days also hold 2 GB refused and 2 GB sent internally, neither counts in its usual level nor as a seen day", async () => {
+    const refused = (start: number) => flows(10, (i) => ({ src: '10.0.1.20', dst: '93.184.216.34', dstPort: 443, bytes: 200_000_000, action: 'REJECT', start: start + i * HOUR }));
+    const internal = (start: number) => flows(10, (i) => ({ src: '10.0.1.20', dst: '10.0.9.9', dstPort: 5432, bytes: 200_000_000, start: start + i * HOUR }));
+    const history = baselineDays((start) => [...egress('10.0.1.20', 100_000_000, start), ...refused(start), ...internal(start)]);
+    const rows = await runRule('egress-spike', [...history, ...egress('10.0.1.20', 2 * GB, DAY_START)]);
+
+    expect(rows).toEqual([expect.objectContaining({ sourceaddress: '10.0.1.20', bytes: 2 * GB, baseline_mean_bytes: 100_000_000, ratio: 20, seen_days: 0 })]);
+  });
+
   it('when a public address (a NAT or transit interface seeing internet traffic) moves 2 GB to another public address, it is not a private host and is not reported', async () => {
     const history = baselineDays((start) => [...egress('10.0.1.20', 100_000_000, start), ...egress('198.51.100.40', 100_000_000, start)]);
     const rows = await runRule('egress-spike', [...history, ...egress('198.51.100.40', 2 * GB, DAY_START), ...egress('10.0.1.20', 2 * GB, DAY_START)]);

@@ -39,12 +39,13 @@ complete_days AS (
   FROM baseline_days
   WHERE complete = 1
 ),
+-- The baseline and the seen days are looked up for today's hosts only, all private, so their
+-- sources need no private-address test of their own.
 baseline_egress AS (
   SELECT sourceaddress, CAST(sum(bytes) AS BIGINT) AS bytes
   FROM aged a
   JOIN baseline_days c ON c.day_block = a.day_block AND c.complete = 1
   WHERE action = 'ACCEPT'
-    AND regexp_like(sourceaddress, {{private_address}})
     AND NOT regexp_like(destinationaddress, {{private_address}})
   GROUP BY sourceaddress
 ),
@@ -56,7 +57,6 @@ seen AS (
     SELECT day_block, sourceaddress
     FROM aged
     WHERE action = 'ACCEPT'
-      AND regexp_like(sourceaddress, {{private_address}})
       AND NOT regexp_like(destinationaddress, {{private_address}})
     GROUP BY day_block, sourceaddress
     HAVING sum(bytes) >= {{min_bytes}}
