@@ -358,6 +358,24 @@ describe('egress-spike: who counts as sending out', () => {
   });
 });
 
+describe('egress-spike figures', () => {
+  const complete = (d: number) => delivered(DAY_START - (d + 1) * DAY);
+
+  it('when a host had no egress on the complete baseline days, its usual level is 0 and no ratio is given', async () => {
+    const rows = await runRule('egress-spike', [...[0, 1, 2].flatMap(complete), ...egress('10.0.1.20', 2 * GB, DAY_START)]);
+
+    expect(rows).toEqual([expect.objectContaining({ sourceaddress: '10.0.1.20', baseline_days: 3, baseline_mean_bytes: 0, ratio: null })]);
+  });
+
+  it('when the usual level is not a whole number of bytes (300,000,001 over 3 days), it is shown to one decimal', async () => {
+    const history = [0, 1, 2].flatMap((d) => [...complete(d), ...egress('10.0.1.20', 100_000_000, DAY_START - (d + 1) * DAY)]);
+    const extra = flowLine({ src: '10.0.1.20', dst: '93.184.216.34', dstPort: 443, bytes: 1, start: DAY_START - DAY + 5 * HOUR });
+    const rows = await runRule('egress-spike', [...history, extra, ...egress('10.0.1.20', 2 * GB, DAY_START)]);
+
+    expect(rows).toEqual([expect.objectContaining({ sourceaddress: '10.0.1.20', baseline_mean_bytes: 100_000_000.3, ratio: 20 })]);
+  });
+});
+
 describe('egress-spike baseline maturity', () => {
   const day = (d: number, bytes: number) => [...delivered(DAY_START - (d + 1) * DAY), ...egress('10.0.1.20', bytes, DAY_START - (d + 1) * DAY)];
 
