@@ -367,6 +367,14 @@ describe('egress-spike figures', () => {
     expect(rows).toEqual([expect.objectContaining({ sourceaddress: '10.0.1.20', baseline_days: 3, baseline_mean_bytes: 0, ratio: null })]);
   });
 
+  it('when the host sent a single byte out over the complete baseline days, the ratio is still given', async () => {
+    const once = flowLine({ src: '10.0.1.20', dst: '93.184.216.34', dstPort: 443, bytes: 1, start: DAY_START - DAY + 5 * HOUR });
+    const rows = await runRule('egress-spike', [...[0, 1, 2].flatMap(complete), once, ...egress('10.0.1.20', 2 * GB, DAY_START)]);
+
+    // 2,000,000,000 bytes * 3 days / 1 byte.
+    expect(rows).toEqual([expect.objectContaining({ sourceaddress: '10.0.1.20', baseline_mean_bytes: 0.3, ratio: 6_000_000_000 })]);
+  });
+
   it('when the usual level is not a whole number of bytes (300,000,001 over 3 days), it is shown to one decimal', async () => {
     const history = [0, 1, 2].flatMap((d) => [...complete(d), ...egress('10.0.1.20', 100_000_000, DAY_START - (d + 1) * DAY)]);
     const extra = flowLine({ src: '10.0.1.20', dst: '93.184.216.34', dstPort: 443, bytes: 1, start: DAY_START - DAY + 5 * HOUR });

@@ -69,9 +69,8 @@ SELECT
   w.destinations,
   d.days AS baseline_days,
   round(CAST(coalesce(b.bytes, 0) AS DOUBLE) / CAST(d.days AS DOUBLE), 1) AS baseline_mean_bytes,
-  CASE WHEN coalesce(b.bytes, 0) > 0
-    THEN round(CAST(w.bytes AS DOUBLE) * CAST(d.days AS DOUBLE) / CAST(b.bytes AS DOUBLE), 2)
-    ELSE NULL END AS ratio,
+  -- No ratio for a host without earlier egress (NULL or 0 bytes), rather than an infinite one.
+  round(CAST(w.bytes AS DOUBLE) * CAST(d.days AS DOUBLE) / CAST(nullif(b.bytes, 0) AS DOUBLE), 2) AS ratio,
   coalesce(s.seen_days, 0) AS seen_days
 FROM window_egress w
 CROSS JOIN complete_days d
