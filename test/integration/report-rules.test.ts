@@ -296,6 +296,22 @@ describe('baseline days (which earlier days are complete)', () => {
     expect(result.completeDays).toBe(7);
   });
 
+  it('when the oldest baseline day is the 25-hour day clocks went back (New York, 2026-11-01), its 25 delivered hours count as 24 and its first record as on time', async () => {
+    const localMidnight = Date.parse('2026-11-01T04:00:00Z') / 1000;
+    open = await new FlowBucket().write(delivered(localMidnight, 0, 25)).open();
+    const window = reportWindow('2026-11-08', 'America/New_York');
+    const sql = baselineDaysQuery({
+      baselineFlows: flowsRelation('flowlogs', window.baseline.late === undefined ? 'vpc_flow_logs' : pathTable('local', 'vpc_flow_logs'), window.baseline),
+      windowStartEpoch: window.startEpoch,
+      baselineStartEpoch: window.baseline.startEpoch,
+      minDayHours: 20,
+    });
+    const result = baselineStatus((await open.engine.execute(sql)).rows, window.baseline.days, 3, 20);
+
+    // The extra hour starts 3,600 s before the oldest 24-hour block: still on time, never negative.
+    expect(result.days[0]).toEqual({ date: '2026-11-01', hours: 24, firstRecordAfterSeconds: 0, complete: true });
+  });
+
   it('when the threshold is lowered to 19 hours, the 19-hour day counts', async () => {
     const result = await status(delivered(dayStart(0), 0, 19), 19);
 
