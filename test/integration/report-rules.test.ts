@@ -312,6 +312,22 @@ describe('baseline days (which earlier days are complete)', () => {
     expect(result.days[0]).toEqual({ date: '2026-11-01', hours: 24, firstRecordAfterSeconds: 0, complete: true });
   });
 
+  it('when the baseline-days rows are read as they are, complete is 1 or 0', async () => {
+    open = await new FlowBucket().write([...delivered(dayStart(0), 0, 20), ...delivered(dayStart(1), 0, 19)]).open();
+    const window = reportWindow(DATE, 'UTC');
+    const sql = baselineDaysQuery({
+      baselineFlows: flowsRelation('flowlogs', window.baseline.late === undefined ? 'vpc_flow_logs' : pathTable('local', 'vpc_flow_logs'), window.baseline),
+      windowStartEpoch: window.startEpoch,
+      baselineStartEpoch: window.baseline.startEpoch,
+      minDayHours: 20,
+    });
+
+    expect((await open.engine.execute(sql)).rows.map((r) => [r.day_block, r.hours, r.complete])).toEqual([
+      [0, 20, 1],
+      [86400, 19, 0],
+    ]);
+  });
+
   it('when the threshold is lowered to 19 hours, the 19-hour day counts', async () => {
     const result = await status(delivered(dayStart(0), 0, 19), 19);
 
@@ -391,12 +407,13 @@ describe('egress-spike figures', () => {
     expect(rows).toEqual([expect.objectContaining({ sourceaddress: '10.0.1.20', baseline_mean_bytes: 0.3, ratio: 6_000_000_000 })]);
   });
 
-  it('when the usual level is not a whole number of bytes (300,000,001 over 3 days), it is shown to one decimal', async () => {
+  it('when the usual level is not a whole number of bytes (300,000,001 over 3 days), it is shown to one decimal and the ratio to two', async () => {
     const history = [0, 1, 2].flatMap((d) => [...complete(d), ...egress('10.0.1.20', 100_000_000, DAY_START - (d + 1) * DAY)]);
     const extra = flowLine({ src: '10.0.1.20', dst: '93.184.216.34', dstPort: 443, bytes: 1, start: DAY_START - DAY + 5 * HOUR });
-    const rows = await runRule('egress-spike', [...history, extra, ...egress('10.0.1.20', 2 * GB, DAY_START)]);
+    const rows = await runRule('egress-spike', [...history, extra, ...egress('10.0.1.20', 2_345_600_000, DAY_START)]);
 
-    expect(rows).toEqual([expect.objectContaining({ sourceaddress: '10.0.1.20', baseline_mean_bytes: 100_000_000.3, ratio: 20 })]);
+    // The ratio to two decimals: 2,345,600,000 * 3 / 300,000,001 = 23.45599...
+    expect(rows).toEqual([expect.objectContaining({ sourceaddress: '10.0.1.20', baseline_mean_bytes: 100_000_000.3, ratio: 23.46 })]);
   });
 });
 
