@@ -313,7 +313,9 @@ describe('baseline days (which earlier days are complete)', () => {
   });
 
   it('when the baseline-days rows are read as they are, complete is 1 or 0', async () => {
-    open = await new FlowBucket().write([...delivered(dayStart(0), 0, 20), ...delivered(dayStart(1), 0, 19)]).open();
+    // Day 2 has records at the first and the last second (:00:00 and :59:59) of 10 hours: 10 hours, not 11.
+    const lastSeconds = Array.from({ length: 10 }, (_, h) => statusLine('NODATA', dayStart(2) + h * HOUR + 3599, 'eni-0ffffffffffffff02'));
+    open = await new FlowBucket().write([...delivered(dayStart(0), 0, 20), ...delivered(dayStart(1), 0, 19), ...delivered(dayStart(2), 0, 10), ...lastSeconds]).open();
     const window = reportWindow(DATE, 'UTC');
     const sql = baselineDaysQuery({
       baselineFlows: flowsRelation('flowlogs', window.baseline.late === undefined ? 'vpc_flow_logs' : pathTable('local', 'vpc_flow_logs'), window.baseline),
@@ -325,6 +327,7 @@ describe('baseline days (which earlier days are complete)', () => {
     expect((await open.engine.execute(sql)).rows.map((r) => [r.day_block, r.hours, r.complete])).toEqual([
       [0, 20, 1],
       [86400, 19, 0],
+      [172800, 10, 0],
     ]);
   });
 
