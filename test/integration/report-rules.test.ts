@@ -402,6 +402,31 @@ describe('egress-spike figures', () => {
     expect(rows).toEqual([expect.objectContaining({ sourceaddress: '10.0.1.20', baseline_days: 3, baseline_mean_bytes: 0, ratio: null })]);
   });
 
+  it('when the earlier egress records carried 0 bytes, there is still no ratio rather than an infinite one', async () => {
+    const empty = flows(3, (i) => ({ src: '10.0.1.20', dst: '93.184.216.34', dstPort: 443, bytes: 0, start: DAY_START - (i + 1) * DAY + 5 * HOUR }));
+    const rows = await runRule('egress-spike', [...[0, 1, 2].flatMap(complete), ...empty, ...egress('10.0.1.20', 2 * GB, DAY_START)]);
+
+    expect(rows).toEqual([expect.objectContaining({ sourceaddress: '10.0.1.20', baseline_mean_bytes: 0, ratio: null })]);
+  });
+
+  it('when min_baseline_days is set to 0, no complete day still reports nothing; one complete day is compared with', async () => {
+    const today = egress('10.0.1.20', 2 * GB, DAY_START);
+    const none = await runRule('egress-spike', today, { min_baseline_days: 0 });
+    open?.close();
+    open = undefined;
+    const one = await runRule('egress-spike', [...complete(0), ...today], { min_baseline_days: 0 });
+
+    expect(none).toEqual([]);
+    expect(one).toEqual([expect.objectContaining({ sourceaddress: '10.0.1.20', baseline_days: 1, baseline_mean_bytes: 0 })]);
+  });
+
+  it('when min_bytes is 1, a host without earlier egress sending 4 bytes is reported: anything over nothing is a spike', async () => {
+    const tiny = flowLine({ src: '10.0.1.20', dst: '93.184.216.34', dstPort: 443, bytes: 4, start: DAY_START + HOUR });
+    const rows = await runRule('egress-spike', [...complete(0), tiny], { min_baseline_days: 1, min_bytes: 1 });
+
+    expect(rows).toEqual([expect.objectContaining({ sourceaddress: '10.0.1.20', bytes: 4, baseline_days: 1, ratio: null })]);
+  });
+
   it('when the host sent a single byte out over the complete baseline days, the ratio is still given', async () => {
     const once = flowLine({ src: '10.0.1.20', dst: '93.184.216.34', dstPort: 443, bytes: 1, start: DAY_START - DAY + 5 * HOUR });
     const rows = await runRule('egress-spike', [...[0, 1, 2].flatMap(complete), once, ...egress('10.0.1.20', 2 * GB, DAY_START)]);
