@@ -205,6 +205,13 @@ describe('reject-spike', () => {
     expect(once).toEqual([expect.objectContaining({ rejected: 1000, baseline_days: 3, baseline_mean: 0.3, ratio: 3000 })]);
   });
 
+  it('when the window has no record at all, even with min_rejected set to 0 it reports no spike of 0', async () => {
+    const quietDays = [0, 1, 2].flatMap((d) => delivered(DAY_START - (d + 1) * DAY));
+    const rows = await runRule('reject-spike', quietDays, { min_rejected: 0 });
+
+    expect(rows).toEqual([]);
+  });
+
   it('when 2 complete days precede the day (min_baseline_days 3), it stays quiet; with exactly 3 it fires', async () => {
     const days = (n: number) => Array.from({ length: n }, (_, d) => [...delivered(DAY_START - (d + 1) * DAY), ...rejects(1000, DAY_START - (d + 1) * DAY)]).flat();
     const two = await runRule('reject-spike', [...days(2), ...rejects(5000, DAY_START)]);
