@@ -238,17 +238,22 @@ describe('reject-spike', () => {
 });
 
 describe('baseline days (which earlier days are complete)', () => {
-  /** Runs the baseline-days query, as the report does once per run, and reads its rows. */
-  async function status(lines: readonly string[], minDayHours = 20) {
+  /** Runs the baseline-days query over the records, as the report does once per run, and returns its rows. */
+  async function baselineRows(lines: readonly string[], minDayHours = 20, date = DATE, timezone = 'UTC') {
     open = await new FlowBucket().write(lines).open();
-    const window = reportWindow(DATE, 'UTC');
+    const window = reportWindow(date, timezone);
     const sql = baselineDaysQuery({
       baselineFlows: flowsRelation('flowlogs', window.baseline.late === undefined ? 'vpc_flow_logs' : pathTable('local', 'vpc_flow_logs'), window.baseline),
       windowStartEpoch: window.startEpoch,
       baselineStartEpoch: window.baseline.startEpoch,
       minDayHours,
     });
-    return baselineStatus((await open.engine.execute(sql)).rows, window.baseline.days, 3, minDayHours);
+    return { rows: (await open.engine.execute(sql)).rows, window };
+  }
+  /** The same rows read into the report's baseline status. */
+  async function status(lines: readonly string[], minDayHours = 20, date = DATE, timezone = 'UTC') {
+    const { rows, window } = await baselineRows(lines, minDayHours, date, timezone);
+    return baselineStatus(rows, window.baseline.days, 3, minDayHours);
   }
   const dayStart = (d: number) => DAY_START - (d + 1) * DAY;
 
@@ -305,15 +310,7 @@ describe('baseline days (which earlier days are complete)', () => {
 
   it('when the oldest baseline day is the 25-hour day clocks went back (New York, 2026-11-01), its 25 delivered hours count as 24 and its first record as on time', async () => {
     const localMidnight = Date.parse('2026-11-01T04:00:00Z') / 1000;
-    open = await new FlowBucket().write(delivered(localMidnight, 0, 25)).open();
-    const window = reportWindow('2026-11-08', 'America/New_York');
-    const sql = baselineDaysQuery({
-      baselineFlows: flowsRelation('flowlogs', window.baseline.late === undefined ? 'vpc_flow_logs' : pathTable('local', 'vpc_flow_logs'), window.baseline),
-      windowStartEpoch: window.startEpoch,
-      baselineStartEpoch: window.baseline.startEpoch,
-      minDayHours: 20,
-    });
-    const result = baselineStatus((await open.engine.execute(sql)).rows, window.baseline.days, 3, 20);
+    const result = await status(delivered(localMidnight, 0, 25), 20, '2026-11-08', 'America/New_York');
 
     // The extra hour starts 3,600 s before the oldest 24-hour block: still on time, never negative.
     expect(result.days[0]).toEqual({ date: '2026-11-01', hours: 24, firstRecordAfterSeconds: 0, complete: true });
@@ -322,16 +319,9 @@ describe('baseline days (which earlier days are complete)', () => {
   it('when the baseline-days rows are read as they are, complete is 1 or 0', async () => {
     // Day 2 has records at the first and the last second (:00:00 and :59:59) of 10 hours: 10 hours, not 11.
     const lastSeconds = Array.from({ length: 10 }, (_, h) => statusLine('NODATA', dayStart(2) + h * HOUR + 3599, 'eni-0ffffffffffffff02'));
-    open = await new FlowBucket().write([...delivered(dayStart(0), 0, 20), ...delivered(dayStart(1), 0, 19), ...delivered(dayStart(2), 0, 10), ...lastSeconds]).open();
-    const window = reportWindow(DATE, 'UTC');
-    const sql = baselineDaysQuery({
-      baselineFlows: flowsRelation('flowlogs', window.baseline.late === undefined ? 'vpc_flow_logs' : pathTable('local', 'vpc_flow_logs'), window.baseline),
-      windowStartEpoch: window.startEpoch,
-      baselineStartEpoch: window.baseline.startEpoch,
-      minDayHours: 20,
-    });
+    const { rows } = await baselineRows([...delivered(dayStart(0), 0, 20), ...delivered(dayStart(1), 0, 19), ...delivered(dayStart(2), 0, 10), ...lastSeconds]);
 
-    expect((await open.engine.execute(sql)).rows.map((r) => [r.day_block, r.hours, r.complete])).toEqual([
+    expect(rows.map((r) => [r.day_block, r.hours, r.complete])).toEqual([
       [0, 20, 1],
       [86400, 19, 0],
       [172800, 10, 0],
@@ -345,15 +335,7 @@ describe('baseline days (which earlier days are complete)', () => {
   });
 
   it('when the day is taken in Asia/Tokyo, the days are Tokyo days (15:00 to 15:00 UTC)', async () => {
-    open = await new FlowBucket().write(delivered(DAY_START - 9 * HOUR - DAY, 0, 24)).open();
-    const window = reportWindow(DATE, 'Asia/Tokyo');
-    const sql = baselineDaysQuery({
-      baselineFlows: flowsRelation('flowlogs', window.baseline.late === undefined ? 'vpc_flow_logs' : pathTable('local', 'vpc_flow_logs'), window.baseline),
-      windowStartEpoch: window.startEpoch,
-      baselineStartEpoch: window.baseline.startEpoch,
-      minDayHours: 24,
-    });
-    const result = baselineStatus((await open.engine.execute(sql)).rows, window.baseline.days, 3, 24);
+    const result = await status(delivered(DAY_START - 9 * HOUR - DAY, 0, 24), 24, DATE, 'Asia/Tokyo');
 
     expect(result.days.at(-1)).toEqual({ date: '2026-11-19', hours: 24, firstRecordAfterSeconds: 0, complete: true });
   });

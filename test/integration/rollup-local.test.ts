@@ -72,6 +72,17 @@ describe('the daily rollup on the local engine', () => {
     stateDir = mkdtempSync(join(tmpdir(), 'flowlog-rollup-state-'));
   };
   const config = (): FlowlogConfig => loadCoreConfig({ FLOWLOG_ENGINE: 'local', FLOWLOG_DATA_DIR: bucket.dir, FLOWLOG_STATE_DIR: stateDir, FLOWLOG_ROLLUP_SETTLE_MINUTES: '30' });
+  /** What ensureRollups needs on the opened local state, on 2026-11-22. */
+  const rollupDeps = (open: LocalHandle, core: FlowlogConfig) => ({
+    engine: open.engine,
+    rollupCatalog: open.rollupCatalog,
+    layout: open.layout,
+    database: core.database,
+    table: core.table,
+    rollupTable: core.rollup.table,
+    settleMinutes: 30,
+    now: () => new Date('2026-11-22T00:00:00Z'),
+  });
   const report = async (date: string, timezone: string, now: Date, withRollup: boolean): Promise<Report> => {
     const core = config();
     handle = await openLocal(core);
@@ -167,16 +178,7 @@ describe('the daily rollup on the local engine', () => {
       },
       { date: '2026-11-20', timezone: 'UTC' },
     );
-    const deps = {
-      engine: handle.engine,
-      rollupCatalog: handle.rollupCatalog,
-      layout: handle.layout,
-      database: core.database,
-      table: core.table,
-      rollupTable: core.rollup.table,
-      settleMinutes: 30,
-      now: () => new Date('2026-11-22T00:00:00Z'),
-    };
+    const deps = rollupDeps(handle, core);
     const count = async () => (await handle!.engine.execute('SELECT count(*) AS n, sum(flows) AS flows FROM flowlogs.vpc_flow_logs_rollup')).rows[0];
 
     // Act
@@ -204,16 +206,7 @@ describe('the daily rollup on the local engine', () => {
     const core = config();
     handle = await openLocal(core);
     const day = '2026-11-19' as UtcDay;
-    const deps = {
-      engine: handle.engine,
-      rollupCatalog: handle.rollupCatalog,
-      layout: handle.layout,
-      database: core.database,
-      table: core.table,
-      rollupTable: core.rollup.table,
-      settleMinutes: 30,
-      now: () => new Date('2026-11-22T00:00:00Z'),
-    };
+    const deps = rollupDeps(handle, core);
     await ensureRollups(deps, { days: [day] });
     const tables = { database: core.database, table: core.table, rollupTable: core.rollup.table, keys: handle.layout.keys };
     const partitions = wantedRollupPartitions(handle.layout, [day]);
@@ -245,16 +238,7 @@ describe('the daily rollup on the local engine', () => {
     const core = config();
     handle = await openLocal(core);
     const days = ['2026-11-18', '2026-11-19'] as UtcDay[];
-    const deps = {
-      engine: handle.engine,
-      rollupCatalog: handle.rollupCatalog,
-      layout: handle.layout,
-      database: core.database,
-      table: core.table,
-      rollupTable: core.rollup.table,
-      settleMinutes: 30,
-      now: () => new Date('2026-11-22T00:00:00Z'),
-    };
+    const deps = rollupDeps(handle, core);
     await ensureRollups(deps, { days });
     const summary = 'SELECT dt, count(*) AS n, sum(flows) AS flows, sum(bytes) AS bytes FROM flowlogs.vpc_flow_logs_rollup GROUP BY dt ORDER BY dt';
     const before = (await handle.engine.execute(summary)).rows;

@@ -11,6 +11,17 @@ const emptyCatalog: PartitionCatalog = {
   describeTable: async () => ({ database: 'flowlogs', table: 'vpc_flow_logs_rollup', partitionKeys: ['dt'], columns: [], location: 's3://results/rollup/' }),
   listPartitions: async () => [],
 };
+/** What ensureRollups needs for the one raw table and rollup of these tests, on 2026-11-26. */
+const rollupDeps = (engine: QueryEngine, rollupCatalog: PartitionCatalog = emptyCatalog) => ({
+  engine,
+  rollupCatalog,
+  layout,
+  database: 'flowlogs',
+  table: 'vpc_flow_logs',
+  rollupTable: 'vpc_flow_logs_rollup',
+  settleMinutes: 30,
+  now: () => new Date('2026-11-26T00:00:00Z'),
+});
 const ok: QueryResult = { queryId: 'q', columns: [], rows: [], rowsLeftOut: 0, bytesScanned: 1000, durationMs: 1, warnings: [] };
 
 /** An engine whose build of the days in `failing` fails, as a bytes-scanned cutoff would. */
@@ -31,16 +42,7 @@ describe('ensureRollups', () => {
   it('when a build statement fails, its days are read raw and named, and the other builds still run', async () => {
     const engine = engineFailingOn("'2026/11/20'");
     const days = ['2026-11-20', '2026-11-21'] as UtcDay[];
-    const deps = {
-      engine,
-      rollupCatalog: emptyCatalog,
-      layout,
-      database: 'flowlogs',
-      table: 'vpc_flow_logs',
-      rollupTable: 'vpc_flow_logs_rollup',
-      settleMinutes: 30,
-      now: () => new Date('2026-11-26T00:00:00Z'),
-    };
+    const deps = rollupDeps(engine);
 
     const result = await ensureRollups({ ...deps }, { days: [days[0] as UtcDay] });
     const second = await ensureRollups({ ...deps }, { days: [days[1] as UtcDay] });
@@ -58,16 +60,7 @@ describe('ensureRollups', () => {
   it('when the INSERT of a build fails, nothing the reports read points at its files: no rollup partition is added or moved, its builds-table partitions are dropped, and its folder is listed as unreferenced', async () => {
     // Prepare
     const engine = engineFailingOn("'2026/11/20'");
-    const deps = {
-      engine,
-      rollupCatalog: emptyCatalog,
-      layout,
-      database: 'flowlogs',
-      table: 'vpc_flow_logs',
-      rollupTable: 'vpc_flow_logs_rollup',
-      settleMinutes: 30,
-      now: () => new Date('2026-11-26T00:00:00Z'),
-    };
+    const deps = rollupDeps(engine);
 
     // Act
     const result = await ensureRollups(deps, { days: ['2026-11-20' as UtcDay] });
@@ -93,16 +86,7 @@ describe('ensureRollups', () => {
     const engine = engineFailingOn('never');
     const old = 's3://results/rollup/builds/20261122T000000000Z/dt=2026%2F11%2F20/';
     const built: PartitionCatalog = { ...emptyCatalog, listPartitions: async () => [{ values: { dt: '2026/11/20' }, location: old }] };
-    const deps = {
-      engine,
-      rollupCatalog: built,
-      layout,
-      database: 'flowlogs',
-      table: 'vpc_flow_logs',
-      rollupTable: 'vpc_flow_logs_rollup',
-      settleMinutes: 30,
-      now: () => new Date('2026-11-26T00:00:00Z'),
-    };
+    const deps = rollupDeps(engine, built);
 
     // Act
     const result = await ensureRollups(deps, { days: ['2026-11-20' as UtcDay], rebuild: true });
@@ -244,17 +228,7 @@ describe('ensureRollups', () => {
       };
     }
     const thirtyDays = Array.from({ length: 30 }, (_, i) => `2026-10-${String(i + 1).padStart(2, '0')}` as UtcDay);
-    const depsWith = (engine: QueryEngine, catalog: PartitionCatalog = emptyCatalog) => ({
-      engine,
-      rollupCatalog: catalog,
-      layout,
-      database: 'flowlogs',
-      table: 'vpc_flow_logs',
-      rollupTable: 'vpc_flow_logs_rollup',
-      settleMinutes: 30,
-      maxBytesPerQuery: 10 * 1024 ** 3,
-      now: () => new Date('2026-11-26T00:00:00Z'),
-    });
+    const depsWith = (engine: QueryEngine, catalog: PartitionCatalog = emptyCatalog) => ({ ...rollupDeps(engine, catalog), maxBytesPerQuery: 10 * 1024 ** 3 });
 
     it('when 30 days of 20 s each meet a 120 s deadline, one day is built to measure, then as many as fit, and the rest is answered as left for the next invoke', async () => {
       // Prepare
